@@ -1,0 +1,30 @@
+#include "algorithms/raft/kv_store.h"
+
+namespace ballot::raft {
+
+std::optional<std::string> KvStore::current(const std::string& key) const {
+  auto it = data_.find(key);
+  if (it != data_.end()) return it->second;
+  if (key.empty()) return std::nullopt;
+  return std::string();
+}
+
+ApplyResult KvStore::read(const std::string& key) const { return {ClientStatus::Ok, current(key)}; }
+
+ApplyResult KvStore::apply(const Command& command) {
+  switch (command.kind) {
+    case CommandKind::Noop: return {};
+    case CommandKind::Read:
+    case CommandKind::Get: return read(command.key);
+    case CommandKind::Write:
+    case CommandKind::Put: data_[command.key] = command.value.value_or(""); return {};
+    case CommandKind::Append: data_[command.key] += command.value.value_or(""); return {};
+    case CommandKind::Cas:
+      if (current(command.key) != command.expected) return {ClientStatus::Fail, std::nullopt};
+      data_[command.key] = command.value.value_or("");
+      return {};
+  }
+  return {};
+}
+
+}  // namespace ballot::raft

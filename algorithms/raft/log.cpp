@@ -1,0 +1,96 @@
+#include "algorithms/raft/log.h"
+
+#include <cstdlib>
+
+#include "sim/rng.h"
+
+namespace ballot::raft {
+
+const char* command_kind_name(CommandKind kind) {
+  switch (kind) {
+    case CommandKind::Noop: return "noop";
+    case CommandKind::Read: return "read";
+    case CommandKind::Write: return "write";
+    case CommandKind::Cas: return "cas";
+    case CommandKind::Get: return "get";
+    case CommandKind::Put: return "put";
+    case CommandKind::Append: return "append";
+  }
+  std::abort();
+}
+
+namespace {
+
+CommandKind to_command_kind(lin::OpKind kind) {
+  switch (kind) {
+    case lin::OpKind::Read: return CommandKind::Read;
+    case lin::OpKind::Write: return CommandKind::Write;
+    case lin::OpKind::Cas: return CommandKind::Cas;
+    case lin::OpKind::Get: return CommandKind::Get;
+    case lin::OpKind::Put: return CommandKind::Put;
+    case lin::OpKind::Append: return CommandKind::Append;
+  }
+  std::abort();
+}
+
+bool has_value(CommandKind kind) {
+  return kind == CommandKind::Write || kind == CommandKind::Cas || kind == CommandKind::Put ||
+         kind == CommandKind::Append;
+}
+
+}  // namespace
+
+Command Command::from_request(const ClientRequest& request) {
+  Command command;
+  command.kind = to_command_kind(request.kind);
+  command.key = request.key;
+  if (has_value(command.kind)) command.value = request.value.value_or("");
+  if (command.kind == CommandKind::Cas) command.expected = request.expected;
+  command.client = request.client;
+  command.op_id = request.op_id;
+  return command;
+}
+
+void Command::fields(FieldSink& sink) const {
+  sink.put_str("kind", command_kind_name(kind));
+  if (kind == CommandKind::Noop) return;
+  sink.put_str("key", key);
+  // Presence of `expected` is part of a cas's meaning (absent: "the key has no value").
+  if (kind == CommandKind::Cas) {
+    sink.put_bool("has_expected", expected.has_value());
+    sink.put_str("expected", expected.value_or(""));
+  }
+  if (has_value(kind)) sink.put_str("value", value.value_or(""));
+  sink.put_int("client", client);
+  sink.put_int("op_id", static_cast<int64_t>(op_id));
+}
+
+std::string Command::describe() const {
+  std::string text = command_kind_name(kind);
+  if (kind == CommandKind::Noop) return text;
+  text += " " + (key.empty() ? std::string("\"\"") : key);
+  if (kind == CommandKind::Cas) text += " " + (expected ? *expected : std::string("nil")) + "->";
+  else if (value) text += "=";
+  if (value) text += *value;
+  text += " (c" + std::to_string(client) + "#" + std::to_string(op_id) + ")";
+  return text;
+}
+
+uint64_t Command::digest() const {
+  // Length-prefixed fields so that no two different commands encode alike.
+  std::string bytes;
+  auto add = [&bytes](const std::string& part) {
+    bytes += std::to_string(part.size());
+    bytes += ':';
+    bytes += part;
+  };
+  add(command_kind_name(kind));
+  add(key);
+  add(value ? "v" + *value : "-");
+  add(expected ? "v" + *expected : "-");
+  add(std::to_string(client));
+  add(std::to_string(op_id));
+  return stable_hash(bytes);
+}
+
+}  // namespace ballot::raft

@@ -1,0 +1,54 @@
+// Raft's parameters ("params": {"raft": {...}} in a scenario), resolved per node.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "sim/params.h"
+#include "sim/time.h"
+
+namespace ballot::raft {
+
+// Bug toggles: each breaks one rule on purpose, for teaching and to prove the checkers work.
+struct RaftBugs {
+  // Figure 8: commit an entry of an earlier term once a majority stores it (violates §5.4.2).
+  bool commit_old_term_by_count = false;
+  // Grant votes without the up-to-date check of §5.4.1.
+  bool vote_without_log_check = false;
+  // Answer RequestVote before votedFor is on disk: the vote is written by a later 'flush' timer, so
+  // a crash in between forgets it and the node can vote twice in one term.
+  bool vote_before_persist = false;
+};
+
+struct RaftOptions {
+  // Election timeouts are drawn uniformly from [min, max] on every reset (§5.2).
+  Time_us election_timeout_min_us = 150 * kMillisecond_us;
+  Time_us election_timeout_max_us = 300 * kMillisecond_us;
+  // A leader sends AppendEntries (possibly empty) to every follower this often (§5.2).
+  Time_us heartbeat_interval_us = 50 * kMillisecond_us;
+  // Thesis §9.6: ask for pre-votes before incrementing the term.
+  bool pre_vote = false;
+  // Thesis §6.2: a leader steps down after an election timeout without a majority round.
+  bool check_quorum = false;
+  // Thesis §4.2.3: ignore RequestVote (do not update the term, do not grant) within the minimum
+  // election timeout of hearing from a current leader.
+  bool ignore_disruptive_votes = false;
+  // Thesis §6.4.1: the leader answers reads from its state machine while its lease holds.
+  bool lease_reads = false;
+  // The clock drift bound the lease assumes, in parts per million.
+  int64_t clock_drift_bound_ppm = 10000;
+  // Thesis §6.4: a new leader appends an empty entry so that it commits an entry of its term at once.
+  bool leader_noop = true;
+  // Most entries in one AppendEntries.
+  int64_t max_entries_per_append = 64;
+  RaftBugs bugs;
+
+  // The lease a majority round buys: election_timeout_min / (1 + drift bound).
+  Time_us lease_duration_us() const;
+};
+
+// Reads "params.raft" for a cluster of `cluster_size` nodes, with the per-node overrides
+// "nK.election_timeout_min", "nK.election_timeout_max" and "nK.heartbeat_interval" (K = 1..n).
+// Calls params.finish(). Throws InputError on bad or unknown values.
+std::vector<RaftOptions> read_raft_options(Params& params, int32_t cluster_size);
+
+}  // namespace ballot::raft

@@ -1,0 +1,26 @@
+#include "algorithms/raft/raft.h"
+
+#include "algorithms/raft/checker.h"
+#include "algorithms/raft/node.h"
+#include "algorithms/raft/options.h"
+
+namespace ballot {
+
+AlgorithmInfo raft_algorithm() {
+  AlgorithmInfo info;
+  info.name = "raft";
+  info.description =
+      "Raft (Figure 2) with log replication and a key-value store; options pre_vote, check_quorum, "
+      "lease_reads";
+  info.has_epochs = true;
+  info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
+    std::vector<raft::RaftOptions> options = raft::read_raft_options(params, cluster_size);
+    return [options = std::move(options)](Context& ctx) -> std::unique_ptr<Node> {
+      return std::make_unique<raft::RaftNode>(ctx, options.at(static_cast<size_t>(ctx.self())));
+    };
+  };
+  info.checkers = [](int32_t cluster_size) { return raft::raft_checkers(cluster_size); };
+  return info;
+}
+
+}  // namespace ballot

@@ -1,0 +1,6 @@
+# Raft: rule-by-rule tests, checker tests and seeded property tests on a fake context
+# (tests/test_raft_harness.h), plus scenario tests once the kernel runs them.
+ballot_add_test(test_raft
+  SOURCES
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_rules.cpp
+  LIBS ballot_raft)
