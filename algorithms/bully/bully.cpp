@@ -1,0 +1,299 @@
+#include "algorithms/bully/bully.h"
+
+#include <cassert>
+
+namespace ballot::bully {
+
+void Coordinator::fields(FieldSink& sink) const {
+  sink.begin_list("state");
+  for (const auto& [key, value] : state) {
+    sink.begin_obj("");
+    sink.put_str("key", key);
+    sink.put_str("value", value);
+    sink.end_obj();
+  }
+  sink.end_list();
+}
+
+int64_t Coordinator::size_bytes() const {
+  int64_t bytes = 16;
+  for (const auto& [key, value] : state) bytes += static_cast<int64_t>(key.size() + value.size());
+  return bytes;
+}
+
+void Replicate::fields(FieldSink& sink) const {
+  sink.put_str("key", key);
+  sink.put_str("value", value);
+}
+
+BullyNode::BullyNode(Context& ctx, Options options) : Node(ctx), options_(options) {}
+
+void BullyNode::arm(Timer timer, Time_us delay_us) {
+  disarm(timer);
+  timers_[timer] = ctx_.set_timer(delay_us, timer);
+}
+
+void BullyNode::disarm(Timer timer) {
+  auto it = timers_.find(timer);
+  if (it == timers_.end()) return;
+  ctx_.cancel_timer(it->second);
+  timers_.erase(it);
+}
+
+void BullyNode::set_state(State state) {
+  state_ = state;
+  switch (state) {
+    case State::Follower:
+      ctx_.report(Role::Follower, 0, coordinator_);
+      break;
+    case State::Electing:
+    case State::AwaitingCoordinator:
+      ctx_.report(Role::Candidate, 0, kNoNode);
+      break;
+    case State::Coordinator:
+      ctx_.report(Role::Leader, 0, ctx_.self());
+      break;
+  }
+}
+
+// A node that boots, or recovers, holds an election at once: if it has the highest id it will
+// take over from a lower coordinator (Garcia-Molina §4, the recovery rule).
+void BullyNode::on_start() { start_election(); }
+
+// Election(i) (Garcia-Molina §4): ask every higher-priority node whether it is alive. If none
+// answers within the timeout, this node is the highest alive and becomes coordinator. The node
+// that detected the coordinator's failure does not ask that coordinator again: it already knows
+// it is unresponsive (so the best case costs exactly n-2 messages, as in the textbook).
+void BullyNode::start_election() {
+  if (state_ == State::Electing || state_ == State::AwaitingCoordinator) return;
+  disarm(kFailure);
+  coordinator_ = kNoNode;
+  bool asked = false;
+  for (NodeId higher = ctx_.self() + 1; higher < ctx_.cluster_size(); ++higher) {
+    if (higher == suspected_) continue;
+    ctx_.send(higher, std::make_unique<Election>());
+    asked = true;
+  }
+  if (!asked) return become_coordinator();
+  set_state(State::Electing);
+  arm(kAnswer, options_.answer_timeout_us);
+}
+
+// No higher node answered: announce to every lower node that this node coordinates, with its
+// state (the backups take it over), and start sending heartbeats.
+void BullyNode::become_coordinator() {
+  disarm(kAnswer);
+  disarm(kCoordinatorWait);
+  disarm(kFailure);
+  suspected_ = kNoNode;
+  coordinator_ = ctx_.self();
+  set_state(State::Coordinator);
+  Coordinator announce;
+  announce.state = store_;
+  for (NodeId lower = 0; lower < ctx_.self(); ++lower) ctx_.send(lower, announce.clone());
+  arm(kHeartbeat, options_.heartbeat_interval_us);
+}
+
+void BullyNode::accept_coordinator(NodeId coordinator) {
+  disarm(kAnswer);
+  disarm(kCoordinatorWait);
+  disarm(kHeartbeat);
+  suspected_ = kNoNode;
+  coordinator_ = coordinator;
+  set_state(State::Follower);
+  arm(kFailure, options_.failure_timeout_us);
+}
+
+void BullyNode::on_message(NodeId from, const Message& msg) {
+  const std::string_view type = msg.type();
+  if (type == Election::kType) return on_election(from);
+  if (type == Answer::kType) return on_answer(from);
+  if (type == Coordinator::kType) return on_coordinator(from, static_cast<const Coordinator&>(msg));
+  if (type == Heartbeat::kType) return on_heartbeat(from);
+  if (type == Replicate::kType) {
+    // A backup applies what its primary replicates; writes from anyone else are stale.
+    if (from == coordinator_ && state_ == State::Follower) {
+      const auto& r = static_cast<const Replicate&>(msg);
+      store_[r.key] = r.value;
+    }
+    return;
+  }
+  assert(false && "unknown Bully message");
+}
+
+// On Election from a lower node (Garcia-Molina §4): answer "I am alive", then hold an election
+// of one's own, which bullies the lower node out of the way.
+void BullyNode::on_election(NodeId from) {
+  assert(from < ctx_.self());
+  ctx_.send(from, std::make_unique<Answer>());
+  if (state_ == State::Coordinator) {
+    // Already the highest alive: repeat the announcement to the node that asked.
+    Coordinator announce;
+    announce.state = store_;
+    ctx_.send(from, announce.clone());
+    return;
+  }
+  start_election();
+}
+
+// On Answer: a higher node is alive and will take over; wait for its Coordinator message.
+void BullyNode::on_answer(NodeId) {
+  if (state_ != State::Electing) return;
+  disarm(kAnswer);
+  state_ = State::AwaitingCoordinator;
+  arm(kCoordinatorWait, options_.coordinator_timeout_us);
+}
+
+// On Coordinator(k): a higher node announces itself; follow it and take its state. A Coordinator
+// from a lower node means that node did not hear us: hold an election to bully it.
+void BullyNode::on_coordinator(NodeId from, const Coordinator& msg) {
+  if (from < ctx_.self()) {
+    if (state_ == State::Coordinator) {
+      Coordinator announce;
+      announce.state = store_;
+      ctx_.send(from, announce.clone());
+    } else {
+      start_election();
+    }
+    return;
+  }
+  store_ = msg.state;
+  accept_coordinator(from);
+}
+
+// Heartbeats are the failure detector: a follower that stops hearing its coordinator suspects it.
+void BullyNode::on_heartbeat(NodeId from) {
+  if (from == coordinator_ && state_ == State::Follower) {
+    arm(kFailure, options_.failure_timeout_us);
+    return;
+  }
+  if (from < ctx_.self()) {
+    // A lower node believes it coordinates (split brain after a partition heals): bully it.
+    if (state_ == State::Coordinator) {
+      Coordinator announce;
+      announce.state = store_;
+      ctx_.send(from, announce.clone());
+    } else if (state_ == State::Follower) {
+      start_election();
+    }
+    return;
+  }
+  // A higher coordinator we did not know of: it outranks ours, follow it.
+  if (state_ == State::Follower || state_ == State::Coordinator) accept_coordinator(from);
+}
+
+void BullyNode::on_timer(uint64_t tag) {
+  timers_.erase(tag);
+  switch (tag) {
+    case kHeartbeat:
+      if (state_ != State::Coordinator) return;
+      ctx_.broadcast(Heartbeat());
+      arm(kHeartbeat, options_.heartbeat_interval_us);
+      return;
+    case kFailure:
+      if (state_ != State::Follower) return;
+      ctx_.note("coordinator " + node_name(coordinator_) + " suspected: no heartbeat");
+      suspected_ = coordinator_;
+      start_election();
+      return;
+    case kAnswer:
+      if (state_ == State::Electing) become_coordinator();
+      return;
+    case kCoordinatorWait:
+      // The higher node that answered never announced itself: try again.
+      if (state_ == State::AwaitingCoordinator) {
+        state_ = State::Follower;
+        start_election();
+      }
+      return;
+    default:
+      assert(false && "unknown Bully timer");
+  }
+}
+
+// Primary-backup: the coordinator applies the operation, acknowledges it at once, and pushes the
+// new value to every other node without waiting. Nothing checks that a majority has it.
+void BullyNode::on_client_request(const ClientRequest& request) {
+  ClientResponse response;
+  response.op_id = request.op_id;
+  if (state_ != State::Coordinator) {
+    response.status = ClientStatus::NotLeader;
+    response.leader_hint = state_ == State::Follower ? coordinator_ : kNoNode;
+    ctx_.reply(response);
+    return;
+  }
+  auto it = store_.find(request.key);
+  const std::optional<std::string> current =
+      it == store_.end() ? std::nullopt : std::optional<std::string>(it->second);
+  std::optional<std::string> written;
+  switch (request.kind) {
+    case lin::OpKind::Read:
+      response.value = current;
+      break;
+    case lin::OpKind::Get:
+      response.value = current.value_or("");
+      break;
+    case lin::OpKind::Write:
+    case lin::OpKind::Put:
+      written = request.value.value_or("");
+      break;
+    case lin::OpKind::Append:
+      written = current.value_or("") + request.value.value_or("");
+      break;
+    case lin::OpKind::Cas:
+      if (current != request.expected) {
+        response.status = ClientStatus::Fail;
+      } else {
+        written = request.value.value_or("");
+      }
+      break;
+  }
+  if (written) {
+    store_[request.key] = *written;
+    Replicate r;
+    r.key = request.key;
+    r.value = *written;
+    ctx_.broadcast(r);
+  }
+  ctx_.reply(response);
+}
+
+AlgorithmInfo bully_algorithm() {
+  AlgorithmInfo info;
+  info.name = "bully";
+  info.description = "Garcia-Molina's Bully election with heartbeats; primary-backup register";
+  info.has_epochs = false;
+  info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
+    constexpr Time_us kMin_us = 1, kMax_us = 3600 * kSecond_us;
+    Options defaults;
+    defaults.heartbeat_interval_us = params.get_duration_us(
+        "heartbeat_interval", defaults.heartbeat_interval_us, kMin_us, kMax_us);
+    defaults.failure_timeout_us =
+        params.get_duration_us("failure_timeout", defaults.failure_timeout_us, kMin_us, kMax_us);
+    defaults.answer_timeout_us =
+        params.get_duration_us("answer_timeout", defaults.answer_timeout_us, kMin_us, kMax_us);
+    defaults.coordinator_timeout_us = params.get_duration_us(
+        "coordinator_timeout", defaults.coordinator_timeout_us, kMin_us, kMax_us);
+    // Per-node overrides ("n1.failure_timeout"), so that a scenario can choose who notices first.
+    std::vector<Options> per_node(static_cast<size_t>(cluster_size), defaults);
+    for (NodeId i = 0; i < cluster_size; ++i) {
+      const std::string prefix = node_name(i) + ".";
+      Options& o = per_node[static_cast<size_t>(i)];
+      o.heartbeat_interval_us = params.get_duration_us(prefix + "heartbeat_interval",
+                                                       o.heartbeat_interval_us, kMin_us, kMax_us);
+      o.failure_timeout_us = params.get_duration_us(prefix + "failure_timeout",
+                                                    o.failure_timeout_us, kMin_us, kMax_us);
+      o.answer_timeout_us = params.get_duration_us(prefix + "answer_timeout",
+                                                   o.answer_timeout_us, kMin_us, kMax_us);
+      o.coordinator_timeout_us = params.get_duration_us(
+          prefix + "coordinator_timeout", o.coordinator_timeout_us, kMin_us, kMax_us);
+    }
+    params.finish();
+    return [per_node](Context& ctx) -> std::unique_ptr<Node> {
+      return std::make_unique<BullyNode>(ctx, per_node[static_cast<size_t>(ctx.self())]);
+    };
+  };
+  return info;
+}
+
+}  // namespace ballot::bully

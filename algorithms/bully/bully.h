@@ -1,0 +1,105 @@
+// Garcia-Molina's Bully algorithm ("Elections in a Distributed Computing System", IEEE Trans.
+// Computers C-31(1), 1982), with coordinator heartbeats for failure detection and a
+// primary-backup register so that split brain does visible damage.
+//
+// Priorities are node ids: n5 outranks n4. The node with the highest id among those it can reach
+// becomes coordinator, and a recovered higher node takes over again ("bullies").
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include "algorithms/registry.h"
+#include "sim/node_api.h"
+
+namespace ballot::bully {
+
+struct Options {
+  Time_us heartbeat_interval_us = 50 * kMillisecond_us;
+  // A follower suspects the coordinator after this long without a heartbeat.
+  Time_us failure_timeout_us = 200 * kMillisecond_us;
+  // An election waits this long for an Answer from a higher node, then takes over.
+  Time_us answer_timeout_us = 50 * kMillisecond_us;
+  // After an Answer, wait this long for the Coordinator message, then start again.
+  Time_us coordinator_timeout_us = 200 * kMillisecond_us;
+};
+
+// ---- messages (the paper's three, plus heartbeat and replication) ----
+
+struct Election final : MessageBase<Election> {
+  static constexpr std::string_view kType = "Election";
+  void fields(FieldSink&) const override {}
+  int64_t size_bytes() const override { return 16; }
+};
+
+struct Answer final : MessageBase<Answer> {
+  static constexpr std::string_view kType = "Answer";
+  void fields(FieldSink&) const override {}
+  int64_t size_bytes() const override { return 16; }
+};
+
+// "I am the coordinator", with the coordinator's whole register state: a new primary's state
+// overwrites the backups' (which is how primary-backup loses acknowledged writes in split brain).
+struct Coordinator final : MessageBase<Coordinator> {
+  static constexpr std::string_view kType = "Coordinator";
+  std::map<std::string, std::string> state;
+  void fields(FieldSink& sink) const override;
+  int64_t size_bytes() const override;
+};
+
+struct Heartbeat final : MessageBase<Heartbeat> {
+  static constexpr std::string_view kType = "Heartbeat";
+  void fields(FieldSink&) const override {}
+  int64_t size_bytes() const override { return 16; }
+};
+
+// A write applied by the primary, pushed to a backup (fire and forget).
+struct Replicate final : MessageBase<Replicate> {
+  static constexpr std::string_view kType = "Replicate";
+  std::string key;
+  std::string value;
+  void fields(FieldSink& sink) const override;
+  int64_t size_bytes() const override {
+    return 16 + static_cast<int64_t>(key.size() + value.size());
+  }
+};
+
+class BullyNode final : public Node {
+ public:
+  BullyNode(Context& ctx, Options options);
+
+  void on_start() override;
+  void on_message(NodeId from, const Message& msg) override;
+  void on_timer(uint64_t tag) override;
+  void on_client_request(const ClientRequest& request) override;
+
+  enum class State { Follower, Electing, AwaitingCoordinator, Coordinator };
+  State state() const { return state_; }
+  NodeId coordinator() const { return coordinator_; }
+
+ private:
+  enum Timer : uint64_t { kHeartbeat = 1, kFailure, kAnswer, kCoordinatorWait };
+
+  void start_election();
+  void become_coordinator();
+  void accept_coordinator(NodeId coordinator);
+  void on_election(NodeId from);
+  void on_answer(NodeId from);
+  void on_coordinator(NodeId from, const Coordinator& msg);
+  void on_heartbeat(NodeId from);
+  void arm(Timer timer, Time_us delay_us);
+  void disarm(Timer timer);
+  void set_state(State state);
+
+  Options options_;
+  State state_ = State::Follower;
+  NodeId coordinator_ = kNoNode;  // whom this node follows (itself when coordinator)
+  NodeId suspected_ = kNoNode;    // the coordinator whose failure this node detected
+  std::map<uint64_t, TimerId> timers_;
+  // The register (volatile: a restarted node gets the coordinator's state again).
+  std::map<std::string, std::string> store_;
+};
+
+AlgorithmInfo bully_algorithm();
+
+}  // namespace ballot::bully

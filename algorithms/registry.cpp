@@ -1,0 +1,20 @@
+#include "algorithms/registry.h"
+
+#include "algorithms/bully/bully.h"
+
+namespace ballot {
+
+const std::vector<AlgorithmInfo>& algorithms() {
+  static const std::vector<AlgorithmInfo> all = {
+      bully::bully_algorithm(),
+  };
+  return all;
+}
+
+const AlgorithmInfo* find_algorithm(const std::string& name) {
+  for (const AlgorithmInfo& info : algorithms())
+    if (info.name == name) return &info;
+  return nullptr;
+}
+
+}  // namespace ballot

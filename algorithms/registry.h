@@ -1,0 +1,31 @@
+// The algorithms ballot knows, and how to build their nodes from a scenario's parameters.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/node_api.h"
+#include "sim/params.h"
+#include "sim/trace.h"
+
+namespace ballot {
+
+using NodeFactory = std::function<std::unique_ptr<Node>(Context&)>;
+
+struct AlgorithmInfo {
+  std::string name;         // "bully", "raft", ...
+  std::string description;  // one line for `ballot list algorithms`
+  bool has_epochs = false;  // epochs (terms, ballots) are meaningful: check one leader per epoch
+  // Reads and validates parameters (Params::finish() included) and returns the node factory.
+  // Throws InputError on bad parameters.
+  std::function<NodeFactory(Params&, int32_t cluster_size)> make;
+  // Algorithm-specific safety checkers (e.g. Raft's log properties); may be empty.
+  std::function<std::vector<std::unique_ptr<Observer>>(int32_t cluster_size)> checkers;
+};
+
+const std::vector<AlgorithmInfo>& algorithms();
+// nullptr when unknown.
+const AlgorithmInfo* find_algorithm(const std::string& name);
+
+}  // namespace ballot

@@ -1,0 +1,99 @@
+// `ballot list algorithms|scenarios|faults`
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "algorithms/registry.h"
+#include "cli/commands.h"
+#include "sim/input_error.h"
+#include "sim/scenario.h"
+
+namespace ballot::cli {
+
+namespace {
+
+const char* fault_help(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::Partition: return "split the nodes into groups that cannot talk (symmetric)";
+    case FaultKind::Isolate: return "cut nodes off from everyone else, both ways";
+    case FaultKind::LinkCut: return "cut the link from one node to another, one way (or both)";
+    case FaultKind::Bridge: return "two halves joined only through one bridge node (Jepsen)";
+    case FaultKind::MajoritiesRing: return "each node sees a majority, no two the same (Jepsen)";
+    case FaultKind::Heal: return "end every network fault in force";
+    case FaultKind::Drop: return "drop messages by type, sender, receiver, with a probability";
+    case FaultKind::DelaySpike: return "add delay to messages of some nodes (or all)";
+    case FaultKind::LossBurst: return "add a loss probability to messages of some nodes (or all)";
+    case FaultKind::Flap: return "a link goes down and up every period";
+    case FaultKind::Crash: return "crash nodes (volatile state lost); restart after the duration";
+    case FaultKind::Pause: return "freeze nodes (GC or VM pause); resume after the duration";
+    case FaultKind::ClockDrift: return "a node's clock runs fast or slow (ppm)";
+    case FaultKind::ClockJump: return "a node's clock jumps forward or back";
+    case FaultKind::SlowNode: return "every message from and to a node is delayed";
+    case FaultKind::DiskLoss: return "crash and lose durable writes not yet synced";
+  }
+  return "";
+}
+
+int list(const std::string& what, const std::string& dir) {
+  if (what == "algorithms") {
+    for (const AlgorithmInfo& a : algorithms())
+      std::printf("%-8s %s\n", a.name.c_str(), a.description.c_str());
+    return kExitOk;
+  }
+  if (what == "faults") {
+    for (const std::string& name : fault_kind_names())
+      std::printf("%-16s %s\n", name.c_str(), fault_help(*fault_kind_from_name(name)));
+    std::printf("\nTargets may be node names (\"n1\") or one selector: leader, random_follower,\n"
+                "random_minority, random_majority, random_node. See docs/scenario-format.md.\n");
+    return kExitOk;
+  }
+  // scenarios
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    std::fprintf(stderr, "ballot: --dir %s: not a directory\n", dir.c_str());
+    return kExitBadInput;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  int status = kExitOk;
+  for (const fs::path& p : files) {
+    try {
+      const Scenario s = load_scenario(p.string());
+      std::printf("%-40s %-7s %s\n", p.filename().string().c_str(), s.algorithm.c_str(),
+                  s.description.c_str());
+    } catch (const InputError& e) {
+      std::printf("%-40s (invalid: %s: %s)\n", p.filename().string().c_str(), e.path().c_str(),
+                  e.what());
+      status = kExitBadInput;
+    }
+  }
+  return status;
+}
+
+}  // namespace
+
+std::string default_scenario_dir() {
+  if (const char* env = std::getenv("BALLOT_SCENARIOS")) return env;
+  return BALLOT_SCENARIO_DIR;
+}
+
+void add_list_command(CLI::App& app, Action& action) {
+  auto what = std::make_shared<std::string>();
+  auto dir = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("list", "List the algorithms, curated scenarios or fault kinds.");
+  cmd->add_option("what", *what, "algorithms | scenarios | faults")
+      ->required()
+      ->check(CLI::IsMember({"algorithms", "scenarios", "faults"}));
+  cmd->add_option("--dir", *dir, "Scenario directory for 'list scenarios' (default: the shipped one)");
+  cmd->callback([what, dir, &action] {
+    action = [what, dir] { return list(*what, dir->empty() ? default_scenario_dir() : *dir); };
+  });
+}
+
+}  // namespace ballot::cli

@@ -1,0 +1,91 @@
+// `ballot run SCENARIO [--algo A] [--seed N] [--trace FILE] [--json] [--set k=v]...`
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/report.h"
+#include "cli/runner.h"
+#include "sim/input_error.h"
+
+namespace ballot::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string file;
+  std::string algorithm;
+  uint64_t seed = 0;
+  bool seed_given = false;
+  std::string trace_file;
+  bool json = false;
+  std::vector<std::string> sets;
+};
+
+int run(const RunOptions& o) {
+  std::vector<std::string> overrides = o.sets;
+  if (!o.algorithm.empty()) overrides.push_back("algorithm=\"" + o.algorithm + "\"");
+  if (o.seed_given) overrides.push_back("seed=" + std::to_string(o.seed));
+  Scenario scenario;
+  RunReport report;
+  try {
+    scenario = load_scenario(o.file, overrides);
+    std::ofstream trace;
+    if (!o.trace_file.empty()) {
+      trace.open(o.trace_file, std::ios::binary | std::ios::trunc);
+      if (!trace) {
+        std::fprintf(stderr, "ballot: --trace %s: cannot open the file for writing\n",
+                     o.trace_file.c_str());
+        return kExitBadInput;
+      }
+    }
+    report = run_scenario(scenario, o.trace_file.empty() ? nullptr : &trace);
+    if (!o.trace_file.empty()) {
+      trace.close();
+      if (!trace) {
+        std::fprintf(stderr, "ballot: --trace %s: writing the trace failed\n",
+                     o.trace_file.c_str());
+        return kExitInternal;
+      }
+    }
+  } catch (const InputError& e) {
+    print_input_error(o.file, e);
+    return kExitBadInput;
+  }
+  const std::string repro = repro_command(o.file, scenario.algorithm, scenario.seed, o.sets);
+  if (o.json) {
+    std::cout << report_json(report).dump(2) << '\n';
+  } else {
+    print_summary(std::cout, report);
+  }
+  const bool failed = report.violated() || !report.expectations_hold();
+  if (failed) std::fprintf(stderr, "FAILED; reproduce with:\n  %s\n", repro.c_str());
+  return failed ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto opts = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run one scenario with one algorithm and seed; print the summary, check expectations.");
+  cmd->add_option("scenario", opts->file, "Scenario file (JSON), see docs/scenario-format.md")
+      ->required();
+  cmd->add_option("--algo", opts->algorithm,
+                  "Algorithm to run (overrides the scenario's \"algorithm\"); see 'ballot list "
+                  "algorithms'");
+  cmd->add_option("--seed", opts->seed, "Root seed (overrides the scenario's \"seed\")")
+      ->each([opts](const std::string&) { opts->seed_given = true; });
+  cmd->add_option("--trace", opts->trace_file,
+                  "Write the trace (JSON Lines: header, events, footer) to this file");
+  cmd->add_flag("--json", opts->json, "Print one JSON object instead of the text summary");
+  cmd->add_option("--set", opts->sets,
+                  "Override a scenario field: --set path=value (e.g. --set nodes=7, "
+                  "--set params.raft.pre_vote=true, --set faults[0].at=2s); repeatable");
+  cmd->callback([opts, &action] { action = [opts] { return run(*opts); }; });
+}
+
+}  // namespace ballot::cli

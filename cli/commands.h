@@ -1,0 +1,30 @@
+// The subcommands of `ballot`. Each add_* registers a CLI11 subcommand whose callback stores the
+// action to run; main() runs it and exits with its code:
+// 0 all checks and expectations hold, 1 a violation or failed expectation, 2 bad input,
+// 3 internal error.
+#pragma once
+#include <functional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace ballot::cli {
+
+using Action = std::function<int()>;
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitInternal = 3;
+
+void add_run_command(CLI::App& app, Action& action);
+void add_replay_command(CLI::App& app, Action& action);
+void add_list_command(CLI::App& app, Action& action);
+void add_lincheck_command(CLI::App& app, Action& action);
+
+// Where the curated scenarios live (the source tree's scenarios/ unless BALLOT_SCENARIOS is set).
+std::string default_scenario_dir();
+
+}  // namespace ballot::cli

@@ -1,0 +1,43 @@
+// ballot: the command line. See `ballot --help` and docs/cli.md.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+#include "cli/runner.h"
+
+int main(int argc, char** argv) {
+  using namespace ballot::cli;
+  CLI::App app{"ballot: a deterministic simulator for leader election and consensus.\n"
+               "One scenario file plus one seed gives exactly one execution.",
+               "ballot"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("ballot ") + ballot::kBallotVersion);
+  app.footer(
+      "Exit codes: 0 all checks and expectations hold, 1 a violation or failed expectation,\n"
+      "2 bad input, 3 internal error.");
+  Action action;
+  add_run_command(app, action);
+  add_replay_command(app, action);
+  add_list_command(app, action);
+  add_lincheck_command(app, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "ballot: %s\nRun 'ballot --help' for usage.\n", e.what());
+    return kExitBadInput;
+  }
+  if (!action) return kExitOk;
+  try {
+    return action();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ballot: internal error: %s\n", e.what());
+    return kExitInternal;
+  }
+}

@@ -1,0 +1,187 @@
+#include "cli/report.h"
+
+#include <cstdio>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace ballot::cli {
+
+namespace {
+
+constexpr size_t kMaxListed = 12;  // longer lists are summarised, the trace has them all
+
+std::string nodes_text(const std::vector<NodeId>& nodes) {
+  std::string text;
+  for (NodeId n : nodes) text += (text.empty() ? "" : ", ") + node_name(n);
+  return text.empty() ? "none" : text;
+}
+
+std::string span(Time_us begin_us, Time_us end_us) {
+  return human_duration(begin_us) + " - " + human_duration(end_us);
+}
+
+int64_t metric(const RunReport& r, const std::string& name) {
+  auto it = r.result.metrics.find(name);
+  return it == r.result.metrics.end() ? 0 : it->second;
+}
+
+}  // namespace
+
+void print_input_error(const std::string& file, const InputError& e) {
+  if (e.path().empty())
+    std::fprintf(stderr, "ballot: %s: %s\n", file.c_str(), e.what());
+  else
+    std::fprintf(stderr, "ballot: %s: %s: %s\n", file.c_str(), e.path().c_str(), e.what());
+}
+
+void print_summary(std::ostream& out, const RunReport& report) {
+  const Scenario& s = report.scenario;
+  const RunResult& r = report.result;
+  out << "scenario   " << (s.name.empty() ? s.file : s.name) << "  (" << s.file << ")\n";
+  out << "algorithm  " << s.algorithm << "   seed " << s.seed << "   nodes " << s.nodes
+      << "   simulated " << human_duration(r.end_us) << "   events " << r.events
+      << "   trace hash " << hash_hex(r.trace_hash) << "\n\n";
+
+  out << "Leadership\n";
+  const int64_t first_us = metric(report, "first_leader_us");
+  out << "  first leader a majority follows   "
+      << (first_us < 0 ? std::string("never") : "at " + human_duration(first_us)) << "\n";
+  out << "  leader intervals                  " << r.leader_intervals.size() << "\n";
+  for (size_t i = 0; i < r.leader_intervals.size() && i < kMaxListed; ++i) {
+    const LeaderInterval& li = r.leader_intervals[i];
+    out << "    " << std::left << std::setw(5) << node_name(li.node);
+    if (report.has_epochs) out << "epoch " << std::setw(4) << li.epoch;
+    out << span(li.begin_us, li.end_us == kNever_us ? r.end_us : li.end_us);
+    if (li.acknowledged_us == kNever_us)
+      out << "   (never followed by a majority)";
+    out << "\n";
+  }
+  if (r.leader_intervals.size() > kMaxListed)
+    out << "    ... " << r.leader_intervals.size() - kMaxListed << " more in the trace\n";
+  out << "  split brain                       ";
+  if (r.split_brains.empty()) {
+    out << "none\n";
+  } else {
+    out << r.split_brains.size() << (r.split_brains.size() == 1 ? " interval, " : " intervals, ")
+        << human_duration(metric(report, "split_brain_us")) << " in all\n";
+    for (size_t i = 0; i < r.split_brains.size() && i < kMaxListed; ++i) {
+      const SplitBrainInterval& sb = r.split_brains[i];
+      out << "    " << span(sb.begin_us, sb.end_us) << "   leaders " << nodes_text(sb.leaders)
+          << "\n";
+    }
+    if (r.split_brains.size() > kMaxListed)
+      out << "    ... " << r.split_brains.size() - kMaxListed << " more in the trace\n";
+  }
+  out << "  unavailable (no leader a majority follows)   "
+      << human_duration(metric(report, "unavailable_us")) << "\n";
+  out << "  leader losses " << metric(report, "leader_losses") << ", downtime max "
+      << human_duration(metric(report, "downtime_max_us")) << ", total "
+      << human_duration(metric(report, "downtime_total_us")) << "; leader changes "
+      << metric(report, "leader_changes") << "\n";
+  const int64_t final_leader = metric(report, "final_leader");
+  out << "  at the end: " << metric(report, "leaders_at_end") << " node(s) believe they lead; "
+      << (final_leader == 0 ? std::string("no leader has a majority")
+                            : node_name(static_cast<NodeId>(final_leader - 1)) +
+                                  " is followed by a majority")
+      << "\n\n";
+
+  out << "Messages          sent  delivered    dropped      bytes\n";
+  auto row = [&out](const std::string& name, const TrafficObserver::Counts& c) {
+    out << "  " << std::left << std::setw(14) << name << std::right << std::setw(6) << c.sent
+        << std::setw(11) << c.delivered << std::setw(11) << c.dropped << std::setw(11)
+        << c.bytes_sent << "\n";
+  };
+  for (const auto& [type, counts] : r.traffic_by_type) row(type, counts);
+  TrafficObserver::Counts total;
+  total.sent = metric(report, "messages_sent");
+  total.delivered = metric(report, "messages_delivered");
+  total.dropped = metric(report, "messages_dropped");
+  total.bytes_sent = metric(report, "bytes_sent");
+  row("total", total);
+  out << std::left << "\n";
+
+  if (!r.history.ops.empty()) {
+    out << "Clients: " << metric(report, "client_ok") << " ok, " << metric(report, "client_fail")
+        << " failed, " << metric(report, "client_info") << " unknown";
+    auto lin = r.metrics.find("linearizable");
+    if (lin != r.metrics.end())
+      out << "; history " << (lin->second ? "is linearizable" : "is NOT linearizable");
+    out << "\n\n";
+  }
+
+  if (r.violations.empty()) {
+    out << "Violations: none\n";
+  } else {
+    out << "Violations: " << r.violations.size() << "\n";
+    for (size_t i = 0; i < r.violations.size() && i < kMaxListed; ++i) {
+      const Violation& v = r.violations[i];
+      out << "  [" << v.checker << "] event " << v.event_index << " at "
+          << human_duration(v.time_us) << ": " << v.message << "\n";
+    }
+    if (r.violations.size() > kMaxListed)
+      out << "  ... " << r.violations.size() - kMaxListed << " more in the trace footer\n";
+  }
+  if (!report.expectations.empty()) {
+    size_t held = 0;
+    for (const ExpectationResult& e : report.expectations) held += e.ok;
+    out << "Expectations: " << held << " of " << report.expectations.size() << " hold\n";
+    for (const ExpectationResult& e : report.expectations)
+      out << "  " << (e.ok ? "ok    " : "FAILED") << " " << std::setw(30) << e.path << " "
+          << std::setw(18) << e.wanted << " got " << e.got << "\n";
+  }
+}
+
+nlohmann::json report_json(const RunReport& report) {
+  const RunResult& r = report.result;
+  nlohmann::json j;
+  j["scenario"] = report.scenario.name.empty() ? report.scenario.file : report.scenario.name;
+  j["file"] = report.scenario.file;
+  j["algorithm"] = report.scenario.algorithm;
+  j["seed"] = report.scenario.seed;
+  j["nodes"] = report.scenario.nodes;
+  j["simulated_time_us"] = r.end_us;
+  j["events"] = r.events;
+  j["messages"] = r.metrics.count("messages_sent") ? r.metrics.at("messages_sent") : 0;
+  j["trace_hash"] = hash_hex(r.trace_hash);
+  j["metrics"] = nlohmann::json::object();
+  for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
+  j["messages_by_type"] = nlohmann::json::object();
+  for (const auto& [type, c] : r.traffic_by_type)
+    j["messages_by_type"][type] = {
+        {"sent", c.sent}, {"delivered", c.delivered}, {"dropped", c.dropped}, {"bytes", c.bytes_sent}};
+  j["split_brain"] = nlohmann::json::array();
+  for (const SplitBrainInterval& sb : r.split_brains) {
+    nlohmann::json leaders = nlohmann::json::array();
+    for (NodeId n : sb.leaders) leaders.push_back(node_name(n));
+    j["split_brain"].push_back({{"begin_us", sb.begin_us}, {"end_us", sb.end_us}, {"leaders", leaders}});
+  }
+  j["leader_intervals"] = nlohmann::json::array();
+  for (const LeaderInterval& li : r.leader_intervals)
+    j["leader_intervals"].push_back(
+        {{"node", node_name(li.node)},
+         {"epoch", li.epoch},
+         {"begin_us", li.begin_us},
+         {"end_us", li.end_us == kNever_us ? r.end_us : li.end_us},
+         {"acknowledged_us",
+          li.acknowledged_us == kNever_us ? nlohmann::json(nullptr) : nlohmann::json(li.acknowledged_us)}});
+  j["downtimes_us"] = r.downtimes_us;
+  j["violations"] = nlohmann::json::array();
+  for (const Violation& v : r.violations) {
+    nlohmann::json nodes = nlohmann::json::array();
+    for (NodeId n : v.nodes) nodes.push_back(node_name(n));
+    j["violations"].push_back({{"checker", v.checker},
+                               {"event", v.event_index},
+                               {"time_us", v.time_us},
+                               {"nodes", nodes},
+                               {"message", v.message}});
+  }
+  j["expectations"] = nlohmann::json::array();
+  for (const ExpectationResult& e : report.expectations)
+    j["expectations"].push_back(
+        {{"path", e.path}, {"metric", e.metric}, {"wanted", e.wanted}, {"got", e.got}, {"ok", e.ok}});
+  j["ok"] = !report.violated() && report.expectations_hold();
+  return j;
+}
+
+}  // namespace ballot::cli

@@ -1,0 +1,17 @@
+// Presenting a run: the text summary, the --json object, and bad-input messages.
+#pragma once
+#include <iosfwd>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
+#include "cli/runner.h"
+#include "sim/input_error.h"
+
+namespace ballot::cli {
+
+void print_summary(std::ostream& out, const RunReport& report);
+nlohmann::json report_json(const RunReport& report);
+// "ballot: FILE: PATH: MESSAGE" on stderr.
+void print_input_error(const std::string& file, const InputError& e);
+
+}  // namespace ballot::cli

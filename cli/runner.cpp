@@ -1,0 +1,199 @@
+#include "cli/runner.h"
+
+#include <iostream>
+#include <ostream>
+
+#include "algorithms/registry.h"
+#include "sim/input_error.h"
+
+namespace ballot {
+
+namespace {
+
+bool is_duration_metric(const std::string& metric) {
+  return metric.size() > 3 && metric.compare(metric.size() - 3, 3, "_us") == 0;
+}
+
+std::string show_value(const std::string& metric, int64_t value) {
+  if (is_duration_metric(metric)) return human_duration(value);
+  if (metric == "final_leader") return value == 0 ? "none" : node_name(static_cast<NodeId>(value - 1));
+  return std::to_string(value);
+}
+
+void judge(const std::vector<Expectation>& expectations, const RunResult& result,
+           std::vector<ExpectationResult>& out) {
+  for (const Expectation& e : expectations) {
+    ExpectationResult r;
+    r.path = e.path;
+    r.metric = e.metric;
+    if (e.eq) r.wanted = "== " + show_value(e.metric, *e.eq);
+    if (e.min && e.max)
+      r.wanted = "in [" + show_value(e.metric, *e.min) + ", " + show_value(e.metric, *e.max) + "]";
+    else if (e.min)
+      r.wanted = ">= " + show_value(e.metric, *e.min);
+    else if (e.max)
+      r.wanted = "<= " + show_value(e.metric, *e.max);
+    auto it = result.metrics.find(e.metric);
+    if (it == result.metrics.end()) {
+      r.got = "not measured in this run";
+      r.ok = false;
+    } else {
+      const int64_t v = it->second;
+      r.got = show_value(e.metric, v);
+      r.ok = (!e.eq || v == *e.eq) && (!e.min || v >= *e.min) && (!e.max || v <= *e.max);
+    }
+    out.push_back(std::move(r));
+  }
+}
+
+}  // namespace
+
+static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher);
+
+bool RunReport::expectations_hold() const {
+  for (const ExpectationResult& e : expectations)
+    if (!e.ok) return false;
+  return true;
+}
+
+std::string human_duration(Time_us d) {
+  if (d < 0) return "-" + human_duration(-d);
+  if (d == 0) return "0s";
+  auto fixed = [](Time_us value, Time_us unit, const char* suffix) {
+    std::string whole = std::to_string(value / unit);
+    Time_us frac = value % unit;
+    if (frac == 0) return whole + suffix;
+    std::string digits = std::to_string(frac);
+    std::string padded = std::string(std::to_string(unit).size() - 1 - digits.size(), '0') + digits;
+    while (!padded.empty() && padded.back() == '0') padded.pop_back();
+    return whole + "." + padded + suffix;
+  };
+  if (d >= kSecond_us) return fixed(d, kSecond_us, "s");
+  if (d >= kMillisecond_us) return fixed(d, kMillisecond_us, "ms");
+  return std::to_string(d) + "us";
+}
+
+std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
+                          const std::vector<std::string>& sets) {
+  std::string cmd = "ballot run " + file + " --algo " + algorithm + " --seed " + std::to_string(seed);
+  for (const std::string& s : sets) {
+    const bool plain = s.find_first_of(" \"'$`\\") == std::string::npos;
+    cmd += " --set " + (plain ? s : "'" + s + "'");
+  }
+  return cmd;
+}
+
+std::string trace_header(const Scenario& scenario) {
+  std::string line = "{\"format\":\"ballot-trace\",\"format_version\":" +
+                     std::to_string(kTraceFormatVersion) + ",\"ballot_version\":";
+  append_json_string(line, kBallotVersion);
+  line += ",\"file\":";
+  append_json_string(line, scenario.file);
+  line += ",\"algorithm\":";
+  append_json_string(line, scenario.algorithm);
+  line += ",\"seed\":" + std::to_string(scenario.seed);
+  line += ",\"scenario\":" + scenario.resolved_json + "}";
+  return line;
+}
+
+std::string trace_footer(const RunReport& report) {
+  const RunResult& r = report.result;
+  std::string line;
+  JsonWriter w(line);
+  w.begin_obj("");
+  w.put_bool("footer", true);
+  w.put_int("events", static_cast<int64_t>(r.events));
+  w.put_int("end_us", r.end_us);
+  w.put_str("trace_hash", hash_hex(r.trace_hash));
+  w.begin_obj("metrics");
+  for (const auto& [name, value] : r.metrics) w.put_int(name, value);
+  w.end_obj();
+  w.begin_list("violations");
+  for (const Violation& v : r.violations) {
+    w.begin_obj("");
+    w.put_str("checker", v.checker);
+    w.put_int("event", static_cast<int64_t>(v.event_index));
+    w.put_int("t", v.time_us);
+    w.begin_list("nodes");
+    for (NodeId n : v.nodes) w.put_int("", int64_t{n} + 1);
+    w.end_list();
+    w.put_str("message", v.message);
+    w.end_obj();
+  }
+  w.end_list();
+  w.begin_list("expectations");
+  for (const ExpectationResult& e : report.expectations) {
+    w.begin_obj("");
+    w.put_str("path", e.path);
+    w.put_str("metric", e.metric);
+    w.put_str("wanted", e.wanted);
+    w.put_str("got", e.got);
+    w.put_bool("ok", e.ok);
+    w.end_obj();
+  }
+  w.end_list();
+  w.end_obj();
+  return line;
+}
+
+RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out) {
+  return run_impl(scenario, trace_out, nullptr);
+}
+
+RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher) {
+  return run_impl(scenario, nullptr, watcher);
+}
+
+static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher) {
+  const AlgorithmInfo* algo = find_algorithm(scenario.algorithm);
+  if (algo == nullptr) {
+    std::vector<std::string> names;
+    for (const AlgorithmInfo& a : algorithms()) names.push_back(a.name);
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw InputError("algorithm", "unknown algorithm '" + scenario.algorithm +
+                                      "' (known: " + known + ")");
+  }
+  for (const auto& [name, values] : scenario.params) {
+    if (find_algorithm(name) == nullptr)
+      throw InputError("params." + name, "parameters for unknown algorithm '" + name + "'");
+  }
+  auto found = scenario.params.find(scenario.algorithm);
+  Params params("params." + scenario.algorithm,
+                found == scenario.params.end() ? std::map<std::string, ParamValue>{}
+                                               : found->second);
+  NodeFactory factory = algo->make(params, scenario.nodes);
+
+  RunReport report;
+  report.scenario = scenario;
+  report.has_epochs = algo->has_epochs;
+  Simulator sim(report.scenario, factory, algo->has_epochs);
+  if (algo->checkers)
+    for (auto& checker : algo->checkers(scenario.nodes)) sim.add_checker(std::move(checker));
+  TraceLineWriter writer(trace_out != nullptr ? *trace_out : std::cerr);
+  if (trace_out != nullptr) {
+    *trace_out << trace_header(report.scenario) << '\n';
+    sim.watch(&writer);
+  }
+  if (watcher != nullptr) sim.watch(watcher);
+  report.result = sim.run();
+
+  judge(scenario.expect, report.result, report.expectations);
+  auto by_algo = scenario.expect_by_algorithm.find(scenario.algorithm);
+  if (by_algo != scenario.expect_by_algorithm.end())
+    judge(by_algo->second, report.result, report.expectations);
+  auto golden = scenario.golden.find(scenario.algorithm + "/" + std::to_string(scenario.seed));
+  if (golden != scenario.golden.end()) {
+    ExpectationResult g;
+    g.path = "golden." + golden->first;
+    g.metric = "trace_hash";
+    g.wanted = "== " + golden->second;
+    g.got = hash_hex(report.result.trace_hash);
+    g.ok = g.got == golden->second;
+    report.expectations.push_back(g);
+  }
+  if (trace_out != nullptr) *trace_out << trace_footer(report) << '\n';
+  return report;
+}
+
+}  // namespace ballot

@@ -1,0 +1,54 @@
+// Running a scenario end to end: build the algorithm's nodes and checkers, run, judge the
+// expectations, and write the trace file (header, events, footer). Shared by the CLI, the
+// viewer, the tests and the benchmarks.
+#pragma once
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+namespace ballot {
+
+struct ExpectationResult {
+  std::string path;    // "expect.split_brain_us"
+  std::string metric;  // "split_brain_us", or "trace_hash" for a golden hash
+  std::string wanted;  // ">= 100ms", "== 0", "== 0123456789abcdef"
+  std::string got;     // "3.2s", "not measured"
+  bool ok = false;
+};
+
+struct RunReport {
+  Scenario scenario;  // as run (algorithm and seed resolved)
+  RunResult result;
+  std::vector<ExpectationResult> expectations;
+  bool has_epochs = false;
+
+  bool violated() const { return !result.violations.empty(); }
+  bool expectations_hold() const;
+};
+
+// Runs `scenario` with its algorithm and seed. When `trace_out` is given, the whole trace is
+// written to it: header line, one line per event, footer line. Throws InputError for an unknown
+// algorithm or bad parameters (path "algorithm" or "params.<algorithm>.<key>").
+RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullptr);
+// The same, with an extra observer that sees every event (not owned); no trace is written.
+RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher);
+
+// The one command that reproduces a run.
+std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
+                          const std::vector<std::string>& sets);
+
+// "1.25s", "412ms", "37us": durations for people (exact to the microsecond).
+std::string human_duration(Time_us duration_us);
+
+// The header line of a trace (JSON): format, versions, algorithm, seed, resolved scenario.
+std::string trace_header(const Scenario& scenario);
+// The footer line (JSON): counts, trace hash, metrics, violations, expectations.
+std::string trace_footer(const RunReport& report);
+
+inline constexpr const char* kBallotVersion = "0.1.0";
+
+}  // namespace ballot

@@ -1,0 +1,49 @@
+// Messages between nodes, and the visitor that turns their fields into trace JSON and the hash.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace ballot {
+
+// Receives a message's (or a fact's) fields in order. The trace writer renders them as JSON; the
+// hasher folds them into the trace hash without formatting text. Keys inside lists are empty.
+class FieldSink {
+ public:
+  virtual ~FieldSink() = default;
+  virtual void put_int(std::string_view key, int64_t value) = 0;
+  virtual void put_str(std::string_view key, std::string_view value) = 0;
+  virtual void put_bool(std::string_view key, bool value) = 0;
+  virtual void begin_list(std::string_view key) = 0;
+  virtual void end_list() = 0;
+  virtual void begin_obj(std::string_view key) = 0;
+  virtual void end_obj() = 0;
+};
+
+// A message of some algorithm. Immutable once sent: the kernel may deliver one object to its
+// receiver and a clone() to a duplicate delivery.
+class Message {
+ public:
+  virtual ~Message() = default;
+  // The message type as the paper names it ("RequestVote", "Election"). Must be a string with
+  // static storage duration: the kernel keeps the view.
+  virtual std::string_view type() const = 0;
+  // Every field, in a fixed order (the order is part of the trace hash).
+  virtual void fields(FieldSink& sink) const = 0;
+  virtual std::unique_ptr<Message> clone() const = 0;
+  // Nominal size on the wire, for the bytes-by-type metric (no real encoding exists).
+  virtual int64_t size_bytes() const { return 32; }
+};
+
+// CRTP helper: `struct Vote : MessageBase<Vote> { static constexpr std::string_view kType = "Vote"; ...
+// void fields(FieldSink&) const override; };` gets type() and clone() for free.
+template <class Derived>
+class MessageBase : public Message {
+ public:
+  std::string_view type() const override { return Derived::kType; }
+  std::unique_ptr<Message> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived&>(*this));
+  }
+};
+
+}  // namespace ballot

@@ -1,0 +1,217 @@
+#include "sim/observers.h"
+
+#include <algorithm>
+
+namespace ballot {
+
+const std::vector<std::string>& metric_names() {
+  static const std::vector<std::string> names = {
+      "first_leader_us",   "leader_changes",  "split_brain_us",     "split_brain_intervals",
+      "unavailable_us",    "downtime_max_us", "downtime_total_us",  "leader_losses",
+      "leaders_at_end",    "final_leader",    "messages_sent",      "messages_delivered",
+      "messages_dropped",  "bytes_sent",      "violations",         "events",
+      "crashes",           "client_ok",       "client_fail",        "client_info",
+      "linearizable",      "lost_writes",     "job_duplicates",     "job_missed",
+      "id_duplicates",
+  };
+  return names;
+}
+
+// ---- leadership ----
+
+LeadershipObserver::LeadershipObserver(int32_t cluster_size, bool has_epochs)
+    : n_(cluster_size), has_epochs_(has_epochs), views_(static_cast<size_t>(cluster_size)) {}
+
+int32_t LeadershipObserver::followers_of(NodeId leader) const {
+  int32_t count = 0;
+  for (const NodeView& v : views_) count += v.up && v.leader == leader;
+  return count;
+}
+
+void LeadershipObserver::set_view(const TraceEvent& ev, NodeId node, Role role, int64_t epoch,
+                                  NodeId leader, bool up) {
+  NodeView& v = views_[static_cast<size_t>(node)];
+  const bool was_leader = v.open_interval >= 0;
+  const bool is_leader = up && role == Role::Leader;
+  if (was_leader && (!is_leader || epoch != v.epoch)) {
+    intervals_[static_cast<size_t>(v.open_interval)].end_us = ev.time_us;
+    v.open_interval = -1;
+  }
+  if (is_leader && v.open_interval < 0) {
+    LeaderInterval interval;
+    interval.node = node;
+    interval.epoch = epoch;
+    interval.begin_us = ev.time_us;
+    intervals_.push_back(interval);
+    v.open_interval = static_cast<int>(intervals_.size()) - 1;
+    if (has_epochs_) {
+      // Election Safety (Raft §5.2, and its analogues): at most one leader per epoch.
+      auto [it, fresh] = leader_of_epoch_.emplace(epoch, node);
+      if (!fresh && it->second != node) {
+        Violation found;
+        found.checker = "one_leader_per_epoch";
+        found.event_index = ev.index;
+        found.time_us = ev.time_us;
+        found.nodes = {it->second, node};
+        found.message = "two leaders in epoch " + std::to_string(epoch) + ": " +
+                        node_name(it->second) + " and " + node_name(node);
+        violation(std::move(found));
+      }
+    }
+  }
+  v.up = up;
+  v.role = role;
+  v.epoch = epoch;
+  // A leader follows itself; a crashed node follows nobody.
+  v.leader = !up ? kNoNode : (role == Role::Leader ? node : leader);
+}
+
+void LeadershipObserver::update_global(const TraceEvent& ev) {
+  const Time_us t = ev.time_us;
+  // Split brain: two or more nodes believe they lead at once.
+  std::vector<NodeId> leaders;
+  for (NodeId i = 0; i < n_; ++i)
+    if (views_[static_cast<size_t>(i)].open_interval >= 0) leaders.push_back(i);
+  const bool split = leaders.size() >= 2;
+  const bool in_split = !split_brains_.empty() && split_brains_.back().end_us == kNever_us;
+  if (split && !in_split) split_brains_.push_back({t, kNever_us, leaders});
+  if (split && in_split) {
+    auto& all = split_brains_.back().leaders;
+    for (NodeId l : leaders)
+      if (std::find(all.begin(), all.end(), l) == all.end()) all.push_back(l);
+    std::sort(all.begin(), all.end());
+  }
+  if (!split && in_split) split_brains_.back().end_us = t;
+
+  // The acknowledged leader: a leader that a majority (itself included) follows.
+  NodeId acknowledged = kNoNode;
+  for (NodeId l : leaders)
+    if (followers_of(l) * 2 > n_) acknowledged = l;
+  const int64_t ack_epoch =
+      acknowledged == kNoNode ? 0 : views_[static_cast<size_t>(acknowledged)].epoch;
+  if (acknowledged != kNoNode) {
+    LeaderInterval& interval =
+        intervals_[static_cast<size_t>(views_[static_cast<size_t>(acknowledged)].open_interval)];
+    if (interval.acknowledged_us == kNever_us) interval.acknowledged_us = t;
+  }
+  if (acknowledged == acknowledged_leader_ &&
+      (acknowledged == kNoNode || ack_epoch == acknowledged_epoch_))
+    return;
+  if (acknowledged_leader_ != kNoNode && acknowledged == kNoNode) {
+    lost_since_us_ = t;  // a leader loss: downtime runs until the next acknowledgement
+    ++leader_losses_;
+  }
+  if (acknowledged != kNoNode) {
+    if (acknowledged_leader_ == kNoNode) {
+      unavailable_us_ += t - lost_since_us_;
+      if (had_acknowledged_) downtimes_us_.push_back(t - lost_since_us_);
+    }
+    // A change is a different (leader, epoch) from the last acknowledged one, gap or not.
+    if (had_acknowledged_ && (acknowledged != last_ack_node_ || ack_epoch != last_ack_epoch_))
+      ++leader_changes_;
+    if (first_leader_us_ == kNever_us) first_leader_us_ = t;
+    had_acknowledged_ = true;
+    last_ack_node_ = acknowledged;
+    last_ack_epoch_ = ack_epoch;
+  }
+  acknowledged_leader_ = acknowledged;
+  acknowledged_epoch_ = ack_epoch;
+}
+
+void LeadershipObserver::on_event(const TraceEvent& ev) {
+  now_us_ = ev.time_us;
+  switch (ev.kind) {
+    case EventKind::Role:
+      set_view(ev, ev.node, ev.role, ev.epoch, ev.leader, true);
+      break;
+    case EventKind::Crash:
+      set_view(ev, ev.node, Role::Follower, views_[static_cast<size_t>(ev.node)].epoch, kNoNode,
+               false);
+      break;
+    case EventKind::Start:
+    case EventKind::Restart:
+      set_view(ev, ev.node, Role::Follower, 0, kNoNode, true);
+      break;
+    default:
+      return;
+  }
+  update_global(ev);
+}
+
+void LeadershipObserver::on_finish(Time_us end_us) {
+  end_us_ = end_us;
+  if (acknowledged_leader_ == kNoNode) {
+    unavailable_us_ += end_us - lost_since_us_;
+    if (had_acknowledged_) downtimes_us_.push_back(end_us - lost_since_us_);
+  }
+  if (!split_brains_.empty() && split_brains_.back().end_us == kNever_us)
+    split_brains_.back().end_us = end_us;
+}
+
+void LeadershipObserver::add_metrics(std::map<std::string, int64_t>& metrics) const {
+  Time_us split_us = 0;
+  for (const auto& s : split_brains_) split_us += s.end_us - s.begin_us;
+  Time_us downtime_max_us = 0, downtime_total_us = 0;
+  for (Time_us d : downtimes_us_) {
+    downtime_max_us = std::max(downtime_max_us, d);
+    downtime_total_us += d;
+  }
+  int64_t leaders_at_end = 0;
+  for (const NodeView& v : views_) leaders_at_end += v.open_interval >= 0;
+  metrics["first_leader_us"] = first_leader_us_ == kNever_us ? -1 : first_leader_us_;
+  metrics["leader_changes"] = leader_changes_;
+  metrics["leader_losses"] = leader_losses_;
+  metrics["split_brain_us"] = split_us;
+  metrics["split_brain_intervals"] = static_cast<int64_t>(split_brains_.size());
+  metrics["unavailable_us"] = unavailable_us_;
+  metrics["downtime_max_us"] = downtime_max_us;
+  metrics["downtime_total_us"] = downtime_total_us;
+  metrics["leaders_at_end"] = leaders_at_end;
+  metrics["final_leader"] = acknowledged_leader_ == kNoNode ? 0 : acknowledged_leader_ + 1;
+}
+
+// ---- traffic ----
+
+TrafficObserver::Counts& TrafficObserver::counts_for(std::string_view type) {
+  // Message types are static strings, so consecutive events of one type usually share the view;
+  // compare contents anyway (never order or key by address).
+  if (last_counts_ != nullptr && last_type_ == type) return *last_counts_;
+  auto it = by_type_.find(type);
+  if (it == by_type_.end()) it = by_type_.emplace(std::string(type), Counts{}).first;
+  last_type_ = it->first;
+  last_counts_ = &it->second;
+  return it->second;
+}
+
+void TrafficObserver::on_event(const TraceEvent& ev) {
+  switch (ev.kind) {
+    case EventKind::Send: {
+      Counts& c = counts_for(ev.payload->type());
+      const int64_t bytes = ev.payload->size_bytes();
+      ++c.sent;
+      c.bytes_sent += bytes;
+      ++total_.sent;
+      total_.bytes_sent += bytes;
+      break;
+    }
+    case EventKind::Deliver:
+      ++counts_for(ev.payload->type()).delivered;
+      ++total_.delivered;
+      break;
+    case EventKind::Drop:
+      ++counts_for(ev.payload->type()).dropped;
+      ++total_.dropped;
+      break;
+    default:
+      break;
+  }
+}
+
+void TrafficObserver::add_metrics(std::map<std::string, int64_t>& metrics) const {
+  metrics["messages_sent"] = total_.sent;
+  metrics["messages_delivered"] = total_.delivered;
+  metrics["messages_dropped"] = total_.dropped;
+  metrics["bytes_sent"] = total_.bytes_sent;
+}
+
+}  // namespace ballot

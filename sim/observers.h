@@ -1,0 +1,98 @@
+// Observers that every run has: leadership (leader intervals, split brain, downtime, one leader
+// per epoch) and traffic (messages and bytes by type).
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/trace.h"
+
+namespace ballot {
+
+// Every metric name a run can report (expectations in scenarios are validated against it).
+// Units last: *_us are microseconds of virtual time; final_leader is 1-based (0 = none).
+const std::vector<std::string>& metric_names();
+
+// The per-type counter map is keyed by the type's text (never by address).
+
+// A period during which one node believed it led, from its role reports.
+struct LeaderInterval {
+  NodeId node = kNoNode;
+  int64_t epoch = 0;
+  Time_us begin_us = 0;
+  Time_us end_us = kNever_us;  // kNever_us while it still leads at the end
+  Time_us acknowledged_us = kNever_us;  // when a majority (itself included) first followed it
+};
+
+struct SplitBrainInterval {
+  Time_us begin_us = 0;
+  Time_us end_us = 0;
+  std::vector<NodeId> leaders;  // everyone who believed it led at some point in the interval
+};
+
+class LeadershipObserver : public Observer {
+ public:
+  LeadershipObserver(int32_t cluster_size, bool has_epochs);
+  void on_event(const TraceEvent& ev) override;
+  void on_finish(Time_us end_us) override;
+  void add_metrics(std::map<std::string, int64_t>& metrics) const override;
+
+  const std::vector<LeaderInterval>& leader_intervals() const { return intervals_; }
+  const std::vector<SplitBrainInterval>& split_brains() const { return split_brains_; }
+  // Downtime after each leader loss: from the loss until a majority acknowledges a new leader.
+  const std::vector<Time_us>& downtimes_us() const { return downtimes_us_; }
+
+ private:
+  struct NodeView {
+    bool up = true;  // not crashed (a paused node still believes what it believed)
+    Role role = Role::Follower;
+    int64_t epoch = 0;
+    NodeId leader = kNoNode;
+    int open_interval = -1;  // index into intervals_ while it believes it leads
+  };
+  void set_view(const TraceEvent& ev, NodeId node, Role role, int64_t epoch, NodeId leader,
+                bool up);
+  void update_global(const TraceEvent& ev);
+  int32_t followers_of(NodeId leader) const;
+
+  int32_t n_;
+  bool has_epochs_;
+  std::vector<NodeView> views_;
+  std::vector<LeaderInterval> intervals_;
+  std::vector<SplitBrainInterval> split_brains_;
+  std::vector<Time_us> downtimes_us_;
+  std::map<int64_t, NodeId> leader_of_epoch_;
+  NodeId acknowledged_leader_ = kNoNode;  // the leader a majority follows now, if any
+  int64_t acknowledged_epoch_ = 0;
+  int64_t leader_losses_ = 0;
+  NodeId last_ack_node_ = kNoNode;  // the last leader a majority acknowledged
+  int64_t last_ack_epoch_ = 0;
+  Time_us first_leader_us_ = kNever_us;
+  Time_us lost_since_us_ = 0;  // start of the current period without an acknowledged leader
+  bool had_acknowledged_ = false;
+  Time_us unavailable_us_ = 0;
+  int64_t leader_changes_ = 0;
+  Time_us now_us_ = 0;
+  Time_us end_us_ = 0;
+};
+
+class TrafficObserver : public Observer {
+ public:
+  void on_event(const TraceEvent& ev) override;
+  void add_metrics(std::map<std::string, int64_t>& metrics) const override;
+
+  struct Counts {
+    int64_t sent = 0, delivered = 0, dropped = 0, bytes_sent = 0;
+  };
+  // By message type, in name order.
+  const std::map<std::string, Counts, std::less<>>& by_type() const { return by_type_; }
+
+ private:
+  Counts& counts_for(std::string_view type);
+  std::map<std::string, Counts, std::less<>> by_type_;
+  Counts total_;
+  std::string_view last_type_;
+  Counts* last_counts_ = nullptr;
+};
+
+}  // namespace ballot

@@ -1,0 +1,172 @@
+// A scenario: everything that determines a run besides the seed (docs/scenario-format.md).
+// Plain data; parsing lives in scenario_json.cpp so that nlohmann stays out of this header.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/history.h"
+#include "sim/node_api.h"
+#include "sim/params.h"
+#include "sim/rng.h"
+#include "sim/time.h"
+
+namespace ballot {
+
+// One-way message delay, sampled per message from the network stream.
+struct LatencyModel {
+  enum class Dist { Constant, Uniform, Normal, Exponential, Lognormal, Pareto };
+  Dist dist = Dist::Uniform;
+  Time_us constant_us = 1000;            // constant
+  Time_us min_us = 1000, max_us = 5000;  // uniform
+  double mean_us = 2000, stddev_us = 500;  // normal (truncated at 0), exponential (mean)
+  double mu = 7.6, sigma = 0.5;            // lognormal of the delay in µs
+  double scale_us = 1000, shape = 2.0;     // pareto
+
+  Time_us sample_us(Rng& rng) const;
+};
+
+struct LinkModel {
+  LatencyModel latency;
+  double loss = 0.0;       // probability a message is lost
+  double duplicate = 0.0;  // probability a message is delivered twice
+  bool fifo = false;       // per ordered pair, deliveries never overtake each other
+};
+
+struct TopologySpec {
+  enum class Kind { FullMesh, Ring, Star, Explicit };
+  Kind kind = Kind::FullMesh;
+  NodeId center = 0;  // star
+  struct Edge {
+    NodeId a = 0, b = 0;
+    Time_us latency_us = 0;  // added to the sampled delay for each hop over this edge
+  };
+  std::vector<Edge> edges;  // explicit (undirected)
+};
+
+enum class FaultKind {
+  Partition,       // groups: symmetric split; nodes in no group form one more group
+  Isolate,         // nodes (or selector): cut from everyone else, both ways
+  LinkCut,         // from -> to only (one-way); `both` makes it symmetric
+  Bridge,          // Jepsen: two halves joined by one bridge node that sees both
+  MajoritiesRing,  // Jepsen: each node sees a majority, no two see the same one
+  Heal,            // ends every network fault in force
+  Drop,            // message-type-selective drop: msg_type, from, to, probability
+  DelaySpike,      // extra delay_us on messages from/to `nodes` (all when empty)
+  LossBurst,       // extra loss probability on messages from/to `nodes` (all when empty)
+  Flap,            // the link between from and to goes down and up every period_us
+  Crash,           // nodes crash; restart after duration (never when duration is 0)
+  Pause,           // nodes freeze; resume after duration
+  ClockDrift,      // nodes' clocks run at drift_ppm; reverts after duration (if any)
+  ClockJump,       // nodes' clocks jump by jump_us (may be negative); instantaneous
+  SlowNode,        // delay_us added to every message from and to the node
+  DiskLoss,        // the node crashes and loses unsynced durable writes; restart after duration
+};
+const char* fault_kind_name(FaultKind kind);
+std::optional<FaultKind> fault_kind_from_name(const std::string& name);
+std::vector<std::string> fault_kind_names();
+
+// Targets resolved when the fault fires (the nemesis and scripted faults both use these).
+enum class Selector { None, Leader, RandomFollower, RandomMinority, RandomMajority, RandomNode };
+
+struct FaultSpec {
+  Time_us at_us = 0;
+  Time_us duration_us = 0;  // 0: permanent (until a heal or the end of the run)
+  FaultKind kind = FaultKind::Partition;
+  std::vector<std::vector<NodeId>> groups;  // partition
+  std::vector<NodeId> nodes;                // isolate, crash, pause, clock, spike, loss, slow
+  Selector selector = Selector::None;       // instead of `nodes`
+  NodeId from = kNoNode, to = kNoNode;      // link cut, flap, drop (kNoNode = any)
+  bool both = false;                        // link cut in both directions
+  std::string msg_type;                     // drop ("" = every type)
+  double probability = 1.0;                 // drop
+  double loss = 0.0;                        // loss burst
+  Time_us delay_us = 0;                     // delay spike, slow node
+  Time_us period_us = 0;                    // flap
+  int64_t drift_ppm = 0;                    // clock drift
+  Time_us jump_us = 0;                      // clock jump
+  std::string path;                         // JSON path, for messages ("faults[3]")
+};
+
+struct NemesisSpec {
+  bool enabled = false;
+  std::vector<FaultKind> kinds;  // drawn uniformly
+  Time_us start_us = 0;
+  Time_us stop_us = kNever_us;  // no new fault begins after this; the end of the run by default
+  Time_us mean_interval_us = 2 * kSecond_us;  // exponential gaps between fault starts
+  Time_us duration_min_us = 500 * kMillisecond_us;
+  Time_us duration_max_us = 3 * kSecond_us;
+};
+
+// One scripted client operation.
+struct ScriptedOp {
+  Time_us at_us = 0;
+  int32_t client = 0;
+  NodeId node = kNoNode;  // send to this node first; kNoNode: the node the client believes leads
+  lin::OpKind kind = lin::OpKind::Write;
+  std::string key;
+  std::optional<std::string> value;
+  std::optional<std::string> expected;
+};
+
+struct WorkloadSpec {
+  std::string model = "register";  // "register" (read/write/cas) or "kv" (get/put/append)
+  int32_t clients = 0;             // random clients; 0 = none
+  Time_us start_us = 0;
+  Time_us stop_us = kNever_us;
+  Time_us mean_interval_us = 100 * kMillisecond_us;  // per client, between ops
+  int32_t keys = 1;                                   // kv: how many keys
+  double read_fraction = 0.5;
+  double cas_fraction = 0.0;  // register: cas; kv: append
+  Time_us timeout_us = 1 * kSecond_us;  // then the op's outcome is unknown (info)
+  std::vector<ScriptedOp> ops;
+};
+
+// An expectation on a metric: `eq`, or a range. Values are integers (µs for *_us metrics).
+struct Expectation {
+  std::string metric;
+  std::optional<int64_t> eq, min, max;
+  std::string path;  // "expect.split_brain_us"
+};
+
+struct Caption {
+  Time_us at_us = 0;
+  std::string text;
+  bool pause = false;  // the viewer pauses playback here
+};
+
+struct Scenario {
+  std::string file;  // where it came from, for messages
+  std::string name;
+  std::string description;
+  int32_t nodes = 3;
+  std::string algorithm = "bully";
+  uint64_t seed = 1;
+  Time_us duration_us = 10 * kSecond_us;
+  TopologySpec topology;
+  LinkModel network;
+  // Per algorithm ("raft" -> its flattened parameters); JSON path "params.<algorithm>".
+  std::map<std::string, std::map<std::string, ParamValue>> params;
+  std::vector<FaultSpec> faults;
+  NemesisSpec nemesis;
+  WorkloadSpec workload;
+  std::vector<Expectation> expect;                                  // for every algorithm
+  std::map<std::string, std::vector<Expectation>> expect_by_algorithm;  // added per algorithm
+  // Golden trace hashes: "<algorithm>/<seed>" -> 16 hex digits.
+  std::map<std::string, std::string> golden;
+  std::vector<Caption> captions;
+  // The scenario as JSON after --set overrides, with algorithm and seed filled in: written into
+  // the trace header so that `ballot replay` can re-run exactly this.
+  std::string resolved_json;
+};
+
+// Reads a scenario file; applies "--set path=value" overrides (before validation, so an
+// override is checked like the file). Throws InputError whose path is "<file>: <json path>".
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {});
+// The same from text (`file` only labels messages).
+Scenario parse_scenario(const std::string& text, const std::string& file,
+                        const std::vector<std::string>& overrides = {});
+
+}  // namespace ballot

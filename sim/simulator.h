@@ -1,0 +1,78 @@
+// The discrete-event kernel: one run of one scenario with one seed.
+//
+// Events are ordered by (time, sequence number assigned when scheduled), so equal times run
+// first-in first-out, never in heap or address order. Everything random comes from named
+// sub-streams of the root seed: "network", "faults", "fault-targets", "workload", "node/<i>".
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/history.h"
+#include "sim/node_api.h"
+#include "sim/observers.h"
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+namespace ballot {
+
+
+struct RunResult {
+  Time_us end_us = 0;
+  uint64_t events = 0;
+  uint64_t trace_hash = 0;
+  std::map<std::string, int64_t> metrics;
+  std::vector<Violation> violations;
+  lin::History history;
+  std::vector<FaultSpec> fault_schedule;  // scripted faults and the nemesis's draws, in time order
+  std::vector<LeaderInterval> leader_intervals;
+  std::vector<SplitBrainInterval> split_brains;
+  std::vector<Time_us> downtimes_us;
+  std::map<std::string, TrafficObserver::Counts, std::less<>> traffic_by_type;
+};
+
+class Simulator {
+ public:
+  // `make_node` builds a node for a context (at boot and at every restart).
+  Simulator(const Scenario& scenario, std::function<std::unique_ptr<Node>(Context&)> make_node,
+            bool has_epochs);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Checkers owned by the run (their violations and metrics join the result).
+  void add_checker(std::unique_ptr<Observer> checker);
+  // Observers owned by the caller (a trace file writer, a test's probe); they see every event.
+  void watch(Observer* observer);
+
+  // Runs to the scenario's duration and returns the result. Call once.
+  RunResult run();
+
+  // For tests: the leadership observer of this run.
+  const LeadershipObserver& leadership() const;
+  // For tests: the live node object (null while crashed).
+  Node* node(NodeId id) const;
+  bool is_crashed(NodeId id) const;
+  bool is_paused(NodeId id) const;
+  Time_us local_time(NodeId id) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Writes each event as one JSON line to a stream (the trace body; the CLI adds header and footer).
+class TraceLineWriter : public Observer {
+ public:
+  explicit TraceLineWriter(std::ostream& out) : out_(out) {}
+  void on_event(const TraceEvent& ev) override;
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace ballot

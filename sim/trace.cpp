@@ -1,0 +1,285 @@
+#include "sim/trace.h"
+
+#include <cstring>
+
+namespace ballot {
+
+const char* event_kind_name(EventKind kind) {
+  switch (kind) {
+    case EventKind::Start: return "start";
+    case EventKind::Send: return "send";
+    case EventKind::Deliver: return "deliver";
+    case EventKind::Drop: return "drop";
+    case EventKind::Timer: return "timer";
+    case EventKind::Role: return "role";
+    case EventKind::Fault: return "fault";
+    case EventKind::Crash: return "crash";
+    case EventKind::Restart: return "restart";
+    case EventKind::Pause: return "pause";
+    case EventKind::Resume: return "resume";
+    case EventKind::Clock: return "clock";
+    case EventKind::Note: return "note";
+    case EventKind::Record: return "record";
+    case EventKind::ClientInvoke: return "invoke";
+    case EventKind::ClientReturn: return "return";
+    case EventKind::Caption: return "caption";
+  }
+  return "?";
+}
+
+std::string node_name(NodeId id) { return id == kNoNode ? "-" : "n" + std::to_string(id + 1); }
+
+namespace {
+// Nodes appear 1-based in traces (n3 is 3); 0 means none.
+int64_t node_number(NodeId id) { return id == kNoNode ? 0 : int64_t{id} + 1; }
+
+const char* op_kind_name(lin::OpKind kind) {
+  switch (kind) {
+    case lin::OpKind::Read: return "read";
+    case lin::OpKind::Write: return "write";
+    case lin::OpKind::Cas: return "cas";
+    case lin::OpKind::Get: return "get";
+    case lin::OpKind::Put: return "put";
+    case lin::OpKind::Append: return "append";
+  }
+  return "?";
+}
+
+const char* outcome_name(lin::Outcome outcome) {
+  switch (outcome) {
+    case lin::Outcome::Ok: return "ok";
+    case lin::Outcome::Fail: return "fail";
+    case lin::Outcome::Info: return "info";
+  }
+  return "?";
+}
+
+void write_op(const lin::Op& op, bool completion, FieldSink& sink) {
+  sink.put_int("client", op.process);
+  sink.put_str("f", op_kind_name(op.kind));
+  sink.put_str("key", op.key);
+  if (op.expected) sink.put_str("expected", *op.expected);
+  if (completion) sink.put_str("outcome", outcome_name(op.outcome));
+  if (op.value) sink.put_str("value", *op.value);
+}
+}  // namespace
+
+void write_event_fields(const TraceEvent& ev, FieldSink& sink) {
+  sink.put_int("t", ev.time_us);
+  sink.put_str("k", event_kind_name(ev.kind));
+  if (ev.node != kNoNode) sink.put_int("n", node_number(ev.node));
+  switch (ev.kind) {
+    case EventKind::Send:
+      sink.put_int("to", node_number(ev.peer));
+      sink.put_int("id", static_cast<int64_t>(ev.msg_id));
+      sink.put_str("type", ev.payload->type());
+      sink.begin_obj("msg");
+      ev.payload->fields(sink);
+      sink.end_obj();
+      break;
+    case EventKind::Deliver:
+      sink.put_int("from", node_number(ev.peer));
+      sink.put_int("id", static_cast<int64_t>(ev.msg_id));
+      sink.put_str("type", ev.payload->type());
+      if (ev.duplicate) sink.put_bool("dup", true);
+      break;
+    case EventKind::Drop:
+      sink.put_int("from", node_number(ev.peer));
+      sink.put_int("id", static_cast<int64_t>(ev.msg_id));
+      sink.put_str("type", ev.payload->type());
+      sink.put_str("reason", ev.text);
+      if (ev.duplicate) sink.put_bool("dup", true);
+      break;
+    case EventKind::Timer:
+      sink.put_int("tag", static_cast<int64_t>(ev.tag));
+      break;
+    case EventKind::Role:
+      sink.put_str("role", role_name(ev.role));
+      sink.put_int("epoch", ev.epoch);
+      sink.put_int("leader", node_number(ev.leader));
+      break;
+    case EventKind::Fault:
+      sink.put_int("fault", static_cast<int64_t>(ev.tag));
+      sink.put_str("kind", ev.text);
+      sink.put_str("phase", ev.phase);
+      if (ev.payload) {
+        sink.begin_obj("detail");
+        ev.payload->fields(sink);
+        sink.end_obj();
+      }
+      break;
+    case EventKind::Crash:
+    case EventKind::Restart:
+    case EventKind::Pause:
+    case EventKind::Resume:
+    case EventKind::Start:
+      if (!ev.text.empty()) sink.put_str("why", ev.text);
+      break;
+    case EventKind::Clock:
+      if (ev.payload) {
+        sink.begin_obj("detail");
+        ev.payload->fields(sink);
+        sink.end_obj();
+      }
+      break;
+    case EventKind::Note:
+    case EventKind::Caption:
+      sink.put_str("text", ev.text);
+      break;
+    case EventKind::Record:
+      sink.put_str("type", ev.payload->type());
+      sink.begin_obj("fact");
+      ev.payload->fields(sink);
+      sink.end_obj();
+      break;
+    case EventKind::ClientInvoke:
+    case EventKind::ClientReturn:
+      sink.put_int("op", static_cast<int64_t>(ev.op_id));
+      write_op(*ev.op, ev.kind == EventKind::ClientReturn, sink);
+      break;
+  }
+}
+
+// ---- hash ----
+
+namespace {
+class HashSink final : public FieldSink {
+ public:
+  explicit HashSink(uint64_t& h) : h_(h) {}
+  void put_int(std::string_view, int64_t value) override {
+    mix(1);
+    mix(static_cast<uint64_t>(value));
+  }
+  void put_str(std::string_view, std::string_view value) override {
+    mix(2 | (static_cast<uint64_t>(value.size()) << 8));
+    size_t i = 0;
+    for (; i + 8 <= value.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, value.data() + i, 8);
+      mix(w);
+    }
+    uint64_t tail = 0;
+    for (size_t shift = 0; i < value.size(); ++i, shift += 8)
+      tail |= static_cast<uint64_t>(static_cast<unsigned char>(value[i])) << shift;
+    mix(tail);
+  }
+  void put_bool(std::string_view, bool value) override { mix(value ? 4 : 3); }
+  void begin_list(std::string_view) override { mix(5); }
+  void end_list() override { mix(6); }
+  void begin_obj(std::string_view) override { mix(7); }
+  void end_obj() override { mix(8); }
+
+ private:
+  // A multiply-xorshift step: cheap, and every input bit reaches every output bit in two steps.
+  void mix(uint64_t w) {
+    h_ = (h_ ^ w) * 0x9e3779b97f4a7c15ULL;
+    h_ ^= h_ >> 32;
+  }
+  uint64_t& h_;
+};
+}  // namespace
+
+void TraceHasher::add(const TraceEvent& ev) {
+  HashSink sink(h_);
+  sink.begin_obj("");
+  write_event_fields(ev, sink);
+  sink.end_obj();
+  ++events_;
+}
+
+uint64_t TraceHasher::value() const {
+  uint64_t state = h_ ^ events_;
+  return splitmix64(state);
+}
+
+std::string hash_hex(uint64_t hash) {
+  static const char* digits = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, hash >>= 4) out[static_cast<size_t>(i)] = digits[hash & 15];
+  return out;
+}
+
+// ---- JSON ----
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out.push_back(hex[u >> 4]);
+          out.push_back(hex[u & 15]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void JsonWriter::key(std::string_view k) {
+  if (!first_.back()) out_.push_back(',');
+  first_.back() = false;
+  if (!k.empty()) {
+    append_json_string(out_, k);
+    out_.push_back(':');
+  }
+}
+
+void JsonWriter::put_int(std::string_view k, int64_t value) {
+  key(k);
+  out_ += std::to_string(value);
+}
+
+void JsonWriter::put_str(std::string_view k, std::string_view value) {
+  key(k);
+  append_json_string(out_, value);
+}
+
+void JsonWriter::put_bool(std::string_view k, bool value) {
+  key(k);
+  out_ += value ? "true" : "false";
+}
+
+void JsonWriter::begin_list(std::string_view k) {
+  key(k);
+  out_.push_back('[');
+  first_.push_back(true);
+}
+
+void JsonWriter::end_list() {
+  out_.push_back(']');
+  first_.pop_back();
+}
+
+void JsonWriter::begin_obj(std::string_view k) {
+  key(k);
+  out_.push_back('{');
+  first_.push_back(true);
+}
+
+void JsonWriter::end_obj() {
+  out_.push_back('}');
+  first_.pop_back();
+}
+
+std::string event_to_json(const TraceEvent& ev) {
+  std::string line;
+  line.reserve(128);
+  JsonWriter w(line);
+  w.begin_obj("");
+  w.put_int("i", static_cast<int64_t>(ev.index));
+  write_event_fields(ev, w);
+  w.end_obj();
+  return line;
+}
+
+}  // namespace ballot
