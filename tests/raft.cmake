@@ -3,4 +3,6 @@
 ballot_add_test(test_raft
   SOURCES
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_rules.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_options.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_checker.cpp
   LIBS ballot_raft)
