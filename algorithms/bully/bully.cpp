@@ -178,8 +178,12 @@ void BullyNode::on_heartbeat(NodeId from) {
     }
     return;
   }
-  // A higher coordinator we did not know of: it outranks ours, follow it.
-  if (state_ == State::Follower || state_ == State::Coordinator) accept_coordinator(from);
+  // A heartbeat from a higher node than the one we follow: a coordinator we did not know of
+  // (a partition healed). It outranks ours: follow it. A heartbeat from a node between us and
+  // our coordinator is stale (sent before it learnt of ours): ignore it.
+  const bool outranks = coordinator_ == kNoNode || from > coordinator_;
+  if (outranks && (state_ == State::Follower || state_ == State::Coordinator))
+    accept_coordinator(from);
 }
 
 void BullyNode::on_timer(uint64_t tag) {

@@ -1,0 +1,11 @@
+# The kernel: randomness, queue, clocks, network and fault semantics, determinism, observers.
+ballot_add_test(test_kernel
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_rng.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/test_kernel.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/test_faults.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/test_determinism.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/test_observers.cpp
+  LIBS ballot_app)
+ballot_add_test(test_bully
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_bully.cpp
+  LIBS ballot_app)
