@@ -3,8 +3,11 @@
 // exact JSON path and saying what was expected.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -827,6 +830,42 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
     require_error(base(R"("nemesis": {"start": "1s"})"), "nemesis",
                   "missing required field 'kinds'");
   }
+}
+
+TEST_CASE("the curated scenarios and the documented example are valid", "[scenario]") {
+  namespace fs = std::filesystem;
+  const fs::path root = BALLOT_SOURCE_DIR;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(root / "scenarios")) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  CHECK_FALSE(files.empty());
+  for (const auto& file : files) {
+    INFO(file.string());
+    try {
+      const Scenario s = load_scenario(file.string());
+      CHECK(s.file == file.string());
+      require_same(s, parse_scenario(s.resolved_json, "resolved"));
+    } catch (const InputError& e) {
+      FAIL(file.string() << ": " << e.path() << ": " << e.what());
+    }
+  }
+
+  // The first ```json block of docs/scenario-format.md is the complete example.
+  std::ifstream in(root / "docs" / "scenario-format.md");
+  REQUIRE(in);
+  std::stringstream doc;
+  doc << in.rdbuf();
+  const std::string text = doc.str();
+  const size_t begin = text.find("```json\n", text.find("## A complete example"));
+  REQUIRE(begin != std::string::npos);
+  const size_t end = text.find("```", begin + 8);
+  REQUIRE(end != std::string::npos);
+  const Scenario example = parse_scenario(text.substr(begin + 8, end - begin - 8), "doc");
+  CHECK(example.nodes == 5);
+  CHECK(example.faults.size() == 3);
+  CHECK(example.nemesis.enabled);
 }
 
 TEST_CASE("load_scenario reads files and reports unreadable ones", "[scenario]") {
