@@ -1202,7 +1202,10 @@ Time_us Simulator::local_time(NodeId id) const {
 }
 
 void TraceLineWriter::on_event(const TraceEvent& ev) {
-  out_ << event_to_json(ev) << '\n';
+  line_.clear();
+  append_event_json(line_, ev);
+  line_.push_back('\n');
+  out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
 }
 
 }  // namespace ballot

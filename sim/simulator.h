@@ -73,6 +73,7 @@ class TraceLineWriter : public Observer {
 
  private:
   std::ostream& out_;
+  std::string line_;  // reused for every line
 };
 
 }  // namespace ballot

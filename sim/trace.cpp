@@ -1,5 +1,6 @@
 #include "sim/trace.h"
 
+#include <charconv>
 #include <cstring>
 
 namespace ballot {
@@ -168,6 +169,7 @@ class HashSink final : public FieldSink {
   void end_list() override { mix(6); }
   void begin_obj(std::string_view) override { mix(7); }
   void end_obj() override { mix(8); }
+  void word(uint64_t w) { mix(w); }
 
  private:
   // A multiply-xorshift step: cheap, and every input bit reaches every output bit in two steps.
@@ -179,11 +181,54 @@ class HashSink final : public FieldSink {
 };
 }  // namespace
 
+// The event envelope is folded directly, in a fixed binary layout; only payload fields (a
+// message's, a fact's, a fault's details) go through the FieldSink interface. This is the hot
+// path of every run, so it avoids formatting and virtual calls where it can.
 void TraceHasher::add(const TraceEvent& ev) {
   HashSink sink(h_);
-  sink.begin_obj("");
-  write_event_fields(ev, sink);
-  sink.end_obj();
+  sink.word(static_cast<uint64_t>(ev.time_us));
+  sink.word(static_cast<uint64_t>(ev.kind) | (static_cast<uint64_t>(node_number(ev.node)) << 8));
+  switch (ev.kind) {
+    case EventKind::Send:
+    case EventKind::Deliver:
+    case EventKind::Drop:
+      sink.word(static_cast<uint64_t>(node_number(ev.peer)) | (ev.duplicate ? 1ULL << 62 : 0));
+      sink.word(ev.msg_id);
+      sink.put_str("", ev.payload->type());
+      if (ev.kind == EventKind::Send) ev.payload->fields(sink);
+      if (ev.kind == EventKind::Drop) sink.put_str("", ev.text);
+      break;
+    case EventKind::Timer:
+      sink.word(ev.tag);
+      break;
+    case EventKind::Role:
+      sink.word(static_cast<uint64_t>(ev.role));
+      sink.word(static_cast<uint64_t>(ev.epoch));
+      sink.word(static_cast<uint64_t>(node_number(ev.leader)));
+      break;
+    case EventKind::Fault:
+      sink.word(ev.tag);
+      sink.put_str("", ev.text);
+      sink.put_str("", ev.phase);
+      if (ev.payload) ev.payload->fields(sink);
+      break;
+    case EventKind::Clock:
+      if (ev.payload) ev.payload->fields(sink);
+      break;
+    case EventKind::Record:
+      sink.put_str("", ev.payload->type());
+      ev.payload->fields(sink);
+      break;
+    case EventKind::ClientInvoke:
+    case EventKind::ClientReturn:
+      sink.word(ev.op_id);
+      write_op(*ev.op, ev.kind == EventKind::ClientReturn, sink);
+      break;
+    default:  // crash, restart, pause, resume, start, note, caption
+      sink.put_str("", ev.text);
+      break;
+  }
+  sink.word(9);  // end of event
   ++events_;
 }
 
@@ -203,25 +248,27 @@ std::string hash_hex(uint64_t hash) {
 
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
+  size_t run = 0;  // start of the pending run of characters that need no escape
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (u) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (u < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(hex[u >> 4]);
-          out.push_back(hex[u & 15]);
-        } else {
-          out.push_back(c);
-        }
+      default: {
+        static const char* hex = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(hex[u >> 4]);
+        out.push_back(hex[u & 15]);
+      }
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
 }
 
@@ -229,14 +276,18 @@ void JsonWriter::key(std::string_view k) {
   if (!first_.back()) out_.push_back(',');
   first_.back() = false;
   if (!k.empty()) {
-    append_json_string(out_, k);
-    out_.push_back(':');
+    // Keys are our own identifiers: nothing to escape.
+    out_.push_back('"');
+    out_.append(k);
+    out_.append("\":", 2);
   }
 }
 
 void JsonWriter::put_int(std::string_view k, int64_t value) {
   key(k);
-  out_ += std::to_string(value);
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out_.append(buffer, static_cast<size_t>(end - buffer));
 }
 
 void JsonWriter::put_str(std::string_view k, std::string_view value) {
@@ -274,12 +325,16 @@ void JsonWriter::end_obj() {
 std::string event_to_json(const TraceEvent& ev) {
   std::string line;
   line.reserve(128);
+  append_event_json(line, ev);
+  return line;
+}
+
+void append_event_json(std::string& line, const TraceEvent& ev) {
   JsonWriter w(line);
   w.begin_obj("");
   w.put_int("i", static_cast<int64_t>(ev.index));
   write_event_fields(ev, w);
   w.end_obj();
-  return line;
 }
 
 }  // namespace ballot

@@ -96,6 +96,8 @@ class JsonWriter final : public FieldSink {
 void append_json_string(std::string& out, std::string_view text);
 // One trace line (no newline): {"i":index, ...canonical fields...}.
 std::string event_to_json(const TraceEvent& ev);
+// The same, appended to `line` (reuses its capacity).
+void append_event_json(std::string& line, const TraceEvent& ev);
 
 struct Violation {
   std::string checker;  // "election_safety", "state_machine_safety", ...
