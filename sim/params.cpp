@@ -35,11 +35,13 @@ constexpr DurationUnit kFormatUnits[] = {
 constexpr size_t kMaxFractionDigits = 12;
 constexpr size_t kMaxIntegerDigits = 18;
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 [[noreturn]] void bad_duration(const std::string& text, const std::string& path) {
-  throw InputError(path, "expected a duration like \"150ms\" (units us, ms, s, m, h), got " +
-                             quoted(text));
+  throw InputError(
+      path, "expected a duration like \"150ms\" (units us, ms, s, m, h), got " + quoted(text));
 }
 
 std::string render_double(double d) {
@@ -79,15 +81,16 @@ std::string join(const std::vector<std::string>& names) {
 // case (optimal string alignment).
 size_t edit_distance(const std::string& a, const std::string& b) {
   auto same = [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   };
   std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
   for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
       if (i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1])) {
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
@@ -133,7 +136,8 @@ Time_us parse_duration_us(const std::string& text, const std::string& path) {
     return 0;  // "0" needs no unit
   }
   if (unit_us == 0) bad_duration(text, path);
-  const std::string digits = integer.substr(std::min(integer.find_first_not_of('0'), integer.size()));
+  const std::string digits =
+      integer.substr(std::min(integer.find_first_not_of('0'), integer.size()));
   if (digits.size() > kMaxIntegerDigits || fraction.size() > kMaxFractionDigits) {
     throw InputError(path, "duration " + quoted(text) + " is out of range");
   }
@@ -243,9 +247,9 @@ Time_us Params::get_duration_us(const std::string& key, Time_us fallback, Time_u
   const auto it = values_.find(key);
   if (it == values_.end()) return fallback;
   const ParamValue& v = it->second;
-  const std::string range =
-      max == kNever_us ? ">= " + format_duration(min)
-                       : "in [" + format_duration(min) + ", " + format_duration(max) + "]";
+  const std::string range = max == kNever_us
+                                ? ">= " + format_duration(min)
+                                : "in [" + format_duration(min) + ", " + format_duration(max) + "]";
   Time_us d = 0;
   if (v.kind == ParamValue::Kind::String) {
     d = parse_duration_us(v.s, full_path(key));
@@ -258,13 +262,12 @@ Time_us Params::get_duration_us(const std::string& key, Time_us fallback, Time_u
       throw InputError(full_path(key), "duration " + describe(v) + " ms is out of range");
     }
     if (std::fabs(us - rounded) > 1e-6 * std::max(1.0, std::fabs(us))) {
-      throw InputError(full_path(key), "duration " + describe(v) +
-                                           " ms is not a whole number of microseconds");
+      throw InputError(full_path(key),
+                       "duration " + describe(v) + " ms is not a whole number of microseconds");
     }
     d = static_cast<Time_us>(rounded);
   } else {
-    throw InputError(full_path(key),
-                     "expected a duration like \"150ms\", got " + describe(v));
+    throw InputError(full_path(key), "expected a duration like \"150ms\", got " + describe(v));
   }
   if (d < min || d > max) {
     throw InputError(full_path(key), "expected a duration " + range + ", got " + describe(v));
@@ -279,8 +282,7 @@ std::string Params::get_enum(const std::string& key, const std::string& fallback
   if (it == values_.end()) return fallback;
   const ParamValue& v = it->second;
   if (v.kind != ParamValue::Kind::String) {
-    throw InputError(full_path(key),
-                     "expected one of " + join(allowed) + ", got " + describe(v));
+    throw InputError(full_path(key), "expected one of " + join(allowed) + ", got " + describe(v));
   }
   if (std::find(allowed.begin(), allowed.end(), v.s) != allowed.end()) return v.s;
   const std::string guess = closest_name(v.s, allowed);

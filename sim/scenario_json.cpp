@@ -104,7 +104,9 @@ std::string node_range(int32_t nodes) {
   return nodes == 1 ? "n1" : "n1..n" + std::to_string(nodes);
 }
 
-std::string node_name(NodeId id) { return "n" + std::to_string(id + 1); }
+std::string node_name(NodeId id) {
+  return "n" + std::to_string(id + 1);
+}
 
 // ---------------------------------------------------------------------------------------------
 // The schema: which keys exist where. One table for unknown-key checks and "--set" paths.
@@ -119,7 +121,7 @@ struct Schema {
     Tree,    // free keys to any depth (algorithm parameters)
   };
   Shape shape = Shape::Leaf;
-  std::string what = "key";  // what a field name is called in messages ("key", "metric")
+  std::string what = "key";             // what a field name is called in messages ("key", "metric")
   std::vector<std::string> names;       // Object: field names in documentation order
   std::vector<const Schema*> children;  // Object: parallel to names
   const Schema* elem = nullptr;         // Array, Map
@@ -158,7 +160,8 @@ class SchemaSet {
     object(topology, {{"kind", &leaf}, {"center", &leaf}, {"edges", &edges}});
     object(edge, {{"between", &list}, {"latency", &leaf}});
     array(edges, edge);
-    object(network, {{"latency", &latency}, {"loss", &leaf}, {"duplicate", &leaf}, {"fifo", &leaf}});
+    object(network,
+           {{"latency", &latency}, {"loss", &leaf}, {"duplicate", &leaf}, {"fifo", &leaf}});
     object(latency, {{"dist", &leaf},
                      {"value", &leaf},
                      {"min", &leaf},
@@ -332,8 +335,8 @@ std::string render_number(double d) {
 // A number in [min, max]; `what` names it in the message ("a probability").
 double read_number(const json& j, const std::string& path, double min, double max,
                    const std::string& what = "a number") {
-  const std::string expected = "expected " + what + " in [" + render_number(min) + ", " +
-                               render_number(max) + "], got ";
+  const std::string expected =
+      "expected " + what + " in [" + render_number(min) + ", " + render_number(max) + "], got ";
   if (!j.is_number()) throw InputError(path, expected + describe(j));
   const double v = j.get<double>();
   if (!(v >= min && v <= max)) throw InputError(path, expected + describe(j));
@@ -361,8 +364,9 @@ Time_us read_duration(const json& j, const std::string& path, Sign sign) {
     d = parse_duration_us(j.get<std::string>(), path);
   } else if (j.is_number_integer()) {
     constexpr int64_t kMaxMs = INT64_MAX / kMillisecond_us;
-    const bool too_big = j.is_number_unsigned() ? j.get<uint64_t>() > static_cast<uint64_t>(kMaxMs)
-                                                : std::llabs(j.get<int64_t>()) > kMaxMs;
+    const bool too_big = j.is_number_unsigned()
+                             ? j.get<uint64_t>() > static_cast<uint64_t>(kMaxMs)
+                             : j.get<int64_t>() < -kMaxMs || j.get<int64_t>() > kMaxMs;
     if (too_big) throw InputError(path, "duration " + describe(j) + " ms is out of range");
     d = j.get<int64_t>() * kMillisecond_us;
   } else if (j.is_number_float()) {
@@ -457,8 +461,8 @@ Targets read_targets(const json& j, const std::string& path, int32_t nodes) {
   Targets t;
   for (size_t i = 0; i < j.size(); ++i) {
     const std::string at = index_path(path, i);
-    const auto selector = j[i].is_string() ? selector_from_name(j[i].get<std::string>())
-                                           : std::nullopt;
+    const auto selector =
+        j[i].is_string() ? selector_from_name(j[i].get<std::string>()) : std::nullopt;
     if (selector) {
       if (j.size() != 1) {
         throw InputError(at, "the selector '" + j[i].get<std::string>() +
@@ -548,8 +552,10 @@ FaultKind read_fault_kind(const json& j, const std::string& path) {
 std::vector<std::vector<NodeId>> read_groups(const json& j, const std::string& path,
                                              int32_t nodes) {
   if (!j.is_array() || j.empty()) {
-    throw InputError(path, "expected a non-empty list of node groups like [[\"n1\"], [\"n2\", "
-                           "\"n3\"]], got " + describe(j));
+    throw InputError(path,
+                     "expected a non-empty list of node groups like [[\"n1\"], [\"n2\", "
+                     "\"n3\"]], got " +
+                         describe(j));
   }
   std::vector<std::vector<NodeId>> groups;
   std::map<NodeId, size_t> group_of;
@@ -588,8 +594,8 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
   takes.insert(takes.end(), rule.optional.begin(), rule.optional.end());
   for (const auto& [key, value] : j.items()) {
     if (std::find(takes.begin(), takes.end(), key) == takes.end()) {
-      throw InputError(o.at(key), "field '" + key + "' does not belong to a " + name +
-                                      " fault (" + name + " takes: " + join(takes) + ")");
+      throw InputError(o.at(key), "field '" + key + "' does not belong to a " + name + " fault (" +
+                                      name + " takes: " + join(takes) + ")");
     }
   }
   const std::string context = " for a " + name + " fault";
@@ -603,11 +609,12 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
   if (const json* v = o.find("groups")) f.groups = read_groups(*v, o.at("groups"), run.nodes);
   if (const json* v = o.find("nodes")) {
     const Targets t = read_targets(*v, o.at("nodes"), run.nodes);
-    const bool required = std::find(rule.required.begin(), rule.required.end(), "nodes") !=
-                          rule.required.end();
+    const bool required =
+        std::find(rule.required.begin(), rule.required.end(), "nodes") != rule.required.end();
     if (required && t.nodes.empty() && t.selector == Selector::None) {
-      throw InputError(o.at("nodes"), "expected at least one node, or a selector like "
-                                      "[\"leader\"]; got an empty list");
+      throw InputError(o.at("nodes"),
+                       "expected at least one node, or a selector like "
+                       "[\"leader\"]; got an empty list");
     }
     f.nodes = t.nodes;
     f.selector = t.selector;
@@ -622,13 +629,16 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
   if (const json* v = o.find("type")) {
     f.msg_type = read_string(*v, o.at("type"), "\"AppendEntries\"");
     if (f.msg_type.empty()) {
-      throw InputError(o.at("type"), "expected a message type like \"AppendEntries\", got \"\" "
-                                     "(leave out `type` to drop every type)");
+      throw InputError(o.at("type"),
+                       "expected a message type like \"AppendEntries\", got \"\" "
+                       "(leave out `type` to drop every type)");
     }
   }
-  if (const json* v = o.find("probability")) f.probability = read_probability(*v, o.at("probability"));
+  if (const json* v = o.find("probability"))
+    f.probability = read_probability(*v, o.at("probability"));
   if (const json* v = o.find("loss")) f.loss = read_probability(*v, o.at("loss"));
-  if (const json* v = o.find("delay")) f.delay_us = read_duration(*v, o.at("delay"), Sign::Positive);
+  if (const json* v = o.find("delay"))
+    f.delay_us = read_duration(*v, o.at("delay"), Sign::Positive);
   if (const json* v = o.find("period")) {
     f.period_us = read_duration(*v, o.at("period"), Sign::Positive);
   }
@@ -642,7 +652,7 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
 const std::vector<std::pair<std::string, LatencyModel::Dist>>& distributions() {
   using D = LatencyModel::Dist;
   static const std::vector<std::pair<std::string, D>> table = {
-      {"constant", D::Constant}, {"uniform", D::Uniform},     {"normal", D::Normal},
+      {"constant", D::Constant},       {"uniform", D::Uniform},     {"normal", D::Normal},
       {"exponential", D::Exponential}, {"lognormal", D::Lognormal}, {"pareto", D::Pareto}};
   return table;
 }
@@ -708,8 +718,8 @@ LatencyModel read_latency(const json& j, const std::string& path) {
       duration("max", m.max_us, Sign::NonNegative);
       if (m.min_us > m.max_us) {
         throw InputError(o.at(o.find("min") ? "min" : "max"),
-                         "expected min <= max, got min " + format_duration(m.min_us) +
-                             " > max " + format_duration(m.max_us));
+                         "expected min <= max, got min " + format_duration(m.min_us) + " > max " +
+                             format_duration(m.max_us));
       }
       break;
     case D::Normal:
@@ -764,13 +774,17 @@ TopologySpec read_topology(const json& j, const std::string& path, int32_t nodes
                                       (own.empty() ? "no other fields" : "'" + own + "'") + ")");
     }
   }
-  if (t.kind == K::Star) t.center = read_node(o.require("center", " for a star"), o.at("center"), nodes);
+  if (t.kind == K::Star)
+    t.center = read_node(o.require("center", " for a star"), o.at("center"), nodes);
   if (t.kind != K::Explicit) return t;
   const json& edges = o.require("edges", " for an explicit topology");
   if (!edges.is_array()) {
-    throw InputError(o.at("edges"), "expected a list of edges like [{\"between\": [\"n1\", "
-                                    "\"n2\"]}], got " + describe(edges));
+    throw InputError(o.at("edges"),
+                     "expected a list of edges like [{\"between\": [\"n1\", "
+                     "\"n2\"]}], got " +
+                         describe(edges));
   }
+  std::map<std::pair<NodeId, NodeId>, size_t> seen;  // an undirected edge -> its index
   for (size_t i = 0; i < edges.size(); ++i) {
     const Obj e(edges[i], index_path(o.at("edges"), i), schema().edge);
     const json& between = e.require("between");
@@ -782,20 +796,18 @@ TopologySpec read_topology(const json& j, const std::string& path, int32_t nodes
     edge.a = read_node(between[0], index_path(e.at("between"), 0), nodes);
     edge.b = read_node(between[1], index_path(e.at("between"), 1), nodes);
     if (edge.a == edge.b) {
-      throw InputError(e.at("between"), "an edge joins two different nodes, got '" +
-                                            node_name(edge.a) + "' twice");
+      throw InputError(e.at("between"),
+                       "an edge joins two different nodes, got '" + node_name(edge.a) + "' twice");
     }
     if (const json* v = e.find("latency")) {
       edge.latency_us = read_duration(*v, e.at("latency"), Sign::NonNegative);
     }
-    for (size_t k = 0; k < t.edges.size(); ++k) {
-      const auto& other = t.edges[k];
-      if (std::min(other.a, other.b) == std::min(edge.a, edge.b) &&
-          std::max(other.a, other.b) == std::max(edge.a, edge.b)) {
-        throw InputError(e.path(), "duplicate edge between " + node_name(edge.a) + " and " +
-                                       node_name(edge.b) + " (also " +
-                                       index_path(o.at("edges"), k) + ")");
-      }
+    const auto [it, fresh] =
+        seen.emplace(std::make_pair(std::min(edge.a, edge.b), std::max(edge.a, edge.b)), i);
+    if (!fresh) {
+      throw InputError(e.path(), "duplicate edge between " + node_name(edge.a) + " and " +
+                                     node_name(edge.b) + " (also " +
+                                     index_path(o.at("edges"), it->second) + ")");
     }
     t.edges.push_back(edge);
   }
@@ -828,8 +840,10 @@ void flatten_params(const json& j, const std::string& prefix, const std::string&
       p.kind = ParamValue::Kind::String;
       p.s = v.get<std::string>();
     } else {
-      throw InputError(at, "expected a number, true/false, a string or an object of parameters, "
-                           "got " + describe(v));
+      throw InputError(at,
+                       "expected a number, true/false, a string or an object of parameters, "
+                       "got " +
+                           describe(v));
     }
     if (!out.emplace(name, p).second) {
       throw InputError(at, "parameter '" + name + "' is given twice (nested and dotted)");
@@ -844,8 +858,8 @@ std::map<std::string, std::map<std::string, ParamValue>> read_params(const json&
   for (const auto& [algorithm, v] : j.items()) {
     const std::string at = o.at(algorithm);
     if (!v.is_object()) {
-      throw InputError(at, "expected an object of parameters for '" + algorithm + "', got " +
-                               describe(v));
+      throw InputError(
+          at, "expected an object of parameters for '" + algorithm + "', got " + describe(v));
     }
     flatten_params(v, "", at, params[algorithm]);
   }
@@ -857,26 +871,30 @@ NemesisSpec read_nemesis(const json& j, const std::string& path, const RunFrame&
   NemesisSpec n;
   n.enabled = true;
   if (const json* v = o.find("enabled")) n.enabled = read_bool(*v, o.at("enabled"));
-  const json& kinds = o.require("kinds", " (a list of fault kinds like [\"partition\", \"crash\"])");
+  const json& kinds =
+      o.require("kinds", " (a list of fault kinds like [\"partition\", \"crash\"])");
   if (!kinds.is_array() || kinds.empty()) {
-    throw InputError(o.at("kinds"), "expected a non-empty list of fault kinds like "
-                                    "[\"partition\", \"crash\"], got " + describe(kinds));
+    throw InputError(o.at("kinds"),
+                     "expected a non-empty list of fault kinds like "
+                     "[\"partition\", \"crash\"], got " +
+                         describe(kinds));
   }
   for (size_t i = 0; i < kinds.size(); ++i) {
     const std::string at = index_path(o.at("kinds"), i);
     const FaultKind kind = read_fault_kind(kinds[i], at);
     if (std::find(n.kinds.begin(), n.kinds.end(), kind) != n.kinds.end()) {
-      throw InputError(at, std::string("fault kind '") + fault_kind_name(kind) +
-                               "' is listed twice");
+      throw InputError(at,
+                       std::string("fault kind '") + fault_kind_name(kind) + "' is listed twice");
     }
     n.kinds.push_back(kind);
   }
-  if (const json* v = o.find("start")) n.start_us = read_time_in_run(*v, o.at("start"), run, "start");
+  if (const json* v = o.find("start"))
+    n.start_us = read_time_in_run(*v, o.at("start"), run, "start");
   if (const json* v = o.find("stop")) {
     n.stop_us = read_duration(*v, o.at("stop"), Sign::Positive);
     if (n.stop_us <= n.start_us) {
-      throw InputError(o.at("stop"), "expected stop after start (" +
-                                         format_duration(n.start_us) + "), got " + describe(*v));
+      throw InputError(o.at("stop"), "expected stop after start (" + format_duration(n.start_us) +
+                                         "), got " + describe(*v));
     }
   }
   if (const json* v = o.find("mean_interval")) {
@@ -968,18 +986,20 @@ WorkloadSpec read_workload(const json& j, const std::string& path, const RunFram
   if (const json* v = o.find("clients")) {
     w.clients = static_cast<int32_t>(read_int(*v, o.at("clients"), 0, kMaxClients));
   }
-  if (const json* v = o.find("start")) w.start_us = read_time_in_run(*v, o.at("start"), run, "start");
+  if (const json* v = o.find("start"))
+    w.start_us = read_time_in_run(*v, o.at("start"), run, "start");
   if (const json* v = o.find("stop")) {
     w.stop_us = read_duration(*v, o.at("stop"), Sign::Positive);
     if (w.stop_us <= w.start_us) {
-      throw InputError(o.at("stop"), "expected stop after start (" +
-                                         format_duration(w.start_us) + "), got " + describe(*v));
+      throw InputError(o.at("stop"), "expected stop after start (" + format_duration(w.start_us) +
+                                         "), got " + describe(*v));
     }
   }
   if (const json* v = o.find("mean_interval")) {
     w.mean_interval_us = read_duration(*v, o.at("mean_interval"), Sign::Positive);
   }
-  if (const json* v = o.find("keys")) w.keys = static_cast<int32_t>(read_int(*v, o.at("keys"), 1, kMaxKeys));
+  if (const json* v = o.find("keys"))
+    w.keys = static_cast<int32_t>(read_int(*v, o.at("keys"), 1, kMaxKeys));
   if (const json* v = o.find("read_fraction")) {
     w.read_fraction = read_number(*v, o.at("read_fraction"), 0.0, 1.0, "a fraction");
   }
@@ -991,7 +1011,8 @@ WorkloadSpec read_workload(const json& j, const std::string& path, const RunFram
                      "expected read_fraction + cas_fraction <= 1, got " +
                          render_number(w.read_fraction) + " + " + render_number(w.cas_fraction));
   }
-  if (const json* v = o.find("timeout")) w.timeout_us = read_duration(*v, o.at("timeout"), Sign::Positive);
+  if (const json* v = o.find("timeout"))
+    w.timeout_us = read_duration(*v, o.at("timeout"), Sign::Positive);
   if (const json* v = o.find("ops")) {
     if (!v->is_array()) {
       throw InputError(o.at("ops"), "expected a list of operations, got " + describe(*v));
@@ -1004,12 +1025,14 @@ WorkloadSpec read_workload(const json& j, const std::string& path, const RunFram
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // One expectation bound: an integer in the metric's unit (µs for *_us), true/false, a duration
 // string for *_us metrics, a node name or "none" for final_leader.
-int64_t read_bound(const json& v, const std::string& path, const std::string& metric, int32_t nodes) {
+int64_t read_bound(const json& v, const std::string& path, const std::string& metric,
+                   int32_t nodes) {
   if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
   if (v.is_number_integer()) return read_int(v, path, INT64_MIN, INT64_MAX);
   const bool is_duration = ends_with(metric, "_us");
@@ -1079,8 +1102,8 @@ std::map<std::string, std::string> read_golden(const json& j, const std::string&
     const std::string hash = read_string(v, at, "\"0123456789abcdef\"");
     if (hash.size() != kGoldenHexDigits ||
         hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      throw InputError(at, "expected 16 lowercase hex digits like \"0123456789abcdef\", got " +
-                               describe(v));
+      throw InputError(
+          at, "expected 16 lowercase hex digits like \"0123456789abcdef\", got " + describe(v));
     }
     golden[key] = hash;
   }
@@ -1110,7 +1133,8 @@ Scenario read_scenario(const json& doc) {
   RunFrame run;
   if (const json* v = o.find("name")) s.name = read_string(*v, "name", "\"bully-partition\"");
   if (const json* v = o.find("description")) s.description = read_string(*v, "description");
-  if (const json* v = o.find("nodes")) s.nodes = static_cast<int32_t>(read_int(*v, "nodes", 1, kMaxNodes));
+  if (const json* v = o.find("nodes"))
+    s.nodes = static_cast<int32_t>(read_int(*v, "nodes", 1, kMaxNodes));
   if (const json* v = o.find("algorithm")) {
     s.algorithm = read_string(*v, "algorithm", "\"raft\"");
     if (s.algorithm.empty()) {
@@ -1118,7 +1142,8 @@ Scenario read_scenario(const json& doc) {
     }
   }
   if (const json* v = o.find("seed")) s.seed = read_seed(*v, "seed");
-  if (const json* v = o.find("duration")) s.duration_us = read_duration(*v, "duration", Sign::Positive);
+  if (const json* v = o.find("duration"))
+    s.duration_us = read_duration(*v, "duration", Sign::Positive);
   run.nodes = s.nodes;
   run.duration_us = s.duration_us;
 
@@ -1126,7 +1151,8 @@ Scenario read_scenario(const json& doc) {
   if (const json* v = o.find("network")) s.network = read_network(*v, "network");
   if (const json* v = o.find("params")) s.params = read_params(*v, "params");
   if (const json* v = o.find("faults")) {
-    if (!v->is_array()) throw InputError("faults", "expected a list of faults, got " + describe(*v));
+    if (!v->is_array())
+      throw InputError("faults", "expected a list of faults, got " + describe(*v));
     for (size_t i = 0; i < v->size(); ++i) {
       s.faults.push_back(read_fault((*v)[i], index_path("faults", i), run));
     }
@@ -1232,8 +1258,8 @@ class DuplicateKeyCheck {
  private:
   struct Frame {
     bool object = true;
-    std::string key;        // object: the key being read
-    size_t index = 0;       // array: the element being read
+    std::string key;   // object: the key being read
+    size_t index = 0;  // array: the element being read
     std::set<std::string> keys;
   };
   void element_done() {
@@ -1242,7 +1268,8 @@ class DuplicateKeyCheck {
   std::string path_to(size_t depth) const {
     std::string path;
     for (size_t i = 0; i < depth; ++i) {
-      path = frames_[i].object ? key_path(path, frames_[i].key) : index_path(path, frames_[i].index);
+      path =
+          frames_[i].object ? key_path(path, frames_[i].key) : index_path(path, frames_[i].index);
     }
     return path;
   }
@@ -1303,7 +1330,8 @@ Override parse_override(const std::string& flag) {
   while (i < p.size() || want_key) {
     if (want_key) {
       const size_t end = std::min(p.find_first_of(".[]", i), p.size());
-      if (end == i) bad_override(o, "expected a key at position " + std::to_string(i + 1) + " of the path");
+      if (end == i)
+        bad_override(o, "expected a key at position " + std::to_string(i + 1) + " of the path");
       o.steps.push_back({false, p.substr(i, end - i), 0});
       i = end;
       want_key = false;
@@ -1315,8 +1343,8 @@ Override parse_override(const std::string& flag) {
       const std::string digits = close == std::string::npos ? "" : p.substr(i + 1, close - i - 1);
       if (digits.empty() || digits.size() > 9 ||
           digits.find_first_not_of("0123456789") != std::string::npos) {
-        bad_override(o, "expected an index like [0] at position " + std::to_string(i + 1) +
-                            " of the path");
+        bad_override(
+            o, "expected an index like [0] at position " + std::to_string(i + 1) + " of the path");
       }
       o.steps.push_back({true, "", static_cast<size_t>(std::stoul(digits))});
       i = close + 1;
@@ -1411,10 +1439,12 @@ void apply_override(json& doc, const Override& o) {
         if (erase) return;
         *cur = json::array();
       }
-      if (!cur->is_array()) bad_override(o, "'" + walked + "' is " + describe(*cur) + ", not a list");
+      if (!cur->is_array())
+        bad_override(o, "'" + walked + "' is " + describe(*cur) + ", not a list");
       if (step.index > cur->size()) {
         bad_override(o, "'" + walked + "' has " + std::to_string(cur->size()) +
-                            " entries: the index must be at most " + std::to_string(cur->size()));
+                            (cur->size() == 1 ? " entry" : " entries") +
+                            ": the index must be at most " + std::to_string(cur->size()));
       }
       if (step.index == cur->size()) {
         if (erase) return;

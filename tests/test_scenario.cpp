@@ -415,7 +415,8 @@ TEST_CASE("missing optional fields take the defaults of scenario.h", "[scenario]
 TEST_CASE("every latency distribution and topology kind", "[scenario]") {
   using D = LatencyModel::Dist;
   auto latency = [](const std::string& body) {
-    return parse_scenario(base(R"("network": {"latency": )" + body + "}"), "t.json").network.latency;
+    return parse_scenario(base(R"("network": {"latency": )" + body + "}"), "t.json")
+        .network.latency;
   };
   const LatencyModel constant = latency(R"({"dist": "constant", "value": "3ms"})");
   CHECK(constant.dist == D::Constant);
@@ -494,6 +495,9 @@ TEST_CASE("every duration form", "[scenario][duration]") {
     CHECK(parse_scenario(R"({"duration": "3m"})", "d").duration_us == 180 * kSecond_us);
     CHECK(parse_scenario(R"({"duration": "1.5s"})", "d").duration_us == 1500 * kMillisecond_us);
     CHECK(parse_scenario(R"({"duration": "500us"})", "d").duration_us == 500);
+    require_error(R"({"duration": -9223372036854775808})", "duration", "out of range");
+    require_error(R"({"duration": 18446744073709551615})", "duration", "out of range");
+    require_error(R"({"duration": 1e300})", "duration", "out of range");
     require_error(R"({"duration": 0.0001})", "duration", "not a whole number of microseconds");
     require_error(R"({"duration": 0})", "duration", "expected a positive duration, got 0");
   }
@@ -511,8 +515,8 @@ TEST_CASE("every duration form", "[scenario][duration]") {
   SECTION("format_duration and parse_duration_us are inverses") {
     Rng rng(42);
     for (int i = 0; i < 2000; ++i) {
-      const Time_us unit = std::vector<Time_us>{1, 1000, kSecond_us, 60 * kSecond_us}[
-          static_cast<size_t>(rng.uniform_int(0, 3))];
+      const Time_us unit = std::vector<Time_us>{
+          1, 1000, kSecond_us, 60 * kSecond_us}[static_cast<size_t>(rng.uniform_int(0, 3))];
       const Time_us d = rng.uniform_int(-1000000, 1000000) * unit;
       INFO(d);
       REQUIRE(parse_duration_us(format_duration(d), "p") == d);
@@ -521,13 +525,13 @@ TEST_CASE("every duration form", "[scenario][duration]") {
 }
 
 TEST_CASE("overrides are applied before validation", "[scenario][overrides]") {
-  const Scenario s = parse_scenario(
-      kFullScenario, "full.json",
-      {"seed=7", "algorithm=raft", "params.raft.pre_vote=true", "faults[0].at=3s",
-       "network.latency.max=20ms", "name=hello world", "expect.violations.max=2",
-       R"(faults[13]={"at": "1s", "kind": "isolate", "nodes": ["n3"]})",
-       "params.paxos.bugs.skip_phase1=true", "golden.raft/7=fedcba9876543210",
-       "workload.ops[1].value=\"3\"", "description=\"quoted\""});
+  const Scenario s =
+      parse_scenario(kFullScenario, "full.json",
+                     {"seed=7", "algorithm=raft", "params.raft.pre_vote=true", "faults[0].at=3s",
+                      "network.latency.max=20ms", "name=hello world", "expect.violations.max=2",
+                      R"(faults[13]={"at": "1s", "kind": "isolate", "nodes": ["n3"]})",
+                      "params.paxos.bugs.skip_phase1=true", "golden.raft/7=fedcba9876543210",
+                      "workload.ops[1].value=\"3\"", "description=\"quoted\""});
   CHECK(s.seed == 7);
   CHECK(s.algorithm == "raft");
   CHECK(s.params.at("raft").at("pre_vote").kind == ParamValue::Kind::Bool);
@@ -566,15 +570,17 @@ TEST_CASE("overrides are applied before validation", "[scenario][overrides]") {
 TEST_CASE("bad overrides name the flag", "[scenario][overrides]") {
   const std::string doc = base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"]}])");
   require_error(doc, "foo.bar", "--set foo.bar=1: unknown key 'foo'", {"foo.bar=1"});
-  require_error(doc, "durration", "--set durration=5s: unknown key 'durration' (did you mean "
-                                  "'duration'?)",
+  require_error(doc, "durration",
+                "--set durration=5s: unknown key 'durration' (did you mean "
+                "'duration'?)",
                 {"durration=5s"});
-  require_error(doc, "network.latency.mx", "unknown key 'mx' (did you mean 'max'?) in "
-                                           "'network.latency'",
+  require_error(doc, "network.latency.mx",
+                "unknown key 'mx' (did you mean 'max'?) in "
+                "'network.latency'",
                 {"network.latency.mx=5ms"});
   require_error(doc, "", "--set seed: expected path=value", {"seed"});
   require_error(doc, "", "expected path=value", {"=7"});
-  require_error(doc, "faults[5].at", "'faults' has 1 entries: the index must be at most 1",
+  require_error(doc, "faults[5].at", "'faults' has 1 entry: the index must be at most 1",
                 {"faults[5].at=1s"});
   require_error(doc, "seed.x", "'seed' has no fields", {"seed.x=1"});
   require_error(doc, "faults.at", "'faults' is a list: use faults[N]", {"faults.at=1s"});
@@ -590,20 +596,22 @@ TEST_CASE("bad overrides name the flag", "[scenario][overrides]") {
   require_error(base(R"("topology": "ring")"), "topology.kind",
                 "'topology' is \"ring\", not an object", {"topology.kind=ring"});
   // A valid path with a bad value fails validation, naming the flag.
-  require_error(doc, "seed", "expected a seed: an integer in [0, 2^64 - 1], got -1 (from --set "
-                             "seed=-1)",
+  require_error(doc, "seed",
+                "expected a seed: an integer in [0, 2^64 - 1], got -1 (from --set "
+                "seed=-1)",
                 {"seed=-1"});
-  require_error(doc, "faults[0].at", "(from --set faults[0].at=30s)",
-                {"faults[0].at=30s"});
+  require_error(doc, "faults[0].at", "(from --set faults[0].at=30s)", {"faults[0].at=30s"});
   require_error(doc, "faults[1]", "missing required field 'kind' (from --set faults[1].at=1s)",
                 {"faults[1].at=1s"});
   // The value is JSON when it parses: a bare 3 is a number, so a string field needs quotes.
   require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "write", "value": "1"}]})"),
-                "workload.ops[0].value", "expected a string like \"1\", got 3 (from --set "
-                                         "workload.ops[0].value=3)",
+                "workload.ops[0].value",
+                "expected a string like \"1\", got 3 (from --set "
+                "workload.ops[0].value=3)",
                 {"workload.ops[0].value=3"});
-  require_error(doc, "nodes", "expected an integer in [1, 1000], got \"many\" (from --set "
-                              "nodes=many)",
+  require_error(doc, "nodes",
+                "expected an integer in [1, 1000], got \"many\" (from --set "
+                "nodes=many)",
                 {"nodes=many"});
 }
 
@@ -629,7 +637,9 @@ TEST_CASE("resolved_json reproduces the same scenario", "[scenario][overrides]")
 TEST_CASE("bad input: one error with the exact JSON path and what was expected", "[scenario]") {
   SECTION("syntax error with line and column") {
     require_error("{\n  \"nodes\": 5,\n  \"seed\": ,\n}", "", "syntax error at line 3, column 11");
-    require_error("{\"nodes\": 5", "", "syntax error at line 1, column 12: syntax error while parsing object - unexpected end of input; expected '}'");
+    require_error("{\"nodes\": 5", "",
+                  "syntax error at line 1, column 12: syntax error while parsing object - "
+                  "unexpected end of input; expected '}'");
   }
   SECTION("unknown top-level key with suggestion") {
     require_error(base(R"("durration": "5s")"), "durration",
@@ -645,16 +655,20 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
   SECTION("wrong types") {
     require_error(base(R"("faults": [{"at": true, "kind": "heal"}])"), "faults[0].at",
                   "expected a duration like \"150ms\", got true");
-    require_error(R"({"duration": true})", "duration", "expected a duration like \"150ms\", got true");
+    require_error(R"({"duration": true})", "duration",
+                  "expected a duration like \"150ms\", got true");
     require_error(R"({"nodes": "5"})", "nodes", "expected an integer in [1, 1000], got \"5\"");
     require_error(R"({"seed": 1.5})", "seed", "expected a seed");
     require_error(R"({"name": 3})", "name", "expected a string like \"bully-partition\", got 3");
-    require_error(base(R"("network": {"fifo": 1})"), "network.fifo", "expected true or false, got 1");
-    require_error(base(R"("faults": {"at": "1s"})"), "faults", "expected a list of faults, got an object");
+    require_error(base(R"("network": {"fifo": 1})"), "network.fifo",
+                  "expected true or false, got 1");
+    require_error(base(R"("faults": {"at": "1s"})"), "faults",
+                  "expected a list of faults, got an object");
   }
   SECTION("negative duration") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"], "duration": "-1s"}])"),
-                  "faults[0].duration", "expected a non-negative duration, got \"-1s\"");
+    require_error(
+        base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"], "duration": "-1s"}])"),
+        "faults[0].duration", "expected a non-negative duration, got \"-1s\"");
   }
   SECTION("probability outside [0, 1]") {
     require_error(base(R"("faults": [{"at": "1s", "kind": "drop", "probability": 1.5}])"),
@@ -663,8 +677,9 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
                   "expected a probability in [0, 1], got -0.1");
   }
   SECTION("unknown node") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "partition", "groups": [["n1"], ["n2", "n9"]]}])"),
-                  "faults[0].groups[1][1]", "unknown node 'n9': the scenario has 5 nodes (n1..n5)");
+    require_error(
+        base(R"("faults": [{"at": "1s", "kind": "partition", "groups": [["n1"], ["n2", "n9"]]}])"),
+        "faults[0].groups[1][1]", "unknown node 'n9': the scenario has 5 nodes (n1..n5)");
     require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["node1"]}])"),
                   "faults[0].nodes[0]", "expected a node name (n1..n5), got \"node1\"");
     require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n0"]}])"),
@@ -673,9 +688,11 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
                   "unknown node 'n6'");
   }
   SECTION("overlapping partition groups") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "partition", "groups": [["n1", "n2"], ["n2", "n3"]]}])"),
-                  "faults[0].groups[1][0]",
-                  "node 'n2' is already in faults[0].groups[0]: groups must be disjoint");
+    require_error(
+        base(
+            R"("faults": [{"at": "1s", "kind": "partition", "groups": [["n1", "n2"], ["n2", "n3"]]}])"),
+        "faults[0].groups[1][0]",
+        "node 'n2' is already in faults[0].groups[0]: groups must be disjoint");
     require_error(base(R"("faults": [{"at": "1s", "kind": "partition", "groups": [["n1"], []]}])"),
                   "faults[0].groups[1]", "expected a non-empty list of node names, got a list");
   }
@@ -706,9 +723,11 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
                   "workload.ops[0]", "missing required field 'expected' for a cas op");
   }
   SECTION("fields that do not belong to the kind") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"], "loss": 0.5}])"),
-                  "faults[0].loss", "field 'loss' does not belong to a crash fault (crash takes: at, "
-                                    "kind, duration, nodes)");
+    require_error(
+        base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"], "loss": 0.5}])"),
+        "faults[0].loss",
+        "field 'loss' does not belong to a crash fault (crash takes: at, "
+        "kind, duration, nodes)");
     require_error(base(R"("faults": [{"at": "1s", "kind": "heal", "duration": "1s"}])"),
                   "faults[0].duration", "field 'duration' does not belong to a heal fault");
     require_error(base(R"("network": {"latency": {"dist": "constant", "min": "1ms"}})"),
@@ -722,10 +741,12 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
   SECTION("selectors") {
     require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["leader", "n2"]}])"),
                   "faults[0].nodes[0]", "the selector 'leader' must stand alone");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n2", "random_node"]}])"),
-                  "faults[0].nodes[1]", "the selector 'random_node' must stand alone");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "link_cut", "from": "leader", "to": "n2"}])"),
-                  "faults[0].from", "the selector 'leader' is not allowed here");
+    require_error(
+        base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n2", "random_node"]}])"),
+        "faults[0].nodes[1]", "the selector 'random_node' must stand alone");
+    require_error(
+        base(R"("faults": [{"at": "1s", "kind": "link_cut", "from": "leader", "to": "n2"}])"),
+        "faults[0].from", "the selector 'leader' is not allowed here");
     require_error(base(R"("faults": [{"at": "1s", "kind": "pause", "nodes": []}])"),
                   "faults[0].nodes", "expected at least one node, or a selector");
     require_error(base(R"("faults": [{"at": "1s", "kind": "pause", "nodes": ["n1", "n1"]}])"),
@@ -742,10 +763,11 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
   SECTION("min greater than max") {
     require_error(base(R"("network": {"latency": {"min": "5ms", "max": "1ms"}})"),
                   "network.latency.min", "expected min <= max, got min 5ms > max 1ms");
-    require_error(base(R"("nemesis": {"kinds": ["crash"], "duration_min": "5s", "duration_max": "1s"})"),
-                  "nemesis.duration_min", "expected duration_min <= duration_max, got 5s > 1s");
-    require_error(base(R"("expect": {"violations": {"min": 5, "max": 2}})"), "expect.violations.max",
-                  "expected max >= min (5), got 2");
+    require_error(
+        base(R"("nemesis": {"kinds": ["crash"], "duration_min": "5s", "duration_max": "1s"})"),
+        "nemesis.duration_min", "expected duration_min <= duration_max, got 5s > 1s");
+    require_error(base(R"("expect": {"violations": {"min": 5, "max": 2}})"),
+                  "expect.violations.max", "expected max >= min (5), got 2");
     require_error(base(R"("workload": {"start": "5s", "stop": "2s"})"), "workload.stop",
                   "expected stop after start (5s), got \"2s\"");
   }
@@ -777,7 +799,8 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
     require_error(" \n\t\r\n", "", "the file is empty");
   }
   SECTION("binary garbage") {
-    require_error(std::string("\x00\xff\xfe\x01garbage", 11), "", "syntax error at line 1, column 1");
+    require_error(std::string("\x00\xff\xfe\x01garbage", 11), "",
+                  "syntax error at line 1, column 1");
     require_error("{\"name\": \"\xff\xfe\"}", "", "syntax error at line 1, column 11");
   }
   SECTION("deeply nested garbage") {
@@ -800,8 +823,10 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
                   "params.raft.bugs.x", "parameter 'bugs.x' is given twice");
   }
   SECTION("other out-of-range and malformed values") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "clock_drift", "nodes": ["n1"], "drift_ppm": -1000000}])"),
-                  "faults[0].drift_ppm", "expected an integer in [-999999, 1000000]");
+    require_error(
+        base(
+            R"("faults": [{"at": "1s", "kind": "clock_drift", "nodes": ["n1"], "drift_ppm": -1000000}])"),
+        "faults[0].drift_ppm", "expected an integer in [-999999, 1000000]");
     require_error(base(R"("faults": [{"at": "1s", "kind": "link_cut", "from": "n2", "to": "n2"}])"),
                   "faults[0].to", "from and to are the same node");
     require_error(base(R"("golden": {"bully/1": "0123"})"), "golden.bully/1",
@@ -814,14 +839,17 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
                   "expected an object of parameters for 'raft', got 3");
     require_error(base(R"("workload": {"read_fraction": 0.7, "cas_fraction": 0.5})"),
                   "workload.cas_fraction", "expected read_fraction + cas_fraction <= 1");
-    require_error(base(R"("workload": {"model": "kv", "ops": [{"at": "1s", "op": "write", "value": "1"}]})"),
-                  "workload.ops[0].op", "op 'write' belongs to the register model");
+    require_error(
+        base(R"("workload": {"model": "kv", "ops": [{"at": "1s", "op": "write", "value": "1"}]})"),
+        "workload.ops[0].op", "op 'write' belongs to the register model");
     require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "wirte", "value": "1"}]})"),
                   "workload.ops[0].op", "unknown op 'wirte' (did you mean 'write'?)");
     require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "write", "value": 1}]})"),
                   "workload.ops[0].value", "expected a string like \"1\", got 1");
-    require_error(base(R"("topology": {"kind": "explicit", "edges": [{"between": ["n1", "n2"]}, {"between": ["n2", "n1"]}]})"),
-                  "topology.edges[1]", "duplicate edge between n2 and n1 (also topology.edges[0])");
+    require_error(
+        base(
+            R"("topology": {"kind": "explicit", "edges": [{"between": ["n1", "n2"]}, {"between": ["n2", "n1"]}]})"),
+        "topology.edges[1]", "duplicate edge between n2 and n1 (also topology.edges[0])");
     require_error(base(R"("topology": {"kind": "rign"})"), "topology.kind",
                   "unknown topology kind 'rign' (did you mean 'ring'?)");
     require_error(R"({"algorithm": ""})", "algorithm", "expected an algorithm name");
@@ -874,7 +902,8 @@ TEST_CASE("load_scenario reads files and reports unreadable ones", "[scenario]")
     FAIL("loaded a missing file");
   } catch (const InputError& e) {
     CHECK(e.path().empty());
-    CHECK(std::string(e.what()).find("cannot read the scenario: No such file") != std::string::npos);
+    CHECK(std::string(e.what()).find("cannot read the scenario: No such file") !=
+          std::string::npos);
   }
   try {
     load_scenario("/tmp");
@@ -904,7 +933,8 @@ TEST_CASE("mutated scenario text never crashes the reader", "[scenario][property
     std::string text = original;
     const int edits = static_cast<int>(rng.uniform_int(1, 3));
     for (int e = 0; e < edits; ++e) {
-      const size_t pos = static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(text.size()) - 1));
+      const size_t pos =
+          static_cast<size_t>(rng.uniform_int(0, static_cast<int64_t>(text.size()) - 1));
       switch (rng.uniform_int(0, 2)) {
         case 0:
           text.erase(pos, 1);
@@ -993,18 +1023,22 @@ TEST_CASE("Params getters validate, record and reject unknown keys", "[params]")
                         "expected a number in [0.5, 1], got 0.25");
     require_param_error([&] { p.get_bool("heartbeats", false); }, "params.raft.heartbeats",
                         "expected true or false, got 7");
-    require_param_error([&] { p.get_duration_us("election_timeout_min", 0, kSecond_us, kNever_us); },
-                        "params.raft.election_timeout_min",
-                        "expected a duration >= 1s, got \"150ms\"");
-    require_param_error([&] { p.get_duration_us("heartbeat_interval", 0, 0, 10 * kMillisecond_us); },
-                        "params.raft.heartbeat_interval",
-                        "expected a duration in [0ms, 10ms], got 40");
+    require_param_error(
+        [&] { p.get_duration_us("election_timeout_min", 0, kSecond_us, kNever_us); },
+        "params.raft.election_timeout_min", "expected a duration >= 1s, got \"150ms\"");
+    require_param_error(
+        [&] { p.get_duration_us("heartbeat_interval", 0, 0, 10 * kMillisecond_us); },
+        "params.raft.heartbeat_interval", "expected a duration in [0ms, 10ms], got 40");
     require_param_error([&] { p.get_duration_us("mode", 0, 0, kNever_us); }, "params.raft.mode",
                         "expected a duration like \"150ms\"");
     require_param_error([&] { p.get_duration_us("bugs.figure8", 0, 0, kNever_us); },
                         "params.raft.bugs.figure8", "expected a duration like \"150ms\", got true");
-    require_param_error([&] { p.get_enum("mode", "slow", {"slow", "fst"}); }, "params.raft.mode",
-                        "unknown value \"fast\" (did you mean 'fst'?): expected one of slow, fst");
+    require_param_error(
+        [&] {
+          p.get_enum("mode", "slow", {"slow", "fst"});
+        },
+        "params.raft.mode",
+        "unknown value \"fast\" (did you mean 'fst'?): expected one of slow, fst");
     require_param_error([&] { p.get_enum("heartbeats", "slow", {"slow"}); },
                         "params.raft.heartbeats", "expected one of slow, got 7");
   }
@@ -1015,7 +1049,8 @@ TEST_CASE("Params getters validate, record and reject unknown keys", "[params]")
     p.get_bool("bugs.figure8", false);
     p.get_duration_us("election_timeout_min", 0, 0, kNever_us);
     p.get_duration_us("heartbeat_interval", 0, 0, kNever_us);
-    p.get_enum("mod", "slow", {"slow", "fast"});  // the algorithm asks for "mod"; the file says "mode"
+    p.get_enum("mod", "slow",
+               {"slow", "fast"});  // the algorithm asks for "mod"; the file says "mode"
     require_param_error([&] { p.finish(); }, "params.raft.mode",
                         "unknown parameter 'mode' (did you mean 'mod'?)");
     Params nothing_asked = make();
