@@ -1,9 +1,14 @@
 #include "sim/network.h"
 
 #include <algorithm>
+// Boost.Graph 1.74's edge iterators trip GCC 12's -Wmaybe-uninitialized at -O2 (a false
+// positive inside Boost); silence it for these headers only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/filtered_graph.hpp>
+#pragma GCC diagnostic pop
 #include <cassert>
 #include <functional>
 #include <limits>
