@@ -1,8 +1,10 @@
 # Raft: rule-by-rule tests, checker tests and seeded property tests on a fake context
-# (tests/test_raft_harness.h), plus scenario tests once the kernel runs them.
+# (tests/test_raft_harness.h), and the curated scenarios on the real kernel.
 ballot_add_test(test_raft
   SOURCES
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_rules.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_options.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_checker.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_property.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_scenarios.cpp
   LIBS ballot_raft)
