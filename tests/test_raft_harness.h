@@ -63,6 +63,8 @@ class FakeContext final : public Context {
   void note(std::string_view text) override { notes.emplace_back(text); }
   void record(const Message& fact) override;
   void reply(const ClientResponse& response) override;
+  void job_ran(int64_t period) override { jobs_ran.push_back(period); }
+  void id_issued(int64_t id) override { ids_issued.push_back(id); }
 
   // Whether everything written to durable state has been synced.
   bool durable_synced() const;
@@ -72,6 +74,8 @@ class FakeContext final : public Context {
   }
 
   std::vector<ClientResponse> replies;
+  std::vector<int64_t> jobs_ran;
+  std::vector<int64_t> ids_issued;
   std::vector<std::string> notes;
   struct Report {
     Role role;

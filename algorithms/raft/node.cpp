@@ -57,7 +57,10 @@ void RaftNode::on_start() {
   next_index_.assign(n, 1);
   match_index_.assign(n, 0);
   ack_sent_us_.assign(n, kNoContact_us);
-  leader_contact_us_ = ctx_.now();
+  // With lease reads, a (re)started server cannot know whether it had just heard from a leader whose
+  // lease still runs, so it holds its vote for a minimum election timeout. Otherwise it has heard
+  // from no one.
+  leader_contact_us_ = options_.lease_reads ? ctx_.now() : kNoContact_us;
   if (current_term() > 0 || last_log_index() > 0) {
     ctx_.note("recovered term " + std::to_string(current_term()) + ", voted_for " +
               (voted_for() == kNoNode ? std::string("none") : "n" + std::to_string(voted_for() + 1)) +

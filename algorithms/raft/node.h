@@ -135,8 +135,8 @@ class RaftNode final : public Node {
   int64_t commit_index_ = 0;    // highest index known committed
   int64_t last_applied_ = 0;    // highest index applied to kv_; last_applied_ <= commit_index_
   KvStore kv_;
-  // Local time of the last AppendEntries accepted from the current leader (or of boot: a restarted
-  // server cannot know whether it had just heard from one).
+  // Local time of the last AppendEntries accepted from the current leader (with lease_reads, the
+  // boot counts too: see on_start).
   Time_us leader_contact_us_ = 0;
 
   // Volatile state on candidates: who granted / answered in this election (indexed by node).
