@@ -1222,37 +1222,44 @@ void check_nesting(const std::string& text, const std::string& path, const std::
   }
 }
 
-// Tracks where the parser is, to name the path of a duplicated key (nlohmann keeps the last
-// one silently).
-class DuplicateKeyCheck {
+// Finds a key repeated within one object (nlohmann keeps the last one silently) and names its
+// path. A second, SAX pass over text that already parsed: nlohmann's callback parser would do
+// the same job in quadratic time on long lists of objects.
+class DuplicateKeyCheck : public json::json_sax_t {
  public:
-  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        frames_.emplace_back().object = true;
-        break;
-      case json::parse_event_t::array_start:
-        frames_.emplace_back().object = false;
-        break;
-      case json::parse_event_t::key: {
-        Frame& f = frames_.back();
-        f.key = parsed.get<std::string>();
-        if (!f.keys.insert(f.key).second) {
-          throw InputError(path_to(frames_.size()),
-                           "duplicate key '" + f.key + "': each key may appear once");
-        }
-        break;
-      }
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        frames_.pop_back();
-        element_done();
-        break;
-      case json::parse_event_t::value:
-        element_done();
-        break;
+  static void run(const std::string& text) {
+    DuplicateKeyCheck check;
+    json::sax_parse(text, &check);
+  }
+
+  bool null() override { return element_done(); }
+  bool boolean(bool) override { return element_done(); }
+  bool number_integer(number_integer_t) override { return element_done(); }
+  bool number_unsigned(number_unsigned_t) override { return element_done(); }
+  bool number_float(number_float_t, const string_t&) override { return element_done(); }
+  bool string(string_t&) override { return element_done(); }
+  bool binary(binary_t&) override { return element_done(); }
+  bool start_object(std::size_t) override {
+    frames_.emplace_back().object = true;
+    return true;
+  }
+  bool key(string_t& key) override {
+    Frame& f = frames_.back();
+    f.key = key;
+    if (!f.keys.insert(key).second) {
+      throw InputError(path_to(frames_.size()),
+                       "duplicate key '" + key + "': each key may appear once");
     }
     return true;
+  }
+  bool end_object() override { return end_container(); }
+  bool start_array(std::size_t) override {
+    frames_.emplace_back().object = false;
+    return true;
+  }
+  bool end_array() override { return end_container(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;  // the text parsed once already; never reached
   }
 
  private:
@@ -1262,8 +1269,13 @@ class DuplicateKeyCheck {
     size_t index = 0;  // array: the element being read
     std::set<std::string> keys;
   };
-  void element_done() {
+  bool end_container() {
+    frames_.pop_back();
+    return element_done();
+  }
+  bool element_done() {
     if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+    return true;
   }
   std::string path_to(size_t depth) const {
     std::string path;
@@ -1281,11 +1293,9 @@ json parse_document(const std::string& text) {
     throw InputError("", "the file is empty: expected a JSON object describing the scenario");
   }
   check_nesting(text, "", "");
+  json doc;
   try {
-    DuplicateKeyCheck check;
-    return json::parse(text, [&check](int depth, json::parse_event_t event, json& parsed) {
-      return check(depth, event, parsed);
-    });
+    doc = json::parse(text);
   } catch (const json::parse_error& e) {
     // nlohmann: "[json.exception.parse_error.101] parse error at line 1, column 2: <detail>".
     const std::string what = e.what();
@@ -1294,6 +1304,8 @@ json parse_document(const std::string& text) {
     throw InputError("", "syntax error at " + at_line_column(line_column(text, e.byte)) + ": " +
                              printable(detail));
   }
+  DuplicateKeyCheck::run(text);
+  return doc;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1356,11 +1368,9 @@ Override parse_override(const std::string& flag) {
   const std::string value_text = flag.substr(eq + 1);
   check_nesting(value_text, o.path_text, "--set " + flag + ": value ");
   if (json::accept(value_text)) {
+    o.value = json::parse(value_text);
     try {
-      DuplicateKeyCheck check;
-      o.value = json::parse(value_text, [&check](int depth, json::parse_event_t event, json& j) {
-        return check(depth, event, j);
-      });
+      DuplicateKeyCheck::run(value_text);
     } catch (const InputError& e) {
       bad_override(o, "in the value: " + std::string(e.what()));
     }
