@@ -101,13 +101,23 @@ void print_summary(std::ostream& out, const RunReport& report) {
   row("total", total);
   out << std::left << "\n";
 
-  if (!r.history.ops.empty()) {
+  if (!r.history.ops.empty() || r.metrics.count("job_runs") || r.metrics.count("ids_issued")) {
     out << "Clients: " << metric(report, "client_ok") << " ok, " << metric(report, "client_fail")
         << " failed, " << metric(report, "client_info") << " unknown";
-    auto lin = r.metrics.find("linearizable");
-    if (lin != r.metrics.end())
-      out << "; history " << (lin->second ? "is linearizable" : "is NOT linearizable");
-    out << "\n\n";
+    if (report.checked_linearizability)
+      out << "; history "
+          << (report.lincheck_timed_out ? "too hard to decide within the budget"
+                                        : report.linearizable ? "is linearizable"
+                                                              : "is NOT linearizable");
+    out << "\n";
+    if (report.checked_linearizability && !report.linearizable && !report.lincheck_timed_out)
+      out << "  " << report.lincheck_explanation << "\n";
+    for (const char* name : {"lost_writes", "job_runs", "job_duplicates", "job_missed",
+                             "ids_issued", "id_duplicates"}) {
+      auto it = r.metrics.find(name);
+      if (it != r.metrics.end()) out << "  " << name << " " << it->second << "\n";
+    }
+    out << "\n";
   }
 
   if (r.violations.empty()) {
@@ -180,6 +190,12 @@ nlohmann::json report_json(const RunReport& report) {
   for (const ExpectationResult& e : report.expectations)
     j["expectations"].push_back(
         {{"path", e.path}, {"metric", e.metric}, {"wanted", e.wanted}, {"got", e.got}, {"ok", e.ok}});
+  if (report.checked_linearizability) {
+    j["lincheck"] = {{"linearizable", report.linearizable},
+                     {"timed_out", report.lincheck_timed_out},
+                     {"failing_ops", report.lincheck_failing_ops},
+                     {"explanation", report.lincheck_explanation}};
+  }
   j["ok"] = !report.violated() && report.expectations_hold();
   return j;
 }

@@ -1,10 +1,12 @@
 #include "cli/runner.h"
 
 #include <iostream>
+#include <map>
 #include <ostream>
 
 #include "algorithms/registry.h"
 #include "sim/input_error.h"
+#include "sim/lincheck.h"
 
 namespace ballot {
 
@@ -49,6 +51,46 @@ void judge(const std::vector<Expectation>& expectations, const RunResult& result
 }  // namespace
 
 static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher);
+
+int64_t count_lost_writes(const lin::History& history) {
+  // The latest-invoked successful read of each key.
+  std::map<std::string, const lin::Op*> last_read;
+  for (const lin::Op& op : history.ops) {
+    if (op.kind != lin::OpKind::Get || op.outcome != lin::Outcome::Ok) continue;
+    const lin::Op*& r = last_read[op.key];
+    if (r == nullptr || op.call > r->call) r = &op;
+  }
+  int64_t lost = 0;
+  for (const lin::Op& op : history.ops) {
+    if (op.kind != lin::OpKind::Append || op.outcome != lin::Outcome::Ok || !op.value) continue;
+    auto it = last_read.find(op.key);
+    if (it == last_read.end() || op.ret >= it->second->call) continue;  // not yet observable
+    const std::string seen = it->second->value.value_or("");
+    lost += seen.find(*op.value) == std::string::npos;
+  }
+  return lost;
+}
+
+// Budget for the checker inside a run: enough for thousands of operations; a history that needs
+// more is reported as undecided (metric -1) rather than stalling a sweep.
+constexpr uint64_t kRunLincheckStates = 2'000'000;
+
+static void judge_history(RunReport& report) {
+  const lin::History& history = report.result.history;
+  if (history.ops.empty()) return;
+  const lin::Model model = lin::infer_model(history);
+  if (model == lin::Model::KeyValue)
+    report.result.metrics["lost_writes"] = count_lost_writes(history);
+  lin::CheckOptions options;
+  options.max_states = kRunLincheckStates;
+  const lin::Verdict verdict = lin::check(history, model, options);
+  report.checked_linearizability = true;
+  report.linearizable = verdict.linearizable;
+  report.lincheck_timed_out = verdict.timed_out;
+  report.lincheck_explanation = verdict.explanation;
+  for (size_t i : verdict.failing_window) report.lincheck_failing_ops.push_back(i + 1);
+  report.result.metrics["linearizable"] = verdict.timed_out ? -1 : (verdict.linearizable ? 1 : 0);
+}
 
 bool RunReport::expectations_hold() const {
   for (const ExpectationResult& e : expectations)
@@ -121,6 +163,16 @@ std::string trace_footer(const RunReport& report) {
     w.end_obj();
   }
   w.end_list();
+  if (report.checked_linearizability) {
+    w.begin_obj("lincheck");
+    w.put_bool("linearizable", report.linearizable);
+    w.put_bool("timed_out", report.lincheck_timed_out);
+    w.begin_list("failing_ops");
+    for (uint64_t op : report.lincheck_failing_ops) w.put_int("", static_cast<int64_t>(op));
+    w.end_list();
+    w.put_str("explanation", report.lincheck_explanation);
+    w.end_obj();
+  }
   w.begin_list("expectations");
   for (const ExpectationResult& e : report.expectations) {
     w.begin_obj("");
@@ -177,6 +229,7 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   }
   if (watcher != nullptr) sim.watch(watcher);
   report.result = sim.run();
+  judge_history(report);
 
   judge(scenario.expect, report.result, report.expectations);
   auto by_algo = scenario.expect_by_algorithm.find(scenario.algorithm);

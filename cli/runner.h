@@ -25,6 +25,12 @@ struct RunReport {
   RunResult result;
   std::vector<ExpectationResult> expectations;
   bool has_epochs = false;
+  // The linearizability checker's verdict on the client history (when there is one).
+  bool checked_linearizability = false;
+  bool linearizable = false;
+  bool lincheck_timed_out = false;
+  std::vector<uint64_t> lincheck_failing_ops;  // op ids (1-based, as in the trace)
+  std::string lincheck_explanation;
 
   bool violated() const { return !result.violations.empty(); }
   bool expectations_hold() const;
@@ -36,6 +42,10 @@ struct RunReport {
 RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullptr);
 // The same, with an extra observer that sees every event (not owned); no trace is written.
 RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher);
+
+// Acknowledged appends missing from the last successful read of their key (kv workloads): each
+// append writes a unique token, so a later read without it proves the write was lost.
+int64_t count_lost_writes(const lin::History& history);
 
 // The one command that reproduces a run.
 std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,

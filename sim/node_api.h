@@ -102,6 +102,12 @@ class Context {
 
   // Answers a client request.
   virtual void reply(const ClientResponse& response) = 0;
+
+  // Leader duties (the scheduled-job and unique-ID workloads): the node says it actually ran
+  // the job of period `period`, or handed out the unique id `id`. The damage observer counts
+  // periods run twice or never, and ids handed out twice.
+  virtual void job_ran(int64_t period) = 0;
+  virtual void id_issued(int64_t id) = 0;
 };
 
 // An algorithm's node. Constructed at boot and again at every restart (volatile state starts
@@ -118,6 +124,12 @@ class Node {
   virtual void on_timer(uint64_t tag) = 0;
   // Default: this algorithm does not serve clients.
   virtual void on_client_request(const ClientRequest& request);
+  // Leader duties, called when the node's local clock reaches a duty time (only when the
+  // scenario's workload asks for them). A node that believes it leads does the duty, through
+  // whatever its algorithm requires, and reports it with Context::job_ran / id_issued.
+  // `period` numbers the job's periods from 0 on the node's own clock. Default: no duty.
+  virtual void on_job(int64_t period) { (void)period; }
+  virtual void on_id_tick() {}
 
  protected:
   Context& ctx_;

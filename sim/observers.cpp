@@ -12,7 +12,7 @@ const std::vector<std::string>& metric_names() {
       "messages_dropped",  "bytes_sent",      "violations",         "events",
       "crashes",           "client_ok",       "client_fail",        "client_info",
       "linearizable",      "lost_writes",     "job_duplicates",     "job_missed",
-      "id_duplicates",
+      "id_duplicates",     "job_runs",        "ids_issued",
   };
   return names;
 }
@@ -212,6 +212,38 @@ void TrafficObserver::add_metrics(std::map<std::string, int64_t>& metrics) const
   metrics["messages_delivered"] = total_.delivered;
   metrics["messages_dropped"] = total_.dropped;
   metrics["bytes_sent"] = total_.bytes_sent;
+}
+
+// ---- damage ----
+
+void DamageObserver::on_event(const TraceEvent& ev) {
+  if (ev.kind == EventKind::Job) ++job_runs_[static_cast<int64_t>(ev.tag)];
+  if (ev.kind == EventKind::Id) ++ids_[static_cast<int64_t>(ev.tag)];
+}
+
+void DamageObserver::add_metrics(std::map<std::string, int64_t>& metrics) const {
+  if (job_period_us_ > 0) {
+    int64_t runs = 0, duplicates = 0, missed = 0;
+    for (const auto& [period, count] : job_runs_) {
+      runs += count;
+      duplicates += count - 1;
+    }
+    // Every period that ended before the run did should have run once.
+    const int64_t due = end_us_ > start_us_ ? (end_us_ - start_us_) / job_period_us_ : 0;
+    for (int64_t k = 0; k < due; ++k) missed += job_runs_.count(k) == 0;
+    metrics["job_runs"] = runs;
+    metrics["job_duplicates"] = duplicates;
+    metrics["job_missed"] = missed;
+  }
+  if (id_interval_us_ > 0) {
+    int64_t issued = 0, duplicates = 0;
+    for (const auto& [id, count] : ids_) {
+      issued += count;
+      duplicates += count - 1;
+    }
+    metrics["ids_issued"] = issued;
+    metrics["id_duplicates"] = duplicates;
+  }
 }
 
 }  // namespace ballot

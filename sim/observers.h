@@ -95,4 +95,24 @@ class TrafficObserver : public Observer {
   Counts* last_counts_ = nullptr;
 };
 
+// Damage done by leaders who should not have acted: scheduled-job periods run twice (or never),
+// unique ids handed out twice. Counts only the duties the scenario enables.
+class DamageObserver : public Observer {
+ public:
+  DamageObserver(Time_us job_period_us, Time_us id_interval_us, Time_us start_us)
+      : job_period_us_(job_period_us), id_interval_us_(id_interval_us), start_us_(start_us) {}
+  void on_event(const TraceEvent& ev) override;
+  void on_finish(Time_us end_us) override { end_us_ = end_us; }
+  void add_metrics(std::map<std::string, int64_t>& metrics) const override;
+
+  // Period -> how many times it ran (by anyone).
+  const std::map<int64_t, int64_t>& job_runs() const { return job_runs_; }
+
+ private:
+  Time_us job_period_us_, id_interval_us_, start_us_;
+  Time_us end_us_ = 0;
+  std::map<int64_t, int64_t> job_runs_;
+  std::map<int64_t, int64_t> ids_;
+};
+
 }  // namespace ballot

@@ -122,6 +122,11 @@ struct WorkloadSpec {
   double cas_fraction = 0.0;  // register: cas; kv: append
   Time_us timeout_us = 1 * kSecond_us;  // then the op's outcome is unknown (info)
   std::vector<ScriptedOp> ops;
+  // Leader duties on each node's local clock (0 = off): a scheduled job every job_period_us, and
+  // a unique id handed out every id_interval_us. They run from duties_start_us to the end.
+  Time_us job_period_us = 0;
+  Time_us id_interval_us = 0;
+  Time_us duties_start_us = 0;
 };
 
 // An expectation on a metric: `eq`, or a range. Values are integers (µs for *_us metrics).

@@ -130,10 +130,15 @@ constexpr Time_us kClientRetryBackoff_us = 10 * kMillisecond_us;
 struct Simulator::Impl {
   struct NodeContext;
 
+  // A leader-duty timer belongs to the kernel, not to the node: it is not traced as a timer,
+  // it calls on_job / on_id_tick, and it is re-armed at every boot.
+  enum class Duty : uint8_t { None, Job, Id };
+
   struct TimerRec {
     Time_us deadline_local_us = 0;
     uint64_t tag = 0;
     uint32_t version = 0;
+    Duty duty = Duty::None;
   };
 
   struct NodeRt {
@@ -191,6 +196,16 @@ struct Simulator::Impl {
       sim.emit(ev);
     }
     void reply(const ClientResponse& response) override { sim.client_reply(id, response); }
+    void job_ran(int64_t period) override {
+      TraceEvent ev = sim.event(EventKind::Job, id);
+      ev.tag = static_cast<uint64_t>(period);
+      sim.emit(ev);
+    }
+    void id_issued(int64_t issued) override {
+      TraceEvent ev = sim.event(EventKind::Id, id);
+      ev.tag = static_cast<uint64_t>(issued);
+      sim.emit(ev);
+    }
   };
 
   struct FaultInstance {
@@ -246,6 +261,7 @@ struct Simulator::Impl {
   uint64_t event_index = 0;
   LeadershipObserver leadership;
   TrafficObserver traffic;
+  DamageObserver damage;
   std::vector<std::unique_ptr<Observer>> checkers;
   std::vector<Observer*> watchers;
   std::vector<Observer*> all_observers;
@@ -259,7 +275,8 @@ struct Simulator::Impl {
         network(s.nodes, s.topology, s.network, Rng(s.seed).substream("network")),
         fault_target_rng(Rng(s.seed).substream("fault-targets")),
         workload_rng(Rng(s.seed).substream("workload")),
-        leadership(s.nodes, has_epochs) {
+        leadership(s.nodes, has_epochs),
+        damage(s.workload.job_period_us, s.workload.id_interval_us, s.workload.duties_start_us) {
     const Rng root(s.seed);
     nodes.resize(static_cast<size_t>(n));
     for (NodeId i = 0; i < n; ++i) {
@@ -459,6 +476,40 @@ struct Simulator::Impl {
     emit(ev);
     r.node = make_node(*r.ctx);
     r.node->on_start();
+    arm_duties(id);
+  }
+
+  // Duty times are multiples of the period on the node's local clock, from duties_start_us.
+  void arm_duty(NodeId id, Duty duty, Time_us period_us) {
+    NodeRt& r = rt(id);
+    const Time_us local_us = r.clock.local_us(now_us);
+    const Time_us start_us = scenario.workload.duties_start_us;
+    const Time_us next_us =
+        local_us < start_us ? start_us : start_us + ((local_us - start_us) / period_us + 1) * period_us;
+    TimerRec rec;
+    rec.deadline_local_us = next_us;
+    rec.duty = duty;
+    const TimerId timer = ++next_timer_id;
+    r.timers.emplace(timer, rec);
+    schedule_timer(id, timer, rec);
+  }
+
+  void arm_duties(NodeId id) {
+    if (scenario.workload.job_period_us > 0) arm_duty(id, Duty::Job, scenario.workload.job_period_us);
+    if (scenario.workload.id_interval_us > 0) arm_duty(id, Duty::Id, scenario.workload.id_interval_us);
+  }
+
+  void fire_duty(NodeId id, const TimerRec& rec) {
+    NodeRt& r = rt(id);
+    if (rec.duty == Duty::Job) {
+      const int64_t period = (rec.deadline_local_us - scenario.workload.duties_start_us) /
+                             scenario.workload.job_period_us;
+      arm_duty(id, Duty::Job, scenario.workload.job_period_us);
+      r.node->on_job(period);
+    } else {
+      arm_duty(id, Duty::Id, scenario.workload.id_interval_us);
+      r.node->on_id_tick();
+    }
   }
 
   void crash(NodeId id, bool lose_unsynced, std::string_view why) {
@@ -631,6 +682,11 @@ struct Simulator::Impl {
     auto it = r.timers.find(ev.a);
     if (it == r.timers.end() || it->second.version != ev.b) return;  // cancelled or moved
     if (hold_if_paused(ev)) return;
+    if (it->second.duty != Duty::None) {
+      const TimerRec rec = it->second;
+      r.timers.erase(it);
+      return fire_duty(ev.node, rec);
+    }
     const uint64_t tag = it->second.tag;
     r.timers.erase(it);
     TraceEvent fired = event(EventKind::Timer, ev.node);
@@ -1154,7 +1210,7 @@ RunResult Simulator::run() {
   Impl& s = *impl_;
   assert(!s.ran);
   s.ran = true;
-  s.all_observers = {&s.leadership, &s.traffic};
+  s.all_observers = {&s.leadership, &s.traffic, &s.damage};
   for (auto& c : s.checkers) s.all_observers.push_back(c.get());
   for (Observer* w : s.watchers) s.all_observers.push_back(w);
 

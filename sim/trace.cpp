@@ -24,6 +24,8 @@ const char* event_kind_name(EventKind kind) {
     case EventKind::ClientInvoke: return "invoke";
     case EventKind::ClientReturn: return "return";
     case EventKind::Caption: return "caption";
+    case EventKind::Job: return "job";
+    case EventKind::Id: return "id";
   }
   return "?";
 }
@@ -144,6 +146,12 @@ void write_event_fields(const TraceEvent& ev, FieldSink& sink) {
       sink.put_int("op", static_cast<int64_t>(ev.op_id));
       write_op(*ev.op, ev.kind == EventKind::ClientReturn, sink);
       break;
+    case EventKind::Job:
+      sink.put_int("period", static_cast<int64_t>(ev.tag));
+      break;
+    case EventKind::Id:
+      sink.put_int("id", static_cast<int64_t>(ev.tag));
+      break;
   }
 }
 
@@ -205,6 +213,8 @@ void TraceHasher::add(const TraceEvent& ev) {
       if (ev.kind == EventKind::Drop) sink.put_str("", ev.text);
       break;
     case EventKind::Timer:
+    case EventKind::Job:
+    case EventKind::Id:
       sink.word(ev.tag);
       break;
     case EventKind::Role:

@@ -33,6 +33,8 @@ enum class EventKind : uint8_t {
   ClientInvoke,  // client op invoked: op
   ClientReturn,  // client op completes: op (with outcome)
   Caption,       // a lesson caption: text
+  Job,           // node ran the scheduled job: tag = period
+  Id,            // node handed out a unique id: tag = id
 };
 const char* event_kind_name(EventKind kind);
 

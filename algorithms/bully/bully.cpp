@@ -254,12 +254,34 @@ void BullyNode::on_client_request(const ClientRequest& request) {
   }
   if (written) {
     store_[request.key] = *written;
-    Replicate r;
-    r.key = request.key;
-    r.value = *written;
-    ctx_.broadcast(r);
+    replicate(request.key, *written);
   }
   ctx_.reply(response);
+}
+
+void BullyNode::replicate(const std::string& key, const std::string& value) {
+  Replicate r;
+  r.key = key;
+  r.value = value;
+  ctx_.broadcast(r);
+}
+
+// The scheduled job: the coordinator runs it, trusting its own belief that it coordinates.
+// Nothing stops a coordinator cut off from the others from running it too.
+void BullyNode::on_job(int64_t period) {
+  if (state_ == State::Coordinator) ctx_.job_ran(period);
+}
+
+// Unique ids from a counter in the replicated register state (key "__next_id"): a coordinator on
+// each side of a partition starts from the same value, so both hand out the same ids.
+void BullyNode::on_id_tick() {
+  if (state_ != State::Coordinator) return;
+  static const std::string kCounterKey = "__next_id";
+  auto it = store_.find(kCounterKey);
+  const int64_t next = it == store_.end() ? 1 : std::stoll(it->second) + 1;
+  store_[kCounterKey] = std::to_string(next);
+  replicate(kCounterKey, store_[kCounterKey]);
+  ctx_.id_issued(next);
 }
 
 AlgorithmInfo bully_algorithm() {

@@ -72,6 +72,8 @@ class BullyNode final : public Node {
   void on_message(NodeId from, const Message& msg) override;
   void on_timer(uint64_t tag) override;
   void on_client_request(const ClientRequest& request) override;
+  void on_job(int64_t period) override;
+  void on_id_tick() override;
 
   enum class State { Follower, Electing, AwaitingCoordinator, Coordinator };
   State state() const { return state_; }
@@ -90,6 +92,7 @@ class BullyNode final : public Node {
   void arm(Timer timer, Time_us delay_us);
   void disarm(Timer timer);
   void set_state(State state);
+  void replicate(const std::string& key, const std::string& value);
 
   Options options_;
   State state_ = State::Follower;
