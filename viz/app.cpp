@@ -1,0 +1,407 @@
+#include "viz/app.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "sim/input_error.h"
+#include "viz/draw_util.h"
+#include "viz/inprocess.h"
+#include "viz/trace_query.h"
+
+namespace ballot::viz {
+
+namespace {
+
+constexpr double kSpeeds[] = {0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10};
+
+std::string speed_label(double s) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%gx  (%s per second)", s, format_time(static_cast<Time_us>(s * 1e6)).c_str());
+  return buf;
+}
+
+std::string input_error_text(const std::string& file, const InputError& e) {
+  // Scenario errors already name the file in their path ("file: faults[0].at").
+  if (e.path().empty()) return file + ": " + e.what();
+  if (e.path().rfind(file, 0) == 0) return e.path() + ": " + e.what();
+  return file + ": " + e.path() + ": " + e.what();
+}
+
+// ImGui 1.86 with the GLFW backend indexes keys by GLFW key codes: letters are their capitals.
+bool letter_pressed(char capital) { return ImGui::IsKeyPressed(capital, false); }
+bool nav_pressed(ImGuiKey key, bool repeat = true) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat); }
+
+}  // namespace
+
+// ---- TraceLoader ----
+
+TraceLoader::TraceLoader(TraceSource source) : source_(std::move(source)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+TraceLoader::~TraceLoader() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void TraceLoader::run() {
+  auto progress = [this](uint64_t done, uint64_t total) {
+    phase_ = 1;
+    total_ = std::max<uint64_t>(total, 1);
+    done_ = done;
+  };
+  std::shared_ptr<const TraceModel> model;
+  std::string error;
+  try {
+    if (source_.is_scenario) {
+      InProcessRun run = run_in_process(source_.path, source_.algorithm, source_.seed, source_.sets);
+      model = parse_trace(std::move(run.trace), run.label, progress);
+    } else {
+      model = load_trace_file(source_.path, progress);
+    }
+  } catch (const InputError& e) {
+    error = input_error_text(source_.path, e);
+  } catch (const std::exception& e) {
+    error = source_.path + ": " + e.what();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    result_ = std::move(model);
+    error_ = std::move(error);
+  }
+  finished_ = true;
+}
+
+std::shared_ptr<const TraceModel> TraceLoader::result() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return result_;
+}
+
+std::string TraceLoader::error() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return error_;
+}
+
+double TraceLoader::fraction() const {
+  return static_cast<double>(done_.load()) / static_cast<double>(std::max<uint64_t>(total_.load(), 1));
+}
+
+std::string TraceLoader::status() const {
+  if (phase_.load() == 0)
+    return source_.is_scenario ? "Running " + source_.path + " in-process..." : "Reading " + source_.path + "...";
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "Loading %s: %.0f of %.0f MB", source_.path.c_str(), done_.load() / 1e6,
+                total_.load() / 1e6);
+  return buf;
+}
+
+// ---- App ----
+
+App::App(AppOptions options) : options_(std::move(options)) {
+  view_.show_side_panel = options_.side_panel;
+  main_loader_ = std::make_unique<TraceLoader>(options_.main);
+  if (options_.compare) compare_loader_ = std::make_unique<TraceLoader>(*options_.compare);
+}
+
+bool App::loading() const {
+  return (main_ == nullptr && !failure_) || (compare_loader_ && options_.compare && !compare_ && !failure_ &&
+                                             !compare_loader_->finished());
+}
+
+std::optional<std::string> App::failure() const { return failure_; }
+
+std::vector<const TraceModel*> App::models() const {
+  std::vector<const TraceModel*> out;
+  if (main_) out.push_back(main_.get());
+  if (main_ && compare_) out.push_back(compare_.get());
+  return out;
+}
+
+void App::poll_loaders() {
+  if (main_loader_ && main_loader_->finished()) {
+    main_ = main_loader_->result();
+    if (!main_) failure_ = main_loader_->error();
+    main_loader_.reset();
+  }
+  if (compare_loader_ && compare_loader_->finished()) {
+    compare_ = compare_loader_->result();
+    if (!compare_) {
+      // Asked for on the command line: as fatal as a bad main trace. From the panel: shown there.
+      if (options_.compare) failure_ = compare_loader_->error();
+      else compare_error_ = compare_loader_->error();
+    }
+    options_.compare.reset();
+    compare_loader_.reset();
+  }
+}
+
+void App::draw_loading() {
+  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  ImGui::SetCursorPos(ImVec2(size.x * 0.2f, size.y * 0.42f));
+  ImGui::BeginGroup();
+  const TraceLoader* loader = main_loader_ ? main_loader_.get() : compare_loader_.get();
+  if (loader) {
+    ImGui::TextUnformatted(loader->status().c_str());
+    ImGui::ProgressBar(static_cast<float>(loader->fraction()), ImVec2(size.x * 0.6f, 0));
+  }
+  ImGui::EndGroup();
+}
+
+void App::Frame(float dt_s) {
+  poll_loaders();
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoScrollWithMouse;
+  ImGui::Begin("ballot-viz", nullptr, flags);
+  if (loading() || failure_) {
+    draw_loading();
+    ImGui::End();
+    return;
+  }
+  const Models models = this->models();
+  if (!initialised_view_) {
+    Timeline::FitAll(models, view_);
+    if (options_.window_us) {
+      view_.t0_us = options_.window_us->first;
+      view_.t1_us = std::max(options_.window_us->second, view_.t0_us + 1);
+    }
+    if (options_.cursor_us) view_.cursor_us = *options_.cursor_us;
+    initialised_view_ = true;
+  }
+  if (view_.request_fit_all) {
+    Timeline::FitAll(models, view_);
+    view_.request_fit_all = false;
+  }
+  handle_keys(models);
+  play(models, dt_s);
+
+  draw_toolbar(models);
+  DrawCaptionBanner(models, view_);
+
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float side_w = view_.show_side_panel ? std::clamp(w * 0.34f, 340.0f, 560.0f) : 0.0f;
+  ImGui::BeginChild("timeline", ImVec2(w - side_w - (side_w > 0 ? ImGui::GetStyle().ItemSpacing.x : 0), 0), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  timeline_.Draw(models, view_);
+  ImGui::EndChild();
+  if (view_.show_side_panel) {
+    ImGui::SameLine();
+    draw_side_panel(models);
+  }
+  ImGui::End();
+}
+
+void App::draw_toolbar(const Models& models) {
+  const TraceModel& m = *models.front();
+  const bool glyphs = unicode_glyphs();
+  const char* prev = glyphs ? "\u25C0" : "<";
+  const char* next = glyphs ? "\u25B6" : ">";
+  const std::string play = view_.playing ? (glyphs ? "\u25A0 Pause" : "Pause") : (glyphs ? "\u25B6 Play " : "Play ");
+  if (ImGui::Button(play.c_str())) {
+    if (!view_.playing && view_.cursor_us >= m.end_us) view_.cursor_us = 0;
+    view_.playing = !view_.playing;
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play or pause (Space)");
+  ImGui::SameLine(0, 4);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.5f);
+  char speed[32];
+  std::snprintf(speed, sizeof speed, "%gx", view_.speed);
+  if (ImGui::BeginCombo("##speed", speed, ImGuiComboFlags_HeightLarge)) {
+    for (double s : kSpeeds)
+      if (ImGui::Selectable(speed_label(s).c_str(), s == view_.speed)) view_.speed = s;
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Playback speed: %s", speed_label(view_.speed).c_str());
+  // Pairs of buttons: "Step [<][>]".
+  auto pair = [&](const char* name, const char* tip, auto&& action) {
+    ImGui::SameLine(0, 14);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(name);
+    ImGui::SameLine(0, 4);
+    ImGui::PushID(name);
+    if (ImGui::Button(prev)) action(-1);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    ImGui::SameLine(0, 2);
+    if (ImGui::Button(next)) action(+1);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    ImGui::PopID();
+  };
+  pair("Step", "Previous / next event (Left / Right arrow keys); events hidden by the filters are skipped",
+       [&](int d) { step(models, d); });
+  pair("Fault", "Previous / next fault, crash, restart, pause or clock change (Shift+N / N)",
+       [&](int d) { jump(models, m.fault_events, d); });
+  pair("Leader", "Previous / next time a node becomes leader (Shift+L / L)",
+       [&](int d) { jump(models, m.leader_change_events, d); });
+  pair("Violation", "Previous / next safety violation (Shift+V / V)", [&](int d) { jump_violation(models, d); });
+  ImGui::SameLine(0, 14);
+  if (ImGui::Button("Fit all")) Timeline::FitAll(models, view_);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole run (F). Wheel zooms around the mouse; drag pans.");
+  ImGui::SameLine();
+  ImGui::Checkbox("Hide heartbeats", &view_.filters.hide_heartbeats);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("H");
+  ImGui::SameLine();
+  // What is shown, at the right; clipped when the window is narrow (the Summary tab has it all).
+  std::string title = (m.scenario_name.empty() ? m.file_label : m.scenario_name) + "  \u00B7  " + m.algorithm +
+                      "  \u00B7  seed " + std::to_string(m.seed);
+  if (models.size() > 1) title += "   vs   " + models[1]->algorithm + " seed " + std::to_string(models[1]->seed);
+  if (m.truncated()) title = "TRUNCATED  " + title;
+  const float x0 = ImGui::GetCursorPosX() + 10;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const float tw = ImGui::CalcTextSize(title.c_str()).x;
+  ImGui::SetCursorPosX(std::max(x0, right - tw));
+  ImGui::AlignTextToFramePadding();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImGui::PushClipRect(p, ImVec2(p.x + (right - std::max(x0, right - tw)), p.y + 100), true);
+  ImGui::TextColored(m.truncated() ? col4(kViolationColor) : ImVec4(0.85f, 0.87f, 0.92f, 1), "%s", title.c_str());
+  ImGui::PopClipRect();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s%s", m.file_label.c_str(),
+                      m.truncated() ? "\nThe trace has no footer: the run was cut short. Everything up to the cut is shown." : "");
+}
+
+void App::draw_side_panel(const Models& models) {
+  ImGui::BeginChild("side", ImVec2(0, 0), true);
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6, 4));
+  const bool tabs = ImGui::BeginTabBar("panels", ImGuiTabBarFlags_FittingPolicyScroll);
+  ImGui::PopStyleVar();
+  if (tabs) {
+    if (ImGui::BeginTabItem("Inspector")) {
+      ImGui::BeginChild("inspector");
+      inspector_.Draw(models, view_);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Filters")) {
+      filters_.Draw(models, view_);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Captions")) {
+      captions_.Draw(models, view_);
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Summary")) {
+      ImGui::BeginChild("summary");
+      summary_.Draw(models, view_);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Compare")) {
+      std::string open;
+      bool close = false;
+      compare_panel_.Draw(models, view_, &open, &close);
+      if (!compare_error_.empty()) ImGui::TextColored(col4(kViolationColor), "%s", compare_error_.c_str());
+      if (compare_loader_) {
+        ImGui::TextUnformatted(compare_loader_->status().c_str());
+        ImGui::ProgressBar(static_cast<float>(compare_loader_->fraction()));
+      }
+      if (!open.empty() && !compare_loader_) {
+        compare_error_.clear();
+        TraceSource source;
+        source.path = open;
+        source.is_scenario = !looks_like_trace(open);
+        compare_loader_ = std::make_unique<TraceLoader>(source);
+      }
+      if (close) compare_.reset();
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
+}
+
+void App::handle_keys(const Models& models) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  const TraceModel& m = *models.front();
+  const int dir = io.KeyShift ? -1 : +1;
+  if (nav_pressed(ImGuiKey_Space, false)) {
+    if (!view_.playing && view_.cursor_us >= m.end_us) view_.cursor_us = 0;
+    view_.playing = !view_.playing;
+  }
+  if (nav_pressed(ImGuiKey_RightArrow)) step(models, +1);
+  if (nav_pressed(ImGuiKey_LeftArrow)) step(models, -1);
+  if (nav_pressed(ImGuiKey_Home) || letter_pressed('F')) Timeline::FitAll(models, view_);
+  if (letter_pressed('N')) jump(models, m.fault_events, dir);
+  if (letter_pressed('L')) jump(models, m.leader_change_events, dir);
+  if (letter_pressed('V')) jump_violation(models, dir);
+  if (letter_pressed('H')) view_.filters.hide_heartbeats = !view_.filters.hide_heartbeats;
+  if (letter_pressed('P')) view_.show_side_panel = !view_.show_side_panel;
+  Time_us full = 1;
+  for (const TraceModel* x : models) full = std::max(full, x->end_us);
+  if (letter_pressed('=') || nav_pressed(ImGuiKey_UpArrow)) Timeline::Zoom(view_, 0.5, view_.cursor_us, full);
+  if (letter_pressed('-') || nav_pressed(ImGuiKey_DownArrow)) Timeline::Zoom(view_, 2.0, view_.cursor_us, full);
+}
+
+void App::play(const Models& models, float dt_s) {
+  if (!view_.playing) return;
+  const TraceModel& m = *models.front();
+  Time_us end = 0;
+  for (const TraceModel* x : models) end = std::max(end, x->end_us);
+  Time_us next = view_.cursor_us + std::max<Time_us>(1, static_cast<Time_us>(std::llround(dt_s * view_.speed * 1e6)));
+  if (view_.pause_at_captions)
+    for (const Caption& c : m.captions)
+      if (c.pause && c.t_us > view_.cursor_us && c.t_us <= next) {
+        next = c.t_us;
+        view_.playing = false;
+        break;
+      }
+  if (next >= end) {
+    next = end;
+    view_.playing = false;
+  }
+  view_.cursor_us = next;
+  view_.cursor_event = -1;
+  // Keep the cursor in view: turn the page when it reaches the right edge.
+  const Time_us span = view_.span_us();
+  if (view_.follow_cursor && (next > view_.t1_us - span / 50 || next < view_.t0_us)) {
+    view_.t0_us = next - span / 10;
+    view_.t1_us = view_.t0_us + span;
+  }
+}
+
+void App::step(const Models& models, int dir) {
+  const TraceModel& m = *models.front();
+  if (m.events.empty()) return;
+  view_.playing = false;
+  int64_t e;
+  if (view_.cursor_event >= 0) {
+    e = view_.cursor_event + dir;
+  } else {
+    const int64_t at = first_event_at_or_after(m, view_.cursor_us);
+    e = dir > 0 ? at : at - 1;
+  }
+  const auto n = static_cast<int64_t>(m.events.size());
+  while (e >= 0 && e < n && !event_shown(m, static_cast<uint32_t>(e), view_.filters)) e += dir;
+  if (e < 0 || e >= n) return;
+  jump_to_event(models, 0, static_cast<uint32_t>(e), view_);
+}
+
+void App::jump(const Models& models, const std::vector<uint32_t>& list, int dir) {
+  const TraceModel& m = *models.front();
+  view_.playing = false;
+  const int64_t e = view_.cursor_event >= 0 ? neighbour_in(list, view_.cursor_event, dir)
+                                            : neighbour_in_time(m, list, view_.cursor_us, dir);
+  if (e >= 0) jump_to_event(models, 0, static_cast<uint32_t>(e), view_);
+}
+
+void App::jump_violation(const Models& models, int dir) {
+  const TraceModel& m = *models.front();
+  view_.playing = false;
+  const Violation* best = nullptr;
+  for (const Violation& v : m.violations) {
+    if (dir > 0 && v.t_us > view_.cursor_us && (!best || v.t_us < best->t_us)) best = &v;
+    if (dir < 0 && v.t_us < view_.cursor_us && (!best || v.t_us > best->t_us)) best = &v;
+  }
+  if (!best) return;
+  if (best->event >= 0 && static_cast<size_t>(best->event) < m.events.size())
+    jump_to_event(models, 0, static_cast<uint32_t>(best->event), view_);
+  else
+    jump_to_time(best->t_us, view_);
+}
+
+}  // namespace ballot::viz

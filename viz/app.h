@@ -1,0 +1,109 @@
+// The ballot-viz application: loads the trace(s) in the background with a progress bar, then
+// draws one frame at a time: toolbar, caption banner, timeline and the side panels, and applies
+// keyboard shortcuts and playback. Knows nothing of GLFW or OpenGL (main.cpp owns those).
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "viz/panels.h"
+#include "viz/timeline.h"
+#include "viz/trace_model.h"
+#include "viz/view_state.h"
+
+namespace ballot::viz {
+
+// Where a trace comes from: a file, or a scenario run in-process.
+struct TraceSource {
+  std::string path;
+  bool is_scenario = false;
+  std::optional<std::string> algorithm;
+  std::optional<uint64_t> seed;
+  std::vector<std::string> sets;
+};
+
+// Loads one trace on a background thread; the UI polls it.
+class TraceLoader {
+ public:
+  explicit TraceLoader(TraceSource source);
+  ~TraceLoader();
+  TraceLoader(const TraceLoader&) = delete;
+  TraceLoader& operator=(const TraceLoader&) = delete;
+
+  bool finished() const { return finished_.load(); }
+  // After finished(): the model, or nullptr and error() says why ("FILE: line 7: expected ...").
+  std::shared_ptr<const TraceModel> result() const;
+  std::string error() const;
+  double fraction() const;
+  std::string status() const;  // "Running scenario...", "Reading x.jsonl: 42 of 93 MB"
+
+ private:
+  void run();
+  TraceSource source_;
+  std::atomic<bool> finished_{false};
+  std::atomic<uint64_t> done_{0}, total_{1};
+  std::atomic<int> phase_{0};  // 0 reading/running, 1 parsing
+  mutable std::mutex mutex_;
+  std::shared_ptr<const TraceModel> result_;
+  std::string error_;
+  std::thread thread_;
+};
+
+struct AppOptions {
+  TraceSource main;
+  std::optional<TraceSource> compare;
+  std::optional<Time_us> cursor_us;         // --at
+  std::optional<std::pair<Time_us, Time_us>> window_us;  // --window
+  bool side_panel = true;
+};
+
+class App {
+ public:
+  explicit App(AppOptions options);
+
+  // True while a trace is still loading (the frame shows progress).
+  bool loading() const;
+  // A load failed: the message to print ("FILE: line 7: ..."); the program exits 2.
+  std::optional<std::string> failure() const;
+
+  // Draws one frame; dt_s is the real time since the previous frame (drives playback).
+  void Frame(float dt_s);
+
+  const Timeline& timeline() const { return timeline_; }
+  ViewState& view() { return view_; }
+  std::vector<const TraceModel*> models() const;
+  const TraceModel* main_model() const { return main_.get(); }
+
+ private:
+  void poll_loaders();
+  void draw_loading();
+  void draw_toolbar(const Models& models);
+  void draw_side_panel(const Models& models);
+  void handle_keys(const Models& models);
+  void play(const Models& models, float dt_s);
+  void step(const Models& models, int dir);
+  void jump(const Models& models, const std::vector<uint32_t>& list, int dir);
+  void jump_violation(const Models& models, int dir);
+
+  AppOptions options_;
+  std::unique_ptr<TraceLoader> main_loader_, compare_loader_;
+  std::shared_ptr<const TraceModel> main_, compare_;
+  std::optional<std::string> failure_;
+  std::string compare_error_;
+  bool initialised_view_ = false;
+
+  ViewState view_;
+  Timeline timeline_;
+  Inspector inspector_;
+  FiltersPanel filters_;
+  CaptionsPanel captions_;
+  SummaryPanel summary_;
+  ComparePanel compare_panel_;
+};
+
+}  // namespace ballot::viz

@@ -1,0 +1,124 @@
+#include "viz/draw_util.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace ballot::viz {
+
+ImVec4 col4(Rgb c, float alpha) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, alpha); }
+
+Rgb role_color(Role role) {
+  switch (role) {
+    case Role::Follower: return kFollowerColor;
+    case Role::Candidate: return kCandidateColor;
+    case Role::Leader: return kLeaderColor;
+    case Role::Crashed: return kCrashedColor;
+  }
+  return kUnknownColor;
+}
+
+std::vector<std::string> union_message_types(const std::vector<const TraceModel*>& models) {
+  std::vector<std::string> all;
+  for (const TraceModel* m : models)
+    for (const std::string& t : m->message_types)
+      if (std::find(all.begin(), all.end(), t) == all.end()) all.push_back(t);
+  return all;
+}
+
+Rgb message_type_color(const std::vector<std::string>& all_types, const std::string& type) {
+  const auto it = std::find(all_types.begin(), all_types.end(), type);
+  const auto i = static_cast<size_t>(it - all_types.begin());
+  return kMessagePalette[i % kMessagePaletteSize];
+}
+
+Rgb op_color(ClientOp::Outcome outcome) {
+  switch (outcome) {
+    case ClientOp::Outcome::Ok: return kOpOkColor;
+    case ClientOp::Outcome::Fail: return kOpFailColor;
+    case ClientOp::Outcome::Info: return kOpInfoColor;
+    case ClientOp::Outcome::Pending: return kOpPendingColor;
+  }
+  return kOpPendingColor;
+}
+
+Rgb term_color(int64_t term) {
+  static constexpr Rgb kTerms[] = {{90, 140, 220}, {230, 150, 60}, {120, 190, 110}, {200, 100, 180},
+                                   {100, 200, 200}, {220, 200, 80}, {170, 120, 90}, {140, 140, 230}};
+  const auto n = static_cast<int64_t>(sizeof(kTerms) / sizeof(kTerms[0]));
+  return kTerms[((term % n) + n) % n];
+}
+
+void hatch_rect(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float spacing, float thickness) {
+  if (b.x - a.x < 1.0f || b.y - a.y < 1.0f) return;
+  dl->PushClipRect(a, b, true);
+  const float h = b.y - a.y;
+  // Lines at 45 degrees, anchored to absolute x so that adjacent rectangles line up.
+  float start = std::floor((a.x - h) / spacing) * spacing;
+  for (float x = start; x < b.x; x += spacing) dl->AddLine(ImVec2(x, b.y), ImVec2(x + h, a.y), color, thickness);
+  dl->PopClipRect();
+}
+
+void x_mark(ImDrawList* dl, ImVec2 p, float r, ImU32 color, float thickness) {
+  dl->AddLine(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), color, thickness);
+  dl->AddLine(ImVec2(p.x - r, p.y + r), ImVec2(p.x + r, p.y - r), color, thickness);
+}
+
+void arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float thickness, float head) {
+  const float dx = b.x - a.x, dy = b.y - a.y;
+  const float len = std::sqrt(dx * dx + dy * dy);
+  if (len < 0.5f) return;
+  if (len < head * 1.5f) {
+    dl->AddLine(a, b, color, thickness);
+    return;
+  }
+  const float ux = dx / len, uy = dy / len;
+  const ImVec2 base(b.x - ux * head, b.y - uy * head);
+  dl->AddLine(a, base, color, thickness);
+  const float w = head * 0.45f;
+  dl->AddTriangleFilled(b, ImVec2(base.x - uy * w, base.y + ux * w), ImVec2(base.x + uy * w, base.y - ux * w), color);
+}
+
+void label_with_background(ImDrawList* dl, ImVec2 p, ImU32 text_color, const char* text, ImU32 background) {
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + size.x + 3, p.y + size.y + 1), background, 3.0f);
+  dl->AddText(p, text_color, text);
+}
+
+void swatch(Rgb c, const char* label, bool hatched, Rgb hatch) {
+  const float h = ImGui::GetTextLineHeight();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 a(p.x, p.y + h * 0.15f), b(p.x + h * 1.2f, p.y + h * 0.85f);
+  dl->AddRectFilled(a, b, col(c));
+  if (hatched) hatch_rect(dl, a, b, col(hatch), 4.0f);
+  ImGui::Dummy(ImVec2(h * 1.2f, h));
+  ImGui::SameLine(0, 4);
+  ImGui::TextUnformatted(label);
+}
+
+float distance_sq_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
+  const float vx = b.x - a.x, vy = b.y - a.y;
+  const float wx = p.x - a.x, wy = p.y - a.y;
+  const float len2 = vx * vx + vy * vy;
+  float t = len2 > 0 ? (wx * vx + wy * vy) / len2 : 0.0f;
+  t = std::clamp(t, 0.0f, 1.0f);
+  const float dx = a.x + t * vx - p.x, dy = a.y + t * vy - p.y;
+  return dx * dx + dy * dy;
+}
+
+namespace {
+bool g_unicode_glyphs = false;
+}
+bool unicode_glyphs() { return g_unicode_glyphs; }
+const char* arrow_text() { return g_unicode_glyphs ? "\u2192" : "->"; }
+void set_unicode_glyphs(bool available) { g_unicode_glyphs = available; }
+
+ImU32 text_color_on(Rgb c) {
+  const int luma = (299 * c.r + 587 * c.g + 114 * c.b) / 1000;
+  return luma > 140 ? IM_COL32(15, 15, 20, 255) : IM_COL32(250, 250, 250, 255);
+}
+
+std::string node_name(int32_t node) { return node <= 0 ? "-" : "n" + std::to_string(node); }
+
+}  // namespace ballot::viz

@@ -1,0 +1,53 @@
+// Small drawing helpers shared by the timeline and the panels (ImGui draw lists).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "viz/colors.h"
+#include "viz/trace_model.h"
+
+namespace ballot::viz {
+
+inline ImU32 col(Rgb c, uint8_t alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
+ImVec4 col4(Rgb c, float alpha = 1.0f);
+
+Rgb role_color(Role role);
+// Message types of all open traces in order of first appearance (the first trace first); a
+// type's colour is kMessagePalette[its index here], so both compared traces colour it alike.
+std::vector<std::string> union_message_types(const std::vector<const TraceModel*>& models);
+Rgb message_type_color(const std::vector<std::string>& all_types, const std::string& type);
+Rgb op_color(ClientOp::Outcome outcome);
+// A colour per Raft term (or epoch), cycling through a fixed palette.
+Rgb term_color(int64_t term);
+
+// Diagonal hatching inside a rectangle, clipped to it.
+void hatch_rect(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float spacing, float thickness = 1.0f);
+// An X of half-size r centred at p.
+void x_mark(ImDrawList* dl, ImVec2 p, float r, ImU32 color, float thickness);
+// A line from a to b with a filled arrowhead of length `head` at b (no head if too short).
+void arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float thickness, float head);
+// Text with a dark rounded background, for labels drawn over busy areas.
+void label_with_background(ImDrawList* dl, ImVec2 p, ImU32 text_color, const char* text,
+                           ImU32 background = IM_COL32(0, 0, 0, 170));
+// A small square swatch followed by a label, advancing the ImGui cursor (for legends).
+void swatch(Rgb c, const char* label, bool hatched = false, Rgb hatch = {});
+
+// Squared distance from p to the segment ab.
+float distance_sq_to_segment(ImVec2 p, ImVec2 a, ImVec2 b);
+
+// Whether the loaded font has arrows and geometric shapes (DejaVu does; ImGui's built-in font
+// does not). arrow_text() is "→" or "->".
+bool unicode_glyphs();
+void set_unicode_glyphs(bool available);
+const char* arrow_text();
+
+// Black or white, whichever reads better on `background`.
+ImU32 text_color_on(Rgb background);
+
+// "n3", or "-" for 0.
+std::string node_name(int32_t node);
+
+}  // namespace ballot::viz

@@ -1,0 +1,26 @@
+// Running a scenario inside the viewer: `ballot-viz SCENARIO --algo A --seed N` runs it with the
+// ballot library and reads the trace it writes, exactly as if it had been written to a file.
+// The viewer still only reads the trace; it never looks at the simulation's state.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ballot::viz {
+
+struct InProcessRun {
+  std::string trace;  // the whole trace text: header, events, footer
+  std::string label;  // "scenarios/x.json, bully seed 1"
+};
+
+// Loads the scenario (with "--set k=v" overrides), overrides algorithm and seed when given, runs
+// it and returns the trace. Throws ballot::InputError for a bad scenario or algorithm; the path
+// already names the file.
+InProcessRun run_in_process(const std::string& scenario_file, const std::optional<std::string>& algorithm,
+                            std::optional<uint64_t> seed, const std::vector<std::string>& sets);
+
+// Whether a file looks like a trace (its first line is a ballot-trace header) rather than a scenario.
+bool looks_like_trace(const std::string& file);
+
+}  // namespace ballot::viz

@@ -1,0 +1,341 @@
+// ballot-viz: the Dear ImGui timeline for ballot traces (docs/viz.md).
+//
+//   ballot-viz TRACE
+//   ballot-viz SCENARIO [--algo A] [--seed N] [--set k=v]...     run in-process, then show it
+//   ... [--compare TRACE2 | --compare-algo B] [--screenshot FILE.png [--at TIME] [--size WxH]]
+//
+// Exit codes: 0 ok; 1 no display (or no OpenGL 3.3); 2 bad input (flags, trace, scenario).
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/input_error.h"
+#include "sim/scenario.h"
+#include "viz/app.h"
+#include "viz/draw_util.h"
+#include "viz/inprocess.h"
+#include "viz/screenshot.h"
+#include "viz/trace_query.h"
+
+namespace {
+
+using namespace ballot::viz;
+
+constexpr int kExitOk = 0, kExitNoDisplay = 1, kExitBadInput = 2;
+constexpr int kScreenshotFrames = 4;  // frames rendered before reading back (layout settles)
+
+struct Options {
+  std::string input;
+  std::string algorithm;
+  uint64_t seed = 0;
+  bool seed_given = false;
+  std::vector<std::string> sets;
+  std::string compare, compare_algo;
+  std::string screenshot;
+  std::string at, size = "1600x900", window;
+  int benchmark_frames = 0;
+  float font_size = 16.0f;
+  bool no_side_panel = false;
+};
+
+std::string g_glfw_error;
+void on_glfw_error(int code, const char* description) {
+  g_glfw_error = "GLFW error " + std::to_string(code) + ": " + (description ? description : "");
+}
+
+int bad_input(const std::string& message) {
+  std::fprintf(stderr, "ballot-viz: %s\n", message.c_str());
+  return kExitBadInput;
+}
+
+bool parse_size(const std::string& text, int& w, int& h) {
+  return std::sscanf(text.c_str(), "%dx%d", &w, &h) == 2 && w >= 200 && h >= 150 && w <= 8192 && h <= 8192;
+}
+
+// A proportional font with arrows, when the system has one; else ImGui's built-in font, scaled.
+void load_fonts(float size) {
+  ImGuiIO& io = ImGui::GetIO();
+  static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("BALLOT_VIZ_FONT")) candidates.emplace_back(env);
+  candidates.emplace_back("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+  candidates.emplace_back("/usr/share/fonts/TTF/DejaVuSans.ttf");
+  candidates.emplace_back("/usr/share/fonts/dejavu/DejaVuSans.ttf");
+  for (const std::string& path : candidates) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) continue;
+    ImFontConfig config;
+    config.OversampleH = 2;
+    if (io.Fonts->AddFontFromFileTTF(path.c_str(), size, &config, kRanges) != nullptr) {
+      set_unicode_glyphs(true);
+      return;
+    }
+  }
+  ImFontConfig config;
+  config.SizePixels = 13.0f;
+  io.Fonts->AddFontDefault(&config);
+  io.FontGlobalScale = size / 13.0f;
+  set_unicode_glyphs(false);
+}
+
+void style_for_projection() {
+  ImGui::StyleColorsDark();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 0;
+  style.FrameRounding = 4;
+  style.TabRounding = 4;
+  style.FramePadding = ImVec2(8, 4);
+  style.ItemSpacing = ImVec2(8, 6);
+  style.WindowPadding = ImVec2(8, 8);
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
+  style.Colors[ImGuiCol_ChildBg] = ImVec4(0.11f, 0.12f, 0.145f, 1.0f);
+}
+
+struct FrameTimes {
+  std::vector<double> ms;
+  void add(double v) { ms.push_back(v); }
+  void print(const char* what) const {
+    if (ms.empty()) return;
+    std::vector<double> s = ms;
+    std::sort(s.begin(), s.end());
+    double sum = 0;
+    for (double v : s) sum += v;
+    std::printf("  %-10s frames %4zu  mean %6.2f ms  p50 %6.2f ms  p95 %6.2f ms  max %6.2f ms\n", what, s.size(),
+                sum / static_cast<double>(s.size()), s[s.size() / 2], s[s.size() * 95 / 100], s.back());
+  }
+};
+
+long rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages_total = 0, pages_rss = 0;
+  statm >> pages_total >> pages_rss;
+  return pages_rss * 4096 / (1024 * 1024);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App cli{"ballot-viz: the timeline viewer for ballot traces.\n"
+               "Opens a trace written by `ballot run SCENARIO --trace FILE`, or runs a scenario in-process\n"
+               "(`ballot-viz SCENARIO --algo A --seed N`) and opens its trace. See docs/viz.md."};
+  cli.add_option("input", o.input, "A trace (.jsonl) or a scenario (.json) to run in-process")->required();
+  cli.add_option("--algo", o.algorithm, "Run the scenario with this algorithm (overrides the scenario's)");
+  cli.add_option("--seed", o.seed, "Run the scenario with this seed (overrides the scenario's)")
+      ->each([&o](const std::string&) { o.seed_given = true; });
+  cli.add_option("--set", o.sets, "Override a scenario setting, key=value (as `ballot run --set`)");
+  cli.add_option("--compare", o.compare, "A second trace (or scenario) to stack under the first, one time cursor");
+  cli.add_option("--compare-algo", o.compare_algo,
+                 "Compare with the same scenario and seed run with this algorithm (scenario input only)");
+  cli.add_option("--screenshot", o.screenshot, "Render to this PNG and exit (needs a display; use xvfb-run)");
+  cli.add_option("--at", o.at, "Time cursor for --screenshot, e.g. 4s, 250ms, 37us");
+  cli.add_option("--size", o.size, "Window size WxH (default 1600x900)");
+  cli.add_option("--window", o.window, "Visible time window A:B, e.g. 1.9s:2.4s (default: the whole run)");
+  cli.add_option("--benchmark-frames", o.benchmark_frames,
+                 "Render N frames over several views, print load time and frame times, exit");
+  cli.add_option("--font-size", o.font_size, "Font size in pixels (default 16)");
+  cli.add_flag("--no-side-panel", o.no_side_panel, "Start with the side panels hidden (P toggles them)");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = cli.exit(e);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+
+  // ---- validate everything that does not need a display ----
+  int width = 0, height = 0;
+  if (!parse_size(o.size, width, height)) return bad_input("--size: expected WxH like 1280x720, got '" + o.size + "'");
+  AppOptions app_options;
+  if (!o.at.empty()) {
+    const auto t = parse_time(o.at);
+    if (!t || *t < 0) return bad_input("--at: expected a time like 4s, 250ms or 37us, got '" + o.at + "'");
+    app_options.cursor_us = *t;
+  }
+  if (!o.window.empty()) {
+    const size_t colon = o.window.find(':');
+    const auto a = colon == std::string::npos ? std::nullopt : parse_time(o.window.substr(0, colon));
+    const auto b = colon == std::string::npos ? std::nullopt : parse_time(o.window.substr(colon + 1));
+    if (!a || !b || *b <= *a) return bad_input("--window: expected A:B with A < B, like 1.9s:2.4s, got '" + o.window + "'");
+    app_options.window_us = std::make_pair(*a, *b);
+  }
+  if (std::FILE* f = std::fopen(o.input.c_str(), "rb")) {
+    std::fclose(f);
+  } else {
+    return bad_input(o.input + ": cannot open the file");
+  }
+  const bool scenario = !o.algorithm.empty() || o.seed_given || !o.sets.empty() || !looks_like_trace(o.input);
+  app_options.main.path = o.input;
+  app_options.main.is_scenario = scenario;
+  if (!o.algorithm.empty()) app_options.main.algorithm = o.algorithm;
+  if (o.seed_given) app_options.main.seed = o.seed;
+  app_options.main.sets = o.sets;
+  if (scenario) {
+    // Check the scenario now: a bad one is bad input whether or not there is a display.
+    try {
+      std::vector<std::string> overrides = o.sets;
+      if (!o.algorithm.empty()) overrides.push_back("algorithm=\"" + o.algorithm + "\"");
+      (void)ballot::load_scenario(o.input, overrides);
+    } catch (const ballot::InputError& e) {
+      const std::string where = e.path().rfind(o.input, 0) == 0 ? e.path() : o.input + ": " + e.path();
+      return bad_input(where + ": " + e.what());
+    }
+  }
+  if (!o.compare.empty() && !o.compare_algo.empty()) return bad_input("--compare and --compare-algo: give one of them");
+  if (!o.compare.empty()) {
+    TraceSource c;
+    c.path = o.compare;
+    c.is_scenario = !looks_like_trace(o.compare);
+    app_options.compare = c;
+  } else if (!o.compare_algo.empty()) {
+    if (!scenario) return bad_input("--compare-algo needs a scenario as input, not a trace");
+    TraceSource c = app_options.main;
+    c.algorithm = o.compare_algo;
+    app_options.compare = c;
+  }
+  app_options.side_panel = !o.no_side_panel;
+  const bool headless_run = !o.screenshot.empty() || o.benchmark_frames > 0;
+
+  // ---- the display ----
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit()) {
+    std::fprintf(stderr,
+                 "ballot-viz: no display: cannot open a window (%s).\n"
+                 "ballot-viz needs a display. Without one, run it under a virtual X server, e.g.\n"
+                 "  xvfb-run -a ballot-viz %s --screenshot out.png --size 1280x720\n",
+                 g_glfw_error.empty() ? "glfwInit failed" : g_glfw_error.c_str(), o.input.c_str());
+    return kExitNoDisplay;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  glfwWindowHint(GLFW_RESIZABLE, headless_run ? GLFW_FALSE : GLFW_TRUE);
+  GLFWwindow* window = glfwCreateWindow(width, height, "ballot-viz", nullptr, nullptr);
+  if (window == nullptr) {
+    std::fprintf(stderr, "ballot-viz: cannot create an OpenGL 3.3 window (%s).\n", g_glfw_error.c_str());
+    glfwTerminate();
+    return kExitNoDisplay;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(headless_run ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // no imgui.ini files next to people's traces
+  style_for_projection();
+  load_fonts(o.font_size);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  const auto load_start = std::chrono::steady_clock::now();
+  App app(app_options);
+  int exit_code = kExitOk;
+  int frames_after_load = 0;
+  double load_s = 0;
+  FrameTimes fit_times, zoom_times, pan_times, play_times;
+  auto last = std::chrono::steady_clock::now();
+
+  while (!glfwWindowShouldClose(window)) {
+    const bool idle = !app.loading() && !app.view().playing && !headless_run;
+    if (idle) glfwWaitEventsTimeout(0.5);
+    else glfwPollEvents();
+    if (auto failure = app.failure()) {
+      std::fprintf(stderr, "ballot-viz: %s\n", failure->c_str());
+      exit_code = kExitBadInput;
+      break;
+    }
+    const bool loaded = !app.loading();
+    if (loaded && load_s == 0) {
+      load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+    }
+    // Benchmark: walk through views of the loaded trace.
+    if (o.benchmark_frames > 0 && loaded && frames_after_load > 0) {
+      ViewState& v = app.view();
+      const int n = o.benchmark_frames, i = frames_after_load;
+      Time_us end = app.main_model()->end_us;
+      if (i < n / 4) {
+        Timeline::FitAll(app.models(), v);
+      } else if (i < n / 2) {  // zoom in step by step around the middle
+        Timeline::Zoom(v, 0.85, end / 2, end);
+      } else if (i < 3 * n / 4) {  // pan across at a mid zoom
+        const Time_us span = std::max<Time_us>(end / 50, 1);
+        v.t0_us = (end - span) * (i - n / 2) / std::max(1, n / 4);
+        v.t1_us = v.t0_us + span;
+      } else {  // play at a zoom of a few seconds
+        v.playing = true;
+        v.speed = 10;
+      }
+    }
+
+    const auto frame_start = std::chrono::steady_clock::now();
+    const float dt = std::chrono::duration<float>(frame_start - last).count();
+    last = frame_start;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    if (headless_run) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no hover tooltips in screenshots
+    ImGui::NewFrame();
+    app.Frame(headless_run && o.benchmark_frames == 0 ? 0.0f : dt);
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+    if (loaded) ++frames_after_load;
+    if (!o.screenshot.empty() && loaded && frames_after_load >= kScreenshotFrames) {
+      std::string error;
+      if (!write_back_buffer_png(o.screenshot, fb_w, fb_h, error)) {
+        std::fprintf(stderr, "ballot-viz: %s\n", error.c_str());
+        exit_code = kExitBadInput;
+      }
+      break;
+    }
+    if (o.benchmark_frames > 0 && loaded && frames_after_load > 1) {
+      glFinish();  // count the rasterisation (llvmpipe renders on the CPU)
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
+      const int i = frames_after_load - 1, n = o.benchmark_frames;
+      (i < n / 4 ? fit_times : i < n / 2 ? zoom_times : i < 3 * n / 4 ? pan_times : play_times).add(ms);
+      if (frames_after_load > n) break;
+    }
+    glfwSwapBuffers(window);
+  }
+
+  if (o.benchmark_frames > 0 && exit_code == kExitOk && app.main_model() != nullptr) {
+    const ballot::viz::TraceModel& m = *app.main_model();
+    std::printf("ballot-viz benchmark: %s\n", m.file_label.c_str());
+    std::printf("  load       %.2f s  (%zu events, %.1f MB of text, %zu messages; resident %ld MB)\n", load_s,
+                m.events.size(), static_cast<double>(m.text.size()) / 1e6, m.messages.size(), rss_mb());
+    std::printf("  window     %dx%d\n", width, height);
+    fit_times.print("fit-all");
+    zoom_times.print("zooming");
+    pan_times.print("panning");
+    play_times.print("playing");
+    FrameTimes all;
+    for (const FrameTimes* f : {&fit_times, &zoom_times, &pan_times, &play_times})
+      for (double v : f->ms) all.add(v);
+    all.print("all");
+  }
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return exit_code;
+}

@@ -1,0 +1,176 @@
+#include "viz/trace_query.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace ballot::viz {
+
+NodeState state_at(const TraceModel& model, int32_t node, Time_us t) {
+  NodeState s;
+  if (node < 1 || node > static_cast<int32_t>(model.nodes.size())) return s;
+  const NodeTrack& track = model.nodes[static_cast<size_t>(node - 1)];
+  auto b = std::upper_bound(track.bands.begin(), track.bands.end(), t,
+                            [](Time_us x, const RoleBand& band) { return x < band.begin_us; });
+  if (b != track.bands.begin()) s.band = &*std::prev(b);
+  auto p = std::upper_bound(track.pauses.begin(), track.pauses.end(), t,
+                            [](Time_us x, const Interval& i) { return x < i.begin_us; });
+  if (p != track.pauses.begin()) {
+    const Interval& last = *std::prev(p);
+    s.paused = t < last.end_us;
+  }
+  auto v = std::upper_bound(track.votes.begin(), track.votes.end(), t,
+                            [](Time_us x, const Vote& vote) { return x < vote.t_us; });
+  if (v != track.votes.begin()) s.last_vote = *std::prev(v);
+  return s;
+}
+
+LogView log_at(const TraceModel& model, int32_t node, Time_us t) {
+  LogView view;
+  if (node < 1 || node > static_cast<int32_t>(model.nodes.size())) return view;
+  const NodeTrack& track = model.nodes[static_cast<size_t>(node - 1)];
+  view.any_facts = !track.log_facts.empty();
+  for (const LogFact& f : track.log_facts) {
+    if (f.t_us > t) break;
+    switch (f.kind) {
+      case LogFact::Kind::Append:
+        // Appends extend the log by one; an index that is not next (a fact from a newer format)
+        // resizes it so the view stays aligned with the index.
+        if (f.index >= 1) {
+          view.entries.resize(static_cast<size_t>(f.index - 1));
+          view.entries.push_back({f.index, f.term, f.event});
+        }
+        break;
+      case LogFact::Kind::Truncate:
+        if (f.index >= 1 && static_cast<size_t>(f.index - 1) < view.entries.size())
+          view.entries.resize(static_cast<size_t>(f.index - 1));
+        break;
+      case LogFact::Kind::Commit: view.commit_index = f.index; break;
+      case LogFact::Kind::Apply: view.last_applied = f.index; break;
+    }
+  }
+  return view;
+}
+
+uint32_t first_event_at_or_after(const TraceModel& model, Time_us t) {
+  auto it = std::lower_bound(model.events.begin(), model.events.end(), t,
+                             [](const Event& e, Time_us x) { return e.t_us < x; });
+  return static_cast<uint32_t>(it - model.events.begin());
+}
+
+int64_t neighbour_in(const std::vector<uint32_t>& list, int64_t event, int dir) {
+  if (dir > 0) {
+    auto it = std::upper_bound(list.begin(), list.end(), event,
+                               [](int64_t x, uint32_t e) { return x < static_cast<int64_t>(e); });
+    return it == list.end() ? -1 : static_cast<int64_t>(*it);
+  }
+  auto it = std::lower_bound(list.begin(), list.end(), event,
+                             [](uint32_t e, int64_t x) { return static_cast<int64_t>(e) < x; });
+  return it == list.begin() ? -1 : static_cast<int64_t>(*std::prev(it));
+}
+
+int64_t neighbour_in_time(const TraceModel& model, const std::vector<uint32_t>& list, Time_us t,
+                          int dir) {
+  auto time_of = [&](uint32_t e) { return model.events[e].t_us; };
+  if (dir > 0) {
+    auto it = std::upper_bound(list.begin(), list.end(), t,
+                               [&](Time_us x, uint32_t e) { return x < time_of(e); });
+    return it == list.end() ? -1 : static_cast<int64_t>(*it);
+  }
+  auto it = std::lower_bound(list.begin(), list.end(), t,
+                             [&](uint32_t e, Time_us x) { return time_of(e) < x; });
+  return it == list.begin() ? -1 : static_cast<int64_t>(*std::prev(it));
+}
+
+IndexRange messages_in(const TraceModel& model, Time_us t0, Time_us t1) {
+  const auto& ms = model.messages;
+  const auto& ends = model.messages_end_max_us;
+  IndexRange r;
+  r.first = static_cast<size_t>(std::lower_bound(ends.begin(), ends.end(), t0) - ends.begin());
+  r.last = static_cast<size_t>(std::upper_bound(ms.begin(), ms.end(), t1,
+                                                [](Time_us x, const Message& m) { return x < m.send_us; }) -
+                               ms.begin());
+  if (r.last < r.first) r.last = r.first;
+  return r;
+}
+
+IndexRange ops_in(const TraceModel& model, Time_us t0, Time_us t1) {
+  const auto& ops = model.ops;
+  const auto& ends = model.ops_end_max_us;
+  IndexRange r;
+  r.first = static_cast<size_t>(std::lower_bound(ends.begin(), ends.end(), t0) - ends.begin());
+  r.last = static_cast<size_t>(std::upper_bound(ops.begin(), ops.end(), t1,
+                                                [](Time_us x, const ClientOp& o) { return x < o.invoke_us; }) -
+                               ops.begin());
+  if (r.last < r.first) r.last = r.first;
+  return r;
+}
+
+IndexRange bands_in(const NodeTrack& track, Time_us t0, Time_us t1) {
+  const auto& bands = track.bands;
+  IndexRange r;
+  // Bands are contiguous, so their ends are sorted too.
+  r.first = static_cast<size_t>(std::upper_bound(bands.begin(), bands.end(), t0,
+                                                 [](Time_us x, const RoleBand& b) { return x < b.end_us; }) -
+                                bands.begin());
+  r.last = static_cast<size_t>(std::upper_bound(bands.begin(), bands.end(), t1,
+                                                [](Time_us x, const RoleBand& b) { return x < b.begin_us; }) -
+                               bands.begin());
+  if (r.first > 0 && bands[r.first - 1].end_us == t0 && bands[r.first - 1].begin_us == t0) --r.first;
+  if (r.last < r.first) r.last = r.first;
+  return r;
+}
+
+namespace {
+constexpr Time_us kMs = 1000, kS = 1000 * 1000;
+
+std::string trim_zeros(std::string s) {
+  if (s.find('.') == std::string::npos) return s;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+}  // namespace
+
+std::string format_time(Time_us t) {
+  if (t == 0) return "0s";
+  const std::string sign = t < 0 ? "-" : "";
+  const Time_us a = std::llabs(t);
+  if (a >= kS) return sign + trim_zeros(fixed(static_cast<double>(a) / kS, 6)) + "s";
+  if (a >= kMs) return sign + trim_zeros(fixed(static_cast<double>(a) / kMs, 3)) + "ms";
+  return sign + std::to_string(a) + "us";
+}
+
+std::string format_tick(Time_us t, Time_us step_us) {
+  if (t == 0) return "0";
+  // The unit from the magnitude, the decimals so that the step is visible.
+  const Time_us a = std::llabs(t);
+  const Time_us unit = a >= kS ? kS : a >= kMs ? kMs : 1;
+  const char* suffix = unit == kS ? "s" : unit == kMs ? "ms" : "us";
+  int decimals = 0;
+  for (Time_us s = step_us; s % unit != 0 && decimals < 6; s *= 10) ++decimals;
+  return trim_zeros(fixed(static_cast<double>(t) / static_cast<double>(unit), decimals)) + suffix;
+}
+
+std::optional<Time_us> parse_time(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !std::isfinite(v)) return std::nullopt;
+  const std::string unit(end);
+  double scale;
+  if (unit.empty() || unit == "us") scale = 1;
+  else if (unit == "ms") scale = kMs;
+  else if (unit == "s") scale = kS;
+  else if (unit == "m") scale = 60.0 * kS;
+  else return std::nullopt;
+  return static_cast<Time_us>(std::llround(v * scale));
+}
+
+}  // namespace ballot::viz
