@@ -1,0 +1,138 @@
+// Times the linearizability checker on the shared Jepsen histories: the whole etcd set (101
+// non-empty logs) and each key-value file. Parsing is timed apart from checking; each row reports
+// the best of several runs, and every verdict is compared with the known one. Both wall time and
+// process CPU time are shown: on a shared machine CPU time is the steadier of the two.
+//
+//   bench_lincheck [--runs N] [shared-dir]     (default dir: $BALLOT_SHARED_DIR, else the build's)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "sim/history_parse.h"
+#include "sim/lincheck.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ballot::lin::History;
+
+// The README's 23 linearizable etcd logs; 095 is empty and skipped.
+const std::set<int> kEtcdLinearizable = {2,  5,  7,  18, 25, 31, 38, 45, 48,  49,  51, 53,
+                                         56, 67, 75, 76, 80, 87, 92, 98, 100, 101, 102};
+constexpr int kEtcdEmpty = 95;
+constexpr int kEtcdLast = 102;
+
+struct Case {
+  std::string name;
+  History history;
+  ballot::lin::Model model;
+  bool expected;
+};
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double cpu_ms_since(std::clock_t start) {
+  return 1000.0 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+}
+
+std::string etcd_path(const std::string& dir, int i) {
+  char name[32];
+  std::snprintf(name, sizeof name, "etcd_%03d.log", i);
+  return dir + "/testdata/linearizability/etcd/" + name;
+}
+
+History load(const std::string& path) {
+  auto parsed = ballot::lin::parse_history_file(path);
+  if (auto* error = std::get_if<ballot::lin::ParseError>(&parsed)) {
+    std::fprintf(stderr, "bench_lincheck: %s:%lld: %s\n", error->file.c_str(),
+                 static_cast<long long>(error->line), error->message.c_str());
+    std::exit(2);
+  }
+  return std::get<History>(std::move(parsed));
+}
+
+struct Row {
+  std::string name;
+  size_t files = 0;
+  size_t ops = 0;
+  double parse_ms = 0;
+  double check_ms = 0;      // wall, best run
+  double check_cpu_ms = 0;  // process CPU, best run
+  int wrong = 0;            // verdicts differing from the known ones
+  int timed_out = 0;
+};
+
+// Checks every case `runs` times; the row keeps the fastest total.
+Row measure(const std::string& name, const std::vector<Case>& cases, double parse_ms, int runs) {
+  Row row{name, cases.size(), 0, parse_ms, 1e300, 1e300, 0, 0};
+  for (const Case& c : cases) row.ops += c.history.ops.size();
+  for (int run = 0; run < runs; ++run) {
+    int wrong = 0, timed_out = 0;
+    const auto start = Clock::now();
+    const std::clock_t cpu_start = std::clock();
+    for (const Case& c : cases) {
+      const auto verdict = ballot::lin::check(c.history, c.model);
+      wrong += verdict.linearizable != c.expected;
+      timed_out += verdict.timed_out;
+    }
+    row.check_ms = std::min(row.check_ms, ms_since(start));
+    row.check_cpu_ms = std::min(row.check_cpu_ms, cpu_ms_since(cpu_start));
+    row.wrong = wrong;
+    row.timed_out = timed_out;
+  }
+  return row;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 5;
+  std::string dir = BALLOT_SHARED_DIR;
+  if (const char* env = std::getenv("BALLOT_SHARED_DIR")) dir = env;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--runs" && i + 1 < argc) {
+      runs = std::max(1, std::atoi(argv[++i]));
+    } else {
+      dir = arg;
+    }
+  }
+
+  std::vector<Row> rows;
+  std::vector<Case> etcd;
+  auto start = Clock::now();
+  for (int i = 0; i <= kEtcdLast; ++i) {
+    if (i == kEtcdEmpty) continue;
+    etcd.push_back({etcd_path(dir, i), load(etcd_path(dir, i)), ballot::lin::Model::Register,
+                    kEtcdLinearizable.count(i) > 0});
+  }
+  rows.push_back(measure("etcd (all 101)", etcd, ms_since(start), runs));
+
+  for (const char* name : {"c01-ok", "c01-bad", "c10-ok", "c10-bad", "c50-ok", "c50-bad"}) {
+    const std::string path = dir + "/testdata/linearizability/kv/" + name + ".txt";
+    start = Clock::now();
+    std::vector<Case> one{{path, load(path), ballot::lin::Model::KeyValue,
+                           std::string(name).find("-ok") != std::string::npos}};
+    rows.push_back(measure(std::string("kv/") + name, one, ms_since(start), runs));
+  }
+
+  std::printf("%-16s %6s %7s %10s %10s %10s %8s\n", "histories", "files", "ops", "parse ms",
+              "check ms", "check cpu", "verdicts");
+  int failures = 0;
+  for (const Row& r : rows) {
+    std::printf("%-16s %6zu %7zu %10.2f %10.2f %10.2f %8s\n", r.name.c_str(), r.files, r.ops,
+                r.parse_ms, r.check_ms, r.check_cpu_ms,
+                r.wrong == 0 && r.timed_out == 0 ? "ok" : "WRONG");
+    failures += r.wrong + r.timed_out;
+  }
+  std::printf("check ms (wall) and check cpu (process CPU time, ms): best of %d runs\n", runs);
+  return failures == 0 ? 0 : 1;
+}

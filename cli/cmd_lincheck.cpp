@@ -1,0 +1,169 @@
+// `ballot lincheck FILE [--model register|kv] [--json]`: decide whether a recorded client history
+// (Jepsen etcd log or EDN) is linearizable. Exit codes: 0 linearizable, 1 not linearizable,
+// 2 bad input, 3 budget exceeded.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "cli/commands.h"
+#include "sim/history_parse.h"
+#include "sim/lincheck.h"
+
+namespace ballot::cli {
+namespace {
+
+// Exit codes: kExitOk (0) linearizable, kExitFailed (1) not linearizable, kExitBadInput (2); and
+// for this command 3 means the search budget ran out: no verdict either way.
+constexpr int kExitBudgetExceeded = 3;
+
+struct LincheckOptions {
+  std::string file;
+  std::string model;  // "", "register" or "kv"
+  bool json = false;
+  lin::CheckOptions budget;
+};
+
+std::string json_string(const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_optional(const std::optional<std::string>& s) {
+  return s ? json_string(*s) : "null";
+}
+
+const char* outcome_name(lin::Outcome outcome) {
+  switch (outcome) {
+    case lin::Outcome::Ok:
+      return "ok";
+    case lin::Outcome::Fail:
+      return "fail";
+    default:
+      return "info";
+  }
+}
+
+const char* kind_name(lin::OpKind kind) {
+  static constexpr const char* kNames[] = {"read", "write", "cas", "get", "put", "append"};
+  return kNames[static_cast<int>(kind)];
+}
+
+bool is_pending(const lin::Op& op) {
+  return op.ret == lin::kPendingReturn || op.outcome == lin::Outcome::Info;
+}
+
+std::string json_op(const lin::History& history, size_t index) {
+  const lin::Op& op = history.ops[index];
+  std::string s =
+      "{\"index\": " + std::to_string(index) + ", \"process\": " + std::to_string(op.process) +
+      ", \"f\": \"" + kind_name(op.kind) + "\", \"key\": " + json_string(op.key) +
+      ", \"value\": " + json_optional(op.value) + ", \"expected\": " + json_optional(op.expected) +
+      ", \"call\": " + std::to_string(op.call) +
+      ", \"return\": " + (is_pending(op) ? std::string("null") : std::to_string(op.ret)) +
+      ", \"outcome\": \"" + outcome_name(op.outcome) +
+      "\", \"text\": " + json_string(lin::describe(op)) + "}";
+  return s;
+}
+
+void print_json(const LincheckOptions& options, const lin::History& history, lin::Model model,
+                const lin::Verdict& verdict) {
+  std::string s = "{\"file\": " + json_string(options.file) + ", \"model\": \"" +
+                  (model == lin::Model::Register ? "register" : "kv") +
+                  "\", \"operations\": " + std::to_string(history.ops.size()) +
+                  ", \"linearizable\": " + (verdict.linearizable ? "true" : "false") +
+                  ", \"timed_out\": " + (verdict.timed_out ? "true" : "false") +
+                  ", \"explanation\": " + json_string(verdict.explanation) +
+                  ", \"failing_window\": [";
+  for (size_t i = 0; i < verdict.failing_window.size(); ++i) {
+    s += (i ? ", " : "") + json_op(history, verdict.failing_window[i]);
+  }
+  s += "]}\n";
+  std::fputs(s.c_str(), stdout);
+}
+
+void print_text(const LincheckOptions& options, const lin::History& history, lin::Model model,
+                const lin::Verdict& verdict) {
+  const char* model_name = model == lin::Model::Register ? "register" : "kv";
+  if (verdict.linearizable) {
+    std::printf("linearizable: %s (%zu operations, model %s)\n", options.file.c_str(),
+                history.ops.size(), model_name);
+    return;
+  }
+  if (verdict.timed_out) {
+    std::printf("no verdict: %s (%zu operations, model %s)\n%s\n", options.file.c_str(),
+                history.ops.size(), model_name, verdict.explanation.c_str());
+    return;
+  }
+  std::printf("not linearizable: %s (%zu operations, model %s)\n%s\nfailing window:\n",
+              options.file.c_str(), history.ops.size(), model_name, verdict.explanation.c_str());
+  std::printf("  %-15s %-8s %s\n", "lines", "process", "operation");
+  for (size_t index : verdict.failing_window) {
+    const lin::Op& op = history.ops[index];
+    const std::string lines = std::to_string(op.call) + "-" +
+                              (is_pending(op) ? std::string("open") : std::to_string(op.ret));
+    std::printf("  %-15s %-8d %s\n", lines.c_str(), op.process, lin::describe(op).c_str());
+  }
+}
+
+int run_lincheck(const LincheckOptions& options) {
+  lin::ParseResult parsed = lin::parse_history_file(options.file);
+  if (const auto* error = std::get_if<lin::ParseError>(&parsed)) {
+    std::fprintf(stderr, "ballot lincheck: %s:%lld: %s\n", error->file.c_str(),
+                 static_cast<long long>(error->line), error->message.c_str());
+    return kExitBadInput;
+  }
+  const lin::History& history = std::get<lin::History>(parsed);
+  lin::Model model = lin::infer_model(history);
+  if (options.model == "register") model = lin::Model::Register;
+  if (options.model == "kv") model = lin::Model::KeyValue;
+  const lin::Verdict verdict = lin::check(history, model, options.budget);
+  if (options.json) {
+    print_json(options, history, model, verdict);
+  } else {
+    print_text(options, history, model, verdict);
+  }
+  if (verdict.linearizable) return kExitOk;
+  return verdict.timed_out ? kExitBudgetExceeded : kExitFailed;
+}
+
+}  // namespace
+
+void add_lincheck_command(CLI::App& app, Action& action) {
+  auto options = std::make_shared<LincheckOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "lincheck",
+      "Check that a client history is linearizable (Jepsen etcd log or EDN history).\n"
+      "Exit code: 0 linearizable, 1 not linearizable (prints the failing window), 2 bad input, "
+      "3 search budget exceeded.");
+  cmd->add_option("file", options->file,
+                  "History file: Jepsen etcd log, or EDN (one op map per line or a vector)")
+      ->required();
+  cmd->add_option("--model", options->model,
+                  "Sequential specification: register (read/write/cas, initially nil) or kv "
+                  "(get/put/append, every key initially \"\"); default: from the operations")
+      ->check(CLI::IsMember({"register", "kv"}));
+  cmd->add_flag("--json", options->json, "Print the verdict as one JSON object");
+  cmd->add_option("--max-states", options->budget.max_states, "Budget: memoized search states")
+      ->capture_default_str();
+  cmd->add_option("--max-steps", options->budget.max_steps, "Budget: linearization attempts")
+      ->capture_default_str();
+  cmd->callback([options, &action] { action = [options] { return run_lincheck(*options); }; });
+}
+
+}  // namespace ballot::cli
