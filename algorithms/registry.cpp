@@ -1,12 +1,14 @@
 #include "algorithms/registry.h"
 
 #include "algorithms/bully/bully.h"
+#include "algorithms/raft/raft.h"
 
 namespace ballot {
 
 const std::vector<AlgorithmInfo>& algorithms() {
   static const std::vector<AlgorithmInfo> all = {
       bully::bully_algorithm(),
+      raft_algorithm(),
   };
   return all;
 }

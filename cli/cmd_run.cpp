@@ -61,7 +61,7 @@ int run(const RunOptions& o) {
   } else {
     print_summary(std::cout, report);
   }
-  const bool failed = report.violated() || !report.expectations_hold();
+  const bool failed = !report.ok();
   if (failed) std::fprintf(stderr, "FAILED; reproduce with:\n  %s\n", repro.c_str());
   return failed ? kExitFailed : kExitOk;
 }

@@ -92,6 +92,12 @@ static void judge_history(RunReport& report) {
   report.result.metrics["linearizable"] = verdict.timed_out ? -1 : (verdict.linearizable ? 1 : 0);
 }
 
+bool RunReport::expects_violations() const {
+  for (const ExpectationResult& e : expectations)
+    if (e.metric == "violations") return true;
+  return false;
+}
+
 bool RunReport::expectations_hold() const {
   for (const ExpectationResult& e : expectations)
     if (!e.ok) return false;

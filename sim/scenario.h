@@ -168,7 +168,8 @@ struct Scenario {
 };
 
 // Reads a scenario file; applies "--set path=value" overrides (before validation, so an
-// override is checked like the file). Throws InputError whose path is "<file>: <json path>".
+// override is checked like the file). Throws InputError whose path is the JSON path (the caller
+// names the file).
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {});
 // The same from text (`file` only labels messages).
 Scenario parse_scenario(const std::string& text, const std::string& file,

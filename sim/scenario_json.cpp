@@ -205,6 +205,9 @@ class SchemaSet {
                       {"read_fraction", &leaf},
                       {"cas_fraction", &leaf},
                       {"timeout", &leaf},
+                      {"job_period", &leaf},
+                      {"id_interval", &leaf},
+                      {"duties_start", &leaf},
                       {"ops", &ops}});
     object(op, {{"at", &leaf},
                 {"client", &leaf},
@@ -521,7 +524,9 @@ KindRule kind_rule(FaultKind kind) {
       return {{"from", "to"}, {"both"}};
     case FaultKind::Bridge:
     case FaultKind::MajoritiesRing:
-      return {{}, {}};
+      // `nodes`, when given, fixes the order (the ring, or halves around the middle node) and
+      // must list every node; otherwise the order is drawn from the run's seed.
+      return {{}, {"nodes"}};
     case FaultKind::Heal:
       return {{}, {}, false};
     case FaultKind::Drop:
@@ -618,6 +623,18 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
     }
     f.nodes = t.nodes;
     f.selector = t.selector;
+    if (f.kind == FaultKind::Bridge || f.kind == FaultKind::MajoritiesRing) {
+      std::vector<NodeId> sorted = f.nodes;
+      std::sort(sorted.begin(), sorted.end());
+      const bool permutation = t.selector == Selector::None &&
+                               static_cast<int32_t>(sorted.size()) == run.nodes &&
+                               std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+      if (!permutation) {
+        throw InputError(o.at("nodes"),
+                         "expected every node exactly once, in the order of the shape (or no "
+                         "\"nodes\" for a random order), got " + describe(*v));
+      }
+    }
   }
   if (const json* v = o.find("from")) f.from = read_node(*v, o.at("from"), run.nodes);
   if (const json* v = o.find("to")) f.to = read_node(*v, o.at("to"), run.nodes);
@@ -1013,6 +1030,12 @@ WorkloadSpec read_workload(const json& j, const std::string& path, const RunFram
   }
   if (const json* v = o.find("timeout"))
     w.timeout_us = read_duration(*v, o.at("timeout"), Sign::Positive);
+  if (const json* v = o.find("job_period"))
+    w.job_period_us = read_duration(*v, o.at("job_period"), Sign::Positive);
+  if (const json* v = o.find("id_interval"))
+    w.id_interval_us = read_duration(*v, o.at("id_interval"), Sign::Positive);
+  if (const json* v = o.find("duties_start"))
+    w.duties_start_us = read_time_in_run(*v, o.at("duties_start"), run, "duties_start");
   if (const json* v = o.find("ops")) {
     if (!v->is_array()) {
       throw InputError(o.at("ops"), "expected a list of operations, got " + describe(*v));
