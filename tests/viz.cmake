@@ -1,7 +1,31 @@
-# ballot-viz (docs/viz.md): the trace model without a display, and the viewer under Xvfb.
+# ballot-viz (docs/viz.md): the trace model without a display, and the viewer end to end.
 if(NOT BALLOT_BUILD_VIZ)
   return()
 endif()
 include(${PROJECT_SOURCE_DIR}/viz/deps.cmake)
 
 ballot_add_test(test_viz_model SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_model.cpp LIBS viz_model)
+
+if(NOT BALLOT_VIZ_GUI)
+  return()
+endif()
+
+# The viewer itself: screenshots under Xvfb, checked pixel by pixel, and the exit codes.
+add_executable(test_viz_screenshot ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_screenshot.cpp)
+target_link_libraries(test_viz_screenshot PRIVATE ballot_options viz_model PkgConfig::IMGUI)
+add_dependencies(test_viz_screenshot ballot-viz)
+set(viz_work ${CMAKE_CURRENT_BINARY_DIR}/viz-screenshots)
+add_test(NAME viz:no-display
+         COMMAND test_viz_screenshot no-display $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work})
+find_program(XVFB_RUN xvfb-run)
+if(NOT XVFB_RUN)
+  message(STATUS "ballot-viz: xvfb-run not found; the screenshot tests are not registered "
+                 "(Debian: xvfb xauth)")
+  return()
+endif()
+foreach(mode screenshot compare truncated bad-input)
+  add_test(NAME viz:${mode}
+           COMMAND test_viz_screenshot ${mode} $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work})
+  # xvfb-run -a picks a free display, but two starting at once can race for it.
+  set_tests_properties(viz:${mode} PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 120)
+endforeach()

@@ -3,19 +3,40 @@
 #include <fstream>
 #include <sstream>
 
+#include "algorithms/registry.h"
 #include "cli/runner.h"
+#include "sim/input_error.h"
 #include "sim/scenario.h"
 
 namespace ballot::viz {
 
-InProcessRun run_in_process(const std::string& scenario_file, const std::optional<std::string>& algorithm,
-                            std::optional<uint64_t> seed, const std::vector<std::string>& sets) {
-  // Algorithm and seed go through the same override path as --set, so they are validated and
-  // recorded in the trace header like any other setting.
+namespace {
+
+// Algorithm and seed go through the same override path as --set, so they are validated and
+// recorded in the trace header like any other setting.
+Scenario load(const std::string& scenario_file, const std::optional<std::string>& algorithm,
+              std::optional<uint64_t> seed, const std::vector<std::string>& sets) {
   std::vector<std::string> overrides = sets;
   if (algorithm) overrides.push_back("algorithm=\"" + *algorithm + "\"");
   if (seed) overrides.push_back("seed=" + std::to_string(*seed));
-  const Scenario scenario = load_scenario(scenario_file, overrides);
+  return load_scenario(scenario_file, overrides);
+}
+
+}  // namespace
+
+void check_scenario(const std::string& scenario_file, const std::optional<std::string>& algorithm,
+                    std::optional<uint64_t> seed, const std::vector<std::string>& sets) {
+  const Scenario scenario = load(scenario_file, algorithm, seed, sets);
+  if (find_algorithm(scenario.algorithm) == nullptr) {
+    std::string known;
+    for (const AlgorithmInfo& a : algorithms()) known += (known.empty() ? "" : ", ") + a.name;
+    throw InputError("algorithm", "unknown algorithm '" + scenario.algorithm + "' (known: " + known + ")");
+  }
+}
+
+InProcessRun run_in_process(const std::string& scenario_file, const std::optional<std::string>& algorithm,
+                            std::optional<uint64_t> seed, const std::vector<std::string>& sets) {
+  const Scenario scenario = load(scenario_file, algorithm, seed, sets);
   std::ostringstream out;
   run_scenario(scenario, &out);
   InProcessRun run;
@@ -29,8 +50,11 @@ bool looks_like_trace(const std::string& file) {
   std::string first(256, '\0');
   in.read(first.data(), static_cast<std::streamsize>(first.size()));
   first.resize(static_cast<size_t>(in.gcount()));
-  return first.find("\"format\":\"ballot-trace\"") != std::string::npos ||
-         first.find("\"format\": \"ballot-trace\"") != std::string::npos;
+  if (first.find("\"format\":\"ballot-trace\"") != std::string::npos ||
+      first.find("\"format\": \"ballot-trace\"") != std::string::npos)
+    return true;
+  const bool jsonl = file.size() >= 6 && file.compare(file.size() - 6, 6, ".jsonl") == 0;
+  return jsonl;  // a .jsonl that is not a trace gets the trace parser's error, with a line number
 }
 
 }  // namespace ballot::viz

@@ -20,7 +20,13 @@ struct InProcessRun {
 InProcessRun run_in_process(const std::string& scenario_file, const std::optional<std::string>& algorithm,
                             std::optional<uint64_t> seed, const std::vector<std::string>& sets);
 
-// Whether a file looks like a trace (its first line is a ballot-trace header) rather than a scenario.
+// Checks, without running, what run_in_process would reject first: the scenario file, the
+// overrides and the algorithm's name. Throws ballot::InputError like run_in_process.
+void check_scenario(const std::string& scenario_file, const std::optional<std::string>& algorithm,
+                    std::optional<uint64_t> seed, const std::vector<std::string>& sets);
+
+// Whether a file is a trace rather than a scenario: its first line is a ballot-trace header, or
+// its name ends in .jsonl.
 bool looks_like_trace(const std::string& file);
 
 }  // namespace ballot::viz

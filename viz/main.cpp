@@ -23,7 +23,6 @@
 #include <vector>
 
 #include "sim/input_error.h"
-#include "sim/scenario.h"
 #include "viz/app.h"
 #include "viz/draw_util.h"
 #include "viz/inprocess.h"
@@ -185,11 +184,12 @@ int main(int argc, char** argv) {
   if (scenario) {
     // Check the scenario now: a bad one is bad input whether or not there is a display.
     try {
-      std::vector<std::string> overrides = o.sets;
-      if (!o.algorithm.empty()) overrides.push_back("algorithm=\"" + o.algorithm + "\"");
-      (void)ballot::load_scenario(o.input, overrides);
+      check_scenario(o.input, app_options.main.algorithm, app_options.main.seed, o.sets);
+      if (!o.compare_algo.empty()) check_scenario(o.input, o.compare_algo, app_options.main.seed, o.sets);
     } catch (const ballot::InputError& e) {
-      const std::string where = e.path().rfind(o.input, 0) == 0 ? e.path() : o.input + ": " + e.path();
+      // Scenario errors name the file in their path already ("file: faults[0].at").
+      std::string where = o.input;
+      if (!e.path().empty()) where = e.path().rfind(o.input, 0) == 0 ? e.path() : o.input + ": " + e.path();
       return bad_input(where + ": " + e.what());
     }
   }

@@ -439,6 +439,17 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
     }
   }
 
+  // A truncated trace: where it stops, unmistakably.
+  if (m.truncated() && m.end_us <= g.t1) {
+    const float x = std::max(g.x(m.end_us), g.x0);
+    if (x < g.x1) hatch_rect(dl, ImVec2(x, s.lanes_y), ImVec2(g.x1, lanes_bottom), col(kViolationColor, 70), 10.0f);
+    dl->AddLine(ImVec2(x, s.split_y), ImVec2(x, lanes_bottom), col(kViolationColor), 2.5f);
+    const char* text = "TRUNCATED: the trace ends here (no footer)";
+    const float tw = ImGui::CalcTextSize(text).x;
+    const float tx = x + tw + 12 < g.x1 ? x + 6 : std::max(g.x0 + 4, x - tw - 10);
+    label_with_background(dl, ImVec2(tx, s.lanes_y + 4), col(kViolationColor), text, IM_COL32(0, 0, 0, 220));
+  }
+
   // Violations: a red mark on each involved lane.
   for (const Violation& v : m.violations) {
     if (v.t_us < g.t0 || v.t_us > g.t1) continue;

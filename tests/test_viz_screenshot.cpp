@@ -1,0 +1,238 @@
+// ballot-viz end to end: render shipped scenarios under Xvfb with --screenshot and check the
+// picture; check the exit codes without a display and for bad input.
+//
+//   test_viz_screenshot MODE BALLOT_VIZ SOURCE_DIR WORK_DIR
+//
+// MODE is one of: screenshot, compare, truncated, bad-input (these need xvfb-run), no-display.
+// Plain main rather than Catch2: each mode is one ctest, so the Xvfb ones can hold a RESOURCE_LOCK.
+#include <stb_image.h>  // the implementation is compiled into libstb
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "viz/colors.h"
+#include "viz/inprocess.h"
+
+namespace {
+
+using ballot::viz::Rgb;
+
+int g_failures = 0;
+
+void check(bool ok, const std::string& what) {
+  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
+  if (!ok) ++g_failures;
+}
+
+struct Run {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Run run(const std::string& command) {
+  std::printf("$ %s\n", command.c_str());
+  Run r;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (!r.output.empty()) std::printf("%s", r.output.c_str());
+  return r;
+}
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+struct Image {
+  int w = 0, h = 0;
+  std::vector<unsigned char> rgb;
+  Rgb at(int x, int y) const {
+    const size_t i = (static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)) * 3;
+    return {rgb[i], rgb[i + 1], rgb[i + 2]};
+  }
+};
+
+bool load_png(const std::string& path, Image& img) {
+  int channels = 0;
+  unsigned char* data = stbi_load(path.c_str(), &img.w, &img.h, &channels, 3);
+  if (data == nullptr) return false;
+  img.rgb.assign(data, data + static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 3);
+  stbi_image_free(data);
+  return true;
+}
+
+bool same(Rgb a, Rgb b, int tolerance = 6) {
+  return std::abs(a.r - b.r) <= tolerance && std::abs(a.g - b.g) <= tolerance && std::abs(a.b - b.b) <= tolerance;
+}
+
+long count_color(const Image& img, Rgb c) {
+  long n = 0;
+  for (int y = 0; y < img.h; ++y)
+    for (int x = 0; x < img.w; ++x) n += same(img.at(x, y), c);
+  return n;
+}
+
+bool is_band_color(Rgb p) {
+  using namespace ballot::viz;
+  return same(p, kFollowerColor) || same(p, kCandidateColor) || same(p, kLeaderColor) || same(p, kPausedColor) ||
+         same(p, kCrashedColor, 3);
+}
+
+// Lanes: in most pixel columns of the timeline, the role bands are vertical runs of band colours
+// at least kMinBandPx tall; the number of runs that occurs most often is the number of lanes.
+int lanes_seen(const Image& img) {
+  constexpr int kMinBandPx = 10;
+  std::map<int, int> histogram;
+  for (int x = img.w / 10; x < img.w * 6 / 10; x += 3) {
+    int runs = 0, length = 0;
+    for (int y = 0; y < img.h; ++y) {
+      if (is_band_color(img.at(x, y))) {
+        ++length;
+      } else {
+        runs += length >= kMinBandPx;
+        length = 0;
+      }
+    }
+    runs += length >= kMinBandPx;
+    ++histogram[runs];
+  }
+  int best = 0, best_count = -1;
+  for (const auto& [runs, count] : histogram)
+    if (count > best_count) best = runs, best_count = count;
+  return best;
+}
+
+std::string write_trace(const std::string& source_dir, const std::string& work, const std::string& name) {
+  const auto run = ballot::viz::run_in_process(source_dir + "/scenarios/bully-partition.json", std::string("bully"), 1, {});
+  const std::string path = work + "/" + name;
+  std::ofstream(path, std::ios::binary) << run.trace;
+  return path;
+}
+
+void screenshot(const std::string& viz, const std::string& src, const std::string& work) {
+  const std::string png = work + "/bully-partition.png";
+  std::filesystem::remove(png);
+  const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
+                    " --algo bully --seed 1 --screenshot " + quote(png) + " --size 1280x720 --at 4s");
+  check(r.exit_code == 0, "ballot-viz --screenshot exits 0 (got " + std::to_string(r.exit_code) + ")");
+  Image img;
+  if (!load_png(png, img)) {
+    check(false, "the screenshot " + png + " is a readable PNG");
+    return;
+  }
+  check(img.w == 1280 && img.h == 720, "the screenshot is 1280x720 (got " + std::to_string(img.w) + "x" +
+                                           std::to_string(img.h) + ")");
+  const int lanes = lanes_seen(img);
+  check(lanes == 5, "one lane per node: 5 lanes of role bands (saw " + std::to_string(lanes) + ")");
+  const long leader = count_color(img, ballot::viz::kLeaderColor);
+  check(leader > 5000, "the leader colour is present (" + std::to_string(leader) + " px)");
+  const long split = count_color(img, ballot::viz::kSplitBrainColor);
+  check(split > 1500, "the split-brain highlight colour is present (" + std::to_string(split) + " px)");
+  // The same scenario and seed render the same picture.
+  const std::string again = work + "/bully-partition-again.png";
+  run("xvfb-run -a " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
+      " --algo bully --seed 1 --screenshot " + quote(again) + " --size 1280x720 --at 4s");
+  Image img2;
+  check(load_png(again, img2) && img2.rgb == img.rgb, "a second screenshot is identical");
+}
+
+void compare(const std::string& viz, const std::string& src, const std::string& work) {
+  const std::string trace = write_trace(src, work, "bully-partition-1.jsonl");
+  const std::string png = work + "/compare.png";
+  const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(trace) + " --compare " + quote(trace) +
+                    " --screenshot " + quote(png) + " --size 1280x900 --at 4s");
+  check(r.exit_code == 0, "--compare screenshot exits 0");
+  Image img;
+  check(load_png(png, img), "the compare screenshot is a readable PNG");
+  if (img.w == 0) return;
+  const int lanes = lanes_seen(img);
+  check(lanes == 10, "two traces stacked: 10 lanes (saw " + std::to_string(lanes) + ")");
+}
+
+void truncated(const std::string& viz, const std::string& src, const std::string& work) {
+  const std::string full = write_trace(src, work, "full.jsonl");
+  std::ifstream in(full, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string cut_path = work + "/cut.jsonl";
+  std::ofstream(cut_path, std::ios::binary) << text.substr(0, text.size() / 2);  // mid-line, no footer
+  const std::string png = work + "/cut.png";
+  const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(cut_path) + " --screenshot " + quote(png) +
+                    " --size 1000x600");
+  check(r.exit_code == 0, "a truncated trace opens (exit 0, got " + std::to_string(r.exit_code) + ")");
+  Image img;
+  check(load_png(png, img) && count_color(img, ballot::viz::kViolationColor) > 50,
+        "the truncated trace is flagged in the picture (TRUNCATED in the violation colour)");
+}
+
+void bad_input(const std::string& viz, const std::string& src, const std::string& work) {
+  const std::string full = write_trace(src, work, "for-corruption.jsonl");
+  std::ifstream in(full, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Corrupt line 4 (the third event).
+  size_t pos = 0;
+  for (int i = 0; i < 3; ++i) pos = text.find('\n', pos) + 1;
+  text.insert(pos + 5, "@@");
+  const std::string corrupt = work + "/corrupt.jsonl";
+  std::ofstream(corrupt, std::ios::binary) << text;
+  Run r = run("xvfb-run -a " + quote(viz) + " " + quote(corrupt) + " --screenshot " + quote(work + "/x.png"));
+  check(r.exit_code == 2, "a corrupt trace exits 2 (got " + std::to_string(r.exit_code) + ")");
+  check(r.output.find("ballot-viz: " + corrupt + ": line 4: expected") != std::string::npos,
+        "the message names the file, the line and what was expected");
+
+  const std::string empty = work + "/empty.jsonl";
+  std::ofstream(empty, std::ios::binary) << "";
+  r = run("xvfb-run -a " + quote(viz) + " " + quote(empty) + " --screenshot " + quote(work + "/x.png"));
+  check(r.exit_code == 2 && r.output.find("line 1: expected the trace header") != std::string::npos,
+        "an empty file exits 2 with line 1");
+
+  // Without a display too: flags and scenarios are checked before the window opens.
+  r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
+          " --algo no-such-algorithm");
+  check(r.exit_code == 2 && r.output.find("no-such-algorithm") != std::string::npos,
+        "an unknown algorithm exits 2 naming it");
+  r = run("env -u DISPLAY " + quote(viz) + " " + quote(full) + " --size big");
+  check(r.exit_code == 2 && r.output.find("--size") != std::string::npos, "a bad --size exits 2");
+  r = run("env -u DISPLAY " + quote(viz) + " " + quote(work + "/no-such-file.jsonl"));
+  check(r.exit_code == 2 && r.output.find("cannot open") != std::string::npos, "a missing file exits 2");
+}
+
+void no_display(const std::string& viz, const std::string& src) {
+  const Run r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " +
+                    quote(src + "/scenarios/bully-partition.json") + " --algo bully --seed 1");
+  check(r.exit_code == 1, "without a display ballot-viz exits 1 (got " + std::to_string(r.exit_code) + ")");
+  check(r.output.find("needs a display") != std::string::npos, "and says a display is needed");
+  check(r.output.find("xvfb-run") != std::string::npos, "and how to run it headless (xvfb-run)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: test_viz_screenshot MODE BALLOT_VIZ SOURCE_DIR WORK_DIR\n");
+    return 2;
+  }
+  const std::string mode = argv[1], viz = argv[2], src = argv[3], work = argv[4];
+  std::filesystem::create_directories(work);
+  if (mode == "screenshot") screenshot(viz, src, work);
+  else if (mode == "compare") compare(viz, src, work);
+  else if (mode == "truncated") truncated(viz, src, work);
+  else if (mode == "bad-input") bad_input(viz, src, work);
+  else if (mode == "no-display") no_display(viz, src);
+  else {
+    std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
+    return 2;
+  }
+  std::printf("%s: %d failure(s)\n", mode.c_str(), g_failures);
+  return g_failures == 0 ? 0 : 1;
+}
