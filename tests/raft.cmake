@@ -7,4 +7,5 @@ ballot_add_test(test_raft
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_checker.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_property.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_scenarios.cpp
-  LIBS ballot_raft)
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_kernel.cpp
+  LIBS ballot_raft ballot_lincheck)

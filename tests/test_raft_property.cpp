@@ -192,19 +192,19 @@ TEST_CASE("Raft property: 1000 seeds of random faults, Figure 2 defaults: safe, 
   expect_safe_and_live(RaftOptions{}, 1000);
 }
 
-TEST_CASE("Raft property: 1000 seeds with pre_vote and check_quorum", "[raft][property]") {
+TEST_CASE("Raft property: 500 seeds with pre_vote and check_quorum", "[raft][property]") {
   RaftOptions options;
   options.pre_vote = true;
   options.check_quorum = true;
-  expect_safe_and_live(options, 1000);
+  expect_safe_and_live(options, 500);
 }
 
-TEST_CASE("Raft property: 1000 seeds with lease_reads",
+TEST_CASE("Raft property: 500 seeds with lease_reads",
           "[raft][property]") {
   RaftOptions options;
   options.lease_reads = true;
   options.ignore_disruptive_votes = true;
-  expect_safe_and_live(options, 1000);
+  expect_safe_and_live(options, 500);
 }
 
 TEST_CASE("Raft property: each bug toggle is caught within a few hundred random seeds",

@@ -1,0 +1,162 @@
+// Raft on the real kernel under its random nemesis, over many seeds: every fault kind the kernel
+// knows, a register workload, then a quiet tail. Safety: no checker violation and a linearizable
+// client history. Liveness: at the end one leader, and every node holds its log and has applied
+// all of it. The bug toggles must be caught within a few hundred seeds.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "algorithms/raft/node.h"
+#include "algorithms/raft/raft.h"
+#include "sim/lincheck.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
+
+using namespace ballot;
+
+namespace {
+
+// Faults from 500ms to 8s (each lasting at most 2s), clients until 8s, quiet until 13s.
+const char* const kNemesisScenario = R"({
+  "name": "raft-nemesis", "nodes": 5, "algorithm": "raft", "duration": "13s",
+  "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "10ms"},
+              "loss": 0.01, "duplicate": 0.01},
+  "nemesis": {"kinds": ["partition", "isolate", "crash", "pause", "disk_loss", "drop",
+                        "loss_burst", "delay_spike", "link_cut", "bridge", "majorities_ring",
+                        "flap", "slow_node", "clock_drift", "clock_jump"],
+              "start": "500ms", "stop": "8s", "mean_interval": "400ms",
+              "duration_min": "50ms", "duration_max": "2s"},
+  "workload": {"model": "register", "clients": 3, "start": "300ms", "stop": "8s",
+               "mean_interval": "50ms", "read_fraction": 0.4, "cas_fraction": 0.2,
+               "timeout": "500ms"}
+})";
+
+struct Outcome {
+  std::string problems;  // empty when safe and live
+  int64_t client_ok = 0;
+};
+
+Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_liveness) {
+  Scenario scenario = parse_scenario(kNemesisScenario, "raft-nemesis", sets);
+  scenario.seed = seed;
+  const AlgorithmInfo info = raft_algorithm();
+  auto found = scenario.params.find("raft");
+  Params params("params.raft", found == scenario.params.end()
+                                   ? std::map<std::string, ParamValue>{}
+                                   : found->second);
+  Simulator sim(scenario, info.make(params, scenario.nodes), info.has_epochs);
+  for (auto& checker : info.checkers(scenario.nodes)) sim.add_checker(std::move(checker));
+  const RunResult result = sim.run();
+
+  Outcome out;
+  out.client_ok = result.metrics.at("client_ok");
+  for (const Violation& v : result.violations) out.problems += v.checker + ": " + v.message + "\n";
+  const lin::Verdict verdict = lin::check(result.history, lin::Model::Register);
+  if (!verdict.linearizable) {
+    out.problems += verdict.timed_out ? "linearizability check timed out\n"
+                                      : "not linearizable: " + verdict.explanation + "\n";
+  }
+  if (!check_liveness) return out;
+
+  const raft::RaftNode* leader = nullptr;
+  for (NodeId id = 0; id < scenario.nodes; ++id) {
+    auto* node = dynamic_cast<const raft::RaftNode*>(sim.node(id));
+    if (node == nullptr) {
+      out.problems += node_name(id) + " is down at the end\n";
+      return out;
+    }
+    if (node->role() == raft::RaftRole::Leader) {
+      if (leader != nullptr) out.problems += "two leaders at the end\n";
+      leader = node;
+    }
+  }
+  if (leader == nullptr) {
+    out.problems += "no leader 3s after the faults stopped\n";
+    return out;
+  }
+  for (NodeId id = 0; id < scenario.nodes; ++id) {
+    auto* node = dynamic_cast<const raft::RaftNode*>(sim.node(id));
+    if (node->log() != leader->log() ||
+        node->last_applied() != static_cast<int64_t>(leader->log().size())) {
+      out.problems += node_name(id) + " has " + std::to_string(node->log().size()) +
+                      " entries and applied " + std::to_string(node->last_applied()) +
+                      "; the leader has " + std::to_string(leader->log().size()) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string repro(uint64_t seed, const std::vector<std::string>& sets) {
+  std::string cmd = "test_raft \"[kernel]\"; the scenario is kNemesisScenario in "
+                    "tests/test_raft_kernel.cpp with seed " + std::to_string(seed);
+  for (const std::string& s : sets) cmd += " --set " + s;
+  return cmd;
+}
+
+void expect_safe_and_live(const std::vector<std::string>& sets, uint64_t seeds) {
+  int64_t ok = 0;
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    const Outcome out = run(seed, sets, true);
+    INFO(repro(seed, sets));
+    REQUIRE(out.problems == "");
+    ok += out.client_ok;
+  }
+  CHECK(ok > static_cast<int64_t>(seeds) * 50);  // clients got work done
+}
+
+uint64_t first_unsafe_seed(const std::vector<std::string>& sets, uint64_t seeds) {
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    if (!run(seed, sets, false).problems.empty()) return seed;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("Raft on the kernel: 1000 nemesis seeds, defaults: safe, linearizable, live",
+          "[raft][kernel][property]") {
+  expect_safe_and_live({}, 1000);
+}
+
+TEST_CASE("Raft on the kernel: 500 nemesis seeds with pre_vote and check_quorum",
+          "[raft][kernel][property]") {
+  expect_safe_and_live({"params.raft.pre_vote=true", "params.raft.check_quorum=true"}, 500);
+}
+
+TEST_CASE("Raft on the kernel: 500 nemesis seeds with lease reads (clock jumps excluded, drift "
+          "within the bound)", "[raft][kernel][property]") {
+  // Two clocks drifting 5% apart in opposite directions differ by about 10%.
+  expect_safe_and_live({"params.raft.lease_reads=true", "params.raft.clock_drift_bound_ppm=110000",
+                        R"(nemesis.kinds=["partition", "isolate", "crash", "pause", "disk_loss",
+                           "drop", "loss_burst", "delay_spike", "clock_drift"])",
+                        "workload.read_fraction=0.7"},
+                       500);
+}
+
+TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred nemesis seeds",
+          "[raft][kernel][property][bugs]") {
+  constexpr uint64_t kSeeds = 300;
+  SECTION("bugs.commit_old_term_by_count, without the leader no-op") {
+    const uint64_t seed = first_unsafe_seed({"params.raft.bugs.commit_old_term_by_count=true",
+                                             "params.raft.leader_noop=false",
+                                             "workload.mean_interval=200ms"},
+                                            kSeeds);
+    CHECK(seed != 0);
+    WARN("bugs.commit_old_term_by_count: first seed caught: " << seed);
+  }
+  SECTION("bugs.vote_without_log_check") {
+    const uint64_t seed =
+        first_unsafe_seed({"params.raft.bugs.vote_without_log_check=true"}, kSeeds);
+    CHECK(seed != 0);
+    WARN("bugs.vote_without_log_check: first seed caught: " << seed);
+  }
+  SECTION("bugs.vote_before_persist") {
+    const uint64_t seed = first_unsafe_seed(
+        {"params.raft.bugs.vote_before_persist=true", "params.raft.election_timeout_max=200ms",
+         R"(nemesis.kinds=["crash", "partition"])", "nemesis.mean_interval=30ms",
+         "nemesis.duration_min=1ms", "nemesis.duration_max=5ms"},
+        kSeeds);
+    CHECK(seed != 0);
+    WARN("bugs.vote_before_persist: first seed caught: " << seed);
+  }
+}
