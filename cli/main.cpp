@@ -21,6 +21,10 @@ int main(int argc, char** argv) {
   add_run_command(app, action);
   add_replay_command(app, action);
   add_list_command(app, action);
+  add_compare_command(app, action);
+  add_sweep_command(app, action);
+  add_check_command(app, action);
+  add_export_command(app, action);
   add_lincheck_command(app, action);
   std::string names;
   bool known = false;

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 #include <ostream>
 
 #include "algorithms/registry.h"
@@ -53,9 +54,14 @@ void judge(const std::vector<Expectation>& expectations, const RunResult& result
 static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher);
 
 int64_t count_lost_writes(const lin::History& history) {
+  // A put may legitimately overwrite appended tokens: keys that saw one are not judged.
+  std::set<std::string> overwritten;
+  for (const lin::Op& op : history.ops)
+    if (op.kind == lin::OpKind::Put && op.outcome != lin::Outcome::Fail) overwritten.insert(op.key);
   // The latest-invoked successful read of each key.
   std::map<std::string, const lin::Op*> last_read;
   for (const lin::Op& op : history.ops) {
+    if (overwritten.count(op.key)) continue;
     if (op.kind != lin::OpKind::Get || op.outcome != lin::Outcome::Ok) continue;
     const lin::Op*& r = last_read[op.key];
     if (r == nullptr || op.call > r->call) r = &op;

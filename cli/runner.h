@@ -49,7 +49,8 @@ RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullp
 RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher);
 
 // Acknowledged appends missing from the last successful read of their key (kv workloads): each
-// append writes a unique token, so a later read without it proves the write was lost.
+// append writes a unique token, so a later read without it proves the write was lost. Keys that
+// also saw a put (which may overwrite tokens legitimately) are not judged.
 int64_t count_lost_writes(const lin::History& history);
 
 // The one command that reproduces a run.

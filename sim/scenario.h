@@ -124,6 +124,10 @@ struct WorkloadSpec {
   std::vector<ScriptedOp> ops;
   // Leader duties on each node's local clock (0 = off): a scheduled job every job_period_us, and
   // a unique id handed out every id_interval_us. They run from duties_start_us to the end.
+  // Where clients sit. false ("everywhere", the default): a client reaches every live node.
+  // true ("home"): client c lives beside node c mod n and reaches others only where that node
+  // can, so a partition cuts clients off too (as it does in a real data centre).
+  bool clients_at_home = false;
   Time_us job_period_us = 0;
   Time_us id_interval_us = 0;
   Time_us duties_start_us = 0;

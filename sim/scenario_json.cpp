@@ -205,6 +205,7 @@ class SchemaSet {
                       {"read_fraction", &leaf},
                       {"cas_fraction", &leaf},
                       {"timeout", &leaf},
+                      {"client_placement", &leaf},
                       {"job_period", &leaf},
                       {"id_interval", &leaf},
                       {"duties_start", &leaf},
@@ -1030,6 +1031,13 @@ WorkloadSpec read_workload(const json& j, const std::string& path, const RunFram
   }
   if (const json* v = o.find("timeout"))
     w.timeout_us = read_duration(*v, o.at("timeout"), Sign::Positive);
+  if (const json* v = o.find("client_placement")) {
+    const std::string placement = read_string(*v, o.at("client_placement"), "\"home\"");
+    if (placement != "home" && placement != "everywhere")
+      throw InputError(o.at("client_placement"),
+                       "expected \"everywhere\" or \"home\", got " + describe(*v));
+    w.clients_at_home = placement == "home";
+  }
   if (const json* v = o.find("job_period"))
     w.job_period_us = read_duration(*v, o.at("job_period"), Sign::Positive);
   if (const json* v = o.find("id_interval"))

@@ -714,6 +714,9 @@ struct Simulator::Impl {
                static_cast<double>(scenario.workload.mean_interval_us))));
   }
 
+  // Each tick draws an operation whether or not the client is still busy with the previous one,
+  // so the offered workload (the sequence of draws) is the same whatever the algorithm does; a
+  // busy client just skips its turn.
   void client_tick(size_t index) {
     const WorkloadSpec& w = scenario.workload;
     if (now_us >= w.stop_us) return;
@@ -722,29 +725,32 @@ struct Simulator::Impl {
     next.type = Ev::ClientTick;
     next.a = index;
     push(next);
-    if (clients[index].busy) return;
     lin::Op op;
     op.process = clients[index].id;
     const double roll = workload_rng.uniform01();
     const bool kv = w.model == "kv";
-    op.key = kv ? "k" + std::to_string(workload_rng.uniform_int(0, std::max(1, w.keys) - 1)) : "";
+    const int64_t key = workload_rng.uniform_int(0, std::max(1, w.keys) - 1);
+    const int64_t recent = static_cast<int64_t>(write_counter);
+    const int64_t expected = workload_rng.uniform_int(std::max<int64_t>(1, recent - 2),
+                                                      std::max<int64_t>(1, recent));
+    const std::string fresh = std::to_string(++write_counter);
+    op.key = kv ? "k" + std::to_string(key) : "";
     if (roll < w.read_fraction) {
       op.kind = kv ? lin::OpKind::Get : lin::OpKind::Read;
     } else if (roll < w.read_fraction + w.cas_fraction) {
       op.kind = kv ? lin::OpKind::Append : lin::OpKind::Cas;
       if (kv) {
-        op.value = "x" + std::to_string(++write_counter) + ";";
+        op.value = "x" + fresh + ";";  // a unique token: lost appends can be found later
       } else {
         // Expect a recent value, so that some cas operations succeed and some fail.
-        const int64_t recent = static_cast<int64_t>(write_counter);
-        op.expected = std::to_string(workload_rng.uniform_int(std::max<int64_t>(1, recent - 2),
-                                                              std::max<int64_t>(1, recent)));
-        op.value = std::to_string(++write_counter);
+        op.expected = std::to_string(expected);
+        op.value = fresh;
       }
     } else {
       op.kind = kv ? lin::OpKind::Put : lin::OpKind::Write;
-      op.value = std::to_string(++write_counter);
+      op.value = fresh;
     }
+    if (clients[index].busy) return;
     invoke(index, std::move(op), kNoNode);
   }
 
@@ -788,9 +794,23 @@ struct Simulator::Impl {
     return target;
   }
 
+  NodeId home_of(int32_t client_index) const {
+    const int32_t id = clients[static_cast<size_t>(client_index)].id;
+    return static_cast<NodeId>(((id % n) + n) % n);
+  }
+
+  // With clients at home, a request or a response crosses the network between the client's home
+  // node and the server, so a partition between them loses it (the client then times out).
+  bool client_cut_off(int32_t client_index, NodeId server, bool to_server) {
+    if (!scenario.workload.clients_at_home) return false;
+    const NodeId home = home_of(client_index);
+    return to_server ? !network.can_reach(home, server) : !network.can_reach(server, home);
+  }
+
   void send_request(uint64_t op_id, NodeId target, Time_us at_us) {
     OpRt& o = op_rt[op_id - 1];
     ++o.attempt;
+    if (client_cut_off(o.client_index, target, true)) return;
     QEvent ev;
     ev.at_us = at_us + network.client_delay_us();
     ev.type = Ev::ClientRequest;
@@ -820,6 +840,7 @@ struct Simulator::Impl {
 
   void client_reply(NodeId from, const ClientResponse& response) {
     if (response.op_id == 0 || response.op_id > history.ops.size()) return;
+    if (client_cut_off(op_rt[response.op_id - 1].client_index, from, false)) return;
     QEvent ev;
     ev.at_us = now_us + network.client_delay_us();
     ev.type = Ev::ClientResponse;

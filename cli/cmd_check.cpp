@@ -1,0 +1,110 @@
+// `ballot check [DIR]`: every scenario's expectations and golden hashes, as CI runs them.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "algorithms/registry.h"
+#include "cli/commands.h"
+#include "cli/report.h"
+#include "cli/runner.h"
+#include "sim/input_error.h"
+
+namespace ballot::cli {
+
+namespace {
+
+struct CheckOptions {
+  std::string dir;
+  bool fail_fast = false;
+};
+
+// Runs one (scenario, algorithm, seed); prints one line; true when everything held.
+bool check_one(const std::string& file, const std::string& algorithm, uint64_t seed,
+               bool golden_only) {
+  const Scenario s = load_scenario(
+      file, {"algorithm=\"" + algorithm + "\"", "seed=" + std::to_string(seed)});
+  const RunReport report = run_scenario(s);
+  bool ok = golden_only ? true : report.ok();
+  std::string detail;
+  for (const ExpectationResult& e : report.expectations) {
+    if (golden_only && e.metric != "trace_hash") continue;
+    if (!e.ok) {
+      ok = false;
+      detail += "\n      " + e.path + ": wanted " + e.wanted + ", got " + e.got;
+    }
+  }
+  if (!golden_only && report.violated() && !report.expects_violations()) {
+    for (const Violation& v : report.result.violations)
+      detail += "\n      violation [" + v.checker + "] " + v.message;
+  }
+  std::printf("%s %-40s %-6s seed %-6llu %s%s\n", ok ? "ok    " : "FAILED",
+              std::filesystem::path(file).filename().string().c_str(), algorithm.c_str(),
+              static_cast<unsigned long long>(seed), hash_hex(report.result.trace_hash).c_str(),
+              detail.c_str());
+  if (!ok) std::printf("      reproduce with: %s\n", repro_command(file, algorithm, seed, {}).c_str());
+  return ok;
+}
+
+int check(const CheckOptions& o) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(o.dir, ec)) {
+    std::fprintf(stderr, "ballot: %s: not a directory of scenarios\n", o.dir.c_str());
+    return kExitBadInput;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(o.dir, ec))
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    std::fprintf(stderr, "ballot: %s: no scenario files (*.json)\n", o.dir.c_str());
+    return kExitBadInput;
+  }
+  int passed = 0, failed = 0;
+  for (const fs::path& p : files) {
+    const std::string file = p.string();
+    try {
+      const Scenario s = load_scenario(file);
+      const bool ok = check_one(file, s.algorithm, s.seed, false);
+      ok ? ++passed : ++failed;
+      // Golden hashes recorded for other algorithms and seeds of the same scenario.
+      for (const auto& [key, hash] : s.golden) {
+        const auto slash = key.find('/');
+        const std::string algo = key.substr(0, slash);
+        const uint64_t seed = std::stoull(key.substr(slash + 1));
+        if (algo == s.algorithm && seed == s.seed) continue;
+        if (find_algorithm(algo) == nullptr)
+          throw InputError("golden." + key, "unknown algorithm '" + algo + "'");
+        check_one(file, algo, seed, true) ? ++passed : ++failed;
+      }
+    } catch (const InputError& e) {
+      print_input_error(file, e);
+      return kExitBadInput;
+    }
+    if (failed > 0 && o.fail_fast) break;
+  }
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "check",
+      "Run every scenario in a directory with its own algorithm and seed; check its expectations "
+      "and golden trace hashes. Exit 1 if any fails.");
+  cmd->add_option("dir", o->dir, "Directory of scenario files (default: the shipped scenarios/)");
+  cmd->add_flag("--fail-fast", o->fail_fast, "Stop at the first scenario that fails");
+  cmd->callback([o, &action] {
+    action = [o] {
+      CheckOptions resolved = *o;
+      if (resolved.dir.empty()) resolved.dir = default_scenario_dir();
+      return check(resolved);
+    };
+  });
+}
+
+}  // namespace ballot::cli

@@ -1,0 +1,147 @@
+// `ballot sweep SCENARIO --seeds A..B [--algo A] [--jobs N] [--shard K/N] [--json]`
+// Runs one scenario over many seeds; every failing seed gets its one-line repro.
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/report.h"
+#include "cli/runner.h"
+#include "cli/seeds.h"
+#include "sim/input_error.h"
+
+namespace ballot::cli {
+
+namespace {
+
+struct SweepOptions {
+  std::string file;
+  std::string seeds;
+  std::string algorithm;
+  std::string shard;
+  unsigned jobs = 1;
+  bool json = false;
+  std::vector<std::string> sets;
+};
+
+struct Outcome {
+  bool ok = true;
+  std::string why;
+  std::string hash;
+};
+
+Outcome run_seed(const SweepOptions& o, const std::string& algorithm, uint64_t seed) {
+  std::vector<std::string> overrides = o.sets;
+  if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
+  overrides.push_back("seed=" + std::to_string(seed));
+  const RunReport report = run_scenario(load_scenario(o.file, overrides));
+  Outcome out;
+  out.ok = report.ok();
+  out.hash = hash_hex(report.result.trace_hash);
+  if (report.violated() && !report.expects_violations())
+    out.why = "[" + report.result.violations[0].checker + "] " + report.result.violations[0].message;
+  for (const ExpectationResult& e : report.expectations)
+    if (!e.ok && out.why.empty()) out.why = e.path + ": wanted " + e.wanted + ", got " + e.got;
+  return out;
+}
+
+int sweep(const SweepOptions& o) {
+  std::vector<uint64_t> seeds;
+  std::string algorithm = o.algorithm;
+  try {
+    seeds = parse_seed_range(o.seeds, "--seeds");
+    if (!o.shard.empty()) {
+      // K/N: this process takes every N-th seed starting at the K-th (1-based).
+      const auto slash = o.shard.find('/');
+      const int64_t k = slash == std::string::npos ? 0 : std::atoll(o.shard.substr(0, slash).c_str());
+      const int64_t n = slash == std::string::npos ? 0 : std::atoll(o.shard.substr(slash + 1).c_str());
+      if (n < 1 || k < 1 || k > n) throw InputError("--shard", "expected K/N with 1 <= K <= N, got '" + o.shard + "'");
+      std::vector<uint64_t> mine;
+      for (size_t i = static_cast<size_t>(k - 1); i < seeds.size(); i += static_cast<size_t>(n)) mine.push_back(seeds[i]);
+      seeds = mine;
+    }
+    // Validate the scenario (and algorithm) once, up front.
+    std::vector<std::string> overrides = o.sets;
+    if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
+    algorithm = load_scenario(o.file, overrides).algorithm;
+  } catch (const InputError& e) {
+    if (e.path().rfind("--", 0) == 0)
+      std::fprintf(stderr, "ballot: %s: %s\n", e.path().c_str(), e.what());
+    else
+      print_input_error(o.file, e);
+    return kExitBadInput;
+  }
+  // Runs are independent: parallelism across seeds never touches one run's determinism.
+  std::vector<std::optional<Outcome>> outcomes(seeds.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> bad_input{false};
+  std::string bad_input_text;
+  auto worker = [&] {
+    for (size_t i = next++; i < seeds.size(); i = next++) {
+      try {
+        outcomes[i] = run_seed(o, algorithm, seeds[i]);
+      } catch (const InputError& e) {
+        if (!bad_input.exchange(true)) bad_input_text = e.path() + ": " + e.what();
+        return;
+      }
+    }
+  };
+  const unsigned jobs = std::max(1u, std::min<unsigned>(o.jobs, 64));
+  std::vector<std::thread> threads;
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  if (bad_input) {
+    std::fprintf(stderr, "ballot: %s: %s\n", o.file.c_str(), bad_input_text.c_str());
+    return kExitBadInput;
+  }
+  int passed = 0, failed = 0;
+  nlohmann::json failures = nlohmann::json::array();
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    const Outcome& out = *outcomes[i];
+    if (out.ok) {
+      ++passed;
+      continue;
+    }
+    ++failed;
+    const std::string repro = repro_command(o.file, algorithm, seeds[i], o.sets);
+    if (o.json)
+      failures.push_back({{"seed", seeds[i]}, {"why", out.why}, {"repro", repro}});
+    else
+      std::printf("FAILED seed %llu: %s\n  %s\n", static_cast<unsigned long long>(seeds[i]),
+                  out.why.c_str(), repro.c_str());
+  }
+  if (o.json) {
+    std::cout << nlohmann::json{{"scenario", o.file}, {"algorithm", algorithm}, {"seeds", o.seeds},
+                                {"passed", passed}, {"failed", failed}, {"failures", failures}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::printf("%s %s over %zu seeds: %d passed, %d failed\n", o.file.c_str(), algorithm.c_str(),
+                seeds.size(), passed, failed);
+  }
+  return failed == 0 ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<SweepOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "sweep", "Run one scenario over many seeds; print a one-line repro for every failing seed.");
+  cmd->add_option("scenario", o->file, "Scenario file (JSON)")->required();
+  cmd->add_option("--seeds", o->seeds, "Seeds: A..B (inclusive), or a list 1,5,9")->required();
+  cmd->add_option("--algo", o->algorithm, "Algorithm (default: the scenario's)");
+  cmd->add_option("--jobs", o->jobs, "Parallel runs (threads; each run stays single-threaded)")
+      ->check(CLI::Range(1u, 64u));
+  cmd->add_option("--shard", o->shard, "K/N: run only every N-th seed starting at the K-th (for CI)");
+  cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
+  cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });
+}
+
+}  // namespace ballot::cli
