@@ -9,3 +9,6 @@ ballot_add_test(test_kernel
 ballot_add_test(test_bully
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_bully.cpp
   LIBS ballot_app)
+ballot_add_test(test_damage
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_damage.cpp
+  LIBS ballot_app)

@@ -136,11 +136,16 @@ TEST_CASE("Raft on the kernel: 500 nemesis seeds with lease reads (clock jumps e
 TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred nemesis seeds",
           "[raft][kernel][property][bugs]") {
   constexpr uint64_t kSeeds = 300;
+  // Each bug needs its own interleaving, so each hunt sharpens the nemesis for it (about 1% of
+  // seeds show Figure 8, 3% the lost vote); the faults themselves still come from the seed.
   SECTION("bugs.commit_old_term_by_count, without the leader no-op") {
-    const uint64_t seed = first_unsafe_seed({"params.raft.bugs.commit_old_term_by_count=true",
-                                             "params.raft.leader_noop=false",
-                                             "workload.mean_interval=200ms"},
-                                            kSeeds);
+    // Frequent crashes and isolations; one sparse client, so that leaders often have no entry of
+    // their own term yet.
+    const uint64_t seed = first_unsafe_seed(
+        {"params.raft.bugs.commit_old_term_by_count=true", "params.raft.leader_noop=false",
+         R"(nemesis.kinds=["crash", "isolate"])", "nemesis.mean_interval=100ms",
+         "nemesis.duration_max=400ms", "workload.clients=1", "workload.mean_interval=200ms"},
+        kSeeds);
     CHECK(seed != 0);
     WARN("bugs.commit_old_term_by_count: first seed caught: " << seed);
   }
@@ -151,10 +156,12 @@ TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred ne
     WARN("bugs.vote_without_log_check: first seed caught: " << seed);
   }
   SECTION("bugs.vote_before_persist") {
+    // Short, frequent crashes (a voter must crash inside the 20ms flush window) and heavy loss
+    // (so that a rival candidate of the same term is still retrying its RequestVote).
     const uint64_t seed = first_unsafe_seed(
         {"params.raft.bugs.vote_before_persist=true", "params.raft.election_timeout_max=200ms",
-         R"(nemesis.kinds=["crash", "partition"])", "nemesis.mean_interval=30ms",
-         "nemesis.duration_min=1ms", "nemesis.duration_max=5ms"},
+         R"(nemesis.kinds=["crash"])", "nemesis.mean_interval=20ms", "nemesis.duration_min=1ms",
+         "nemesis.duration_max=10ms", "network.loss=0.2"},
         kSeeds);
     CHECK(seed != 0);
     WARN("bugs.vote_before_persist: first seed caught: " << seed);

@@ -65,5 +65,26 @@ expect 1 "DIVERGED at event 3" -- "$ballot" replay "$work/tampered.jsonl"
 head -n 100 "$work/t.jsonl" >"$work/truncated.jsonl"
 expect 1 "trace ends here|truncated" -- "$ballot" replay "$work/truncated.jsonl"
 
+# Compare, check, sweep and export.
+lesson=$src/scenarios/split-brain-3-2.json
+expect 0 "lost acknowledged writes" -- "$ballot" compare "$lesson" --seeds 1..2
+expect 0 "^algorithm,first_leader_us_mean" -- "$ballot" compare "$lesson" --seeds 1 --format csv
+expect 0 '"runs_per_algorithm": 2' -- "$ballot" compare "$lesson" --seeds 1..2 --format json
+expect 2 "--algos: unknown algorithm 'zab'" -- "$ballot" compare "$lesson" --algos bully,zab
+expect 2 "--seeds: expected seeds like" -- "$ballot" compare "$lesson" --seeds 5..x
+expect 2 "format" -- "$ballot" compare "$lesson" --format xml
+expect 0 "3 passed, 0 failed" -- "$ballot" sweep "$scenario" --seeds 1..3
+expect 0 "2 passed, 0 failed" -- "$ballot" sweep "$scenario" --seeds 1..4 --shard 2/2 --jobs 2
+expect 1 "^  ballot run .*expect.json --algo bully --seed 2$" -- "$ballot" sweep "$work/expect.json" --seeds 1..2
+expect 2 "--shard" -- "$ballot" sweep "$scenario" --seeds 1..3 --shard 3/2
+mkdir -p "$work/lessons" && cp "$scenario" "$work/lessons/"
+expect 0 "1 passed, 0 failed" -- "$ballot" check "$work/lessons"
+cp "$work/expect.json" "$work/lessons/"
+expect 1 "FAILED.*expect.json" -- "$ballot" check "$work/lessons"
+expect 2 "not a directory" -- "$ballot" check "$work/nowhere"
+expect 0 "wrote [0-9]+ operations" -- bash -c "'$ballot' run '$lesson' --trace '$work/l.jsonl' >/dev/null; '$ballot' export '$work/l.jsonl' --format jepsen -o '$work/l.edn'"
+expect 1 "NOT linearizable|not linearizable" -- "$ballot" lincheck "$work/l.edn"
+expect 2 "line 1" -- "$ballot" export "$work/binary.json" -o "$work/x.edn"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
