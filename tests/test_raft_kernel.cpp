@@ -135,16 +135,18 @@ TEST_CASE("Raft on the kernel: 500 nemesis seeds with lease reads (clock jumps e
 
 TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred nemesis seeds",
           "[raft][kernel][property][bugs]") {
-  constexpr uint64_t kSeeds = 300;
-  // Each bug needs its own interleaving, so each hunt sharpens the nemesis for it (about 1% of
-  // seeds show Figure 8, 3% the lost vote); the faults themselves still come from the seed.
+  // Each bug needs its own interleaving, so each hunt sharpens the nemesis for it; the faults
+  // themselves still come from the seed. About 1.5% of seeds show Figure 8 and 3% the lost vote,
+  // so the first hit comes within a few hundred seeds (tens, today); the cap is set so that a
+  // kernel change reshuffling every fault schedule cannot make a hunt miss by bad luck.
+  constexpr uint64_t kSeeds = 1000;
   SECTION("bugs.commit_old_term_by_count, without the leader no-op") {
-    // Frequent crashes and isolations; one sparse client, so that leaders often have no entry of
-    // their own term yet.
+    // Frequent faults; sparse writes, so that leaders often have no entry of their own term yet,
+    // while a leader cut off in a minority keeps appending entries that never commit.
     const uint64_t seed = first_unsafe_seed(
         {"params.raft.bugs.commit_old_term_by_count=true", "params.raft.leader_noop=false",
-         R"(nemesis.kinds=["crash", "isolate"])", "nemesis.mean_interval=100ms",
-         "nemesis.duration_max=400ms", "workload.clients=1", "workload.mean_interval=200ms"},
+         R"(nemesis.kinds=["crash", "partition", "isolate"])", "nemesis.mean_interval=100ms",
+         "nemesis.duration_max=500ms", "workload.mean_interval=300ms"},
         kSeeds);
     CHECK(seed != 0);
     WARN("bugs.commit_old_term_by_count: first seed caught: " << seed);

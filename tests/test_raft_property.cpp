@@ -210,8 +210,9 @@ TEST_CASE("Raft property: 500 seeds with lease_reads",
 TEST_CASE("Raft property: each bug toggle is caught within a few hundred random seeds",
           "[raft][property][bugs]") {
   // Each bug needs its own interleaving, so each hunt uses a nemesis that makes it likely; the
-  // faults themselves still come from the seed.
-  constexpr uint64_t kSeeds = 300;
+  // faults themselves still come from the seed. The first hit comes within a few hundred seeds
+  // (Figure 8 is the rarest, about 1%); the cap leaves room for changes that reshuffle the runs.
+  constexpr uint64_t kSeeds = 1000;
   SECTION("bugs.commit_old_term_by_count (Figure 8), without the leader no-op") {
     // Sparse writes leave leaders without entries of their own term for a while.
     Nemesis nemesis;
