@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <tuple>
 
 #include "sim/lin_cache.h"
 #include "sim/lin_values.h"
@@ -206,6 +207,9 @@ struct Snapshot {
   int32_t last_op = -1;             // last operation linearized (-1: none)
   int32_t blocking_op = -1;         // earliest-returning unlinearized operation
   std::vector<int32_t> candidates;  // operations that could have come next
+  // A read that the lookahead found could no longer see its value there (-1: none).
+  int32_t unseeable_op = -1;
+  uint64_t config = 0;  // which configuration (Search::config_id_) this describes
 };
 
 class Search {
@@ -238,6 +242,7 @@ class Search {
     ValueId state_before;
     Frontier frontier_before;
     bool needs_observer_before;
+    uint64_t config_before;
     bool forced;  // a pure op linearized without branching
   };
 
@@ -245,12 +250,17 @@ class Search {
   Node& node(int32_t id) { return nodes_[static_cast<size_t>(id)]; }
   const LinOp& op_at(int32_t op) const { return partition_.ops[static_cast<size_t>(op)]; }
   Status arrive();
+  void classify_pending_ops();
   void advance_frontier(int32_t op);
   uint64_t memo_shape();
+  bool first_of_class(int32_t op) const {
+    const uint32_t slot = slot_[static_cast<size_t>(op)];
+    return pending_rank_[slot] == pending_linearized_[pending_class_[slot]];
+  }
   bool push(int32_t op, ValueId next_state, bool forced);
   int32_t backtrack();
   bool force_pure_ops();
-  bool observations_reachable();
+  int32_t unseeable_observer();
   bool can_become(ValueId value, bool appends_possible);
   void lift(int32_t op);
   void unlift(int32_t op);
@@ -260,20 +270,28 @@ class Search {
   Partition& partition_;
   Budget& budget_;
   std::vector<Node> nodes_;
-  std::vector<int32_t> call_node_;      // per op
-  std::vector<int32_t> return_node_;    // per op, -1 if pending
-  std::vector<uint64_t> zobrist_;       // per op: random bits for the set hash
-  std::vector<uint32_t> slot_;          // per op: index among the finite or the pending ops
-  std::vector<uint64_t> finite_bits_;   // linearized finite ops, by slot
-  std::vector<uint64_t> pending_bits_;  // linearized pending ops, by slot
-  uint64_t bits_hash_ = 0;              // xor of zobrist_ over linearized ops
-  std::vector<uint64_t> key_;           // scratch: the memo key's words
+  std::vector<int32_t> call_node_;    // per op
+  std::vector<int32_t> return_node_;  // per op, -1 if pending
+  std::vector<uint64_t> zobrist_;     // per op: random bits for the set hash
+  std::vector<uint32_t> slot_;        // per op: index among the finite or the pending ops
+  // Pending ops with equal effect (kind, arg, from) form a class; by symmetry only the earliest
+  // unlinearized member of a class is ever linearized, so a class's linearized members are
+  // always its first pending_linearized_[class], in call order.
+  std::vector<uint32_t> pending_class_;       // per pending slot
+  std::vector<uint32_t> pending_rank_;        // per pending slot: index within its class
+  std::vector<uint32_t> pending_linearized_;  // per class
+  std::vector<uint64_t> finite_bits_;         // linearized finite ops, by slot
+  std::vector<uint64_t> pending_bits_;        // linearized pending ops, by slot
+  uint64_t bits_hash_ = 0;                    // xor of zobrist_ over linearized ops
+  std::vector<uint64_t> key_;                 // scratch: the memo key's words
   std::vector<Frame> stack_;
   ValueId state_;
   Frontier frontier_;
   // The last op linearized is pending and changed the state: the next must depend on the state.
   // Search only linearizations in this normal form (see push()); part of the memo key.
   bool needs_observer_ = false;
+  uint64_t config_id_ = 0;  // numbers configurations in the order they are reached
+  uint64_t configs_reached_ = 0;
   size_t finite_total_ = 0;      // ops with a known return: all must be linearized
   size_t finite_remaining_ = 0;  // of those, not yet linearized
   ConfigCache cache_;
@@ -300,9 +318,23 @@ Search::Search(Partition& partition, Budget& budget)
   finite_bits_.assign(finite_total_ / 64 + 1, 0);
   pending_bits_.assign(pending_total / 64 + 1, 0);
   finite_remaining_ = finite_total_;
+  classify_pending_ops();
   build_list();
   record_progress();
   entry_ = node(kHead).next;
+}
+
+void Search::classify_pending_ops() {
+  std::map<std::tuple<StepKind, ValueId, ValueId>, uint32_t> classes;
+  for (const LinOp& op : partition_.ops) {
+    if (!is_pending(op)) continue;
+    const auto [it, added] = classes.try_emplace({op.kind, op.arg, op.from},
+                                                 static_cast<uint32_t>(pending_linearized_.size()));
+    if (added) pending_linearized_.push_back(0);
+    pending_class_.push_back(it->second);
+    pending_rank_.push_back(pending_linearized_[it->second]++);
+  }
+  std::fill(pending_linearized_.begin(), pending_linearized_.end(), 0);
 }
 
 // Events in time order; at equal times calls come first, so that operations touching at one
@@ -409,13 +441,15 @@ uint64_t Search::memo_shape() {
 // an op that depends on the state. A pending op that changes nothing, or whose result is
 // overwritten blind or never looked at, can be dropped ("never took effect") leaving a valid
 // linearization: its return time constrains nothing. Reads are never moved by this, so the
-// forcing of pure ops stays valid.
+// forcing of pure ops stays valid. And of equal pending ops only the earliest open one is tried:
+// both are callable, neither has a return to respect, so swapping them maps every completion
+// of one choice onto one of the other.
 bool Search::push(int32_t op, ValueId next_state, bool forced) {
   const LinOp& lin_op = op_at(op);
   if (needs_observer_ && !depends_on_state(lin_op)) return false;
   const bool pending = is_pending(lin_op);
-  if (pending && next_state == state_) return false;
-  const Frame frame{op, state_, frontier_, needs_observer_, forced};
+  if (pending && (next_state == state_ || !first_of_class(op))) return false;
+  const Frame frame{op, state_, frontier_, needs_observer_, config_id_, forced};
   flip(op);
   advance_frontier(op);
   const uint64_t hash = mix64(bits_hash_ ^ (uint64_t{next_state} * 0xD6E8FEB86659FD93ULL) ^
@@ -430,6 +464,8 @@ bool Search::push(int32_t op, ValueId next_state, bool forced) {
   stack_.push_back(frame);
   state_ = next_state;
   needs_observer_ = pending;
+  config_id_ = ++configs_reached_;
+  if (pending) ++pending_linearized_[pending_class_[slot_[static_cast<size_t>(op)]]];
   lift(op);
   if (!pending) --finite_remaining_;
   record_progress();
@@ -447,7 +483,13 @@ int32_t Search::backtrack() {
     state_ = frame.state_before;
     frontier_ = frame.frontier_before;
     needs_observer_ = frame.needs_observer_before;
-    if (!is_pending(op_at(frame.op))) ++finite_remaining_;
+    config_id_ = frame.config_before;
+    const bool pending = is_pending(op_at(frame.op));
+    if (pending) {
+      --pending_linearized_[pending_class_[slot_[static_cast<size_t>(frame.op)]]];
+    } else {
+      ++finite_remaining_;
+    }
     // A forced frame had no alternative: its configuration fails iff its parent's does.
     if (!frame.forced) return node(call_node_[static_cast<size_t>(frame.op)]).next;
   }
@@ -490,18 +532,22 @@ bool Search::can_become(ValueId value, bool appends_possible) {
 // Every unlinearized read must still see its result (and every successful cas its 'from').
 // Only ops called before a read returns can be linearized before it; if none of them can set its
 // value, nor appends extend the current state to it, this configuration is dead. Checks the
-// reads that could be linearized now, and any others returning before them.
-bool Search::observations_reachable() {
+// reads that could be linearized now, and any others returning before them, and at least the
+// first read to return (it catches a pending write or append linearized where no read sees it).
+// Returns a read that cannot see its value, or -1. The walk is bounded in completed ops only:
+// old pending calls, never linearized, gather at the list's head.
+int32_t Search::unseeable_observer() {
   ++epoch_;
   setters_.clear();
   bool appends_possible = false;
   bool in_window = true;  // before the first return: ops that could be linearized now
+  bool checked_any = false;
   int window_observers = 0;
   int walked = 0;
-  for (int32_t id = node(kHead).next; id != kHead && walked < kLookaheadNodes;
-       id = node(id).next, ++walked) {
+  for (int32_t id = node(kHead).next; id != kHead && walked < kLookaheadNodes; id = node(id).next) {
     const int32_t op = node(id).op;
     const LinOp& lin_op = op_at(op);
+    walked += is_pending(lin_op) ? 0 : 1;
     if (node(id).is_call) {
       if (sets_value(lin_op)) setters_.push_back(lin_op.arg);
       appends_possible |= lin_op.kind == StepKind::Append;
@@ -513,18 +559,25 @@ bool Search::observations_reachable() {
     }
     in_window = false;
     if (observes_value(lin_op)) {
-      if (!can_become(observed_value(lin_op), appends_possible)) return false;
+      if (!can_become(observed_value(lin_op), appends_possible)) return op;
       if (window_stamp_[static_cast<size_t>(op)] == epoch_) --window_observers;
+      checked_any = true;
     }
-    if (window_observers == 0) break;
+    if (window_observers == 0 && checked_any) break;
   }
-  return true;
+  return -1;
 }
 
 // Prepares a configuration just reached: forced ops, the lookahead, the success test.
 Status Search::arrive() {
   if (finite_remaining_ == 0) return Status::Linearizable;
-  if (!force_pure_ops() || !observations_reachable()) {
+  bool dead = !force_pure_ops();
+  if (!dead) {
+    const int32_t unseeable = unseeable_observer();
+    if (unseeable >= 0 && furthest_.config == config_id_) furthest_.unseeable_op = unseeable;
+    dead = unseeable >= 0;
+  }
+  if (dead) {
     entry_ = backtrack();
     return entry_ < 0 ? Status::NotLinearizable : Status::Running;
   }
@@ -542,6 +595,8 @@ void Search::record_progress() {
   furthest_.last_op = stack_.empty() ? -1 : stack_.back().op;
   furthest_.blocking_op = -1;
   furthest_.candidates.clear();
+  furthest_.unseeable_op = -1;
+  furthest_.config = config_id_;
   for (int32_t id = node(kHead).next; id != kHead; id = node(id).next) {
     if (!node(id).is_call) {
       furthest_.blocking_op = node(id).op;
@@ -613,6 +668,7 @@ Verdict violation(const History& history, Model model, const std::string& key,
   for (int32_t op : at.candidates) verdict.failing_window.push_back(original(op));
   if (at.blocking_op >= 0) verdict.failing_window.push_back(original(at.blocking_op));
   if (at.last_op >= 0) verdict.failing_window.push_back(original(at.last_op));
+  if (at.unseeable_op >= 0) verdict.failing_window.push_back(original(at.unseeable_op));
   std::sort(verdict.failing_window.begin(), verdict.failing_window.end());
   verdict.failing_window.erase(
       std::unique(verdict.failing_window.begin(), verdict.failing_window.end()),
@@ -629,7 +685,11 @@ Verdict violation(const History& history, Model model, const std::string& key,
   if (at.last_op >= 0) {
     text += " (last: " + describe_with_process(history, original(at.last_op)) + ")";
   }
-  if (at.blocking_op >= 0) {
+  if (at.unseeable_op >= 0) {
+    text += ". From there, " + describe_with_process(history, original(at.unseeable_op)) +
+            " cannot happen: no operation that may still precede it can produce the value it" +
+            " needs";
+  } else if (at.blocking_op >= 0) {
     text += ". From there, no order of the " + count_of(at.candidates.size(), "operation") +
             " then open lets " + describe_with_process(history, original(at.blocking_op)) +
             " take effect before it returns";

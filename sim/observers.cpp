@@ -173,12 +173,14 @@ void LeadershipObserver::add_metrics(std::map<std::string, int64_t>& metrics) co
 // ---- traffic ----
 
 TrafficObserver::Counts& TrafficObserver::counts_for(std::string_view type) {
-  // Message types are static strings, so consecutive events of one type usually share the view;
-  // compare contents anyway (never order or key by address).
-  if (last_counts_ != nullptr && last_type_ == type) return *last_counts_;
+  // Message types are static strings, so consecutive events of one type usually share the view:
+  // the same address is a sure hit; otherwise compare contents (never order or key by address).
+  if (last_counts_ != nullptr &&
+      ((type.data() == last_type_.data() && type.size() == last_type_.size()) || last_type_ == type))
+    return *last_counts_;
   auto it = by_type_.find(type);
   if (it == by_type_.end()) it = by_type_.emplace(std::string(type), Counts{}).first;
-  last_type_ = it->first;
+  last_type_ = type;
   last_counts_ = &it->second;
   return it->second;
 }

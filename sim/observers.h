@@ -34,6 +34,10 @@ class LeadershipObserver : public Observer {
  public:
   LeadershipObserver(int32_t cluster_size, bool has_epochs);
   void on_event(const TraceEvent& ev) override;
+  bool wants(EventKind kind) const override {
+    return kind == EventKind::Role || kind == EventKind::Crash || kind == EventKind::Start ||
+           kind == EventKind::Restart;
+  }
   void on_finish(Time_us end_us) override;
   void add_metrics(std::map<std::string, int64_t>& metrics) const override;
 
@@ -79,6 +83,9 @@ class LeadershipObserver : public Observer {
 class TrafficObserver : public Observer {
  public:
   void on_event(const TraceEvent& ev) override;
+  bool wants(EventKind kind) const override {
+    return kind == EventKind::Send || kind == EventKind::Deliver || kind == EventKind::Drop;
+  }
   void add_metrics(std::map<std::string, int64_t>& metrics) const override;
 
   struct Counts {
@@ -102,6 +109,7 @@ class DamageObserver : public Observer {
   DamageObserver(Time_us job_period_us, Time_us id_interval_us, Time_us start_us)
       : job_period_us_(job_period_us), id_interval_us_(id_interval_us), start_us_(start_us) {}
   void on_event(const TraceEvent& ev) override;
+  bool wants(EventKind kind) const override { return kind == EventKind::Job || kind == EventKind::Id; }
   void on_finish(Time_us end_us) override { end_us_ = end_us; }
   void add_metrics(std::map<std::string, int64_t>& metrics) const override;
 

@@ -1,6 +1,7 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
@@ -30,18 +31,22 @@ enum class Ev : uint8_t {
   Caption,         // a = caption index
 };
 
+// 48 bytes, so that the heap moves little: the sender of a delivery travels in `b`, the server
+// of a client response in `node`, and the incarnation is kept modulo 2^24 (a message would have
+// to be in flight across 16 million crashes of its receiver to be mistaken).
 struct QEvent {
   Time_us at_us = 0;
   uint64_t seq = 0;
-  Ev type = Ev::Deliver;
-  bool duplicate = false;
-  NodeId node = kNoNode;
-  NodeId from = kNoNode;
-  uint32_t incarnation = 0;
   uint64_t a = 0;
   uint64_t b = 0;
   void* ptr = nullptr;  // owned: Message* (Deliver) or ClientResponse* (ClientResponse)
+  NodeId node = kNoNode;
+  Ev type : 7 = Ev::Deliver;
+  bool duplicate : 1 = false;
+  uint32_t incarnation : 24 = 0;
 };
+static_assert(sizeof(QEvent) == 48);
+constexpr uint32_t kIncarnationMask = (1u << 24) - 1;
 
 struct QEventOrder {
   bool operator()(const QEvent& x, const QEvent& y) const {
@@ -265,6 +270,7 @@ struct Simulator::Impl {
   std::vector<std::unique_ptr<Observer>> checkers;
   std::vector<Observer*> watchers;
   std::vector<Observer*> all_observers;
+  std::array<std::vector<Observer*>, kEventKinds> observers_of;  // by event kind, in order
   int64_t crashes = 0;
   bool ran = false;
 
@@ -317,7 +323,7 @@ struct Simulator::Impl {
   void emit(TraceEvent& ev) {
     ev.index = event_index++;
     hasher.add(ev);
-    for (Observer* o : all_observers) o->on_event(ev);
+    for (Observer* o : observers_of[static_cast<size_t>(ev.kind)]) o->on_event(ev);
   }
 
   // ---- nemesis: the whole schedule is drawn up front from the "faults" stream alone, with
@@ -599,8 +605,8 @@ struct Simulator::Impl {
     QEvent ev;
     ev.type = Ev::Deliver;
     ev.node = to;
-    ev.from = from;
-    ev.incarnation = rt(to).incarnation;
+    ev.b = static_cast<uint64_t>(from);
+    ev.incarnation = rt(to).incarnation & kIncarnationMask;
     ev.a = id;
     if (fate.duplicate) {
       QEvent dup = ev;
@@ -618,9 +624,10 @@ struct Simulator::Impl {
     NodeRt& r = rt(ev.node);
     std::unique_ptr<Message> msg(static_cast<Message*>(ev.ptr));
     ev.ptr = nullptr;
-    if (r.crashed || r.incarnation != ev.incarnation) {
+    const NodeId from = static_cast<NodeId>(ev.b);
+    if (r.crashed || (r.incarnation & kIncarnationMask) != ev.incarnation) {
       TraceEvent dropped = event(EventKind::Drop, ev.node);
-      dropped.peer = ev.from;
+      dropped.peer = from;
       dropped.msg_id = ev.a;
       dropped.payload = msg.get();
       dropped.duplicate = ev.duplicate;
@@ -634,12 +641,12 @@ struct Simulator::Impl {
       return;
     }
     TraceEvent delivered = event(EventKind::Deliver, ev.node);
-    delivered.peer = ev.from;
+    delivered.peer = from;
     delivered.msg_id = ev.a;
     delivered.payload = msg.get();
     delivered.duplicate = ev.duplicate;
     emit(delivered);
-    r.node->on_message(ev.from, *msg);
+    r.node->on_message(from, *msg);
   }
 
   // ---- timers (on the node's local clock) ----
@@ -660,7 +667,7 @@ struct Simulator::Impl {
     QEvent ev;
     ev.type = Ev::Timer;
     ev.node = id;
-    ev.incarnation = r.incarnation;
+    ev.incarnation = r.incarnation & kIncarnationMask;
     ev.a = timer;
     ev.b = rec.version;
     ev.at_us = std::max(now_us, r.clock.virtual_us_at(rec.deadline_local_us));
@@ -678,7 +685,7 @@ struct Simulator::Impl {
 
   void fire_timer(QEvent& ev) {
     NodeRt& r = rt(ev.node);
-    if (r.crashed || r.incarnation != ev.incarnation) return;
+    if (r.crashed || (r.incarnation & kIncarnationMask) != ev.incarnation) return;
     auto it = r.timers.find(ev.a);
     if (it == r.timers.end() || it->second.version != ev.b) return;  // cancelled or moved
     if (hold_if_paused(ev)) return;
@@ -815,7 +822,7 @@ struct Simulator::Impl {
     ev.at_us = at_us + network.client_delay_us();
     ev.type = Ev::ClientRequest;
     ev.node = target;
-    ev.incarnation = rt(target).incarnation;
+    ev.incarnation = rt(target).incarnation & kIncarnationMask;
     ev.a = op_id;
     ev.b = o.attempt;
     push(ev);
@@ -844,7 +851,7 @@ struct Simulator::Impl {
     QEvent ev;
     ev.at_us = now_us + network.client_delay_us();
     ev.type = Ev::ClientResponse;
-    ev.from = from;
+    ev.node = from;
     ev.a = response.op_id;
     ev.b = op_rt[response.op_id - 1].attempt;
     ev.ptr = new ClientResponse(response);
@@ -863,7 +870,7 @@ struct Simulator::Impl {
       send_request(ev.a, next, now_us + (c.believed_leader != kNoNode ? 0 : kClientRetryBackoff_us));
       return;
     }
-    c.believed_leader = ev.from;
+    c.believed_leader = ev.node;
     lin::Op& op = history.ops[ev.a - 1];
     if (response->status == ClientStatus::Ok) {
       op.outcome = lin::Outcome::Ok;
@@ -1234,6 +1241,9 @@ RunResult Simulator::run() {
   s.all_observers = {&s.leadership, &s.traffic, &s.damage};
   for (auto& c : s.checkers) s.all_observers.push_back(c.get());
   for (Observer* w : s.watchers) s.all_observers.push_back(w);
+  for (size_t k = 0; k < kEventKinds; ++k)
+    for (Observer* o : s.all_observers)
+      if (o->wants(static_cast<EventKind>(k))) s.observers_of[k].push_back(o);
 
   s.start();
   s.run_loop();

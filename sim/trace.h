@@ -1,5 +1,6 @@
 // Trace events: what the kernel tells observers, the trace file and the trace hash.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -36,6 +37,7 @@ enum class EventKind : uint8_t {
   Job,           // node ran the scheduled job: tag = period
   Id,            // node handed out a unique id: tag = id
 };
+inline constexpr size_t kEventKinds = static_cast<size_t>(EventKind::Id) + 1;
 const char* event_kind_name(EventKind kind);
 
 struct TraceEvent {
@@ -114,6 +116,12 @@ class Observer {
  public:
   virtual ~Observer() = default;
   virtual void on_event(const TraceEvent& ev) = 0;
+  // Which kinds of event to deliver (asked once, before the run): observers that care about a
+  // few kinds keep the hot path free of calls they would ignore.
+  virtual bool wants(EventKind kind) const {
+    (void)kind;
+    return true;
+  }
   virtual void on_finish(Time_us end_us) { (void)end_us; }
   // Integer metrics, units last in the name ("split_brain_us", "leader_changes").
   virtual void add_metrics(std::map<std::string, int64_t>& metrics) const { (void)metrics; }
