@@ -156,6 +156,7 @@ void App::Frame(float dt_s) {
   ImGui::SetNextWindowSize(io.DisplaySize);
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                  ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoBackground |  // cleared by glClear: one layer less to shade
                                  ImGuiWindowFlags_NoScrollWithMouse;
   ImGui::Begin("ballot-viz", nullptr, flags);
   if (loading() || failure_) {
@@ -186,7 +187,7 @@ void App::Frame(float dt_s) {
   const float w = ImGui::GetContentRegionAvail().x;
   const float side_w = view_.show_side_panel ? std::clamp(w * 0.34f, 340.0f, 560.0f) : 0.0f;
   ImGui::BeginChild("timeline", ImVec2(w - side_w - (side_w > 0 ? ImGui::GetStyle().ItemSpacing.x : 0), 0), false,
-                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   timeline_.Draw(models, view_);
   ImGui::EndChild();
   if (view_.show_side_panel) {
@@ -265,7 +266,7 @@ void App::draw_toolbar(const Models& models) {
 }
 
 void App::draw_side_panel(const Models& models) {
-  ImGui::BeginChild("side", ImVec2(0, 0), true);
+  ImGui::BeginChild("side", ImVec2(0, 0), true, ImGuiWindowFlags_NoBackground);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6, 4));
   const bool tabs = ImGui::BeginTabBar("panels", ImGuiTabBarFlags_FittingPolicyScroll);
   ImGui::PopStyleVar();

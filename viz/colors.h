@@ -42,9 +42,9 @@ inline constexpr Rgb kOpPendingColor{110, 110, 130};
 inline constexpr Rgb kOpBlamedColor{255, 0, 255};  // blamed by the linearizability checker
 
 // Chrome.
-inline constexpr Rgb kBackgroundColor{24, 26, 31};
+inline constexpr Rgb kBackgroundColor{24, 26, 31};  // the clear colour; even lanes show it
 inline constexpr Rgb kLaneColor{32, 35, 42};
-inline constexpr Rgb kLaneAltColor{37, 40, 48};
+inline constexpr Rgb kLaneAltColor{34, 37, 45};
 inline constexpr Rgb kCursorColor{255, 255, 255};
 inline constexpr Rgb kViolationColor{255, 70, 40};
 inline constexpr Rgb kCaptionColor{250, 220, 120};

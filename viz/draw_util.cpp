@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cfloat>
 #include <cstdio>
 
 namespace ballot::viz {
@@ -109,6 +110,33 @@ float distance_sq_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
 
 namespace {
 bool g_unicode_glyphs = false;
+ImFont* g_fonts[4] = {nullptr, nullptr, nullptr, nullptr};  // by TextSize; Normal is the default
+constexpr float kScale[4] = {0.85f, 1.0f, 1.15f, 1.25f};
+
+ImFont* font_for(TextSize size) {
+  ImFont* f = g_fonts[static_cast<int>(size)];
+  return f != nullptr ? f : ImGui::GetFont();
+}
+}  // namespace
+
+void set_fonts(ImFont* small, ImFont* lane, ImFont* large) {
+  g_fonts[static_cast<int>(TextSize::Small)] = small;
+  g_fonts[static_cast<int>(TextSize::Lane)] = lane;
+  g_fonts[static_cast<int>(TextSize::Large)] = large;
+}
+
+float font_px(TextSize size) {
+  ImFont* f = g_fonts[static_cast<int>(size)];
+  return f != nullptr ? f->FontSize * ImGui::GetIO().FontGlobalScale
+                      : ImGui::GetFontSize() * kScale[static_cast<int>(size)];
+}
+
+void text_at(ImDrawList* dl, TextSize size, ImVec2 p, ImU32 color, const char* text, float wrap_width) {
+  dl->AddText(font_for(size), font_px(size), p, color, text, nullptr, wrap_width);
+}
+
+ImVec2 text_size(TextSize size, const char* text, float wrap_width) {
+  return font_for(size)->CalcTextSizeA(font_px(size), FLT_MAX, wrap_width, text);
 }
 bool unicode_glyphs() { return g_unicode_glyphs; }
 const char* arrow_text() { return g_unicode_glyphs ? "\u2192" : "->"; }

@@ -44,6 +44,16 @@ bool unicode_glyphs();
 void set_unicode_glyphs(bool available);
 const char* arrow_text();
 
+// Text sizes. Each is its own font in the atlas (scaled glyphs would blur or, with the nearest
+// sampling the viewer uses for speed, break up); without a TTF font they fall back to the
+// built-in one, scaled.
+enum class TextSize { Small, Normal, Lane, Large };
+void set_fonts(ImFont* small, ImFont* lane, ImFont* large);
+// Draws text of that size at p (wrapped at wrap_width when > 0).
+void text_at(ImDrawList* dl, TextSize size, ImVec2 p, ImU32 color, const char* text, float wrap_width = 0.0f);
+ImVec2 text_size(TextSize size, const char* text, float wrap_width = 0.0f);
+float font_px(TextSize size);
+
 // Black or white, whichever reads better on `background`.
 ImU32 text_color_on(Rgb background);
 

@@ -13,7 +13,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cfloat>
+#include <ctime>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -24,6 +26,7 @@
 
 #include "sim/input_error.h"
 #include "viz/app.h"
+#include "viz/colors.h"
 #include "viz/draw_util.h"
 #include "viz/inprocess.h"
 #include "viz/screenshot.h"
@@ -64,8 +67,9 @@ bool parse_size(const std::string& text, int& w, int& h) {
   return std::sscanf(text.c_str(), "%dx%d", &w, &h) == 2 && w >= 200 && h >= 150 && w <= 8192 && h <= 8192;
 }
 
-// A proportional font with arrows, when the system has one; else ImGui's built-in font, scaled.
-void load_fonts(float size) {
+// A proportional font with arrows, when the system has one (true); else ImGui's built-in font,
+// scaled (false).
+bool load_fonts(float size) {
   ImGuiIO& io = ImGui::GetIO();
   static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x2190, 0x21FF, 0x2500, 0x25FF, 0};
   std::vector<std::string> candidates;
@@ -77,10 +81,17 @@ void load_fonts(float size) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) continue;
     ImFontConfig config;
-    config.OversampleH = 2;
+    // One texel per pixel, snapped: glyphs then sample exactly under GL_NEAREST (see below).
+    config.OversampleH = 1;
+    config.OversampleV = 1;
+    config.PixelSnapH = true;
     if (io.Fonts->AddFontFromFileTTF(path.c_str(), size, &config, kRanges) != nullptr) {
+      ImFont* small = io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 0.85f), &config, kRanges);
+      ImFont* lane = io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 1.15f), &config, kRanges);
+      ImFont* large = io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 1.25f), &config, kRanges);
+      set_fonts(small, lane, large);
       set_unicode_glyphs(true);
-      return;
+      return true;
     }
   }
   ImFontConfig config;
@@ -88,6 +99,7 @@ void load_fonts(float size) {
   io.Fonts->AddFontDefault(&config);
   io.FontGlobalScale = size / 13.0f;
   set_unicode_glyphs(false);
+  return false;
 }
 
 void style_for_projection() {
@@ -116,6 +128,13 @@ struct FrameTimes {
                 sum / static_cast<double>(s.size()), s[s.size() / 2], s[s.size() * 95 / 100], s.back());
   }
 };
+
+// CPU time of the whole process (every thread), in ms: frame cost independent of other load.
+double cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 long rss_mb() {
   std::ifstream statm("/proc/self/statm");
@@ -237,9 +256,22 @@ int main(int argc, char** argv) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no imgui.ini files next to people's traces
   style_for_projection();
-  load_fonts(o.font_size);
+  const bool unscaled_fonts = load_fonts(o.font_size);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  ImGui_ImplOpenGL3_CreateDeviceObjects();
+  // Nearest-texel sampling of the font atlas. ImGui draws every shape through the atlas (its
+  // white texel); on software OpenGL (llvmpipe) bilinear filtering of every pixel is the largest
+  // cost of a frame. Glyphs are pixel-aligned with one texel per pixel, so text looks the same
+  // (the scaled built-in font keeps bilinear filtering).
+  if (unscaled_fonts) {
+    GLint previous = 0;
+    glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(reinterpret_cast<intptr_t>(io.Fonts->TexID)));
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+  }
 
   const auto load_start = std::chrono::steady_clock::now();
   App app(app_options);
@@ -247,6 +279,9 @@ int main(int argc, char** argv) {
   int frames_after_load = 0;
   double load_s = 0;
   FrameTimes fit_times, zoom_times, pan_times, play_times;
+  FrameTimes vertices, commands;  // per frame, for the benchmark report
+  FrameTimes cpu_times;           // process CPU time per frame, all threads (llvmpipe's included)
+  int last_vertices = 0, last_commands = 0;
   auto last = std::chrono::steady_clock::now();
 
   while (!glfwWindowShouldClose(window)) {
@@ -282,6 +317,7 @@ int main(int argc, char** argv) {
     }
 
     const auto frame_start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_ms();
     const float dt = std::chrono::duration<float>(frame_start - last).count();
     last = frame_start;
     ImGui_ImplOpenGL3_NewFrame();
@@ -290,10 +326,17 @@ int main(int argc, char** argv) {
     ImGui::NewFrame();
     app.Frame(headless_run && o.benchmark_frames == 0 ? 0.0f : dt);
     ImGui::Render();
+    if (o.benchmark_frames > 0) {
+      const ImDrawData* dd = ImGui::GetDrawData();
+      int draw_calls = 0;
+      for (int i = 0; i < dd->CmdListsCount; ++i) draw_calls += dd->CmdLists[i]->CmdBuffer.Size;
+      last_vertices = dd->TotalVtxCount;
+      last_commands = draw_calls;
+    }
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
     glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
+    glClearColor(kBackgroundColor.r / 255.0f, kBackgroundColor.g / 255.0f, kBackgroundColor.b / 255.0f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -311,6 +354,9 @@ int main(int argc, char** argv) {
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
       const int i = frames_after_load - 1, n = o.benchmark_frames;
       (i < n / 4 ? fit_times : i < n / 2 ? zoom_times : i < 3 * n / 4 ? pan_times : play_times).add(ms);
+      vertices.add(last_vertices);
+      cpu_times.add(cpu_ms() - cpu_start);
+      commands.add(last_commands);
       if (frames_after_load > n) break;
     }
     glfwSwapBuffers(window);
@@ -330,6 +376,13 @@ int main(int argc, char** argv) {
     for (const FrameTimes* f : {&fit_times, &zoom_times, &pan_times, &play_times})
       for (double v : f->ms) all.add(v);
     all.print("all");
+    cpu_times.print("cpu");
+    std::vector<double> v = vertices.ms, c = commands.ms;
+    std::sort(v.begin(), v.end());
+    std::sort(c.begin(), c.end());
+    if (!v.empty())
+      std::printf("  geometry   vertices per frame p50 %.0f max %.0f; draw calls p50 %.0f max %.0f\n", v[v.size() / 2],
+                  v.back(), c[c.size() / 2], c.back());
   }
 
   ImGui_ImplOpenGL3_Shutdown();

@@ -394,16 +394,14 @@ void DrawCaptionBanner(const Models& models, const ViewState& view) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const std::string when = "[" + format_time(current->t_us) + "] ";
   const float pad = 8.0f;
-  ImFont* font = ImGui::GetFont();
-  const float size = ImGui::GetFontSize() * 1.25f;
-  const ImVec2 ws = font->CalcTextSizeA(size, FLT_MAX, 0.0f, when.c_str());
-  const ImVec2 ts = font->CalcTextSizeA(size, FLT_MAX, w - ws.x - 2 * pad, current->text.c_str());
+  const ImVec2 ws = text_size(TextSize::Large, when.c_str());
+  const float wrap = w - ws.x - 2 * pad - 4;
+  const ImVec2 ts = text_size(TextSize::Large, current->text.c_str(), wrap);
   const float h = std::max(ts.y, ws.y) + 2 * pad;
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), IM_COL32(58, 52, 30, 255), 4.0f);
   dl->AddRectFilled(p, ImVec2(p.x + 5, p.y + h), col(kCaptionColor), 4.0f);
-  dl->AddText(font, size, ImVec2(p.x + pad + 4, p.y + pad), col(kCaptionColor, 200), when.c_str());
-  dl->AddText(font, size, ImVec2(p.x + pad + 4 + ws.x, p.y + pad), col(kCaptionColor), current->text.c_str(), nullptr,
-              w - ws.x - 2 * pad - 4);
+  text_at(dl, TextSize::Large, ImVec2(p.x + pad + 4, p.y + pad), col(kCaptionColor, 200), when.c_str());
+  text_at(dl, TextSize::Large, ImVec2(p.x + pad + 4 + ws.x, p.y + pad), col(kCaptionColor), current->text.c_str(), wrap);
   ImGui::Dummy(ImVec2(w, h + 4));
 }
 

@@ -19,7 +19,17 @@ namespace {
 // are skipped with a binary search to the next column.
 constexpr int kMaxItemsPerColumn = 6;
 // Below this many visible messages every arrow is drawn; above, arrows are folded per column.
-constexpr size_t kArrowBudget = 3000;
+// Every arrow is drawn while there are at most this many (and this many per pixel of width) in
+// view; beyond, they are folded into traffic ticks. Heartbeats fold sooner: they are many and
+// alike. Software OpenGL pays for every long thin triangle, so these are kept modest.
+constexpr size_t kArrowBudget = 1500;
+constexpr float kArrowsPerPx = 0.8f;
+constexpr size_t kHeartbeatArrowBudget = 400;
+constexpr float kHeartbeatArrowsPerPx = 0.3f;
+constexpr size_t kCountLimit = 20000;
+// Folded traffic is drawn per column of this many pixels, looking at most at kMaxItemsPerColumn
+// messages of each.
+constexpr int kTrafficColumnPx = 2;
 constexpr Time_us kMinSpan_us = 20;
 constexpr float kHitRadius_px = 5.0f;
 
@@ -33,6 +43,11 @@ Rgb fault_color(const std::string& kind) {
   if (kind == "clock_drift" || kind == "clock_jump") return {70, 190, 200};
   if (kind == "link_cut" || kind == "flap" || kind == "drop" || kind == "loss_burst") return kDropColor;
   return kFaultBarColor;
+}
+
+// A vertical line as a rectangle: no anti-aliased fringe, so cheaper to fill.
+void vline(ImDrawList* dl, float x, float y0, float y1, ImU32 c, float w = 1.0f) {
+  dl->AddRectFilled(ImVec2(x - w * 0.5f, y0), ImVec2(x + w * 0.5f, y1), c);
 }
 
 int role_priority(Role r) {
@@ -296,20 +311,21 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
   g.px_per_us = (g.x1 - g.x0) / static_cast<double>(g.t1 - g.t0);
 
   // ---- draw ----
-  dl->AddRectFilled(ImVec2(origin.x, g.top), ImVec2(origin.x + size.x, g.bottom), col(kBackgroundColor));
+  // No background rectangle: the window is cleared to kBackgroundColor, and on software OpenGL
+  // every full-size layer costs milliseconds.
   for (const Section& s : sections) draw_section(s, g, view);
   draw_ruler(models, g, view);
 
   // The time cursor across everything.
   const float cx = g.x(view.cursor_us);
   if (cx >= g.x0 - 1 && cx <= g.x1 + 1) {
-    dl->AddLine(ImVec2(cx, g.top + g.ruler_h - 6), ImVec2(cx, sections.back().bottom), col(kCursorColor, 230), 2.0f);
+    vline(dl, cx, g.top + g.ruler_h - 6, sections.back().bottom, col(kCursorColor, 230), 2.0f);
     dl->AddTriangleFilled(ImVec2(cx - 7, g.top + g.ruler_h - 10), ImVec2(cx + 7, g.top + g.ruler_h - 10),
                           ImVec2(cx, g.top + g.ruler_h - 1), col(kCursorColor));
   }
   // The mouse's time, faintly.
   if (mouse_in_plot && !active) {
-    dl->AddLine(ImVec2(mouse.x, g.top + g.ruler_h), ImVec2(mouse.x, sections.back().bottom), IM_COL32(255, 255, 255, 50));
+    vline(dl, mouse.x, g.top + g.ruler_h, sections.back().bottom, IM_COL32(255, 255, 255, 50));
   }
   draw_legend(models, origin.x + 6, g.bottom - legend_h + 4, size.x - 12, true);
 
@@ -336,7 +352,9 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   for (size_t i = 0; i < s.lanes.size(); ++i) {
     const int32_t n = s.lanes[i];
     const float top = s.lane_top[static_cast<size_t>(n - 1)];
-    dl->AddRectFilled(ImVec2(left, top), ImVec2(g.x1 + 8, top + s.lane_h), col(i % 2 ? kLaneAltColor : kLaneColor));
+    // A separator rather than a filled lane background: full-width layers are what software
+    // OpenGL pays for.
+    if (i > 0) dl->AddRectFilled(ImVec2(left, top), ImVec2(g.x1 + 8, top + 1), col(kLaneAltColor));
     const NodeState st = state_at(m, n, view.cursor_us);
     const Rgb rc = st.band ? (st.paused ? kPausedColor : role_color(st.band->role)) : kUnknownColor;
     const float chip = g.font * 0.9f;
@@ -345,8 +363,8 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
     if (st.band && st.band->role == Role::Crashed)
       hatch_rect(dl, ImVec2(left + 6, ly + 1), ImVec2(left + 6 + chip, ly + 1 + chip), col(kCrashedHatchColor), 4.0f);
     const std::string name = node_name(n);
-    dl->AddText(ImGui::GetFont(), g.font * 1.15f, ImVec2(left + 10 + chip, ly - g.font * 0.08f),
-                IM_COL32(240, 240, 245, 255), name.c_str());
+    text_at(dl, TextSize::Lane, ImVec2(left + 10 + chip, ly - g.font * 0.08f), IM_COL32(240, 240, 245, 255),
+            name.c_str());
     // The partition group the node is in at the cursor.
     for (const Fault& f : m.faults) {
       if (f.groups.empty() || f.span.begin_us > view.cursor_us || f.span.end_us <= view.cursor_us) continue;
@@ -370,8 +388,8 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
     if (f.span.end_us < g.t0 || f.span.begin_us > g.t1) continue;
     const float xa = std::max(g.x(f.span.begin_us), g.x0), xb = std::min(g.x(f.span.end_us), g.x1);
     if (is_network_fault_with_groups(f) || f.kind == "isolate") {
-      dl->AddRectFilled(ImVec2(xa, s.lanes_y), ImVec2(std::max(xb, xa + 1), lanes_bottom), col(kPartitionColor, 38));
-      dl->AddLine(ImVec2(xa, s.lanes_y), ImVec2(xa, lanes_bottom), col(kPartitionColor, 160), 1.0f);
+      fill_gaps(s, xa, std::max(xb, xa + 1), col(kPartitionColor, 38));
+      if (xb - xa >= 4) vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, 160));
     } else if ((f.kind == "link_cut" || f.kind == "flap") && s.lane_visible(f.from) && s.lane_visible(f.to)) {
       // A one-way cut: a dashed red arrow from the sender's lane to the receiver's where it
       // begins, and a red edge under both lanes' bands while it lasts.
@@ -390,21 +408,22 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
 
   // Split brain: solid in its strip, translucent across the lanes.
   dl->AddRectFilled(ImVec2(g.x0, s.split_y), ImVec2(g.x1, s.split_y + s.split_h), IM_COL32(40, 42, 50, 255));
-  dl->AddText(ImGui::GetFont(), g.font * 0.85f, ImVec2(left + 6, s.split_y + s.split_h * 0.5f - g.font * 0.45f),
-              IM_COL32(200, 160, 170, 255), "split brain");
+  const float small = font_px(TextSize::Small);
+  text_at(dl, TextSize::Small, ImVec2(left + 6, s.split_y + (s.split_h - small) * 0.5f), IM_COL32(200, 160, 170, 255),
+          "split brain");
   for (size_t i = 0; i < m.split_brains.size(); ++i) {
     const SplitBrain& sb = m.split_brains[i];
     if (sb.end_us < g.t0 || sb.begin_us > g.t1) continue;
     float xa = std::max(g.x(sb.begin_us), g.x0), xb = std::min(g.x(sb.end_us), g.x1);
     if (xb - xa < 2) xb = xa + 2;  // always visible, however short
     dl->AddRectFilled(ImVec2(xa, s.split_y), ImVec2(xb, s.split_y + s.split_h), col(kSplitBrainColor));
-    dl->AddRectFilled(ImVec2(xa, s.lanes_y), ImVec2(xb, lanes_bottom), col(kSplitBrainColor, 60));
+    fill_gaps(s, xa, xb, col(kSplitBrainColor, 60));
     std::string label = "SPLIT BRAIN:";
     for (int32_t l : sb.leaders) label += " " + node_name(l);
-    const float lw = ImGui::CalcTextSize(label.c_str()).x * 0.85f;
+    const float lw = text_size(TextSize::Small, label.c_str()).x;
     if (xb - xa > lw + 8)
-      dl->AddText(ImGui::GetFont(), g.font * 0.85f, ImVec2(xa + 4, s.split_y + s.split_h * 0.5f - g.font * 0.45f),
-                  IM_COL32(255, 255, 255, 255), label.c_str());
+      text_at(dl, TextSize::Small, ImVec2(xa + 4, s.split_y + (s.split_h - small) * 0.5f), IM_COL32(255, 255, 255, 255),
+              label.c_str());
     hits_.push_back({Hit::Kind::SplitBrain, false, xa, s.split_y, xb, s.split_y + s.split_h, s.model,
                      static_cast<int64_t>(i), 0});
   }
@@ -422,8 +441,9 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   for (const SplitBrain& sb : m.split_brains) {
     if (sb.end_us < g.t0 || sb.begin_us > g.t1) continue;
     const float xa = std::max(g.x(sb.begin_us), g.x0), xb = std::max(std::min(g.x(sb.end_us), g.x1), xa + 2);
-    dl->AddLine(ImVec2(xa, s.lanes_y), ImVec2(xa, lanes_bottom), col(kSplitBrainColor, 230), 2.0f);
-    dl->AddLine(ImVec2(xb, s.lanes_y), ImVec2(xb, lanes_bottom), col(kSplitBrainColor, 230), 2.0f);
+    if (xb - xa < 6) continue;  // the tint and the strip say it; edges and frames need room
+    vline(dl, xa, s.lanes_y, lanes_bottom, col(kSplitBrainColor, 230), 2.0f);
+    vline(dl, xb, s.lanes_y, lanes_bottom, col(kSplitBrainColor, 230), 2.0f);
     for (int32_t l : sb.leaders) {
       if (!s.lane_visible(l)) continue;
       // Frame only the parts where this node led.
@@ -443,7 +463,7 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   if (m.truncated() && m.end_us <= g.t1) {
     const float x = std::max(g.x(m.end_us), g.x0);
     if (x < g.x1) hatch_rect(dl, ImVec2(x, s.lanes_y), ImVec2(g.x1, lanes_bottom), col(kViolationColor, 70), 10.0f);
-    dl->AddLine(ImVec2(x, s.split_y), ImVec2(x, lanes_bottom), col(kViolationColor), 2.5f);
+    vline(dl, x, s.split_y, lanes_bottom, col(kViolationColor), 2.5f);
     const char* text = "TRUNCATED: the trace ends here (no footer)";
     const float tw = ImGui::CalcTextSize(text).x;
     const float tx = x + tw + 12 < g.x1 ? x + 6 : std::max(g.x0 + 4, x - tw - 10);
@@ -454,7 +474,7 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   for (const Violation& v : m.violations) {
     if (v.t_us < g.t0 || v.t_us > g.t1) continue;
     const float x = g.x(v.t_us);
-    dl->AddLine(ImVec2(x, s.lanes_y), ImVec2(x, lanes_bottom), col(kViolationColor, 200), 2.0f);
+    vline(dl, x, s.lanes_y, lanes_bottom, col(kViolationColor, 200), 2.0f);
     for (int32_t n : v.nodes) {
       if (!s.lane_visible(n)) continue;
       const float yy = s.band_top(n);
@@ -464,11 +484,22 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   dl->PopClipRect();
 }
 
+void Timeline::fill_gaps(const Section& s, float xa, float xb, ImU32 c) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float y = s.lanes_y;
+  for (int32_t n : s.lanes) {
+    dl->AddRectFilled(ImVec2(xa, y), ImVec2(xb, s.band_top(n)), c);
+    y = s.band_bottom(n);
+  }
+  const float bottom = s.lanes_y + s.lane_h * static_cast<float>(s.lanes.size());
+  if (bottom > y) dl->AddRectFilled(ImVec2(xa, y), ImVec2(xb, bottom), c);
+}
+
 void Timeline::draw_faults(const Section& s, const Geometry& g) {
   if (s.fault_rows == 0) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float left = g.x0 - std::max(84.0f, g.font * 5.6f);
-  dl->AddText(ImGui::GetFont(), g.font * 0.85f, ImVec2(left + 6, s.faults_y + 3), IM_COL32(180, 190, 210, 255), "faults");
+  text_at(dl, TextSize::Small, ImVec2(left + 6, s.faults_y + 3), IM_COL32(180, 190, 210, 255), "faults");
   dl->PushClipRect(ImVec2(g.x0, s.faults_y), ImVec2(g.x1, s.faults_y + s.fault_rows * s.fault_row_h), true);
   const auto& faults = s.m->faults;
   for (size_t i = 0; i < faults.size(); ++i) {
@@ -491,7 +522,7 @@ void Timeline::draw_faults(const Section& s, const Geometry& g) {
       dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c, 210), 3.0f);
       for (Time_us flap : f.flaps_us) {
         const float fx = g.x(flap);
-        dl->AddLine(ImVec2(fx, y0), ImVec2(fx, y1), IM_COL32(255, 255, 255, 180));
+        vline(dl, fx, y0, y1, IM_COL32(255, 255, 255, 180));
       }
     }
     // The label goes inside the bar when it fits, else after it, up to the next fault of the row.
@@ -607,10 +638,10 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
           dl->AddTriangleFilled(ImVec2(x, y0 - 1), ImVec2(x + 8, y0 - 5), ImVec2(x, y0 - 9), col(kLeaderColor));
           break;
         case EventKind::Note:
-          dl->AddLine(ImVec2(x, y1), ImVec2(x, y1 + 5), IM_COL32(230, 230, 230, 220), 1.5f);
+          vline(dl, x, y1, y1 + 5, IM_COL32(230, 230, 230, 220), 1.5f);
           break;
         default:
-          dl->AddLine(ImVec2(x, y1), ImVec2(x, y1 + 3), IM_COL32(160, 160, 170, 200), 1.0f);
+          vline(dl, x, y1, y1 + 3, IM_COL32(160, 160, 170, 200));
           break;
       }
       hits_.push_back({Hit::Kind::Mark, false, x - 3, y0 - 10, x + 3, y1 + 6, s.model, static_cast<int64_t>(*it), n});
@@ -629,10 +660,25 @@ void Timeline::draw_messages(const Section& s, const Geometry& g, const ViewStat
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const IndexRange r = messages_in(m, g.t0, g.t1);
   const size_t in_window = r.last - r.first;
-  const bool fold = in_window > kArrowBudget;
-  // Dense views get fainter arrows, so that the bands and the rare messages still read.
-  const float per_px = static_cast<float>(in_window) / std::max(1.0f, g.x1 - g.x0);
-  const bool dense = per_px > 0.25f;
+  const float width = std::max(1.0f, g.x1 - g.x0);
+  // Heartbeats and the other messages are decided apart: each class gets arrows while they can
+  // be told apart, else it is folded into per-column traffic ticks (draw_traffic). Counting what
+  // is shown costs one pass over the window, so beyond kCountLimit both classes fold unseen.
+  size_t shown_hb = 0, shown_other = 0;
+  const bool counted = in_window <= kCountLimit;
+  if (counted)
+    for (size_t i = r.first; i < r.last; ++i) {
+      const Message& msg = m.messages[i];
+      if (msg.end_us < g.t0 || !s.lane_visible(msg.from) || !s.lane_visible(msg.to) ||
+          !message_shown(m, msg, view, s.type_hidden))
+        continue;
+      ++(msg.heartbeat ? shown_hb : shown_other);
+    }
+  const bool arrows_other = counted && shown_other <= kArrowBudget &&
+                            static_cast<float>(shown_other) <= kArrowsPerPx * width;
+  const bool arrows_hb = counted && shown_hb <= kHeartbeatArrowBudget &&
+                         static_cast<float>(shown_hb) <= kHeartbeatArrowsPerPx * width;
+  const bool dense = static_cast<float>(shown_hb + shown_other) > 0.25f * width;
   const float head = std::clamp(s.lane_h * 0.16f, 5.0f, 9.0f);
   const float gap = s.lane_h * 0.52f;  // between one lane's band and the next one's
   dl->PushClipRect(ImVec2(g.x0, s.lanes_y - 2), ImVec2(g.x1, s.bottom), true);
@@ -671,40 +717,78 @@ void Timeline::draw_messages(const Section& s, const Geometry& g, const ViewStat
     return true;
   };
 
-  if (!fold) {
-    for (size_t i = r.first; i < r.last; ++i)
-      if (m.messages[i].end_us >= g.t0) draw_one(i);
-  } else {
-    // Folded: per pixel column of the send, one arrow per (from, to, fate); when a column holds
-    // more than a few messages, skip to the next column by binary search.
-    int column = INT_MIN;
-    uint64_t seen = 0;
-    int looked = 0;
-    for (size_t i = r.first; i < r.last;) {
+  if (arrows_other || arrows_hb)
+    for (size_t i = r.first; i < r.last; ++i) {
       const Message& msg = m.messages[i];
-      const int c = static_cast<int>(std::floor(std::max(g.x(msg.send_us), g.x0 - 1)));
-      if (c != column) {
-        column = c;
-        seen = 0;
-        looked = 0;
-      }
-      if (msg.end_us >= g.t0) {
-        const unsigned bit = static_cast<unsigned>((msg.from * 7 + msg.to * 3 + static_cast<int>(msg.fate)) % 64);
-        if (!(seen & (uint64_t{1} << bit)) && draw_one(i)) seen |= uint64_t{1} << bit;
-      }
-      if (++looked >= kMaxItemsPerColumn) {
-        ++stats_.folded_columns;
-        const Time_us next = std::max(g.t(static_cast<float>(c + 1)), msg.send_us + 1);
-        auto it = std::lower_bound(m.messages.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                                   m.messages.begin() + static_cast<std::ptrdiff_t>(r.last), next,
-                                   [](const Message& x, Time_us t) { return x.send_us < t; });
-        i = static_cast<size_t>(it - m.messages.begin());
+      if (msg.end_us >= g.t0 && (msg.heartbeat ? arrows_hb : arrows_other)) draw_one(i);
+    }
+  if (!arrows_other || !arrows_hb) draw_traffic(s, g, view, !arrows_hb, !arrows_other);
+  dl->PopClipRect();
+}
+
+void Timeline::draw_traffic(const Section& s, const Geometry& g, const ViewState& view, bool heartbeats,
+                            bool others) {
+  const TraceModel& m = *s.m;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const auto& ms = m.messages;
+  const float tick = std::min(s.lane_h * 0.14f, 7.0f);
+  // Per lane: whether the column saw a message leave it, a non-heartbeat one (its colour), a loss.
+  std::vector<int> seen(static_cast<size_t>(m.node_count), 0);
+  std::vector<Rgb> color(static_cast<size_t>(m.node_count));
+  std::vector<bool> lost(static_cast<size_t>(m.node_count));
+  // Adjacent columns of the same colour are drawn as one rectangle: far fewer primitives.
+  struct Run {
+    float x0 = 0, x1 = 0;
+    ImU32 c = 0;
+  };
+  std::vector<Run> runs(static_cast<size_t>(m.node_count)), lost_runs(static_cast<size_t>(m.node_count));
+  auto flush = [&](Run& r, int32_t n, bool is_lost) {
+    if (r.c == 0) return;
+    const float yb = s.band_bottom(n), yt = s.band_top(n);
+    if (is_lost) {
+      dl->AddRectFilled(ImVec2(r.x0, yb + 2 + tick), ImVec2(r.x1, yb + 4 + tick), r.c);
+    } else {
+      dl->AddRectFilled(ImVec2(r.x0, yb + 1), ImVec2(r.x1, yb + 1 + tick), r.c);
+      dl->AddRectFilled(ImVec2(r.x0, yt - 1 - tick), ImVec2(r.x1, yt - 1), r.c);
+    }
+    ++stats_.arrows;
+    r.c = 0;
+  };
+  auto extend = [&](Run& r, float x, ImU32 c, int32_t n, bool is_lost) {
+    if (c != 0 && c == r.c && r.x1 >= x) {
+      r.x1 = x + kTrafficColumnPx;
+      return;
+    }
+    flush(r, n, is_lost);
+    if (c != 0) r = {x, x + kTrafficColumnPx, c};
+  };
+  auto it = ms.begin();
+  for (float x = g.x0; x < g.x1; x += kTrafficColumnPx) {
+    const Time_us c0 = g.t(x), c1 = g.t(x + kTrafficColumnPx);
+    it = std::lower_bound(it, ms.end(), c0, [](const Message& msg, Time_us t) { return msg.send_us < t; });
+    std::fill(seen.begin(), seen.end(), 0);
+    std::fill(lost.begin(), lost.end(), false);
+    int looked = 0;
+    for (auto k = it; k != ms.end() && k->send_us < c1 && looked < kMaxItemsPerColumn * 4; ++k, ++looked) {
+      if ((k->heartbeat ? !heartbeats : !others) || !s.lane_visible(k->from) || !s.lane_visible(k->to) ||
+          !message_shown(m, *k, view, s.type_hidden))
         continue;
-      }
-      ++i;
+      const auto n = static_cast<size_t>(k->from - 1);
+      if (seen[n] < 2 && !k->heartbeat) color[n] = s.type_color[k->type], seen[n] = 2;
+      if (seen[n] == 0) color[n] = kHeartbeatColor, seen[n] = 1;
+      lost[n] = lost[n] || k->fate == Message::Fate::Dropped;
+    }
+    if (looked > 0) ++stats_.folded_columns;
+    for (int32_t n : s.lanes) {
+      const auto i = static_cast<size_t>(n - 1);
+      extend(runs[i], x, seen[i] == 0 ? 0 : col(color[i], seen[i] == 2 ? 230 : 120), n, false);
+      extend(lost_runs[i], x, lost[i] ? col(kDropColor) : 0, n, true);
     }
   }
-  dl->PopClipRect();
+  for (int32_t n : s.lanes) {
+    flush(runs[static_cast<size_t>(n - 1)], n, false);
+    flush(lost_runs[static_cast<size_t>(n - 1)], n, true);
+  }
 }
 
 void Timeline::draw_message_overlays(const Section& s, const ViewState& view) {
@@ -742,10 +826,10 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
     const float y0 = s.clients_y + static_cast<float>(row) * s.client_row_h + 1;
     const float y1 = y0 + s.client_row_h - 2;
     const float xa = std::max(g.x(op.invoke_us), g.x0), xb = std::max(std::min(g.x(op.return_us), g.x1), xa + 2);
-    const int c = static_cast<int>(std::floor(xa));
-    if (xb - xa < 3 && !op.blamed) {  // fold narrow ops: a few per column and row
+    const int c = static_cast<int>(std::floor(xa / 2));
+    if (xb - xa < 3 && !op.blamed) {  // fold narrow ops: one per 2-pixel column and row
       if (row_column[row] != c) row_column[row] = c, row_count[row] = 0;
-      if (++row_count[row] > 2) continue;
+      if (++row_count[row] > 1) continue;
     }
     const Rgb oc = op.blamed ? kOpBlamedColor : op_color(op.outcome);
     dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(oc, op.outcome == ClientOp::Outcome::Pending ? 120 : 230), 2.0f);
@@ -773,7 +857,7 @@ void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Ge
     if (t < g.t0) continue;
     const float x = g.x(t);
     const bool major = t % step == 0;
-    dl->AddLine(ImVec2(x, y1 - (major ? 9 : 4)), ImVec2(x, y1), IM_COL32(200, 200, 210, 255), 1.0f);
+    vline(dl, x, y1 - (major ? 9 : 4), y1, IM_COL32(200, 200, 210, 255));
     if (major) {
       const std::string label = format_tick(t, step);
       const float lw = ImGui::CalcTextSize(label.c_str()).x;
@@ -790,7 +874,7 @@ void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Ge
       if (c.t_us < g.t0 || c.t_us > g.t1) continue;
       const float x = g.x(c.t_us);
       dl->AddRectFilled(ImVec2(x, y1 - 12), ImVec2(x + 8, y1 - 6), col(kCaptionColor));
-      dl->AddLine(ImVec2(x, y1 - 12), ImVec2(x, y1), col(kCaptionColor), 1.5f);
+      vline(dl, x, y1 - 12, y1, col(kCaptionColor), 1.5f);
     }
     for (const Violation& v : m->violations) {
       if (v.t_us < g.t0 || v.t_us > g.t1) continue;

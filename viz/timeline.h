@@ -52,9 +52,15 @@ class Timeline {
   void draw_messages(const Section& s, const Geometry& g, const ViewState& view);
   void draw_ops(const Section& s, const Geometry& g, const ViewState& view);
   void draw_faults(const Section& s, const Geometry& g);
+  // Fills [xa, xb] across the section's lanes except under the (opaque) bands.
+  void fill_gaps(const Section& s, float xa, float xb, unsigned int color);
   // Draws the legend wrapped into width w (when draw is false, only measures); returns its height.
   float draw_legend(const std::vector<const TraceModel*>& models, float x, float y, float w, bool draw);
   void draw_message_overlays(const Section& s, const ViewState& view);
+  // Messages too dense for arrows (heartbeats, the others, or both): per pixel column, a tick
+  // above and below each sender's band.
+  void draw_traffic(const Section& s, const Geometry& g, const ViewState& view, bool heartbeats,
+                    bool others);
   void hover_and_click(const std::vector<Section>& sections, const Geometry& g, ViewState& view,
                        bool hovered, bool clicked);
 
