@@ -180,13 +180,38 @@ TEST_CASE("Checker: State Machine Safety — different entries applied or commit
   }
 }
 
-TEST_CASE("Checker: a committed entry is never deleted", "[raft][checker]") {
+TEST_CASE("Checker: a committed entry is never deleted by a node of the commit's term or later",
+          "[raft][checker]") {
   Feed f;
+  f.role(0, Role::Leader, 1);
   f.append(0, 1, 1, "a");
+  f.role(1, Role::Follower, 1);
   f.append(1, 1, 1, "a");
   f.commit(0, 1, 1);
+  f.role(1, Role::Follower, 2);
   f.truncate(1, 1, 1);
   CHECK(f.names() == Names{"committed_entry_deleted"});
+}
+
+TEST_CASE("Checker: a node of an older term may delete an entry committed later (§5.4: a paused "
+          "follower obeys a stale leader)", "[raft][checker]") {
+  Feed f;
+  // n3 holds index 1 from the leader of term 1, then sleeps at term 1.
+  f.role(2, Role::Follower, 1);
+  f.append(2, 1, 1, "a");
+  // n5 leads term 2 with another entry at index 1; it reaches nobody.
+  f.role(4, Role::Leader, 2);
+  f.append(4, 1, 2, "b");
+  // n4 leads term 3 with index 1 = "a" and commits it with an entry of term 3.
+  f.append(3, 1, 1, "a");
+  f.role(3, Role::Leader, 3);
+  f.append(3, 2, 3, "c");
+  f.commit(3, 2, 3);
+  // n3 wakes and obeys n5's AppendEntries of term 2, which was waiting for it.
+  f.role(2, Role::Follower, 2);
+  f.truncate(2, 1, 1);
+  f.append(2, 1, 2, "b");
+  CHECK(f.checker.violations().empty());
 }
 
 TEST_CASE("Checker: keeps the first violations of a property and counts all", "[raft][checker]") {

@@ -84,7 +84,8 @@ Outcome run(uint64_t seed, const RaftOptions& options, const Nemesis& nemesis = 
                                 : static_cast<NodeId>(workload.uniform_int(0, kNodes - 1));
       const lin::OpKind kind = workload.bernoulli(0.8) ? lin::OpKind::Put : lin::OpKind::Get;
       const ClientRequest request = c.request(
-          kind, "k" + std::to_string(workload.uniform_int(0, 2)), std::to_string(++value));
+          kind, std::string(1, 'k').append(std::to_string(workload.uniform_int(0, 2))),
+          std::to_string(++value));
       if (kind == lin::OpKind::Put) writes.insert(request.op_id);
       c.client(target, request);
     }
@@ -140,12 +141,11 @@ Outcome run(uint64_t seed, const RaftOptions& options, const Nemesis& nemesis = 
   for (NodeId id = 0; id < kNodes; ++id) {
     const RaftNode& n = c.node(id);
     if (n.current_term() != l.current_term() || n.leader_id() != *leader) {
-      out.liveness += "n" + std::to_string(id + 1) + " does not follow the leader n" +
-                      std::to_string(*leader + 1) + "; ";
+      out.liveness += node_name(id) + " does not follow the leader " + node_name(*leader) + "; ";
     }
     if (n.log() != l.log() || n.commit_index() != l.last_applied() ||
         n.last_applied() != static_cast<int64_t>(l.log().size())) {
-      out.liveness += "n" + std::to_string(id + 1) + " has " + std::to_string(n.log().size()) +
+      out.liveness += node_name(id) + " has " + std::to_string(n.log().size()) +
                       " entries, applied " + std::to_string(n.last_applied()) + ", leader has " +
                       std::to_string(l.log().size()) + "; ";
     }

@@ -20,10 +20,14 @@ uint64_t extend_prefix(uint64_t prefix, const LogEntry& entry) {
   return splitmix64(state);
 }
 
-std::string name(NodeId id) { return "n" + std::to_string(id + 1); }
+std::string name(NodeId id) { return node_name(id); }
 
 std::string show(const LogEntry& entry) {
-  return "t" + std::to_string(entry.term) + " " + entry.command.describe();
+  std::string text = "t";
+  text += std::to_string(entry.term);
+  text += ' ';
+  text += entry.command.describe();
+  return text;
 }
 
 }  // namespace
@@ -167,7 +171,10 @@ void RaftSafetyChecker::on_append(const TraceEvent& ev, int64_t index, const Log
              std::to_string(entry.term) + " with " + what);
 }
 
-// Leader Append-Only (§5.3); a committed entry is never deleted (§5.4).
+// Leader Append-Only (§5.3). A committed entry is never deleted by a node whose term is at least
+// the term it was committed in: that node's leader must hold it (Leader Completeness, §5.4). A
+// node of an older term may still delete it, on the word of an older leader (say, after a long
+// pause), and get it back later.
 void RaftSafetyChecker::on_truncate(const TraceEvent& ev, int64_t from_index) {
   NodeModel& model = *node(ev.node);
   const int64_t have = static_cast<int64_t>(model.log.size());
@@ -178,12 +185,14 @@ void RaftSafetyChecker::on_truncate(const TraceEvent& ev, int64_t from_index) {
                " deleted its entries from index " + std::to_string(from_index));
   }
   const int64_t committed = static_cast<int64_t>(committed_.size());
-  if (from_index <= committed && model.prefix(from_index) == committed_[from_index - 1].hash) {
+  if (from_index <= committed && model.prefix(from_index) == committed_[from_index - 1].hash &&
+      committed_[from_index - 1].term <= model.term) {
     const Seen& c = committed_[from_index - 1];
     report(kCommittedEntryDeleted, ev, {ev.node, c.node},
-           name(ev.node) + " deleted committed index " + std::to_string(from_index) + " (" +
-               show(c.entry) + ", committed by " + name(c.node) + " at event " +
-               std::to_string(c.event_index) + ")");
+           name(ev.node) + " in term " + std::to_string(model.term) + " deleted index " +
+               std::to_string(from_index) + " (" + show(c.entry) + "), committed by " +
+               name(c.node) + " in term " + std::to_string(c.term) + " at event " +
+               std::to_string(c.event_index));
   }
   model.log.resize(static_cast<size_t>(from_index - 1));
 }

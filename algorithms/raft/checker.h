@@ -8,7 +8,8 @@
 //   leader_completeness      an entry committed in a term is in the logs of the leaders of all
 //                            higher terms (§5.4)
 //   state_machine_safety     no two servers commit or apply different entries at one index (§5.4.3)
-//   committed_entry_deleted  no server deletes an entry that is committed (a consequence of §5.4)
+//   committed_entry_deleted  no server deletes an entry committed in its current term or an
+//                            earlier one (a consequence of Leader Completeness, §5.4)
 //
 // One observer keeps one model of every node's log and checks all six, so the logs are tracked
 // once. Each log is summarized by prefix hashes: two logs agree up through index i exactly when

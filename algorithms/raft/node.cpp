@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "sim/trace.h"
+
 namespace ballot::raft {
 
 namespace {
@@ -62,9 +64,11 @@ void RaftNode::on_start() {
   // from no one.
   leader_contact_us_ = options_.lease_reads ? ctx_.now() : kNoContact_us;
   if (current_term() > 0 || last_log_index() > 0) {
-    ctx_.note("recovered term " + std::to_string(current_term()) + ", voted_for " +
-              (voted_for() == kNoNode ? std::string("none") : "n" + std::to_string(voted_for() + 1)) +
-              ", " + std::to_string(last_log_index()) + " log entries");
+    std::string text = "recovered term " + std::to_string(current_term());
+    text += ", voted_for ";
+    text += voted_for() == kNoNode ? std::string("none") : node_name(voted_for());
+    text += ", " + std::to_string(last_log_index()) + " log entries";
+    ctx_.note(text);
   }
   report_role();
   reset_election_timer();

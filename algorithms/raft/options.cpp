@@ -3,6 +3,7 @@
 #include <string>
 
 #include "sim/input_error.h"
+#include "sim/trace.h"
 
 namespace ballot::raft {
 
@@ -77,7 +78,7 @@ std::vector<RaftOptions> read_raft_options(Params& params, int32_t cluster_size)
   std::vector<RaftOptions> per_node;
   for (int32_t id = 0; id < cluster_size; ++id) {
     RaftOptions options = base;
-    const std::string prefix = "n" + std::to_string(id + 1) + ".";
+    const std::string prefix = node_name(id) + ".";
     read_timing(params, prefix, options);
     validate_timing(params, prefix, options);
     per_node.push_back(options);
