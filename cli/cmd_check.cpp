@@ -68,6 +68,14 @@ int check(const CheckOptions& o) {
       const Scenario s = load_scenario(file);
       const bool ok = check_one(file, s.algorithm, s.seed, false);
       ok ? ++passed : ++failed;
+      // A lesson that states what other algorithms do (expect.by_algorithm) is checked with
+      // each of them too, under the same seed.
+      for (const auto& [algo, expectations] : s.expect_by_algorithm) {
+        if (algo == s.algorithm) continue;
+        if (find_algorithm(algo) == nullptr)
+          throw InputError("expect.by_algorithm." + algo, "unknown algorithm '" + algo + "'");
+        check_one(file, algo, s.seed, false) ? ++passed : ++failed;
+      }
       // Golden hashes recorded for other algorithms and seeds of the same scenario.
       for (const auto& [key, hash] : s.golden) {
         const auto slash = key.find('/');

@@ -110,8 +110,13 @@ void print_summary(std::ostream& out, const RunReport& report) {
                                         : report.linearizable ? "is linearizable"
                                                               : "is NOT linearizable");
     out << "\n";
-    if (report.checked_linearizability && !report.linearizable && !report.lincheck_timed_out)
-      out << "  " << report.lincheck_explanation << "\n";
+    if (report.checked_linearizability && !report.linearizable && !report.lincheck_timed_out) {
+      // The explanation quotes whole values, which grow long on append workloads.
+      constexpr size_t kMaxExplanation = 600;
+      std::string text = report.lincheck_explanation;
+      if (text.size() > kMaxExplanation) text = text.substr(0, kMaxExplanation) + " ... (see --json)";
+      out << "  " << text << "\n";
+    }
     for (const char* name : {"lost_writes", "job_runs", "job_duplicates", "job_missed",
                              "ids_issued", "id_duplicates"}) {
       auto it = r.metrics.find(name);
