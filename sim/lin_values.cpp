@@ -15,24 +15,30 @@ uint64_t bucket_key(uint64_t hash, uint64_t length) {
 ValueTable::ValueTable(bool nil_is_empty) : nil_is_empty_(nil_is_empty) {
   // nil: unlike any string (it hashes like "" but never compares equal to one).
   nodes_.push_back({0, 1, 0, kNilId, kNilId, -1, kNilId});
-  if (nil_is_empty_) empty_id_ = intern(std::string());
+  if (nil_is_empty_) empty_id_ = intern_view("");
 }
 
 ValueId ValueTable::intern(const std::optional<std::string>& value) {
   if (!value) return nil_is_empty_ ? empty_id_ : kNilId;
-  Node node{0, 1, value->size(), kNilId, kNilId, static_cast<int32_t>(literals_.size()), kNilId};
-  for (char c : *value) {
+  return intern_view(*value);
+}
+
+ValueId ValueTable::intern_view(std::string_view text) {
+  Node node{0, 1, text.size(), kNilId, kNilId, static_cast<int32_t>(literals_.size()), kNilId};
+  for (char c : text) {
     node.hash = node.hash * kBase + static_cast<unsigned char>(c);
     node.power *= kBase;
   }
-  literals_.push_back(*value);
+  literals_.push_back(text);
   const ValueId id = find_or_add(node);
   if (nodes_[id].literal != node.literal) literals_.pop_back();  // an equal value existed
   return id;
 }
 
 ValueId ValueTable::concat(ValueId prefix, ValueId suffix) {
-  if (suffix == kNilId || nodes_[suffix].length == 0) return prefix == kNilId ? intern("") : prefix;
+  if (suffix == kNilId || nodes_[suffix].length == 0) {
+    return prefix == kNilId ? intern_view("") : prefix;
+  }
   if (prefix == kNilId || nodes_[prefix].length == 0) return suffix;
   const uint64_t memo_key = (uint64_t{prefix} << 32) | suffix;
   if (auto it = concat_memo_.find(memo_key); it != concat_memo_.end()) return it->second;
@@ -100,17 +106,18 @@ std::string ValueTable::render(ValueId id) const {
   return id == kNilId ? "nil" : text(id);
 }
 
-const std::vector<uint64_t>& ValueTable::prefix_hashes(ValueId id) {
-  auto [it, inserted] = prefix_hashes_.try_emplace(id);
+const ValueTable::PrefixIndex& ValueTable::prefix_index(ValueId id) {
+  auto [it, inserted] = prefix_indexes_.try_emplace(id);
+  PrefixIndex& index = it->second;
   if (inserted) {
+    index.text = text(id);
     uint64_t hash = 0;
-    it->second.push_back(hash);
-    for (char c : text(id)) {
-      hash = hash * kBase + static_cast<unsigned char>(c);
-      it->second.push_back(hash);
+    for (size_t i = 0; i < index.text.size(); ++i) {
+      if (i % kStride == 0) index.checkpoints.push_back(hash);
+      hash = hash * kBase + static_cast<unsigned char>(index.text[i]);
     }
   }
-  return it->second;
+  return index;
 }
 
 bool ValueTable::may_be_proper_prefix(ValueId part, ValueId whole) {
@@ -118,7 +125,12 @@ bool ValueTable::may_be_proper_prefix(ValueId part, ValueId whole) {
   if (part == kNilId) return true;
   const Node& p = nodes_[part];
   if (p.length >= nodes_[whole].length) return false;
-  return prefix_hashes(whole)[p.length] == p.hash;
+  const PrefixIndex& index = prefix_index(whole);
+  uint64_t hash = index.checkpoints[p.length / kStride];
+  for (uint64_t i = p.length / kStride * kStride; i < p.length; ++i) {
+    hash = hash * kBase + static_cast<unsigned char>(index.text[i]);
+  }
+  return hash == p.hash;
 }
 
 }  // namespace ballot::lin::detail

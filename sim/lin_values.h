@@ -1,11 +1,13 @@
 // Internal to the linearizability checker: the values one key takes, as small integers.
 // Appends build new strings at every step of the search, so a string is stored as a hash-consed
 // concatenation node (left ++ right) with a polynomial hash, never copied. Equal strings always
-// get equal ids: a hash match is confirmed by comparing the actual characters.
+// get equal ids: a hash match is confirmed by comparing the actual characters. Literal strings
+// are viewed, not copied: they must outlive the table (they live in the History being checked).
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -19,8 +21,8 @@ class ValueTable {
   // In the key-value model nil and "" are one value: a missing key reads as "".
   explicit ValueTable(bool nil_is_empty);
 
-  ValueId intern(const std::optional<std::string>& value);
-  ValueId concat(ValueId prefix, ValueId suffix);  // nil counts as ""
+  ValueId intern(const std::optional<std::string>& value);  // keeps a view of *value
+  ValueId concat(ValueId prefix, ValueId suffix);           // nil counts as ""
 
   // False only if `part` is certainly not a proper prefix of `whole` (nil is a prefix of every
   // string). May answer true wrongly on a hash collision: callers use it only to prune.
@@ -40,18 +42,27 @@ class ValueTable {
     ValueId next_equal;  // next node in the same by_hash_ bucket, or kNilId
   };
 
+  // Hashes of the prefixes of one string at every kStride-th length; those in between are
+  // extended from the nearest checkpoint, so the index costs a quarter byte per character.
+  struct PrefixIndex {
+    std::string text;
+    std::vector<uint64_t> checkpoints;  // hash of text[0, i * kStride)
+  };
+  static constexpr uint64_t kStride = 32;
+
+  ValueId intern_view(std::string_view text);
   ValueId find_or_add(const Node& node);
   bool same_text(ValueId a, ValueId b) const;
   void append_text(ValueId id, std::string& out) const;
-  const std::vector<uint64_t>& prefix_hashes(ValueId id);
+  const PrefixIndex& prefix_index(ValueId id);
 
   bool nil_is_empty_;
   ValueId empty_id_ = kNilId;
   std::vector<Node> nodes_;  // nodes_[kNilId] is nil
-  std::vector<std::string> literals_;
-  std::unordered_map<uint64_t, ValueId> by_hash_;      // (hash, length) -> first node
-  std::unordered_map<uint64_t, ValueId> concat_memo_;  // (prefix, suffix) -> result
-  std::unordered_map<ValueId, std::vector<uint64_t>> prefix_hashes_;  // of read results
+  std::vector<std::string_view> literals_;
+  std::unordered_map<uint64_t, ValueId> by_hash_;            // (hash, length) -> first node
+  std::unordered_map<uint64_t, ValueId> concat_memo_;        // (prefix, suffix) -> result
+  std::unordered_map<ValueId, PrefixIndex> prefix_indexes_;  // of read results
 };
 
 }  // namespace ballot::lin::detail
