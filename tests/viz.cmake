@@ -10,6 +10,9 @@ if(NOT BALLOT_VIZ_GUI)
   return()
 endif()
 
+# The viewer's interaction, headless: ImGui without a window, driven by simulated input.
+ballot_add_test(test_viz_ui SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_ui.cpp LIBS viz_gui)
+
 # The viewer itself: screenshots under Xvfb, checked pixel by pixel, and the exit codes.
 add_executable(test_viz_screenshot ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_screenshot.cpp)
 target_link_libraries(test_viz_screenshot PRIVATE ballot_options viz_model PkgConfig::IMGUI)

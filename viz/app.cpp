@@ -167,6 +167,9 @@ void App::Frame(float dt_s) {
   const Models models = this->models();
   if (!initialised_view_) {
     Timeline::FitAll(models, view_);
+    view_.filters.hide_heartbeats = options_.hide_heartbeats;
+    if (options_.select_event && *options_.select_event < models.front()->events.size())
+      jump_to_event(models, 0, *options_.select_event, view_);
     if (options_.window_us) {
       view_.t0_us = options_.window_us->first;
       view_.t1_us = std::max(options_.window_us->second, view_.t0_us + 1);

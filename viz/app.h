@@ -59,7 +59,9 @@ struct AppOptions {
   std::optional<TraceSource> compare;
   std::optional<Time_us> cursor_us;         // --at
   std::optional<std::pair<Time_us, Time_us>> window_us;  // --window
+  std::optional<uint32_t> select_event;                  // --select: inspect this event
   bool side_panel = true;
+  bool hide_heartbeats = false;
 };
 
 class App {

@@ -51,6 +51,8 @@ struct Options {
   int benchmark_frames = 0;
   float font_size = 16.0f;
   bool no_side_panel = false;
+  bool hide_heartbeats = false;
+  int64_t select = -1;
 };
 
 std::string g_glfw_error;
@@ -166,6 +168,8 @@ int main(int argc, char** argv) {
                  "Render N frames over several views, print load time and frame times, exit");
   cli.add_option("--font-size", o.font_size, "Font size in pixels (default 16)");
   cli.add_flag("--no-side-panel", o.no_side_panel, "Start with the side panels hidden (P toggles them)");
+  cli.add_flag("--hide-heartbeats", o.hide_heartbeats, "Start with heartbeats hidden (H toggles them)");
+  cli.add_option("--select", o.select, "Select event number I (its \"i\") in the Inspector and move the cursor to it");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -225,6 +229,8 @@ int main(int argc, char** argv) {
     app_options.compare = c;
   }
   app_options.side_panel = !o.no_side_panel;
+  app_options.hide_heartbeats = o.hide_heartbeats;
+  if (o.select >= 0) app_options.select_event = static_cast<uint32_t>(o.select);
   const bool headless_run = !o.screenshot.empty() || o.benchmark_frames > 0;
 
   // ---- the display ----

@@ -30,6 +30,7 @@ constexpr size_t kCountLimit = 20000;
 // Folded traffic is drawn per column of this many pixels, looking at most at kMaxItemsPerColumn
 // messages of each.
 constexpr int kTrafficColumnPx = 2;
+constexpr int kMarkColumnPx = 4;
 constexpr Time_us kMinSpan_us = 20;
 constexpr float kHitRadius_px = 5.0f;
 
@@ -135,6 +136,13 @@ struct Timeline::Section {
     return node >= 1 && static_cast<size_t>(node - 1) < lane_top.size() && lane_top[static_cast<size_t>(node - 1)] >= 0;
   }
 };
+
+float Timeline::lane_center_y(int model, int32_t node) const {
+  if (model < 0 || static_cast<size_t>(model) >= lane_centers_.size()) return -1.0f;
+  const auto& lanes = lane_centers_[static_cast<size_t>(model)];
+  if (node < 1 || static_cast<size_t>(node) > lanes.size()) return -1.0f;
+  return lanes[static_cast<size_t>(node - 1)];
+}
 
 void Timeline::FitAll(const std::vector<const TraceModel*>& models, ViewState& view) {
   Time_us end = 1;
@@ -260,6 +268,16 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
     }
     s.bottom = y;
     y += 6.0f;
+  }
+
+  plot_x0_ = g.x0;
+  plot_x1_ = g.x1;
+  ruler_y_ = g.top + g.ruler_h * 0.5f;
+  lane_centers_.assign(sections.size(), {});
+  for (size_t i = 0; i < sections.size(); ++i) {
+    const Section& s = sections[i];
+    lane_centers_[i].assign(static_cast<size_t>(s.m->node_count), -1.0f);
+    for (int32_t n : s.lanes) lane_centers_[i][static_cast<size_t>(n - 1)] = (s.band_top(n) + s.band_bottom(n)) * 0.5f;
   }
 
   // ---- input: the whole canvas is one invisible button ----
@@ -400,9 +418,11 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
       const float ya = down ? s.band_bottom(f.from) : s.band_top(f.from);
       const float yb = down ? s.band_top(f.to) : s.band_bottom(f.to);
       const float dir = down ? 1.0f : -1.0f;
-      for (float yy = ya; (yb - yy) * dir > 8; yy += 9 * dir)
-        dl->AddLine(ImVec2(xa, yy), ImVec2(xa, yy + 5 * dir), col(kDropColor), 2.0f);
-      dl->AddTriangleFilled(ImVec2(xa - 5, yb - 8 * dir), ImVec2(xa + 5, yb - 8 * dir), ImVec2(xa, yb), col(kDropColor));
+      if (xb - xa >= 6) {  // room to tell it apart
+        for (float yy = ya; (yb - yy) * dir > 8; yy += 9 * dir)
+          vline(dl, xa, std::min(yy, yy + 5 * dir), std::max(yy, yy + 5 * dir), col(kDropColor), 2.0f);
+        dl->AddTriangleFilled(ImVec2(xa - 5, yb - 8 * dir), ImVec2(xa + 5, yb - 8 * dir), ImVec2(xa, yb), col(kDropColor));
+      }
     }
   }
 
@@ -541,7 +561,7 @@ void Timeline::draw_faults(const Section& s, const Geometry& g) {
       dl->PushClipRect(ImVec2(xb + 4, y0), ImVec2(next_x - 2, y1), true);
       dl->AddText(ImVec2(xb + 5, ty), IM_COL32(225, 228, 235, 255), f.summary.c_str());
       dl->PopClipRect();
-    } else if (!instant) {
+    } else if (!instant && std::min(xb, g.x1) - inside_x > g.font * 3) {
       dl->PushClipRect(ImVec2(inside_x, y0), ImVec2(std::min(xb, g.x1) - 2, y1), true);
       dl->AddText(ImVec2(inside_x, ty), text_color_on(c), f.summary.c_str());
       dl->PopClipRect();
@@ -562,11 +582,25 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
     int fold_col = INT_MIN;
     Role fold_role = Role::Follower;
     int in_col = 0;
+    // Folded columns of the same colour side by side are drawn as one rectangle.
+    float run_x0 = 0, run_x1 = 0;
+    ImU32 run_color = 0;
+    auto draw_run = [&] {
+      if (run_color == 0) return;
+      dl->AddRectFilled(ImVec2(run_x0, y0), ImVec2(run_x1, y1), run_color);
+      ++stats_.bands;
+      run_color = 0;
+    };
     auto flush = [&] {
       if (fold_col == INT_MIN) return;
-      dl->AddRectFilled(ImVec2(static_cast<float>(fold_col), y0), ImVec2(static_cast<float>(fold_col) + 1, y1),
-                        col(role_color(fold_role)));
-      ++stats_.bands;
+      const auto x = static_cast<float>(fold_col);
+      const ImU32 c = col(role_color(fold_role));
+      if (c == run_color && run_x1 >= x) {
+        run_x1 = x + 1;
+      } else {
+        draw_run();
+        run_x0 = x, run_x1 = x + 1, run_color = c;
+      }
       fold_col = INT_MIN;
     };
     for (size_t i = r.first; i < r.last;) {
@@ -574,6 +608,7 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
       const float xa = std::max(g.x(b.begin_us), g.x0), xb = std::min(g.x(b.end_us), g.x1);
       if (xb - xa >= 1.0f) {
         flush();
+        draw_run();
         const Rgb c = role_color(b.role);
         dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c));
         if (b.role == Role::Crashed) hatch_rect(dl, ImVec2(xa, y0), ImVec2(xb, y1), col(kCrashedHatchColor), 7.0f, 1.5f);
@@ -609,6 +644,7 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
       ++i;
     }
     flush();
+    draw_run();
 
     // Pauses: purple over the band, with the role still showing along its bottom edge.
     auto p = std::lower_bound(track.pauses.begin(), track.pauses.end(), g.t0,
@@ -621,7 +657,7 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
         dl->AddText(ImVec2(xa + 4, y0 + (yb - y0 - g.font) * 0.5f), IM_COL32(255, 255, 255, 255), "paused");
     }
 
-    // Marks (restart, clock, note, record): one tick per pixel column.
+    // Marks (restart, clock, note, record): at most one per kMarkColumnPx.
     const auto& marks = track.marks;
     auto time_of = [&](uint32_t e) { return m.events[e].t_us; };
     auto it = std::lower_bound(marks.begin(), marks.end(), g.t0, [&](uint32_t e, Time_us t) { return time_of(e) < t; });
@@ -630,9 +666,9 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
       const float x = g.x(e.t_us);
       const int c = static_cast<int>(std::floor(x));
       switch (e.kind) {
-        case EventKind::Clock:
-          dl->AddCircle(ImVec2(x, y0 - 5), 4.5f, col({70, 190, 200}), 10, 2.0f);
-          dl->AddLine(ImVec2(x, y0 - 5), ImVec2(x, y0 - 8), col({70, 190, 200}), 1.5f);
+        case EventKind::Clock:  // a small diamond, in the clock-fault colour
+          dl->AddQuadFilled(ImVec2(x, y0 - 10), ImVec2(x + 4, y0 - 5.5f), ImVec2(x, y0 - 1), ImVec2(x - 4, y0 - 5.5f),
+                            col({70, 190, 200}));
           break;
         case EventKind::Restart:
           dl->AddTriangleFilled(ImVec2(x, y0 - 1), ImVec2(x + 8, y0 - 5), ImVec2(x, y0 - 9), col(kLeaderColor));
@@ -646,7 +682,7 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
       }
       hits_.push_back({Hit::Kind::Mark, false, x - 3, y0 - 10, x + 3, y1 + 6, s.model, static_cast<int64_t>(*it), n});
       // Next column.
-      const Time_us next = g.t(static_cast<float>(c + 1));
+      const Time_us next = std::max(g.t(static_cast<float>(c + kMarkColumnPx)), e.t_us + 1);
       auto nx = std::lower_bound(it + 1, marks.end(), next, [&](uint32_t ev, Time_us t) { return time_of(ev) < t; });
       it = nx;
     }
@@ -819,20 +855,44 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
   const IndexRange r = ops_in(m, g.t0, g.t1);
   std::vector<int> row_column(static_cast<size_t>(s.client_rows), INT_MIN);
   std::vector<int> row_count(static_cast<size_t>(s.client_rows), 0);
+  // Narrow ops of one colour side by side in a row are drawn as one rectangle.
+  struct Run {
+    float x0 = 0, x1 = 0;
+    ImU32 c = 0;
+  };
+  std::vector<Run> runs(static_cast<size_t>(s.client_rows));
+  auto row_y0 = [&](size_t row) { return s.clients_y + static_cast<float>(row) * s.client_row_h + 1; };
+  auto draw_run = [&](size_t row) {
+    Run& run = runs[row];
+    if (run.c == 0) return;
+    dl->AddRectFilled(ImVec2(run.x0, row_y0(row)), ImVec2(run.x1, row_y0(row) + s.client_row_h - 2), run.c);
+    run.c = 0;
+  };
   for (size_t i = r.first; i < r.last; ++i) {
     const ClientOp& op = m.ops[i];
     if (op.return_us < g.t0) continue;
     const auto row = static_cast<size_t>(op.client % s.client_rows);
-    const float y0 = s.clients_y + static_cast<float>(row) * s.client_row_h + 1;
+    const float y0 = row_y0(row);
     const float y1 = y0 + s.client_row_h - 2;
     const float xa = std::max(g.x(op.invoke_us), g.x0), xb = std::max(std::min(g.x(op.return_us), g.x1), xa + 2);
-    const int c = static_cast<int>(std::floor(xa / 2));
-    if (xb - xa < 3 && !op.blamed) {  // fold narrow ops: one per 2-pixel column and row
+    const Rgb oc = op.blamed ? kOpBlamedColor : op_color(op.outcome);
+    const ImU32 fill = col(oc, op.outcome == ClientOp::Outcome::Pending ? 120 : 230);
+    if (xb - xa < 3 && !op.blamed) {  // narrow: one per 2-pixel column and row, merged into runs
+      const int c = static_cast<int>(std::floor(xa / 2));
       if (row_column[row] != c) row_column[row] = c, row_count[row] = 0;
       if (++row_count[row] > 1) continue;
+      Run& run = runs[row];
+      if (run.c == fill && run.x1 + 2 >= xa) {
+        run.x1 = std::max(run.x1, xb);
+      } else {
+        draw_run(row);
+        run = {xa, xb, fill};
+      }
+      hits_.push_back({Hit::Kind::Op, false, xa, y0, xb, y1, s.model, static_cast<int64_t>(i), 0});
+      continue;
     }
-    const Rgb oc = op.blamed ? kOpBlamedColor : op_color(op.outcome);
-    dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(oc, op.outcome == ClientOp::Outcome::Pending ? 120 : 230), 2.0f);
+    draw_run(row);
+    dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), fill, 2.0f);
     if (op.blamed) dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kOpBlamedColor), 2.0f, 0, 2.5f);
     const bool selected = view.selection.kind == Selection::Kind::Op && view.selection.model == s.model &&
                           view.selection.index == static_cast<int64_t>(i);
@@ -842,6 +902,7 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
       dl->AddText(ImVec2(xa + 3, (y0 + y1 - ts.y) * 0.5f), text_color_on(oc), op.label.c_str());
     hits_.push_back({Hit::Kind::Op, false, xa, y0, xb, y1, s.model, static_cast<int64_t>(i), 0});
   }
+  for (size_t row = 0; row < runs.size(); ++row) draw_run(row);
 }
 
 void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Geometry& g, ViewState& view) {
@@ -853,6 +914,11 @@ void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Ge
   dl->PushClipRect(ImVec2(g.x0 - 30, y0), ImVec2(g.x1 + 8, y1), true);
   const Time_us first = (g.t0 / minor) * minor;
   float label_end = -1e9f;
+  // The cursor's time box (drawn below) hides the tick labels it would overlap.
+  const std::string cursor_text = format_time(view.cursor_us);
+  const float cursor_w = ImGui::CalcTextSize(cursor_text.c_str()).x;
+  const float cursor_x = std::clamp(g.x(view.cursor_us) - cursor_w * 0.5f, g.x0, g.x1 - cursor_w);
+  const bool cursor_shown = g.x(view.cursor_us) >= g.x0 - 1 && g.x(view.cursor_us) <= g.x1 + 1;
   for (Time_us t = first; t <= g.t1; t += minor) {
     if (t < g.t0) continue;
     const float x = g.x(t);
@@ -862,7 +928,8 @@ void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Ge
       const std::string label = format_tick(t, step);
       const float lw = ImGui::CalcTextSize(label.c_str()).x;
       const float lx = std::min(x + 3, g.x1 + 6 - lw);
-      if (lx > label_end + 6) {
+      const bool under_cursor = cursor_shown && lx < cursor_x + cursor_w + 8 && lx + lw > cursor_x - 8;
+      if (lx > label_end + 6 && !under_cursor) {
         dl->AddText(ImVec2(lx, y0 + 3), IM_COL32(225, 225, 232, 255), label.c_str());
         label_end = lx + lw;
       }

@@ -33,6 +33,13 @@ class Timeline {
   };
   const FrameStats& stats() const { return stats_; }
 
+  // Where the last frame put things, for tests that drive the UI: the plot's horizontal extent
+  // and the centre of a node's band (-1 when the lane is not shown).
+  float plot_x0() const { return plot_x0_; }
+  float plot_x1() const { return plot_x1_; }
+  float ruler_y() const { return ruler_y_; }
+  float lane_center_y(int model, int32_t node) const;
+
  private:
   struct Geometry;
   struct Section;
@@ -72,6 +79,8 @@ class Timeline {
   };
   std::vector<DropMark> drop_marks_;
   int64_t selected_hit_ = -1;  // index in hits_ of the selected message's arrow
+  float plot_x0_ = 0, plot_x1_ = 0, ruler_y_ = 0;
+  std::vector<std::vector<float>> lane_centers_;  // [model][node - 1]
   bool dragging_ruler_ = false;
   bool dragging_plot_ = false;
 };
