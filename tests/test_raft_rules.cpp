@@ -594,3 +594,55 @@ TEST_CASE("Figure 2: a vote survives a crash, so a restarted server cannot vote 
   CHECK(replies[0].second->vote_granted);
   CHECK_FALSE(replies[1].second->vote_granted);
 }
+
+// ---- Leader duties (the workload's scheduled job and unique ids) ------------------------------
+
+TEST_CASE("Leader duties: a leader runs a job period only once its job entry is committed and "
+          "applied; followers do nothing", "[raft][duties]") {
+  Cluster c = three_with_leader();
+  c.node(1).on_job(7);  // a follower: not its duty
+  CHECK(c.node(1).log().empty());
+  c.node(0).on_job(7);
+  REQUIRE(c.node(0).log().size() == 1);
+  CHECK(c.node(0).log()[0].command.kind == CommandKind::Job);
+  CHECK(c.ctx(0).jobs_ran.empty());  // not before it commits
+  c.settle();
+  CHECK(c.ctx(0).jobs_ran == std::vector<int64_t>{7});
+  c.fire(0, kTagHeartbeat);
+  c.settle();
+  for (NodeId id = 1; id < 3; ++id) CHECK(c.ctx(id).jobs_ran.empty());  // applied, not run
+}
+
+TEST_CASE("Leader duties: a leader cut off in a minority runs nothing; a period proposed twice "
+          "runs once; ids are unique", "[raft][duties]") {
+  RaftOptions options;
+  Cluster c(5, options);
+  c.start_all();
+  c.elect(0);
+  c.settle();
+  c.partition({0, 1});  // n1 leads the minority
+  c.node(0).on_job(1);
+  c.node(0).on_id_tick();
+  c.settle();
+  CHECK(c.ctx(0).jobs_ran.empty());
+  CHECK(c.ctx(0).ids_issued.empty());
+  c.elect(2);  // n3 leads the majority, in term 2
+  c.settle();
+  c.node(2).on_job(1);
+  c.node(2).on_job(1);  // the same period again (say, a clock step): runs once
+  c.node(2).on_id_tick();
+  c.node(2).on_id_tick();
+  c.settle();
+  CHECK(c.ctx(2).jobs_ran == std::vector<int64_t>{1});
+  CHECK(c.ctx(2).ids_issued == std::vector<int64_t>{1, 2});
+  // The heal: n1's entries are overwritten; it never runs its job or hands out its id.
+  c.heal();
+  c.fire(2, kTagHeartbeat);
+  c.settle();
+  c.fire(2, kTagHeartbeat);
+  c.settle();
+  CHECK(c.node(0).log() == c.node(2).log());
+  CHECK(c.ctx(0).jobs_ran.empty());
+  CHECK(c.ctx(0).ids_issued.empty());
+  CHECK(c.checker().violations().empty());
+}

@@ -9,7 +9,9 @@ std::optional<std::string> KvStore::current(const std::string& key) const {
   return std::string();
 }
 
-ApplyResult KvStore::read(const std::string& key) const { return {ClientStatus::Ok, current(key)}; }
+ApplyResult KvStore::read(const std::string& key) const {
+  return {ClientStatus::Ok, current(key), 0};
+}
 
 ApplyResult KvStore::apply(const Command& command) {
   switch (command.kind) {
@@ -20,9 +22,13 @@ ApplyResult KvStore::apply(const Command& command) {
     case CommandKind::Put: data_[command.key] = command.value.value_or(""); return {};
     case CommandKind::Append: data_[command.key] += command.value.value_or(""); return {};
     case CommandKind::Cas:
-      if (current(command.key) != command.expected) return {ClientStatus::Fail, std::nullopt};
+      if (current(command.key) != command.expected) return {ClientStatus::Fail, std::nullopt, 0};
       data_[command.key] = command.value.value_or("");
       return {};
+    case CommandKind::Job:
+      if (!jobs_run_.insert(command.period).second) return {ClientStatus::Fail, std::nullopt, 0};
+      return {};
+    case CommandKind::Id: return {ClientStatus::Ok, std::nullopt, ++last_id_};
   }
   return {};
 }

@@ -1,8 +1,11 @@
 // The replicated state machine: a map of string keys (Raft §5: "replicated state machines").
-// The register ops (read/write/cas) use key ""; get/put/append/cas use named keys.
+// The register ops (read/write/cas) use key ""; get/put/append/cas use named keys. It also
+// remembers which job periods have run and how many unique ids were handed out, so that the
+// leader duties happen at most once per committed decision.
 #pragma once
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "algorithms/raft/log.h"
@@ -11,8 +14,9 @@
 namespace ballot::raft {
 
 struct ApplyResult {
-  ClientStatus status = ClientStatus::Ok;
-  std::optional<std::string> value;  // the read result for read/get
+  ClientStatus status = ClientStatus::Ok;  // a job period already run: Fail
+  std::optional<std::string> value;        // the read result for read/get
+  int64_t id = 0;                          // the id an Id entry hands out
 };
 
 class KvStore {
@@ -29,6 +33,8 @@ class KvStore {
   std::optional<std::string> current(const std::string& key) const;
 
   std::map<std::string, std::string> data_;
+  std::set<int64_t> jobs_run_;  // periods whose job has run
+  int64_t last_id_ = 0;         // ids handed out so far are 1..last_id_
 };
 
 }  // namespace ballot::raft

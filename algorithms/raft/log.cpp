@@ -15,6 +15,8 @@ const char* command_kind_name(CommandKind kind) {
     case CommandKind::Get: return "get";
     case CommandKind::Put: return "put";
     case CommandKind::Append: return "append";
+    case CommandKind::Job: return "job";
+    case CommandKind::Id: return "id";
   }
   std::abort();
 }
@@ -51,9 +53,23 @@ Command Command::from_request(const ClientRequest& request) {
   return command;
 }
 
+Command Command::job(int64_t period) {
+  Command command;
+  command.kind = CommandKind::Job;
+  command.period = period;
+  return command;
+}
+
+Command Command::id() {
+  Command command;
+  command.kind = CommandKind::Id;
+  return command;
+}
+
 void Command::fields(FieldSink& sink) const {
   sink.put_str("kind", command_kind_name(kind));
-  if (kind == CommandKind::Noop) return;
+  if (kind == CommandKind::Job) sink.put_int("period", period);
+  if (!is_client_op()) return;
   sink.put_str("key", key);
   // Presence of `expected` is part of a cas's meaning (absent: "the key has no value").
   if (kind == CommandKind::Cas) {
@@ -66,13 +82,19 @@ void Command::fields(FieldSink& sink) const {
 }
 
 std::string Command::describe() const {
+  // Built by appending only: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string&&.
   std::string text = command_kind_name(kind);
-  if (kind == CommandKind::Noop) return text;
-  text += " " + (key.empty() ? std::string("\"\"") : key);
-  if (kind == CommandKind::Cas) text += " " + (expected ? *expected : std::string("nil")) + "->";
-  else if (value) text += "=";
-  if (value) text += *value;
-  text += " (c" + std::to_string(client) + "#" + std::to_string(op_id) + ")";
+  if (kind == CommandKind::Job) text.append(" ").append(std::to_string(period));
+  if (!is_client_op()) return text;
+  text.append(" ").append(key.empty() ? std::string("\"\"") : key);
+  if (kind == CommandKind::Cas) {
+    text.append(" ").append(expected ? *expected : std::string("nil")).append("->");
+  } else if (value) {
+    text.append("=");
+  }
+  if (value) text.append(*value);
+  text.append(" (c").append(std::to_string(client)).append("#");
+  text.append(std::to_string(op_id)).append(")");
   return text;
 }
 
@@ -90,6 +112,7 @@ uint64_t Command::digest() const {
   add(expected ? "v" + *expected : "-");
   add(std::to_string(client));
   add(std::to_string(op_id));
+  add(std::to_string(period));
   return stable_hash(bytes);
 }
 

@@ -11,9 +11,11 @@
 
 namespace ballot::raft {
 
-// Noop is the entry a new leader appends at the start of its term (thesis §6.4); the others are the
-// client operations of sim/history.h.
-enum class CommandKind : uint8_t { Noop, Read, Write, Cas, Get, Put, Append };
+// Noop is the entry a new leader appends at the start of its term (thesis §6.4); Read..Append are
+// the client operations of sim/history.h; Job and Id are the leader duties of the workload (the
+// scheduled job's period `period`, and one unique id), which a leader performs only once their
+// entry is applied.
+enum class CommandKind : uint8_t { Noop, Read, Write, Cas, Get, Put, Append, Job, Id };
 const char* command_kind_name(CommandKind kind);
 
 // A state machine command. Client commands carry their client and op_id, which makes every client
@@ -25,6 +27,13 @@ struct Command {
   std::optional<std::string> expected;  // cas old value (absent: "expect no value")
   int32_t client = -1;
   uint64_t op_id = 0;
+  int64_t period = 0;  // Job only
+
+  static Command job(int64_t period);
+  static Command id();
+  bool is_client_op() const {
+    return kind != CommandKind::Noop && kind != CommandKind::Job && kind != CommandKind::Id;
+  }
 
   static Command from_request(const ClientRequest& request);
   bool is_read() const { return kind == CommandKind::Read || kind == CommandKind::Get; }

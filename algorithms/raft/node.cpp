@@ -543,12 +543,46 @@ void RaftNode::on_client_request(const ClientRequest& request) {
   persist();
 }
 
+// Leader duties (the workload's scheduled job and unique ids), done the Raft way: a leader does not
+// act on its belief that it leads, which may be stale (a leader cut off in a minority still
+// believes it). It appends the decision to the log and acts once the decision is committed and
+// applied: committed entries are unique per index, so no job period runs twice (the state machine
+// runs each period once) and no id is handed out twice (ids come from a replicated counter).
+void RaftNode::on_job(int64_t period) {
+  if (durable_ != nullptr && role_ == RaftRole::Leader) propose_duty(Command::job(period));
+}
+
+void RaftNode::on_id_tick() {
+  if (durable_ != nullptr && role_ == RaftRole::Leader) propose_duty(Command::id());
+}
+
+void RaftNode::propose_duty(const Command& duty) {
+  const LogEntry entry{current_term(), duty};
+  append_entry(entry);
+  pending_duties_[last_log_index()] = entry;
+  advance_commit_index();
+  broadcast_append_entries();
+  persist();
+}
+
+void RaftNode::perform_duty(int64_t index, const LogEntry& applied, const ApplyResult& result) {
+  auto it = pending_duties_.find(index);
+  if (it == pending_duties_.end()) return;
+  const bool ours = it->second == applied;
+  pending_duties_.erase(it);
+  if (!ours) return;
+  if (applied.command.kind == CommandKind::Job && result.status == ClientStatus::Ok) {
+    ctx_.job_ran(applied.command.period);
+  }
+  if (applied.command.kind == CommandKind::Id) ctx_.id_issued(result.id);
+}
+
 void RaftNode::answer_client(int64_t index, const Command& applied, const ApplyResult& result) {
   auto it = pending_.find(index);
   if (it == pending_.end()) return;
   const uint64_t op_id = it->second;
   pending_.erase(it);
-  if (applied.kind != CommandKind::Noop && applied.op_id == op_id) {
+  if (applied.is_client_op() && applied.op_id == op_id) {
     reply_client(ClientResponse{op_id, result.status, result.value, leader_id_});
   } else {
     // Another entry took this index for good: ours can never be applied (Log Matching).
@@ -624,6 +658,7 @@ void RaftNode::apply_committed() {
     fact.entry = entry;
     ctx_.record(fact);
     answer_client(last_applied_, entry.command, result);
+    perform_duty(last_applied_, entry, result);
   }
 }
 

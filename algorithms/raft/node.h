@@ -51,6 +51,10 @@ class RaftNode final : public Node {
   void on_message(NodeId from, const Message& msg) override;
   void on_timer(uint64_t tag) override;
   void on_client_request(const ClientRequest& request) override;
+  // Leader duties of the workload: a leader appends a `job` / `id` entry and performs the duty
+  // once that entry is applied (see perform_duty).
+  void on_job(int64_t period) override;
+  void on_id_tick() override;
 
   // Read-only views, for tests.
   RaftRole role() const { return role_; }
@@ -108,6 +112,8 @@ class RaftNode final : public Node {
   void set_commit_index(int64_t index);
   void apply_committed();
   void answer_client(int64_t index, const Command& applied, const ApplyResult& result);
+  void propose_duty(const Command& duty);
+  void perform_duty(int64_t index, const LogEntry& applied, const ApplyResult& result);
 
   // ---- Durable state ----
   void set_term(int64_t term);  // also clears voted_for
@@ -152,6 +158,9 @@ class RaftNode final : public Node {
   // step-down: the entry may still commit under the next leader (then we answer Ok), or another
   // entry may be applied at its index (then it never will: we answer NotLeader).
   std::map<int64_t, uint64_t> pending_;
+  // Duty entries this node proposed as leader: log index -> the entry. It performs a duty only if
+  // its own entry is the one applied at that index (lost on a crash: the duty is then missed).
+  std::map<int64_t, LogEntry> pending_duties_;
 
   // bugs.vote_before_persist: a granted vote not yet written to durable_ (valid in its term only).
   NodeId unflushed_vote_ = kNoNode;
