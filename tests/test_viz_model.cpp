@@ -25,8 +25,8 @@ const std::string kHeader =
 
 std::string footer(int events, int64_t end_us, const std::string& extra = "") {
   return R"({"footer":true,"events":)" + std::to_string(events) + R"(,"end_us":)" +
-         std::to_string(end_us) + R"(,"trace_hash":"0123456789abcdef","metrics":{"split_brain_us":5})" +
-         extra + "}\n";
+         std::to_string(end_us) +
+         R"(,"trace_hash":"0123456789abcdef","metrics":{"split_brain_us":5})" + extra + "}\n";
 }
 
 // Three nodes: n3 leads from the start; n1 crashes at 100 and restarts at 200; n2 leads from
@@ -120,7 +120,8 @@ TEST_CASE("role bands follow role, crash and restart events", "[viz][model]") {
   CHECK(n1[2].role == Role::Follower);
   CHECK(n1[2].end_us == 1000);
   const auto& n2 = m->nodes[1].bands;
-  // follower [0,300) leader(epoch 2) [300,500) follower [500,1000): the candidate at 300 never held.
+  // follower [0,300) leader(epoch 2) [300,500) follower [500,1000): the candidate at 300 never
+  // held.
   REQUIRE(n2.size() == 3);
   CHECK(n2[1].role == Role::Leader);
   CHECK(n2[1].epoch == 2);
@@ -207,8 +208,8 @@ TEST_CASE("split-brain intervals: two or more nodes believe they lead", "[viz][m
 }
 
 TEST_CASE("faults, client ops, captions and log facts", "[viz][model]") {
-  auto m = parse_trace(small_trace() + footer(kSmallEvents, 1000, R"(,"lincheck":{"failing_ops":[2]})"),
-                       "small");
+  auto m = parse_trace(
+      small_trace() + footer(kSmallEvents, 1000, R"(,"lincheck":{"failing_ops":[2]})"), "small");
   REQUIRE(m->faults.size() == 2);
   CHECK(m->faults[0].kind == "crash");
   CHECK(m->faults[0].span.begin_us == 100);
@@ -246,8 +247,9 @@ TEST_CASE("faults, client ops, captions and log facts", "[viz][model]") {
   CHECK(neighbour_in_time(*m, m->fault_events, 200, -1) == 17);
 
   const auto fields = event_fields(*m, 14);
-  CHECK(std::find(fields.begin(), fields.end(), std::make_pair(std::string("msg.vote_granted"),
-                                                               std::string("true"))) != fields.end());
+  CHECK(std::find(fields.begin(), fields.end(),
+                  std::make_pair(std::string("msg.vote_granted"), std::string("true"))) !=
+        fields.end());
   CHECK(fields.front().first == "i");
 }
 
@@ -269,23 +271,33 @@ TEST_CASE("a trace without a footer loads and is flagged truncated", "[viz][mode
 TEST_CASE("corrupt input is an error naming the line and what was expected", "[viz][model]") {
   CHECK(expect_error("") == "line 1: expected the trace header, got an empty file");
   CHECK_THAT(expect_error("hello\n"), Catch::Contains("line 1: expected the trace header"));
-  CHECK_THAT(expect_error(R"({"format":"ballot-trace","format_version":2})" "\n"),
+  CHECK_THAT(expect_error(R"({"format":"ballot-trace","format_version":2})"
+                          "\n"),
              Catch::Contains("line 1: expected \"format_version\": 1"));
   std::string text = small_trace();
   // Corrupt the 5th event (line 6 of the file).
   const size_t at = text.find(R"({"i":4,)");
   text.replace(at, 7, R"({"i":4 ,,)");
   CHECK_THAT(expect_error(text), Catch::StartsWith("line 6: expected one JSON object per line"));
-  CHECK_THAT(expect_error(kHeader + R"({"i":0,"t":5,"k":"start","n":1})" "\n" R"({"i":1,"t":4,"k":"start","n":2})" "\n"),
+  CHECK_THAT(expect_error(kHeader + R"({"i":0,"t":5,"k":"start","n":1})"
+                                    "\n"
+                                    R"({"i":1,"t":4,"k":"start","n":2})"
+                                    "\n"),
              Catch::StartsWith("line 3: expected \"t\" >= 5"));
-  CHECK_THAT(expect_error(kHeader + R"({"i":3,"t":5,"k":"start","n":1})" "\n"),
+  CHECK_THAT(expect_error(kHeader + R"({"i":3,"t":5,"k":"start","n":1})"
+                                    "\n"),
              Catch::StartsWith("line 2: expected \"i\": 0"));
-  CHECK_THAT(expect_error(kHeader + R"({"i":0,"t":5,"k":"send","n":1,"id":1,"type":"X"})" "\n"),
+  CHECK_THAT(expect_error(kHeader + R"({"i":0,"t":5,"k":"send","n":1,"id":1,"type":"X"})"
+                                    "\n"),
              Catch::StartsWith("line 2: expected field \"to\" in a \"send\" event"));
-  CHECK_THAT(expect_error(kHeader + "[1,2]\n"), Catch::StartsWith("line 2: expected one JSON object"));
-  CHECK_THAT(expect_error(small_trace() + footer(kSmallEvents, 1000) + R"({"i":36,"t":0,"k":"x"})" "\n"),
+  CHECK_THAT(expect_error(kHeader + "[1,2]\n"),
+             Catch::StartsWith("line 2: expected one JSON object"));
+  CHECK_THAT(expect_error(small_trace() + footer(kSmallEvents, 1000) +
+                          R"({"i":36,"t":0,"k":"x"})"
+                          "\n"),
              Catch::Contains("expected nothing after the footer"));
-  CHECK_THAT(expect_error(small_trace() + footer(3, 1000)), Catch::Contains("expected the footer's \"events\" to be 36"));
+  CHECK_THAT(expect_error(small_trace() + footer(3, 1000)),
+             Catch::Contains("expected the footer's \"events\" to be 36"));
 }
 
 TEST_CASE("a file that cannot be read is an error without a line", "[viz][model]") {
@@ -316,7 +328,8 @@ TEST_CASE("time formatting and parsing", "[viz][query]") {
 
 // A real run: the 3/2 partition of scenarios/bully-partition.json, run in-process as
 // `ballot-viz scenarios/bully-partition.json --algo bully --seed 1` does.
-TEST_CASE("bully-partition run in-process: lanes, split brain and the footer agree", "[viz][model][run]") {
+TEST_CASE("bully-partition run in-process: lanes, split brain and the footer agree",
+          "[viz][model][run]") {
   const std::string file = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-partition.json";
   const InProcessRun run = run_in_process(file, std::string("bully"), 1, {});
   auto m = parse_trace(run.trace, run.label);
@@ -355,7 +368,8 @@ TEST_CASE("bully-partition run in-process: lanes, split brain and the footer agr
   // Partition drops carry their reason; heartbeats are recognised.
   bool partition_drop = false;
   for (const Message& msg : m->messages)
-    partition_drop |= msg.fate == Message::Fate::Dropped && m->drop_reasons[msg.drop_reason] == "partition";
+    partition_drop |=
+        msg.fate == Message::Fate::Dropped && m->drop_reasons[msg.drop_reason] == "partition";
   CHECK(partition_drop);
   REQUIRE(m->faults.size() == 1);
   CHECK(m->faults[0].summary == "partition {n1,n2} | {n3,n4,n5}");
@@ -367,5 +381,6 @@ TEST_CASE("bully-partition run in-process: lanes, split brain and the footer agr
 TEST_CASE("a bad scenario or algorithm is an input error", "[viz][run]") {
   const std::string file = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-partition.json";
   CHECK_THROWS_AS(run_in_process(file, std::string("no-such-algo"), 1, {}), ballot::InputError);
-  CHECK_THROWS_AS(run_in_process("/nonexistent.json", std::nullopt, std::nullopt, {}), ballot::InputError);
+  CHECK_THROWS_AS(run_in_process("/nonexistent.json", std::nullopt, std::nullopt, {}),
+                  ballot::InputError);
 }

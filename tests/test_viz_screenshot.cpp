@@ -52,7 +52,9 @@ Run run(const std::string& command) {
   return r;
 }
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+std::string quote(const std::string& s) {
+  return "'" + s + "'";
+}
 
 struct Image {
   int w = 0, h = 0;
@@ -73,7 +75,8 @@ bool load_png(const std::string& path, Image& img) {
 }
 
 bool same(Rgb a, Rgb b, int tolerance = 6) {
-  return std::abs(a.r - b.r) <= tolerance && std::abs(a.g - b.g) <= tolerance && std::abs(a.b - b.b) <= tolerance;
+  return std::abs(a.r - b.r) <= tolerance && std::abs(a.g - b.g) <= tolerance &&
+         std::abs(a.b - b.b) <= tolerance;
 }
 
 long count_color(const Image& img, Rgb c) {
@@ -85,8 +88,8 @@ long count_color(const Image& img, Rgb c) {
 
 bool is_band_color(Rgb p) {
   using namespace ballot::viz;
-  return same(p, kFollowerColor) || same(p, kCandidateColor) || same(p, kLeaderColor) || same(p, kPausedColor) ||
-         same(p, kCrashedColor, 3);
+  return same(p, kFollowerColor) || same(p, kCandidateColor) || same(p, kLeaderColor) ||
+         same(p, kPausedColor) || same(p, kCrashedColor, 3);
 }
 
 // Lanes: in most pixel columns of the timeline, the role bands are vertical runs of band colours
@@ -113,8 +116,10 @@ int lanes_seen(const Image& img) {
   return best;
 }
 
-std::string write_trace(const std::string& source_dir, const std::string& work, const std::string& name) {
-  const auto run = ballot::viz::run_in_process(source_dir + "/scenarios/bully-partition.json", std::string("bully"), 1, {});
+std::string write_trace(const std::string& source_dir, const std::string& work,
+                        const std::string& name) {
+  const auto run = ballot::viz::run_in_process(source_dir + "/scenarios/bully-partition.json",
+                                               std::string("bully"), 1, {});
   const std::string path = work + "/" + name;
   std::ofstream(path, std::ios::binary) << run.trace;
   return path;
@@ -123,22 +128,25 @@ std::string write_trace(const std::string& source_dir, const std::string& work, 
 void screenshot(const std::string& viz, const std::string& src, const std::string& work) {
   const std::string png = work + "/bully-partition.png";
   std::filesystem::remove(png);
-  const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
-                    " --algo bully --seed 1 --screenshot " + quote(png) + " --size 1280x720 --at 4s");
-  check(r.exit_code == 0, "ballot-viz --screenshot exits 0 (got " + std::to_string(r.exit_code) + ")");
+  const Run r =
+      run("xvfb-run -a " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
+          " --algo bully --seed 1 --screenshot " + quote(png) + " --size 1280x720 --at 4s");
+  check(r.exit_code == 0,
+        "ballot-viz --screenshot exits 0 (got " + std::to_string(r.exit_code) + ")");
   Image img;
   if (!load_png(png, img)) {
     check(false, "the screenshot " + png + " is a readable PNG");
     return;
   }
-  check(img.w == 1280 && img.h == 720, "the screenshot is 1280x720 (got " + std::to_string(img.w) + "x" +
-                                           std::to_string(img.h) + ")");
+  check(img.w == 1280 && img.h == 720, "the screenshot is 1280x720 (got " + std::to_string(img.w) +
+                                           "x" + std::to_string(img.h) + ")");
   const int lanes = lanes_seen(img);
   check(lanes == 5, "one lane per node: 5 lanes of role bands (saw " + std::to_string(lanes) + ")");
   const long leader = count_color(img, ballot::viz::kLeaderColor);
   check(leader > 5000, "the leader colour is present (" + std::to_string(leader) + " px)");
   const long split = count_color(img, ballot::viz::kSplitBrainColor);
-  check(split > 1500, "the split-brain highlight colour is present (" + std::to_string(split) + " px)");
+  check(split > 1500,
+        "the split-brain highlight colour is present (" + std::to_string(split) + " px)");
   // The same scenario and seed render the same picture.
   const std::string again = work + "/bully-partition-again.png";
   run("xvfb-run -a " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
@@ -150,8 +158,8 @@ void screenshot(const std::string& viz, const std::string& src, const std::strin
 void compare(const std::string& viz, const std::string& src, const std::string& work) {
   const std::string trace = write_trace(src, work, "bully-partition-1.jsonl");
   const std::string png = work + "/compare.png";
-  const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(trace) + " --compare " + quote(trace) +
-                    " --screenshot " + quote(png) + " --size 1280x900 --at 4s");
+  const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(trace) + " --compare " +
+                    quote(trace) + " --screenshot " + quote(png) + " --size 1280x900 --at 4s");
   check(r.exit_code == 0, "--compare screenshot exits 0");
   Image img;
   check(load_png(png, img), "the compare screenshot is a readable PNG");
@@ -165,11 +173,13 @@ void truncated(const std::string& viz, const std::string& src, const std::string
   std::ifstream in(full, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string cut_path = work + "/cut.jsonl";
-  std::ofstream(cut_path, std::ios::binary) << text.substr(0, text.size() / 2);  // mid-line, no footer
+  std::ofstream(cut_path, std::ios::binary)
+      << text.substr(0, text.size() / 2);  // mid-line, no footer
   const std::string png = work + "/cut.png";
-  const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(cut_path) + " --screenshot " + quote(png) +
-                    " --size 1000x600");
-  check(r.exit_code == 0, "a truncated trace opens (exit 0, got " + std::to_string(r.exit_code) + ")");
+  const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(cut_path) + " --screenshot " +
+                    quote(png) + " --size 1000x600");
+  check(r.exit_code == 0,
+        "a truncated trace opens (exit 0, got " + std::to_string(r.exit_code) + ")");
   Image img;
   check(load_png(png, img) && count_color(img, ballot::viz::kViolationColor) > 50,
         "the truncated trace is flagged in the picture (TRUNCATED in the violation colour)");
@@ -185,32 +195,36 @@ void bad_input(const std::string& viz, const std::string& src, const std::string
   text.insert(pos + 5, "@@");
   const std::string corrupt = work + "/corrupt.jsonl";
   std::ofstream(corrupt, std::ios::binary) << text;
-  Run r = run("xvfb-run -a " + quote(viz) + " " + quote(corrupt) + " --screenshot " + quote(work + "/x.png"));
+  Run r = run("xvfb-run -a " + quote(viz) + " " + quote(corrupt) + " --screenshot " +
+              quote(work + "/x.png"));
   check(r.exit_code == 2, "a corrupt trace exits 2 (got " + std::to_string(r.exit_code) + ")");
   check(r.output.find("ballot-viz: " + corrupt + ": line 4: expected") != std::string::npos,
         "the message names the file, the line and what was expected");
 
   const std::string empty = work + "/empty.jsonl";
   std::ofstream(empty, std::ios::binary) << "";
-  r = run("xvfb-run -a " + quote(viz) + " " + quote(empty) + " --screenshot " + quote(work + "/x.png"));
+  r = run("xvfb-run -a " + quote(viz) + " " + quote(empty) + " --screenshot " +
+          quote(work + "/x.png"));
   check(r.exit_code == 2 && r.output.find("line 1: expected the trace header") != std::string::npos,
         "an empty file exits 2 with line 1");
 
   // Without a display too: flags and scenarios are checked before the window opens.
-  r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
-          " --algo no-such-algorithm");
+  r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " +
+          quote(src + "/scenarios/bully-partition.json") + " --algo no-such-algorithm");
   check(r.exit_code == 2 && r.output.find("no-such-algorithm") != std::string::npos,
         "an unknown algorithm exits 2 naming it");
   r = run("env -u DISPLAY " + quote(viz) + " " + quote(full) + " --size big");
   check(r.exit_code == 2 && r.output.find("--size") != std::string::npos, "a bad --size exits 2");
   r = run("env -u DISPLAY " + quote(viz) + " " + quote(work + "/no-such-file.jsonl"));
-  check(r.exit_code == 2 && r.output.find("cannot open") != std::string::npos, "a missing file exits 2");
+  check(r.exit_code == 2 && r.output.find("cannot open") != std::string::npos,
+        "a missing file exits 2");
 }
 
 void no_display(const std::string& viz, const std::string& src) {
   const Run r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " +
                     quote(src + "/scenarios/bully-partition.json") + " --algo bully --seed 1");
-  check(r.exit_code == 1, "without a display ballot-viz exits 1 (got " + std::to_string(r.exit_code) + ")");
+  check(r.exit_code == 1,
+        "without a display ballot-viz exits 1 (got " + std::to_string(r.exit_code) + ")");
   check(r.output.find("needs a display") != std::string::npos, "and says a display is needed");
   check(r.output.find("xvfb-run") != std::string::npos, "and how to run it headless (xvfb-run)");
 }
@@ -224,11 +238,16 @@ int main(int argc, char** argv) {
   }
   const std::string mode = argv[1], viz = argv[2], src = argv[3], work = argv[4];
   std::filesystem::create_directories(work);
-  if (mode == "screenshot") screenshot(viz, src, work);
-  else if (mode == "compare") compare(viz, src, work);
-  else if (mode == "truncated") truncated(viz, src, work);
-  else if (mode == "bad-input") bad_input(viz, src, work);
-  else if (mode == "no-display") no_display(viz, src);
+  if (mode == "screenshot")
+    screenshot(viz, src, work);
+  else if (mode == "compare")
+    compare(viz, src, work);
+  else if (mode == "truncated")
+    truncated(viz, src, work);
+  else if (mode == "bad-input")
+    bad_input(viz, src, work);
+  else if (mode == "no-display")
+    no_display(viz, src);
   else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     return 2;

@@ -22,7 +22,8 @@ using namespace ballot::viz;
 namespace {
 
 // GLFW key codes, which the ImGui 1.86 GLFW backend uses as key indices.
-constexpr int kKeyRight = 262, kKeyLeft = 263, kKeyDown = 264, kKeyUp = 265, kKeyHome = 268, kKeySpace = 32;
+constexpr int kKeyRight = 262, kKeyLeft = 263, kKeyDown = 264, kKeyUp = 265, kKeyHome = 268,
+              kKeySpace = 32;
 
 const std::string kScenario = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-partition.json";
 
@@ -103,13 +104,15 @@ class Ui {
   // The pixel column of time t, and the time under pixel column x, in the last frame.
   float x_of(Time_us t) {
     const ViewState& v = view();
-    return timeline().plot_x0() + static_cast<float>(static_cast<double>(t - v.t0_us) / static_cast<double>(v.span_us())) *
-                                      (timeline().plot_x1() - timeline().plot_x0());
+    return timeline().plot_x0() +
+           static_cast<float>(static_cast<double>(t - v.t0_us) / static_cast<double>(v.span_us())) *
+               (timeline().plot_x1() - timeline().plot_x0());
   }
   double t_of(float x) {
     const ViewState& v = view();
-    return static_cast<double>(v.t0_us) +
-           (x - timeline().plot_x0()) / (timeline().plot_x1() - timeline().plot_x0()) * static_cast<double>(v.span_us());
+    return static_cast<double>(v.t0_us) + (x - timeline().plot_x0()) /
+                                              (timeline().plot_x1() - timeline().plot_x0()) *
+                                              static_cast<double>(v.span_us());
   }
 
  private:
@@ -143,7 +146,8 @@ TEST_CASE("the viewer opens a run fitted to the window", "[viz][ui]") {
 
 TEST_CASE("the wheel zooms around the mouse; dragging pans", "[viz][ui]") {
   Ui ui(scenario_options());
-  const float x = ui.timeline().plot_x0() + 0.3f * (ui.timeline().plot_x1() - ui.timeline().plot_x0());
+  const float x =
+      ui.timeline().plot_x0() + 0.3f * (ui.timeline().plot_x1() - ui.timeline().plot_x0());
   const float y = ui.timeline().lane_center_y(0, 3);
   const double t_under_mouse = ui.t_of(x);
   const Time_us span = ui.view().span_us();
@@ -154,7 +158,8 @@ TEST_CASE("the wheel zooms around the mouse; dragging pans", "[viz][ui]") {
   CHECK(ui.view().span_us() > span);
 
   const Time_us t0 = ui.view().t0_us;
-  const double us_per_px = static_cast<double>(ui.view().span_us()) / (ui.timeline().plot_x1() - ui.timeline().plot_x0());
+  const double us_per_px = static_cast<double>(ui.view().span_us()) /
+                           (ui.timeline().plot_x1() - ui.timeline().plot_x0());
   ui.drag(x, y, x + 100);
   CHECK(static_cast<double>(t0 - ui.view().t0_us) == Approx(100 * us_per_px).epsilon(0.05));
   ui.key('F');  // fit all again
@@ -249,14 +254,20 @@ TEST_CASE("compare stacks two traces with one cursor", "[viz][ui]") {
 }
 
 TEST_CASE("a violation in the footer: V jumps to it", "[viz][ui]") {
-  const std::string path = (std::filesystem::temp_directory_path() / "ballot-viz-violation.jsonl").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "ballot-viz-violation.jsonl").string();
   {
     std::ofstream out(path);
-    out << R"({"format":"ballot-trace","format_version":1,"algorithm":"x","seed":1,"scenario":{"name":"v","nodes":2}})" "\n"
-        << R"({"i":0,"t":0,"k":"start","n":1})" "\n"
-        << R"({"i":1,"t":0,"k":"start","n":2})" "\n"
-        << R"({"i":2,"t":100,"k":"role","n":1,"role":"leader","epoch":1,"leader":1})" "\n"
-        << R"({"i":3,"t":300,"k":"role","n":2,"role":"leader","epoch":1,"leader":2})" "\n"
+    out << R"({"format":"ballot-trace","format_version":1,"algorithm":"x","seed":1,"scenario":{"name":"v","nodes":2}})"
+           "\n"
+        << R"({"i":0,"t":0,"k":"start","n":1})"
+           "\n"
+        << R"({"i":1,"t":0,"k":"start","n":2})"
+           "\n"
+        << R"({"i":2,"t":100,"k":"role","n":1,"role":"leader","epoch":1,"leader":1})"
+           "\n"
+        << R"({"i":3,"t":300,"k":"role","n":2,"role":"leader","epoch":1,"leader":2})"
+           "\n"
         << R"({"footer":true,"events":4,"end_us":1000,"violations":[{"checker":"one_leader_per_epoch","event":3,"t":300,"nodes":[1,2],"message":"two leaders in epoch 1"}]})"
         << "\n";
   }
@@ -271,10 +282,13 @@ TEST_CASE("a violation in the footer: V jumps to it", "[viz][ui]") {
 }
 
 TEST_CASE("a corrupt trace fails the load with its line", "[viz][ui]") {
-  const std::string path = (std::filesystem::temp_directory_path() / "ballot-viz-corrupt.jsonl").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "ballot-viz-corrupt.jsonl").string();
   {
     std::ofstream out(path);
-    out << R"({"format":"ballot-trace","format_version":1,"scenario":{"nodes":1}})" "\n" << "{\"i\":0,\n";
+    out << R"({"format":"ballot-trace","format_version":1,"scenario":{"nodes":1}})"
+           "\n"
+        << "{\"i\":0,\n";
   }
   AppOptions o;
   o.main.path = path;

@@ -19,7 +19,8 @@ constexpr double kSpeeds[] = {0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10};
 
 std::string speed_label(double s) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%gx  (%s per second)", s, format_time(static_cast<Time_us>(s * 1e6)).c_str());
+  std::snprintf(buf, sizeof buf, "%gx  (%s per second)", s,
+                format_time(static_cast<Time_us>(s * 1e6)).c_str());
   return buf;
 }
 
@@ -31,8 +32,12 @@ std::string input_error_text(const std::string& file, const InputError& e) {
 }
 
 // ImGui 1.86 with the GLFW backend indexes keys by GLFW key codes: letters are their capitals.
-bool letter_pressed(char capital) { return ImGui::IsKeyPressed(capital, false); }
-bool nav_pressed(ImGuiKey key, bool repeat = true) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat); }
+bool letter_pressed(char capital) {
+  return ImGui::IsKeyPressed(capital, false);
+}
+bool nav_pressed(ImGuiKey key, bool repeat = true) {
+  return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
+}
 
 }  // namespace
 
@@ -56,7 +61,8 @@ void TraceLoader::run() {
   std::string error;
   try {
     if (source_.is_scenario) {
-      InProcessRun run = run_in_process(source_.path, source_.algorithm, source_.seed, source_.sets);
+      InProcessRun run =
+          run_in_process(source_.path, source_.algorithm, source_.seed, source_.sets);
       model = parse_trace(std::move(run.trace), run.label, progress);
     } else {
       model = load_trace_file(source_.path, progress);
@@ -85,15 +91,17 @@ std::string TraceLoader::error() const {
 }
 
 double TraceLoader::fraction() const {
-  return static_cast<double>(done_.load()) / static_cast<double>(std::max<uint64_t>(total_.load(), 1));
+  return static_cast<double>(done_.load()) /
+         static_cast<double>(std::max<uint64_t>(total_.load(), 1));
 }
 
 std::string TraceLoader::status() const {
   if (phase_.load() == 0)
-    return source_.is_scenario ? "Running " + source_.path + " in-process..." : "Reading " + source_.path + "...";
+    return source_.is_scenario ? "Running " + source_.path + " in-process..."
+                               : "Reading " + source_.path + "...";
   char buf[256];
-  std::snprintf(buf, sizeof buf, "Loading %s: %.0f of %.0f MB", source_.path.c_str(), done_.load() / 1e6,
-                total_.load() / 1e6);
+  std::snprintf(buf, sizeof buf, "Loading %s: %.0f of %.0f MB", source_.path.c_str(),
+                done_.load() / 1e6, total_.load() / 1e6);
   return buf;
 }
 
@@ -106,11 +114,13 @@ App::App(AppOptions options) : options_(std::move(options)) {
 }
 
 bool App::loading() const {
-  return (main_ == nullptr && !failure_) || (compare_loader_ && options_.compare && !compare_ && !failure_ &&
-                                             !compare_loader_->finished());
+  return (main_ == nullptr && !failure_) || (compare_loader_ && options_.compare && !compare_ &&
+                                             !failure_ && !compare_loader_->finished());
 }
 
-std::optional<std::string> App::failure() const { return failure_; }
+std::optional<std::string> App::failure() const {
+  return failure_;
+}
 
 std::vector<const TraceModel*> App::models() const {
   std::vector<const TraceModel*> out;
@@ -129,8 +139,10 @@ void App::poll_loaders() {
     compare_ = compare_loader_->result();
     if (!compare_) {
       // Asked for on the command line: as fatal as a bad main trace. From the panel: shown there.
-      if (options_.compare) failure_ = compare_loader_->error();
-      else compare_error_ = compare_loader_->error();
+      if (options_.compare)
+        failure_ = compare_loader_->error();
+      else
+        compare_error_ = compare_loader_->error();
     }
     options_.compare.reset();
     compare_loader_.reset();
@@ -154,10 +166,11 @@ void App::Frame(float dt_s) {
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                 ImGuiWindowFlags_NoBackground |  // cleared by glClear: one layer less to shade
-                                 ImGuiWindowFlags_NoScrollWithMouse;
+  const ImGuiWindowFlags flags =
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+      ImGuiWindowFlags_NoBringToFrontOnFocus |
+      ImGuiWindowFlags_NoBackground |  // cleared by glClear: one layer less to shade
+      ImGuiWindowFlags_NoScrollWithMouse;
   ImGui::Begin("ballot-viz", nullptr, flags);
   if (loading() || failure_) {
     draw_loading();
@@ -189,8 +202,10 @@ void App::Frame(float dt_s) {
 
   const float w = ImGui::GetContentRegionAvail().x;
   const float side_w = view_.show_side_panel ? std::clamp(w * 0.34f, 340.0f, 560.0f) : 0.0f;
-  ImGui::BeginChild("timeline", ImVec2(w - side_w - (side_w > 0 ? ImGui::GetStyle().ItemSpacing.x : 0), 0), false,
-                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  ImGui::BeginChild(
+      "timeline", ImVec2(w - side_w - (side_w > 0 ? ImGui::GetStyle().ItemSpacing.x : 0), 0), false,
+      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+          ImGuiWindowFlags_NoBackground);
   timeline_.Draw(models, view_);
   ImGui::EndChild();
   if (view_.show_side_panel) {
@@ -205,7 +220,8 @@ void App::draw_toolbar(const Models& models) {
   const bool glyphs = unicode_glyphs();
   const char* prev = glyphs ? "\u25C0" : "<";
   const char* next = glyphs ? "\u25B6" : ">";
-  const std::string play = view_.playing ? (glyphs ? "\u25A0 Pause" : "Pause") : (glyphs ? "\u25B6 Play " : "Play ");
+  const std::string play =
+      view_.playing ? (glyphs ? "\u25A0 Pause" : "Pause") : (glyphs ? "\u25B6 Play " : "Play ");
   if (ImGui::Button(play.c_str())) {
     if (!view_.playing && view_.cursor_us >= m.end_us) view_.cursor_us = 0;
     view_.playing = !view_.playing;
@@ -220,7 +236,8 @@ void App::draw_toolbar(const Models& models) {
       if (ImGui::Selectable(speed_label(s).c_str(), s == view_.speed)) view_.speed = s;
     ImGui::EndCombo();
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Playback speed: %s", speed_label(view_.speed).c_str());
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Playback speed: %s", speed_label(view_.speed).c_str());
   // Pairs of buttons: "Step [<][>]".
   auto pair = [&](const char* name, const char* tip, auto&& action) {
     ImGui::SameLine(0, 14);
@@ -235,24 +252,28 @@ void App::draw_toolbar(const Models& models) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
     ImGui::PopID();
   };
-  pair("Step", "Previous / next event (Left / Right arrow keys); events hidden by the filters are skipped",
+  pair("Step",
+       "Previous / next event (Left / Right arrow keys); events hidden by the filters are skipped",
        [&](int d) { step(models, d); });
   pair("Fault", "Previous / next fault, crash, restart, pause or clock change (Shift+N / N)",
        [&](int d) { jump(models, m.fault_events, d); });
   pair("Leader", "Previous / next time a node becomes leader (Shift+L / L)",
        [&](int d) { jump(models, m.leader_change_events, d); });
-  pair("Violation", "Previous / next safety violation (Shift+V / V)", [&](int d) { jump_violation(models, d); });
+  pair("Violation", "Previous / next safety violation (Shift+V / V)",
+       [&](int d) { jump_violation(models, d); });
   ImGui::SameLine(0, 14);
   if (ImGui::Button("Fit all")) Timeline::FitAll(models, view_);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the whole run (F). Wheel zooms around the mouse; drag pans.");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Show the whole run (F). Wheel zooms around the mouse; drag pans.");
   ImGui::SameLine();
   ImGui::Checkbox("Hide heartbeats", &view_.filters.hide_heartbeats);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("H");
   ImGui::SameLine();
   // What is shown, at the right; clipped when the window is narrow (the Summary tab has it all).
-  std::string title = (m.scenario_name.empty() ? m.file_label : m.scenario_name) + "  \u00B7  " + m.algorithm +
-                      "  \u00B7  seed " + std::to_string(m.seed);
-  if (models.size() > 1) title += "   vs   " + models[1]->algorithm + " seed " + std::to_string(models[1]->seed);
+  std::string title = (m.scenario_name.empty() ? m.file_label : m.scenario_name) + "  \u00B7  " +
+                      m.algorithm + "  \u00B7  seed " + std::to_string(m.seed);
+  if (models.size() > 1)
+    title += "   vs   " + models[1]->algorithm + " seed " + std::to_string(models[1]->seed);
   if (m.truncated()) title = "TRUNCATED  " + title;
   const float x0 = ImGui::GetCursorPosX() + 10;
   const float right = ImGui::GetWindowContentRegionMax().x;
@@ -261,11 +282,15 @@ void App::draw_toolbar(const Models& models) {
   ImGui::AlignTextToFramePadding();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::PushClipRect(p, ImVec2(p.x + (right - std::max(x0, right - tw)), p.y + 100), true);
-  ImGui::TextColored(m.truncated() ? col4(kViolationColor) : ImVec4(0.85f, 0.87f, 0.92f, 1), "%s", title.c_str());
+  ImGui::TextColored(m.truncated() ? col4(kViolationColor) : ImVec4(0.85f, 0.87f, 0.92f, 1), "%s",
+                     title.c_str());
   ImGui::PopClipRect();
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("%s%s", m.file_label.c_str(),
-                      m.truncated() ? "\nThe trace has no footer: the run was cut short. Everything up to the cut is shown." : "");
+    ImGui::SetTooltip(
+        "%s%s", m.file_label.c_str(),
+        m.truncated()
+            ? "\nThe trace has no footer: the run was cut short. Everything up to the cut is shown."
+            : "");
 }
 
 void App::draw_side_panel(const Models& models) {
@@ -274,31 +299,37 @@ void App::draw_side_panel(const Models& models) {
   const bool tabs = ImGui::BeginTabBar("panels", ImGuiTabBarFlags_FittingPolicyScroll);
   ImGui::PopStyleVar();
   if (tabs) {
-    if (ImGui::BeginTabItem("Inspector")) {
+    // --panel opens a tab at start (ImGui needs the request on more than one frame).
+    auto flags = [&](const char* name) {
+      return select_tab_frames_ > 0 && options_.panel == name ? ImGuiTabItemFlags_SetSelected : 0;
+    };
+    if (select_tab_frames_ > 0) --select_tab_frames_;
+    if (ImGui::BeginTabItem("Inspector", nullptr, flags("inspector"))) {
       ImGui::BeginChild("inspector");
       inspector_.Draw(models, view_);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Filters")) {
+    if (ImGui::BeginTabItem("Filters", nullptr, flags("filters"))) {
       filters_.Draw(models, view_);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Captions")) {
+    if (ImGui::BeginTabItem("Captions", nullptr, flags("captions"))) {
       captions_.Draw(models, view_);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Summary")) {
+    if (ImGui::BeginTabItem("Summary", nullptr, flags("summary"))) {
       ImGui::BeginChild("summary");
       summary_.Draw(models, view_);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Compare")) {
+    if (ImGui::BeginTabItem("Compare", nullptr, flags("compare"))) {
       std::string open;
       bool close = false;
       compare_panel_.Draw(models, view_, &open, &close);
-      if (!compare_error_.empty()) ImGui::TextColored(col4(kViolationColor), "%s", compare_error_.c_str());
+      if (!compare_error_.empty())
+        ImGui::TextColored(col4(kViolationColor), "%s", compare_error_.c_str());
       if (compare_loader_) {
         ImGui::TextUnformatted(compare_loader_->status().c_str());
         ImGui::ProgressBar(static_cast<float>(compare_loader_->fraction()));
@@ -337,8 +368,10 @@ void App::handle_keys(const Models& models) {
   if (letter_pressed('P')) view_.show_side_panel = !view_.show_side_panel;
   Time_us full = 1;
   for (const TraceModel* x : models) full = std::max(full, x->end_us);
-  if (letter_pressed('=') || nav_pressed(ImGuiKey_UpArrow)) Timeline::Zoom(view_, 0.5, view_.cursor_us, full);
-  if (letter_pressed('-') || nav_pressed(ImGuiKey_DownArrow)) Timeline::Zoom(view_, 2.0, view_.cursor_us, full);
+  if (letter_pressed('=') || nav_pressed(ImGuiKey_UpArrow))
+    Timeline::Zoom(view_, 0.5, view_.cursor_us, full);
+  if (letter_pressed('-') || nav_pressed(ImGuiKey_DownArrow))
+    Timeline::Zoom(view_, 2.0, view_.cursor_us, full);
 }
 
 void App::play(const Models& models, float dt_s) {
@@ -346,7 +379,8 @@ void App::play(const Models& models, float dt_s) {
   const TraceModel& m = *models.front();
   Time_us end = 0;
   for (const TraceModel* x : models) end = std::max(end, x->end_us);
-  Time_us next = view_.cursor_us + std::max<Time_us>(1, static_cast<Time_us>(std::llround(dt_s * view_.speed * 1e6)));
+  Time_us next = view_.cursor_us +
+                 std::max<Time_us>(1, static_cast<Time_us>(std::llround(dt_s * view_.speed * 1e6)));
   if (view_.pause_at_captions)
     for (const Caption& c : m.captions)
       if (c.pause && c.t_us > view_.cursor_us && c.t_us <= next) {

@@ -57,11 +57,12 @@ class TraceLoader {
 struct AppOptions {
   TraceSource main;
   std::optional<TraceSource> compare;
-  std::optional<Time_us> cursor_us;         // --at
+  std::optional<Time_us> cursor_us;                      // --at
   std::optional<std::pair<Time_us, Time_us>> window_us;  // --window
   std::optional<uint32_t> select_event;                  // --select: inspect this event
   bool side_panel = true;
   bool hide_heartbeats = false;
+  std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare
 };
 
 class App {
@@ -98,6 +99,7 @@ class App {
   std::optional<std::string> failure_;
   std::string compare_error_;
   bool initialised_view_ = false;
+  int select_tab_frames_ = 2;  // frames during which options_.panel is forced open
 
   ViewState view_;
   Timeline timeline_;

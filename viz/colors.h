@@ -1,6 +1,6 @@
 // The viewer's colours, in one place: the timeline, the legend and the screenshot test all read
-// them from here, so that a test looking for "the leader colour" looks for the colour that is drawn.
-// Plain data, no ImGui: the screenshot checker links nothing of the GUI.
+// them from here, so that a test looking for "the leader colour" looks for the colour that is
+// drawn. Plain data, no ImGui: the screenshot checker links nothing of the GUI.
 #pragma once
 #include <cstdint>
 
@@ -52,7 +52,7 @@ inline constexpr Rgb kCaptionColor{250, 220, 120};
 // Distinct colours for message types, assigned in order of first appearance in the trace. No
 // greens, ambers or purples: those mean roles.
 inline constexpr Rgb kMessagePalette[] = {
-    {110, 190, 255}, {255, 120, 200}, {90, 230, 230}, {235, 235, 235},
+    {110, 190, 255}, {255, 120, 200}, {90, 230, 230},  {235, 235, 235},
     {255, 165, 120}, {160, 160, 255}, {255, 215, 170}, {150, 220, 255},
 };
 inline constexpr int kMessagePaletteSize = sizeof(kMessagePalette) / sizeof(kMessagePalette[0]);

@@ -1,20 +1,26 @@
 #include "viz/draw_util.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
 
 namespace ballot::viz {
 
-ImVec4 col4(Rgb c, float alpha) { return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, alpha); }
+ImVec4 col4(Rgb c, float alpha) {
+  return ImVec4(c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, alpha);
+}
 
 Rgb role_color(Role role) {
   switch (role) {
-    case Role::Follower: return kFollowerColor;
-    case Role::Candidate: return kCandidateColor;
-    case Role::Leader: return kLeaderColor;
-    case Role::Crashed: return kCrashedColor;
+    case Role::Follower:
+      return kFollowerColor;
+    case Role::Candidate:
+      return kCandidateColor;
+    case Role::Leader:
+      return kLeaderColor;
+    case Role::Crashed:
+      return kCrashedColor;
   }
   return kUnknownColor;
 }
@@ -35,17 +41,22 @@ Rgb message_type_color(const std::vector<std::string>& all_types, const std::str
 
 Rgb op_color(ClientOp::Outcome outcome) {
   switch (outcome) {
-    case ClientOp::Outcome::Ok: return kOpOkColor;
-    case ClientOp::Outcome::Fail: return kOpFailColor;
-    case ClientOp::Outcome::Info: return kOpInfoColor;
-    case ClientOp::Outcome::Pending: return kOpPendingColor;
+    case ClientOp::Outcome::Ok:
+      return kOpOkColor;
+    case ClientOp::Outcome::Fail:
+      return kOpFailColor;
+    case ClientOp::Outcome::Info:
+      return kOpInfoColor;
+    case ClientOp::Outcome::Pending:
+      return kOpPendingColor;
   }
   return kOpPendingColor;
 }
 
 Rgb term_color(int64_t term) {
-  static constexpr Rgb kTerms[] = {{90, 140, 220}, {230, 150, 60}, {120, 190, 110}, {200, 100, 180},
-                                   {100, 200, 200}, {220, 200, 80}, {170, 120, 90}, {140, 140, 230}};
+  static constexpr Rgb kTerms[] = {{90, 140, 220},  {230, 150, 60},  {120, 190, 110},
+                                   {200, 100, 180}, {100, 200, 200}, {220, 200, 80},
+                                   {170, 120, 90},  {140, 140, 230}};
   const auto n = static_cast<int64_t>(sizeof(kTerms) / sizeof(kTerms[0]));
   return kTerms[((term % n) + n) % n];
 }
@@ -56,7 +67,8 @@ void hatch_rect(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float spacing, 
   const float h = b.y - a.y;
   // Lines at 45 degrees, anchored to absolute x so that adjacent rectangles line up.
   float start = std::floor((a.x - h) / spacing) * spacing;
-  for (float x = start; x < b.x; x += spacing) dl->AddLine(ImVec2(x, b.y), ImVec2(x + h, a.y), color, thickness);
+  for (float x = start; x < b.x; x += spacing)
+    dl->AddLine(ImVec2(x, b.y), ImVec2(x + h, a.y), color, thickness);
   dl->PopClipRect();
 }
 
@@ -77,12 +89,15 @@ void arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float thickness, flo
   const ImVec2 base(b.x - ux * head, b.y - uy * head);
   dl->AddLine(a, base, color, thickness);
   const float w = head * 0.45f;
-  dl->AddTriangleFilled(b, ImVec2(base.x - uy * w, base.y + ux * w), ImVec2(base.x + uy * w, base.y - ux * w), color);
+  dl->AddTriangleFilled(b, ImVec2(base.x - uy * w, base.y + ux * w),
+                        ImVec2(base.x + uy * w, base.y - ux * w), color);
 }
 
-void label_with_background(ImDrawList* dl, ImVec2 p, ImU32 text_color, const char* text, ImU32 background) {
+void label_with_background(ImDrawList* dl, ImVec2 p, ImU32 text_color, const char* text,
+                           ImU32 background) {
   const ImVec2 size = ImGui::CalcTextSize(text);
-  dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + size.x + 3, p.y + size.y + 1), background, 3.0f);
+  dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + size.x + 3, p.y + size.y + 1),
+                    background, 3.0f);
   dl->AddText(p, text_color, text);
 }
 
@@ -131,22 +146,31 @@ float font_px(TextSize size) {
                       : ImGui::GetFontSize() * kScale[static_cast<int>(size)];
 }
 
-void text_at(ImDrawList* dl, TextSize size, ImVec2 p, ImU32 color, const char* text, float wrap_width) {
+void text_at(ImDrawList* dl, TextSize size, ImVec2 p, ImU32 color, const char* text,
+             float wrap_width) {
   dl->AddText(font_for(size), font_px(size), p, color, text, nullptr, wrap_width);
 }
 
 ImVec2 text_size(TextSize size, const char* text, float wrap_width) {
   return font_for(size)->CalcTextSizeA(font_px(size), FLT_MAX, wrap_width, text);
 }
-bool unicode_glyphs() { return g_unicode_glyphs; }
-const char* arrow_text() { return g_unicode_glyphs ? "\u2192" : "->"; }
-void set_unicode_glyphs(bool available) { g_unicode_glyphs = available; }
+bool unicode_glyphs() {
+  return g_unicode_glyphs;
+}
+const char* arrow_text() {
+  return g_unicode_glyphs ? "\u2192" : "->";
+}
+void set_unicode_glyphs(bool available) {
+  g_unicode_glyphs = available;
+}
 
 ImU32 text_color_on(Rgb c) {
   const int luma = (299 * c.r + 587 * c.g + 114 * c.b) / 1000;
   return luma > 140 ? IM_COL32(15, 15, 20, 255) : IM_COL32(250, 250, 250, 255);
 }
 
-std::string node_name(int32_t node) { return node <= 0 ? "-" : "n" + std::to_string(node); }
+std::string node_name(int32_t node) {
+  return node <= 0 ? "-" : "n" + std::to_string(node);
+}
 
 }  // namespace ballot::viz

@@ -11,7 +11,9 @@
 
 namespace ballot::viz {
 
-inline ImU32 col(Rgb c, uint8_t alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
+inline ImU32 col(Rgb c, uint8_t alpha = 255) {
+  return IM_COL32(c.r, c.g, c.b, alpha);
+}
 ImVec4 col4(Rgb c, float alpha = 1.0f);
 
 Rgb role_color(Role role);
@@ -24,7 +26,8 @@ Rgb op_color(ClientOp::Outcome outcome);
 Rgb term_color(int64_t term);
 
 // Diagonal hatching inside a rectangle, clipped to it.
-void hatch_rect(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float spacing, float thickness = 1.0f);
+void hatch_rect(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float spacing,
+                float thickness = 1.0f);
 // An X of half-size r centred at p.
 void x_mark(ImDrawList* dl, ImVec2 p, float r, ImU32 color, float thickness);
 // A line from a to b with a filled arrowhead of length `head` at b (no head if too short).
@@ -50,7 +53,8 @@ const char* arrow_text();
 enum class TextSize { Small, Normal, Lane, Large };
 void set_fonts(ImFont* small, ImFont* lane, ImFont* large);
 // Draws text of that size at p (wrapped at wrap_width when > 0).
-void text_at(ImDrawList* dl, TextSize size, ImVec2 p, ImU32 color, const char* text, float wrap_width = 0.0f);
+void text_at(ImDrawList* dl, TextSize size, ImVec2 p, ImU32 color, const char* text,
+             float wrap_width = 0.0f);
 ImVec2 text_size(TextSize size, const char* text, float wrap_width = 0.0f);
 float font_px(TextSize size);
 

@@ -30,11 +30,13 @@ void check_scenario(const std::string& scenario_file, const std::optional<std::s
   if (find_algorithm(scenario.algorithm) == nullptr) {
     std::string known;
     for (const AlgorithmInfo& a : algorithms()) known += (known.empty() ? "" : ", ") + a.name;
-    throw InputError("algorithm", "unknown algorithm '" + scenario.algorithm + "' (known: " + known + ")");
+    throw InputError("algorithm",
+                     "unknown algorithm '" + scenario.algorithm + "' (known: " + known + ")");
   }
 }
 
-InProcessRun run_in_process(const std::string& scenario_file, const std::optional<std::string>& algorithm,
+InProcessRun run_in_process(const std::string& scenario_file,
+                            const std::optional<std::string>& algorithm,
                             std::optional<uint64_t> seed, const std::vector<std::string>& sets) {
   const Scenario scenario = load(scenario_file, algorithm, seed, sets);
   std::ostringstream out;

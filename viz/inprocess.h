@@ -17,7 +17,8 @@ struct InProcessRun {
 // Loads the scenario (with "--set k=v" overrides), overrides algorithm and seed when given, runs
 // it and returns the trace. Throws ballot::InputError for a bad scenario or algorithm; the path
 // already names the file.
-InProcessRun run_in_process(const std::string& scenario_file, const std::optional<std::string>& algorithm,
+InProcessRun run_in_process(const std::string& scenario_file,
+                            const std::optional<std::string>& algorithm,
                             std::optional<uint64_t> seed, const std::vector<std::string>& sets);
 
 // Checks, without running, what run_in_process would reject first: the scenario file, the

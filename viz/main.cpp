@@ -13,11 +13,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cfloat>
-#include <ctime>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -53,6 +53,7 @@ struct Options {
   bool no_side_panel = false;
   bool hide_heartbeats = false;
   int64_t select = -1;
+  std::string panel;
 };
 
 std::string g_glfw_error;
@@ -66,7 +67,8 @@ int bad_input(const std::string& message) {
 }
 
 bool parse_size(const std::string& text, int& w, int& h) {
-  return std::sscanf(text.c_str(), "%dx%d", &w, &h) == 2 && w >= 200 && h >= 150 && w <= 8192 && h <= 8192;
+  return std::sscanf(text.c_str(), "%dx%d", &w, &h) == 2 && w >= 200 && h >= 150 && w <= 8192 &&
+         h <= 8192;
 }
 
 // A proportional font with arrows, when the system has one (true); else ImGui's built-in font,
@@ -88,9 +90,12 @@ bool load_fonts(float size) {
     config.OversampleV = 1;
     config.PixelSnapH = true;
     if (io.Fonts->AddFontFromFileTTF(path.c_str(), size, &config, kRanges) != nullptr) {
-      ImFont* small = io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 0.85f), &config, kRanges);
-      ImFont* lane = io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 1.15f), &config, kRanges);
-      ImFont* large = io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 1.25f), &config, kRanges);
+      ImFont* small =
+          io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 0.85f), &config, kRanges);
+      ImFont* lane =
+          io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 1.15f), &config, kRanges);
+      ImFont* large =
+          io.Fonts->AddFontFromFileTTF(path.c_str(), std::round(size * 1.25f), &config, kRanges);
       set_fonts(small, lane, large);
       set_unicode_glyphs(true);
       return true;
@@ -126,8 +131,9 @@ struct FrameTimes {
     std::sort(s.begin(), s.end());
     double sum = 0;
     for (double v : s) sum += v;
-    std::printf("  %-10s frames %4zu  mean %6.2f ms  p50 %6.2f ms  p95 %6.2f ms  max %6.2f ms\n", what, s.size(),
-                sum / static_cast<double>(s.size()), s[s.size() / 2], s[s.size() * 95 / 100], s.back());
+    std::printf("  %-10s frames %4zu  mean %6.2f ms  p50 %6.2f ms  p95 %6.2f ms  max %6.2f ms\n",
+                what, s.size(), sum / static_cast<double>(s.size()), s[s.size() / 2],
+                s[s.size() * 95 / 100], s.back());
   }
 };
 
@@ -149,27 +155,40 @@ long rss_mb() {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App cli{"ballot-viz: the timeline viewer for ballot traces.\n"
-               "Opens a trace written by `ballot run SCENARIO --trace FILE`, or runs a scenario in-process\n"
-               "(`ballot-viz SCENARIO --algo A --seed N`) and opens its trace. See docs/viz.md."};
-  cli.add_option("input", o.input, "A trace (.jsonl) or a scenario (.json) to run in-process")->required();
-  cli.add_option("--algo", o.algorithm, "Run the scenario with this algorithm (overrides the scenario's)");
+  CLI::App cli{
+      "ballot-viz: the timeline viewer for ballot traces.\n"
+      "Opens a trace written by `ballot run SCENARIO --trace FILE`, or runs a scenario in-process\n"
+      "(`ballot-viz SCENARIO --algo A --seed N`) and opens its trace. See docs/viz.md."};
+  cli.add_option("input", o.input, "A trace (.jsonl) or a scenario (.json) to run in-process")
+      ->required();
+  cli.add_option("--algo", o.algorithm,
+                 "Run the scenario with this algorithm (overrides the scenario's)");
   cli.add_option("--seed", o.seed, "Run the scenario with this seed (overrides the scenario's)")
       ->each([&o](const std::string&) { o.seed_given = true; });
   cli.add_option("--set", o.sets, "Override a scenario setting, key=value (as `ballot run --set`)");
-  cli.add_option("--compare", o.compare, "A second trace (or scenario) to stack under the first, one time cursor");
-  cli.add_option("--compare-algo", o.compare_algo,
-                 "Compare with the same scenario and seed run with this algorithm (scenario input only)");
-  cli.add_option("--screenshot", o.screenshot, "Render to this PNG and exit (needs a display; use xvfb-run)");
+  cli.add_option("--compare", o.compare,
+                 "A second trace (or scenario) to stack under the first, one time cursor");
+  cli.add_option(
+      "--compare-algo", o.compare_algo,
+      "Compare with the same scenario and seed run with this algorithm (scenario input only)");
+  cli.add_option("--screenshot", o.screenshot,
+                 "Render to this PNG and exit (needs a display; use xvfb-run)");
   cli.add_option("--at", o.at, "Time cursor for --screenshot, e.g. 4s, 250ms, 37us");
   cli.add_option("--size", o.size, "Window size WxH (default 1600x900)");
-  cli.add_option("--window", o.window, "Visible time window A:B, e.g. 1.9s:2.4s (default: the whole run)");
+  cli.add_option("--window", o.window,
+                 "Visible time window A:B, e.g. 1.9s:2.4s (default: the whole run)");
   cli.add_option("--benchmark-frames", o.benchmark_frames,
                  "Render N frames over several views, print load time and frame times, exit");
   cli.add_option("--font-size", o.font_size, "Font size in pixels (default 16)");
-  cli.add_flag("--no-side-panel", o.no_side_panel, "Start with the side panels hidden (P toggles them)");
-  cli.add_flag("--hide-heartbeats", o.hide_heartbeats, "Start with heartbeats hidden (H toggles them)");
-  cli.add_option("--select", o.select, "Select event number I (its \"i\") in the Inspector and move the cursor to it");
+  cli.add_flag("--no-side-panel", o.no_side_panel,
+               "Start with the side panels hidden (P toggles them)");
+  cli.add_flag("--hide-heartbeats", o.hide_heartbeats,
+               "Start with heartbeats hidden (H toggles them)");
+  cli.add_option("--panel", o.panel,
+                 "Side panel to open: inspector, filters, captions, summary or compare")
+      ->check(CLI::IsMember({"inspector", "filters", "captions", "summary", "compare"}));
+  cli.add_option("--select", o.select,
+                 "Select event number I (its \"i\") in the Inspector and move the cursor to it");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -179,18 +198,23 @@ int main(int argc, char** argv) {
 
   // ---- validate everything that does not need a display ----
   int width = 0, height = 0;
-  if (!parse_size(o.size, width, height)) return bad_input("--size: expected WxH like 1280x720, got '" + o.size + "'");
+  if (!parse_size(o.size, width, height))
+    return bad_input("--size: expected WxH like 1280x720, got '" + o.size + "'");
   AppOptions app_options;
   if (!o.at.empty()) {
     const auto t = parse_time(o.at);
-    if (!t || *t < 0) return bad_input("--at: expected a time like 4s, 250ms or 37us, got '" + o.at + "'");
+    if (!t || *t < 0)
+      return bad_input("--at: expected a time like 4s, 250ms or 37us, got '" + o.at + "'");
     app_options.cursor_us = *t;
   }
   if (!o.window.empty()) {
     const size_t colon = o.window.find(':');
-    const auto a = colon == std::string::npos ? std::nullopt : parse_time(o.window.substr(0, colon));
-    const auto b = colon == std::string::npos ? std::nullopt : parse_time(o.window.substr(colon + 1));
-    if (!a || !b || *b <= *a) return bad_input("--window: expected A:B with A < B, like 1.9s:2.4s, got '" + o.window + "'");
+    const auto a =
+        colon == std::string::npos ? std::nullopt : parse_time(o.window.substr(0, colon));
+    const auto b =
+        colon == std::string::npos ? std::nullopt : parse_time(o.window.substr(colon + 1));
+    if (!a || !b || *b <= *a)
+      return bad_input("--window: expected A:B with A < B, like 1.9s:2.4s, got '" + o.window + "'");
     app_options.window_us = std::make_pair(*a, *b);
   }
   if (std::FILE* f = std::fopen(o.input.c_str(), "rb")) {
@@ -198,7 +222,8 @@ int main(int argc, char** argv) {
   } else {
     return bad_input(o.input + ": cannot open the file");
   }
-  const bool scenario = !o.algorithm.empty() || o.seed_given || !o.sets.empty() || !looks_like_trace(o.input);
+  const bool scenario =
+      !o.algorithm.empty() || o.seed_given || !o.sets.empty() || !looks_like_trace(o.input);
   app_options.main.path = o.input;
   app_options.main.is_scenario = scenario;
   if (!o.algorithm.empty()) app_options.main.algorithm = o.algorithm;
@@ -208,15 +233,18 @@ int main(int argc, char** argv) {
     // Check the scenario now: a bad one is bad input whether or not there is a display.
     try {
       check_scenario(o.input, app_options.main.algorithm, app_options.main.seed, o.sets);
-      if (!o.compare_algo.empty()) check_scenario(o.input, o.compare_algo, app_options.main.seed, o.sets);
+      if (!o.compare_algo.empty())
+        check_scenario(o.input, o.compare_algo, app_options.main.seed, o.sets);
     } catch (const ballot::InputError& e) {
       // Scenario errors name the file in their path already ("file: faults[0].at").
       std::string where = o.input;
-      if (!e.path().empty()) where = e.path().rfind(o.input, 0) == 0 ? e.path() : o.input + ": " + e.path();
+      if (!e.path().empty())
+        where = e.path().rfind(o.input, 0) == 0 ? e.path() : o.input + ": " + e.path();
       return bad_input(where + ": " + e.what());
     }
   }
-  if (!o.compare.empty() && !o.compare_algo.empty()) return bad_input("--compare and --compare-algo: give one of them");
+  if (!o.compare.empty() && !o.compare_algo.empty())
+    return bad_input("--compare and --compare-algo: give one of them");
   if (!o.compare.empty()) {
     TraceSource c;
     c.path = o.compare;
@@ -230,6 +258,7 @@ int main(int argc, char** argv) {
   }
   app_options.side_panel = !o.no_side_panel;
   app_options.hide_heartbeats = o.hide_heartbeats;
+  app_options.panel = o.panel;
   if (o.select >= 0) app_options.select_event = static_cast<uint32_t>(o.select);
   const bool headless_run = !o.screenshot.empty() || o.benchmark_frames > 0;
 
@@ -250,7 +279,8 @@ int main(int argc, char** argv) {
   glfwWindowHint(GLFW_RESIZABLE, headless_run ? GLFW_FALSE : GLFW_TRUE);
   GLFWwindow* window = glfwCreateWindow(width, height, "ballot-viz", nullptr, nullptr);
   if (window == nullptr) {
-    std::fprintf(stderr, "ballot-viz: cannot create an OpenGL 3.3 window (%s).\n", g_glfw_error.c_str());
+    std::fprintf(stderr, "ballot-viz: cannot create an OpenGL 3.3 window (%s).\n",
+                 g_glfw_error.c_str());
     glfwTerminate();
     return kExitNoDisplay;
   }
@@ -292,8 +322,10 @@ int main(int argc, char** argv) {
 
   while (!glfwWindowShouldClose(window)) {
     const bool idle = !app.loading() && !app.view().playing && !headless_run;
-    if (idle) glfwWaitEventsTimeout(0.5);
-    else glfwPollEvents();
+    if (idle)
+      glfwWaitEventsTimeout(0.5);
+    else
+      glfwPollEvents();
     if (auto failure = app.failure()) {
       std::fprintf(stderr, "ballot-viz: %s\n", failure->c_str());
       exit_code = kExitBadInput;
@@ -342,7 +374,8 @@ int main(int argc, char** argv) {
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
     glViewport(0, 0, fb_w, fb_h);
-    glClearColor(kBackgroundColor.r / 255.0f, kBackgroundColor.g / 255.0f, kBackgroundColor.b / 255.0f, 1.0f);
+    glClearColor(kBackgroundColor.r / 255.0f, kBackgroundColor.g / 255.0f,
+                 kBackgroundColor.b / 255.0f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
@@ -357,9 +390,15 @@ int main(int argc, char** argv) {
     }
     if (o.benchmark_frames > 0 && loaded && frames_after_load > 1) {
       glFinish();  // count the rasterisation (llvmpipe renders on the CPU)
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start)
+              .count();
       const int i = frames_after_load - 1, n = o.benchmark_frames;
-      (i < n / 4 ? fit_times : i < n / 2 ? zoom_times : i < 3 * n / 4 ? pan_times : play_times).add(ms);
+      (i < n / 4       ? fit_times
+       : i < n / 2     ? zoom_times
+       : i < 3 * n / 4 ? pan_times
+                       : play_times)
+          .add(ms);
       vertices.add(last_vertices);
       cpu_times.add(cpu_ms() - cpu_start);
       commands.add(last_commands);
@@ -371,8 +410,10 @@ int main(int argc, char** argv) {
   if (o.benchmark_frames > 0 && exit_code == kExitOk && app.main_model() != nullptr) {
     const ballot::viz::TraceModel& m = *app.main_model();
     std::printf("ballot-viz benchmark: %s\n", m.file_label.c_str());
-    std::printf("  load       %.2f s  (%zu events, %.1f MB of text, %zu messages; resident %ld MB)\n", load_s,
-                m.events.size(), static_cast<double>(m.text.size()) / 1e6, m.messages.size(), rss_mb());
+    std::printf(
+        "  load       %.2f s  (%zu events, %.1f MB of text, %zu messages; resident %ld MB)\n",
+        load_s, m.events.size(), static_cast<double>(m.text.size()) / 1e6, m.messages.size(),
+        rss_mb());
     std::printf("  window     %dx%d\n", width, height);
     fit_times.print("fit-all");
     zoom_times.print("zooming");
@@ -387,8 +428,9 @@ int main(int argc, char** argv) {
     std::sort(v.begin(), v.end());
     std::sort(c.begin(), c.end());
     if (!v.empty())
-      std::printf("  geometry   vertices per frame p50 %.0f max %.0f; draw calls p50 %.0f max %.0f\n", v[v.size() / 2],
-                  v.back(), c[c.size() / 2], c.back());
+      std::printf(
+          "  geometry   vertices per frame p50 %.0f max %.0f; draw calls p50 %.0f max %.0f\n",
+          v[v.size() / 2], v.back(), c[c.size() / 2], c.back());
   }
 
   ImGui_ImplOpenGL3_Shutdown();

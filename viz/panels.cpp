@@ -17,17 +17,23 @@ namespace {
 
 const char* outcome_name(ClientOp::Outcome o) {
   switch (o) {
-    case ClientOp::Outcome::Ok: return "ok";
-    case ClientOp::Outcome::Fail: return "fail";
-    case ClientOp::Outcome::Info: return "info (unknown)";
-    case ClientOp::Outcome::Pending: return "pending";
+    case ClientOp::Outcome::Ok:
+      return "ok";
+    case ClientOp::Outcome::Fail:
+      return "fail";
+    case ClientOp::Outcome::Info:
+      return "info (unknown)";
+    case ClientOp::Outcome::Pending:
+      return "pending";
   }
   return "?";
 }
 
 // A two-column table of an event's fields.
 void fields_table(const TraceModel& m, uint32_t event, const char* id) {
-  if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp))
+  if (!ImGui::BeginTable(id, 2,
+                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                             ImGuiTableFlags_SizingStretchProp))
     return;
   ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
@@ -41,7 +47,8 @@ void fields_table(const TraceModel& m, uint32_t event, const char* id) {
   ImGui::EndTable();
 }
 
-bool event_button(const char* label, const Models& models, int model, uint32_t event, ViewState& view) {
+bool event_button(const char* label, const Models& models, int model, uint32_t event,
+                  ViewState& view) {
   ImGui::PushID(static_cast<int>(event));
   const bool pressed = ImGui::SmallButton(label);
   ImGui::PopID();
@@ -54,7 +61,8 @@ bool is_time_metric(const std::string& name) {
 }
 
 std::string metric_text(const std::string& name, const std::string& value) {
-  if (is_time_metric(name) && !value.empty() && (std::isdigit(static_cast<unsigned char>(value[0])) != 0))
+  if (is_time_metric(name) && !value.empty() &&
+      (std::isdigit(static_cast<unsigned char>(value[0])) != 0))
     return format_time(std::stoll(value));
   if (name == "final_leader" && value != "0") return "n" + value;
   return value;
@@ -106,7 +114,8 @@ void jump_to_event(const Models& models, int model, uint32_t event, ViewState& v
 bool event_shown(const TraceModel& m, uint32_t event, const Filters& filters) {
   const Event& e = m.events[event];
   if (filters.node_hidden(e.node)) return false;
-  if ((e.kind == EventKind::Send || e.kind == EventKind::Deliver || e.kind == EventKind::Drop) && e.aux != kNoAux) {
+  if ((e.kind == EventKind::Send || e.kind == EventKind::Deliver || e.kind == EventKind::Drop) &&
+      e.aux != kNoAux) {
     const Message& msg = m.messages[e.aux];
     if (filters.hide_heartbeats && msg.heartbeat) return false;
     if (!filters.show_messages) return false;
@@ -128,7 +137,8 @@ void Inspector::Draw(const Models& models, ViewState& view) {
 void Inspector::draw_selection(const Models& models, ViewState& view) {
   const Selection& sel = view.selection;
   if (sel.kind == Selection::Kind::None || static_cast<size_t>(sel.model) >= models.size()) {
-    ImGui::TextDisabled("Click a message, band, op or fault on the timeline,\nor step with the arrow keys.");
+    ImGui::TextDisabled(
+        "Click a message, band, op or fault on the timeline,\nor step with the arrow keys.");
     return;
   }
   const TraceModel& m = *models[static_cast<size_t>(sel.model)];
@@ -137,8 +147,9 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
     case Selection::Kind::Message: {
       if (sel.index < 0 || static_cast<size_t>(sel.index) >= m.messages.size()) return;
       const Message& msg = m.messages[static_cast<size_t>(sel.index)];
-      ImGui::Text("%s #%lld:  %s %s %s", m.message_types[msg.type].c_str(), static_cast<long long>(msg.id),
-                  node_name(msg.from).c_str(), arrow_text(), node_name(msg.to).c_str());
+      ImGui::Text("%s #%lld:  %s %s %s", m.message_types[msg.type].c_str(),
+                  static_cast<long long>(msg.id), node_name(msg.from).c_str(), arrow_text(),
+                  node_name(msg.to).c_str());
       ImGui::Text("sent at %s", format_time(msg.send_us).c_str());
       ImGui::SameLine();
       event_button("go##send", models, sel.model, msg.send_event, view);
@@ -155,8 +166,10 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
       } else {
         ImGui::TextUnformatted("in flight when the trace ends");
       }
-      if (msg.duplicate) ImGui::TextColored(col4(kDuplicateColor), "this copy is a duplicate made by the network");
-      if (msg.heartbeat) ImGui::TextDisabled("counted as a heartbeat (hidden by 'Hide heartbeats')");
+      if (msg.duplicate)
+        ImGui::TextColored(col4(kDuplicateColor), "this copy is a duplicate made by the network");
+      if (msg.heartbeat)
+        ImGui::TextDisabled("counted as a heartbeat (hidden by 'Hide heartbeats')");
       if (msg.cause_event >= 0) {
         ImGui::Text("sent while handling event %lld", static_cast<long long>(msg.cause_event));
         ImGui::SameLine();
@@ -174,11 +187,14 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
     case Selection::Kind::Op: {
       if (sel.index < 0 || static_cast<size_t>(sel.index) >= m.ops.size()) return;
       const ClientOp& op = m.ops[static_cast<size_t>(sel.index)];
-      ImGui::Text("client %d, op %lld: %s", op.client, static_cast<long long>(op.op), op.label.c_str());
+      ImGui::Text("client %d, op %lld: %s", op.client, static_cast<long long>(op.op),
+                  op.label.c_str());
       ImGui::TextColored(col4(op_color(op.outcome)), "outcome: %s", outcome_name(op.outcome));
-      ImGui::Text("%s to %s (%s)", format_time(op.invoke_us).c_str(), format_time(op.return_us).c_str(),
+      ImGui::Text("%s to %s (%s)", format_time(op.invoke_us).c_str(),
+                  format_time(op.return_us).c_str(),
                   format_time(op.return_us - op.invoke_us).c_str());
-      if (op.blamed) ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
+      if (op.blamed)
+        ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
       ImGui::TextUnformatted("invoke event");
       fields_table(m, op.invoke_event, "invoke");
       if (op.return_event != op.invoke_event) {
@@ -191,7 +207,8 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
       if (sel.index < 0 || static_cast<size_t>(sel.index) >= m.faults.size()) return;
       const Fault& f = m.faults[static_cast<size_t>(sel.index)];
       ImGui::Text("fault %lld: %s", static_cast<long long>(f.id), f.summary.c_str());
-      ImGui::Text("from %s to %s", format_time(f.span.begin_us).c_str(), format_time(f.span.end_us).c_str());
+      ImGui::Text("from %s to %s", format_time(f.span.begin_us).c_str(),
+                  format_time(f.span.end_us).c_str());
       event_button("go to begin", models, sel.model, f.span.begin_event, view);
       if (f.span.end_event != f.span.begin_event) {
         ImGui::SameLine();
@@ -235,7 +252,8 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
       fields_table(m, e, "event");
       break;
     }
-    case Selection::Kind::None: break;
+    case Selection::Kind::None:
+      break;
   }
 }
 
@@ -251,7 +269,9 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
     }
     const int columns = 4 + (m.has_epochs ? 1 : 0) + (any_votes ? 1 : 0);
     ImGui::PushID(static_cast<int>(mi));
-    if (ImGui::BeginTable("state", columns, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+    if (ImGui::BeginTable("state", columns,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                              ImGuiTableFlags_SizingFixedFit)) {
       ImGui::TableSetupColumn("node");
       ImGui::TableSetupColumn("role");
       if (m.has_epochs) ImGui::TableSetupColumn("epoch");
@@ -266,8 +286,9 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
         ImGui::Text("%s", node_name(n).c_str());
         ImGui::TableNextColumn();
         if (st.band)
-          ImGui::TextColored(col4(st.band->role == Role::Crashed ? kCrashedHatchColor : role_color(st.band->role)), "%s",
-                             role_name(st.band->role));
+          ImGui::TextColored(
+              col4(st.band->role == Role::Crashed ? kCrashedHatchColor : role_color(st.band->role)),
+              "%s", role_name(st.band->role));
         else
           ImGui::TextDisabled("not started");
         if (m.has_epochs) {
@@ -277,13 +298,17 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
         ImGui::TableNextColumn();
         if (st.band) ImGui::Text("%s", st.band->leader ? node_name(st.band->leader).c_str() : "-");
         ImGui::TableNextColumn();
-        if (st.paused) ImGui::TextColored(col4(kPausedColor), "paused");
-        else if (st.band && st.band->role == Role::Crashed) ImGui::TextColored(col4(kCrashedHatchColor), "down");
-        else ImGui::TextDisabled("up");
+        if (st.paused)
+          ImGui::TextColored(col4(kPausedColor), "paused");
+        else if (st.band && st.band->role == Role::Crashed)
+          ImGui::TextColored(col4(kCrashedHatchColor), "down");
+        else
+          ImGui::TextDisabled("up");
         if (any_votes) {
           ImGui::TableNextColumn();
-          if (st.last_vote) ImGui::Text("%s in %lld", node_name(st.last_vote->candidate).c_str(),
-                                        static_cast<long long>(st.last_vote->term));
+          if (st.last_vote)
+            ImGui::Text("%s in %lld", node_name(st.last_vote->candidate).c_str(),
+                        static_cast<long long>(st.last_vote->term));
         }
       }
       ImGui::EndTable();
@@ -303,29 +328,36 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
       const LogView log = log_at(m, n, view.cursor_us);
       const ImVec2 p = ImGui::GetCursorScreenPos();
       char label[64];
-      std::snprintf(label, sizeof label, "%s c%lld", node_name(n).c_str(), static_cast<long long>(log.commit_index));
-      dl->AddText(ImVec2(p.x, p.y + (box - ImGui::GetFontSize()) * 0.5f), IM_COL32(220, 220, 230, 255), label);
+      std::snprintf(label, sizeof label, "%s c%lld", node_name(n).c_str(),
+                    static_cast<long long>(log.commit_index));
+      dl->AddText(ImVec2(p.x, p.y + (box - ImGui::GetFontSize()) * 0.5f),
+                  IM_COL32(220, 220, 230, 255), label);
       const size_t count = log.entries.size();
-      const size_t first = count > static_cast<size_t>(max_boxes) ? count - static_cast<size_t>(max_boxes) : 0;
+      const size_t first =
+          count > static_cast<size_t>(max_boxes) ? count - static_cast<size_t>(max_boxes) : 0;
       float x = p.x + label_w;
       if (first > 0) {
-        dl->AddText(ImVec2(x, p.y + (box - ImGui::GetFontSize()) * 0.5f), IM_COL32(160, 160, 170, 255), "..");
+        dl->AddText(ImVec2(x, p.y + (box - ImGui::GetFontSize()) * 0.5f),
+                    IM_COL32(160, 160, 170, 255), "..");
         x += ImGui::CalcTextSize(".. ").x;
       }
       for (size_t i = first; i < count; ++i) {
         const LogEntryView& entry = log.entries[i];
         const Rgb c = term_color(entry.term);
         const ImVec2 a(x, p.y), b(x + box, p.y + box);
-        if (entry.index <= log.commit_index) dl->AddRectFilled(a, b, col(c), 3.0f);
-        else dl->AddRect(a, b, col(c), 3.0f, 0, 2.0f);
+        if (entry.index <= log.commit_index)
+          dl->AddRectFilled(a, b, col(c), 3.0f);
+        else
+          dl->AddRect(a, b, col(c), 3.0f, 0, 2.0f);
         const std::string term = std::to_string(entry.term);
         const ImVec2 ts = ImGui::CalcTextSize(term.c_str());
         dl->AddText(ImVec2(x + (box - ts.x) * 0.5f, p.y + (box - ts.y) * 0.5f),
                     entry.index <= log.commit_index ? text_color_on(c) : col(c), term.c_str());
         if (ImGui::IsMouseHoveringRect(a, b)) {
           ImGui::BeginTooltip();
-          ImGui::Text("%s index %lld, term %lld%s", node_name(n).c_str(), static_cast<long long>(entry.index),
-                      static_cast<long long>(entry.term), entry.index <= log.commit_index ? ", committed" : "");
+          ImGui::Text("%s index %lld, term %lld%s", node_name(n).c_str(),
+                      static_cast<long long>(entry.index), static_cast<long long>(entry.term),
+                      entry.index <= log.commit_index ? ", committed" : "");
           for (const auto& [k, v] : event_fields(m, entry.event))
             if (k.rfind("fact.command", 0) == 0) ImGui::Text("%s: %s", k.c_str() + 5, v.c_str());
           ImGui::EndTooltip();
@@ -352,19 +384,23 @@ void FiltersPanel::Draw(const Models& models, ViewState& view) {
     bool shown = f.hidden_types.count(type) == 0;
     const Rgb c = message_type_color(all, type);
     ImGui::PushID(type.c_str());
-    ImGui::ColorButton("##c", col4(c), ImGuiColorEditFlags_NoTooltip, ImVec2(ImGui::GetFontSize(), ImGui::GetFontSize()));
+    ImGui::ColorButton("##c", col4(c), ImGuiColorEditFlags_NoTooltip,
+                       ImVec2(ImGui::GetFontSize(), ImGui::GetFontSize()));
     ImGui::SameLine();
     std::string counts;
     for (const TraceModel* m : models) {
       int64_t sent = 0;
       for (size_t t = 0; t < m->message_types.size(); ++t)
-        if (m->message_types[t] == type && t < m->message_type_sent.size()) sent = m->message_type_sent[t];
+        if (m->message_types[t] == type && t < m->message_type_sent.size())
+          sent = m->message_type_sent[t];
       counts += (counts.empty() ? "" : " / ") + std::to_string(sent);
     }
     const std::string label = type + "  (" + counts + ")";
     if (ImGui::Checkbox(label.c_str(), &shown)) {
-      if (shown) f.hidden_types.erase(type);
-      else f.hidden_types.insert(type);
+      if (shown)
+        f.hidden_types.erase(type);
+      else
+        f.hidden_types.insert(type);
     }
     ImGui::PopID();
   }
@@ -372,10 +408,12 @@ void FiltersPanel::Draw(const Models& models, ViewState& view) {
   ImGui::TextUnformatted("Nodes");
   int32_t nodes = 0;
   for (const TraceModel* m : models) nodes = std::max(nodes, m->node_count);
-  if (static_cast<int32_t>(f.hidden_nodes.size()) < nodes) f.hidden_nodes.resize(static_cast<size_t>(nodes), false);
+  if (static_cast<int32_t>(f.hidden_nodes.size()) < nodes)
+    f.hidden_nodes.resize(static_cast<size_t>(nodes), false);
   for (int32_t n = 1; n <= nodes; ++n) {
     bool shown = !f.hidden_nodes[static_cast<size_t>(n - 1)];
-    if (ImGui::Checkbox(node_name(n).c_str(), &shown)) f.hidden_nodes[static_cast<size_t>(n - 1)] = !shown;
+    if (ImGui::Checkbox(node_name(n).c_str(), &shown))
+      f.hidden_nodes[static_cast<size_t>(n - 1)] = !shown;
     if (n % 6 != 0 && n != nodes) ImGui::SameLine();
   }
   ImGui::Separator();
@@ -400,8 +438,10 @@ void DrawCaptionBanner(const Models& models, const ViewState& view) {
   const float h = std::max(ts.y, ws.y) + 2 * pad;
   dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), IM_COL32(58, 52, 30, 255), 4.0f);
   dl->AddRectFilled(p, ImVec2(p.x + 5, p.y + h), col(kCaptionColor), 4.0f);
-  text_at(dl, TextSize::Large, ImVec2(p.x + pad + 4, p.y + pad), col(kCaptionColor, 200), when.c_str());
-  text_at(dl, TextSize::Large, ImVec2(p.x + pad + 4 + ws.x, p.y + pad), col(kCaptionColor), current->text.c_str(), wrap);
+  text_at(dl, TextSize::Large, ImVec2(p.x + pad + 4, p.y + pad), col(kCaptionColor, 200),
+          when.c_str());
+  text_at(dl, TextSize::Large, ImVec2(p.x + pad + 4 + ws.x, p.y + pad), col(kCaptionColor),
+          current->text.c_str(), wrap);
   ImGui::Dummy(ImVec2(w, h + 4));
 }
 
@@ -413,7 +453,8 @@ void CaptionsPanel::Draw(const Models& models, ViewState& view) {
   for (size_t i = 0; i < m.captions.size(); ++i) {
     const Caption& c = m.captions[i];
     ImGui::PushID(static_cast<int>(i));
-    const bool current = c.t_us <= view.cursor_us && (i + 1 == m.captions.size() || m.captions[i + 1].t_us > view.cursor_us);
+    const bool current = c.t_us <= view.cursor_us &&
+                         (i + 1 == m.captions.size() || m.captions[i + 1].t_us > view.cursor_us);
     const std::string label = format_time(c.t_us) + (c.pause ? "  (pause)" : "");
     if (ImGui::Selectable(label.c_str(), current)) jump_to_event(models, 0, c.event, view);
     ImGui::PushTextWrapPos(0.0f);
@@ -436,11 +477,13 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
     ImGui::Text("%zu events, %s simulated%s%s", m.events.size(), format_time(m.end_us).c_str(),
                 m.trace_hash.empty() ? "" : ", hash ", m.trace_hash.c_str());
     if (m.truncated())
-      ImGui::TextColored(col4(kViolationColor), "TRUNCATED: no footer%s. Metrics and verdicts are missing.",
+      ImGui::TextColored(col4(kViolationColor),
+                         "TRUNCATED: no footer%s. Metrics and verdicts are missing.",
                          m.last_line_incomplete ? "; the last line was cut" : "");
 
     ImGui::Spacing();
-    if (m.violations.empty() && m.has_footer) ImGui::TextColored(col4(kLeaderColor), "No safety violations.");
+    if (m.violations.empty() && m.has_footer)
+      ImGui::TextColored(col4(kLeaderColor), "No safety violations.");
     for (size_t i = 0; i < m.violations.size(); ++i) {
       const Violation& v = m.violations[i];
       ImGui::PushID(static_cast<int>(i));
@@ -456,14 +499,47 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
       ImGui::TextWrapped("%s", v.message.c_str());
       ImGui::PopID();
     }
+    if (m.has_lincheck) {
+      ImGui::Spacing();
+      if (m.lincheck_timed_out)
+        ImGui::TextColored(col4(kCandidateColor),
+                           "Linearizability: undecided (the checker timed out)");
+      else if (m.linearizable)
+        ImGui::TextColored(col4(kLeaderColor),
+                           "Linearizable: the clients saw one consistent register.");
+      else
+        ImGui::TextColored(col4(kOpBlamedColor), "NOT linearizable");
+      if (!m.lincheck_explanation.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextDisabled("%s", m.lincheck_explanation.c_str());
+        ImGui::PopTextWrapPos();
+      }
+      if (!m.lincheck_failing_ops.empty()) {
+        ImGui::TextUnformatted("Blamed operations (magenta in the client lane):");
+        for (int64_t id : m.lincheck_failing_ops) {
+          for (size_t i = 0; i < m.ops.size(); ++i) {
+            if (m.ops[i].op != id) continue;
+            const std::string label = "op " + std::to_string(id) + ": client " +
+                                      std::to_string(m.ops[i].client) + " " + m.ops[i].label +
+                                      " at " + format_time(m.ops[i].invoke_us);
+            ImGui::PushID(static_cast<int>(id));
+            if (ImGui::Selectable(label.c_str()))
+              jump_to_event(models, static_cast<int>(mi), m.ops[i].invoke_event, view);
+            ImGui::PopID();
+            break;
+          }
+        }
+      }
+    }
     if (!m.expectations.empty()) {
       ImGui::Spacing();
       ImGui::TextUnformatted("Expectations");
       for (const Expectation& x : m.expectations)
-        ImGui::TextColored(col4(x.ok ? kLeaderColor : kViolationColor), "%s %s %s (got %s)", x.ok ? "ok  " : "FAIL",
-                           x.path.c_str(), x.wanted.c_str(), x.got.c_str());
+        ImGui::TextColored(col4(x.ok ? kLeaderColor : kViolationColor), "%s %s %s (got %s)",
+                           x.ok ? "ok  " : "FAIL", x.path.c_str(), x.wanted.c_str(), x.got.c_str());
     }
-    if (!m.metrics.empty() && ImGui::BeginTable("metrics", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+    if (!m.metrics.empty() &&
+        ImGui::BeginTable("metrics", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
       ImGui::TableSetupColumn("metric");
       ImGui::TableSetupColumn("value");
       ImGui::TableHeadersRow();
@@ -483,10 +559,12 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
 
 // ---- Compare ----
 
-void ComparePanel::Draw(const Models& models, ViewState& view, std::string* open_path, bool* close) {
+void ComparePanel::Draw(const Models& models, ViewState& view, std::string* open_path,
+                        bool* close) {
   (void)view;
-  ImGui::TextWrapped("Open a second trace of the same scenario and seed (for example the same "
-                     "scenario run with another algorithm): the two are stacked with one time cursor.");
+  ImGui::TextWrapped(
+      "Open a second trace of the same scenario and seed (for example the same "
+      "scenario run with another algorithm): the two are stacked with one time cursor.");
   ImGui::SetNextItemWidth(-80);
   const bool enter = ImGui::InputTextWithHint("##path", "path/to/other.jsonl", path_, sizeof path_,
                                               ImGuiInputTextFlags_EnterReturnsTrue);
@@ -497,10 +575,14 @@ void ComparePanel::Draw(const Models& models, ViewState& view, std::string* open
   const TraceModel& b = *models[1];
   if (ImGui::Button("Close the comparison")) *close = true;
   if (a.scenario_name != b.scenario_name || a.seed != b.seed)
-    ImGui::TextColored(col4(kCandidateColor), "Note: the traces differ in scenario or seed (%s seed %llu vs %s seed %llu).",
-                       a.scenario_name.c_str(), static_cast<unsigned long long>(a.seed), b.scenario_name.c_str(),
-                       static_cast<unsigned long long>(b.seed));
-  if (!ImGui::BeginTable("cmp", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp))
+    ImGui::TextColored(
+        col4(kCandidateColor),
+        "Note: the traces differ in scenario or seed (%s seed %llu vs %s seed %llu).",
+        a.scenario_name.c_str(), static_cast<unsigned long long>(a.seed), b.scenario_name.c_str(),
+        static_cast<unsigned long long>(b.seed));
+  if (!ImGui::BeginTable("cmp", 3,
+                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                             ImGuiTableFlags_SizingStretchProp))
     return;
   ImGui::TableSetupColumn("metric");
   ImGui::TableSetupColumn(("A: " + a.algorithm).c_str());
@@ -515,9 +597,11 @@ void ComparePanel::Draw(const Models& models, ViewState& view, std::string* open
     ImGui::TextUnformatted(name.c_str());
     const bool differ = va != vb;
     ImGui::TableNextColumn();
-    ImGui::TextColored(differ ? ImVec4(1, 1, 0.6f, 1) : ImVec4(0.8f, 0.8f, 0.8f, 1), "%s", metric_text(name, va).c_str());
+    ImGui::TextColored(differ ? ImVec4(1, 1, 0.6f, 1) : ImVec4(0.8f, 0.8f, 0.8f, 1), "%s",
+                       metric_text(name, va).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextColored(differ ? ImVec4(1, 1, 0.6f, 1) : ImVec4(0.8f, 0.8f, 0.8f, 1), "%s", metric_text(name, vb).c_str());
+    ImGui::TextColored(differ ? ImVec4(1, 1, 0.6f, 1) : ImVec4(0.8f, 0.8f, 0.8f, 1), "%s",
+                       metric_text(name, vb).c_str());
   }
   ImGui::EndTable();
 }

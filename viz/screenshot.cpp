@@ -25,7 +25,8 @@ bool write_back_buffer_png(const std::string& path, int width, int height, std::
   // OpenGL's first row is the bottom one; PNG's is the top.
   std::vector<unsigned char> flipped(pixels.size());
   for (int y = 0; y < height; ++y)
-    std::memcpy(&flipped[static_cast<size_t>(y) * row], &pixels[static_cast<size_t>(height - 1 - y) * row], row);
+    std::memcpy(&flipped[static_cast<size_t>(y) * row],
+                &pixels[static_cast<size_t>(height - 1 - y) * row], row);
   if (stbi_write_png(path.c_str(), width, height, 3, flipped.data(), static_cast<int>(row)) == 0) {
     error = "cannot write " + path;
     return false;

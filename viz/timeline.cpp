@@ -34,7 +34,9 @@ constexpr int kMarkColumnPx = 4;
 constexpr Time_us kMinSpan_us = 20;
 constexpr float kHitRadius_px = 5.0f;
 
-bool is_network_fault_with_groups(const Fault& f) { return !f.groups.empty(); }
+bool is_network_fault_with_groups(const Fault& f) {
+  return !f.groups.empty();
+}
 
 Rgb fault_color(const std::string& kind) {
   if (kind == "partition" || kind == "isolate" || kind == "bridge" || kind == "majorities_ring")
@@ -42,7 +44,8 @@ Rgb fault_color(const std::string& kind) {
   if (kind == "crash" || kind == "disk_loss") return kCrashedHatchColor;
   if (kind == "pause") return kPausedColor;
   if (kind == "clock_drift" || kind == "clock_jump") return {70, 190, 200};
-  if (kind == "link_cut" || kind == "flap" || kind == "drop" || kind == "loss_burst") return kDropColor;
+  if (kind == "link_cut" || kind == "flap" || kind == "drop" || kind == "loss_burst")
+    return kDropColor;
   return kFaultBarColor;
 }
 
@@ -53,10 +56,14 @@ void vline(ImDrawList* dl, float x, float y0, float y1, ImU32 c, float w = 1.0f)
 
 int role_priority(Role r) {
   switch (r) {
-    case Role::Leader: return 3;
-    case Role::Candidate: return 2;
-    case Role::Crashed: return 1;
-    case Role::Follower: return 0;
+    case Role::Leader:
+      return 3;
+    case Role::Candidate:
+      return 2;
+    case Role::Crashed:
+      return 1;
+    case Role::Follower:
+      return 0;
   }
   return 0;
 }
@@ -73,12 +80,15 @@ Time_us nice_step(double raw) {
 std::string role_label(const RoleBand& b, bool epochs) {
   std::string epoch = epochs ? " e" + std::to_string(b.epoch) : "";
   switch (b.role) {
-    case Role::Leader: return "LEADER" + epoch;
-    case Role::Candidate: return "candidate" + epoch;
+    case Role::Leader:
+      return "LEADER" + epoch;
+    case Role::Candidate:
+      return "candidate" + epoch;
     case Role::Follower:
       return b.leader == 0 ? "follower" + epoch
                            : std::string(arrow_text()) + " " + node_name(b.leader) + epoch;
-    case Role::Crashed: return "crashed";
+    case Role::Crashed:
+      return "crashed";
   }
   return "";
 }
@@ -98,7 +108,7 @@ bool message_shown(const TraceModel& m, const Message& msg, const ViewState& vie
 }  // namespace
 
 struct Timeline::Geometry {
-  float x0 = 0, x1 = 0;    // the plot area, horizontally
+  float x0 = 0, x1 = 0;  // the plot area, horizontally
   float top = 0, bottom = 0;
   float ruler_h = 0;
   Time_us t0 = 0, t1 = 1;
@@ -107,9 +117,12 @@ struct Timeline::Geometry {
 
   float x(Time_us t) const {
     const double v = x0 + static_cast<double>(t - t0) * px_per_us;
-    return static_cast<float>(std::clamp(v, static_cast<double>(x0) - 1e5, static_cast<double>(x1) + 1e5));
+    return static_cast<float>(
+        std::clamp(v, static_cast<double>(x0) - 1e5, static_cast<double>(x1) + 1e5));
   }
-  Time_us t(float px) const { return t0 + static_cast<Time_us>(std::llround((px - x0) / px_per_us)); }
+  Time_us t(float px) const {
+    return t0 + static_cast<Time_us>(std::llround((px - x0) / px_per_us));
+  }
 };
 
 struct Timeline::Section {
@@ -122,18 +135,23 @@ struct Timeline::Section {
   int fault_rows = 0;
   std::vector<int> fault_row_of;
   float lanes_y = 0, lane_h = 0;
-  std::vector<int32_t> lanes;       // visible nodes, top to bottom
-  std::vector<float> lane_top;      // by node - 1; -1 when hidden
+  std::vector<int32_t> lanes;   // visible nodes, top to bottom
+  std::vector<float> lane_top;  // by node - 1; -1 when hidden
   float clients_y = 0, client_row_h = 0;
   int client_rows = 0;
   float bottom = 0;
   std::vector<bool> type_hidden;
   std::vector<Rgb> type_color;
 
-  float band_top(int32_t node) const { return lane_top[static_cast<size_t>(node - 1)] + lane_h * 0.26f; }
-  float band_bottom(int32_t node) const { return lane_top[static_cast<size_t>(node - 1)] + lane_h * 0.74f; }
+  float band_top(int32_t node) const {
+    return lane_top[static_cast<size_t>(node - 1)] + lane_h * 0.26f;
+  }
+  float band_bottom(int32_t node) const {
+    return lane_top[static_cast<size_t>(node - 1)] + lane_h * 0.74f;
+  }
   bool lane_visible(int32_t node) const {
-    return node >= 1 && static_cast<size_t>(node - 1) < lane_top.size() && lane_top[static_cast<size_t>(node - 1)] >= 0;
+    return node >= 1 && static_cast<size_t>(node - 1) < lane_top.size() &&
+           lane_top[static_cast<size_t>(node - 1)] >= 0;
   }
 };
 
@@ -154,12 +172,14 @@ void Timeline::FitAll(const std::vector<const TraceModel*>& models, ViewState& v
 
 void Timeline::Zoom(ViewState& view, double factor, Time_us anchor_us, Time_us full_span_us) {
   const double span = static_cast<double>(view.span_us());
-  double new_span = std::clamp(span * factor, static_cast<double>(kMinSpan_us),
-                               std::max(static_cast<double>(full_span_us) * 1.5, static_cast<double>(kMinSpan_us)));
+  double new_span = std::clamp(
+      span * factor, static_cast<double>(kMinSpan_us),
+      std::max(static_cast<double>(full_span_us) * 1.5, static_cast<double>(kMinSpan_us)));
   const double frac = (static_cast<double>(anchor_us - view.t0_us)) / span;
   const double t0 = static_cast<double>(anchor_us) - frac * new_span;
   view.t0_us = static_cast<Time_us>(std::llround(t0));
-  view.t1_us = view.t0_us + std::max<Time_us>(kMinSpan_us, static_cast<Time_us>(std::llround(new_span)));
+  view.t1_us =
+      view.t0_us + std::max<Time_us>(kMinSpan_us, static_cast<Time_us>(std::llround(new_span)));
 }
 
 void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& view) {
@@ -228,8 +248,8 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
       if (!view.filters.node_hidden(n)) s.lanes.push_back(n);
     s.client_rows = std::min(s.m->client_count, 4);
     total_lanes += static_cast<int>(s.lanes.size());
-    fixed_h += (s.show_header ? g.font + 8.0f : 0.0f) + s.split_h + 4.0f + s.fault_rows * s.fault_row_h +
-               (s.client_rows > 0 ? 8.0f : 0.0f) + 6.0f;
+    fixed_h += (s.show_header ? g.font + 8.0f : 0.0f) + s.split_h + 4.0f +
+               s.fault_rows * s.fault_row_h + (s.client_rows > 0 ? 8.0f : 0.0f) + 6.0f;
     s.type_hidden.assign(s.m->message_types.size(), false);
     s.type_color.assign(s.m->message_types.size(), Rgb{});
     for (size_t t = 0; t < s.m->message_types.size(); ++t) {
@@ -241,7 +261,8 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
   int client_rows_total = 0;
   for (const Section& s : sections) client_rows_total += s.client_rows;
   const float avail = size.y - fixed_h;
-  const float units = static_cast<float>(total_lanes) + 0.45f * static_cast<float>(client_rows_total);
+  const float units =
+      static_cast<float>(total_lanes) + 0.45f * static_cast<float>(client_rows_total);
   const float lane_h = std::clamp(avail / std::max(units, 1.0f), g.font * 1.6f, g.font * 6.0f);
   float y = g.top + g.ruler_h;
   for (Section& s : sections) {
@@ -277,12 +298,14 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
   for (size_t i = 0; i < sections.size(); ++i) {
     const Section& s = sections[i];
     lane_centers_[i].assign(static_cast<size_t>(s.m->node_count), -1.0f);
-    for (int32_t n : s.lanes) lane_centers_[i][static_cast<size_t>(n - 1)] = (s.band_top(n) + s.band_bottom(n)) * 0.5f;
+    for (int32_t n : s.lanes)
+      lane_centers_[i][static_cast<size_t>(n - 1)] = (s.band_top(n) + s.band_bottom(n)) * 0.5f;
   }
 
   // ---- input: the whole canvas is one invisible button ----
   ImGui::SetCursorScreenPos(origin);
-  ImGui::InvisibleButton("##timeline", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  ImGui::InvisibleButton("##timeline", size,
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
   const bool active = ImGui::IsItemActive();
   const ImVec2 mouse = io.MousePos;
@@ -293,7 +316,8 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
 
   if (hovered && io.MouseWheel != 0.0f) {
     if (io.KeyShift || io.KeyCtrl) {  // pan
-      const Time_us d = static_cast<Time_us>(static_cast<double>(view.span_us()) * 0.1 * io.MouseWheel);
+      const Time_us d =
+          static_cast<Time_us>(static_cast<double>(view.span_us()) * 0.1 * io.MouseWheel);
       view.t0_us -= d;
       view.t1_us -= d;
     } else {
@@ -319,7 +343,8 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
     const ImVec2 drag = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0.0f);
     clicked = std::abs(drag.x) < 3.0f && std::abs(drag.y) < 3.0f;
   }
-  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && mouse_in_plot && !mouse_in_ruler) {
+  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && mouse_in_plot &&
+      !mouse_in_ruler) {
     view.cursor_us = std::clamp(g.t(mouse.x), Time_us{0}, full_span);
     view.cursor_event = -1;
   }
@@ -338,8 +363,9 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
   const float cx = g.x(view.cursor_us);
   if (cx >= g.x0 - 1 && cx <= g.x1 + 1) {
     vline(dl, cx, g.top + g.ruler_h - 6, sections.back().bottom, col(kCursorColor, 230), 2.0f);
-    dl->AddTriangleFilled(ImVec2(cx - 7, g.top + g.ruler_h - 10), ImVec2(cx + 7, g.top + g.ruler_h - 10),
-                          ImVec2(cx, g.top + g.ruler_h - 1), col(kCursorColor));
+    dl->AddTriangleFilled(ImVec2(cx - 7, g.top + g.ruler_h - 10),
+                          ImVec2(cx + 7, g.top + g.ruler_h - 10), ImVec2(cx, g.top + g.ruler_h - 1),
+                          col(kCursorColor));
   }
   // The mouse's time, faintly.
   if (mouse_in_plot && !active) {
@@ -349,7 +375,8 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
 
   hover_and_click(sections, g, view, hovered, clicked && hovered);
   if (mouse_in_ruler && !active) {
-    ImGui::SetTooltip("%s  (click or drag here to move the time cursor)", format_time(g.t(mouse.x)).c_str());
+    ImGui::SetTooltip("%s  (click or drag here to move the time cursor)",
+                      format_time(g.t(mouse.x)).c_str());
   }
 }
 
@@ -362,7 +389,8 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   if (s.show_header) {
     const std::string title = std::string(s.model == 0 ? "A: " : "B: ") + m.algorithm + " seed " +
                               std::to_string(m.seed) + "   " + m.file_label;
-    dl->AddRectFilled(ImVec2(left, s.header_y), ImVec2(g.x1 + 8, s.header_y + g.font + 6), IM_COL32(50, 56, 70, 255));
+    dl->AddRectFilled(ImVec2(left, s.header_y), ImVec2(g.x1 + 8, s.header_y + g.font + 6),
+                      IM_COL32(50, 56, 70, 255));
     dl->AddText(ImVec2(left + 6, s.header_y + 3), IM_COL32(235, 235, 240, 255), title.c_str());
   }
 
@@ -377,75 +405,89 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
     const Rgb rc = st.band ? (st.paused ? kPausedColor : role_color(st.band->role)) : kUnknownColor;
     const float chip = g.font * 0.9f;
     const float ly = top + s.lane_h * 0.5f - g.font * 0.5f;
-    dl->AddRectFilled(ImVec2(left + 6, ly + 1), ImVec2(left + 6 + chip, ly + 1 + chip), col(rc), 3.0f);
+    dl->AddRectFilled(ImVec2(left + 6, ly + 1), ImVec2(left + 6 + chip, ly + 1 + chip), col(rc),
+                      3.0f);
     if (st.band && st.band->role == Role::Crashed)
-      hatch_rect(dl, ImVec2(left + 6, ly + 1), ImVec2(left + 6 + chip, ly + 1 + chip), col(kCrashedHatchColor), 4.0f);
+      hatch_rect(dl, ImVec2(left + 6, ly + 1), ImVec2(left + 6 + chip, ly + 1 + chip),
+                 col(kCrashedHatchColor), 4.0f);
     const std::string name = node_name(n);
-    text_at(dl, TextSize::Lane, ImVec2(left + 10 + chip, ly - g.font * 0.08f), IM_COL32(240, 240, 245, 255),
-            name.c_str());
+    text_at(dl, TextSize::Lane, ImVec2(left + 10 + chip, ly - g.font * 0.08f),
+            IM_COL32(240, 240, 245, 255), name.c_str());
     // The partition group the node is in at the cursor.
     for (const Fault& f : m.faults) {
-      if (f.groups.empty() || f.span.begin_us > view.cursor_us || f.span.end_us <= view.cursor_us) continue;
+      if (f.groups.empty() || f.span.begin_us > view.cursor_us || f.span.end_us <= view.cursor_us)
+        continue;
       for (size_t gi = 0; gi < f.groups.size(); ++gi) {
         if (std::find(f.groups[gi].begin(), f.groups[gi].end(), n) == f.groups[gi].end()) continue;
         const char tag[2] = {static_cast<char>('A' + gi % 26), 0};
         const float tx = g.x0 - g.font * 1.6f;
-        dl->AddRectFilled(ImVec2(tx, ly), ImVec2(tx + g.font * 1.2f, ly + g.font * 1.1f), col(kPartitionColor), 3.0f);
-        dl->AddText(ImVec2(tx + g.font * 0.3f, ly + g.font * 0.05f), IM_COL32(255, 255, 255, 255), tag);
+        dl->AddRectFilled(ImVec2(tx, ly), ImVec2(tx + g.font * 1.2f, ly + g.font * 1.1f),
+                          col(kPartitionColor), 3.0f);
+        dl->AddText(ImVec2(tx + g.font * 0.3f, ly + g.font * 0.05f), IM_COL32(255, 255, 255, 255),
+                    tag);
       }
     }
-    if (st.band && st.band->role == Role::Follower && st.band->leader != 0 && s.lane_h > g.font * 2.2f) {
+    if (st.band && st.band->role == Role::Follower && st.band->leader != 0 &&
+        s.lane_h > g.font * 2.2f) {
       const std::string follows = std::string(arrow_text()) + node_name(st.band->leader);
-      dl->AddText(ImVec2(left + 10 + chip, ly + g.font * 1.05f), IM_COL32(170, 175, 190, 255), follows.c_str());
+      dl->AddText(ImVec2(left + 10 + chip, ly + g.font * 1.05f), IM_COL32(170, 175, 190, 255),
+                  follows.c_str());
     }
   }
 
   // Partitions: shaded across the lanes (each lane's group is tagged in the label column).
-  const float lanes_bottom = s.lanes.empty() ? s.lanes_y : s.lanes_y + s.lane_h * static_cast<float>(s.lanes.size());
+  const float lanes_bottom =
+      s.lanes.empty() ? s.lanes_y : s.lanes_y + s.lane_h * static_cast<float>(s.lanes.size());
   for (const Fault& f : m.faults) {
     if (f.span.end_us < g.t0 || f.span.begin_us > g.t1) continue;
     const float xa = std::max(g.x(f.span.begin_us), g.x0), xb = std::min(g.x(f.span.end_us), g.x1);
     if (is_network_fault_with_groups(f) || f.kind == "isolate") {
       fill_gaps(s, xa, std::max(xb, xa + 1), col(kPartitionColor, 38));
       if (xb - xa >= 4) vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, 160));
-    } else if ((f.kind == "link_cut" || f.kind == "flap") && s.lane_visible(f.from) && s.lane_visible(f.to)) {
+    } else if ((f.kind == "link_cut" || f.kind == "flap") && s.lane_visible(f.from) &&
+               s.lane_visible(f.to)) {
       // A one-way cut: a dashed red arrow from the sender's lane to the receiver's where it
       // begins, and a red edge under both lanes' bands while it lasts.
       for (int32_t n : {f.from, f.to})
-        dl->AddRectFilled(ImVec2(xa, s.band_bottom(n) + 1), ImVec2(std::max(xb, xa + 1), s.band_bottom(n) + 4),
-                          col(kDropColor, 170));
-      const bool down = s.lane_top[static_cast<size_t>(f.to - 1)] > s.lane_top[static_cast<size_t>(f.from - 1)];
+        dl->AddRectFilled(ImVec2(xa, s.band_bottom(n) + 1),
+                          ImVec2(std::max(xb, xa + 1), s.band_bottom(n) + 4), col(kDropColor, 170));
+      const bool down =
+          s.lane_top[static_cast<size_t>(f.to - 1)] > s.lane_top[static_cast<size_t>(f.from - 1)];
       const float ya = down ? s.band_bottom(f.from) : s.band_top(f.from);
       const float yb = down ? s.band_top(f.to) : s.band_bottom(f.to);
       const float dir = down ? 1.0f : -1.0f;
       if (xb - xa >= 6) {  // room to tell it apart
         for (float yy = ya; (yb - yy) * dir > 8; yy += 9 * dir)
-          vline(dl, xa, std::min(yy, yy + 5 * dir), std::max(yy, yy + 5 * dir), col(kDropColor), 2.0f);
-        dl->AddTriangleFilled(ImVec2(xa - 5, yb - 8 * dir), ImVec2(xa + 5, yb - 8 * dir), ImVec2(xa, yb), col(kDropColor));
+          vline(dl, xa, std::min(yy, yy + 5 * dir), std::max(yy, yy + 5 * dir), col(kDropColor),
+                2.0f);
+        dl->AddTriangleFilled(ImVec2(xa - 5, yb - 8 * dir), ImVec2(xa + 5, yb - 8 * dir),
+                              ImVec2(xa, yb), col(kDropColor));
       }
     }
   }
 
   // Split brain: solid in its strip, translucent across the lanes.
-  dl->AddRectFilled(ImVec2(g.x0, s.split_y), ImVec2(g.x1, s.split_y + s.split_h), IM_COL32(40, 42, 50, 255));
+  dl->AddRectFilled(ImVec2(g.x0, s.split_y), ImVec2(g.x1, s.split_y + s.split_h),
+                    IM_COL32(40, 42, 50, 255));
   const float small = font_px(TextSize::Small);
-  text_at(dl, TextSize::Small, ImVec2(left + 6, s.split_y + (s.split_h - small) * 0.5f), IM_COL32(200, 160, 170, 255),
-          "split brain");
+  text_at(dl, TextSize::Small, ImVec2(left + 6, s.split_y + (s.split_h - small) * 0.5f),
+          IM_COL32(200, 160, 170, 255), "split brain");
   for (size_t i = 0; i < m.split_brains.size(); ++i) {
     const SplitBrain& sb = m.split_brains[i];
     if (sb.end_us < g.t0 || sb.begin_us > g.t1) continue;
     float xa = std::max(g.x(sb.begin_us), g.x0), xb = std::min(g.x(sb.end_us), g.x1);
     if (xb - xa < 2) xb = xa + 2;  // always visible, however short
-    dl->AddRectFilled(ImVec2(xa, s.split_y), ImVec2(xb, s.split_y + s.split_h), col(kSplitBrainColor));
+    dl->AddRectFilled(ImVec2(xa, s.split_y), ImVec2(xb, s.split_y + s.split_h),
+                      col(kSplitBrainColor));
     fill_gaps(s, xa, xb, col(kSplitBrainColor, 60));
     std::string label = "SPLIT BRAIN:";
     for (int32_t l : sb.leaders) label += " " + node_name(l);
     const float lw = text_size(TextSize::Small, label.c_str()).x;
     if (xb - xa > lw + 8)
-      text_at(dl, TextSize::Small, ImVec2(xa + 4, s.split_y + (s.split_h - small) * 0.5f), IM_COL32(255, 255, 255, 255),
-              label.c_str());
-    hits_.push_back({Hit::Kind::SplitBrain, false, xa, s.split_y, xb, s.split_y + s.split_h, s.model,
-                     static_cast<int64_t>(i), 0});
+      text_at(dl, TextSize::Small, ImVec2(xa + 4, s.split_y + (s.split_h - small) * 0.5f),
+              IM_COL32(255, 255, 255, 255), label.c_str());
+    hits_.push_back({Hit::Kind::SplitBrain, false, xa, s.split_y, xb, s.split_y + s.split_h,
+                     s.model, static_cast<int64_t>(i), 0});
   }
 
   draw_faults(s, g);
@@ -460,7 +502,8 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   // the split-brain colour while it lasts.
   for (const SplitBrain& sb : m.split_brains) {
     if (sb.end_us < g.t0 || sb.begin_us > g.t1) continue;
-    const float xa = std::max(g.x(sb.begin_us), g.x0), xb = std::max(std::min(g.x(sb.end_us), g.x1), xa + 2);
+    const float xa = std::max(g.x(sb.begin_us), g.x0),
+                xb = std::max(std::min(g.x(sb.end_us), g.x1), xa + 2);
     if (xb - xa < 6) continue;  // the tint and the strip say it; edges and frames need room
     vline(dl, xa, s.lanes_y, lanes_bottom, col(kSplitBrainColor, 230), 2.0f);
     vline(dl, xb, s.lanes_y, lanes_bottom, col(kSplitBrainColor, 230), 2.0f);
@@ -474,7 +517,8 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
         if (b.role != Role::Leader) continue;
         const float ba = std::max({g.x(b.begin_us), xa}), bb = std::min({g.x(b.end_us), xb});
         if (bb - ba < 1) continue;
-        dl->AddRect(ImVec2(ba, s.band_top(l) - 1), ImVec2(bb, s.band_bottom(l) + 1), col(kSplitBrainColor), 0, 0, 3.0f);
+        dl->AddRect(ImVec2(ba, s.band_top(l) - 1), ImVec2(bb, s.band_bottom(l) + 1),
+                    col(kSplitBrainColor), 0, 0, 3.0f);
       }
     }
   }
@@ -482,12 +526,15 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   // A truncated trace: where it stops, unmistakably.
   if (m.truncated() && m.end_us <= g.t1) {
     const float x = std::max(g.x(m.end_us), g.x0);
-    if (x < g.x1) hatch_rect(dl, ImVec2(x, s.lanes_y), ImVec2(g.x1, lanes_bottom), col(kViolationColor, 70), 10.0f);
+    if (x < g.x1)
+      hatch_rect(dl, ImVec2(x, s.lanes_y), ImVec2(g.x1, lanes_bottom), col(kViolationColor, 70),
+                 10.0f);
     vline(dl, x, s.split_y, lanes_bottom, col(kViolationColor), 2.5f);
     const char* text = "TRUNCATED: the trace ends here (no footer)";
     const float tw = ImGui::CalcTextSize(text).x;
     const float tx = x + tw + 12 < g.x1 ? x + 6 : std::max(g.x0 + 4, x - tw - 10);
-    label_with_background(dl, ImVec2(tx, s.lanes_y + 4), col(kViolationColor), text, IM_COL32(0, 0, 0, 220));
+    label_with_background(dl, ImVec2(tx, s.lanes_y + 4), col(kViolationColor), text,
+                          IM_COL32(0, 0, 0, 220));
   }
 
   // Violations: a red mark on each involved lane.
@@ -498,7 +545,8 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
     for (int32_t n : v.nodes) {
       if (!s.lane_visible(n)) continue;
       const float yy = s.band_top(n);
-      dl->AddTriangleFilled(ImVec2(x - 7, yy - 10), ImVec2(x + 7, yy - 10), ImVec2(x, yy), col(kViolationColor));
+      dl->AddTriangleFilled(ImVec2(x - 7, yy - 10), ImVec2(x + 7, yy - 10), ImVec2(x, yy),
+                            col(kViolationColor));
     }
   }
   dl->PopClipRect();
@@ -519,8 +567,10 @@ void Timeline::draw_faults(const Section& s, const Geometry& g) {
   if (s.fault_rows == 0) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float left = g.x0 - std::max(84.0f, g.font * 5.6f);
-  text_at(dl, TextSize::Small, ImVec2(left + 6, s.faults_y + 3), IM_COL32(180, 190, 210, 255), "faults");
-  dl->PushClipRect(ImVec2(g.x0, s.faults_y), ImVec2(g.x1, s.faults_y + s.fault_rows * s.fault_row_h), true);
+  text_at(dl, TextSize::Small, ImVec2(left + 6, s.faults_y + 3), IM_COL32(180, 190, 210, 255),
+          "faults");
+  dl->PushClipRect(ImVec2(g.x0, s.faults_y),
+                   ImVec2(g.x1, s.faults_y + s.fault_rows * s.fault_row_h), true);
   const auto& faults = s.m->faults;
   for (size_t i = 0; i < faults.size(); ++i) {
     const Fault& f = faults[i];
@@ -533,7 +583,8 @@ void Timeline::draw_faults(const Section& s, const Geometry& g) {
     const bool instant = xb - xa < 3;
     if (instant) {  // a clock jump, or too short to see: a diamond
       const float xm = (xa + xb) * 0.5f, ym = (y0 + y1) * 0.5f, r = (y1 - y0) * 0.45f;
-      dl->AddQuadFilled(ImVec2(xm, ym - r), ImVec2(xm + r, ym), ImVec2(xm, ym + r), ImVec2(xm - r, ym), col(c));
+      dl->AddQuadFilled(ImVec2(xm, ym - r), ImVec2(xm + r, ym), ImVec2(xm, ym + r),
+                        ImVec2(xm - r, ym), col(c));
       xa = xm - r;
       xb = xm + r;
     } else {
@@ -566,7 +617,8 @@ void Timeline::draw_faults(const Section& s, const Geometry& g) {
       dl->AddText(ImVec2(inside_x, ty), text_color_on(c), f.summary.c_str());
       dl->PopClipRect();
     }
-    hits_.push_back({Hit::Kind::Fault, false, xa, y0, std::max(xb, xa + 2), y1, s.model, static_cast<int64_t>(i), 0});
+    hits_.push_back({Hit::Kind::Fault, false, xa, y0, std::max(xb, xa + 2), y1, s.model,
+                     static_cast<int64_t>(i), 0});
   }
   dl->PopClipRect();
 }
@@ -611,17 +663,20 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
         draw_run();
         const Rgb c = role_color(b.role);
         dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c));
-        if (b.role == Role::Crashed) hatch_rect(dl, ImVec2(xa, y0), ImVec2(xb, y1), col(kCrashedHatchColor), 7.0f, 1.5f);
+        if (b.role == Role::Crashed)
+          hatch_rect(dl, ImVec2(xa, y0), ImVec2(xb, y1), col(kCrashedHatchColor), 7.0f, 1.5f);
         ++stats_.bands;
         const std::string label = role_label(b, m.has_epochs);
         const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
         if (xb - xa > ts.x + 8 && y1 - y0 > ts.y - 2) {
           dl->PushClipRect(ImVec2(xa, y0), ImVec2(xb, y1), true);
-          dl->AddText(ImVec2(xa + 4, (y0 + y1 - ts.y) * 0.5f), b.role == Role::Crashed ? IM_COL32(255, 200, 200, 255) : text_color_on(c),
+          dl->AddText(ImVec2(xa + 4, (y0 + y1 - ts.y) * 0.5f),
+                      b.role == Role::Crashed ? IM_COL32(255, 200, 200, 255) : text_color_on(c),
                       label.c_str());
           dl->PopClipRect();
         }
-        hits_.push_back({Hit::Kind::Band, false, xa, y0, xb, y1, s.model, static_cast<int64_t>(i), n});
+        hits_.push_back(
+            {Hit::Kind::Band, false, xa, y0, xb, y1, s.model, static_cast<int64_t>(i), n});
         ++i;
         continue;
       }
@@ -636,7 +691,8 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
       }
       if (++in_col > kMaxItemsPerColumn) {
         const Time_us next = g.t(static_cast<float>(c + 1));
-        auto it = std::lower_bound(track.bands.begin() + static_cast<std::ptrdiff_t>(i), track.bands.begin() + static_cast<std::ptrdiff_t>(r.last), next,
+        auto it = std::lower_bound(track.bands.begin() + static_cast<std::ptrdiff_t>(i),
+                                   track.bands.begin() + static_cast<std::ptrdiff_t>(r.last), next,
                                    [](const RoleBand& x, Time_us t) { return x.begin_us < t; });
         i = std::max(i + 1, static_cast<size_t>(it - track.bands.begin()));
         continue;
@@ -650,28 +706,32 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
     auto p = std::lower_bound(track.pauses.begin(), track.pauses.end(), g.t0,
                               [](const Interval& x, Time_us t) { return x.end_us < t; });
     for (; p != track.pauses.end() && p->begin_us <= g.t1; ++p) {
-      const float xa = std::max(g.x(p->begin_us), g.x0), xb = std::max(std::min(g.x(p->end_us), g.x1), xa + 1);
+      const float xa = std::max(g.x(p->begin_us), g.x0),
+                  xb = std::max(std::min(g.x(p->end_us), g.x1), xa + 1);
       const float yb = y1 - (y1 - y0) * 0.28f;
       dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, yb), col(kPausedColor));
       if (xb - xa > ImGui::CalcTextSize("paused").x + 8)
-        dl->AddText(ImVec2(xa + 4, y0 + (yb - y0 - g.font) * 0.5f), IM_COL32(255, 255, 255, 255), "paused");
+        dl->AddText(ImVec2(xa + 4, y0 + (yb - y0 - g.font) * 0.5f), IM_COL32(255, 255, 255, 255),
+                    "paused");
     }
 
     // Marks (restart, clock, note, record): at most one per kMarkColumnPx.
     const auto& marks = track.marks;
     auto time_of = [&](uint32_t e) { return m.events[e].t_us; };
-    auto it = std::lower_bound(marks.begin(), marks.end(), g.t0, [&](uint32_t e, Time_us t) { return time_of(e) < t; });
+    auto it = std::lower_bound(marks.begin(), marks.end(), g.t0,
+                               [&](uint32_t e, Time_us t) { return time_of(e) < t; });
     while (it != marks.end() && time_of(*it) <= g.t1) {
       const Event& e = m.events[*it];
       const float x = g.x(e.t_us);
       const int c = static_cast<int>(std::floor(x));
       switch (e.kind) {
         case EventKind::Clock:  // a small diamond, in the clock-fault colour
-          dl->AddQuadFilled(ImVec2(x, y0 - 10), ImVec2(x + 4, y0 - 5.5f), ImVec2(x, y0 - 1), ImVec2(x - 4, y0 - 5.5f),
-                            col({70, 190, 200}));
+          dl->AddQuadFilled(ImVec2(x, y0 - 10), ImVec2(x + 4, y0 - 5.5f), ImVec2(x, y0 - 1),
+                            ImVec2(x - 4, y0 - 5.5f), col({70, 190, 200}));
           break;
         case EventKind::Restart:
-          dl->AddTriangleFilled(ImVec2(x, y0 - 1), ImVec2(x + 8, y0 - 5), ImVec2(x, y0 - 9), col(kLeaderColor));
+          dl->AddTriangleFilled(ImVec2(x, y0 - 1), ImVec2(x + 8, y0 - 5), ImVec2(x, y0 - 9),
+                                col(kLeaderColor));
           break;
         case EventKind::Note:
           vline(dl, x, y1, y1 + 5, IM_COL32(230, 230, 230, 220), 1.5f);
@@ -680,10 +740,12 @@ void Timeline::draw_bands(const Section& s, const Geometry& g, const ViewState& 
           vline(dl, x, y1, y1 + 3, IM_COL32(160, 160, 170, 200));
           break;
       }
-      hits_.push_back({Hit::Kind::Mark, false, x - 3, y0 - 10, x + 3, y1 + 6, s.model, static_cast<int64_t>(*it), n});
+      hits_.push_back({Hit::Kind::Mark, false, x - 3, y0 - 10, x + 3, y1 + 6, s.model,
+                       static_cast<int64_t>(*it), n});
       // Next column.
       const Time_us next = std::max(g.t(static_cast<float>(c + kMarkColumnPx)), e.t_us + 1);
-      auto nx = std::lower_bound(it + 1, marks.end(), next, [&](uint32_t ev, Time_us t) { return time_of(ev) < t; });
+      auto nx = std::lower_bound(it + 1, marks.end(), next,
+                                 [&](uint32_t ev, Time_us t) { return time_of(ev) < t; });
       it = nx;
     }
     (void)view;
@@ -723,11 +785,14 @@ void Timeline::draw_messages(const Section& s, const Geometry& g, const ViewStat
     const Message& msg = m.messages[i];
     if (!s.lane_visible(msg.from) || !s.lane_visible(msg.to)) return false;
     if (!message_shown(m, msg, view, s.type_hidden)) return false;
-    const bool down = s.lane_top[static_cast<size_t>(msg.to - 1)] >= s.lane_top[static_cast<size_t>(msg.from - 1)];
+    const bool down = s.lane_top[static_cast<size_t>(msg.to - 1)] >=
+                      s.lane_top[static_cast<size_t>(msg.from - 1)];
     const float ya = down ? s.band_bottom(msg.from) : s.band_top(msg.from);
     const float yb = down ? s.band_top(msg.to) : s.band_bottom(msg.to);
     ImVec2 a(g.x(msg.send_us), ya), b(g.x(msg.end_us), yb);
-    const Rgb c = msg.duplicate ? kDuplicateColor : msg.heartbeat ? kHeartbeatColor : s.type_color[msg.type];
+    const Rgb c = msg.duplicate   ? kDuplicateColor
+                  : msg.heartbeat ? kHeartbeatColor
+                                  : s.type_color[msg.type];
     const uint8_t alpha = msg.heartbeat ? (dense ? 70 : 150) : (dense ? 170 : 240);
     const float thick = msg.heartbeat ? 1.0f : 1.7f;
     const ImU32 color = col(c, alpha);
@@ -748,7 +813,8 @@ void Timeline::draw_messages(const Section& s, const Geometry& g, const ViewStat
     if (view.selection.kind == Selection::Kind::Message && view.selection.model == s.model &&
         view.selection.index == static_cast<int64_t>(i))
       selected_hit_ = static_cast<int64_t>(hits_.size());
-    hits_.push_back({Hit::Kind::Arrow, true, a.x, a.y, b.x, b.y, s.model, static_cast<int64_t>(i), 0});
+    hits_.push_back(
+        {Hit::Kind::Arrow, true, a.x, a.y, b.x, b.y, s.model, static_cast<int64_t>(i), 0});
     ++stats_.arrows;
     return true;
   };
@@ -762,8 +828,8 @@ void Timeline::draw_messages(const Section& s, const Geometry& g, const ViewStat
   dl->PopClipRect();
 }
 
-void Timeline::draw_traffic(const Section& s, const Geometry& g, const ViewState& view, bool heartbeats,
-                            bool others) {
+void Timeline::draw_traffic(const Section& s, const Geometry& g, const ViewState& view,
+                            bool heartbeats, bool others) {
   const TraceModel& m = *s.m;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const auto& ms = m.messages;
@@ -777,7 +843,8 @@ void Timeline::draw_traffic(const Section& s, const Geometry& g, const ViewState
     float x0 = 0, x1 = 0;
     ImU32 c = 0;
   };
-  std::vector<Run> runs(static_cast<size_t>(m.node_count)), lost_runs(static_cast<size_t>(m.node_count));
+  std::vector<Run> runs(static_cast<size_t>(m.node_count)),
+      lost_runs(static_cast<size_t>(m.node_count));
   auto flush = [&](Run& r, int32_t n, bool is_lost) {
     if (r.c == 0) return;
     const float yb = s.band_bottom(n), yt = s.band_top(n);
@@ -801,13 +868,15 @@ void Timeline::draw_traffic(const Section& s, const Geometry& g, const ViewState
   auto it = ms.begin();
   for (float x = g.x0; x < g.x1; x += kTrafficColumnPx) {
     const Time_us c0 = g.t(x), c1 = g.t(x + kTrafficColumnPx);
-    it = std::lower_bound(it, ms.end(), c0, [](const Message& msg, Time_us t) { return msg.send_us < t; });
+    it = std::lower_bound(it, ms.end(), c0,
+                          [](const Message& msg, Time_us t) { return msg.send_us < t; });
     std::fill(seen.begin(), seen.end(), 0);
     std::fill(lost.begin(), lost.end(), false);
     int looked = 0;
-    for (auto k = it; k != ms.end() && k->send_us < c1 && looked < kMaxItemsPerColumn * 4; ++k, ++looked) {
-      if ((k->heartbeat ? !heartbeats : !others) || !s.lane_visible(k->from) || !s.lane_visible(k->to) ||
-          !message_shown(m, *k, view, s.type_hidden))
+    for (auto k = it; k != ms.end() && k->send_us < c1 && looked < kMaxItemsPerColumn * 4;
+         ++k, ++looked) {
+      if ((k->heartbeat ? !heartbeats : !others) || !s.lane_visible(k->from) ||
+          !s.lane_visible(k->to) || !message_shown(m, *k, view, s.type_hidden))
         continue;
       const auto n = static_cast<size_t>(k->from - 1);
       if (seen[n] < 2 && !k->heartbeat) color[n] = s.type_color[k->type], seen[n] = 2;
@@ -838,6 +907,9 @@ void Timeline::draw_message_overlays(const Section& s, const ViewState& view) {
       arrow(dl, ImVec2(h.ax, h.ay), ImVec2(h.bx, h.by), col(kCursorColor), 3.0f, 10.0f);
     else
       dl->AddLine(ImVec2(h.ax, h.ay), ImVec2(h.bx, h.by), col(kCursorColor), 3.0f);
+    // Rings at both ends, so that a short or vertical selection still stands out.
+    dl->AddCircle(ImVec2(h.ax, h.ay), 6.0f, col(kCursorColor), 12, 2.0f);
+    dl->AddCircle(ImVec2(h.bx, h.by), 8.0f, col(kCursorColor), 12, 2.0f);
     selected_hit_ = -1;
   }
   (void)view;
@@ -848,7 +920,8 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
   if (s.client_rows == 0) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float left = g.x0 - std::max(84.0f, g.font * 5.6f);
-  dl->AddRectFilled(ImVec2(left, s.clients_y), ImVec2(g.x1 + 8, s.clients_y + s.client_rows * s.client_row_h),
+  dl->AddRectFilled(ImVec2(left, s.clients_y),
+                    ImVec2(g.x1 + 8, s.clients_y + s.client_rows * s.client_row_h),
                     col(kLaneColor));
   dl->AddText(ImVec2(left + 6, s.clients_y + (s.client_rows * s.client_row_h - g.font) * 0.5f),
               IM_COL32(220, 220, 230, 255), "clients");
@@ -861,11 +934,14 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
     ImU32 c = 0;
   };
   std::vector<Run> runs(static_cast<size_t>(s.client_rows));
-  auto row_y0 = [&](size_t row) { return s.clients_y + static_cast<float>(row) * s.client_row_h + 1; };
+  auto row_y0 = [&](size_t row) {
+    return s.clients_y + static_cast<float>(row) * s.client_row_h + 1;
+  };
   auto draw_run = [&](size_t row) {
     Run& run = runs[row];
     if (run.c == 0) return;
-    dl->AddRectFilled(ImVec2(run.x0, row_y0(row)), ImVec2(run.x1, row_y0(row) + s.client_row_h - 2), run.c);
+    dl->AddRectFilled(ImVec2(run.x0, row_y0(row)), ImVec2(run.x1, row_y0(row) + s.client_row_h - 2),
+                      run.c);
     run.c = 0;
   };
   for (size_t i = r.first; i < r.last; ++i) {
@@ -874,7 +950,8 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
     const auto row = static_cast<size_t>(op.client % s.client_rows);
     const float y0 = row_y0(row);
     const float y1 = y0 + s.client_row_h - 2;
-    const float xa = std::max(g.x(op.invoke_us), g.x0), xb = std::max(std::min(g.x(op.return_us), g.x1), xa + 2);
+    const float xa = std::max(g.x(op.invoke_us), g.x0),
+                xb = std::max(std::min(g.x(op.return_us), g.x1), xa + 2);
     const Rgb oc = op.blamed ? kOpBlamedColor : op_color(op.outcome);
     const ImU32 fill = col(oc, op.outcome == ClientOp::Outcome::Pending ? 120 : 230);
     if (xb - xa < 3 && !op.blamed) {  // narrow: one per 2-pixel column and row, merged into runs
@@ -893,10 +970,14 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
     }
     draw_run(row);
     dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), fill, 2.0f);
-    if (op.blamed) dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kOpBlamedColor), 2.0f, 0, 2.5f);
-    const bool selected = view.selection.kind == Selection::Kind::Op && view.selection.model == s.model &&
+    if (op.blamed)
+      dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kOpBlamedColor), 2.0f, 0,
+                  2.5f);
+    const bool selected = view.selection.kind == Selection::Kind::Op &&
+                          view.selection.model == s.model &&
                           view.selection.index == static_cast<int64_t>(i);
-    if (selected) dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kCursorColor), 2.0f, 0, 2.0f);
+    if (selected)
+      dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kCursorColor), 2.0f, 0, 2.0f);
     const ImVec2 ts = ImGui::CalcTextSize(op.label.c_str());
     if (xb - xa > ts.x + 6 && y1 - y0 >= ts.y - 3)
       dl->AddText(ImVec2(xa + 3, (y0 + y1 - ts.y) * 0.5f), text_color_on(oc), op.label.c_str());
@@ -905,10 +986,12 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
   for (size_t row = 0; row < runs.size(); ++row) draw_run(row);
 }
 
-void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Geometry& g, ViewState& view) {
+void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Geometry& g,
+                          ViewState& view) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float y0 = g.top, y1 = g.top + g.ruler_h;
-  dl->AddRectFilled(ImVec2(g.x0 - std::max(84.0f, g.font * 5.6f), y0), ImVec2(g.x1 + 8, y1), IM_COL32(44, 48, 58, 255));
+  dl->AddRectFilled(ImVec2(g.x0 - std::max(84.0f, g.font * 5.6f), y0), ImVec2(g.x1 + 8, y1),
+                    IM_COL32(44, 48, 58, 255));
   const Time_us step = nice_step(100.0 / g.px_per_us);
   const Time_us minor = step % 5 == 0 ? step / 5 : (step % 2 == 0 ? step / 2 : step);
   dl->PushClipRect(ImVec2(g.x0 - 30, y0), ImVec2(g.x1 + 8, y1), true);
@@ -928,7 +1011,8 @@ void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Ge
       const std::string label = format_tick(t, step);
       const float lw = ImGui::CalcTextSize(label.c_str()).x;
       const float lx = std::min(x + 3, g.x1 + 6 - lw);
-      const bool under_cursor = cursor_shown && lx < cursor_x + cursor_w + 8 && lx + lw > cursor_x - 8;
+      const bool under_cursor =
+          cursor_shown && lx < cursor_x + cursor_w + 8 && lx + lw > cursor_x - 8;
       if (lx > label_end + 6 && !under_cursor) {
         dl->AddText(ImVec2(lx, y0 + 3), IM_COL32(225, 225, 232, 255), label.c_str());
         label_end = lx + lw;
@@ -946,7 +1030,8 @@ void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Ge
     for (const Violation& v : m->violations) {
       if (v.t_us < g.t0 || v.t_us > g.t1) continue;
       const float x = g.x(v.t_us);
-      dl->AddTriangleFilled(ImVec2(x - 6, y0 + 1), ImVec2(x + 6, y0 + 1), ImVec2(x, y0 + 11), col(kViolationColor));
+      dl->AddTriangleFilled(ImVec2(x - 6, y0 + 1), ImVec2(x + 6, y0 + 1), ImVec2(x, y0 + 11),
+                            col(kViolationColor));
     }
   }
   dl->PopClipRect();
@@ -956,12 +1041,14 @@ void Timeline::draw_ruler(const std::vector<const TraceModel*>& models, const Ge
     const std::string t = format_time(view.cursor_us);
     const ImVec2 ts = ImGui::CalcTextSize(t.c_str());
     float bx = std::clamp(cx - ts.x * 0.5f, g.x0, g.x1 - ts.x);
-    dl->AddRectFilled(ImVec2(bx - 4, y0 + 1), ImVec2(bx + ts.x + 4, y0 + ts.y + 3), IM_COL32(240, 240, 245, 255), 3.0f);
+    dl->AddRectFilled(ImVec2(bx - 4, y0 + 1), ImVec2(bx + ts.x + 4, y0 + ts.y + 3),
+                      IM_COL32(240, 240, 245, 255), 3.0f);
     dl->AddText(ImVec2(bx, y0 + 2), IM_COL32(10, 10, 15, 255), t.c_str());
   }
 }
 
-float Timeline::draw_legend(const std::vector<const TraceModel*>& models, float x, float y, float w, bool draw) {
+float Timeline::draw_legend(const std::vector<const TraceModel*>& models, float x, float y, float w,
+                            bool draw) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float h = ImGui::GetFontSize();
   const float row_h = h + 6;
@@ -976,15 +1063,26 @@ float Timeline::draw_legend(const std::vector<const TraceModel*>& models, float 
     if (draw) {
       const ImVec2 a(cx, cy + h * 0.1f), b(cx + sw, cy + h * 0.9f);
       switch (style) {
-        case 0: dl->AddRectFilled(a, b, col(c)); break;
+        case 0:
+          dl->AddRectFilled(a, b, col(c));
+          break;
         case 1:  // crashed
           dl->AddRectFilled(a, b, col(c));
           hatch_rect(dl, a, b, col(kCrashedHatchColor), 5.0f, 1.5f);
           break;
-        case 2: x_mark(dl, ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f), h * 0.3f, col(c), 2.0f); break;
-        case 3: dl->AddCircle(ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f), h * 0.3f, col(c), 10, 2.0f); break;
-        case 4: dl->AddRectFilled(a, b, col(c, 70)); dl->AddRect(a, b, col(c)); break;
-        case 5: arrow(dl, ImVec2(a.x, b.y), ImVec2(b.x, a.y), col(c), 1.5f, 6.0f); break;
+        case 2:
+          x_mark(dl, ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f), h * 0.3f, col(c), 2.0f);
+          break;
+        case 3:
+          dl->AddCircle(ImVec2((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f), h * 0.3f, col(c), 10, 2.0f);
+          break;
+        case 4:
+          dl->AddRectFilled(a, b, col(c, 70));
+          dl->AddRect(a, b, col(c));
+          break;
+        case 5:
+          arrow(dl, ImVec2(a.x, b.y), ImVec2(b.x, a.y), col(c), 1.5f, 6.0f);
+          break;
         case 6:  // paused: purple over the role colour
           dl->AddRectFilled(a, b, col(kFollowerColor));
           dl->AddRectFilled(a, ImVec2(b.x, b.y - (b.y - a.y) * 0.3f), col(c));
@@ -1019,8 +1117,8 @@ float Timeline::draw_legend(const std::vector<const TraceModel*>& models, float 
   return cy - y + row_h;
 }
 
-void Timeline::hover_and_click(const std::vector<Section>& sections, const Geometry& g, ViewState& view,
-                               bool hovered, bool clicked) {
+void Timeline::hover_and_click(const std::vector<Section>& sections, const Geometry& g,
+                               ViewState& view, bool hovered, bool clicked) {
   view.hovered = {};
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   if (!hovered || mouse.x < g.x0 || mouse.x > g.x1 || mouse.y < g.top + g.ruler_h) return;
@@ -1033,12 +1131,12 @@ void Timeline::hover_and_click(const std::vector<Section>& sections, const Geome
     if (d <= best_d) best_d = d, best = &h;
   }
   if (best == nullptr) {
-    static constexpr Hit::Kind kOrder[] = {Hit::Kind::Mark, Hit::Kind::Op, Hit::Kind::Fault, Hit::Kind::SplitBrain,
-                                           Hit::Kind::Band};
+    static constexpr Hit::Kind kOrder[] = {Hit::Kind::Mark, Hit::Kind::Op, Hit::Kind::Fault,
+                                           Hit::Kind::SplitBrain, Hit::Kind::Band};
     for (Hit::Kind kind : kOrder) {
       for (const Hit& h : hits_)
-        if (!h.segment && h.kind == kind && mouse.x >= h.ax - 1 && mouse.x <= h.bx + 1 && mouse.y >= h.ay &&
-            mouse.y <= h.by) {
+        if (!h.segment && h.kind == kind && mouse.x >= h.ax - 1 && mouse.x <= h.bx + 1 &&
+            mouse.y >= h.ay && mouse.y <= h.by) {
           best = &h;
           break;
         }
@@ -1063,35 +1161,41 @@ void Timeline::hover_and_click(const std::vector<Section>& sections, const Geome
     case Hit::Kind::Arrow: {
       sel.kind = Selection::Kind::Message;
       const Message& msg = m.messages[static_cast<size_t>(best->index)];
-      ImGui::Text("%s #%lld   %s %s %s%s", m.message_types[msg.type].c_str(), static_cast<long long>(msg.id),
-                  node_name(msg.from).c_str(), arrow_text(), node_name(msg.to).c_str(),
-                  msg.heartbeat ? "   (heartbeat)" : "");
+      ImGui::Text("%s #%lld   %s %s %s%s", m.message_types[msg.type].c_str(),
+                  static_cast<long long>(msg.id), node_name(msg.from).c_str(), arrow_text(),
+                  node_name(msg.to).c_str(), msg.heartbeat ? "   (heartbeat)" : "");
       ImGui::Text("sent %s", format_time(msg.send_us).c_str());
       if (msg.fate == Message::Fate::Delivered)
-        ImGui::Text("delivered %s  (after %s)", format_time(msg.end_us).c_str(), format_time(msg.end_us - msg.send_us).c_str());
+        ImGui::Text("delivered %s  (after %s)", format_time(msg.end_us).c_str(),
+                    format_time(msg.end_us - msg.send_us).c_str());
       else if (msg.fate == Message::Fate::Dropped)
         ImGui::TextColored(col4(kDropColor), "LOST at %s: %s", format_time(msg.end_us).c_str(),
                            m.drop_reasons[msg.drop_reason].c_str());
       else
         ImGui::TextUnformatted("still in flight when the trace ends");
-      if (msg.duplicate) ImGui::TextColored(col4(kDuplicateColor), "a duplicate copy made by the network");
+      if (msg.duplicate)
+        ImGui::TextColored(col4(kDuplicateColor), "a duplicate copy made by the network");
       break;
     }
     case Hit::Kind::Op: {
       sel.kind = Selection::Kind::Op;
       const ClientOp& op = m.ops[static_cast<size_t>(best->index)];
       static const char* outcomes[] = {"ok", "fail", "info (unknown)", "pending"};
-      ImGui::Text("client %d, op %lld: %s", op.client, static_cast<long long>(op.op), op.label.c_str());
+      ImGui::Text("client %d, op %lld: %s", op.client, static_cast<long long>(op.op),
+                  op.label.c_str());
       ImGui::Text("outcome %s", outcomes[static_cast<int>(op.outcome)]);
-      ImGui::Text("%s to %s (%s)", format_time(op.invoke_us).c_str(), format_time(op.return_us).c_str(),
+      ImGui::Text("%s to %s (%s)", format_time(op.invoke_us).c_str(),
+                  format_time(op.return_us).c_str(),
                   format_time(op.return_us - op.invoke_us).c_str());
-      if (op.blamed) ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
+      if (op.blamed)
+        ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
       break;
     }
     case Hit::Kind::Mark: {
       sel.kind = Selection::Kind::Event;
       const auto e = static_cast<uint32_t>(best->index);
-      ImGui::Text("%s at %s, event %u", event_kind_name(m.events[e].kind), format_time(m.events[e].t_us).c_str(), e);
+      ImGui::Text("%s at %s, event %u", event_kind_name(m.events[e].kind),
+                  format_time(m.events[e].t_us).c_str(), e);
       int shown = 0;
       for (const auto& [k, v] : event_fields(m, e)) {
         if (k == "i" || k == "t" || k == "k" || k == "n") continue;
@@ -1105,7 +1209,8 @@ void Timeline::hover_and_click(const std::vector<Section>& sections, const Geome
       const Fault& f = m.faults[static_cast<size_t>(best->index)];
       ImGui::Text("fault %lld: %s", static_cast<long long>(f.id), f.summary.c_str());
       if (f.span.end_us > f.span.begin_us)
-        ImGui::Text("%s to %s (%s)", format_time(f.span.begin_us).c_str(), format_time(f.span.end_us).c_str(),
+        ImGui::Text("%s to %s (%s)", format_time(f.span.begin_us).c_str(),
+                    format_time(f.span.end_us).c_str(),
                     format_time(f.span.end_us - f.span.begin_us).c_str());
       else
         ImGui::Text("at %s", format_time(f.span.begin_us).c_str());
@@ -1121,7 +1226,8 @@ void Timeline::hover_and_click(const std::vector<Section>& sections, const Geome
       const SplitBrain& sb = m.split_brains[static_cast<size_t>(best->index)];
       std::string leaders;
       for (int32_t l : sb.leaders) leaders += " " + node_name(l);
-      ImGui::TextColored(col4(kSplitBrainColor), "SPLIT BRAIN: more than one node believes it leads");
+      ImGui::TextColored(col4(kSplitBrainColor),
+                         "SPLIT BRAIN: more than one node believes it leads");
       ImGui::Text("leaders:%s", leaders.c_str());
       ImGui::Text("%s to %s (%s)", format_time(sb.begin_us).c_str(), format_time(sb.end_us).c_str(),
                   format_time(sb.end_us - sb.begin_us).c_str());
@@ -1129,21 +1235,25 @@ void Timeline::hover_and_click(const std::vector<Section>& sections, const Geome
     }
     case Hit::Kind::Band: {
       sel.kind = Selection::Kind::Band;
-      const RoleBand& b = m.nodes[static_cast<size_t>(best->node - 1)].bands[static_cast<size_t>(best->index)];
+      const RoleBand& b =
+          m.nodes[static_cast<size_t>(best->node - 1)].bands[static_cast<size_t>(best->index)];
       ImGui::Text("%s: %s%s", node_name(best->node).c_str(), role_name(b.role),
                   m.has_epochs ? (", epoch " + std::to_string(b.epoch)).c_str() : "");
-      if (b.role == Role::Follower) ImGui::Text("follows %s", b.leader ? node_name(b.leader).c_str() : "nobody");
+      if (b.role == Role::Follower)
+        ImGui::Text("follows %s", b.leader ? node_name(b.leader).c_str() : "nobody");
       ImGui::Text("%s to %s (%s)", format_time(b.begin_us).c_str(), format_time(b.end_us).c_str(),
                   format_time(b.end_us - b.begin_us).c_str());
       const Time_us t = g.t(mouse.x);
-      if (state_at(m, best->node, t).paused) ImGui::TextColored(col4(kPausedColor), "paused at %s", format_time(t).c_str());
+      if (state_at(m, best->node, t).paused)
+        ImGui::TextColored(col4(kPausedColor), "paused at %s", format_time(t).c_str());
       for (const Fault& f : m.faults) {
         if (f.span.begin_us > t || f.span.end_us < t || f.groups.empty()) continue;
         for (const auto& group : f.groups)
           if (std::find(group.begin(), group.end(), best->node) != group.end()) {
             std::string members;
             for (int32_t n : group) members += " " + node_name(n);
-            ImGui::TextColored(col4(kPartitionColor), "partitioned: can reach only%s", members.c_str());
+            ImGui::TextColored(col4(kPartitionColor), "partitioned: can reach only%s",
+                               members.c_str());
           }
       }
       break;

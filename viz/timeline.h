@@ -62,7 +62,8 @@ class Timeline {
   // Fills [xa, xb] across the section's lanes except under the (opaque) bands.
   void fill_gaps(const Section& s, float xa, float xb, unsigned int color);
   // Draws the legend wrapped into width w (when draw is false, only measures); returns its height.
-  float draw_legend(const std::vector<const TraceModel*>& models, float x, float y, float w, bool draw);
+  float draw_legend(const std::vector<const TraceModel*>& models, float x, float y, float w,
+                    bool draw);
   void draw_message_overlays(const Section& s, const ViewState& view);
   // Messages too dense for arrows (heartbeats, the others, or both): per pixel column, a tick
   // above and below each sender's band.

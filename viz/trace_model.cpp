@@ -18,34 +18,56 @@ using json = nlohmann::json;
 
 const char* event_kind_name(EventKind kind) {
   switch (kind) {
-    case EventKind::Start: return "start";
-    case EventKind::Send: return "send";
-    case EventKind::Deliver: return "deliver";
-    case EventKind::Drop: return "drop";
-    case EventKind::Timer: return "timer";
-    case EventKind::Role: return "role";
-    case EventKind::Fault: return "fault";
-    case EventKind::Crash: return "crash";
-    case EventKind::Restart: return "restart";
-    case EventKind::Pause: return "pause";
-    case EventKind::Resume: return "resume";
-    case EventKind::Clock: return "clock";
-    case EventKind::Note: return "note";
-    case EventKind::Record: return "record";
-    case EventKind::Invoke: return "invoke";
-    case EventKind::Return: return "return";
-    case EventKind::Caption: return "caption";
-    case EventKind::Other: return "other";
+    case EventKind::Start:
+      return "start";
+    case EventKind::Send:
+      return "send";
+    case EventKind::Deliver:
+      return "deliver";
+    case EventKind::Drop:
+      return "drop";
+    case EventKind::Timer:
+      return "timer";
+    case EventKind::Role:
+      return "role";
+    case EventKind::Fault:
+      return "fault";
+    case EventKind::Crash:
+      return "crash";
+    case EventKind::Restart:
+      return "restart";
+    case EventKind::Pause:
+      return "pause";
+    case EventKind::Resume:
+      return "resume";
+    case EventKind::Clock:
+      return "clock";
+    case EventKind::Note:
+      return "note";
+    case EventKind::Record:
+      return "record";
+    case EventKind::Invoke:
+      return "invoke";
+    case EventKind::Return:
+      return "return";
+    case EventKind::Caption:
+      return "caption";
+    case EventKind::Other:
+      return "other";
   }
   return "other";
 }
 
 const char* role_name(Role role) {
   switch (role) {
-    case Role::Follower: return "follower";
-    case Role::Candidate: return "candidate";
-    case Role::Leader: return "leader";
-    case Role::Crashed: return "crashed";
+    case Role::Follower:
+      return "follower";
+    case Role::Candidate:
+      return "candidate";
+    case Role::Leader:
+      return "leader";
+    case Role::Crashed:
+      return "crashed";
   }
   return "?";
 }
@@ -61,14 +83,14 @@ constexpr uint64_t kProgressStepBytes = 1 << 20;
 
 EventKind kind_from_name(std::string_view k) {
   static const std::pair<std::string_view, EventKind> names[] = {
-      {"send", EventKind::Send},         {"deliver", EventKind::Deliver},
-      {"drop", EventKind::Drop},         {"timer", EventKind::Timer},
-      {"role", EventKind::Role},         {"fault", EventKind::Fault},
-      {"crash", EventKind::Crash},       {"restart", EventKind::Restart},
-      {"pause", EventKind::Pause},       {"resume", EventKind::Resume},
-      {"clock", EventKind::Clock},       {"note", EventKind::Note},
-      {"record", EventKind::Record},     {"invoke", EventKind::Invoke},
-      {"return", EventKind::Return},     {"caption", EventKind::Caption},
+      {"send", EventKind::Send},     {"deliver", EventKind::Deliver},
+      {"drop", EventKind::Drop},     {"timer", EventKind::Timer},
+      {"role", EventKind::Role},     {"fault", EventKind::Fault},
+      {"crash", EventKind::Crash},   {"restart", EventKind::Restart},
+      {"pause", EventKind::Pause},   {"resume", EventKind::Resume},
+      {"clock", EventKind::Clock},   {"note", EventKind::Note},
+      {"record", EventKind::Record}, {"invoke", EventKind::Invoke},
+      {"return", EventKind::Return}, {"caption", EventKind::Caption},
       {"start", EventKind::Start},
   };
   for (const auto& [name, kind] : names)
@@ -109,8 +131,34 @@ struct LineFields {
 
 // Top-level keys the model reads; everything else is skipped (but still validated as JSON).
 enum class Key : uint8_t {
-  None, I, T, K, N, To, From, Id, Type, Dup, Reason, Role, Epoch, Leader, Fault, Kind, Phase, Op,
-  Client, F, KeyField, Value, Expected, Outcome, Text, Msg, Fact, Footer,
+  None,
+  I,
+  T,
+  K,
+  N,
+  To,
+  From,
+  Id,
+  Type,
+  Dup,
+  Reason,
+  Role,
+  Epoch,
+  Leader,
+  Fault,
+  Kind,
+  Phase,
+  Op,
+  Client,
+  F,
+  KeyField,
+  Value,
+  Expected,
+  Outcome,
+  Text,
+  Msg,
+  Fact,
+  Footer,
 };
 
 Key top_key(std::string_view s) {
@@ -182,19 +230,44 @@ class LineSax {
   bool string(std::string& v) {
     if (depth_ == 1) {
       switch (key_) {
-        case Key::K: out_.k.swap(v); break;
-        case Key::Type: out_.type.swap(v); break;
-        case Key::Reason: out_.reason.swap(v); break;
-        case Key::Role: out_.role.swap(v); break;
-        case Key::Kind: out_.kind.swap(v); break;
-        case Key::Phase: out_.phase.swap(v); break;
-        case Key::F: out_.f.swap(v); break;
-        case Key::KeyField: out_.key.swap(v); break;
-        case Key::Value: out_.value.swap(v), out_.has_value = true; break;
-        case Key::Expected: out_.expected.swap(v), out_.has_expected = true; break;
-        case Key::Outcome: out_.outcome.swap(v); break;
-        case Key::Text: out_.text.swap(v); break;
-        default: break;
+        case Key::K:
+          out_.k.swap(v);
+          break;
+        case Key::Type:
+          out_.type.swap(v);
+          break;
+        case Key::Reason:
+          out_.reason.swap(v);
+          break;
+        case Key::Role:
+          out_.role.swap(v);
+          break;
+        case Key::Kind:
+          out_.kind.swap(v);
+          break;
+        case Key::Phase:
+          out_.phase.swap(v);
+          break;
+        case Key::F:
+          out_.f.swap(v);
+          break;
+        case Key::KeyField:
+          out_.key.swap(v);
+          break;
+        case Key::Value:
+          out_.value.swap(v), out_.has_value = true;
+          break;
+        case Key::Expected:
+          out_.expected.swap(v), out_.has_expected = true;
+          break;
+        case Key::Outcome:
+          out_.outcome.swap(v);
+          break;
+        case Key::Text:
+          out_.text.swap(v);
+          break;
+        default:
+          break;
       }
     }
     return value_seen();
@@ -247,26 +320,53 @@ class LineSax {
   void integer(int64_t v) {
     if (depth_ == 1) {
       switch (key_) {
-        case Key::I: out_.i = v, out_.has_i = true; break;
-        case Key::T: out_.t = v, out_.has_t = true; break;
-        case Key::N: out_.n = v, out_.has_n = true; break;
-        case Key::To: out_.to = v, out_.has_to = true; break;
-        case Key::From: out_.from = v, out_.has_from = true; break;
-        case Key::Id: out_.id = v, out_.has_id = true; break;
-        case Key::Epoch: out_.epoch = v, out_.has_epoch = true; break;
-        case Key::Leader: out_.leader = v, out_.has_leader = true; break;
-        case Key::Fault: out_.fault = v; break;
-        case Key::Op: out_.op = v, out_.has_op = true; break;
-        case Key::Client: out_.client = v; break;
-        default: break;
+        case Key::I:
+          out_.i = v, out_.has_i = true;
+          break;
+        case Key::T:
+          out_.t = v, out_.has_t = true;
+          break;
+        case Key::N:
+          out_.n = v, out_.has_n = true;
+          break;
+        case Key::To:
+          out_.to = v, out_.has_to = true;
+          break;
+        case Key::From:
+          out_.from = v, out_.has_from = true;
+          break;
+        case Key::Id:
+          out_.id = v, out_.has_id = true;
+          break;
+        case Key::Epoch:
+          out_.epoch = v, out_.has_epoch = true;
+          break;
+        case Key::Leader:
+          out_.leader = v, out_.has_leader = true;
+          break;
+        case Key::Fault:
+          out_.fault = v;
+          break;
+        case Key::Op:
+          out_.op = v, out_.has_op = true;
+          break;
+        case Key::Client:
+          out_.client = v;
+          break;
+        default:
+          break;
       }
     } else if (depth_ == 2 && key_ == Key::Msg) {
       if (sub_ == "term") out_.msg_term = v;
     } else if (depth_ == 2 && key_ == Key::Fact) {
-      if (sub_ == "index") out_.fact_index = v;
-      else if (sub_ == "term") out_.fact_term = v;
-      else if (sub_ == "from_index") out_.fact_from_index = v;
-      else if (sub_ == "commit_index") out_.fact_commit_index = v;
+      if (sub_ == "index")
+        out_.fact_index = v;
+      else if (sub_ == "term")
+        out_.fact_term = v;
+      else if (sub_ == "from_index")
+        out_.fact_from_index = v;
+      else if (sub_ == "commit_index")
+        out_.fact_commit_index = v;
     }
   }
 
@@ -306,7 +406,8 @@ bool contains_heartbeat(std::string_view type) {
 
 std::string node_list(const std::vector<int32_t>& nodes) {
   std::string out;
-  for (size_t i = 0; i < nodes.size(); ++i) out += (i ? "," : "") + ("n" + std::to_string(nodes[i]));
+  for (size_t i = 0; i < nodes.size(); ++i)
+    out += (i ? "," : "") + ("n" + std::to_string(nodes[i]));
   return out;
 }
 
@@ -328,8 +429,8 @@ class Builder {
       fail(line, "expected the trace header {\"format\":\"ballot-trace\",...}");
     const json& version = h.contains("format_version") ? h["format_version"] : json();
     if (!version.is_number_integer() || version.get<int64_t>() != 1)
-      fail(line, "expected \"format_version\": 1 (this viewer reads version 1), got " +
-                     version.dump());
+      fail(line,
+           "expected \"format_version\": 1 (this viewer reads version 1), got " + version.dump());
     m_.ballot_version = h.value("ballot_version", "");
     m_.scenario_file = h.value("file", "");
     m_.algorithm = h.value("algorithm", "");
@@ -350,7 +451,8 @@ class Builder {
   void event(LineFields& f, size_t line, uint64_t offset, uint32_t length) {
     const auto index = static_cast<uint32_t>(m_.events.size());
     if (!f.has_i || f.i != static_cast<int64_t>(index))
-      fail(line, "expected \"i\": " + std::to_string(index) + " (events are numbered from 0 in order)" +
+      fail(line, "expected \"i\": " + std::to_string(index) +
+                     " (events are numbered from 0 in order)" +
                      (f.has_i ? ", got " + std::to_string(f.i) : ", found no \"i\""));
     if (!f.has_t) fail(line, "expected \"t\": the time in microseconds");
     if (f.t < last_t_)
@@ -384,7 +486,8 @@ class Builder {
                      " (the events above it), got " + j["events"].dump());
     m_.trace_hash = j.value("trace_hash", "");
     if (j.contains("metrics") && j["metrics"].is_object())
-      for (const auto& [name, value] : j["metrics"].items()) m_.metrics.emplace_back(name, value.dump());
+      for (const auto& [name, value] : j["metrics"].items())
+        m_.metrics.emplace_back(name, value.dump());
     if (j.contains("violations") && j["violations"].is_array())
       for (const json& v : j["violations"]) {
         if (!v.is_object()) continue;
@@ -399,14 +502,20 @@ class Builder {
     if (j.contains("expectations") && j["expectations"].is_array())
       for (const json& x : j["expectations"]) {
         if (!x.is_object()) continue;
-        m_.expectations.push_back({x.value("path", ""), x.value("wanted", ""), x.value("got", ""),
-                                   x.value("ok", false)});
+        m_.expectations.push_back(
+            {x.value("path", ""), x.value("wanted", ""), x.value("got", ""), x.value("ok", false)});
       }
-    // Not written by ballot 0.1 yet: {"lincheck": {"failing_ops": [op ids]}} (docs/viz.md).
-    if (j.contains("lincheck") && j["lincheck"].is_object() &&
-        j["lincheck"].contains("failing_ops") && j["lincheck"]["failing_ops"].is_array())
-      for (const json& op : j["lincheck"]["failing_ops"])
-        if (op.is_number_integer()) m_.lincheck_failing_ops.push_back(op.get<int64_t>());
+    // {"lincheck": {"linearizable", "timed_out", "failing_ops": [op ids], "explanation"}}
+    if (j.contains("lincheck") && j["lincheck"].is_object()) {
+      const json& l = j["lincheck"];
+      m_.has_lincheck = true;
+      m_.linearizable = l.value("linearizable", true);
+      m_.lincheck_timed_out = l.value("timed_out", false);
+      m_.lincheck_explanation = l.value("explanation", "");
+      if (l.contains("failing_ops") && l["failing_ops"].is_array())
+        for (const json& op : l["failing_ops"])
+          if (op.is_number_integer()) m_.lincheck_failing_ops.push_back(op.get<int64_t>());
+    }
   }
 
   void finish() {
@@ -457,8 +566,7 @@ class Builder {
   NodeTrack& node(int32_t n) { return m_.nodes[static_cast<size_t>(n - 1)]; }
 
   void require(bool ok, size_t line, const LineFields& f, const char* field) {
-    if (!ok)
-      fail(line, std::string("expected field \"") + field + "\" in a \"" + f.k + "\" event");
+    if (!ok) fail(line, std::string("expected field \"") + field + "\" in a \"" + f.k + "\" event");
   }
 
   uint16_t intern(std::vector<std::string>& names, const std::string& name) {
@@ -480,10 +588,16 @@ class Builder {
       if (c.t_us != e.t_us || !keeps_cause) c = Cause{};
     }
     switch (e.kind) {
-      case EventKind::Send: on_send(e, index, f, line); break;
+      case EventKind::Send:
+        on_send(e, index, f, line);
+        break;
       case EventKind::Deliver:
-      case EventKind::Drop: on_arrival(e, index, f, line); break;
-      case EventKind::Role: on_role(e, index, f, line); break;
+      case EventKind::Drop:
+        on_arrival(e, index, f, line);
+        break;
+      case EventKind::Role:
+        on_role(e, index, f, line);
+        break;
       case EventKind::Start:
         set_band(e.node, e.t_us, Role::Follower, 0, kNoNodeNumber, index);
         break;
@@ -513,14 +627,25 @@ class Builder {
         node(e.node).marks.push_back(index);
         m_.fault_events.push_back(index);
         break;
-      case EventKind::Note: node(e.node).marks.push_back(index); break;
-      case EventKind::Record: on_record(e, index, f); break;
-      case EventKind::Fault: on_fault(e, index, f, line); break;
+      case EventKind::Note:
+        node(e.node).marks.push_back(index);
+        break;
+      case EventKind::Record:
+        on_record(e, index, f);
+        break;
+      case EventKind::Fault:
+        on_fault(e, index, f, line);
+        break;
       case EventKind::Invoke:
-      case EventKind::Return: on_op(e, index, f, line); break;
-      case EventKind::Caption: on_caption(e, index, f); break;
+      case EventKind::Return:
+        on_op(e, index, f, line);
+        break;
+      case EventKind::Caption:
+        on_caption(e, index, f);
+        break;
       case EventKind::Timer:
-      case EventKind::Other: break;
+      case EventKind::Other:
+        break;
     }
   }
 
@@ -548,8 +673,10 @@ class Builder {
   void remember_send(int64_t id, const Send& s, size_t line) {
     if (id >= 0 && id < kDenseIds) {
       const auto slot = static_cast<size_t>(id);
-      if (slot >= send_of_id_.size()) send_of_id_.resize(std::max(slot + 1, send_of_id_.size() * 2), -1);
-      if (send_of_id_[slot] >= 0) fail(line, "expected a fresh message \"id\", " + std::to_string(id) + " was sent before");
+      if (slot >= send_of_id_.size())
+        send_of_id_.resize(std::max(slot + 1, send_of_id_.size() * 2), -1);
+      if (send_of_id_[slot] >= 0)
+        fail(line, "expected a fresh message \"id\", " + std::to_string(id) + " was sent before");
       send_of_id_[slot] = static_cast<int64_t>(sends_.size());
     } else {
       if (!sparse_ids_.emplace(id, static_cast<int64_t>(sends_.size())).second)
@@ -596,7 +723,8 @@ class Builder {
     }
     if (e.kind == EventKind::Drop) {
       m.fate = Message::Fate::Dropped;
-      m.drop_reason = static_cast<uint8_t>(intern(m_.drop_reasons, f.reason.empty() ? "unknown" : f.reason));
+      m.drop_reason =
+          static_cast<uint8_t>(intern(m_.drop_reasons, f.reason.empty() ? "unknown" : f.reason));
     } else {
       Cause& c = causes_[static_cast<size_t>(e.node - 1)];
       c.t_us = e.t_us;
@@ -610,10 +738,14 @@ class Builder {
   void on_role(const Event& e, uint32_t index, const LineFields& f, size_t line) {
     require(!f.role.empty(), line, f, "role");
     Role role;
-    if (f.role == "follower") role = Role::Follower;
-    else if (f.role == "candidate") role = Role::Candidate;
-    else if (f.role == "leader") role = Role::Leader;
-    else fail(line, "expected \"role\" to be follower, candidate or leader, got \"" + f.role + "\"");
+    if (f.role == "follower")
+      role = Role::Follower;
+    else if (f.role == "candidate")
+      role = Role::Candidate;
+    else if (f.role == "leader")
+      role = Role::Leader;
+    else
+      fail(line, "expected \"role\" to be follower, candidate or leader, got \"" + f.role + "\"");
     const int32_t leader = role == Role::Leader ? e.node : static_cast<int32_t>(f.leader);
     if (f.epoch != 0) m_.has_epochs = true;
     const bool was_leading = leading_[static_cast<size_t>(e.node - 1)];
@@ -772,15 +904,20 @@ class Builder {
       return;
     }
     auto it = open_ops_.find(f.op);
-    if (it == open_ops_.end()) fail(line, "expected an \"invoke\" of op " + std::to_string(f.op) + " before its \"return\"");
+    if (it == open_ops_.end())
+      fail(line, "expected an \"invoke\" of op " + std::to_string(f.op) + " before its \"return\"");
     ClientOp& op = m_.ops[it->second];
     m_.events[index].aux = static_cast<uint32_t>(it->second);
     op.return_us = e.t_us;
     op.return_event = index;
-    if (f.outcome == "ok") op.outcome = ClientOp::Outcome::Ok;
-    else if (f.outcome == "fail") op.outcome = ClientOp::Outcome::Fail;
-    else if (f.outcome == "info") op.outcome = ClientOp::Outcome::Info;
-    else fail(line, "expected \"outcome\" to be ok, fail or info, got \"" + f.outcome + "\"");
+    if (f.outcome == "ok")
+      op.outcome = ClientOp::Outcome::Ok;
+    else if (f.outcome == "fail")
+      op.outcome = ClientOp::Outcome::Fail;
+    else if (f.outcome == "info")
+      op.outcome = ClientOp::Outcome::Info;
+    else
+      fail(line, "expected \"outcome\" to be ok, fail or info, got \"" + f.outcome + "\"");
     if (f.has_value && f.f != "write" && f.f != "put" && f.f != "append" && f.f != "cas")
       op.label += " -> " + f.value;
     open_ops_.erase(it);
@@ -833,7 +970,8 @@ class Builder {
       if (!msg.duplicate) ++m_.message_type_sent[msg.type];
     m_.messages_end_max_us.resize(ms.size());
     Time_us running = std::numeric_limits<Time_us>::min();
-    for (size_t i = 0; i < ms.size(); ++i) m_.messages_end_max_us[i] = running = std::max(running, ms[i].end_us);
+    for (size_t i = 0; i < ms.size(); ++i)
+      m_.messages_end_max_us[i] = running = std::max(running, ms[i].end_us);
   }
 
   void finish_ops(Time_us end) {
@@ -906,7 +1044,9 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
     if (!header_seen) {
       const json h = json::parse(line.begin(), line.end(), nullptr, false);
       if (h.is_discarded())
-        fail(line_no, "expected the trace header {\"format\":\"ballot-trace\",...}, got text that is not JSON");
+        fail(line_no,
+             "expected the trace header {\"format\":\"ballot-trace\",...}, got text that is not "
+             "JSON");
       builder.header(h, line_no);
       header_seen = true;
       continue;
@@ -921,7 +1061,8 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
         break;
       }
       fail(line_no, "expected one JSON object per line (" +
-                        (ok ? std::string("got another JSON value") : describe_syntax_error(line_sax.error())) +
+                        (ok ? std::string("got another JSON value")
+                            : describe_syntax_error(line_sax.error())) +
                         ")");
     }
     if (fields.is_footer) {
@@ -956,18 +1097,21 @@ std::shared_ptr<const TraceModel> load_trace_file(const std::string& path,
   return parse_trace(std::move(text), path, progress);
 }
 
-std::vector<std::pair<std::string, std::string>> event_fields(const TraceModel& model, uint32_t event) {
+std::vector<std::pair<std::string, std::string>> event_fields(const TraceModel& model,
+                                                              uint32_t event) {
   std::vector<std::pair<std::string, std::string>> out;
   if (event >= model.events.size()) return out;
   const std::string_view text = model.line(event);
   // ordered_json keeps the line's field order, which the format fixes.
-  const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, false);
+  const nlohmann::ordered_json j =
+      nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded()) return {{"raw", std::string(text)}};
   std::function<void(const nlohmann::ordered_json&, const std::string&, int)> walk =
       [&](const nlohmann::ordered_json& v, const std::string& path, int depth) {
         constexpr int kMaxDepth = 6;
         if (v.is_object() && !v.empty() && depth < kMaxDepth) {
-          for (const auto& [k, x] : v.items()) walk(x, path.empty() ? k : path + "." + k, depth + 1);
+          for (const auto& [k, x] : v.items())
+            walk(x, path.empty() ? k : path + "." + k, depth + 1);
           return;
         }
         const bool nested = v.is_array() && std::any_of(v.begin(), v.end(), [](const auto& e) {

@@ -20,8 +20,24 @@ using Time_us = int64_t;
 inline constexpr int32_t kNoNodeNumber = 0;  // node numbers are 1-based, as in the trace
 
 enum class EventKind : uint8_t {
-  Start, Send, Deliver, Drop, Timer, Role, Fault, Crash, Restart, Pause, Resume, Clock, Note,
-  Record, Invoke, Return, Caption, Other,
+  Start,
+  Send,
+  Deliver,
+  Drop,
+  Timer,
+  Role,
+  Fault,
+  Crash,
+  Restart,
+  Pause,
+  Resume,
+  Clock,
+  Note,
+  Record,
+  Invoke,
+  Return,
+  Caption,
+  Other,
 };
 const char* event_kind_name(EventKind kind);
 
@@ -72,7 +88,7 @@ struct Message {
   // The delivery that this send answered (same node, same instant), or -1: a timer, a client.
   int64_t cause_event = -1;
   int32_t from = 0, to = 0;
-  uint16_t type = 0;  // index into TraceModel::message_types
+  uint16_t type = 0;        // index into TraceModel::message_types
   uint8_t drop_reason = 0;  // index into TraceModel::drop_reasons when dropped
   Fate fate = Fate::Delivered;
   bool duplicate = false;  // this copy was the network's duplicate
@@ -170,7 +186,7 @@ struct TraceModel {
   std::string text;
   std::vector<Event> events;
 
-  std::vector<NodeTrack> nodes;  // [0] is n1
+  std::vector<NodeTrack> nodes;   // [0] is n1
   std::vector<Message> messages;  // sorted by (send_us, send_event)
   // messages_end_max_us[i] = max end_us over messages[0..i]: non-decreasing, so the first
   // message that can still be visible at time t is found by binary search.
@@ -197,7 +213,12 @@ struct TraceModel {
   std::vector<std::pair<std::string, std::string>> metrics;  // name -> value as text
   std::vector<Violation> violations;
   std::vector<Expectation> expectations;
-  std::vector<int64_t> lincheck_failing_ops;
+  // The footer's "lincheck" object, when the run had a client workload.
+  bool has_lincheck = false;
+  bool linearizable = true;
+  bool lincheck_timed_out = false;
+  std::string lincheck_explanation;
+  std::vector<int64_t> lincheck_failing_ops;  // op ids the checker blames
 
   std::string_view line(uint32_t event) const {
     const Event& e = events[event];

@@ -45,8 +45,12 @@ LogView log_at(const TraceModel& model, int32_t node, Time_us t) {
         if (f.index >= 1 && static_cast<size_t>(f.index - 1) < view.entries.size())
           view.entries.resize(static_cast<size_t>(f.index - 1));
         break;
-      case LogFact::Kind::Commit: view.commit_index = f.index; break;
-      case LogFact::Kind::Apply: view.last_applied = f.index; break;
+      case LogFact::Kind::Commit:
+        view.commit_index = f.index;
+        break;
+      case LogFact::Kind::Apply:
+        view.last_applied = f.index;
+        break;
     }
   }
   return view;
@@ -87,9 +91,10 @@ IndexRange messages_in(const TraceModel& model, Time_us t0, Time_us t1) {
   const auto& ends = model.messages_end_max_us;
   IndexRange r;
   r.first = static_cast<size_t>(std::lower_bound(ends.begin(), ends.end(), t0) - ends.begin());
-  r.last = static_cast<size_t>(std::upper_bound(ms.begin(), ms.end(), t1,
-                                                [](Time_us x, const Message& m) { return x < m.send_us; }) -
-                               ms.begin());
+  r.last = static_cast<size_t>(
+      std::upper_bound(ms.begin(), ms.end(), t1,
+                       [](Time_us x, const Message& m) { return x < m.send_us; }) -
+      ms.begin());
   if (r.last < r.first) r.last = r.first;
   return r;
 }
@@ -99,9 +104,10 @@ IndexRange ops_in(const TraceModel& model, Time_us t0, Time_us t1) {
   const auto& ends = model.ops_end_max_us;
   IndexRange r;
   r.first = static_cast<size_t>(std::lower_bound(ends.begin(), ends.end(), t0) - ends.begin());
-  r.last = static_cast<size_t>(std::upper_bound(ops.begin(), ops.end(), t1,
-                                                [](Time_us x, const ClientOp& o) { return x < o.invoke_us; }) -
-                               ops.begin());
+  r.last = static_cast<size_t>(
+      std::upper_bound(ops.begin(), ops.end(), t1,
+                       [](Time_us x, const ClientOp& o) { return x < o.invoke_us; }) -
+      ops.begin());
   if (r.last < r.first) r.last = r.first;
   return r;
 }
@@ -110,13 +116,16 @@ IndexRange bands_in(const NodeTrack& track, Time_us t0, Time_us t1) {
   const auto& bands = track.bands;
   IndexRange r;
   // Bands are contiguous, so their ends are sorted too.
-  r.first = static_cast<size_t>(std::upper_bound(bands.begin(), bands.end(), t0,
-                                                 [](Time_us x, const RoleBand& b) { return x < b.end_us; }) -
-                                bands.begin());
-  r.last = static_cast<size_t>(std::upper_bound(bands.begin(), bands.end(), t1,
-                                                [](Time_us x, const RoleBand& b) { return x < b.begin_us; }) -
-                               bands.begin());
-  if (r.first > 0 && bands[r.first - 1].end_us == t0 && bands[r.first - 1].begin_us == t0) --r.first;
+  r.first = static_cast<size_t>(
+      std::upper_bound(bands.begin(), bands.end(), t0,
+                       [](Time_us x, const RoleBand& b) { return x < b.end_us; }) -
+      bands.begin());
+  r.last = static_cast<size_t>(
+      std::upper_bound(bands.begin(), bands.end(), t1,
+                       [](Time_us x, const RoleBand& b) { return x < b.begin_us; }) -
+      bands.begin());
+  if (r.first > 0 && bands[r.first - 1].end_us == t0 && bands[r.first - 1].begin_us == t0)
+    --r.first;
   if (r.last < r.first) r.last = r.first;
   return r;
 }
@@ -165,11 +174,16 @@ std::optional<Time_us> parse_time(const std::string& text) {
   if (end == text.c_str() || !std::isfinite(v)) return std::nullopt;
   const std::string unit(end);
   double scale;
-  if (unit.empty() || unit == "us") scale = 1;
-  else if (unit == "ms") scale = kMs;
-  else if (unit == "s") scale = kS;
-  else if (unit == "m") scale = 60.0 * kS;
-  else return std::nullopt;
+  if (unit.empty() || unit == "us")
+    scale = 1;
+  else if (unit == "ms")
+    scale = kMs;
+  else if (unit == "s")
+    scale = kS;
+  else if (unit == "m")
+    scale = 60.0 * kS;
+  else
+    return std::nullopt;
   return static_cast<Time_us>(std::llround(v * scale));
 }
 

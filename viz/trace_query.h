@@ -16,7 +16,7 @@ namespace ballot::viz {
 struct NodeState {
   const RoleBand* band = nullptr;  // nullptr before the node started
   bool paused = false;
-  std::optional<Vote> last_vote;   // the latest vote it granted at or before t
+  std::optional<Vote> last_vote;  // the latest vote it granted at or before t
 };
 NodeState state_at(const TraceModel& model, int32_t node, Time_us t);
 
