@@ -38,6 +38,7 @@ using namespace ballot::viz;
 
 constexpr int kExitOk = 0, kExitNoDisplay = 1, kExitBadInput = 2;
 constexpr int kScreenshotFrames = 4;  // frames rendered before reading back (layout settles)
+constexpr double kLoadingFrameInterval_s = 0.1;
 
 struct Options {
   std::string input;
@@ -321,9 +322,13 @@ int main(int argc, char** argv) {
   auto last = std::chrono::steady_clock::now();
 
   while (!glfwWindowShouldClose(window)) {
+    // Idle: sleep until input. Loading: a progress bar needs only a few frames a second, and
+    // the loader thread needs the CPU more than the window does.
     const bool idle = !app.loading() && !app.view().playing && !headless_run;
     if (idle)
       glfwWaitEventsTimeout(0.5);
+    else if (app.loading())
+      glfwWaitEventsTimeout(kLoadingFrameInterval_s);
     else
       glfwPollEvents();
     if (auto failure = app.failure()) {

@@ -54,6 +54,30 @@ void vline(ImDrawList* dl, float x, float y0, float y1, ImU32 c, float w = 1.0f)
   dl->AddRectFilled(ImVec2(x - w * 0.5f, y0), ImVec2(x + w * 0.5f, y1), c);
 }
 
+// Merges horizontal spans that touch or overlap (in pixels) into runs, so that a thousand
+// sub-pixel intervals cost a handful of rectangles. Spans must come in order of their start.
+class SpanRuns {
+ public:
+  template <typename Draw>
+  void add(float xa, float xb, Draw&& draw) {
+    if (open_ && xa <= x1_ + 1.0f) {
+      x1_ = std::max(x1_, xb);
+      return;
+    }
+    flush(draw);
+    x0_ = xa, x1_ = xb, open_ = true;
+  }
+  template <typename Draw>
+  void flush(Draw&& draw) {
+    if (open_) draw(x0_, x1_);
+    open_ = false;
+  }
+
+ private:
+  float x0_ = 0, x1_ = 0;
+  bool open_ = false;
+};
+
 int role_priority(Role r) {
   switch (r) {
     case Role::Leader:
@@ -438,11 +462,15 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   // Partitions: shaded across the lanes (each lane's group is tagged in the label column).
   const float lanes_bottom =
       s.lanes.empty() ? s.lanes_y : s.lanes_y + s.lane_h * static_cast<float>(s.lanes.size());
+  SpanRuns partition_runs;
+  auto shade_partition = [&](float xa, float xb) {
+    fill_gaps(s, xa, xb, col(kPartitionColor, 38));
+  };
   for (const Fault& f : m.faults) {
     if (f.span.end_us < g.t0 || f.span.begin_us > g.t1) continue;
     const float xa = std::max(g.x(f.span.begin_us), g.x0), xb = std::min(g.x(f.span.end_us), g.x1);
     if (is_network_fault_with_groups(f) || f.kind == "isolate") {
-      fill_gaps(s, xa, std::max(xb, xa + 1), col(kPartitionColor, 38));
+      partition_runs.add(xa, std::max(xb, xa + 1), shade_partition);
       if (xb - xa >= 4) vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, 160));
     } else if ((f.kind == "link_cut" || f.kind == "flap") && s.lane_visible(f.from) &&
                s.lane_visible(f.to)) {
@@ -466,29 +494,38 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
     }
   }
 
+  partition_runs.flush(shade_partition);
+
   // Split brain: solid in its strip, translucent across the lanes.
   dl->AddRectFilled(ImVec2(g.x0, s.split_y), ImVec2(g.x1, s.split_y + s.split_h),
                     IM_COL32(40, 42, 50, 255));
   const float small = font_px(TextSize::Small);
   text_at(dl, TextSize::Small, ImVec2(left + 6, s.split_y + (s.split_h - small) * 0.5f),
           IM_COL32(200, 160, 170, 255), "split brain");
+  SpanRuns split_runs;
+  std::vector<std::pair<float, std::string>> labels;
+  auto draw_split = [&](float xa, float xb) {
+    dl->AddRectFilled(ImVec2(xa, s.split_y), ImVec2(xb, s.split_y + s.split_h),
+                      col(kSplitBrainColor));
+    fill_gaps(s, xa, xb, col(kSplitBrainColor, 60));
+  };
   for (size_t i = 0; i < m.split_brains.size(); ++i) {
     const SplitBrain& sb = m.split_brains[i];
     if (sb.end_us < g.t0 || sb.begin_us > g.t1) continue;
     float xa = std::max(g.x(sb.begin_us), g.x0), xb = std::min(g.x(sb.end_us), g.x1);
     if (xb - xa < 2) xb = xa + 2;  // always visible, however short
-    dl->AddRectFilled(ImVec2(xa, s.split_y), ImVec2(xb, s.split_y + s.split_h),
-                      col(kSplitBrainColor));
-    fill_gaps(s, xa, xb, col(kSplitBrainColor, 60));
+    split_runs.add(xa, xb, draw_split);
     std::string label = "SPLIT BRAIN:";
     for (int32_t l : sb.leaders) label += " " + node_name(l);
     const float lw = text_size(TextSize::Small, label.c_str()).x;
-    if (xb - xa > lw + 8)
-      text_at(dl, TextSize::Small, ImVec2(xa + 4, s.split_y + (s.split_h - small) * 0.5f),
-              IM_COL32(255, 255, 255, 255), label.c_str());
+    if (xb - xa > lw + 8) labels.emplace_back(xa + 4, std::move(label));
     hits_.push_back({Hit::Kind::SplitBrain, false, xa, s.split_y, xb, s.split_y + s.split_h,
                      s.model, static_cast<int64_t>(i), 0});
   }
+  split_runs.flush(draw_split);
+  for (const auto& [x, label] : labels)  // over the strip, which runs draw late
+    text_at(dl, TextSize::Small, ImVec2(x, s.split_y + (s.split_h - small) * 0.5f),
+            IM_COL32(255, 255, 255, 255), label.c_str());
 
   draw_faults(s, g);
   // Arrows go behind the bands, so that a message crossing other lanes does not stripe them;
