@@ -1,10 +1,7 @@
 # Finds what the ballot-viz GUI needs (Dear ImGui via pkg-config, GLFW, OpenGL) and sets
 # BALLOT_VIZ_GUI to ON when everything is there. Included by viz/CMakeLists.txt and by
-# tests/viz.cmake (which is read first), so it must be idempotent.
-if(DEFINED BALLOT_VIZ_GUI_CHECKED)
-  return()
-endif()
-set(BALLOT_VIZ_GUI_CHECKED TRUE)
+# tests/viz.cmake (which is read first): imported targets are per directory, so each includer
+# looks for itself; the "missing" message is printed once.
 set(BALLOT_VIZ_GUI OFF)
 find_package(PkgConfig QUIET)
 if(PkgConfig_FOUND)
@@ -27,6 +24,10 @@ else()
     list(APPEND missing "OpenGL (Debian: libgl-dev)")
   endif()
   list(JOIN missing ", " missing)
-  message(STATUS "ballot-viz: not building the viewer GUI; missing ${missing}. "
-                 "The trace model library and its tests are still built.")
+  get_property(already_said GLOBAL PROPERTY BALLOT_VIZ_MISSING_SAID)
+  if(NOT already_said)
+    set_property(GLOBAL PROPERTY BALLOT_VIZ_MISSING_SAID TRUE)
+    message(STATUS "ballot-viz: not building the viewer GUI; missing ${missing}. "
+                   "The trace model library and its tests are still built.")
+  endif()
 endif()
