@@ -1,9 +1,10 @@
 // The curated Raft scenarios (scenarios/raft-*.json) on the real kernel: each runs with Raft and
-// its checkers, and every expectation in its file must hold. Until the registry lists Raft, the
-// scenarios run through Simulator directly with raft_algorithm().
+// its checkers; every expectation in its file and its golden trace hash must hold (`ballot check`
+// checks the same through the registry).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -62,6 +63,15 @@ std::string failed_expectations(const Scenario& scenario, const RunResult& resul
                   (e.max ? ", expected <= " + std::to_string(*e.max) : "") + "\n";
     }
   }
+  auto golden = scenario.golden.find("raft/" + std::to_string(scenario.seed));
+  if (golden != scenario.golden.end()) {
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(result.trace_hash));
+    if (golden->second != hash) {
+      failures += "golden." + golden->first + ": trace hash " + hash + ", expected " +
+                  golden->second + "\n";
+    }
+  }
   if (!failures.empty()) {
     for (const Violation& v : result.violations) failures += "  " + v.checker + ": " + v.message + "\n";
     failures += "reproduce: ballot run " + scenario.file + " --algo raft --seed " +
@@ -72,7 +82,8 @@ std::string failed_expectations(const Scenario& scenario, const RunResult& resul
 
 }  // namespace
 
-TEST_CASE("Raft scenarios: every expectation of scenarios/raft-*.json holds", "[raft][scenario]") {
+TEST_CASE("Raft scenarios: every expectation and golden hash of scenarios/raft-*.json holds",
+          "[raft][scenario]") {
   const std::vector<std::string> files = raft_scenarios();
   REQUIRE_FALSE(files.empty());
   for (const std::string& file : files) {
