@@ -47,9 +47,10 @@ const char* const kNemesis = R"({"nodes": 5, "algorithm": "raft", "duration": "1
 // A long steady run whose log grows to thousands of entries, with or without a disk-loss fault
 // scheduled (its presence makes the kernel keep a synced copy: one durable clone per sync).
 std::string long_log(bool disk_loss) {
-  std::string faults = disk_loss
-      ? R"(, "faults": [{"at": "59s", "kind": "disk_loss", "nodes": ["n2"], "duration": "100ms"}])"
-      : "";
+  std::string faults =
+      disk_loss
+          ? R"(, "faults": [{"at": "59s", "kind": "disk_loss", "nodes": ["n2"], "duration": "100ms"}])"
+          : "";
   return R"({"nodes": 5, "algorithm": "raft", "duration": "60s",
     "workload": {"model": "kv", "clients": 4, "keys": 8, "mean_interval": "20ms",
                  "read_fraction": 0.0})" +
@@ -94,8 +95,8 @@ int main(int argc, char** argv) {
       {"long log 5 nodes, 60s", long_log(false), 1},
       {"long log + disk_loss", long_log(true), 1},
   };
-  std::printf("%-26s %6s %12s %9s %14s %10s %10s\n", "case", "runs", "events", "wall s",
-              "events/s", "runs/s", "violations");
+  std::printf("%-26s %6s %12s %9s %14s %10s %10s\n", "case", "runs", "events", "wall s", "events/s",
+              "runs/s", "violations");
   for (const Case& c : cases) {
     const Measure m = run_case(c);
     std::printf("%-26s %6d %12llu %9.2f %14.0f %10.1f %10lld\n", c.name.c_str(), c.runs,

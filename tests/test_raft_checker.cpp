@@ -1,5 +1,5 @@
-// Raft's safety checkers (Figure 3): each property fails on a hand-made event stream that breaks it,
-// stays quiet on a legal one, and catches the bug toggle that breaks it in a scripted cluster.
+// Raft's safety checkers (Figure 3): each property fails on a hand-made event stream that breaks
+// it, stays quiet on a legal one, and catches the bug toggle that breaks it in a scripted cluster.
 #include <catch2/catch.hpp>
 
 #include "test_raft_harness.h"
@@ -13,8 +13,8 @@ struct Feed {
   RaftSafetyChecker checker{5};
   uint64_t index = 0;
 
-  void event(EventKind kind, NodeId node, const Message* payload = nullptr, Role role = Role::Follower,
-             int64_t term = 0) {
+  void event(EventKind kind, NodeId node, const Message* payload = nullptr,
+             Role role = Role::Follower, int64_t term = 0) {
     TraceEvent ev;
     ev.index = index++;
     ev.time_us = static_cast<Time_us>(ev.index) * kMillisecond_us;
@@ -26,7 +26,9 @@ struct Feed {
     ev.leader = role == Role::Leader ? node : kNoNode;
     checker.on_event(ev);
   }
-  void role(NodeId node, Role role, int64_t term) { event(EventKind::Role, node, nullptr, role, term); }
+  void role(NodeId node, Role role, int64_t term) {
+    event(EventKind::Role, node, nullptr, role, term);
+  }
   void append(NodeId node, int64_t index_, int64_t term, const std::string& value) {
     AppendFact f;
     f.index = index_;
@@ -126,8 +128,10 @@ TEST_CASE("Checker: Leader Append-Only — a leader deletes or overwrites an ent
   CHECK(f.names() == Names{"leader_append_only", "leader_append_only", "log_matching"});
 }
 
-TEST_CASE("Checker: Leader Completeness — a leader lacks an entry committed in an earlier term "
-          "(§5.4)", "[raft][checker]") {
+TEST_CASE(
+    "Checker: Leader Completeness — a leader lacks an entry committed in an earlier term "
+    "(§5.4)",
+    "[raft][checker]") {
   SECTION("at its election") {
     Feed f;
     f.role(0, Role::Leader, 1);
@@ -157,8 +161,10 @@ TEST_CASE("Checker: Leader Completeness — a leader lacks an entry committed in
   }
 }
 
-TEST_CASE("Checker: State Machine Safety — different entries applied or committed at one index "
-          "(§5.4.3)", "[raft][checker]") {
+TEST_CASE(
+    "Checker: State Machine Safety — different entries applied or committed at one index "
+    "(§5.4.3)",
+    "[raft][checker]") {
   SECTION("applied") {
     Feed f;
     f.apply(0, 1, 1, "a");
@@ -193,8 +199,10 @@ TEST_CASE("Checker: a committed entry is never deleted by a node of the commit's
   CHECK(f.names() == Names{"committed_entry_deleted"});
 }
 
-TEST_CASE("Checker: a node of an older term may delete an entry committed later (§5.4: a paused "
-          "follower obeys a stale leader)", "[raft][checker]") {
+TEST_CASE(
+    "Checker: a node of an older term may delete an entry committed later (§5.4: a paused "
+    "follower obeys a stale leader)",
+    "[raft][checker]") {
   Feed f;
   // n3 holds index 1 from the leader of term 1, then sleeps at term 1.
   f.role(2, Role::Follower, 1);
@@ -228,7 +236,8 @@ TEST_CASE("Checker: keeps the first violations of a property and counts all", "[
   CHECK(metrics.at("raft_log_matching_violations") == 0);
 }
 
-// ---- Bug toggles, scripted -----------------------------------------------------------------------
+// ---- Bug toggles, scripted
+// -----------------------------------------------------------------------
 
 namespace {
 
@@ -321,9 +330,11 @@ Cluster figure8(bool bug, bool e) {
 
 }  // namespace
 
-TEST_CASE("Figure 8 (a)-(d): with bugs.commit_old_term_by_count S1 commits index 2 of term 2 by "
-          "counting, S5 then overwrites it: the checkers catch it; the correct rule does not "
-          "commit it", "[raft][checker][figure8]") {
+TEST_CASE(
+    "Figure 8 (a)-(d): with bugs.commit_old_term_by_count S1 commits index 2 of term 2 by "
+    "counting, S5 then overwrites it: the checkers catch it; the correct rule does not "
+    "commit it",
+    "[raft][checker][figure8]") {
   SECTION("correct") {
     Cluster c = figure8(false, false);
     CHECK(c.node(4).role() == RaftRole::Leader);
@@ -340,8 +351,10 @@ TEST_CASE("Figure 8 (a)-(d): with bugs.commit_old_term_by_count S1 commits index
   }
 }
 
-TEST_CASE("Figure 8 (e): once S1 replicates an entry of term 4 to a majority, index 2 is "
-          "committed and S5 cannot be elected", "[raft][checker][figure8]") {
+TEST_CASE(
+    "Figure 8 (e): once S1 replicates an entry of term 4 to a majority, index 2 is "
+    "committed and S5 cannot be elected",
+    "[raft][checker][figure8]") {
   Cluster c = figure8(false, true);
   CHECK(c.node(4).role() != RaftRole::Leader);
   CHECK(c.node(1).commit_index() >= 2);
@@ -350,8 +363,10 @@ TEST_CASE("Figure 8 (e): once S1 replicates an entry of term 4 to a majority, in
   CHECK(c.checker().violations().empty());
 }
 
-TEST_CASE("bugs.vote_without_log_check: a server with a stale log is elected and deletes "
-          "committed entries; the checkers catch it (§5.4.1)", "[raft][checker]") {
+TEST_CASE(
+    "bugs.vote_without_log_check: a server with a stale log is elected and deletes "
+    "committed entries; the checkers catch it (§5.4.1)",
+    "[raft][checker]") {
   for (bool bug : {false, true}) {
     RaftOptions options;
     options.bugs.vote_without_log_check = bug;
@@ -377,8 +392,10 @@ TEST_CASE("bugs.vote_without_log_check: a server with a stale log is elected and
   }
 }
 
-TEST_CASE("bugs.vote_before_persist: a crash loses a vote already granted, the server votes "
-          "again in the same term, and Election Safety fails", "[raft][checker]") {
+TEST_CASE(
+    "bugs.vote_before_persist: a crash loses a vote already granted, the server votes "
+    "again in the same term, and Election Safety fails",
+    "[raft][checker]") {
   for (bool bug : {false, true}) {
     RaftOptions options;
     options.bugs.vote_before_persist = bug;

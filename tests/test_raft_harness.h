@@ -108,7 +108,8 @@ class Cluster {
   Cluster(int32_t n, const RaftOptions& options, uint64_t seed = 1)
       : Cluster(std::vector<RaftOptions>(static_cast<size_t>(n), options), seed) {}
   Cluster(std::vector<RaftOptions> options, uint64_t seed = 1)
-      : options_(std::move(options)), net_rng_(Rng(seed).substream("network")),
+      : options_(std::move(options)),
+        net_rng_(Rng(seed).substream("network")),
         checker_(static_cast<int32_t>(options_.size())) {
     for (NodeId id = 0; id < size(); ++id) {
       contexts_.push_back(std::make_unique<FakeContext>(*this, id, seed));
@@ -397,8 +398,12 @@ class Cluster {
   uint64_t next_op_id_ = 0;
 };
 
-inline int32_t FakeContext::cluster_size() const { return cluster_.size(); }
-inline Time_us FakeContext::now() const { return cluster_.now_us(); }
+inline int32_t FakeContext::cluster_size() const {
+  return cluster_.size();
+}
+inline Time_us FakeContext::now() const {
+  return cluster_.now_us();
+}
 inline void FakeContext::send(NodeId to, std::unique_ptr<Message> msg) {
   if (!durable_synced()) ++unsynced_effects;
   cluster_.enqueue(id_, to, std::move(msg));
@@ -406,7 +411,9 @@ inline void FakeContext::send(NodeId to, std::unique_ptr<Message> msg) {
 inline TimerId FakeContext::set_timer(Time_us delay_us, uint64_t tag) {
   return cluster_.add_timer(id_, delay_us, tag);
 }
-inline void FakeContext::cancel_timer(TimerId id) { cluster_.cancel_timer(id); }
+inline void FakeContext::cancel_timer(TimerId id) {
+  cluster_.cancel_timer(id);
+}
 inline void FakeContext::report(Role role, int64_t epoch, NodeId leader) {
   reports.push_back({role, epoch, leader});
   cluster_.emit(EventKind::Role, id_, nullptr, &reports.back());

@@ -67,9 +67,8 @@ Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_live
   scenario.seed = seed;
   const AlgorithmInfo info = raft_algorithm();
   auto found = scenario.params.find("raft");
-  Params params("params.raft", found == scenario.params.end()
-                                   ? std::map<std::string, ParamValue>{}
-                                   : found->second);
+  Params params("params.raft", found == scenario.params.end() ? std::map<std::string, ParamValue>{}
+                                                              : found->second);
   Simulator sim(scenario, info.make(params, scenario.nodes), info.has_epochs);
   for (auto& checker : info.checkers(scenario.nodes)) sim.add_checker(std::move(checker));
   CommitSnapshot committed(kCommittedBy_us);
@@ -128,8 +127,10 @@ Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_live
 }
 
 std::string repro(uint64_t seed, const std::vector<std::string>& sets) {
-  std::string cmd = "test_raft \"[kernel]\"; the scenario is kNemesisScenario in "
-                    "tests/test_raft_kernel.cpp with seed " + std::to_string(seed);
+  std::string cmd =
+      "test_raft \"[kernel]\"; the scenario is kNemesisScenario in "
+      "tests/test_raft_kernel.cpp with seed " +
+      std::to_string(seed);
   for (const std::string& s : sets) cmd += " --set " + s;
   return cmd;
 }
@@ -164,8 +165,10 @@ TEST_CASE("Raft on the kernel: 500 nemesis seeds with pre_vote and check_quorum"
   expect_safe_and_live({"params.raft.pre_vote=true", "params.raft.check_quorum=true"}, 500);
 }
 
-TEST_CASE("Raft on the kernel: 500 nemesis seeds with lease reads (clock jumps excluded, drift "
-          "within the bound)", "[raft][kernel][property]") {
+TEST_CASE(
+    "Raft on the kernel: 500 nemesis seeds with lease reads (clock jumps excluded, drift "
+    "within the bound)",
+    "[raft][kernel][property]") {
   // Two clocks drifting 5% apart in opposite directions differ by about 10%.
   expect_safe_and_live({"params.raft.lease_reads=true", "params.raft.clock_drift_bound_ppm=110000",
                         R"(nemesis.kinds=["partition", "isolate", "crash", "pause", "disk_loss",
@@ -187,8 +190,8 @@ TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred ne
     const uint64_t seed = first_unsafe_seed(
         {"params.raft.bugs.commit_old_term_by_count=true", "params.raft.leader_noop=false",
          R"(nemesis.kinds=["crash", "partition", "isolate"])", "nemesis.mean_interval=100ms",
-         "nemesis.duration_max=500ms", "workload.mean_interval=300ms",
-         "workload.job_period=null", "workload.id_interval=null"},
+         "nemesis.duration_max=500ms", "workload.mean_interval=300ms", "workload.job_period=null",
+         "workload.id_interval=null"},
         kSeeds);
     CHECK(seed != 0);
     WARN("bugs.commit_old_term_by_count: first seed caught: " << seed);

@@ -37,8 +37,10 @@ ParamValue boolean(bool b) {
 
 // ---- Pre-vote (thesis §9.6) ------------------------------------------------------------------
 
-TEST_CASE("Thesis §9.6: with pre_vote an election timeout sends PreVote for term + 1 and changes "
-          "no term; a majority of pre-votes starts the real election", "[raft][prevote]") {
+TEST_CASE(
+    "Thesis §9.6: with pre_vote an election timeout sends PreVote for term + 1 and changes "
+    "no term; a majority of pre-votes starts the real election",
+    "[raft][prevote]") {
   RaftOptions options = base_options();
   options.pre_vote = true;
   Cluster c(3, options);
@@ -61,8 +63,10 @@ TEST_CASE("Thesis §9.6: with pre_vote an election timeout sends PreVote for ter
   CHECK(c.node(0).current_term() == 1);
 }
 
-TEST_CASE("Thesis §9.6: pre-votes are refused while the receiver hears from a leader, or for a "
-          "less up-to-date log", "[raft][prevote]") {
+TEST_CASE(
+    "Thesis §9.6: pre-votes are refused while the receiver hears from a leader, or for a "
+    "less up-to-date log",
+    "[raft][prevote]") {
   RaftOptions options = base_options();
   options.pre_vote = true;
   Cluster c(3, options);
@@ -95,8 +99,10 @@ TEST_CASE("Thesis §9.6: pre-votes are refused while the receiver hears from a l
   CHECK_FALSE(replies[0].second->vote_granted);
 }
 
-TEST_CASE("Thesis §9.6: an isolated server with pre_vote does not raise its term, and rejoins "
-          "without deposing the leader; without pre_vote it does", "[raft][prevote]") {
+TEST_CASE(
+    "Thesis §9.6: an isolated server with pre_vote does not raise its term, and rejoins "
+    "without deposing the leader; without pre_vote it does",
+    "[raft][prevote]") {
   for (bool pre_vote : {false, true}) {
     RaftOptions options = base_options();
     options.pre_vote = pre_vote;
@@ -130,8 +136,10 @@ TEST_CASE("Thesis §9.6: an isolated server with pre_vote does not raise its ter
 
 // ---- Check quorum (thesis §6.2) --------------------------------------------------------------
 
-TEST_CASE("Thesis §6.2: with check_quorum a leader that hears from no majority for an election "
-          "timeout steps down; without it, it stays leader", "[raft][checkquorum]") {
+TEST_CASE(
+    "Thesis §6.2: with check_quorum a leader that hears from no majority for an election "
+    "timeout steps down; without it, it stays leader",
+    "[raft][checkquorum]") {
   for (bool check_quorum : {false, true}) {
     RaftOptions options = base_options();
     options.check_quorum = check_quorum;
@@ -171,8 +179,10 @@ TEST_CASE("Thesis §6.2: a leader that keeps its majority stays leader with chec
 
 // ---- Disruptive servers (thesis §4.2.3) -------------------------------------------------------
 
-TEST_CASE("Thesis §4.2.3: within the minimum election timeout of hearing from a leader, a server "
-          "ignores RequestVote: no new term, no vote", "[raft][disruptive]") {
+TEST_CASE(
+    "Thesis §4.2.3: within the minimum election timeout of hearing from a leader, a server "
+    "ignores RequestVote: no new term, no vote",
+    "[raft][disruptive]") {
   RaftOptions options = base_options();
   options.ignore_disruptive_votes = true;
   Cluster c(3, options);
@@ -218,8 +228,10 @@ TEST_CASE("Thesis §4.2.3: without the rule, a higher-term RequestVote deposes a
 
 // ---- Lease reads (thesis §6.4.1) ---------------------------------------------------------------
 
-TEST_CASE("Thesis §6.4.1: with lease_reads the leader answers reads from its state machine while "
-          "its lease holds, and through the log after it lapses", "[raft][lease]") {
+TEST_CASE(
+    "Thesis §6.4.1: with lease_reads the leader answers reads from its state machine while "
+    "its lease holds, and through the log after it lapses",
+    "[raft][lease]") {
   RaftOptions options = base_options();
   options.lease_reads = true;
   options.ignore_disruptive_votes = true;
@@ -298,8 +310,8 @@ TEST_CASE("Raft parameters: durations, per-node overrides, toggles, and clear er
   SECTION("lease reads imply the disruptive-server rule, which cannot be turned off with them") {
     Params p = raft_params({{"lease_reads", boolean(true)}});
     CHECK(read_raft_options(p, 3)[0].ignore_disruptive_votes);
-    Params q = raft_params(
-        {{"lease_reads", boolean(true)}, {"ignore_disruptive_votes", boolean(false)}});
+    Params q =
+        raft_params({{"lease_reads", boolean(true)}, {"ignore_disruptive_votes", boolean(false)}});
     CHECK_THROWS_AS(read_raft_options(q, 3), InputError);
   }
   SECTION("heartbeat must be shorter than the election timeout") {

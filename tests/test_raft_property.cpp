@@ -83,9 +83,9 @@ Outcome run(uint64_t seed, const RaftOptions& options, const Nemesis& nemesis = 
                                 ? *leader
                                 : static_cast<NodeId>(workload.uniform_int(0, kNodes - 1));
       const lin::OpKind kind = workload.bernoulli(0.8) ? lin::OpKind::Put : lin::OpKind::Get;
-      const ClientRequest request = c.request(
-          kind, std::string(1, 'k').append(std::to_string(workload.uniform_int(0, 2))),
-          std::to_string(++value));
+      const ClientRequest request =
+          c.request(kind, std::string(1, 'k').append(std::to_string(workload.uniform_int(0, 2))),
+                    std::to_string(++value));
       if (kind == lin::OpKind::Put) writes.insert(request.op_id);
       c.client(target, request);
     }
@@ -97,7 +97,8 @@ Outcome run(uint64_t seed, const RaftOptions& options, const Nemesis& nemesis = 
         case 0:  // crash, back after a while
           if (c.up(victim)) {
             c.crash(victim, faults.bernoulli(0.5));
-            restart_at[victim] = t + faults.uniform_int(1 * kMillisecond_us, nemesis.downtime_max_us);
+            restart_at[victim] =
+                t + faults.uniform_int(1 * kMillisecond_us, nemesis.downtime_max_us);
           }
           break;
         case 2: {  // a random two-sided partition
@@ -187,8 +188,10 @@ uint64_t first_unsafe_seed(const RaftOptions& options, uint64_t seeds, const Nem
 
 }  // namespace
 
-TEST_CASE("Raft property: 1000 seeds of random faults, Figure 2 defaults: safe, and live once "
-          "faults stop", "[raft][property]") {
+TEST_CASE(
+    "Raft property: 1000 seeds of random faults, Figure 2 defaults: safe, and live once "
+    "faults stop",
+    "[raft][property]") {
   expect_safe_and_live(RaftOptions{}, 1000);
 }
 
@@ -199,8 +202,7 @@ TEST_CASE("Raft property: 500 seeds with pre_vote and check_quorum", "[raft][pro
   expect_safe_and_live(options, 500);
 }
 
-TEST_CASE("Raft property: 500 seeds with lease_reads",
-          "[raft][property]") {
+TEST_CASE("Raft property: 500 seeds with lease_reads", "[raft][property]") {
   RaftOptions options;
   options.lease_reads = true;
   options.ignore_disruptive_votes = true;

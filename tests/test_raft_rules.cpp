@@ -1,4 +1,5 @@
-// Raft, rule by rule (Figure 2 of the extended paper), on a fake context: one exact example per rule.
+// Raft, rule by rule (Figure 2 of the extended paper), on a fake context: one exact example per
+// rule.
 #include <catch2/catch.hpp>
 
 #include "test_raft_harness.h"
@@ -35,7 +36,8 @@ int count_in_flight(Cluster& c, NodeId from = kNoNode) {
 
 // ---- §5.2 Leader election ----------------------------------------------------------------------
 
-TEST_CASE("Raft §5.2: servers start as followers with a randomized election timer", "[raft][election]") {
+TEST_CASE("Raft §5.2: servers start as followers with a randomized election timer",
+          "[raft][election]") {
   RaftOptions options;
   Cluster c(5, options);
   c.start_all();
@@ -53,8 +55,10 @@ TEST_CASE("Raft §5.2: servers start as followers with a randomized election tim
   CHECK(c.ctx(0).reports.front().role == Role::Follower);
 }
 
-TEST_CASE("Figure 2, Candidates: on conversion increment currentTerm, vote for self, reset the "
-          "timer, send RequestVote to all (§5.2)", "[raft][election]") {
+TEST_CASE(
+    "Figure 2, Candidates: on conversion increment currentTerm, vote for self, reset the "
+    "timer, send RequestVote to all (§5.2)",
+    "[raft][election]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
   REQUIRE(c.fire(0, kTagElection));
@@ -80,8 +84,10 @@ TEST_CASE("Figure 2, Candidates: on conversion increment currentTerm, vote for s
   CHECK(c.unsynced_effects() == 0);
 }
 
-TEST_CASE("Figure 2, Candidates: votes from a majority make a leader, which sends heartbeats "
-          "(§5.2)", "[raft][election]") {
+TEST_CASE(
+    "Figure 2, Candidates: votes from a majority make a leader, which sends heartbeats "
+    "(§5.2)",
+    "[raft][election]") {
   Cluster c(5, fixed_timeouts());
   c.start_all();
   c.fire(0, kTagElection);
@@ -117,8 +123,10 @@ TEST_CASE("Figure 2, RequestVote receiver rule 1: reply false if term < currentT
   CHECK(replies[0].second->term == 2);
 }
 
-TEST_CASE("Figure 2, RequestVote receiver rule 2: at most one vote per term, first come first "
-          "served (§5.2)", "[raft][election]") {
+TEST_CASE(
+    "Figure 2, RequestVote receiver rule 2: at most one vote per term, first come first "
+    "served (§5.2)",
+    "[raft][election]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
   RequestVote rv;
@@ -138,8 +146,10 @@ TEST_CASE("Figure 2, RequestVote receiver rule 2: at most one vote per term, fir
   CHECK(dynamic_cast<RaftDurable*>(c.ctx(0).durable())->voted_for == 1);
 }
 
-TEST_CASE("Raft §5.4.1: a vote needs a log at least as up-to-date (later last term, or same term "
-          "and at least as long)", "[raft][election]") {
+TEST_CASE(
+    "Raft §5.4.1: a vote needs a log at least as up-to-date (later last term, or same term "
+    "and at least as long)",
+    "[raft][election]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
   // Give n1 the log [t1, t2].
@@ -153,11 +163,11 @@ TEST_CASE("Raft §5.4.1: a vote needs a log at least as up-to-date (later last t
     int64_t last_index, last_term;
     bool granted;
   };
-  const Case cases[] = {{5, 1, false},   // longer but older last term
-                        {1, 2, false},   // same last term, shorter
-                        {2, 2, true},    // identical
-                        {3, 2, true},    // same term, longer
-                        {1, 3, true}};   // later last term, shorter
+  const Case cases[] = {{5, 1, false},  // longer but older last term
+                        {1, 2, false},  // same last term, shorter
+                        {2, 2, true},   // identical
+                        {3, 2, true},   // same term, longer
+                        {1, 3, true}};  // later last term, shorter
   int64_t term = 3;
   for (const Case& k : cases) {
     RequestVote rv;
@@ -174,8 +184,10 @@ TEST_CASE("Raft §5.4.1: a vote needs a log at least as up-to-date (later last t
   }
 }
 
-TEST_CASE("Figure 2, All Servers: a higher term in a request or response makes a follower of that "
-          "term (§5.1)", "[raft][election]") {
+TEST_CASE(
+    "Figure 2, All Servers: a higher term in a request or response makes a follower of that "
+    "term (§5.1)",
+    "[raft][election]") {
   Cluster c = three_with_leader();
   REQUIRE(c.node(0).role() == RaftRole::Leader);
   AppendEntriesReply reply;
@@ -259,8 +271,10 @@ TEST_CASE("Figure 2, AppendEntries receiver rule 1: reply false if term < curren
   CHECK(c.node(1).role() == RaftRole::Candidate);
 }
 
-TEST_CASE("Figure 2, AppendEntries receiver rule 2: reply false if the log has no entry at "
-          "prevLogIndex with prevLogTerm (§5.3)", "[raft][replication]") {
+TEST_CASE(
+    "Figure 2, AppendEntries receiver rule 2: reply false if the log has no entry at "
+    "prevLogIndex with prevLogTerm (§5.3)",
+    "[raft][replication]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
   AppendEntries ae;
@@ -299,8 +313,10 @@ TEST_CASE("Figure 2, AppendEntries receiver rule 2: reply false if the log has n
   CHECK(c.node(1).leader_id() == 0);
 }
 
-TEST_CASE("Figure 2, AppendEntries receiver rules 3 and 4: delete a conflicting entry and all "
-          "that follow, append new entries (§5.3)", "[raft][replication]") {
+TEST_CASE(
+    "Figure 2, AppendEntries receiver rules 3 and 4: delete a conflicting entry and all "
+    "that follow, append new entries (§5.3)",
+    "[raft][replication]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
   AppendEntries ae;
@@ -350,8 +366,10 @@ TEST_CASE("Raft §5.3: a late, shorter AppendEntries does not delete matching en
   CHECK(replies[1].second->match_index == 1);  // vouches only for what that request covered
 }
 
-TEST_CASE("Figure 2, AppendEntries receiver rule 5: commitIndex = min(leaderCommit, index of last "
-          "new entry)", "[raft][replication]") {
+TEST_CASE(
+    "Figure 2, AppendEntries receiver rule 5: commitIndex = min(leaderCommit, index of last "
+    "new entry)",
+    "[raft][replication]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
   // The follower holds a stale suffix 2..3 of term 1 that the leader has not vouched for.
@@ -379,8 +397,10 @@ TEST_CASE("Figure 2, AppendEntries receiver rule 5: commitIndex = min(leaderComm
   CHECK(c.node(1).commit_index() == 1);
 }
 
-TEST_CASE("Figure 2, Leaders: on failure decrement nextIndex and retry until the logs match; then "
-          "the follower's log equals the leader's (§5.3)", "[raft][replication]") {
+TEST_CASE(
+    "Figure 2, Leaders: on failure decrement nextIndex and retry until the logs match; then "
+    "the follower's log equals the leader's (§5.3)",
+    "[raft][replication]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
   // n2 has a divergent suffix from an old term-1 leader n3.
@@ -408,8 +428,10 @@ TEST_CASE("Figure 2, Leaders: on failure decrement nextIndex and retry until the
   CHECK(c.checker().violations().empty());
 }
 
-TEST_CASE("Figure 2, Leaders: commit an entry of the current term stored on a majority; followers "
-          "learn it from leaderCommit and apply it (§5.3)", "[raft][replication]") {
+TEST_CASE(
+    "Figure 2, Leaders: commit an entry of the current term stored on a majority; followers "
+    "learn it from leaderCommit and apply it (§5.3)",
+    "[raft][replication]") {
   Cluster c(5, fixed_timeouts());
   c.start_all();
   c.elect(0);
@@ -438,8 +460,10 @@ TEST_CASE("Figure 2, Leaders: commit an entry of the current term stored on a ma
 
 // ---- §5.4.2 Committing entries from previous terms -------------------------------------------
 
-TEST_CASE("Raft §5.4.2: a leader never commits an entry of an earlier term by counting replicas; "
-          "it commits it with the first entry of its own term", "[raft][replication][figure8]") {
+TEST_CASE(
+    "Raft §5.4.2: a leader never commits an entry of an earlier term by counting replicas; "
+    "it commits it with the first entry of its own term",
+    "[raft][replication][figure8]") {
   for (bool bug : {false, true}) {
     RaftOptions options = fixed_timeouts();
     options.bugs.commit_old_term_by_count = bug;
@@ -475,7 +499,8 @@ TEST_CASE("Raft §5.4.2: a leader never commits an entry of an earlier term by c
   }
 }
 
-// ---- Clients (§8) --------------------------------------------------------------------------------
+// ---- Clients (§8)
+// --------------------------------------------------------------------------------
 
 TEST_CASE("Raft §8: a follower refuses clients with NotLeader and the leader it knows",
           "[raft][client]") {
@@ -489,8 +514,10 @@ TEST_CASE("Raft §8: a follower refuses clients with NotLeader and the leader it
   CHECK(c.node(1).log().empty());
 }
 
-TEST_CASE("Raft §8: the leader answers after its entry is applied: reads through the log, cas "
-          "fails on a mismatch, register and keys", "[raft][client]") {
+TEST_CASE(
+    "Raft §8: the leader answers after its entry is applied: reads through the log, cas "
+    "fails on a mismatch, register and keys",
+    "[raft][client]") {
   Cluster c = three_with_leader();
   auto write = c.request(lin::OpKind::Write, "", "1");
   auto read = c.request(lin::OpKind::Read, "");
@@ -526,8 +553,10 @@ TEST_CASE("Raft §8: a read of the register before any write returns nil", "[raf
   CHECK_FALSE(response->value);
 }
 
-TEST_CASE("Raft §8: a request whose index is taken by another leader's entry is answered "
-          "NotLeader; one that commits after a step-down is answered Ok", "[raft][client]") {
+TEST_CASE(
+    "Raft §8: a request whose index is taken by another leader's entry is answered "
+    "NotLeader; one that commits after a step-down is answered Ok",
+    "[raft][client]") {
   Cluster c = three_with_leader();
   auto lost = c.request(lin::OpKind::Put, "k", "lost");
   c.client(0, lost);
@@ -550,8 +579,10 @@ TEST_CASE("Raft §8: a request whose index is taken by another leader's entry is
 
 // ---- Persistence -----------------------------------------------------------------------------
 
-TEST_CASE("Figure 2: currentTerm, votedFor and the log are synced before any reply; a restart "
-          "recovers them and rebuilds volatile state", "[raft][persistence]") {
+TEST_CASE(
+    "Figure 2: currentTerm, votedFor and the log are synced before any reply; a restart "
+    "recovers them and rebuilds volatile state",
+    "[raft][persistence]") {
   Cluster c = three_with_leader();
   for (int i = 0; i < 3; ++i) c.client(0, c.request(lin::OpKind::Put, "k", std::to_string(i)));
   c.settle();
@@ -597,8 +628,10 @@ TEST_CASE("Figure 2: a vote survives a crash, so a restarted server cannot vote 
 
 // ---- Leader duties (the workload's scheduled job and unique ids) ------------------------------
 
-TEST_CASE("Leader duties: a leader runs a job period only once its job entry is committed and "
-          "applied; followers do nothing", "[raft][duties]") {
+TEST_CASE(
+    "Leader duties: a leader runs a job period only once its job entry is committed and "
+    "applied; followers do nothing",
+    "[raft][duties]") {
   Cluster c = three_with_leader();
   c.node(1).on_job(7);  // a follower: not its duty
   CHECK(c.node(1).log().empty());
@@ -613,8 +646,10 @@ TEST_CASE("Leader duties: a leader runs a job period only once its job entry is 
   for (NodeId id = 1; id < 3; ++id) CHECK(c.ctx(id).jobs_ran.empty());  // applied, not run
 }
 
-TEST_CASE("Leader duties: a leader cut off in a minority runs nothing; a period proposed twice "
-          "runs once; ids are unique", "[raft][duties]") {
+TEST_CASE(
+    "Leader duties: a leader cut off in a minority runs nothing; a period proposed twice "
+    "runs once; ids are unique",
+    "[raft][duties]") {
   RaftOptions options;
   Cluster c(5, options);
   c.start_all();

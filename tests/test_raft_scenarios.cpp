@@ -33,9 +33,8 @@ std::vector<std::string> raft_scenarios() {
 RunResult run_raft(const Scenario& scenario) {
   const AlgorithmInfo info = raft_algorithm();
   auto found = scenario.params.find("raft");
-  Params params("params.raft", found == scenario.params.end()
-                                   ? std::map<std::string, ParamValue>{}
-                                   : found->second);
+  Params params("params.raft", found == scenario.params.end() ? std::map<std::string, ParamValue>{}
+                                                              : found->second);
   Simulator sim(scenario, info.make(params, scenario.nodes), info.has_epochs);
   for (auto& checker : info.checkers(scenario.nodes)) sim.add_checker(std::move(checker));
   return sim.run();
@@ -73,7 +72,8 @@ std::string failed_expectations(const Scenario& scenario, const RunResult& resul
     }
   }
   if (!failures.empty()) {
-    for (const Violation& v : result.violations) failures += "  " + v.checker + ": " + v.message + "\n";
+    for (const Violation& v : result.violations)
+      failures += "  " + v.checker + ": " + v.message + "\n";
     failures += "reproduce: ballot run " + scenario.file + " --algo raft --seed " +
                 std::to_string(scenario.seed) + "\n";
   }

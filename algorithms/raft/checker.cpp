@@ -11,7 +11,8 @@ namespace {
 constexpr int64_t kViolationsKeptPerProperty = 10;
 
 uint64_t entry_hash(const LogEntry& entry) {
-  uint64_t state = entry.command.digest() ^ (static_cast<uint64_t>(entry.term) * 0x9e3779b97f4a7c15ULL);
+  uint64_t state =
+      entry.command.digest() ^ (static_cast<uint64_t>(entry.term) * 0x9e3779b97f4a7c15ULL);
   return splitmix64(state);
 }
 
@@ -20,7 +21,9 @@ uint64_t extend_prefix(uint64_t prefix, const LogEntry& entry) {
   return splitmix64(state);
 }
 
-std::string name(NodeId id) { return node_name(id); }
+std::string name(NodeId id) {
+  return node_name(id);
+}
 
 std::string show(const LogEntry& entry) {
   std::string text = "t";
@@ -34,13 +37,20 @@ std::string show(const LogEntry& entry) {
 
 const char* RaftSafetyChecker::property_name(Property property) {
   switch (property) {
-    case kElectionSafety: return "election_safety";
-    case kLeaderAppendOnly: return "leader_append_only";
-    case kLogMatching: return "log_matching";
-    case kLeaderCompleteness: return "leader_completeness";
-    case kStateMachineSafety: return "state_machine_safety";
-    case kCommittedEntryDeleted: return "committed_entry_deleted";
-    case kPropertyCount: break;
+    case kElectionSafety:
+      return "election_safety";
+    case kLeaderAppendOnly:
+      return "leader_append_only";
+    case kLogMatching:
+      return "log_matching";
+    case kLeaderCompleteness:
+      return "leader_completeness";
+    case kStateMachineSafety:
+      return "state_machine_safety";
+    case kCommittedEntryDeleted:
+      return "committed_entry_deleted";
+    case kPropertyCount:
+      break;
   }
   return "?";
 }
@@ -71,7 +81,9 @@ void RaftSafetyChecker::on_event(const TraceEvent& ev) {
   NodeModel* model = node(ev.node);
   if (model == nullptr) return;
   switch (ev.kind) {
-    case EventKind::Role: on_role(ev); break;
+    case EventKind::Role:
+      on_role(ev);
+      break;
     case EventKind::Crash:
       model->up = false;
       model->role = Role::Follower;
@@ -94,7 +106,8 @@ void RaftSafetyChecker::on_event(const TraceEvent& ev) {
         on_apply(ev, a->index, a->entry);
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -157,8 +170,8 @@ void RaftSafetyChecker::on_append(const TraceEvent& ev, int64_t index, const Log
   }
   const uint64_t prefix = extend_prefix(model.prefix(index - 1), entry);
   model.log.push_back(NodeEntry{entry, prefix});
-  auto [it, inserted] =
-      entry_at_.emplace(std::make_pair(index, entry.term), Seen{prefix, ev.node, ev.index, entry.term, entry});
+  auto [it, inserted] = entry_at_.emplace(std::make_pair(index, entry.term),
+                                          Seen{prefix, ev.node, ev.index, entry.term, entry});
   if (inserted || it->second.hash == prefix) return;
   const Seen& first = it->second;
   std::string what = first.entry == entry
@@ -204,8 +217,8 @@ void RaftSafetyChecker::on_commit(const TraceEvent& ev, int64_t commit_index) {
   const int64_t have = static_cast<int64_t>(model.log.size());
   if (commit_index > have) {
     report(kStateMachineSafety, ev, {ev.node},
-           name(ev.node) + " committed index " + std::to_string(commit_index) + " but its log has " +
-               std::to_string(have) + " entries");
+           name(ev.node) + " committed index " + std::to_string(commit_index) +
+               " but its log has " + std::to_string(have) + " entries");
     return;
   }
   const int64_t known = static_cast<int64_t>(committed_.size());
@@ -246,9 +259,9 @@ void RaftSafetyChecker::on_apply(const TraceEvent& ev, int64_t index, const LogE
   auto [it, inserted] = applied_.emplace(index, Seen{hash, ev.node, ev.index, entry.term, entry});
   if (inserted || it->second.hash == hash) return;
   report(kStateMachineSafety, ev, {it->second.node, ev.node},
-         name(ev.node) + " applied " + show(entry) + " at index " + std::to_string(index) + ", but " +
-             name(it->second.node) + " applied " + show(it->second.entry) + " there (event " +
-             std::to_string(it->second.event_index) + ")");
+         name(ev.node) + " applied " + show(entry) + " at index " + std::to_string(index) +
+             ", but " + name(it->second.node) + " applied " + show(it->second.entry) +
+             " there (event " + std::to_string(it->second.event_index) + ")");
 }
 
 std::vector<std::unique_ptr<Observer>> raft_checkers(int32_t cluster_size) {

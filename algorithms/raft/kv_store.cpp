@@ -15,12 +15,18 @@ ApplyResult KvStore::read(const std::string& key) const {
 
 ApplyResult KvStore::apply(const Command& command) {
   switch (command.kind) {
-    case CommandKind::Noop: return {};
+    case CommandKind::Noop:
+      return {};
     case CommandKind::Read:
-    case CommandKind::Get: return read(command.key);
+    case CommandKind::Get:
+      return read(command.key);
     case CommandKind::Write:
-    case CommandKind::Put: data_[command.key] = command.value.value_or(""); return {};
-    case CommandKind::Append: data_[command.key] += command.value.value_or(""); return {};
+    case CommandKind::Put:
+      data_[command.key] = command.value.value_or("");
+      return {};
+    case CommandKind::Append:
+      data_[command.key] += command.value.value_or("");
+      return {};
     case CommandKind::Cas:
       if (current(command.key) != command.expected) return {ClientStatus::Fail, std::nullopt, 0};
       data_[command.key] = command.value.value_or("");
@@ -28,7 +34,8 @@ ApplyResult KvStore::apply(const Command& command) {
     case CommandKind::Job:
       if (!jobs_run_.insert(command.period).second) return {ClientStatus::Fail, std::nullopt, 0};
       return {};
-    case CommandKind::Id: return {ClientStatus::Ok, std::nullopt, ++last_id_};
+    case CommandKind::Id:
+      return {ClientStatus::Ok, std::nullopt, ++last_id_};
   }
   return {};
 }

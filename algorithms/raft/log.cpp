@@ -8,15 +8,24 @@ namespace ballot::raft {
 
 const char* command_kind_name(CommandKind kind) {
   switch (kind) {
-    case CommandKind::Noop: return "noop";
-    case CommandKind::Read: return "read";
-    case CommandKind::Write: return "write";
-    case CommandKind::Cas: return "cas";
-    case CommandKind::Get: return "get";
-    case CommandKind::Put: return "put";
-    case CommandKind::Append: return "append";
-    case CommandKind::Job: return "job";
-    case CommandKind::Id: return "id";
+    case CommandKind::Noop:
+      return "noop";
+    case CommandKind::Read:
+      return "read";
+    case CommandKind::Write:
+      return "write";
+    case CommandKind::Cas:
+      return "cas";
+    case CommandKind::Get:
+      return "get";
+    case CommandKind::Put:
+      return "put";
+    case CommandKind::Append:
+      return "append";
+    case CommandKind::Job:
+      return "job";
+    case CommandKind::Id:
+      return "id";
   }
   std::abort();
 }
@@ -25,12 +34,18 @@ namespace {
 
 CommandKind to_command_kind(lin::OpKind kind) {
   switch (kind) {
-    case lin::OpKind::Read: return CommandKind::Read;
-    case lin::OpKind::Write: return CommandKind::Write;
-    case lin::OpKind::Cas: return CommandKind::Cas;
-    case lin::OpKind::Get: return CommandKind::Get;
-    case lin::OpKind::Put: return CommandKind::Put;
-    case lin::OpKind::Append: return CommandKind::Append;
+    case lin::OpKind::Read:
+      return CommandKind::Read;
+    case lin::OpKind::Write:
+      return CommandKind::Write;
+    case lin::OpKind::Cas:
+      return CommandKind::Cas;
+    case lin::OpKind::Get:
+      return CommandKind::Get;
+    case lin::OpKind::Put:
+      return CommandKind::Put;
+    case lin::OpKind::Append:
+      return CommandKind::Append;
   }
   std::abort();
 }

@@ -1,5 +1,6 @@
 // Raft's RPCs (Figure 2), the pre-vote RPC (thesis §9.6), and the facts a Raft node records for the
-// checkers. Requests and their results are separate one-way messages; the simulator has no RPC layer.
+// checkers. Requests and their results are separate one-way messages; the simulator has no RPC
+// layer.
 #pragma once
 #include <cstdint>
 #include <string_view>
@@ -46,8 +47,8 @@ struct PreVoteReply : MessageBase<PreVoteReply> {
   void fields(FieldSink& sink) const override;
 };
 
-// Figure 2, AppendEntries RPC: invoked by the leader to replicate entries (§5.3); also the heartbeat
-// (§5.2).
+// Figure 2, AppendEntries RPC: invoked by the leader to replicate entries (§5.3); also the
+// heartbeat (§5.2).
 struct AppendEntries : MessageBase<AppendEntries> {
   static constexpr std::string_view kType = "AppendEntries";
   int64_t term = 0;  // leader's term

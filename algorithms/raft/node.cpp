@@ -28,10 +28,14 @@ constexpr Time_us kNoContact_us = INT64_MIN / 4;
 
 const char* raft_role_name(RaftRole role) {
   switch (role) {
-    case RaftRole::Follower: return "follower";
-    case RaftRole::PreCandidate: return "pre-candidate";
-    case RaftRole::Candidate: return "candidate";
-    case RaftRole::Leader: return "leader";
+    case RaftRole::Follower:
+      return "follower";
+    case RaftRole::PreCandidate:
+      return "pre-candidate";
+    case RaftRole::Candidate:
+      return "candidate";
+    case RaftRole::Leader:
+      return "leader";
   }
   std::abort();
 }
@@ -59,9 +63,9 @@ void RaftNode::on_start() {
   next_index_.assign(n, 1);
   match_index_.assign(n, 0);
   ack_sent_us_.assign(n, kNoContact_us);
-  // With lease reads, a (re)started server cannot know whether it had just heard from a leader whose
-  // lease still runs, so it holds its vote for a minimum election timeout. Otherwise it has heard
-  // from no one.
+  // With lease reads, a (re)started server cannot know whether it had just heard from a leader
+  // whose lease still runs, so it holds its vote for a minimum election timeout. Otherwise it has
+  // heard from no one.
   leader_contact_us_ = options_.lease_reads ? ctx_.now() : kNoContact_us;
   if (current_term() > 0 || last_log_index() > 0) {
     std::string text = "recovered term " + std::to_string(current_term());
@@ -96,12 +100,28 @@ void RaftNode::on_message(NodeId from, const Message& msg) {
 void RaftNode::on_timer(uint64_t tag) {
   require(durable_ != nullptr, "on_timer before on_start");
   switch (tag) {
-    case kTagElection: election_timer_.reset(); on_election_timeout(); break;
-    case kTagHeartbeat: heartbeat_timer_.reset(); on_heartbeat_timeout(); break;
-    case kTagVoteRetry: vote_retry_timer_.reset(); on_vote_retry_timeout(); break;
-    case kTagCheckQuorum: check_quorum_timer_.reset(); on_check_quorum_timeout(); break;
-    case kTagVoteFlush: vote_flush_timer_.reset(); on_vote_flush_timeout(); break;
-    default: require(false, "unknown timer tag");
+    case kTagElection:
+      election_timer_.reset();
+      on_election_timeout();
+      break;
+    case kTagHeartbeat:
+      heartbeat_timer_.reset();
+      on_heartbeat_timeout();
+      break;
+    case kTagVoteRetry:
+      vote_retry_timer_.reset();
+      on_vote_retry_timeout();
+      break;
+    case kTagCheckQuorum:
+      check_quorum_timer_.reset();
+      on_check_quorum_timeout();
+      break;
+    case kTagVoteFlush:
+      vote_flush_timer_.reset();
+      on_vote_flush_timeout();
+      break;
+    default:
+      require(false, "unknown timer tag");
   }
   persist();
 }
@@ -189,10 +209,10 @@ void RaftNode::handle_pre_vote_reply(NodeId from, const PreVoteReply& reply) {
 // AppendEntries (§5.3)
 // ================================================================================================
 
-// Figure 2, AppendEntries receiver: (1) refuse a leader whose term is older than ours; (2) refuse if
-// our log has no entry at prevLogIndex with term prevLogTerm; (3) where an existing entry conflicts
-// with a new one (same index, other term), delete it and all that follow; (4) append the new
-// entries not already in the log; (5) if leaderCommit > commitIndex, set commitIndex =
+// Figure 2, AppendEntries receiver: (1) refuse a leader whose term is older than ours; (2) refuse
+// if our log has no entry at prevLogIndex with term prevLogTerm; (3) where an existing entry
+// conflicts with a new one (same index, other term), delete it and all that follow; (4) append the
+// new entries not already in the log; (5) if leaderCommit > commitIndex, set commitIndex =
 // min(leaderCommit, index of last new entry). Candidates: an AppendEntries from the leader of our
 // term makes us a follower (§5.2).
 void RaftNode::handle_append_entries(NodeId from, const AppendEntries& rpc) {
@@ -244,7 +264,8 @@ void RaftNode::handle_append_entries(NodeId from, const AppendEntries& rpc) {
   }
   // Rule 5. The last *new* entry, not our last entry: a stale suffix beyond it is not vouched for.
   const int64_t last_new_index = rpc.prev_log_index + static_cast<int64_t>(rpc.entries.size());
-  // (A request whose entries end below our commitIndex teaches us nothing: commitIndex never falls.)
+  // (A request whose entries end below our commitIndex teaches us nothing: commitIndex never
+  // falls.)
   const int64_t new_commit_index = std::min(rpc.leader_commit, last_new_index);
   if (new_commit_index > commit_index_) set_commit_index(new_commit_index);
   reply->success = true;
@@ -455,8 +476,8 @@ void RaftNode::step_down(int64_t term) {
 // Leader duties
 // ================================================================================================
 
-// Figure 2, Leaders: "If last log index >= nextIndex for a follower: send AppendEntries RPC with log
-// entries starting at nextIndex" (§5.3); with none, this is a heartbeat.
+// Figure 2, Leaders: "If last log index >= nextIndex for a follower: send AppendEntries RPC with
+// log entries starting at nextIndex" (§5.3); with none, this is a heartbeat.
 void RaftNode::send_append_entries(NodeId peer) {
   require(role_ == RaftRole::Leader, "only a leader sends AppendEntries");
   auto rpc = std::make_unique<AppendEntries>();
@@ -464,8 +485,8 @@ void RaftNode::send_append_entries(NodeId peer) {
   rpc->leader_id = ctx_.self();
   rpc->prev_log_index = next_index_[peer] - 1;
   rpc->prev_log_term = term_at(rpc->prev_log_index);
-  const int64_t last = std::min(last_log_index(),
-                                rpc->prev_log_index + options_.max_entries_per_append);
+  const int64_t last =
+      std::min(last_log_index(), rpc->prev_log_index + options_.max_entries_per_append);
   for (int64_t index = rpc->prev_log_index + 1; index <= last; ++index) {
     rpc->entries.push_back(entry_at(index));
   }
@@ -728,7 +749,8 @@ void RaftNode::report_role() {
   Role role = Role::Follower;
   if (role_ == RaftRole::Candidate) role = Role::Candidate;
   if (role_ == RaftRole::Leader) role = Role::Leader;
-  if (reported_role_ == role && reported_term_ == current_term() && reported_leader_ == leader_id_) {
+  if (reported_role_ == role && reported_term_ == current_term() &&
+      reported_leader_ == leader_id_) {
     return;
   }
   reported_role_ = role;

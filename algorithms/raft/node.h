@@ -1,6 +1,7 @@
-// A Raft server, rule by rule from Figure 2 of the extended paper (Ongaro & Ousterhout, "In Search of
-// an Understandable Consensus Algorithm"), with pre-vote, check-quorum, the disruptive-server rule
-// and lease reads from Ongaro's thesis. A pure state machine: it acts only through its Context.
+// A Raft server, rule by rule from Figure 2 of the extended paper (Ongaro & Ousterhout, "In Search
+// of an Understandable Consensus Algorithm"), with pre-vote, check-quorum, the disruptive-server
+// rule and lease reads from Ongaro's thesis. A pure state machine: it acts only through its
+// Context.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -20,9 +21,9 @@ namespace ballot::raft {
 // RPCs)". The kernel owns this object; it survives crashes.
 class RaftDurable final : public DurableState {
  public:
-  int64_t current_term = 0;      // latest term this server has seen; increases monotonically
-  NodeId voted_for = kNoNode;    // candidate that received this server's vote in current_term
-  Log log;                       // log[i - 1] is the entry at index i
+  int64_t current_term = 0;    // latest term this server has seen; increases monotonically
+  NodeId voted_for = kNoNode;  // candidate that received this server's vote in current_term
+  Log log;                     // log[i - 1] is the entry at index i
 
   std::unique_ptr<DurableState> clone() const override {
     return std::make_unique<RaftDurable>(*this);

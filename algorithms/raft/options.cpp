@@ -23,9 +23,8 @@ void read_timing(Params& params, const std::string& prefix, RaftOptions& options
   options.election_timeout_max_us =
       params.get_duration_us(prefix + "election_timeout_max", options.election_timeout_max_us,
                              kTimeoutMin_us, kTimeoutMax_us);
-  options.heartbeat_interval_us =
-      params.get_duration_us(prefix + "heartbeat_interval", options.heartbeat_interval_us,
-                             kTimeoutMin_us, kTimeoutMax_us);
+  options.heartbeat_interval_us = params.get_duration_us(
+      prefix + "heartbeat_interval", options.heartbeat_interval_us, kTimeoutMin_us, kTimeoutMax_us);
 }
 
 void validate_timing(const Params& params, const std::string& prefix, const RaftOptions& options) {
@@ -67,9 +66,8 @@ std::vector<RaftOptions> read_raft_options(Params& params, int32_t cluster_size)
   base.clock_drift_bound_ppm =
       params.get_int("clock_drift_bound_ppm", base.clock_drift_bound_ppm, 0, kDriftBoundMax_ppm);
   base.leader_noop = params.get_bool("leader_noop", base.leader_noop);
-  base.max_entries_per_append = params.get_int("max_entries_per_append",
-                                               base.max_entries_per_append, 1,
-                                               kEntriesPerAppendMax);
+  base.max_entries_per_append = params.get_int(
+      "max_entries_per_append", base.max_entries_per_append, 1, kEntriesPerAppendMax);
   base.bugs.commit_old_term_by_count = params.get_bool("bugs.commit_old_term_by_count", false);
   base.bugs.vote_without_log_check = params.get_bool("bugs.vote_without_log_check", false);
   base.bugs.vote_before_persist = params.get_bool("bugs.vote_before_persist", false);

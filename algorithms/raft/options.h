@@ -36,7 +36,8 @@ struct RaftOptions {
   bool lease_reads = false;
   // The clock drift bound the lease assumes, in parts per million.
   int64_t clock_drift_bound_ppm = 10000;
-  // Thesis §6.4: a new leader appends an empty entry so that it commits an entry of its term at once.
+  // Thesis §6.4: a new leader appends an empty entry so that it commits an entry of its term at
+  // once.
   bool leader_noop = true;
   // Most entries in one AppendEntries.
   int64_t max_entries_per_append = 64;
