@@ -78,7 +78,7 @@ expect 0 "2 passed, 0 failed" -- "$ballot" sweep "$scenario" --seeds 1..4 --shar
 expect 1 "^  ballot run .*expect.json --algo bully --seed 2$" -- "$ballot" sweep "$work/expect.json" --seeds 1..2
 expect 2 "--shard" -- "$ballot" sweep "$scenario" --seeds 1..3 --shard 3/2
 mkdir -p "$work/lessons" && cp "$scenario" "$work/lessons/"
-expect 0 "1 passed, 0 failed" -- "$ballot" check "$work/lessons"
+expect 0 "2 passed, 0 failed" -- "$ballot" check "$work/lessons"
 cp "$work/expect.json" "$work/lessons/"
 expect 1 "FAILED.*expect.json" -- "$ballot" check "$work/lessons"
 expect 2 "not a directory" -- "$ballot" check "$work/nowhere"
