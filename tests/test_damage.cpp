@@ -72,3 +72,39 @@ TEST_CASE("lost writes: acknowledged appends missing from a later read", "[damag
   h.ops.push_back(op(OpKind::Put, "k", "", 350, 360));
   CHECK(count_lost_writes(h) == 0);
 }
+
+TEST_CASE("Bully under a 3/2 partition: the checker finds the violation on every seed",
+          "[damage][lincheck]") {
+  // The split-brain lesson: two primaries acknowledge writes; the old primary's state wins at
+  // the heal. The history must be judged not linearizable, and lost writes must be counted.
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const Scenario s =
+        load_scenario(std::string(BALLOT_SOURCE_DIR) + "/scenarios/split-brain-3-2.json",
+                      {"algorithm=\"bully\"", "seed=" + std::to_string(seed)});
+    const RunReport r = run_scenario(s);
+    INFO("seed " << seed);
+    REQUIRE(r.checked_linearizability);
+    CHECK_FALSE(r.lincheck_timed_out);
+    CHECK_FALSE(r.linearizable);
+    CHECK_FALSE(r.lincheck_failing_ops.empty());
+    CHECK(r.result.metrics.at("lost_writes") > 0);
+    CHECK(r.result.metrics.at("job_duplicates") > 0);
+    CHECK(r.result.metrics.at("id_duplicates") > 0);
+  }
+}
+
+TEST_CASE("Raft under the same faults: linearizable, nothing lost or duplicated", "[damage]") {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const Scenario s =
+        load_scenario(std::string(BALLOT_SOURCE_DIR) + "/scenarios/split-brain-3-2.json",
+                      {"algorithm=\"raft\"", "seed=" + std::to_string(seed)});
+    const RunReport r = run_scenario(s);
+    INFO("seed " << seed);
+    CHECK(r.linearizable);
+    CHECK(r.result.violations.empty());
+    CHECK(r.result.metrics.at("lost_writes") == 0);
+    CHECK(r.result.metrics.at("job_duplicates") == 0);
+    CHECK(r.result.metrics.at("id_duplicates") == 0);
+    CHECK(r.result.metrics.at("ids_issued") > 20);
+  }
+}
