@@ -15,6 +15,7 @@
 #include "sim/lincheck.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
+#include "test_raft_seeds.h"
 
 using namespace ballot;
 
@@ -157,12 +158,13 @@ uint64_t first_unsafe_seed(const std::vector<std::string>& sets, uint64_t seeds)
 
 TEST_CASE("Raft on the kernel: 1000 nemesis seeds, defaults: safe, linearizable, live",
           "[raft][kernel][property]") {
-  expect_safe_and_live({}, 1000);
+  expect_safe_and_live({}, raft_test::sweep_seeds(1000));
 }
 
 TEST_CASE("Raft on the kernel: 500 nemesis seeds with pre_vote and check_quorum",
           "[raft][kernel][property]") {
-  expect_safe_and_live({"params.raft.pre_vote=true", "params.raft.check_quorum=true"}, 500);
+  expect_safe_and_live({"params.raft.pre_vote=true", "params.raft.check_quorum=true"},
+                       raft_test::sweep_seeds(500));
 }
 
 TEST_CASE(
@@ -174,7 +176,7 @@ TEST_CASE(
                         R"(nemesis.kinds=["partition", "isolate", "crash", "pause", "disk_loss",
                            "drop", "loss_burst", "delay_spike", "clock_drift"])",
                         "workload.read_fraction=0.7"},
-                       500);
+                       raft_test::sweep_seeds(500));
 }
 
 TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred nemesis seeds",
