@@ -1,7 +1,10 @@
 // `ballot sweep SCENARIO --seeds A..B [--algo A] [--jobs N] [--shard K/N] [--json]`
 // Runs one scenario over many seeds; every failing seed gets its one-line repro.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <map>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -13,6 +16,7 @@
 #include "cli/runner.h"
 #include "cli/seeds.h"
 #include "sim/input_error.h"
+#include "sim/observers.h"
 
 namespace ballot::cli {
 
@@ -26,13 +30,47 @@ struct SweepOptions {
   unsigned jobs = 1;
   bool json = false;
   std::vector<std::string> sets;
+  std::vector<std::string> stats;  // metrics to summarise over seeds
 };
 
 struct Outcome {
   bool ok = true;
   std::string why;
   std::string hash;
+  std::map<std::string, int64_t> metrics;
+  std::vector<Time_us> downtimes_us;
 };
+
+// "downtime_per_loss_us" pools every leader loss of every seed; other names are run metrics.
+constexpr const char* kDowntimePerLoss = "downtime_per_loss_us";
+
+std::vector<double> samples_of(const std::string& metric, const std::vector<std::optional<Outcome>>& outcomes) {
+  std::vector<double> values;
+  for (const auto& out : outcomes) {
+    if (metric == kDowntimePerLoss) {
+      for (Time_us d : out->downtimes_us) values.push_back(static_cast<double>(d));
+      continue;
+    }
+    auto it = out->metrics.find(metric);
+    if (it != out->metrics.end()) values.push_back(static_cast<double>(it->second));
+  }
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+// Nearest-rank percentile of sorted values.
+double rank(const std::vector<double>& sorted, double q) {
+  const size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size() - 1, k == 0 ? 0 : k - 1)];
+}
+
+std::string show(const std::string& metric, double v) {
+  const bool duration = metric.size() > 3 && metric.compare(metric.size() - 3, 3, "_us") == 0;
+  if (duration) return human_duration(static_cast<Time_us>(std::llround(v)));
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, v == std::floor(v) ? "%.0f" : "%.2f", v);
+  return buffer;
+}
 
 Outcome run_seed(const SweepOptions& o, const std::string& algorithm, uint64_t seed) {
   std::vector<std::string> overrides = o.sets;
@@ -42,6 +80,8 @@ Outcome run_seed(const SweepOptions& o, const std::string& algorithm, uint64_t s
   Outcome out;
   out.ok = report.ok();
   out.hash = hash_hex(report.result.trace_hash);
+  out.metrics = report.result.metrics;
+  out.downtimes_us = report.result.downtimes_us;
   if (report.violated() && !report.expects_violations())
     out.why = "[" + report.result.violations[0].checker + "] " + report.result.violations[0].message;
   for (const ExpectationResult& e : report.expectations)
@@ -63,6 +103,12 @@ int sweep(const SweepOptions& o) {
       std::vector<uint64_t> mine;
       for (size_t i = static_cast<size_t>(k - 1); i < seeds.size(); i += static_cast<size_t>(n)) mine.push_back(seeds[i]);
       seeds = mine;
+    }
+    for (const std::string& m : o.stats) {
+      const auto& known = metric_names();
+      if (m != kDowntimePerLoss && std::find(known.begin(), known.end(), m) == known.end())
+        throw InputError("--stats", "unknown metric '" + m + "' (see docs/cli.md, or " +
+                                        kDowntimePerLoss + ")");
     }
     // Validate the scenario (and algorithm) once, up front.
     std::vector<std::string> overrides = o.sets;
@@ -115,9 +161,31 @@ int sweep(const SweepOptions& o) {
       std::printf("FAILED seed %llu: %s\n  %s\n", static_cast<unsigned long long>(seeds[i]),
                   out.why.c_str(), repro.c_str());
   }
+  nlohmann::json stats = nlohmann::json::object();
+  if (!o.stats.empty() && !o.json)
+    std::printf("%-22s %7s %10s %10s %10s %10s %10s %10s\n", "metric over seeds", "samples", "min",
+                "median", "mean", "p90", "p99", "max");
+  for (const std::string& m : o.stats) {
+    const std::vector<double> v = samples_of(m, outcomes);
+    double sum = 0;
+    for (double x : v) sum += x;
+    if (v.empty()) {
+      if (!o.json) std::printf("%-22s %7d   (no samples)\n", m.c_str(), 0);
+      continue;
+    }
+    const double mean = sum / static_cast<double>(v.size());
+    stats[m] = {{"samples", v.size()}, {"min", v.front()}, {"median", rank(v, 0.5)},
+                {"mean", mean}, {"p90", rank(v, 0.9)}, {"p99", rank(v, 0.99)}, {"max", v.back()}};
+    if (!o.json)
+      std::printf("%-22s %7zu %10s %10s %10s %10s %10s %10s\n", m.c_str(), v.size(),
+                  show(m, v.front()).c_str(), show(m, rank(v, 0.5)).c_str(), show(m, mean).c_str(),
+                  show(m, rank(v, 0.9)).c_str(), show(m, rank(v, 0.99)).c_str(),
+                  show(m, v.back()).c_str());
+  }
   if (o.json) {
     std::cout << nlohmann::json{{"scenario", o.file}, {"algorithm", algorithm}, {"seeds", o.seeds},
-                                {"passed", passed}, {"failed", failed}, {"failures", failures}}
+                                {"passed", passed}, {"failed", failed}, {"failures", failures},
+                                {"stats", stats}}
                      .dump(2)
               << "\n";
   } else {
@@ -141,6 +209,10 @@ void add_sweep_command(CLI::App& app, Action& action) {
   cmd->add_option("--shard", o->shard, "K/N: run only every N-th seed starting at the K-th (for CI)");
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
+  cmd->add_option("--stats", o->stats,
+                  "Summarise metrics over the seeds: min, median, mean, p90, p99, max "
+                  "(e.g. --stats downtime_per_loss_us,first_leader_us)")
+      ->delimiter(',');
   cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });
 }
 
