@@ -145,7 +145,8 @@ struct Table {
   std::vector<std::string> failures;  // repro commands of runs with violations
 };
 
-void print_table(std::ostream& out, const Table& t) {
+void print_table(std::ostream& final_out, const Table& t) {
+  std::ostringstream out;  // padded cells; trailing blanks are trimmed below
   out << "ballot compare " << t.file << "   seeds " << t.seeds_text << " (" << t.seed_count
       << " runs per algorithm)\n";
   out << "each cell: mean / median / p99 over seeds (downtime: over every leader loss)\n\n";
@@ -179,6 +180,11 @@ void print_table(std::ostream& out, const Table& t) {
       out << line;
     }
     out << "\n";
+  }
+  std::istringstream lines(out.str());
+  for (std::string line_text; std::getline(lines, line_text);) {
+    line_text.erase(line_text.find_last_not_of(' ') + 1);
+    final_out << line_text << "\n";
   }
 }
 
