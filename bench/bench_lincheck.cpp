@@ -64,22 +64,27 @@ struct Row {
   size_t files = 0;
   size_t ops = 0;
   double parse_ms = 0;
-  double check_ms = 0;      // wall, best run
+  double check_ms = 0;      // wall, best run: the verdict alone
   double check_cpu_ms = 0;  // process CPU, best run
+  double window_ms = 0;     // wall, best run: the verdict and a minimal failing window
+  size_t window_ops = 0;    // operations in all the failing windows
   int wrong = 0;            // verdicts differing from the known ones
   int timed_out = 0;
+  int not_minimal = 0;      // windows whose shrinking ran out of budget
 };
 
 // Checks every case `runs` times; the row keeps the fastest total.
 Row measure(const std::string& name, const std::vector<Case>& cases, double parse_ms, int runs) {
-  Row row{name, cases.size(), 0, parse_ms, 1e300, 1e300, 0, 0};
+  Row row{name, cases.size(), 0, parse_ms, 1e300, 1e300, 1e300, 0, 0, 0, 0};
   for (const Case& c : cases) row.ops += c.history.ops.size();
+  ballot::lin::CheckOptions verdict_only;
+  verdict_only.max_window_steps = 0;
   for (int run = 0; run < runs; ++run) {
     int wrong = 0, timed_out = 0;
-    const auto start = Clock::now();
+    auto start = Clock::now();
     const std::clock_t cpu_start = std::clock();
     for (const Case& c : cases) {
-      const auto verdict = ballot::lin::check(c.history, c.model);
+      const auto verdict = ballot::lin::check(c.history, c.model, verdict_only);
       wrong += verdict.linearizable != c.expected;
       timed_out += verdict.timed_out;
     }
@@ -87,6 +92,19 @@ Row measure(const std::string& name, const std::vector<Case>& cases, double pars
     row.check_cpu_ms = std::min(row.check_cpu_ms, cpu_ms_since(cpu_start));
     row.wrong = wrong;
     row.timed_out = timed_out;
+    int not_minimal = 0;
+    size_t window_ops = 0;
+    start = Clock::now();
+    for (const Case& c : cases) {
+      const auto verdict = ballot::lin::check(c.history, c.model);
+      wrong += verdict.linearizable != c.expected;
+      not_minimal += !verdict.linearizable && !verdict.window_minimal;
+      window_ops += verdict.failing_window.size();
+    }
+    row.window_ms = std::min(row.window_ms, ms_since(start));
+    row.wrong = wrong;
+    row.not_minimal = not_minimal;
+    row.window_ops = window_ops;
   }
   return row;
 }
@@ -124,15 +142,19 @@ int main(int argc, char** argv) {
     rows.push_back(measure(std::string("kv/") + name, one, ms_since(start), runs));
   }
 
-  std::printf("%-16s %6s %7s %10s %10s %10s %8s\n", "histories", "files", "ops", "parse ms",
-              "check ms", "check cpu", "verdicts");
+  std::printf("%-16s %6s %7s %9s %9s %9s %10s %7s %8s\n", "histories", "files", "ops", "parse ms",
+              "check ms", "check cpu", "+window ms", "win ops", "verdicts");
   int failures = 0;
   for (const Row& r : rows) {
-    std::printf("%-16s %6zu %7zu %10.2f %10.2f %10.2f %8s\n", r.name.c_str(), r.files, r.ops,
-                r.parse_ms, r.check_ms, r.check_cpu_ms,
-                r.wrong == 0 && r.timed_out == 0 ? "ok" : "WRONG");
-    failures += r.wrong + r.timed_out;
+    std::printf("%-16s %6zu %7zu %9.2f %9.2f %9.2f %10.2f %7zu %8s\n", r.name.c_str(), r.files,
+                r.ops, r.parse_ms, r.check_ms, r.check_cpu_ms, r.window_ms, r.window_ops,
+                r.wrong == 0 && r.timed_out == 0 && r.not_minimal == 0 ? "ok" : "WRONG");
+    failures += r.wrong + r.timed_out + r.not_minimal;
   }
-  std::printf("check ms (wall) and check cpu (process CPU time, ms): best of %d runs\n", runs);
+  std::printf(
+      "check ms (wall) and check cpu (process CPU time, ms): the verdict alone; +window ms (wall):\n"
+      "the verdict and a minimal failing window for each violation; win ops: their operations.\n"
+      "Best of %d runs.\n",
+      runs);
   return failures == 0 ? 0 : 1;
 }

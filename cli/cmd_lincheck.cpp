@@ -89,6 +89,7 @@ void print_json(const LincheckOptions& options, const lin::History& history, lin
                   ", \"linearizable\": " + (verdict.linearizable ? "true" : "false") +
                   ", \"timed_out\": " + (verdict.timed_out ? "true" : "false") +
                   ", \"explanation\": " + json_string(verdict.explanation) +
+                  ", \"window_minimal\": " + (verdict.window_minimal ? "true" : "false") +
                   ", \"failing_window\": [";
   for (size_t i = 0; i < verdict.failing_window.size(); ++i) {
     s += (i ? ", " : "") + json_op(history, verdict.failing_window[i]);
@@ -110,8 +111,20 @@ void print_text(const LincheckOptions& options, const lin::History& history, lin
                 history.ops.size(), model_name, verdict.explanation.c_str());
     return;
   }
-  std::printf("not linearizable: %s (%zu operations, model %s)\n%s\nfailing window:\n",
-              options.file.c_str(), history.ops.size(), model_name, verdict.explanation.c_str());
+  std::printf("not linearizable: %s (%zu operations, model %s)\n%s\n", options.file.c_str(),
+              history.ops.size(), model_name, verdict.explanation.c_str());
+  if (verdict.window_minimal) {
+    std::printf("minimal failing window: these %zu operations cannot all have had the outcomes "
+                "recorded, even if every other read is ignored and every other update took effect "
+                "at any time after its call or not at all; give any one of them that benefit of "
+                "the doubt too and the history is linearizable.\n",
+                verdict.failing_window.size());
+  } else if (options.budget.max_window_steps == 0) {
+    std::printf("where the search got stuck (not shrunk, --max-window-steps 0):\n");
+  } else {
+    std::printf("failing window, not shown to be minimal (shrinking it ran out of budget; raise "
+                "--max-window-steps):\n");
+  }
   std::printf("  %-15s %-8s %s\n", "lines", "process", "operation");
   for (size_t index : verdict.failing_window) {
     const lin::Op& op = history.ops[index];
@@ -162,6 +175,11 @@ void add_lincheck_command(CLI::App& app, Action& action) {
   cmd->add_option("--max-states", options->budget.max_states, "Budget: memoized search states")
       ->capture_default_str();
   cmd->add_option("--max-steps", options->budget.max_steps, "Budget: linearization attempts")
+      ->capture_default_str();
+  cmd->add_option("--max-window-steps", options->budget.max_window_steps,
+                  "Budget for shrinking a violation's failing window to a minimal one "
+                  "(linearization attempts over all re-checks); 0: report where the search got "
+                  "stuck instead")
       ->capture_default_str();
   cmd->callback([options, &action] { action = [options] { return run_lincheck(*options); }; });
 }

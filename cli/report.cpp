@@ -1,5 +1,7 @@
 #include "cli/report.h"
 
+#include "sim/lincheck.h"
+
 #include <cstdio>
 #include <iomanip>
 #include <nlohmann/json.hpp>
@@ -116,6 +118,19 @@ void print_summary(std::ostream& out, const RunReport& report) {
       std::string text = report.lincheck_explanation;
       if (text.size() > kMaxExplanation) text = text.substr(0, kMaxExplanation) + " ... (see --json)";
       out << "  " << text << "\n";
+      out << "  " << (report.lincheck_window_minimal ? "minimal failing window" : "failing window")
+          << " (op ids as in the trace):\n";
+      constexpr size_t kMaxOp = 96;
+      for (uint64_t id : report.lincheck_failing_ops) {
+        const lin::Op& op = r.history.ops[id - 1];
+        std::string what = lin::describe(op);
+        // Cut in the middle: on append workloads the end of a value is what differs.
+        if (what.size() > kMaxOp) what = what.substr(0, 40) + " ... " + what.substr(what.size() - 50);
+        out << "    #" << id << " client " << op.process << " [" << human_duration(op.call) << ", "
+            << (op.outcome == lin::Outcome::Info ? std::string("open")
+                                                 : human_duration(op.ret))
+            << "] " << what << "\n";
+      }
     }
     for (const char* name : {"lost_writes", "job_runs", "job_duplicates", "job_missed",
                              "ids_issued", "id_duplicates"}) {
@@ -199,6 +214,7 @@ nlohmann::json report_json(const RunReport& report) {
     j["lincheck"] = {{"linearizable", report.linearizable},
                      {"timed_out", report.lincheck_timed_out},
                      {"failing_ops", report.lincheck_failing_ops},
+                     {"window_minimal", report.lincheck_window_minimal},
                      {"explanation", report.lincheck_explanation}};
   }
   j["ok"] = report.ok();

@@ -95,6 +95,7 @@ static void judge_history(RunReport& report) {
   report.lincheck_timed_out = verdict.timed_out;
   report.lincheck_explanation = verdict.explanation;
   for (size_t i : verdict.failing_window) report.lincheck_failing_ops.push_back(i + 1);
+  report.lincheck_window_minimal = verdict.window_minimal;
   report.result.metrics["linearizable"] = verdict.timed_out ? -1 : (verdict.linearizable ? 1 : 0);
 }
 

@@ -30,6 +30,7 @@ struct RunReport {
   bool linearizable = false;
   bool lincheck_timed_out = false;
   std::vector<uint64_t> lincheck_failing_ops;  // op ids (1-based, as in the trace)
+  bool lincheck_window_minimal = false;        // failing_ops is a minimal failing window
   std::string lincheck_explanation;
 
   bool violated() const { return !result.violations.empty(); }

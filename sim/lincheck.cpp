@@ -28,6 +28,7 @@ namespace ballot::lin {
 namespace {
 
 using detail::ConfigCache;
+using detail::FailedConfigs;
 using detail::kNilId;
 using detail::ValueId;
 using detail::ValueTable;
@@ -242,8 +243,10 @@ class Search {
     ValueId state_before;
     Frontier frontier_before;
     bool needs_observer_before;
+    bool unobserved_before;
     uint64_t config_before;
-    bool forced;  // a pure op linearized without branching
+    bool forced;         // a pure op linearized without branching
+    uint32_t entry = 0;  // the memo entry of the configuration this push reached
   };
 
   void build_list();
@@ -258,9 +261,15 @@ class Search {
     return pending_rank_[slot] == pending_linearized_[pending_class_[slot]];
   }
   bool push(int32_t op, ValueId next_state, bool forced);
+  // Hash of the current completed set and `state`, for failed_.
+  uint64_t failed_hash(ValueId state) const {
+    return mix64(finite_hash_ ^ (uint64_t{state} * 0xD6E8FEB86659FD93ULL));
+  }
   int32_t backtrack();
   bool force_pure_ops();
   int32_t unseeable_observer();
+  bool run_can_end();
+  bool observation_reachable();
   bool can_become(ValueId value, bool appends_possible);
   void lift(int32_t op);
   void unlift(int32_t op);
@@ -283,6 +292,7 @@ class Search {
   std::vector<uint64_t> finite_bits_;         // linearized finite ops, by slot
   std::vector<uint64_t> pending_bits_;        // linearized pending ops, by slot
   uint64_t bits_hash_ = 0;                    // xor of zobrist_ over linearized ops
+  uint64_t finite_hash_ = 0;                  // the same over linearized finite ops only
   std::vector<uint64_t> key_;                 // scratch: the memo key's words
   std::vector<Frame> stack_;
   ValueId state_;
@@ -290,15 +300,22 @@ class Search {
   // The last op linearized is pending and changed the state: the next must depend on the state.
   // Search only linearizations in this normal form (see push()); part of the memo key.
   bool needs_observer_ = false;
+  // A pending op changed the state and no observation (read, successful or failed cas) has
+  // been linearized since: a blind write would wipe an effect nobody saw, so none may come next
+  // (see push()). Part of the memo key.
+  bool unobserved_ = false;
   uint64_t config_id_ = 0;  // numbers configurations in the order they are reached
   uint64_t configs_reached_ = 0;
   size_t finite_total_ = 0;      // ops with a known return: all must be linearized
   size_t finite_remaining_ = 0;  // of those, not yet linearized
   ConfigCache cache_;
+  FailedConfigs failed_;
+  bool has_pending_ = false;
   int32_t entry_ = kHead;  // next node to try
   bool arrived_ = true;    // at a configuration not yet prepared by arrive()
   // Scratch for observations_reachable().
   std::vector<ValueId> setters_;
+  std::vector<ValueId> observed_;
   std::vector<uint32_t> window_stamp_;
   uint32_t epoch_ = 0;
   Snapshot furthest_;
@@ -317,6 +334,7 @@ Search::Search(Partition& partition, Budget& budget)
   }
   finite_bits_.assign(finite_total_ / 64 + 1, 0);
   pending_bits_.assign(pending_total / 64 + 1, 0);
+  has_pending_ = pending_total > 0;
   finite_remaining_ = finite_total_;
   classify_pending_ops();
   build_list();
@@ -391,6 +409,7 @@ void Search::flip(int32_t op) {
   auto& bits = is_pending(op_at(op)) ? pending_bits_ : finite_bits_;
   bits[slot / 64] ^= uint64_t{1} << (slot % 64);
   bits_hash_ ^= zobrist_[static_cast<size_t>(op)];
+  if (!is_pending(op_at(op))) finite_hash_ ^= zobrist_[static_cast<size_t>(op)];
 }
 
 // Updates the frontier for `op`, just linearized.
@@ -446,24 +465,36 @@ uint64_t Search::memo_shape() {
 // of one choice onto one of the other.
 bool Search::push(int32_t op, ValueId next_state, bool forced) {
   const LinOp& lin_op = op_at(op);
-  if (needs_observer_ && !depends_on_state(lin_op)) return false;
+  if ((needs_observer_ || unobserved_) && !depends_on_state(lin_op)) return false;
   const bool pending = is_pending(lin_op);
   if (pending && (next_state == state_ || !first_of_class(op))) return false;
-  const Frame frame{op, state_, frontier_, needs_observer_, config_id_, forced};
+  const bool observes = lin_op.kind == StepKind::Read || lin_op.kind == StepKind::CasOk ||
+                        lin_op.kind == StepKind::CasFail;
+  const bool unobserved = pending || (unobserved_ && !observes);
+  Frame frame{op, state_, frontier_, needs_observer_, unobserved_, config_id_, forced};
   flip(op);
   advance_frontier(op);
-  const uint64_t hash = mix64(bits_hash_ ^ (uint64_t{next_state} * 0xD6E8FEB86659FD93ULL) ^
-                              static_cast<uint64_t>(pending));
-  const uint64_t shape = memo_shape() | (static_cast<uint64_t>(pending) << 63);
-  if (!cache_.insert(hash, next_state, shape, key_.data(), static_cast<uint32_t>(key_.size()))) {
+  const uint64_t flags = static_cast<uint64_t>(pending) | static_cast<uint64_t>(unobserved) << 1;
+  const uint64_t hash = mix64(bits_hash_ ^ (uint64_t{next_state} * 0xD6E8FEB86659FD93ULL) ^ flags);
+  const uint64_t shape = memo_shape() | flags << FailedConfigs::kFlagShift;
+  const auto word_count = static_cast<uint32_t>(key_.size());
+  // Only a configuration with pending ops linearized can be dominated by a different one.
+  const bool dominated =
+      word_count > static_cast<uint32_t>(shape) &&
+      failed_.dominated(cache_, failed_hash(next_state), next_state, shape, flags, key_.data(),
+                        word_count);
+  if (dominated ||
+      !cache_.insert(hash, next_state, shape, key_.data(), static_cast<uint32_t>(key_.size()))) {
     flip(op);
     frontier_ = frame.frontier_before;
     return false;
   }
   ++budget_.states;
+  frame.entry = static_cast<uint32_t>(cache_.size() - 1);
   stack_.push_back(frame);
   state_ = next_state;
   needs_observer_ = pending;
+  unobserved_ = unobserved;
   config_id_ = ++configs_reached_;
   if (pending) ++pending_linearized_[pending_class_[slot_[static_cast<size_t>(op)]]];
   lift(op);
@@ -478,11 +509,15 @@ int32_t Search::backtrack() {
   while (!stack_.empty()) {
     const Frame frame = stack_.back();
     stack_.pop_back();
+    // The configuration being left failed: remember it for subsumption (see FailedConfigs).
+    // Only histories with pending ops can have configurations that differ in pending ops alone.
+    if (has_pending_) failed_.add(failed_hash(state_), frame.entry);
     unlift(frame.op);
     flip(frame.op);
     state_ = frame.state_before;
     frontier_ = frame.frontier_before;
     needs_observer_ = frame.needs_observer_before;
+    unobserved_ = frame.unobserved_before;
     config_id_ = frame.config_before;
     const bool pending = is_pending(op_at(frame.op));
     if (pending) {
@@ -568,10 +603,89 @@ int32_t Search::unseeable_observer() {
   return -1;
 }
 
+// Within a run of pending ops (needs_observer_), the normal form lets only pending ops that
+// depend on the state follow (appends, unknown cas), and the run must end at a completed op that
+// depends on the state. That op must be callable now: pending ops have no returns, so
+// linearizing them makes nothing newly callable. If every such op is an observation (a read, a
+// successful cas) whose value the state can no longer reach through the run, the run is a dead
+// end. Without this, runs of unknown appends are explored in every order before the read at
+// their end rejects them all.
+bool Search::run_can_end() {
+  ValueTable& values = partition_.values;
+  setters_.clear();
+  bool appends_possible = false;
+  int walked = 0;
+  for (int32_t id = node(kHead).next; id != kHead && node(id).is_call; id = node(id).next) {
+    if (++walked > kLookaheadNodes) return true;  // too far to be sure
+    const LinOp& lin_op = op_at(node(id).op);
+    if (is_pending(lin_op)) {
+      appends_possible |= lin_op.kind == StepKind::Append;
+      if (lin_op.kind == StepKind::CasAny) setters_.push_back(lin_op.arg);
+    }
+  }
+  for (int32_t id = node(kHead).next; id != kHead && node(id).is_call; id = node(id).next) {
+    const LinOp& lin_op = op_at(node(id).op);
+    if (is_pending(lin_op) || !depends_on_state(lin_op)) continue;
+    if (!observes_value(lin_op)) return true;  // an append or a failed cas can end it
+    const ValueId value = observed_value(lin_op);
+    if (state_ == value || (appends_possible && values.may_be_proper_prefix(state_, value))) {
+      return true;
+    }
+    for (ValueId v : setters_) {
+      if (v == value || (appends_possible && values.may_be_proper_prefix(v, value))) return true;
+    }
+  }
+  return false;
+}
+
+// While an effect is unobserved (unobserved_), no blind write may come before the next
+// observation, so that observation must see a value the state can reach through appends and
+// unknown cas alone. If no unlinearized observation can (and no failed cas, which accepts
+// nearly any state, is left), this configuration is dead. Without this, unknown appends and
+// writes are tried in every order before a put that wipes them all.
+bool Search::observation_reachable() {
+  ValueTable& values = partition_.values;
+  setters_.clear();
+  observed_.clear();
+  bool appends_possible = false;
+  int walked = 0;
+  for (int32_t id = node(kHead).next; id != kHead; id = node(id).next) {
+    if (++walked > 4 * kLookaheadNodes) return true;  // too far to be sure
+    if (!node(id).is_call) continue;
+    const LinOp& lin_op = op_at(node(id).op);
+    switch (lin_op.kind) {
+      case StepKind::Append:
+        appends_possible = true;
+        break;
+      case StepKind::CasAny:
+        setters_.push_back(lin_op.arg);
+        break;
+      case StepKind::CasFail:
+        return true;
+      case StepKind::Read:
+      case StepKind::CasOk:
+        observed_.push_back(observed_value(lin_op));
+        break;
+      case StepKind::Write:
+        break;
+    }
+  }
+  for (ValueId value : observed_) {
+    if (state_ == value || (appends_possible && values.may_be_proper_prefix(state_, value))) {
+      return true;
+    }
+    for (ValueId v : setters_) {
+      if (v == value || (appends_possible && values.may_be_proper_prefix(v, value))) return true;
+    }
+  }
+  return false;
+}
+
 // Prepares a configuration just reached: forced ops, the lookahead, the success test.
 Status Search::arrive() {
   if (finite_remaining_ == 0) return Status::Linearizable;
-  bool dead = !force_pure_ops();
+  bool dead = !force_pure_ops() || (needs_observer_ && !run_can_end()) ||
+              (unobserved_ && !observation_reachable());
   if (!dead) {
     const int32_t unseeable = unseeable_observer();
     if (unseeable >= 0 && furthest_.config == config_id_) furthest_.unseeable_op = unseeable;
@@ -704,7 +818,167 @@ std::string render_value(const Op& op, const std::optional<std::string>& v) {
   return kv ? quoted(*v) : *v;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Shrinking the failing window (delta debugging, Zeller & Hildebrandt 2002, over a monotone
+// property). "W fails" means relax_outside(key history, W) is not linearizable. Relaxing only adds
+// linearizations, so if W fails every superset of W fails: a W from which no single operation
+// can be removed is minimal under inclusion, not just one-minimal.
+
+void relax(Op& op) {
+  const bool observes_only = op.kind == OpKind::Read || op.kind == OpKind::Get;
+  op.outcome = observes_only ? Outcome::Fail : Outcome::Info;
+  op.ret = kPendingReturn;
+}
+
+// An operation whose relaxed form is itself: it never belongs to a minimal window.
+bool relaxes_to_itself(const Op& op) {
+  const bool observes_only = op.kind == OpKind::Read || op.kind == OpKind::Get;
+  return observes_only ? op.outcome != Outcome::Ok : op.outcome == Outcome::Info;
+}
+
+enum class Shrunk { Fails, Passes, Unknown };
+
+class WindowShrinker {
+ public:
+  WindowShrinker(const History& history, Model model, const std::string& key,
+                 const CheckOptions& options)
+      : history_(history), model_(model), options_(options),
+        steps_left_(options.max_window_steps) {
+    for (size_t i = 0; i < history.ops.size(); ++i) {
+      if (history.ops[i].key == key) key_ops_.push_back(i);
+    }
+  }
+
+  // A minimal failing window, found by progression (as in deletion-free searches for minimal
+  // unsatisfiable cores): with the operations ordered by their distance in time from `anchor`
+  // (where the search got stuck), the smallest failing prefix's last operation is necessary; keep
+  // it, drop everything after it, and repeat until the kept operations fail on their own. The
+  // prefix is found by galloping, so the re-checked histories stay small when the violation is
+  // local, which is what keeps them cheap: relaxed histories are full of unknown outcomes.
+  std::vector<size_t> shrink(size_t anchor, bool& minimal) {
+    std::vector<size_t> remaining = useful(key_ops_);
+    const Op& at = history_.ops[anchor];
+    auto distance = [&](size_t i) {
+      const Op& op = history_.ops[i];
+      const int64_t ret = op.outcome == Outcome::Info ? op.call : op.ret;
+      const int64_t at_ret = at.outcome == Outcome::Info ? at.call : at.ret;
+      if (ret < at.call) return at.call - ret;
+      if (op.call > at_ret) return op.call - at_ret;
+      return int64_t{0};
+    };
+    // Operations that write or read the value the anchor saw come first.
+    auto related = [&](size_t i) {
+      const Op& op = history_.ops[i];
+      return op.value == at.value || (op.kind == OpKind::Cas && op.expected == at.value);
+    };
+    std::stable_sort(remaining.begin(), remaining.end(), [&](size_t a, size_t b) {
+      if ((a == anchor) != (b == anchor)) return a == anchor;
+      if (related(a) != related(b)) return related(a);
+      return distance(a) < distance(b);
+    });
+    // Invariant: core + remaining fails.
+    std::vector<size_t> core;
+    bool undecided = false;
+    auto fails_with = [&](size_t prefix) {
+      std::vector<size_t> window = core;
+      window.insert(window.end(), remaining.begin(),
+                    remaining.begin() + static_cast<ptrdiff_t>(prefix));
+      std::sort(window.begin(), window.end());
+      const Shrunk result = test(window);
+      undecided |= result == Shrunk::Unknown;
+      return result == Shrunk::Fails;
+    };
+    while (!remaining.empty() && (core.empty() || !fails_with(0))) {
+      size_t passing = 0;  // the longest prefix known (or taken) not to fail
+      size_t failing = 1;
+      while (failing < remaining.size() && !fails_with(failing)) {
+        passing = failing;
+        failing *= 2;
+      }
+      failing = std::min(failing, remaining.size());
+      while (failing - passing > 1) {
+        const size_t mid = passing + (failing - passing) / 2;
+        (fails_with(mid) ? failing : passing) = mid;
+      }
+      core.push_back(remaining[failing - 1]);
+      remaining.resize(failing - 1);
+    }
+    std::sort(core.begin(), core.end());
+    // An undecided re-check was taken as "passes": the core still fails, but an operation kept
+    // on that ground may not be needed.
+    minimal = !undecided;
+    return core;
+  }
+
+ private:
+  std::vector<size_t> useful(const std::vector<size_t>& ops) const {
+    std::vector<size_t> out;
+    for (size_t i : ops) {
+      if (!relaxes_to_itself(history_.ops[i])) out.push_back(i);
+    }
+    return out;
+  }
+
+  // Decides relax_outside(key history, window), `window` ascending.
+  Shrunk test(const std::vector<size_t>& window) {
+    if (steps_left_ == 0) return Shrunk::Unknown;
+    // Relaxed operations called after every completed one has returned can take effect last or
+    // never, so they cannot matter: leave them out.
+    int64_t horizon = INT64_MIN;
+    for (size_t i : window) {
+      if (history_.ops[i].outcome != Outcome::Info) {
+        horizon = std::max(horizon, history_.ops[i].ret);
+      }
+    }
+    History sub;
+    size_t w = 0;
+    for (size_t i : key_ops_) {
+      const bool kept = w < window.size() && window[w] == i;
+      if (kept) ++w;
+      const Op& op = history_.ops[i];
+      if (kept) {
+        sub.ops.push_back(op);
+      } else if (op.kind != OpKind::Read && op.kind != OpKind::Get && op.call <= horizon) {
+        sub.ops.push_back(op);
+        relax(sub.ops.back());
+      }
+    }
+    std::map<std::string, Partition> partitions = partition_by_key(sub, model_);
+    if (partitions.empty()) return Shrunk::Passes;
+    CheckOptions limits = options_;
+    limits.max_steps = steps_left_;
+    Budget budget{limits};
+    Search search(partitions.begin()->second, budget);
+    Status status = Status::Running;
+    while (status == Status::Running) status = search.run(kStepsPerTurn);
+    steps_left_ -= std::min(steps_left_, budget.steps);
+    if (status == Status::TimedOut) {
+      steps_left_ = 0;  // a re-check this hard means the rest would be too
+      return Shrunk::Unknown;
+    }
+    return status == Status::NotLinearizable ? Shrunk::Fails : Shrunk::Passes;
+  }
+
+  const History& history_;
+  Model model_;
+  CheckOptions options_;
+  uint64_t steps_left_;
+  std::vector<size_t> key_ops_;  // indices of the violating key's operations, ascending
+};
+
 }  // namespace
+
+History relax_outside(const History& history, const std::vector<size_t>& window) {
+  History relaxed = history;
+  std::vector<bool> kept(history.ops.size(), false);
+  for (size_t i : window) {
+    if (i < kept.size()) kept[i] = true;
+  }
+  for (size_t i = 0; i < relaxed.ops.size(); ++i) {
+    if (!kept[i]) relax(relaxed.ops[i]);
+  }
+  return relaxed;
+}
 
 Model infer_model(const History& history) {
   for (const Op& op : history.ops) {
@@ -754,8 +1028,21 @@ Verdict check(const History& history, Model model, CheckOptions options) {
     for (size_t i = 0; i < turns.size();) {
       const Status status = turns[i].search->run(kStepsPerTurn);
       if (status == Status::NotLinearizable) {
-        return violation(history, model, *turns[i].key, *turns[i].partition,
-                         turns[i].search->furthest());
+        const Snapshot& at = turns[i].search->furthest();
+        Verdict verdict = violation(history, model, *turns[i].key, *turns[i].partition, at);
+        const int32_t stuck = at.unseeable_op >= 0  ? at.unseeable_op
+                              : at.blocking_op >= 0 ? at.blocking_op
+                                                    : at.last_op;
+        const size_t anchor =
+            stuck >= 0 ? turns[i].partition->ops[static_cast<size_t>(stuck)].original
+                       : verdict.failing_window.front();
+        if (options.max_window_steps > 0) {
+          const std::string& key = *turns[i].key;  // lives in `partitions`
+          turns.clear();                           // frees the memos before the re-checks
+          WindowShrinker shrinker(history, model, key, options);
+          verdict.failing_window = shrinker.shrink(anchor, verdict.window_minimal);
+        }
+        return verdict;
       }
       timed_out |= status == Status::TimedOut;
       if (status == Status::Running) {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "cli/runner.h"
+#include "sim/lincheck.h"
 #include "sim/observers.h"
 
 using namespace ballot;
@@ -87,6 +88,21 @@ TEST_CASE("Bully under a 3/2 partition: the checker finds the violation on every
     CHECK_FALSE(r.lincheck_timed_out);
     CHECK_FALSE(r.linearizable);
     CHECK_FALSE(r.lincheck_failing_ops.empty());
+    // The window is minimal on the simulator's histories too: its operations contradict each
+    // other with every other operation relaxed, and relaxing any one of them resolves it.
+    CHECK(r.lincheck_window_minimal);
+    std::vector<size_t> window;
+    for (uint64_t id : r.lincheck_failing_ops) window.push_back(id - 1);
+    const lin::History& h = r.result.history;
+    const lin::Model model = lin::infer_model(h);
+    lin::CheckOptions decide_only;
+    decide_only.max_window_steps = 0;
+    CHECK_FALSE(lin::check(lin::relax_outside(h, window), model, decide_only).linearizable);
+    for (size_t k = 0; k < window.size(); ++k) {
+      std::vector<size_t> smaller = window;
+      smaller.erase(smaller.begin() + static_cast<std::ptrdiff_t>(k));
+      CHECK(lin::check(lin::relax_outside(h, smaller), model, decide_only).linearizable);
+    }
     CHECK(r.result.metrics.at("lost_writes") > 0);
     CHECK(r.result.metrics.at("job_duplicates") > 0);
     CHECK(r.result.metrics.at("id_duplicates") > 0);

@@ -88,6 +88,10 @@ expect 1 "FAILED.*expect.json" -- "$ballot" check "$work/lessons"
 expect 2 "not a directory" -- "$ballot" check "$work/nowhere"
 expect 0 "wrote [0-9]+ operations" -- bash -c "'$ballot' run '$lesson' --trace '$work/l.jsonl' >/dev/null; '$ballot' export '$work/l.jsonl' --format jepsen -o '$work/l.edn'"
 expect 1 "NOT linearizable|not linearizable" -- "$ballot" lincheck "$work/l.edn"
+expect 1 "minimal failing window: these [0-9]+ operations" -- "$ballot" lincheck "$work/l.edn"
+expect 1 '"window_minimal": true' -- "$ballot" lincheck "$work/l.edn" --json
+expect 1 "not shrunk" -- "$ballot" lincheck "$work/l.edn" --max-window-steps 0
+expect 2 "--max-window-steps" -- "$ballot" lincheck "$work/l.edn" --max-window-steps lots
 expect 2 "line 1" -- "$ballot" export "$work/binary.json" -o "$work/x.edn"
 
 echo "$passed passed, $failed failed"
