@@ -183,6 +183,7 @@ std::string trace_footer(const RunReport& report) {
     w.begin_list("failing_ops");
     for (uint64_t op : report.lincheck_failing_ops) w.put_int("", static_cast<int64_t>(op));
     w.end_list();
+    w.put_bool("window_minimal", report.lincheck_window_minimal);
     w.put_str("explanation", report.lincheck_explanation);
     w.end_obj();
   }

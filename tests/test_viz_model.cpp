@@ -209,7 +209,10 @@ TEST_CASE("split-brain intervals: two or more nodes believe they lead", "[viz][m
 
 TEST_CASE("faults, client ops, captions and log facts", "[viz][model]") {
   auto m = parse_trace(
-      small_trace() + footer(kSmallEvents, 1000, R"(,"lincheck":{"failing_ops":[2]})"), "small");
+      small_trace() +
+          footer(kSmallEvents, 1000, R"(,"lincheck":{"failing_ops":[2],"window_minimal":true})"),
+      "small");
+  CHECK(m->lincheck_window_minimal);
   REQUIRE(m->faults.size() == 2);
   CHECK(m->faults[0].kind == "crash");
   CHECK(m->faults[0].span.begin_us == 100);

@@ -515,7 +515,11 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
         ImGui::PopTextWrapPos();
       }
       if (!m.lincheck_failing_ops.empty()) {
-        ImGui::TextUnformatted("Blamed operations (magenta in the client lane):");
+        ImGui::TextUnformatted(
+            m.lincheck_window_minimal
+                ? "Minimal failing window (magenta in the client lane): these operations\n"
+                  "contradict each other whatever the others did; drop any one and they don't."
+                : "Blamed operations (magenta in the client lane):");
         for (int64_t id : m.lincheck_failing_ops) {
           for (size_t i = 0; i < m.ops.size(); ++i) {
             if (m.ops[i].op != id) continue;

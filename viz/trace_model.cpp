@@ -505,13 +505,15 @@ class Builder {
         m_.expectations.push_back(
             {x.value("path", ""), x.value("wanted", ""), x.value("got", ""), x.value("ok", false)});
       }
-    // {"lincheck": {"linearizable", "timed_out", "failing_ops": [op ids], "explanation"}}
+    // {"lincheck": {"linearizable", "timed_out", "failing_ops": [op ids], "window_minimal",
+    //  "explanation"}}
     if (j.contains("lincheck") && j["lincheck"].is_object()) {
       const json& l = j["lincheck"];
       m_.has_lincheck = true;
       m_.linearizable = l.value("linearizable", true);
       m_.lincheck_timed_out = l.value("timed_out", false);
       m_.lincheck_explanation = l.value("explanation", "");
+      m_.lincheck_window_minimal = l.value("window_minimal", false);
       if (l.contains("failing_ops") && l["failing_ops"].is_array())
         for (const json& op : l["failing_ops"])
           if (op.is_number_integer()) m_.lincheck_failing_ops.push_back(op.get<int64_t>());
