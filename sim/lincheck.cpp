@@ -611,7 +611,6 @@ int32_t Search::unseeable_observer() {
 // end. Without this, runs of unknown appends are explored in every order before the read at
 // their end rejects them all.
 bool Search::run_can_end() {
-  ValueTable& values = partition_.values;
   setters_.clear();
   bool appends_possible = false;
   int walked = 0;
@@ -627,13 +626,7 @@ bool Search::run_can_end() {
     const LinOp& lin_op = op_at(node(id).op);
     if (is_pending(lin_op) || !depends_on_state(lin_op)) continue;
     if (!observes_value(lin_op)) return true;  // an append or a failed cas can end it
-    const ValueId value = observed_value(lin_op);
-    if (state_ == value || (appends_possible && values.may_be_proper_prefix(state_, value))) {
-      return true;
-    }
-    for (ValueId v : setters_) {
-      if (v == value || (appends_possible && values.may_be_proper_prefix(v, value))) return true;
-    }
+    if (can_become(observed_value(lin_op), appends_possible)) return true;
   }
   return false;
 }
@@ -644,7 +637,6 @@ bool Search::run_can_end() {
 // nearly any state, is left), this configuration is dead. Without this, unknown appends and
 // writes are tried in every order before a put that wipes them all.
 bool Search::observation_reachable() {
-  ValueTable& values = partition_.values;
   setters_.clear();
   observed_.clear();
   bool appends_possible = false;
@@ -670,15 +662,8 @@ bool Search::observation_reachable() {
         break;
     }
   }
-  for (ValueId value : observed_) {
-    if (state_ == value || (appends_possible && values.may_be_proper_prefix(state_, value))) {
-      return true;
-    }
-    for (ValueId v : setters_) {
-      if (v == value || (appends_possible && values.may_be_proper_prefix(v, value))) return true;
-    }
-  }
-  return false;
+  return std::any_of(observed_.begin(), observed_.end(),
+                     [&](ValueId value) { return can_become(value, appends_possible); });
 }
 
 // Prepares a configuration just reached: forced ops, the lookahead, the success test.
