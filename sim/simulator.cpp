@@ -971,6 +971,22 @@ struct Simulator::Impl {
           cut(inst, a, b);
   }
 
+  // Delay spikes, slow nodes and loss bursts add to the network's extra delay or loss while
+  // active (sign +1 at the start, -1 at the end), so overlapping ones compose and each end takes
+  // back exactly what its start added. A delay spike or loss burst with no nodes hits every
+  // message; a slow node always names its nodes.
+  void adjust_extras(const FaultSpec& f, int sign) {
+    const bool everyone = f.nodes.empty() && f.kind != FaultKind::SlowNode;
+    const std::vector<NodeId> targets = everyone ? std::vector<NodeId>{kNoNode} : f.nodes;
+    for (NodeId id : targets) {
+      if (f.kind == FaultKind::LossBurst) {
+        network.add_extra_loss(id, sign * f.loss);
+      } else {
+        network.add_extra_delay(id, sign * f.delay_us);
+      }
+    }
+  }
+
   void fault_begin(const FaultSpec& spec) {
     FaultInstance inst;
     inst.id = instances.size() + 1;
@@ -1039,15 +1055,9 @@ struct Simulator::Impl {
         break;
       }
       case FaultKind::DelaySpike:
-        if (f.nodes.empty()) network.add_extra_delay(kNoNode, f.delay_us);
-        for (NodeId id : f.nodes) network.add_extra_delay(id, f.delay_us);
-        break;
       case FaultKind::SlowNode:
-        for (NodeId id : f.nodes) network.add_extra_delay(id, f.delay_us);
-        break;
       case FaultKind::LossBurst:
-        if (f.nodes.empty()) network.add_extra_loss(kNoNode, f.loss);
-        for (NodeId id : f.nodes) network.add_extra_loss(id, f.loss);
+        adjust_extras(f, +1);
         break;
       case FaultKind::Flap:
         inst.flap_down = true;
@@ -1186,15 +1196,9 @@ struct Simulator::Impl {
         network.remove_drop_rules(inst.id);
         break;
       case FaultKind::DelaySpike:
-        if (f.nodes.empty()) network.add_extra_delay(kNoNode, -f.delay_us);
-        for (NodeId n_id : f.nodes) network.add_extra_delay(n_id, -f.delay_us);
-        break;
       case FaultKind::SlowNode:
-        for (NodeId n_id : f.nodes) network.add_extra_delay(n_id, -f.delay_us);
-        break;
       case FaultKind::LossBurst:
-        if (f.nodes.empty()) network.add_extra_loss(kNoNode, -f.loss);
-        for (NodeId n_id : f.nodes) network.add_extra_loss(n_id, -f.loss);
+        adjust_extras(f, -1);
         break;
       default:
         break;
