@@ -34,6 +34,10 @@ class DurableState {
  public:
   virtual ~DurableState() = default;
   virtual std::unique_ptr<DurableState> clone() const = 0;
+  // What Context::sync() does when unsynced writes can be lost: brings `synced` (null, or the
+  // copy an earlier sync_to of this state made) up to date with this state. The default copies
+  // everything; a state that grows, like a log, may copy only what changed since the last sync.
+  virtual void sync_to(std::unique_ptr<DurableState>& synced) { synced = clone(); }
 };
 
 // A client operation delivered to a node. The kernel's clients pick the node they believe leads,

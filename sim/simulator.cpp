@@ -185,7 +185,7 @@ struct Simulator::Impl {
     }
     void sync() override {
       NodeRt& r = sim.rt(id);
-      if (sim.track_unsynced && r.durable) r.synced = r.durable->clone();
+      if (sim.track_unsynced && r.durable) r.durable->sync_to(r.synced);
     }
     void report(Role role, int64_t epoch, NodeId leader) override {
       sim.report(id, role, epoch, leader);

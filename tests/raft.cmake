@@ -9,4 +9,5 @@ ballot_add_test(test_raft
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_property.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_scenarios.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_kernel.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_durable.cpp
   LIBS ballot_raft ballot_lincheck)

@@ -56,7 +56,7 @@ class FakeContext final : public Context {
   DurableState* durable() override { return durable_.get(); }
   void set_durable(std::unique_ptr<DurableState> state) override { durable_ = std::move(state); }
   void sync() override {
-    synced_ = durable_ ? durable_->clone() : nullptr;
+    if (durable_) durable_->sync_to(synced_);
     ++syncs;
   }
   void report(Role role, int64_t epoch, NodeId leader) override;

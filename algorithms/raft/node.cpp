@@ -26,6 +26,21 @@ constexpr Time_us kNoContact_us = INT64_MIN / 4;
 
 }  // namespace
 
+void RaftDurable::sync_to(std::unique_ptr<DurableState>& synced) {
+  auto* copy = dynamic_cast<RaftDurable*>(synced.get());
+  if (copy == nullptr) {
+    synced = clone();
+  } else {
+    copy->current_term = current_term;
+    copy->voted_for = voted_for;
+    // Keep the copy's entries below the first change, then copy the rest.
+    copy->log.resize(std::min({copy->log.size(), log_synced_prefix, log.size()}));
+    copy->log.insert(copy->log.end(), log.begin() + static_cast<ptrdiff_t>(copy->log.size()),
+                     log.end());
+  }
+  log_synced_prefix = log.size();
+}
+
 const char* raft_role_name(RaftRole role) {
   switch (role) {
     case RaftRole::Follower:
@@ -632,6 +647,7 @@ bool RaftNode::log_is_up_to_date(int64_t last_index, int64_t last_term) const {
 }
 
 void RaftNode::append_entry(const LogEntry& entry) {
+  durable_->note_log_write(durable_->log.size());
   durable_->log.push_back(entry);
   unsynced_ = true;
   AppendFact fact;
@@ -647,6 +663,7 @@ void RaftNode::truncate_from(int64_t index) {
   fact.from_index = index;
   fact.last_index = last_log_index();
   ctx_.record(fact);
+  durable_->note_log_write(static_cast<size_t>(index - 1));
   durable_->log.resize(static_cast<size_t>(index - 1));
   unsynced_ = true;
   if (index <= commit_index_) {

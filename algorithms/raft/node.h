@@ -3,6 +3,7 @@
 // rule and lease reads from Ongaro's thesis. A pure state machine: it acts only through its
 // Context.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,9 +26,18 @@ class RaftDurable final : public DurableState {
   NodeId voted_for = kNoNode;  // candidate that received this server's vote in current_term
   Log log;                     // log[i - 1] is the entry at index i
 
+  // log[0, log_synced_prefix) is unchanged since the last sync_to, so a sync copies only the
+  // rest: syncing before every reply would otherwise cost O(log length) each time. Lowered by
+  // every write to the log (note_log_write); 0 means "copy it all".
+  size_t log_synced_prefix = 0;
+
+  // The log is about to change from position `first` (0-based) on.
+  void note_log_write(size_t first) { log_synced_prefix = std::min(log_synced_prefix, first); }
+
   std::unique_ptr<DurableState> clone() const override {
     return std::make_unique<RaftDurable>(*this);
   }
+  void sync_to(std::unique_ptr<DurableState>& synced) override;
 };
 
 // Internally a server may also be a pre-candidate (thesis §9.6): it reports itself as a follower,
