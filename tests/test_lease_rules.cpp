@@ -85,26 +85,42 @@ TEST_CASE("Lock service: tokens keep increasing across a restart from disk", "[l
 TEST_CASE("Fenced storage: refuses tokens below the highest seen, only with fencing on",
           "[lease]") {
   FencedStorage fenced(true, StorageState{});
-  CHECK(fenced.apply(1, "k", "a").accepted);
+  CHECK(fenced.apply(1, 1, "k", "a").accepted);
   CHECK(fenced.load(2).accepted);  // the successor loads: token 2 is now the highest
-  const auto stale = fenced.apply(1, "k", "b");
+  const auto stale = fenced.apply(1, 2, "k", "b");
   CHECK_FALSE(stale.accepted);
   CHECK(stale.highest_before == 2);
   CHECK(fenced.state().data.at("k") == "a");
-  CHECK_FALSE(fenced.apply(1, "k", std::nullopt).accepted);  // a stale read is refused as well
-  const auto same = fenced.apply(2, "k", "c");
+  CHECK_FALSE(fenced.apply(1, 3, "k", std::nullopt).accepted);  // a stale read is refused as well
+  const auto same = fenced.apply(2, 1, "k", "c");
   CHECK(same.accepted);
   CHECK(same.value == std::optional<std::string>("c"));
-  CHECK(fenced.apply(3, "k", std::nullopt).value == std::optional<std::string>("c"));
+  CHECK(fenced.apply(3, 1, "k", std::nullopt).value == std::optional<std::string>("c"));
   CHECK(fenced.state().highest_token == 3);
 
   FencedStorage open(false, StorageState{});
-  CHECK(open.apply(2, "k", "a").accepted);
-  const auto landed = open.apply(1, "k", "b");
+  CHECK(open.apply(2, 1, "k", "a").accepted);
+  const auto landed = open.apply(1, 1, "k", "b");
   CHECK(landed.accepted);
   CHECK(landed.highest_before == 2);
   CHECK(open.state().data.at("k") == "b");
   CHECK(open.state().highest_token == 2);
+}
+
+TEST_CASE("Fenced storage: an old operation delivered again is ignored, not re-applied",
+          "[lease]") {
+  FencedStorage storage(true, StorageState{});
+  CHECK(storage.apply(1, 1, "id", "1").accepted);
+  CHECK(storage.apply(1, 2, "id", "2").accepted);
+  // The network duplicates the first write: applying it would move the counter back to 1.
+  const auto again = storage.apply(1, 1, "id", "1");
+  CHECK(again.duplicate);
+  CHECK_FALSE(again.accepted);
+  CHECK(storage.state().data.at("id") == "2");
+  // Numbers are per token and key: another key, or the next holder's first operation, is new.
+  CHECK(storage.apply(1, 1, "k", "x").accepted);
+  CHECK(storage.apply(2, 1, "id", "3").accepted);
+  CHECK(storage.state().data.at("id") == "3");
 }
 
 namespace {
@@ -305,4 +321,94 @@ TEST_CASE("Candidate: a grant that arrives after its deadline is not believed", 
   grant.sent_us = 0;
   node.on_message(0, grant);
   CHECK_FALSE(node.holding());
+}
+
+namespace {
+
+// Makes `node` the holder of token 1 with its copy loaded from `state`; returns the load's seq.
+void hold_and_load(FakeContext& ctx, CandidateNode& node,
+                   const std::map<std::string, std::string>& state) {
+  node.on_start();
+  Granted grant;
+  grant.token = 1;
+  node.on_message(0, grant);
+  REQUIRE(node.holding());
+  const StorageLoad* load = ctx.last_sent<StorageLoad>();
+  REQUIRE(load != nullptr);
+  StorageSnapshot snapshot;
+  snapshot.seq = load->seq;
+  snapshot.accepted = true;
+  snapshot.highest_token = 1;
+  snapshot.state = state;
+  node.on_message(0, snapshot);
+}
+
+}  // namespace
+
+TEST_CASE("Candidate: a duplicated snapshot does not roll its copy back", "[lease]") {
+  FakeContext ctx;
+  CandidateNode node(ctx, unit_options());
+  hold_and_load(ctx, node, {{std::string(kIdKey), "90"}});
+  const StorageLoad load = *ctx.last_sent<StorageLoad>();
+  node.on_id_tick();
+  const StorageOp* write = ctx.last_sent<StorageOp>();
+  REQUIRE(write != nullptr);
+  CHECK(write->value == std::optional<std::string>("91"));
+  StorageResult ok;
+  ok.seq = write->seq;
+  ok.accepted = true;
+  ok.highest_token = 1;
+  ok.value = "91";
+  node.on_message(0, ok);
+  // The network delivers the load's answer a second time, with the state from before the write.
+  StorageSnapshot late;
+  late.seq = load.seq;
+  late.accepted = true;
+  late.highest_token = 1;
+  late.state = {{std::string(kIdKey), "90"}};
+  node.on_message(0, late);
+  node.on_id_tick();
+  CHECK(ctx.last_sent<StorageOp>()->value == std::optional<std::string>("92"));
+}
+
+TEST_CASE("Candidate: a duplicated grant does not bring back a token it gave up", "[lease]") {
+  FakeContext ctx;
+  CandidateNode node(ctx, unit_options());
+  hold_and_load(ctx, node, {});
+  Denied gone;
+  gone.holder = 2;
+  gone.token = 2;
+  gone.renewed_token = 1;
+  node.on_message(0, gone);
+  REQUIRE_FALSE(node.holding());
+  Granted again;  // the first grant, duplicated by the network, still within its belief period
+  again.token = 1;
+  node.on_message(0, again);
+  CHECK_FALSE(node.holding());
+}
+
+TEST_CASE("Candidate: a refused write ends the belief and tells the client to go elsewhere",
+          "[lease]") {
+  FakeContext ctx;
+  CandidateNode node(ctx, unit_options());
+  hold_and_load(ctx, node, {{"k", "a;"}});
+  ClientRequest append;
+  append.op_id = 5;
+  append.kind = lin::OpKind::Append;
+  append.key = "k";
+  append.value = "b;";
+  node.on_client_request(append);
+  const StorageOp* write = ctx.last_sent<StorageOp>();
+  REQUIRE(write != nullptr);
+  CHECK(write->token == 1);
+  CHECK(write->value == std::optional<std::string>("a;b;"));  // computed on the holder's copy
+  StorageResult refused;
+  refused.seq = write->seq;
+  refused.accepted = false;
+  refused.highest_token = 2;
+  node.on_message(0, refused);
+  CHECK_FALSE(node.holding());
+  REQUIRE(ctx.replies.size() == 1);
+  CHECK(ctx.replies[0].op_id == 5);
+  CHECK(ctx.replies[0].status == ClientStatus::NotLeader);
 }

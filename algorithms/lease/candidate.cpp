@@ -81,7 +81,8 @@ void CandidateNode::on_granted(const Granted& msg) {
     arm(kBeliefEnds, deadline_us_ - ctx_.now());
     return;
   }
-  if (holding_ && msg.token <= token_) return;  // a duplicate or older grant
+  // A duplicate or older grant (the network duplicates messages): never believe a token again.
+  if (msg.token <= token_) return;
   if (deadline_us <= ctx_.now()) {
     ctx_.note("grant of token " + std::to_string(msg.token) +
               " came too late to believe in; the service will let it expire");
@@ -157,7 +158,9 @@ void CandidateNode::send_load() {
 
 void CandidateNode::on_snapshot(const StorageSnapshot& msg) {
   highest_token_ = std::max(highest_token_, msg.highest_token);
-  if (!holding_ || msg.seq != load_seq_) return;
+  // Only the first answer to this tenure's load: a duplicate arriving later would roll the copy
+  // back past writes made since.
+  if (!holding_ || loaded_ || msg.seq != load_seq_) return;
   disarm(kLoadTimeout);
   if (!msg.accepted) {
     step_down("the storage has seen token " + std::to_string(msg.highest_token));

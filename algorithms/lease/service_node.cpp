@@ -118,7 +118,12 @@ void LockServiceNode::on_renew(NodeId from, const Renew& msg) {
 // The storage applies an operation if its token passes the fence, and records the decision for
 // the fencing checker whatever it is.
 void LockServiceNode::on_storage_op(NodeId from, const StorageOp& msg) {
-  const FencedStorage::Outcome out = storage_->apply(msg.token, msg.key, msg.value);
+  const FencedStorage::Outcome out = storage_->apply(msg.token, msg.seq, msg.key, msg.value);
+  if (out.duplicate) {
+    // Its answer went out already, or its sender gave up on it: nobody waits for a reply.
+    ctx_.note("storage ignored an old operation on '" + msg.key + "' from " + node_name(from));
+    return;
+  }
   StorageFact fact;
   fact.from = from;
   fact.token = msg.token;

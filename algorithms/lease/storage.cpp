@@ -4,11 +4,17 @@
 
 namespace ballot::lease {
 
-FencedStorage::Outcome FencedStorage::apply(int64_t token, const std::string& key,
+FencedStorage::Outcome FencedStorage::apply(int64_t token, uint64_t seq, const std::string& key,
                                             const std::optional<std::string>& value) {
   Outcome out;
   out.highest_before = state_.highest_token;
+  uint64_t& last = state_.last_seq[{token, key}];
+  if (seq <= last) {
+    out.duplicate = true;
+    return out;
+  }
   if (!admits(token)) return out;
+  last = seq;
   out.accepted = true;
   state_.highest_token = std::max(state_.highest_token, token);
   if (value) state_.data[key] = *value;

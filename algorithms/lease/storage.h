@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace ballot::lease {
 
@@ -14,6 +15,11 @@ namespace ballot::lease {
 struct StorageState {
   std::map<std::string, std::string> data;
   int64_t highest_token = 0;
+  // (token, key) -> the holder's sequence number of the last operation applied. A holder sends a
+  // key's operations one at a time with increasing numbers, so a lower or equal number is a
+  // duplicate delivery or an operation overtaken by a later one (sent after a timeout): applying it
+  // would move the key back in time.
+  std::map<std::pair<int64_t, std::string>, uint64_t> last_seq;
 };
 
 class FencedStorage {
@@ -21,14 +27,17 @@ class FencedStorage {
   FencedStorage(bool fencing, StorageState state) : fencing_(fencing), state_(std::move(state)) {}
 
   struct Outcome {
+    bool duplicate = false;  // an old operation, ignored (neither accepted nor refused)
     bool accepted = false;
     int64_t highest_before = 0;        // the highest token seen before this operation
     std::optional<std::string> value;  // the key's value afterwards (when accepted)
   };
 
   // Writes `value` to `key` (or only reads the key when `value` is empty) for a holder with
-  // `token`. Every accepted operation raises the highest token seen to `token`.
-  Outcome apply(int64_t token, const std::string& key, const std::optional<std::string>& value);
+  // `token`; `seq` is the holder's number for the operation. Every accepted operation raises the
+  // highest token seen to `token`.
+  Outcome apply(int64_t token, uint64_t seq, const std::string& key,
+                const std::optional<std::string>& value);
   // A new holder reads everything; this too raises the highest token, so the previous holder is
   // refused from the moment its successor has loaded (not just once the successor writes).
   Outcome load(int64_t token);
