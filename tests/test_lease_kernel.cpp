@@ -144,7 +144,7 @@ TEST_CASE(
   CHECK(metric(slow, "lost_writes") == 0);
 }
 
-TEST_CASE("Lease: a holder whose clock jumps back serves on a dead lease; fencing stops it",
+TEST_CASE("Lease: a holder whose clock jumps back serves on a dead lease, and fencing stops it",
           "[lease][kernel]") {
   const std::string jump =
       R"("faults": [{"at": "2s", "kind": "clock_jump", "nodes": ["leader"], "jump": "-2s"}])";

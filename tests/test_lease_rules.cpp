@@ -24,7 +24,7 @@ constexpr Time_us kTtl_us = 1000 * ms;
 
 }  // namespace
 
-TEST_CASE("Lock service: one holder at a time; each grant a higher token", "[lease]") {
+TEST_CASE("Lock service: one holder at a time, each grant a higher token", "[lease]") {
   LockService service(kTtl_us, LockState{}, 0);
   const auto first = service.acquire(1, 0);
   REQUIRE(first.granted);
@@ -274,7 +274,7 @@ TEST_CASE("Candidate: believes until its own clock passes ask time + ttl - margi
   CHECK(ctx.roles.back() == Role::Follower);
 }
 
-TEST_CASE("Candidate: a renewal moves the deadline; a refused renewal ends the belief", "[lease]") {
+TEST_CASE("Candidate: a renewal moves the deadline, a refused renewal ends the belief", "[lease]") {
   FakeContext ctx;
   CandidateNode node(ctx, unit_options());
   node.on_start();
