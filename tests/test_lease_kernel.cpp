@@ -189,6 +189,23 @@ TEST_CASE("Lease: tokens strictly increase across lock service crashes and disk 
   }
   // The restarts did find a holder on disk, so the "honour it for a TTL" path ran.
   CHECK(restarts_with_a_lease > 0);
+
+  // The bug toggle: a service that keeps its token counter in memory reissues tokens after a
+  // crash. The same runs must now show a token going down and two holders of one token.
+  int64_t reissued = 0, shared_epochs = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    Scenario s = parse_scenario(
+        lease_json(faults, true, 5), "test",
+        {"seed=" + std::to_string(seed), "params.lease.bugs.volatile_token_counter=true"});
+    GrantLog log;
+    const RunReport r = run_scenario_watched(s, &log);
+    for (size_t i = 1; i < log.grants.size(); ++i)
+      reissued += log.grants[i].first <= log.grants[i - 1].first;
+    for (const Violation& v : r.result.violations)
+      shared_epochs += v.checker == "one_leader_per_epoch";
+  }
+  CHECK(reissued > 0);
+  CHECK(shared_epochs > 0);
 }
 
 namespace {

@@ -93,6 +93,7 @@ void CandidateNode::on_granted(const Granted& msg) {
 }
 
 void CandidateNode::become_holder(int64_t token, Time_us deadline_us) {
+  assert(!holding_ && token > token_);  // tokens only go up, and one tenure at a time
   holding_ = true;
   token_ = token;
   deadline_us_ = deadline_us;

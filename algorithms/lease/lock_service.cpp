@@ -30,6 +30,7 @@ LockService::Decision LockService::acquire(NodeId from, Time_us now_us) {
   state_.holder = from;
   state_.holder_token = state_.last_token;
   expires_us_ = now_us + ttl_us_;
+  assert(state_.holder_token == state_.last_token);  // the newest token is the holder's
   d.granted = true;
   d.token = state_.holder_token;
   d.holder = from;

@@ -41,6 +41,7 @@ LeaseOptions read_lease_options(Params& params, int32_t cluster_size) {
   o.clock_drift_margin_us =
       params.get_duration_us("clock_drift_margin", o.clock_drift_margin_us, 0, kDurationMax_us);
   o.fencing = params.get_bool("fencing", o.fencing);
+  o.bugs.volatile_token_counter = params.get_bool("bugs.volatile_token_counter", false);
   if (o.clock_drift_margin_us >= o.ttl_us) {
     throw InputError(params.path() + ".clock_drift_margin",
                      lesser("ttl", o.ttl_us, o.clock_drift_margin_us) +

@@ -9,6 +9,14 @@
 
 namespace ballot::lease {
 
+// Bug toggles: each breaks one rule on purpose, for teaching and to prove the checkers work.
+struct LeaseBugs {
+  // The lock service keeps its token counter (and the lease table) only in memory: a restarted
+  // service issues token 1 again, so two holders share a token and the storage, which has seen
+  // higher tokens, refuses the new holder.
+  bool volatile_token_counter = false;
+};
+
 struct LeaseOptions {
   // The node that runs the lock service and hosts the fenced storage (a single etcd: one point of
   // failure; real services replicate it with Raft).
@@ -24,6 +32,7 @@ struct LeaseOptions {
   Time_us clock_drift_margin_us = 100 * kMillisecond_us;
   // The storage rejects operations carrying a fencing token lower than the highest it has seen.
   bool fencing = true;
+  LeaseBugs bugs;
 
   // A holder's belief lasts this long after it asked for the grant or renewal (own clock).
   Time_us belief_us() const { return ttl_us - clock_drift_margin_us; }

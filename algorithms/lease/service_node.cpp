@@ -13,6 +13,7 @@ void LockServiceNode::on_start() {
     ctx_.sync();
   }
   durable_ = static_cast<ServiceDurable*>(ctx_.durable());
+  if (options_.bugs.volatile_token_counter) durable_->lock = LockState{};  // never on disk
   service_.emplace(options_.ttl_us, durable_->lock, ctx_.now());
   storage_.emplace(options_.fencing, durable_->storage);
   if (durable_->lock.holder != kNoNode) {
