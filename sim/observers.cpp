@@ -13,6 +13,8 @@ const std::vector<std::string>& metric_names() {
       "crashes",           "client_ok",       "client_fail",        "client_info",
       "linearizable",      "lost_writes",     "job_duplicates",     "job_missed",
       "id_duplicates",     "job_runs",        "ids_issued",
+      // The lease lock's fencing checker (algorithms/lease/checker.h).
+      "fencing_stale_writes_accepted",        "fencing_rejected_ops",
   };
   return names;
 }
