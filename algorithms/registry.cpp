@@ -1,6 +1,7 @@
 #include "algorithms/registry.h"
 
 #include "algorithms/bully/bully.h"
+#include "algorithms/paxos/paxos.h"
 #include "algorithms/raft/raft.h"
 
 namespace ballot {
@@ -9,6 +10,7 @@ const std::vector<AlgorithmInfo>& algorithms() {
   static const std::vector<AlgorithmInfo> all = {
       bully::bully_algorithm(),
       raft_algorithm(),
+      paxos_algorithm(),
   };
   return all;
 }
