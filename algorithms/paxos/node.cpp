@@ -71,8 +71,8 @@ void PaxosNode::on_start() {
   peer_first_unchosen_.assign(n, 1);
   highest_seen_ = durable_->promised_ballot;
   if (durable_->promised_ballot > 0 || !durable_->accepted.empty()) {
-    ctx_.note("recovered promise " + show_ballot(durable_->promised_ballot) + ", " +
-              std::to_string(durable_->accepted.size()) + " accepted proposals");
+    ctx_.note("recovered promise " + show_ballot(durable_->promised_ballot) +
+              ", proposals accepted in " + std::to_string(durable_->accepted.size()) + " slots");
   }
   report_role();
   reset_election_timer();
@@ -158,10 +158,7 @@ void PaxosNode::handle_prepare(NodeId from, const Prepare& msg) {
   }
   auto promise = std::make_unique<Promise>();
   promise->ballot = msg.ballot;
-  for (auto it = durable_->accepted.lower_bound(msg.from_slot); it != durable_->accepted.end();
-       ++it) {
-    promise->accepted.push_back(it->second);
-  }
+  promise->accepted = durable_->accepted_from(msg.from_slot);
   send(from, std::move(promise));
 }
 
@@ -195,7 +192,10 @@ bool PaxosNode::accept_locally(int64_t ballot, int64_t slot, const Value& value)
   // Accepting n is also a promise not to accept less than n: a prepare of n has been answered by
   // n's proposer on our behalf, and raising the promise only refuses more.
   durable_->promised_ballot = std::max(durable_->promised_ballot, ballot);
-  durable_->accepted[slot] = AcceptedProposal{slot, ballot, value};
+  if (slot > static_cast<int64_t>(durable_->accepted.size())) {
+    durable_->accepted.resize(static_cast<size_t>(slot));
+  }
+  durable_->accepted[static_cast<size_t>(slot - 1)] = AcceptedProposal{slot, ballot, value};
   unsynced_ = true;
   persist();
   AcceptFact fact;
@@ -229,9 +229,8 @@ void PaxosNode::start_phase1() {
   unsynced_ = true;
   persist();
   promised_by_[ctx_.self()] = true;
-  for (auto it = durable_->accepted.lower_bound(phase1_from_slot_); it != durable_->accepted.end();
-       ++it) {
-    promised_accepted_[it->first] = it->second;
+  for (const AcceptedProposal& a : durable_->accepted_from(phase1_from_slot_)) {
+    promised_accepted_[a.slot] = a;
   }
   report_role();
   reset_election_timer();  // if this ballot does not win in time, try a higher one

@@ -3,6 +3,7 @@
 // phase 1 once for every slot above its first unchosen one, then phase 2 per slot for each client
 // command. A pure state machine: it acts only through its Context.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,8 +29,26 @@ class PaxosDurable final : public DurableState {
  public:
   // The highest ballot this acceptor has responded to a prepare (or accept) for. Only grows.
   int64_t promised_ballot = 0;
-  // Per slot, the highest-numbered proposal this acceptor has accepted.
-  std::map<int64_t, AcceptedProposal> accepted;
+  // Per slot, the highest-numbered proposal this acceptor has accepted: accepted[slot - 1], with
+  // ballot 0 where it has accepted nothing. A vector rather than a map: the kernel copies durable
+  // state at every sync (to model the loss of unsynced writes), and slots are dense.
+  std::vector<AcceptedProposal> accepted;
+
+  // The accepted proposal of `slot`, or nullptr.
+  const AcceptedProposal* accepted_in(int64_t slot) const {
+    if (slot < 1 || slot > static_cast<int64_t>(accepted.size())) return nullptr;
+    const AcceptedProposal& a = accepted[static_cast<size_t>(slot - 1)];
+    return a.ballot == 0 ? nullptr : &a;
+  }
+  // Every accepted proposal from `from_slot` on, ascending.
+  std::vector<AcceptedProposal> accepted_from(int64_t from_slot) const {
+    std::vector<AcceptedProposal> found;
+    for (int64_t slot = std::max<int64_t>(from_slot, 1);
+         slot <= static_cast<int64_t>(accepted.size()); ++slot) {
+      if (const AcceptedProposal* a = accepted_in(slot)) found.push_back(*a);
+    }
+    return found;
+  }
 
   std::unique_ptr<DurableState> clone() const override {
     return std::make_unique<PaxosDurable>(*this);
@@ -68,7 +87,7 @@ class PaxosNode final : public Node {
   PaxosRole role() const { return role_; }
   int64_t ballot() const { return ballot_; }
   int64_t promised_ballot() const { return durable_->promised_ballot; }
-  const std::map<int64_t, AcceptedProposal>& accepted() const { return durable_->accepted; }
+  const PaxosDurable& acceptor() const { return *durable_; }
   const std::map<int64_t, Value>& chosen() const { return chosen_; }
   int64_t first_unchosen() const { return first_unchosen_; }
   int64_t last_applied() const { return last_applied_; }
