@@ -3,5 +3,6 @@
 # kernel. Sanitized builds run the seed sweeps at a fifth of their size (tests/test_paxos_seeds.h).
 ballot_add_test(test_paxos
   SOURCES
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_rules.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_kernel.cpp
   LIBS ballot_paxos ballot_lincheck)
