@@ -4,5 +4,7 @@
 ballot_add_test(test_paxos
   SOURCES
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_rules.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_checker.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_options.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_kernel.cpp
   LIBS ballot_paxos ballot_lincheck)
