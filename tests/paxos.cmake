@@ -6,5 +6,6 @@ ballot_add_test(test_paxos
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_rules.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_checker.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_options.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_scenarios.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_kernel.cpp
-  LIBS ballot_paxos ballot_lincheck)
+  LIBS ballot_paxos ballot_lincheck ballot_app)
