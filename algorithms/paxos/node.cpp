@@ -69,6 +69,7 @@ void PaxosNode::on_start() {
   require(n >= 1 && ctx_.self() >= 0 && ctx_.self() < n, "node id within the cluster");
   promised_by_.assign(n, false);
   peer_first_unchosen_.assign(n, 1);
+  heard_from_.assign(n, false);
   highest_seen_ = durable_->promised_ballot;
   if (durable_->promised_ballot > 0 || !durable_->accepted.empty()) {
     ctx_.note("recovered promise " + show_ballot(durable_->promised_ballot) +
@@ -81,6 +82,7 @@ void PaxosNode::on_start() {
 void PaxosNode::on_message(NodeId from, const Message& msg) {
   require(durable_ != nullptr, "on_message before on_start");
   if (from < 0 || from >= ctx_.cluster_size() || from == ctx_.self()) return;
+  heard_from_[from] = true;
   if (auto* accept = dynamic_cast<const Accept*>(&msg)) {
     handle_accept(from, *accept);
   } else if (auto* accepted = dynamic_cast<const Accepted*>(&msg)) {
@@ -454,7 +456,8 @@ void PaxosNode::on_election_timeout() {
   start_phase1();
 }
 
-// The leader's heartbeat; Accepts not yet answered are sent again (messages may be lost).
+// The leader's heartbeat. Accepts not yet answered are sent again (messages may be lost), to the
+// peers we have heard from since the last heartbeat: one cut off gets them once it answers.
 void PaxosNode::on_heartbeat_timeout() {
   if (role_ != PaxosRole::Leader) return;
   heartbeat_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagHeartbeat);
@@ -465,9 +468,12 @@ void PaxosNode::on_heartbeat_timeout() {
   ctx_.broadcast(heartbeat);
   for (auto& [slot, proposal] : proposals_) {
     for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
-      if (peer != ctx_.self() && !proposal.accepted_by[peer]) send_accept(peer, slot);
+      if (peer != ctx_.self() && heard_from_[peer] && !proposal.accepted_by[peer]) {
+        send_accept(peer, slot);
+      }
     }
   }
+  heard_from_.assign(ctx_.cluster_size(), false);
 }
 
 void PaxosNode::on_prepare_retry_timeout() {

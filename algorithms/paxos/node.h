@@ -176,6 +176,9 @@ class PaxosNode final : public Node {
   int64_t next_slot_ = 1;
   std::map<int64_t, Proposal> proposals_;
   std::vector<int64_t> peer_first_unchosen_;
+  // Which peers have sent us anything since the last heartbeat: unanswered Accepts are resent only
+  // to them, not into a partition every interval.
+  std::vector<bool> heard_from_;
 
   // Client requests waiting for their slot to be applied: slot -> op_id. Kept across a step-down:
   // the value may still be chosen through the next leader's phase 1 (then we answer Ok), or another
