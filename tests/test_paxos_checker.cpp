@@ -160,7 +160,7 @@ TEST_CASE("Paxos checker: learning a value that is not the chosen one is reporte
   CHECK(feed.checker.count(PaxosSafetyChecker::kLearnedChosen) == 2);
 }
 
-TEST_CASE("Paxos checker: slots are applied in order; a crash starts the state machine over",
+TEST_CASE("Paxos checker: slots are applied in order: a crash starts the state machine over",
           "[paxos][checker]") {
   Feed feed;
   feed.apply(0, 1, kA);

@@ -102,7 +102,7 @@ TEST_CASE("Phase 1(b): a prepare numbered below the promise is refused with a Na
 }
 
 TEST_CASE(
-    "Phase 2(b): an accept request is accepted unless a higher prepare was answered; the "
+    "Phase 2(b): an accept request is accepted unless a higher prepare was answered: the "
     "acceptance is on disk before Accepted leaves",
     "[paxos][phase2]") {
   Single s(0, 3);
@@ -138,7 +138,7 @@ TEST_CASE("bugs.accept_despite_promise: the acceptor accepts below its promise",
   CHECK(s.ctx.sent_of<Nack>().empty());
 }
 
-TEST_CASE("Promises and acceptances survive a crash; what was learned does not",
+TEST_CASE("Promises and acceptances survive a crash: what was learned does not",
           "[paxos][durable]") {
   Single s(0, 3);
   s.node->on_message(1, accept(5, 1, put("x", "a", 1, 5)));
@@ -213,7 +213,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Learning: a value accepted by a majority in one ballot is chosen; the leader tells the "
+    "Learning: a value accepted by a majority in one ballot is chosen: the leader tells the "
     "others, applies slots in order and answers the client only then",
     "[paxos][learn]") {
   Single s(0, 3);
@@ -286,7 +286,7 @@ TEST_CASE("A Nack for an older ballot, or not above ours, is ignored", "[paxos][
 }
 
 TEST_CASE(
-    "Heartbeats: a leader's heartbeat keeps a follower from phase 1 and names the leader; an "
+    "Heartbeats: a leader's heartbeat keeps a follower from phase 1 and names the leader: an "
     "older ballot's heartbeat gets a Nack",
     "[paxos][heartbeat]") {
   Single s(0, 3);

@@ -69,7 +69,7 @@ TEST_CASE("Paxos scenarios: every expectation and golden hash of scenarios/paxos
 }
 
 TEST_CASE(
-    "Paxos scenarios: the lagging new leader keeps every chosen value; with "
+    "Paxos scenarios: the lagging new leader keeps every chosen value: with "
     "bugs.ignore_accepted_in_promises the same run breaks agreement",
     "[paxos][scenario][bugs]") {
   const RunReport good = run_scenario(load_scenario(scenario_path("paxos-new-leader-lags.json")));
