@@ -101,6 +101,7 @@ void PaxosNode::on_message(NodeId from, const Message& msg) {
     handle_nack(from, *nack);
   }
   persist();
+  check_invariants();
 }
 
 void PaxosNode::on_timer(uint64_t tag) {
@@ -122,6 +123,7 @@ void PaxosNode::on_timer(uint64_t tag) {
       require(false, "unknown timer tag");
   }
   persist();
+  check_invariants();
 }
 
 // ================================================================================================
@@ -538,6 +540,7 @@ void PaxosNode::on_client_request(const ClientRequest& request) {
   pending_[slot] = request.op_id;
   propose(slot, Value{Command::from_request(request), ballot_});
   persist();
+  check_invariants();
 }
 
 // Leader duties, done as Raft does them: a leader does not act on its belief that it leads, which
@@ -558,6 +561,7 @@ void PaxosNode::propose_duty(const Command& duty) {
   pending_duties_[slot] = value;
   propose(slot, value);
   persist();
+  check_invariants();
 }
 
 void PaxosNode::perform_duty(int64_t slot, const Value& applied, const raft::ApplyResult& result) {
@@ -617,6 +621,24 @@ void PaxosNode::cancel_timer(std::optional<TimerId>& timer) {
   if (!timer) return;
   ctx_.cancel_timer(*timer);
   timer.reset();
+}
+
+void PaxosNode::check_invariants() const {
+  require(!unsynced_, "every durable change is synced by the end of an event");
+  require(last_applied_ == first_unchosen_ - 1, "every slot known chosen in order is applied");
+  require(chosen_.count(first_unchosen_) == 0, "first_unchosen_ is not chosen");
+  if (role_ != PaxosRole::Follower) {
+    // A proposer's own acceptor has promised exactly its ballot: a higher promise steps it down.
+    require(durable_->promised_ballot == ballot_, "a proposer's acceptor promised its ballot");
+    require(ballot_owner(ballot_, ctx_.cluster_size()) == ctx_.self(), "we own our ballot");
+  }
+  if (role_ == PaxosRole::Leader) {
+    require(leader_id_ == ctx_.self(), "a leader follows itself");
+    require(proposals_.empty() || proposals_.rbegin()->first < next_slot_,
+            "phase 2 runs only below next_slot_");
+  } else {
+    require(proposals_.empty(), "only a leader has phase 2 in flight");
+  }
 }
 
 // The epoch is the ballot: our own as a candidate or leader, our leader's as a follower (our

@@ -143,6 +143,8 @@ class PaxosNode final : public Node {
   void report_role();
   int32_t quorum() const { return ctx_.cluster_size() / 2 + 1; }
   int64_t reported_epoch() const;
+  // Aborts unless the invariants between roles, ballots and slots hold (after every event).
+  void check_invariants() const;
 
   // A phase 2 in flight in our current ballot: the value and who has accepted it.
   struct Proposal {
