@@ -2,6 +2,7 @@
 
 #include "algorithms/bully/bully.h"
 #include "algorithms/lease/lease.h"
+#include "algorithms/paxos/paxos.h"
 #include "algorithms/raft/raft.h"
 
 namespace ballot {
@@ -10,6 +11,7 @@ const std::vector<AlgorithmInfo>& algorithms() {
   static const std::vector<AlgorithmInfo> all = {
       bully::bully_algorithm(),
       raft_algorithm(),
+      paxos_algorithm(),
       lease::lease_algorithm(),
   };
   return all;

@@ -1,0 +1,40 @@
+// Multi-Paxos parameters ("params": {"paxos": {...}} in a scenario), resolved per node.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "sim/params.h"
+#include "sim/time.h"
+
+namespace ballot::paxos {
+
+// Bug toggles: each breaks one rule of the paper on purpose, for teaching and to prove that the
+// checker works.
+struct PaxosBugs {
+  // Phase 2(a) broken: a new leader proposes a no-op in every slot its phase 1 covered, instead of
+  // "the value of the highest-numbered proposal among the responses". A value already chosen can
+  // then be replaced: two values chosen for one slot.
+  bool ignore_accepted_in_promises = false;
+  // Phase 2(b) broken: an acceptor accepts an accept request even though it has promised a higher
+  // ballot, so a deposed leader can still get values chosen behind the new leader's back.
+  bool accept_despite_promise = false;
+};
+
+struct PaxosOptions {
+  // A node that hears no heartbeat from a leader for a time drawn uniformly from [min, max] (on
+  // every reset) starts phase 1 with a new ballot. Narrow, short ranges make dueling proposers.
+  Time_us election_timeout_min_us = 150 * kMillisecond_us;
+  Time_us election_timeout_max_us = 300 * kMillisecond_us;
+  // The leader sends a Heartbeat this often, and retries unanswered Prepare and Accept messages.
+  Time_us heartbeat_interval_us = 50 * kMillisecond_us;
+  // Most chosen values in one Decide message (catching up a follower that lags).
+  int64_t max_decides_per_message = 64;
+  PaxosBugs bugs;
+};
+
+// Reads "params.paxos" for a cluster of `cluster_size` nodes, with the per-node overrides
+// "nK.election_timeout_min", "nK.election_timeout_max" and "nK.heartbeat_interval" (K = 1..n).
+// Calls params.finish(). Throws InputError on bad or unknown values.
+std::vector<PaxosOptions> read_paxos_options(Params& params, int32_t cluster_size);
+
+}  // namespace ballot::paxos

@@ -1,0 +1,26 @@
+#include "algorithms/paxos/paxos.h"
+
+#include "algorithms/paxos/checker.h"
+#include "algorithms/paxos/node.h"
+#include "algorithms/paxos/options.h"
+
+namespace ballot {
+
+AlgorithmInfo paxos_algorithm() {
+  AlgorithmInfo info;
+  info.name = "paxos";
+  info.description =
+      "Multi-Paxos (Paxos Made Simple): ballots, one phase 1 per leader, phase 2 per slot, leader "
+      "heartbeats; a key-value store";
+  info.has_epochs = true;  // the epoch is the ballot
+  info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
+    std::vector<paxos::PaxosOptions> options = paxos::read_paxos_options(params, cluster_size);
+    return [options = std::move(options)](Context& ctx) -> std::unique_ptr<Node> {
+      return std::make_unique<paxos::PaxosNode>(ctx, options.at(static_cast<size_t>(ctx.self())));
+    };
+  };
+  info.checkers = [](int32_t cluster_size) { return paxos::paxos_checkers(cluster_size); };
+  return info;
+}
+
+}  // namespace ballot

@@ -1,0 +1,101 @@
+// Paxos parameters: defaults, every key settable, per-node overrides, and clear errors.
+#include <catch2/catch.hpp>
+
+#include "sim/input_error.h"
+#include "test_paxos_harness.h"
+
+using namespace paxos_test;
+
+namespace {
+
+ParamValue str(const std::string& s) {
+  ParamValue v;
+  v.kind = ParamValue::Kind::String;
+  v.s = s;
+  return v;
+}
+
+ParamValue boolean(bool b) {
+  ParamValue v;
+  v.kind = ParamValue::Kind::Bool;
+  v.b = b;
+  return v;
+}
+
+ParamValue integer(int64_t i) {
+  ParamValue v;
+  v.kind = ParamValue::Kind::Int;
+  v.i = i;
+  return v;
+}
+
+// The error read_paxos_options throws for these values, as "path: message" ("" if none).
+std::string error_for(std::map<std::string, ParamValue> values) {
+  Params params("params.paxos", std::move(values));
+  try {
+    read_paxos_options(params, 3);
+  } catch (const InputError& e) {
+    return e.path() + ": " + e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("Paxos options: defaults", "[paxos][options]") {
+  Params params("params.paxos", {});
+  const std::vector<PaxosOptions> options = read_paxos_options(params, 3);
+  REQUIRE(options.size() == 3);
+  CHECK(options[0].election_timeout_min_us == 150 * kMillisecond_us);
+  CHECK(options[0].election_timeout_max_us == 300 * kMillisecond_us);
+  CHECK(options[0].heartbeat_interval_us == 50 * kMillisecond_us);
+  CHECK(options[0].max_decides_per_message == 64);
+  CHECK_FALSE(options[0].bugs.ignore_accepted_in_promises);
+  CHECK_FALSE(options[0].bugs.accept_despite_promise);
+}
+
+TEST_CASE("Paxos options: every key is read, with per-node timing overrides", "[paxos][options]") {
+  Params params("params.paxos", {{"election_timeout_min", str("20ms")},
+                                 {"election_timeout_max", str("30ms")},
+                                 {"heartbeat_interval", str("5ms")},
+                                 {"max_decides_per_message", integer(8)},
+                                 {"bugs.ignore_accepted_in_promises", boolean(true)},
+                                 {"bugs.accept_despite_promise", boolean(true)},
+                                 {"n2.election_timeout_min", str("40ms")},
+                                 {"n2.election_timeout_max", str("40ms")},
+                                 {"n2.heartbeat_interval", str("10ms")}});
+  const std::vector<PaxosOptions> options = read_paxos_options(params, 3);
+  CHECK(options[0].election_timeout_min_us == 20 * kMillisecond_us);
+  CHECK(options[0].election_timeout_max_us == 30 * kMillisecond_us);
+  CHECK(options[0].heartbeat_interval_us == 5 * kMillisecond_us);
+  CHECK(options[1].election_timeout_min_us == 40 * kMillisecond_us);
+  CHECK(options[1].election_timeout_max_us == 40 * kMillisecond_us);
+  CHECK(options[1].heartbeat_interval_us == 10 * kMillisecond_us);
+  CHECK(options[2].election_timeout_min_us == 20 * kMillisecond_us);
+  for (const PaxosOptions& o : options) {
+    CHECK(o.max_decides_per_message == 8);
+    CHECK(o.bugs.ignore_accepted_in_promises);
+    CHECK(o.bugs.accept_despite_promise);
+  }
+}
+
+TEST_CASE("Paxos options: bad values are InputErrors naming the path and what was expected",
+          "[paxos][options]") {
+  CHECK(error_for({{"election_timeout_max", str("100ms")}}) ==
+        "params.paxos.election_timeout_max: expected at least election_timeout_min (150ms), got "
+        "100ms");
+  CHECK(error_for({{"heartbeat_interval", str("150ms")}}) ==
+        "params.paxos.heartbeat_interval: expected less than election_timeout_min (150ms) so that "
+        "followers hear from a live leader, got 150ms");
+  CHECK(error_for({{"n3.election_timeout_min", str("400ms")}}) ==
+        "params.paxos.n3.election_timeout_max: expected at least election_timeout_min (400ms), "
+        "got 300ms");
+  CHECK(error_for({{"max_decides_per_message", integer(0)}})
+            .rfind("params.paxos.max_decides_per_message: ", 0) == 0);
+  CHECK(error_for({{"bugs.ignore_accepted_in_promises", str("yes")}})
+            .rfind("params.paxos.bugs.ignore_accepted_in_promises: ", 0) == 0);
+  const std::string unknown = error_for({{"election_timout_min", str("100ms")}});
+  CHECK(unknown.find("election_timout_min") != std::string::npos);
+  CHECK(unknown.find("did you mean 'election_timeout_min'") != std::string::npos);
+  CHECK(error_for({{"election_timeout_min", str("0ms")}}) != "");
+}
