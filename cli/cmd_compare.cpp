@@ -145,15 +145,14 @@ struct Table {
   std::vector<std::string> failures;  // repro commands of runs with violations
 };
 
-void print_table(std::ostream& final_out, const Table& t) {
-  std::ostringstream out;  // padded cells; trailing blanks are trimmed below
-  out << "ballot compare " << t.file << "   seeds " << t.seeds_text << " (" << t.seed_count
-      << " runs per algorithm)\n";
-  out << "each cell: mean / median / p99 over seeds (downtime: over every leader loss)\n\n";
+// One block of the terminal table: a blank line, a header row, then a row per metric that any
+// compared algorithm has.
+void print_block(std::ostream& out, const Table& t, const std::vector<std::string>& algos) {
   char line[256];
+  out << "\n";
   std::snprintf(line, sizeof line, "%-32s", "");
   out << line;
-  for (const std::string& a : t.algos) {
+  for (const std::string& a : algos) {
     std::snprintf(line, sizeof line, " %-26s", a.c_str());
     out << line;
   }
@@ -164,7 +163,7 @@ void print_table(std::ostream& final_out, const Table& t) {
     if (!any) continue;
     std::snprintf(line, sizeof line, "%-32s", c.label);
     out << line;
-    for (const std::string& a : t.algos) {
+    for (const std::string& a : algos) {
       const auto& samples = t.by_algo.at(a);
       auto it = samples.find(c.key);
       std::string cell = "-";
@@ -180,6 +179,22 @@ void print_table(std::ostream& final_out, const Table& t) {
       out << line;
     }
     out << "\n";
+  }
+}
+
+void print_table(std::ostream& final_out, const Table& t) {
+  std::ostringstream out;  // padded cells; trailing blanks are trimmed below
+  out << "ballot compare " << t.file << "   seeds " << t.seeds_text << " (" << t.seed_count
+      << " runs per algorithm)\n";
+  out << "each cell: mean / median / p99 over seeds (downtime: over every leader loss)\n";
+  // Two algorithms side by side keep a line under 100 columns; more are printed as further
+  // blocks below, each with the metric names again.
+  constexpr size_t kAlgosPerBlock = 2;
+  for (size_t first = 0; first < t.algos.size(); first += kAlgosPerBlock) {
+    const size_t last = std::min(t.algos.size(), first + kAlgosPerBlock);
+    const std::vector<std::string> block(t.algos.begin() + static_cast<ptrdiff_t>(first),
+                                         t.algos.begin() + static_cast<ptrdiff_t>(last));
+    print_block(out, t, block);
   }
   std::istringstream lines(out.str());
   for (std::string line_text; std::getline(lines, line_text);) {
