@@ -265,7 +265,8 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
     bool any_votes = false, any_log = false;
     for (const NodeTrack& n : m.nodes) {
       any_votes |= !n.votes.empty();
-      any_log |= !n.log_facts.empty();
+      // Only Raft-style logs (appended entries) are drawn: Paxos records applies, not appends.
+      for (const LogFact& f : n.log_facts) any_log |= f.kind == LogFact::Kind::Append;
     }
     const int columns = 4 + (m.has_epochs ? 1 : 0) + (any_votes ? 1 : 0);
     ImGui::PushID(static_cast<int>(mi));
