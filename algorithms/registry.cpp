@@ -4,6 +4,8 @@
 #include "algorithms/lease/lease.h"
 #include "algorithms/paxos/paxos.h"
 #include "algorithms/raft/raft.h"
+#include "sim/scenario.h"
+#include "sim/simulator.h"
 
 namespace ballot {
 
@@ -15,6 +17,23 @@ const std::vector<AlgorithmInfo>& algorithms() {
       lease::lease_algorithm(),
   };
   return all;
+}
+
+NodeFactory make_node_factory(const AlgorithmInfo& algo, const Scenario& scenario) {
+  auto found = scenario.params.find(algo.name);
+  Params params("params." + algo.name, found == scenario.params.end()
+                                           ? std::map<std::string, ParamValue>{}
+                                           : found->second);
+  return algo.make(params, scenario.nodes);
+}
+
+std::unique_ptr<Simulator> make_simulator(const AlgorithmInfo& algo, const Scenario& scenario) {
+  auto sim = std::make_unique<Simulator>(scenario, make_node_factory(algo, scenario),
+                                         algo.has_epochs);
+  if (algo.checkers) {
+    for (auto& checker : algo.checkers(scenario.nodes)) sim->add_checker(std::move(checker));
+  }
+  return sim;
 }
 
 const AlgorithmInfo* find_algorithm(const std::string& name) {

@@ -11,6 +11,9 @@
 
 namespace ballot {
 
+struct Scenario;
+class Simulator;
+
 using NodeFactory = std::function<std::unique_ptr<Node>(Context&)>;
 
 struct AlgorithmInfo {
@@ -25,6 +28,13 @@ struct AlgorithmInfo {
 };
 
 const std::vector<AlgorithmInfo>& algorithms();
+
+// The node factory `algo` builds from the scenario's params.<algo.name> section (absent: the
+// defaults). Throws InputError on bad parameters.
+NodeFactory make_node_factory(const AlgorithmInfo& algo, const Scenario& scenario);
+// A simulator running `algo` on `scenario`, with the algorithm's checkers attached. It keeps a
+// reference to `scenario`, which must outlive it.
+std::unique_ptr<Simulator> make_simulator(const AlgorithmInfo& algo, const Scenario& scenario);
 // nullptr when unknown.
 const AlgorithmInfo* find_algorithm(const std::string& name);
 

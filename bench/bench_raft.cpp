@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "algorithms/raft/raft.h"
+#include "algorithms/registry.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
@@ -70,10 +71,7 @@ Measure run_case(const Case& c) {
   for (int seed = 1; seed <= c.runs; ++seed) {
     Scenario scenario = parse_scenario(c.json, c.name);
     scenario.seed = static_cast<uint64_t>(seed);
-    Params params("params.raft", {});
-    Simulator sim(scenario, info.make(params, scenario.nodes), info.has_epochs);
-    for (auto& checker : info.checkers(scenario.nodes)) sim.add_checker(std::move(checker));
-    const RunResult result = sim.run();
+    const RunResult result = make_simulator(info, scenario)->run();
     m.events += result.events;
     m.violations += static_cast<int64_t>(result.violations.size());
   }

@@ -224,25 +224,17 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
     if (find_algorithm(name) == nullptr)
       throw InputError("params." + name, "parameters for unknown algorithm '" + name + "'");
   }
-  auto found = scenario.params.find(scenario.algorithm);
-  Params params("params." + scenario.algorithm,
-                found == scenario.params.end() ? std::map<std::string, ParamValue>{}
-                                               : found->second);
-  NodeFactory factory = algo->make(params, scenario.nodes);
-
   RunReport report;
   report.scenario = scenario;
   report.has_epochs = algo->has_epochs;
-  Simulator sim(report.scenario, factory, algo->has_epochs);
-  if (algo->checkers)
-    for (auto& checker : algo->checkers(scenario.nodes)) sim.add_checker(std::move(checker));
+  const std::unique_ptr<Simulator> sim = make_simulator(*algo, report.scenario);
   TraceLineWriter writer(trace_out != nullptr ? *trace_out : std::cerr);
   if (trace_out != nullptr) {
     *trace_out << trace_header(report.scenario) << '\n';
-    sim.watch(&writer);
+    sim->watch(&writer);
   }
-  if (watcher != nullptr) sim.watch(watcher);
-  report.result = sim.run();
+  if (watcher != nullptr) sim->watch(watcher);
+  report.result = sim->run();
   judge_history(report);
 
   judge(scenario.expect, report.result, report.expectations);

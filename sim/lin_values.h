@@ -60,7 +60,8 @@ class ValueTable {
   ValueId empty_id_ = kNilId;
   std::vector<Node> nodes_;  // nodes_[kNilId] is nil
   std::vector<std::string_view> literals_;
-  // Lookup-only caches: never iterated, so their order cannot reach a verdict or an output.
+  // Lookup-only caches (find / emplace, never iterated), so their order cannot reach a verdict or
+  // an output; value ids come from nodes_, in insertion order.
   std::unordered_map<uint64_t, ValueId> by_hash_;            // (hash, length) -> first node
   std::unordered_map<uint64_t, ValueId> concat_memo_;        // (prefix, suffix) -> result
   std::unordered_map<ValueId, PrefixIndex> prefix_indexes_;  // of read results

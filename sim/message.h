@@ -19,6 +19,20 @@ class FieldSink {
   virtual void end_list() = 0;
   virtual void begin_obj(std::string_view key) = 0;
   virtual void end_obj() = 0;
+
+  // A key-value state (a std::map<std::string, std::string>, in its key order) as a list of
+  // {key, value} objects.
+  template <class Map>
+  void put_key_values(std::string_view name, const Map& state) {
+    begin_list(name);
+    for (const auto& [key, value] : state) {
+      begin_obj("");
+      put_str("key", key);
+      put_str("value", value);
+      end_obj();
+    }
+    end_list();
+  }
 };
 
 // A message of some algorithm. Immutable once sent: the kernel may deliver one object to its

@@ -114,6 +114,18 @@ class Context {
   virtual void id_issued(int64_t id) = 0;
 };
 
+// The node's durable state as a T, for on_start: what survived a crash, or at the node's first
+// start a fresh T, synced at once (an empty disk is a synced disk). Null if what survived is not
+// a T.
+template <class T>
+T* durable_state(Context& ctx) {
+  if (ctx.durable() == nullptr) {
+    ctx.set_durable(std::make_unique<T>());
+    ctx.sync();
+  }
+  return dynamic_cast<T*>(ctx.durable());
+}
+
 // An algorithm's node. Constructed at boot and again at every restart (volatile state starts
 // fresh; durable() returns what survived).
 class Node {

@@ -1,6 +1,6 @@
 # Multi-Paxos: rule-by-rule tests on a fake context (tests/test_paxos_harness.h), checker tests on
 # hand-built facts, option parsing, seeded property tests and the curated scenarios on the real
-# kernel. Sanitized builds run the seed sweeps at a fifth of their size (tests/test_paxos_seeds.h).
+# kernel. Sanitized builds run the seed sweeps at a fifth of their size (tests/support/seeds.h).
 ballot_add_test(test_paxos
   SOURCES
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_rules.cpp
@@ -8,4 +8,4 @@ ballot_add_test(test_paxos
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_options.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_scenarios.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_kernel.cpp
-  LIBS ballot_paxos ballot_lincheck ballot_app)
+  LIBS ballot_paxos ballot_algorithms ballot_lincheck ballot_app)

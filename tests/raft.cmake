@@ -1,6 +1,6 @@
 # Raft: rule-by-rule tests, checker tests and seeded property tests on a fake context
 # (tests/test_raft_harness.h), seeded property tests and the curated scenarios on the real kernel.
-# Sanitized builds run the seed sweeps at a fifth of their size (tests/test_raft_seeds.h).
+# Sanitized builds run the seed sweeps at a fifth of their size (tests/support/seeds.h).
 ballot_add_test(test_raft
   SOURCES
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_rules.cpp
@@ -10,4 +10,4 @@ ballot_add_test(test_raft
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_scenarios.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_kernel.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_raft_durable.cpp
-  LIBS ballot_raft ballot_lincheck)
+  LIBS ballot_raft ballot_algorithms ballot_lincheck)

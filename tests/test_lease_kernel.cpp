@@ -13,7 +13,7 @@
 #include "algorithms/lease/messages.h"
 #include "cli/runner.h"
 #include "sim/scenario.h"
-#include "test_raft_seeds.h"
+#include "support/seeds.h"
 
 using namespace ballot;
 
@@ -233,7 +233,7 @@ constexpr const char* kNoClockKinds =
 
 TEST_CASE("Lease sweep: with fencing on, no stale write lands, whatever the faults",
           "[lease][kernel][property]") {
-  const uint64_t seeds = raft_test::sweep_seeds(500);
+  const uint64_t seeds = ballot::test::sweep_seeds(500);
   int64_t split_brain_runs = 0;
   for (uint64_t seed = 1; seed <= seeds; ++seed) {
     INFO("seed " << seed << ": reproduce with this test's nemesis_json(" << seed << ", kAllKinds)");
@@ -255,7 +255,7 @@ TEST_CASE("Lease sweep: without clock faults, no job period runs twice",
           "[lease][kernel][property]") {
   // With clock faults the nodes number job periods on different clocks, so two holders may run
   // "period 30" at different real times legitimately; without them a duplicate would be damage.
-  const uint64_t seeds = raft_test::sweep_seeds(300);
+  const uint64_t seeds = ballot::test::sweep_seeds(300);
   for (uint64_t seed = 1; seed <= seeds; ++seed) {
     INFO("seed " << seed);
     const RunReport r = run(nemesis_json(seed, kNoClockKinds, true), seed);
@@ -266,7 +266,7 @@ TEST_CASE("Lease sweep: without clock faults, no job period runs twice",
 }
 
 TEST_CASE("Lease sweep: with fencing off, the same faults do damage", "[lease][kernel][property]") {
-  const uint64_t seeds = raft_test::sweep_seeds(200);
+  const uint64_t seeds = ballot::test::sweep_seeds(200);
   int64_t stale_runs = 0, damaged_runs = 0;
   for (uint64_t seed = 1; seed <= seeds; ++seed) {
     const RunReport r = run(nemesis_json(seed, kAllKinds, false), seed);

@@ -11,29 +11,15 @@
 #include "algorithms/paxos/messages.h"
 #include "algorithms/paxos/node.h"
 #include "algorithms/paxos/paxos.h"
-#include "sim/lincheck.h"
+#include "algorithms/registry.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
-#include "test_paxos_seeds.h"
+#include "support/nemesis.h"
+#include "support/seeds.h"
 
 using namespace ballot;
 
 namespace {
-
-// Faults from 500ms to 8s (each lasting at most 2s), clients until 8s, quiet until 13s.
-const char* const kNemesisScenario = R"({
-  "name": "paxos-nemesis", "nodes": 5, "algorithm": "paxos", "duration": "13s",
-  "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "10ms"},
-              "loss": 0.01, "duplicate": 0.01},
-  "nemesis": {"kinds": ["partition", "isolate", "crash", "pause", "disk_loss", "drop",
-                        "loss_burst", "delay_spike", "link_cut", "bridge", "majorities_ring",
-                        "flap", "slow_node", "clock_drift", "clock_jump"],
-              "start": "500ms", "stop": "8s", "mean_interval": "400ms",
-              "duration_min": "50ms", "duration_max": "2s"},
-  "workload": {"model": "register", "clients": 3, "start": "300ms", "stop": "8s",
-               "mean_interval": "50ms", "read_fraction": 0.4, "cas_fraction": 0.2,
-               "timeout": "500ms", "job_period": "100ms", "id_interval": "100ms"}
-})";
 
 // The highest slot any node has learned when the clock passes `at_us`.
 class LearnSnapshot final : public Observer {
@@ -63,40 +49,21 @@ struct Outcome {
 };
 
 Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_liveness) {
-  Scenario scenario = parse_scenario(kNemesisScenario, "paxos-nemesis", sets);
+  Scenario scenario = parse_scenario(test::nemesis_scenario("paxos"), "paxos-nemesis", sets);
   scenario.seed = seed;
-  const AlgorithmInfo info = paxos_algorithm();
-  auto found = scenario.params.find("paxos");
-  Params params("params.paxos", found == scenario.params.end() ? std::map<std::string, ParamValue>{}
-                                                               : found->second);
-  Simulator sim(scenario, info.make(params, scenario.nodes), info.has_epochs);
-  for (auto& checker : info.checkers(scenario.nodes)) sim.add_checker(std::move(checker));
+  const std::unique_ptr<Simulator> sim = make_simulator(paxos_algorithm(), scenario);
   LearnSnapshot learned(kLearnedBy_us);
-  sim.watch(&learned);
-  const RunResult result = sim.run();
+  sim->watch(&learned);
+  const RunResult result = sim->run();
 
   Outcome out;
   out.client_ok = result.metrics.at("client_ok");
-  for (const Violation& v : result.violations) {
-    out.problems += v.checker + ": " + v.message + "\n";
-    out.broken.insert(v.checker);
-  }
-  for (const char* damage : {"lost_writes", "job_duplicates", "id_duplicates"}) {
-    auto it = result.metrics.find(damage);
-    if (it != result.metrics.end() && it->second != 0) {
-      out.problems += std::string(damage) + " = " + std::to_string(it->second) + "\n";
-    }
-  }
-  const lin::Verdict verdict = lin::check(result.history, lin::Model::Register);
-  if (!verdict.linearizable) {
-    out.problems += verdict.timed_out ? "linearizability check timed out\n"
-                                      : "not linearizable: " + verdict.explanation + "\n";
-  }
+  out.problems = test::safety_problems(result, &out.broken);
   if (!check_liveness) return out;
 
   int leaders = 0;
   for (NodeId id = 0; id < scenario.nodes; ++id) {
-    auto* node = dynamic_cast<const paxos::PaxosNode*>(sim.node(id));
+    auto* node = dynamic_cast<const paxos::PaxosNode*>(sim->node(id));
     if (node == nullptr) {
       out.problems += node_name(id) + " is down at the end\n";
       return out;
@@ -110,7 +77,7 @@ Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_live
   // everywhere (the checker has already compared the values).
   const int64_t must_apply = learned.snapshot();
   for (NodeId id = 0; id < scenario.nodes; ++id) {
-    auto* node = dynamic_cast<const paxos::PaxosNode*>(sim.node(id));
+    auto* node = dynamic_cast<const paxos::PaxosNode*>(sim->node(id));
     if (node->last_applied() < must_apply) {
       out.problems += node_name(id) + " applied " + std::to_string(node->last_applied()) +
                       " slots; " + std::to_string(must_apply) + " were learned by 12s\n";
@@ -122,7 +89,7 @@ Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_live
 
 std::string repro(uint64_t seed, const std::vector<std::string>& sets) {
   std::string cmd =
-      "test_paxos \"[kernel]\"; the scenario is kNemesisScenario in "
+      "test_paxos \"[kernel]\"; the scenario is test::nemesis_scenario in "
       "tests/test_paxos_kernel.cpp with seed " +
       std::to_string(seed);
   for (const std::string& s : sets) cmd += " --set " + s;
@@ -153,7 +120,7 @@ uint64_t first_seed_breaking(const std::string& property, const std::vector<std:
 
 TEST_CASE("Paxos on the kernel: 300 nemesis seeds, defaults: safe, linearizable, live",
           "[paxos][kernel][property]") {
-  expect_safe_and_live({}, paxos_test::sweep_seeds(300));
+  expect_safe_and_live({}, ballot::test::sweep_seeds(300));
 }
 
 TEST_CASE("Paxos on the kernel: 100 nemesis seeds with dueling proposers: still safe and live",
@@ -163,7 +130,7 @@ TEST_CASE("Paxos on the kernel: 100 nemesis seeds with dueling proposers: still 
   expect_safe_and_live(
       {"params.paxos.election_timeout_min=20ms", "params.paxos.election_timeout_max=24ms",
        "params.paxos.heartbeat_interval=10ms"},
-      paxos_test::sweep_seeds(100));
+      ballot::test::sweep_seeds(100));
 }
 
 TEST_CASE("Paxos on the kernel: each bug toggle breaks agreement within a few hundred seeds",

@@ -12,29 +12,15 @@
 #include "algorithms/raft/messages.h"
 #include "algorithms/raft/node.h"
 #include "algorithms/raft/raft.h"
-#include "sim/lincheck.h"
+#include "algorithms/registry.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
-#include "test_raft_seeds.h"
+#include "support/nemesis.h"
+#include "support/seeds.h"
 
 using namespace ballot;
 
 namespace {
-
-// Faults from 500ms to 8s (each lasting at most 2s), clients until 8s, quiet until 13s.
-const char* const kNemesisScenario = R"({
-  "name": "raft-nemesis", "nodes": 5, "algorithm": "raft", "duration": "13s",
-  "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "10ms"},
-              "loss": 0.01, "duplicate": 0.01},
-  "nemesis": {"kinds": ["partition", "isolate", "crash", "pause", "disk_loss", "drop",
-                        "loss_burst", "delay_spike", "link_cut", "bridge", "majorities_ring",
-                        "flap", "slow_node", "clock_drift", "clock_jump"],
-              "start": "500ms", "stop": "8s", "mean_interval": "400ms",
-              "duration_min": "50ms", "duration_max": "2s"},
-  "workload": {"model": "register", "clients": 3, "start": "300ms", "stop": "8s",
-               "mean_interval": "50ms", "read_fraction": 0.4, "cas_fraction": 0.2,
-               "timeout": "500ms", "job_period": "100ms", "id_interval": "100ms"}
-})";
 
 // The highest commit index any node has reached when the clock passes `at_us`.
 class CommitSnapshot final : public Observer {
@@ -64,37 +50,21 @@ struct Outcome {
 };
 
 Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_liveness) {
-  Scenario scenario = parse_scenario(kNemesisScenario, "raft-nemesis", sets);
+  Scenario scenario = parse_scenario(test::nemesis_scenario("raft"), "raft-nemesis", sets);
   scenario.seed = seed;
-  const AlgorithmInfo info = raft_algorithm();
-  auto found = scenario.params.find("raft");
-  Params params("params.raft", found == scenario.params.end() ? std::map<std::string, ParamValue>{}
-                                                              : found->second);
-  Simulator sim(scenario, info.make(params, scenario.nodes), info.has_epochs);
-  for (auto& checker : info.checkers(scenario.nodes)) sim.add_checker(std::move(checker));
+  const std::unique_ptr<Simulator> sim = make_simulator(raft_algorithm(), scenario);
   CommitSnapshot committed(kCommittedBy_us);
-  sim.watch(&committed);
-  const RunResult result = sim.run();
+  sim->watch(&committed);
+  const RunResult result = sim->run();
 
   Outcome out;
   out.client_ok = result.metrics.at("client_ok");
-  for (const Violation& v : result.violations) out.problems += v.checker + ": " + v.message + "\n";
-  for (const char* damage : {"lost_writes", "job_duplicates", "id_duplicates"}) {
-    auto it = result.metrics.find(damage);
-    if (it != result.metrics.end() && it->second != 0) {
-      out.problems += std::string(damage) + " = " + std::to_string(it->second) + "\n";
-    }
-  }
-  const lin::Verdict verdict = lin::check(result.history, lin::Model::Register);
-  if (!verdict.linearizable) {
-    out.problems += verdict.timed_out ? "linearizability check timed out\n"
-                                      : "not linearizable: " + verdict.explanation + "\n";
-  }
+  out.problems = test::safety_problems(result);
   if (!check_liveness) return out;
 
   const raft::RaftNode* leader = nullptr;
   for (NodeId id = 0; id < scenario.nodes; ++id) {
-    auto* node = dynamic_cast<const raft::RaftNode*>(sim.node(id));
+    auto* node = dynamic_cast<const raft::RaftNode*>(sim->node(id));
     if (node == nullptr) {
       out.problems += node_name(id) + " is down at the end\n";
       return out;
@@ -113,7 +83,7 @@ Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_live
   const int64_t must_apply = committed.snapshot();
   const raft::Log& reference = leader->log();
   for (NodeId id = 0; id < scenario.nodes; ++id) {
-    auto* node = dynamic_cast<const raft::RaftNode*>(sim.node(id));
+    auto* node = dynamic_cast<const raft::RaftNode*>(sim->node(id));
     const bool same_prefix =
         static_cast<int64_t>(node->log().size()) >= must_apply &&
         std::equal(reference.begin(), reference.begin() + must_apply, node->log().begin());
@@ -129,7 +99,7 @@ Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_live
 
 std::string repro(uint64_t seed, const std::vector<std::string>& sets) {
   std::string cmd =
-      "test_raft \"[kernel]\"; the scenario is kNemesisScenario in "
+      "test_raft \"[kernel]\"; the scenario is test::nemesis_scenario in "
       "tests/test_raft_kernel.cpp with seed " +
       std::to_string(seed);
   for (const std::string& s : sets) cmd += " --set " + s;
@@ -158,13 +128,13 @@ uint64_t first_unsafe_seed(const std::vector<std::string>& sets, uint64_t seeds)
 
 TEST_CASE("Raft on the kernel: 1000 nemesis seeds, defaults: safe, linearizable, live",
           "[raft][kernel][property]") {
-  expect_safe_and_live({}, raft_test::sweep_seeds(1000));
+  expect_safe_and_live({}, ballot::test::sweep_seeds(1000));
 }
 
 TEST_CASE("Raft on the kernel: 500 nemesis seeds with pre_vote and check_quorum",
           "[raft][kernel][property]") {
   expect_safe_and_live({"params.raft.pre_vote=true", "params.raft.check_quorum=true"},
-                       raft_test::sweep_seeds(500));
+                       ballot::test::sweep_seeds(500));
 }
 
 TEST_CASE(
@@ -176,7 +146,7 @@ TEST_CASE(
                         R"(nemesis.kinds=["partition", "isolate", "crash", "pause", "disk_loss",
                            "drop", "loss_burst", "delay_spike", "clock_drift"])",
                         "workload.read_fraction=0.7"},
-                       raft_test::sweep_seeds(500));
+                       ballot::test::sweep_seeds(500));
 }
 
 TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred nemesis seeds",

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "test_raft_harness.h"
-#include "test_raft_seeds.h"
+#include "support/seeds.h"
 
 using namespace raft_test;
 
@@ -193,21 +193,21 @@ TEST_CASE(
     "Raft property: 1000 seeds of random faults, Figure 2 defaults: safe, and live once "
     "faults stop",
     "[raft][property]") {
-  expect_safe_and_live(RaftOptions{}, raft_test::sweep_seeds(1000));
+  expect_safe_and_live(RaftOptions{}, ballot::test::sweep_seeds(1000));
 }
 
 TEST_CASE("Raft property: 500 seeds with pre_vote and check_quorum", "[raft][property]") {
   RaftOptions options;
   options.pre_vote = true;
   options.check_quorum = true;
-  expect_safe_and_live(options, raft_test::sweep_seeds(500));
+  expect_safe_and_live(options, ballot::test::sweep_seeds(500));
 }
 
 TEST_CASE("Raft property: 500 seeds with lease_reads", "[raft][property]") {
   RaftOptions options;
   options.lease_reads = true;
   options.ignore_disruptive_votes = true;
-  expect_safe_and_live(options, raft_test::sweep_seeds(500));
+  expect_safe_and_live(options, ballot::test::sweep_seeds(500));
 }
 
 TEST_CASE("Raft property: each bug toggle is caught within a few hundred random seeds",

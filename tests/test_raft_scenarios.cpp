@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "algorithms/raft/raft.h"
+#include "algorithms/registry.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
@@ -31,13 +32,7 @@ std::vector<std::string> raft_scenarios() {
 }
 
 RunResult run_raft(const Scenario& scenario) {
-  const AlgorithmInfo info = raft_algorithm();
-  auto found = scenario.params.find("raft");
-  Params params("params.raft", found == scenario.params.end() ? std::map<std::string, ParamValue>{}
-                                                              : found->second);
-  Simulator sim(scenario, info.make(params, scenario.nodes), info.has_epochs);
-  for (auto& checker : info.checkers(scenario.nodes)) sim.add_checker(std::move(checker));
-  return sim.run();
+  return make_simulator(raft_algorithm(), scenario)->run();
 }
 
 // Every failed expectation, one per line, with the command that reproduces the run.

@@ -5,14 +5,7 @@
 namespace ballot::bully {
 
 void Coordinator::fields(FieldSink& sink) const {
-  sink.begin_list("state");
-  for (const auto& [key, value] : state) {
-    sink.begin_obj("");
-    sink.put_str("key", key);
-    sink.put_str("value", value);
-    sink.end_obj();
-  }
-  sink.end_list();
+  sink.put_key_values("state", state);
 }
 
 int64_t Coordinator::size_bytes() const {

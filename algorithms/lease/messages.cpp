@@ -50,14 +50,7 @@ void StorageSnapshot::fields(FieldSink& sink) const {
   sink.put_int("seq", static_cast<int64_t>(seq));
   sink.put_bool("accepted", accepted);
   sink.put_int("highest_token", highest_token);
-  sink.begin_list("state");
-  for (const auto& [key, value] : state) {
-    sink.begin_obj("");
-    sink.put_str("key", key);
-    sink.put_str("value", value);
-    sink.end_obj();
-  }
-  sink.end_list();
+  sink.put_key_values("state", state);
 }
 
 int64_t StorageSnapshot::size_bytes() const {

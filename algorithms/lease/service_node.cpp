@@ -8,11 +8,8 @@
 namespace ballot::lease {
 
 void LockServiceNode::on_start() {
-  if (ctx_.durable() == nullptr) {
-    ctx_.set_durable(std::make_unique<ServiceDurable>());
-    ctx_.sync();
-  }
-  durable_ = static_cast<ServiceDurable*>(ctx_.durable());
+  durable_ = durable_state<ServiceDurable>(ctx_);
+  assert(durable_ != nullptr && "durable state is not a ServiceDurable");
   if (options_.bugs.volatile_token_counter) durable_->lock = LockState{};  // never on disk
   service_.emplace(options_.ttl_us, durable_->lock, ctx_.now());
   storage_.emplace(options_.fencing, durable_->storage);

@@ -59,11 +59,7 @@ PaxosNode::PaxosNode(Context& ctx, const PaxosOptions& options) : Node(ctx), opt
 // storage (§2.3); what it had learned, and the state machine, are volatile and are rebuilt from the
 // leader's Decide messages (or, if it becomes leader, from its own phase 1).
 void PaxosNode::on_start() {
-  if (ctx_.durable() == nullptr) {
-    ctx_.set_durable(std::make_unique<PaxosDurable>());
-    ctx_.sync();
-  }
-  durable_ = dynamic_cast<PaxosDurable*>(ctx_.durable());
+  durable_ = durable_state<PaxosDurable>(ctx_);
   require(durable_ != nullptr, "durable state is not a PaxosDurable");
   const int32_t n = ctx_.cluster_size();
   require(n >= 1 && ctx_.self() >= 0 && ctx_.self() < n, "node id within the cluster");

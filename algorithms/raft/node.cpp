@@ -65,11 +65,7 @@ RaftNode::RaftNode(Context& ctx, const RaftOptions& options) : Node(ctx), option
 // from stable storage; volatile state (commitIndex, lastApplied, the state machine) starts at zero
 // and is rebuilt as the leader tells us what is committed.
 void RaftNode::on_start() {
-  if (ctx_.durable() == nullptr) {
-    ctx_.set_durable(std::make_unique<RaftDurable>());
-    ctx_.sync();
-  }
-  durable_ = dynamic_cast<RaftDurable*>(ctx_.durable());
+  durable_ = durable_state<RaftDurable>(ctx_);
   require(durable_ != nullptr, "durable state is not a RaftDurable");
   const int32_t n = ctx_.cluster_size();
   require(n >= 1 && ctx_.self() >= 0 && ctx_.self() < n, "node id within the cluster");

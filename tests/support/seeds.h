@@ -1,9 +1,9 @@
-// How many seeds the Paxos sweeps run: in full in Release, a fifth under the sanitizers (which are
-// there to find memory errors and run 5-10x slower), as tests/test_raft_seeds.h does for Raft.
+// How many seeds the seed sweeps run: in full in Release, a fifth under the sanitizers, which are
+// there to find memory errors and run 5-10x slower.
 #pragma once
 #include <cstdint>
 
-namespace paxos_test {
+namespace ballot::test {
 
 #if defined(__SANITIZE_ADDRESS__)
 inline constexpr uint64_t kSeedDivisor = 5;
@@ -15,4 +15,4 @@ constexpr uint64_t sweep_seeds(uint64_t full) {
   return full / kSeedDivisor;
 }
 
-}  // namespace paxos_test
+}  // namespace ballot::test
