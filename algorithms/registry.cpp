@@ -28,8 +28,8 @@ NodeFactory make_node_factory(const AlgorithmInfo& algo, const Scenario& scenari
 }
 
 std::unique_ptr<Simulator> make_simulator(const AlgorithmInfo& algo, const Scenario& scenario) {
-  auto sim = std::make_unique<Simulator>(scenario, make_node_factory(algo, scenario),
-                                         algo.has_epochs);
+  auto sim =
+      std::make_unique<Simulator>(scenario, make_node_factory(algo, scenario), algo.has_epochs);
   if (algo.checkers) {
     for (auto& checker : algo.checkers(scenario.nodes)) sim->add_checker(std::move(checker));
   }

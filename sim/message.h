@@ -55,8 +55,8 @@ class Message {
 void* message_alloc(std::size_t size);
 void message_free(void* p, std::size_t size) noexcept;
 
-// CRTP helper: `struct Vote : MessageBase<Vote> { static constexpr std::string_view kType = "Vote"; ...
-// void fields(FieldSink&) const override; };` gets type() and clone() for free.
+// CRTP helper: `struct Vote : MessageBase<Vote> { static constexpr std::string_view kType = "Vote";
+// ... void fields(FieldSink&) const override; };` gets type() and clone() for free.
 template <class Derived>
 class MessageBase : public Message {
  public:

@@ -18,6 +18,13 @@ struct ParamValue {
   double d = 0;
   bool b = false;
   std::string s;
+
+  static ParamValue of_int(int64_t value) { return {Kind::Int, value, 0, false, {}}; }
+  static ParamValue of_double(double value) { return {Kind::Double, 0, value, false, {}}; }
+  static ParamValue of_bool(bool value) { return {Kind::Bool, 0, 0, value, {}}; }
+  static ParamValue of_string(std::string value) {
+    return {Kind::String, 0, 0, false, std::move(value)};
+  }
 };
 
 class Params {

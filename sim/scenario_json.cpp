@@ -633,7 +633,8 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
       if (!permutation) {
         throw InputError(o.at("nodes"),
                          "expected every node exactly once, in the order of the shape (or no "
-                         "\"nodes\" for a random order), got " + describe(*v));
+                         "\"nodes\" for a random order), got " +
+                             describe(*v));
       }
     }
   }
@@ -844,19 +845,15 @@ void flatten_params(const json& j, const std::string& prefix, const std::string&
       flatten_params(v, name, at, out);
       continue;
     } else if (v.is_boolean()) {
-      p.kind = ParamValue::Kind::Bool;
-      p.b = v.get<bool>();
+      p = ParamValue::of_bool(v.get<bool>());
     } else if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
       throw InputError(at, "integer " + describe(v) + " is out of range");
     } else if (v.is_number_integer()) {
-      p.kind = ParamValue::Kind::Int;
-      p.i = v.get<int64_t>();
+      p = ParamValue::of_int(v.get<int64_t>());
     } else if (v.is_number_float()) {
-      p.kind = ParamValue::Kind::Double;
-      p.d = v.get<double>();
+      p = ParamValue::of_double(v.get<double>());
     } else if (v.is_string()) {
-      p.kind = ParamValue::Kind::String;
-      p.s = v.get<std::string>();
+      p = ParamValue::of_string(v.get<std::string>());
     } else {
       throw InputError(at,
                        "expected a number, true/false, a string or an object of parameters, "

@@ -59,11 +59,8 @@ int64_t election_messages_after_crash(int32_t n, NodeId detector) {
   Scenario s = cluster(n, 1);
   s.faults = {crash_at(1 * kSecond_us, n - 1)};
   std::map<std::string, ParamValue> p;
-  ParamValue slow;
-  slow.kind = ParamValue::Kind::String;
-  slow.s = "5s";
-  ParamValue fast = slow;
-  fast.s = "100ms";
+  const ParamValue slow = ParamValue::of_string("5s");
+  const ParamValue fast = ParamValue::of_string("100ms");
   p["failure_timeout"] = slow;
   p[node_name(detector) + ".failure_timeout"] = fast;
   Params params("params.bully", p);

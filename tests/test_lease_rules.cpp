@@ -125,13 +125,6 @@ TEST_CASE("Fenced storage: an old operation delivered again is ignored, not re-a
 
 namespace {
 
-ParamValue text(const std::string& s) {
-  ParamValue v;
-  v.kind = ParamValue::Kind::String;
-  v.s = s;
-  return v;
-}
-
 std::string options_error(std::map<std::string, ParamValue> values, int32_t n = 5) {
   Params params("params.lease", std::move(values));
   try {
@@ -153,24 +146,26 @@ TEST_CASE("Lease options: defaults, overrides and clear errors", "[lease]") {
   CHECK(d.clock_drift_margin_us == 100 * ms);
   CHECK(d.fencing);
 
-  ParamValue off;
-  off.kind = ParamValue::Kind::Bool;
-  off.b = false;
-  Params some("params.lease", {{"lock_node", text("n3")}, {"ttl", text("5s")}, {"fencing", off}});
+  const ParamValue off = ParamValue::of_bool(false);
+  Params some("params.lease", {{"lock_node", ParamValue::of_string("n3")},
+                               {"ttl", ParamValue::of_string("5s")},
+                               {"fencing", off}});
   const LeaseOptions o = read_lease_options(some, 5);
   CHECK(o.lock_node == 2);
   CHECK(o.ttl_us == 5000 * ms);
   CHECK_FALSE(o.fencing);
 
   CHECK(
-      options_error({{"renew_interval", text("2s")}}) ==
+      options_error({{"renew_interval", ParamValue::of_string("2s")}}) ==
       "params.lease.renew_interval: expected less than ttl - clock_drift_margin (1900ms), got 2s: "
       "the holder must renew before it stops believing it holds the lease");
-  CHECK(options_error({{"clock_drift_margin", text("2s")}})
+  CHECK(options_error({{"clock_drift_margin", ParamValue::of_string("2s")}})
             .rfind("params.lease.clock_drift_margin: expected less than ttl (2s), got 2s", 0) == 0);
-  CHECK(options_error({{"lock_node", text("n9")}}).rfind("params.lease.lock_node:", 0) == 0);
-  CHECK(options_error({{"ttl", text("0ms")}}).rfind("params.lease.ttl:", 0) == 0);
-  CHECK(options_error({{"tll", text("1s")}}).find("did you mean 'ttl'") != std::string::npos);
+  CHECK(options_error({{"lock_node", ParamValue::of_string("n9")}})
+            .rfind("params.lease.lock_node:", 0) == 0);
+  CHECK(options_error({{"ttl", ParamValue::of_string("0ms")}}).rfind("params.lease.ttl:", 0) == 0);
+  CHECK(options_error({{"tll", ParamValue::of_string("1s")}}).find("did you mean 'ttl'") !=
+        std::string::npos);
   CHECK(options_error({}, 1).rfind("params.lease: the lease lock needs at least 2 nodes", 0) == 0);
 }
 

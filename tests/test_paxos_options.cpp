@@ -8,27 +8,6 @@ using namespace paxos_test;
 
 namespace {
 
-ParamValue str(const std::string& s) {
-  ParamValue v;
-  v.kind = ParamValue::Kind::String;
-  v.s = s;
-  return v;
-}
-
-ParamValue boolean(bool b) {
-  ParamValue v;
-  v.kind = ParamValue::Kind::Bool;
-  v.b = b;
-  return v;
-}
-
-ParamValue integer(int64_t i) {
-  ParamValue v;
-  v.kind = ParamValue::Kind::Int;
-  v.i = i;
-  return v;
-}
-
 // The error read_paxos_options throws for these values, as "path: message" ("" if none).
 std::string error_for(std::map<std::string, ParamValue> values) {
   Params params("params.paxos", std::move(values));
@@ -55,15 +34,15 @@ TEST_CASE("Paxos options: defaults", "[paxos][options]") {
 }
 
 TEST_CASE("Paxos options: every key is read, with per-node timing overrides", "[paxos][options]") {
-  Params params("params.paxos", {{"election_timeout_min", str("20ms")},
-                                 {"election_timeout_max", str("30ms")},
-                                 {"heartbeat_interval", str("5ms")},
-                                 {"max_decides_per_message", integer(8)},
-                                 {"bugs.ignore_accepted_in_promises", boolean(true)},
-                                 {"bugs.accept_despite_promise", boolean(true)},
-                                 {"n2.election_timeout_min", str("40ms")},
-                                 {"n2.election_timeout_max", str("40ms")},
-                                 {"n2.heartbeat_interval", str("10ms")}});
+  Params params("params.paxos", {{"election_timeout_min", ParamValue::of_string("20ms")},
+                                 {"election_timeout_max", ParamValue::of_string("30ms")},
+                                 {"heartbeat_interval", ParamValue::of_string("5ms")},
+                                 {"max_decides_per_message", ParamValue::of_int(8)},
+                                 {"bugs.ignore_accepted_in_promises", ParamValue::of_bool(true)},
+                                 {"bugs.accept_despite_promise", ParamValue::of_bool(true)},
+                                 {"n2.election_timeout_min", ParamValue::of_string("40ms")},
+                                 {"n2.election_timeout_max", ParamValue::of_string("40ms")},
+                                 {"n2.heartbeat_interval", ParamValue::of_string("10ms")}});
   const std::vector<PaxosOptions> options = read_paxos_options(params, 3);
   CHECK(options[0].election_timeout_min_us == 20 * kMillisecond_us);
   CHECK(options[0].election_timeout_max_us == 30 * kMillisecond_us);
@@ -81,21 +60,21 @@ TEST_CASE("Paxos options: every key is read, with per-node timing overrides", "[
 
 TEST_CASE("Paxos options: bad values are InputErrors naming the path and what was expected",
           "[paxos][options]") {
-  CHECK(error_for({{"election_timeout_max", str("100ms")}}) ==
+  CHECK(error_for({{"election_timeout_max", ParamValue::of_string("100ms")}}) ==
         "params.paxos.election_timeout_max: expected at least election_timeout_min (150ms), got "
         "100ms");
-  CHECK(error_for({{"heartbeat_interval", str("150ms")}}) ==
+  CHECK(error_for({{"heartbeat_interval", ParamValue::of_string("150ms")}}) ==
         "params.paxos.heartbeat_interval: expected less than election_timeout_min (150ms) so that "
         "followers hear from a live leader, got 150ms");
-  CHECK(error_for({{"n3.election_timeout_min", str("400ms")}}) ==
+  CHECK(error_for({{"n3.election_timeout_min", ParamValue::of_string("400ms")}}) ==
         "params.paxos.n3.election_timeout_max: expected at least election_timeout_min (400ms), "
         "got 300ms");
-  CHECK(error_for({{"max_decides_per_message", integer(0)}})
+  CHECK(error_for({{"max_decides_per_message", ParamValue::of_int(0)}})
             .rfind("params.paxos.max_decides_per_message: ", 0) == 0);
-  CHECK(error_for({{"bugs.ignore_accepted_in_promises", str("yes")}})
+  CHECK(error_for({{"bugs.ignore_accepted_in_promises", ParamValue::of_string("yes")}})
             .rfind("params.paxos.bugs.ignore_accepted_in_promises: ", 0) == 0);
-  const std::string unknown = error_for({{"election_timout_min", str("100ms")}});
+  const std::string unknown = error_for({{"election_timout_min", ParamValue::of_string("100ms")}});
   CHECK(unknown.find("election_timout_min") != std::string::npos);
   CHECK(unknown.find("did you mean 'election_timeout_min'") != std::string::npos);
-  CHECK(error_for({{"election_timeout_min", str("0ms")}}) != "");
+  CHECK(error_for({{"election_timeout_min", ParamValue::of_string("0ms")}}) != "");
 }

@@ -19,20 +19,6 @@ Params raft_params(std::map<std::string, ParamValue> values) {
   return Params("params.raft", std::move(values));
 }
 
-ParamValue str(const std::string& s) {
-  ParamValue v;
-  v.kind = ParamValue::Kind::String;
-  v.s = s;
-  return v;
-}
-
-ParamValue boolean(bool b) {
-  ParamValue v;
-  v.kind = ParamValue::Kind::Bool;
-  v.b = b;
-  return v;
-}
-
 }  // namespace
 
 // ---- Pre-vote (thesis §9.6) ------------------------------------------------------------------
@@ -282,11 +268,11 @@ TEST_CASE("Raft parameters: durations, per-node overrides, toggles, and clear er
     CHECK(options[0].leader_noop);
   }
   SECTION("per-node overrides script who times out first") {
-    Params p = raft_params({{"election_timeout_min", str("200ms")},
-                            {"n3.election_timeout_min", str("100ms")},
-                            {"n3.election_timeout_max", str("100ms")},
-                            {"pre_vote", boolean(true)},
-                            {"bugs.vote_before_persist", boolean(true)}});
+    Params p = raft_params({{"election_timeout_min", ParamValue::of_string("200ms")},
+                            {"n3.election_timeout_min", ParamValue::of_string("100ms")},
+                            {"n3.election_timeout_max", ParamValue::of_string("100ms")},
+                            {"pre_vote", ParamValue::of_bool(true)},
+                            {"bugs.vote_before_persist", ParamValue::of_bool(true)}});
     auto options = read_raft_options(p, 3);
     CHECK(options[0].election_timeout_min_us == 200 * kMillisecond_us);
     CHECK(options[2].election_timeout_min_us == 100 * kMillisecond_us);
@@ -295,7 +281,7 @@ TEST_CASE("Raft parameters: durations, per-node overrides, toggles, and clear er
     CHECK(options[1].bugs.vote_before_persist);
   }
   SECTION("max below min names the key") {
-    Params p = raft_params({{"n2.election_timeout_max", str("100ms")}});
+    Params p = raft_params({{"n2.election_timeout_max", ParamValue::of_string("100ms")}});
     try {
       read_raft_options(p, 3);
       FAIL("expected an InputError");
@@ -304,18 +290,18 @@ TEST_CASE("Raft parameters: durations, per-node overrides, toggles, and clear er
     }
   }
   SECTION("a node outside the cluster is an unknown key") {
-    Params p = raft_params({{"n4.election_timeout_min", str("100ms")}});
+    Params p = raft_params({{"n4.election_timeout_min", ParamValue::of_string("100ms")}});
     CHECK_THROWS_AS(read_raft_options(p, 3), InputError);
   }
   SECTION("lease reads imply the disruptive-server rule, which cannot be turned off with them") {
-    Params p = raft_params({{"lease_reads", boolean(true)}});
+    Params p = raft_params({{"lease_reads", ParamValue::of_bool(true)}});
     CHECK(read_raft_options(p, 3)[0].ignore_disruptive_votes);
-    Params q =
-        raft_params({{"lease_reads", boolean(true)}, {"ignore_disruptive_votes", boolean(false)}});
+    Params q = raft_params({{"lease_reads", ParamValue::of_bool(true)},
+                            {"ignore_disruptive_votes", ParamValue::of_bool(false)}});
     CHECK_THROWS_AS(read_raft_options(q, 3), InputError);
   }
   SECTION("heartbeat must be shorter than the election timeout") {
-    Params p = raft_params({{"heartbeat_interval", str("150ms")}});
+    Params p = raft_params({{"heartbeat_interval", ParamValue::of_string("150ms")}});
     CHECK_THROWS_AS(read_raft_options(p, 3), InputError);
   }
 }

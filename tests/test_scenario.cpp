@@ -959,30 +959,12 @@ TEST_CASE("mutated scenario text never crashes the reader", "[scenario][property
 TEST_CASE("Params getters validate, record and reject unknown keys", "[params]") {
   auto make = [] {
     std::map<std::string, ParamValue> v;
-    ParamValue i;
-    i.kind = ParamValue::Kind::Int;
-    i.i = 7;
-    v["heartbeats"] = i;
-    ParamValue d;
-    d.kind = ParamValue::Kind::Double;
-    d.d = 0.25;
-    v["ratio"] = d;
-    ParamValue b;
-    b.kind = ParamValue::Kind::Bool;
-    b.b = true;
-    v["bugs.figure8"] = b;
-    ParamValue s;
-    s.kind = ParamValue::Kind::String;
-    s.s = "150ms";
-    v["election_timeout_min"] = s;
-    ParamValue e;
-    e.kind = ParamValue::Kind::String;
-    e.s = "fast";
-    v["mode"] = e;
-    ParamValue ms;
-    ms.kind = ParamValue::Kind::Int;
-    ms.i = 40;
-    v["heartbeat_interval"] = ms;
+    v["heartbeats"] = ParamValue::of_int(7);
+    v["ratio"] = ParamValue::of_double(0.25);
+    v["bugs.figure8"] = ParamValue::of_bool(true);
+    v["election_timeout_min"] = ParamValue::of_string("150ms");
+    v["mode"] = ParamValue::of_string("fast");
+    v["heartbeat_interval"] = ParamValue::of_int(40);
     return Params("params.raft", v);
   };
   auto require_param_error = [](auto&& call, const std::string& path, const std::string& phrase) {

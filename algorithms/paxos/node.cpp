@@ -138,10 +138,7 @@ void PaxosNode::handle_prepare(NodeId from, const Prepare& msg) {
   if (msg.ballot < durable_->promised_ballot ||
       (msg.ballot == durable_->promised_ballot &&
        ballot_owner(msg.ballot, ctx_.cluster_size()) != from)) {
-    auto nack = std::make_unique<Nack>();
-    nack->ballot = msg.ballot;
-    nack->promised = durable_->promised_ballot;
-    send(from, std::move(nack));
+    send_nack(from, msg.ballot);
     return;
   }
   if (msg.ballot > durable_->promised_ballot) {
@@ -168,10 +165,7 @@ void PaxosNode::handle_prepare(NodeId from, const Prepare& msg) {
 void PaxosNode::handle_accept(NodeId from, const Accept& msg) {
   note_ballot_seen(msg.ballot);
   if (!accept_locally(msg.ballot, msg.slot, msg.value)) {
-    auto nack = std::make_unique<Nack>();
-    nack->ballot = msg.ballot;
-    nack->promised = durable_->promised_ballot;
-    send(from, std::move(nack));
+    send_nack(from, msg.ballot);
     return;
   }
   if (role_ != PaxosRole::Follower && ballot_ < msg.ballot) step_down(msg.ballot);
@@ -388,10 +382,7 @@ void PaxosNode::handle_decide(const Decide& msg) {
 void PaxosNode::handle_heartbeat(NodeId from, const Heartbeat& msg) {
   note_ballot_seen(msg.ballot);
   if (msg.ballot < durable_->promised_ballot) {
-    auto nack = std::make_unique<Nack>();
-    nack->ballot = msg.ballot;
-    nack->promised = durable_->promised_ballot;
-    send(from, std::move(nack));
+    send_nack(from, msg.ballot);
     return;
   }
   if (msg.ballot > durable_->promised_ballot) {
@@ -599,6 +590,14 @@ void PaxosNode::persist() {
 void PaxosNode::send(NodeId to, std::unique_ptr<Message> msg) {
   persist();
   ctx_.send(to, std::move(msg));
+}
+
+// §2.2: tell the proposer of `ballot` that a higher ballot was promised, so it can give up.
+void PaxosNode::send_nack(NodeId to, int64_t ballot) {
+  auto nack = std::make_unique<Nack>();
+  nack->ballot = ballot;
+  nack->promised = durable_->promised_ballot;
+  send(to, std::move(nack));
 }
 
 void PaxosNode::reply_client(const ClientResponse& response) {

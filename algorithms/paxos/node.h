@@ -137,6 +137,7 @@ class PaxosNode final : public Node {
   // ---- Effects ----
   void persist();  // makes durable changes survive a crash; called before anything leaves
   void send(NodeId to, std::unique_ptr<Message> msg);
+  void send_nack(NodeId to, int64_t ballot);
   void reply_client(const ClientResponse& response);
   void reset_election_timer();
   void cancel_timer(std::optional<TimerId>& timer);

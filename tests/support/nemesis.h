@@ -13,7 +13,8 @@ namespace ballot::test {
 // The scenario text for `algorithm`, named "<algorithm>-nemesis".
 inline std::string nemesis_scenario(const std::string& algorithm) {
   return R"({
-  "name": ")" + algorithm + R"(-nemesis", "nodes": 5, "algorithm": ")" + algorithm +
+  "name": ")" +
+         algorithm + R"(-nemesis", "nodes": 5, "algorithm": ")" + algorithm +
          R"(", "duration": "13s",
   "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "10ms"},
               "loss": 0.01, "duplicate": 0.01},
@@ -31,7 +32,8 @@ inline std::string nemesis_scenario(const std::string& algorithm) {
 // What a safe run must not show, one line each (empty: none): a checker's violation (its name is
 // added to `broken`), a lost write, a job period run twice, an id handed out twice, a register
 // history that is not linearizable or could not be decided.
-inline std::string safety_problems(const RunResult& result, std::set<std::string>* broken = nullptr) {
+inline std::string safety_problems(const RunResult& result,
+                                   std::set<std::string>* broken = nullptr) {
   std::string problems;
   for (const Violation& v : result.violations) {
     problems += v.checker + ": " + v.message + "\n";

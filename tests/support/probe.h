@@ -50,7 +50,7 @@ struct ProbeDurable final : DurableState {
 };
 
 struct ProbeOptions {
-  Time_us ping_period_us = 100 * kMillisecond_us;  // 0: never ping
+  Time_us ping_period_us = 100 * kMillisecond_us;             // 0: never ping
   std::vector<std::pair<Time_us, uint64_t>> one_shot_timers;  // (local delay, tag) at start
   bool sync_each_write = false;
 };
@@ -117,7 +117,7 @@ class Recorder final : public Observer {
 };
 
 inline std::function<std::unique_ptr<Node>(Context&)> probe_factory(ProbeLog& log,
-                                                                     ProbeOptions options = {}) {
+                                                                    ProbeOptions options = {}) {
   return [&log, options](Context& ctx) -> std::unique_ptr<Node> {
     return std::make_unique<ProbeNode>(ctx, log, options);
   };
