@@ -1,9 +1,9 @@
-// Times the linearizability checker on the shared Jepsen histories: the whole etcd set (102
+// Times the linearizability checker on the Jepsen histories in tests/data/linearizability: the whole etcd set (102
 // non-empty logs) and each key-value file. Parsing is timed apart from checking; each row reports
 // the best of several runs, and every verdict is compared with the known one. Both wall time and
 // process CPU time are shown: on a shared machine CPU time is the steadier of the two.
 //
-//   bench_lincheck [--runs N] [shared-dir]     (default dir: $BALLOT_SHARED_DIR, else the build's)
+//   bench_lincheck [--runs N] [data-dir]     (default: the repository's tests/data/linearizability)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -46,7 +46,7 @@ double cpu_ms_since(std::clock_t start) {
 std::string etcd_path(const std::string& dir, int i) {
   char name[32];
   std::snprintf(name, sizeof name, "etcd_%03d.log", i);
-  return dir + "/testdata/linearizability/etcd/" + name;
+  return dir + "/etcd/" + name;
 }
 
 History load(const std::string& path) {
@@ -113,8 +113,7 @@ Row measure(const std::string& name, const std::vector<Case>& cases, double pars
 
 int main(int argc, char** argv) {
   int runs = 5;
-  std::string dir = BALLOT_SHARED_DIR;
-  if (const char* env = std::getenv("BALLOT_SHARED_DIR")) dir = env;
+  std::string dir = BALLOT_SOURCE_DIR "/tests/data/linearizability";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--runs" && i + 1 < argc) {
@@ -135,7 +134,7 @@ int main(int argc, char** argv) {
   rows.push_back(measure("etcd (102 logs)", etcd, ms_since(start), runs));
 
   for (const char* name : {"c01-ok", "c01-bad", "c10-ok", "c10-bad", "c50-ok", "c50-bad"}) {
-    const std::string path = dir + "/testdata/linearizability/kv/" + name + ".txt";
+    const std::string path = dir + "/kv/" + name + ".txt";
     start = Clock::now();
     std::vector<Case> one{{path, load(path), ballot::lin::Model::KeyValue,
                            std::string(name).find("-ok") != std::string::npos}};

@@ -20,7 +20,7 @@ struct CheckOptions {
   // Budget over the whole history (all keys): memoized configurations, and attempts to linearize
   // one operation. Exceeding either ends the check with Verdict::timed_out. A state costs about
   // 200 bytes and a few microseconds on the hardest inputs: the defaults bound a check to about
-  // 1 GB and tens of seconds. No shared Jepsen history needs more than ~10 thousand states.
+  // 1 GB and tens of seconds. No Jepsen history in tests/data needs more than ~10 thousand states.
   uint64_t max_states = 5'000'000;
   uint64_t max_steps = 200'000'000;
   // Budget for shrinking a violation's failing window to a minimal one: linearization attempts

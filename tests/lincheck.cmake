@@ -1,3 +1,3 @@
 # The linearizability checker and the history parsers (sim/lincheck.h, sim/history_parse.h).
-# Needs the shared test data (<repo>/../shared, or $BALLOT_SHARED_DIR); fails loudly without it.
+# Reads the Jepsen and key-value histories in tests/data/linearizability (see its README).
 ballot_add_test(test_lincheck SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_lincheck.cpp LIBS ballot_lincheck)

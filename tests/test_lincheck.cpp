@@ -1,8 +1,8 @@
 // The linearizability checker (sim/lincheck.h) and the history parsers (sim/history_parse.h):
-// the known verdicts of the shared Jepsen histories, hand-made histories with known answers, a
+// the known verdicts of the Jepsen histories in tests/data/linearizability, hand-made histories with known answers, a
 // differential test against brute-force enumeration over many seeds, and malformed input.
 //
-// Reproduce: build/test_lincheck "[lincheck]"   (shared data: $BALLOT_SHARED_DIR or ../shared)
+// Reproduce: build/test_lincheck "[lincheck]"
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -25,15 +25,11 @@ using namespace ballot::lin;
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Shared data
+// The histories with known verdicts, kept in the repository (tests/data/linearizability/README.md)
 
 std::string lin_data_dir() {
-  std::string dir = BALLOT_SHARED_DIR;
-  if (const char* env = std::getenv("BALLOT_SHARED_DIR")) dir = env;
-  dir += "/testdata/linearizability";
-  if (!std::filesystem::is_directory(dir)) {
-    FAIL("shared test data missing: expected the directory " << dir << " (set BALLOT_SHARED_DIR)");
-  }
+  const std::string dir = BALLOT_SOURCE_DIR "/tests/data/linearizability";
+  if (!std::filesystem::is_directory(dir)) FAIL("test data missing: expected the directory " << dir);
   return dir;
 }
 
@@ -389,7 +385,7 @@ std::string dump(const History& h) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// Known verdicts on the shared histories.
+// Known verdicts on the Jepsen and key-value histories.
 
 TEST_CASE("every etcd history reaches its known verdict", "[lincheck][data]") {
   int linearizable = 0, violations = 0;
