@@ -905,13 +905,15 @@ TEST_CASE("load_scenario reads files and reports unreadable ones", "[scenario]")
     CHECK(std::string(e.what()).find("cannot read the scenario: No such file") !=
           std::string::npos);
   }
+  const std::filesystem::path tmp = std::filesystem::temp_directory_path();
   try {
-    load_scenario("/tmp");
+    load_scenario(tmp.string());
     FAIL("loaded a directory");
   } catch (const InputError& e) {
     CHECK(std::string(e.what()).find("it is a directory") != std::string::npos);
   }
-  const std::string path = "/tmp/ballot-test-scenario-" + std::to_string(::getpid()) + ".json";
+  const std::string path =
+      (tmp / ("ballot-test-scenario-" + std::to_string(::getpid()) + ".json")).string();
   {
     std::ofstream out(path);
     out << kFullScenario;
