@@ -2,13 +2,17 @@
 
 #include <algorithm>
 // Boost.Graph 1.74's edge iterators trip GCC 12's -Wmaybe-uninitialized at -O2 (a false
-// positive inside Boost); silence it for these headers only.
+// positive inside Boost); silence it for these headers only. Clang has no such warning.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/filtered_graph.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #include <cassert>
 #include <functional>
 #include <limits>
