@@ -54,7 +54,9 @@ int list(const std::string& what, const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    std::fprintf(stderr, "ballot: --dir %s: not a directory\n", dir.c_str());
+    std::fprintf(stderr,
+                 "ballot: %s: not a directory of scenarios (give --dir, or set BALLOT_SCENARIOS)\n",
+                 dir.c_str());
     return kExitBadInput;
   }
   std::vector<fs::path> files;
@@ -78,9 +80,22 @@ int list(const std::string& what, const std::string& dir) {
 
 }  // namespace
 
+// An installed ballot finds its scenarios beside itself, at the same place relative to its own
+// executable as the install put them (BALLOT_SCENARIOS_FROM_BINDIR, e.g.
+// ../share/ballot/scenarios), so a prefix that is moved or packaged elsewhere keeps working. Only
+// the ballot in the build tree falls back to the source tree: an installed one must never depend
+// on a source checkout that a user may not have, or silently read an old one.
 std::string default_scenario_dir() {
-  if (const char* env = std::getenv("BALLOT_SCENARIOS")) return env;
-  return BALLOT_SCENARIO_DIR;
+  if (const char* env = std::getenv("BALLOT_SCENARIOS"); env != nullptr && *env != '\0') return env;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return BALLOT_SOURCE_SCENARIOS;  // no /proc: only a build-tree ballot gets this far
+  const fs::path bindir = exe.parent_path();
+  const fs::path installed = (bindir / BALLOT_SCENARIOS_FROM_BINDIR).lexically_normal();
+  if (fs::is_directory(installed, ec)) return installed.string();
+  if (fs::equivalent(bindir, BALLOT_BUILD_BINDIR, ec)) return BALLOT_SOURCE_SCENARIOS;
+  return installed.string();  // missing: `list` and `check` then name where they looked
 }
 
 void add_list_command(CLI::App& app, Action& action) {

@@ -28,7 +28,9 @@ void add_check_command(CLI::App& app, Action& action);
 void add_sweep_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
 
-// Where the curated scenarios live (the source tree's scenarios/ unless BALLOT_SCENARIOS is set).
+// Where the curated scenarios live: $BALLOT_SCENARIOS if set; else, for an installed ballot,
+// <bindir>/../share/ballot/scenarios found from the executable's own path; else, for the ballot in
+// the build tree, the source tree's scenarios/.
 std::string default_scenario_dir();
 
 }  // namespace ballot::cli
