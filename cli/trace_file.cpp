@@ -180,10 +180,10 @@ json parse_object(std::string_view line, size_t line_no, const char* what) {
 }  // namespace
 
 TraceHeader parse_trace_header(std::string_view line, size_t line_no) {
-  const json h = parse_object(line, line_no, "the trace header {\"format\":\"ballot-trace\",...}");
+  const json h = parse_object(line, line_no, "a ballot trace header {\"format\":\"ballot-trace\",...}");
   auto format = h.find("format");
   if (format == h.end() || !format->is_string() || format->get<std::string>() != "ballot-trace")
-    fail(line_no, "expected the trace header {\"format\":\"ballot-trace\",...}" +
+    fail(line_no, "expected a ballot trace header {\"format\":\"ballot-trace\",...}" +
                       std::string(format == h.end() ? "" : ", got \"format\": " + show(*format)));
   auto version = h.find("format_version");
   if (version == h.end() || !version->is_number_integer() ||
