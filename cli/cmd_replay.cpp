@@ -53,6 +53,7 @@ class ReplayComparator : public Observer {
       if (!is_blank_trace_line(line)) break;
       reader_.skip_blank();
     }
+    if (line.back() == '\r') line.pop_back();  // a trace that went through a CRLF editor
     if (line == produced_ && !no_newline) {
       reader_.trusted_event(ev.time_us);
       ++matched_;
@@ -194,10 +195,17 @@ int replay(const ReplayOptions& o) {
     while (!reader.has_header() && next_line(in, line, no_newline))
       if (reader.next(line, no_newline) == TraceLineReader::Line::Header) header_line = line;
     reader.finish();
+  } catch (const InputError& e) {
+    return bad_input(file, e);
+  }
+  try {
     scenario = parse_scenario(reader.header().scenario_json, file + " (header)");
     scenario.file = reader.header().file;
   } catch (const InputError& e) {
-    return bad_input(file, e);
+    // The scenario is the header's "scenario" object: name the line and the field in it.
+    return bad_input(file, InputError("line " + std::to_string(reader.line_number()) +
+                                          ": scenario" + (e.path().empty() ? "" : "." + e.path()),
+                                      e.what()));
   }
   const TraceHeader& header = reader.header();
   // The header's own fields must agree with the scenario it carries (which is what runs).

@@ -69,6 +69,13 @@ bad event-node-bool 3 'expected "n" to be an integer, got a boolean'
 sed '3s/"type":"Election"/"type":7/' "$good" >"$work/event-type-number.jsonl"
 bad event-type-number 3 'expected "type" to be a string, got 7'
 
+# The header's scenario is what replay runs: its fields are checked like a scenario file's.
+sed '1s/"nodes":5/"nodes":"x"/' "$good" >"$work/scenario-nodes-string.jsonl"
+expect 2 "scenario-nodes-string.jsonl: line 1: scenario.nodes: expected an integer" -- "$ballot" replay "$work/scenario-nodes-string.jsonl"
+# A trace that went through a CRLF editor is still the same trace.
+sed 's/$/\r/' "$good" >"$work/crlf.jsonl"
+expect 0 "replay ok" -- "$ballot" replay "$work/crlf.jsonl"
+
 # Broken structure.
 { cat "$good"; echo '{"i":0,"t":0,"k":"note","n":1,"text":"after"}'; } >"$work/after-footer.jsonl"
 bad after-footer $((lines + 1)) 'expected nothing after the footer line'
