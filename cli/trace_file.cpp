@@ -275,8 +275,13 @@ TraceFooter parse_trace_footer(std::string_view line, size_t line_no, uint64_t e
 }
 
 int event_field(std::string_view key) {
-  for (int f = 0; f < kEventFields; ++f)
-    if (kFieldNames[static_cast<size_t>(f)] == key) return f;
+  // Called for every key of every line the viewer loads: compare only names of the same length
+  // and first letter.
+  if (key.empty()) return -1;
+  for (int f = 0; f < kEventFields; ++f) {
+    const std::string_view name = kFieldNames[static_cast<size_t>(f)];
+    if (name.size() == key.size() && name[0] == key[0] && name == key) return f;
+  }
   return -1;
 }
 
