@@ -261,6 +261,19 @@ TraceFooter parse_trace_footer(std::string_view line, size_t line_no, uint64_t e
     x.boolean("window_minimal", false);
     x.str("explanation", false);
   }
+  // The footer's own counts must agree: a violation deleted from the list but not from the
+  // metrics is caught by every reader, not only by replay.
+  if (const json* metrics = f.get("metrics", JsonType::Object, false)) {
+    auto agree = [&](const char* metric, uint64_t count, const char* what) {
+      auto it = metrics->find(metric);
+      if (it != metrics->end() && it->get<int64_t>() != static_cast<int64_t>(count))
+        fail(line_no, std::string("expected \"metrics.") + metric + "\" to be " +
+                          std::to_string(count) + " (" + what + "), got " + it->dump());
+    };
+    agree("events", out.events, "the footer's \"events\"");
+    if (const json* list = f.get("violations", JsonType::Array, false))
+      agree("violations", list->size(), "the entries of \"violations\"");
+  }
   if (const json* c = f.get("cut", JsonType::Object, false)) {
     const Fields x(*c, line_no, "cut.");
     TraceCut cut;

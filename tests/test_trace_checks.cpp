@@ -122,6 +122,12 @@ TEST_CASE("the viewer and the replay/export reader reject the same files, the sa
        "line " + last + ": expected \"trace_hash\" to be a string, got 12"},
       {"a metric a string", edit(good, n, R"("crashes":0)", R"("crashes":"0")"),
        "line " + last + ": expected \"metrics.crashes\" to be an integer, got \"0\""},
+      {"lincheck verdict a string",
+       edit(good, n, R"("linearizable":false)", R"("linearizable":"no")"),
+       "line " + last + ": expected \"lincheck.linearizable\" to be a boolean, got \"no\""},
+      {"metrics contradicting the footer", edit(good, n, R"("violations":0})", R"("violations":2})"),
+       "line " + last +
+           ": expected \"metrics.violations\" to be 0 (the entries of \"violations\"), got 2"},
       {"event time a string", edit(good, 3, R"("t":0)", R"("t":"0")"),
        "line 3: expected \"t\" to be an integer, got \"0\""},
       {"event node a boolean", edit(good, 3, R"("n":1)", R"("n":true)"),

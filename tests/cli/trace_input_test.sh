@@ -62,6 +62,16 @@ sed '$s/"crashes":0/"crashes":"0"/' "$good" >"$work/metric-string.jsonl"
 bad metric-string "$lines" 'expected "metrics.crashes" to be an integer, got "0"'
 sed '$s/"events":[0-9]*/"events":-1/' "$good" >"$work/events-negative.jsonl"
 bad events-negative "$lines" '"events" to be a count'
+sed '$s/"linearizable":false/"linearizable":"no"/' "$good" >"$work/lincheck-string.jsonl"
+bad lincheck-string "$lines" 'expected "lincheck.linearizable" to be a boolean, got "no"'
+bug_lines=$(wc -l <"$bug")
+sed '$s/"checker":"[a-z_]*"/"checker":1/' "$bug" >"$work/checker-number.jsonl"
+expect 2 "checker-number.jsonl: line $bug_lines: expected \"violations\[0\].checker\" to be a string, got 1" -- "$ballot" replay "$work/checker-number.jsonl"
+expect 2 "checker-number.jsonl: line $bug_lines: expected \"violations\[0\].checker\" to be a string, got 1" -- "$ballot" export "$work/checker-number.jsonl"
+# A footer that contradicts itself: violations deleted from the list but not from the metrics.
+sed '$s/"violations":\[{.*}\],"lincheck"/"violations":[],"lincheck"/' "$bug" >"$work/half-edited.jsonl"
+expect 2 "half-edited.jsonl: line $bug_lines: expected \"metrics.violations\" to be 0 \(the entries of \"violations\"\), got [0-9]+" -- "$ballot" replay "$work/half-edited.jsonl"
+expect 2 "half-edited.jsonl: line $bug_lines: expected \"metrics.violations\" to be 0" -- "$ballot" export "$work/half-edited.jsonl"
 sed '3s/"t":0/"t":"0"/' "$good" >"$work/event-time-string.jsonl"
 bad event-time-string 3 'expected "t" to be an integer, got "0"'
 sed '3s/"n":1/"n":true/' "$good" >"$work/event-node-bool.jsonl"
@@ -97,8 +107,8 @@ expect 1 "^truncated: the trace is cut in the middle of a line after 99 events" 
 expect 0 "truncated, its last line cut in the middle" -- "$ballot" export "$work/mid-line.jsonl"
 
 # Well-formed but edited: replay names what differs (exit 1).
-sed '$s/"violations":\[{.*}\],"lincheck"/"violations":[],"lincheck"/' "$bug" >"$work/no-violations.jsonl"
-expect 1 "footer's \"violations\" differs: the trace lists 0, the re-run [0-9]+" -- "$ballot" replay "$work/no-violations.jsonl"
+sed -e '$s/"violations":\[{.*}\],"lincheck"/"violations":[],"lincheck"/' -e '$s/"violations":[0-9]*}/"violations":0}/' "$bug" >"$work/no-violations.jsonl"
+expect 1 "footer's \"(metrics\.violations|violations)\" differs: the trace (has|lists) 0, the re-run [1-9][0-9]*" -- "$ballot" replay "$work/no-violations.jsonl"
 sed '$s/"leader_changes":[0-9]*/"leader_changes":99/' "$good" >"$work/metric-edited.jsonl"
 expect 1 "footer's \"metrics.leader_changes\" differs: the trace has 99" -- "$ballot" replay "$work/metric-edited.jsonl"
 sed '$s/"ok":true}\]}$/"ok":false}]}/' "$good" >"$work/expectation-edited.jsonl"
