@@ -17,14 +17,16 @@ namespace {
 struct CheckOptions {
   std::string dir;
   bool fail_fast = false;
+  RunLimits limits;
 };
 
 // Runs one (scenario, algorithm, seed); prints one line; true when everything held.
 bool check_one(const std::string& file, const std::string& algorithm, uint64_t seed,
-               bool golden_only) {
+               bool golden_only, const RunLimits& limits) {
   const Scenario s = load_scenario(
       file, {"algorithm=\"" + algorithm + "\"", "seed=" + std::to_string(seed)});
-  const RunReport report = run_scenario(s);
+  const RunReport report = run_scenario(s, nullptr, limits);
+  throw_if_cut(report);
   bool ok = golden_only ? true : report.ok();
   std::string detail;
   for (const ExpectationResult& e : report.expectations) {
@@ -66,7 +68,7 @@ int check(const CheckOptions& o) {
     const std::string file = p.string();
     try {
       const Scenario s = load_scenario(file);
-      const bool ok = check_one(file, s.algorithm, s.seed, false);
+      const bool ok = check_one(file, s.algorithm, s.seed, false, o.limits);
       ok ? ++passed : ++failed;
       // A lesson that states what other algorithms do (expect.by_algorithm) is checked with
       // each of them too, under the same seed.
@@ -74,7 +76,7 @@ int check(const CheckOptions& o) {
         if (algo == s.algorithm) continue;
         if (find_algorithm(algo) == nullptr)
           throw InputError("expect.by_algorithm." + algo, "unknown algorithm '" + algo + "'");
-        check_one(file, algo, s.seed, false) ? ++passed : ++failed;
+        check_one(file, algo, s.seed, false, o.limits) ? ++passed : ++failed;
       }
       // Golden hashes recorded for other algorithms and seeds of the same scenario.
       for (const auto& [key, hash] : s.golden) {
@@ -84,7 +86,7 @@ int check(const CheckOptions& o) {
         if (algo == s.algorithm && seed == s.seed) continue;
         if (find_algorithm(algo) == nullptr)
           throw InputError("golden." + key, "unknown algorithm '" + algo + "'");
-        check_one(file, algo, seed, true) ? ++passed : ++failed;
+        check_one(file, algo, seed, true, o.limits) ? ++passed : ++failed;
       }
     } catch (const InputError& e) {
       print_input_error(file, e);
@@ -106,6 +108,7 @@ void add_check_command(CLI::App& app, Action& action) {
       "and golden trace hashes. Exit 1 if any fails.");
   cmd->add_option("dir", o->dir, "Directory of scenario files (default: the shipped scenarios/)");
   cmd->add_flag("--fail-fast", o->fail_fast, "Stop at the first scenario that fails");
+  add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] {
     action = [o] {
       CheckOptions resolved = *o;

@@ -28,6 +28,7 @@ struct CompareOptions {
   std::string seeds = "1..20";
   std::string format = "table";
   std::vector<std::string> sets;
+  RunLimits limits;
 };
 
 enum class Unit { Duration, Count, Share };
@@ -301,7 +302,8 @@ int compare(const CompareOptions& o) {
       overrides.push_back("algorithm=\"" + a + "\"");
       overrides.push_back("seed=" + std::to_string(seed));
       try {
-        const RunReport report = run_scenario(load_scenario(o.file, overrides));
+        const RunReport report = run_scenario(load_scenario(o.file, overrides), nullptr, o.limits);
+        throw_if_cut(report);
         collect(report, t.by_algo[a]);
         if (report.violated() && !report.expects_violations())
           t.failures.push_back(repro_command(o.file, a, seed, o.sets));
@@ -341,6 +343,7 @@ void add_compare_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"table", "md", "csv", "json"}))
       ->capture_default_str();
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
+  add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] { action = [o] { return compare(*o); }; });
 }
 

@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/trace_file.h"
 #include "sim/history.h"
 #include "sim/history_parse.h"
+#include "sim/input_error.h"
 
 namespace ballot::cli {
 
@@ -40,62 +42,61 @@ int export_trace(const ExportOptions& o) {
   if (!in) return fail(o.trace, "cannot open the trace file");
   lin::History history;
   std::map<int64_t, size_t> index_of_op;
+  TraceLineReader reader;
   std::string line;
-  size_t line_no = 0;
-  bool footer = false;
-  while (std::getline(in, line)) {
-    ++line_no;
-    const std::string where = o.trace + ": line " + std::to_string(line_no);
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return fail(where, "expected one JSON object per line");
-    if (line_no == 1) {
-      if (j.value("format", "") != "ballot-trace")
-        return fail(where, "expected a ballot trace header ({\"format\":\"ballot-trace\",...})");
-      continue;
-    }
-    if (j.contains("footer")) {
-      footer = true;
-      break;
-    }
-    const std::string k = j.value("k", "");
-    if (k != "invoke" && k != "return") continue;
-    try {
-      const int64_t id = j.at("op").get<int64_t>();
+  try {
+    while (std::getline(in, line)) {
+      const bool no_newline = in.eof();
+      // The shared checks (cli/trace_file.h): the same files as replay and the viewer.
+      if (reader.next(line, no_newline) != TraceLineReader::Line::Event) continue;
+      const std::string& k = reader.last_kind();
+      if (k != "invoke" && k != "return") continue;
+      const std::string where = "line " + std::to_string(reader.line_number());
+      // Types and required fields were checked above.
+      const nlohmann::json j = nlohmann::json::parse(line);
+      const int64_t id = j["op"].get<int64_t>();
       if (k == "invoke") {
         lin::Op op;
-        op.process = j.at("client").get<int32_t>();
-        if (!op_kind(j.at("f").get<std::string>(), op.kind))
-          return fail(where, "f: expected read, write, cas, get, put or append");
-        op.key = j.value("key", "");
+        op.process = static_cast<int32_t>(j["client"].get<int64_t>());
+        if (!op_kind(j["f"].get<std::string>(), op.kind))
+          throw InputError(where, "expected \"f\" to be read, write, cas, get, put or append");
+        op.key = j["key"].get<std::string>();
         if (j.contains("value")) op.value = j["value"].get<std::string>();
         if (j.contains("expected")) op.expected = j["expected"].get<std::string>();
-        op.call = j.at("t").get<int64_t>();
+        op.call = j["t"].get<int64_t>();
         index_of_op[id] = history.ops.size();
         history.ops.push_back(op);
       } else {
         auto it = index_of_op.find(id);
-        if (it == index_of_op.end()) return fail(where, "op " + std::to_string(id) + " returns but was never invoked");
+        if (it == index_of_op.end())
+          throw InputError(where, "expected an \"invoke\" of op " + std::to_string(id) +
+                                      " before its \"return\"");
         lin::Op& op = history.ops[it->second];
-        const std::string outcome = j.at("outcome").get<std::string>();
+        const std::string outcome = j["outcome"].get<std::string>();
         if (outcome == "ok") {
           op.outcome = lin::Outcome::Ok;
-          op.ret = j.at("t").get<int64_t>();
+          op.ret = j["t"].get<int64_t>();
           if (op.kind == lin::OpKind::Read || op.kind == lin::OpKind::Get)
             op.value = j.contains("value") ? std::optional<std::string>(j["value"].get<std::string>())
                                            : std::nullopt;
         } else if (outcome == "fail") {
           op.outcome = lin::Outcome::Fail;
-          op.ret = j.at("t").get<int64_t>();
-        }  // info: stays unknown
+          op.ret = j["t"].get<int64_t>();
+        } else if (outcome != "info") {  // info: stays unknown
+          throw InputError(where, "expected \"outcome\" to be ok, fail or info, got \"" +
+                                      outcome + "\"");
+        }
       }
-    } catch (const nlohmann::json::exception& e) {
-      return fail(where, std::string("malformed client event: ") + e.what());
     }
+    reader.finish();
+  } catch (const InputError& e) {
+    return fail(o.trace + ": " + e.path(), e.what());
   }
-  if (line_no == 0) return fail(o.trace, "the file is empty");
-  if (!footer)
-    std::fprintf(stderr, "ballot: %s: warning: no footer (the trace may be truncated); exported what is there\n",
-                 o.trace.c_str());
+  if (!reader.footer())
+    std::fprintf(stderr,
+                 "ballot: %s: warning: no footer (the trace is truncated%s); exported what is "
+                 "there\n",
+                 o.trace.c_str(), reader.cut_mid_line() ? ", its last line cut in the middle" : "");
   const std::string edn = lin::to_edn(history);
   if (o.output.empty() || o.output == "-") {
     std::fwrite(edn.data(), 1, edn.size(), stdout);

@@ -23,6 +23,7 @@ struct RunOptions {
   std::string trace_file;
   bool json = false;
   std::vector<std::string> sets;
+  RunLimits limits;
 };
 
 int run(const RunOptions& o) {
@@ -42,7 +43,7 @@ int run(const RunOptions& o) {
         return kExitBadInput;
       }
     }
-    report = run_scenario(scenario, o.trace_file.empty() ? nullptr : &trace);
+    report = run_scenario(scenario, o.trace_file.empty() ? nullptr : &trace, o.limits);
     if (!o.trace_file.empty()) {
       trace.close();
       if (!trace) {
@@ -60,6 +61,15 @@ int run(const RunOptions& o) {
     std::cout << report_json(report).dump(2) << '\n';
   } else {
     print_summary(std::cout, report);
+  }
+  if (!report.cut_limit.empty()) {
+    std::fprintf(stderr, "ballot: %s: %s%s\n", o.file.c_str(), cut_message(report).c_str(),
+                 o.trace_file.empty()
+                     ? ""
+                     : ("\n  the trace " + o.trace_file +
+                        " is valid up to there; its footer records the cut")
+                           .c_str());
+    return kExitBadInput;
   }
   const bool failed = !report.ok();
   if (failed) std::fprintf(stderr, "FAILED; reproduce with:\n  %s\n", repro.c_str());
@@ -85,6 +95,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--set", opts->sets,
                   "Override a scenario field: --set path=value (e.g. --set nodes=7, "
                   "--set params.raft.pre_vote=true, --set faults[0].at=2s); repeatable");
+  add_limit_options(cmd, opts->limits);
   cmd->callback([opts, &action] { action = [opts] { return run(*opts); }; });
 }
 

@@ -31,6 +31,7 @@ struct SweepOptions {
   bool json = false;
   std::vector<std::string> sets;
   std::vector<std::string> stats;  // metrics to summarise over seeds
+  RunLimits limits;
 };
 
 struct Outcome {
@@ -76,7 +77,8 @@ Outcome run_seed(const SweepOptions& o, const std::string& algorithm, uint64_t s
   std::vector<std::string> overrides = o.sets;
   if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
   overrides.push_back("seed=" + std::to_string(seed));
-  const RunReport report = run_scenario(load_scenario(o.file, overrides));
+  const RunReport report = run_scenario(load_scenario(o.file, overrides), nullptr, o.limits);
+  throw_if_cut(report);
   Outcome out;
   out.ok = report.ok();
   out.hash = hash_hex(report.result.trace_hash);
@@ -213,6 +215,7 @@ void add_sweep_command(CLI::App& app, Action& action) {
                   "Summarise metrics over the seeds: min, median, mean, p90, p99, max "
                   "(e.g. --stats downtime_per_loss_us,first_leader_us)")
       ->delimiter(',');
+  add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });
 }
 

@@ -10,6 +10,10 @@ namespace CLI {
 class App;
 }
 
+namespace ballot {
+struct RunLimits;
+}
+
 namespace ballot::cli {
 
 using Action = std::function<int()>;
@@ -27,6 +31,10 @@ void add_compare_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_sweep_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
+
+// --max-events N and --max-trace-bytes N (docs/cli.md), stored into `limits` (which must outlive
+// the parse); a bad value is a parse error naming the flag (exit 2).
+void add_limit_options(CLI::App* cmd, RunLimits& limits);
 
 // Where the curated scenarios live: $BALLOT_SCENARIOS if set; else, for an installed ballot,
 // <bindir>/../share/ballot/scenarios found from the executable's own path; else, for the ballot in

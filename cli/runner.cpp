@@ -51,7 +51,8 @@ void judge(const std::vector<Expectation>& expectations, const RunResult& result
 
 }  // namespace
 
-static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher);
+static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher,
+                          const RunLimits& limits);
 
 int64_t count_lost_writes(const lin::History& history) {
   // A put may legitimately overwrite appended tokens: keys that saw one are not judged.
@@ -187,6 +188,12 @@ std::string trace_footer(const RunReport& report) {
     w.put_str("explanation", report.lincheck_explanation);
     w.end_obj();
   }
+  if (!report.cut_limit.empty()) {
+    w.begin_obj("cut");
+    w.put_str("limit", report.cut_limit);
+    w.put_int("value", static_cast<int64_t>(report.cut_value));
+    w.end_obj();
+  }
   w.begin_list("expectations");
   for (const ExpectationResult& e : report.expectations) {
     w.begin_obj("");
@@ -202,15 +209,98 @@ std::string trace_footer(const RunReport& report) {
   return line;
 }
 
-RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out) {
-  return run_impl(scenario, trace_out, nullptr);
+RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out,
+                       const RunLimits& limits) {
+  return run_impl(scenario, trace_out, nullptr, limits);
 }
 
-RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher) {
-  return run_impl(scenario, nullptr, watcher);
+RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher,
+                               const RunLimits& limits) {
+  return run_impl(scenario, nullptr, watcher, limits);
 }
 
-static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher) {
+uint64_t parse_limit(const std::string& text, const std::string& flag) {
+  const std::string expected =
+      "expected a positive count such as 50000000, 50M or 2Gi (K M G T: powers of 1000, Ki Mi "
+      "Gi Ti: of 1024), got '" + text + "'";
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 19) throw InputError(flag, expected);
+  uint64_t value = std::stoull(text.substr(0, digits));
+  std::string suffix = text.substr(digits);
+  if (suffix.size() > 1 && suffix.back() == 'B') suffix.pop_back();
+  static const std::map<std::string, uint64_t> units = {
+      {"", 1},         {"B", 1},          {"K", 1000},       {"k", 1000},
+      {"M", 1000'000}, {"G", 1000'000'000}, {"T", 1000'000'000'000}, {"Ki", uint64_t{1} << 10},
+      {"Mi", uint64_t{1} << 20}, {"Gi", uint64_t{1} << 30}, {"Ti", uint64_t{1} << 40}};
+  auto unit = units.find(suffix);
+  if (unit == units.end() || value == 0) throw InputError(flag, expected);
+  if (value > static_cast<uint64_t>(INT64_MAX) / unit->second)
+    throw InputError(flag, "expected a count below 2^63, got '" + text + "'");
+  return value * unit->second;
+}
+
+std::string show_limit(uint64_t value) {
+  static const std::pair<uint64_t, const char*> units[] = {
+      {uint64_t{1} << 40, "Ti"}, {1000'000'000'000, "T"}, {uint64_t{1} << 30, "Gi"},
+      {1000'000'000, "G"},       {uint64_t{1} << 20, "Mi"}, {1000'000, "M"},
+      {uint64_t{1} << 10, "Ki"}, {1000, "K"}};
+  for (const auto& [unit, name] : units)
+    if (value >= unit && value % unit == 0) return std::to_string(value / unit) + name;
+  return std::to_string(value);
+}
+
+std::string cut_message(const RunReport& report) {
+  if (report.cut_limit.empty()) return "";
+  const bool events = report.cut_limit == "max_events";
+  const std::string flag = events ? "--max-events" : "--max-trace-bytes";
+  return std::string("the run stopped at the ") + (events ? "event limit" : "trace size limit") +
+         " (" + flag + " " + show_limit(report.cut_value) + ") after " +
+         std::to_string(report.result.events) + " events, at " +
+         human_duration(report.result.end_us) + " simulated of " +
+         human_duration(report.scenario.duration_us) + "; raise it with " + flag + " (e.g. " +
+         flag + " " + show_limit(report.cut_value * 4) + ")";
+}
+
+void throw_if_cut(const RunReport& report) {
+  if (report.cut_limit.empty()) return;
+  throw InputError(report.cut_limit == "max_events" ? "--max-events" : "--max-trace-bytes",
+                   report.scenario.algorithm + " seed " + std::to_string(report.scenario.seed) +
+                       ": " + cut_message(report));
+}
+
+namespace {
+// Writes the trace's event lines (when there is a stream) and counts their bytes; stops the run
+// once the trace reaches the size limit.
+class LimitedTraceWriter final : public Observer {
+ public:
+  LimitedTraceWriter(std::ostream* out, uint64_t bytes, uint64_t max_bytes, Simulator& sim)
+      : out_(out), bytes_(bytes), max_bytes_(max_bytes), sim_(sim) {}
+  void on_event(const TraceEvent& ev) override {
+    line_.clear();
+    append_event_json(line_, ev);
+    line_.push_back('\n');
+    bytes_ += line_.size();
+    if (out_ != nullptr) out_->write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    if (!hit_ && bytes_ >= max_bytes_) {
+      hit_ = true;
+      sim_.stop_after_step();
+    }
+  }
+  bool hit() const { return hit_; }
+
+ private:
+  std::ostream* out_;
+  uint64_t bytes_;
+  uint64_t max_bytes_;
+  Simulator& sim_;
+  bool hit_ = false;
+  std::string line_;
+};
+}  // namespace
+
+static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher,
+                          const RunLimits& limits) {
   const AlgorithmInfo* algo = find_algorithm(scenario.algorithm);
   if (algo == nullptr) {
     std::vector<std::string> names;
@@ -228,13 +318,17 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   report.scenario = scenario;
   report.has_epochs = algo->has_epochs;
   const std::unique_ptr<Simulator> sim = make_simulator(*algo, report.scenario);
-  TraceLineWriter writer(trace_out != nullptr ? *trace_out : std::cerr);
-  if (trace_out != nullptr) {
-    *trace_out << trace_header(report.scenario) << '\n';
-    sim->watch(&writer);
-  }
+  const std::string header = trace_header(report.scenario);
+  LimitedTraceWriter writer(trace_out, header.size() + 1, limits.max_trace_bytes, *sim);
+  if (trace_out != nullptr) *trace_out << header << '\n';
+  if (trace_out != nullptr || limits.count_trace_bytes) sim->watch(&writer);
   if (watcher != nullptr) sim->watch(watcher);
+  sim->set_max_events(limits.max_events);
   report.result = sim->run();
+  if (report.result.stopped_early) {
+    report.cut_limit = writer.hit() ? "max_trace_bytes" : "max_events";
+    report.cut_value = writer.hit() ? limits.max_trace_bytes : limits.max_events;
+  }
   judge_history(report);
 
   judge(scenario.expect, report.result, report.expectations);

@@ -20,6 +20,24 @@ struct ExpectationResult {
   bool ok = false;
 };
 
+// Guard rails for big runs (docs/cli.md): a runaway scenario stops with a valid, cut trace
+// instead of running for hours or filling a disk.
+inline constexpr uint64_t kDefaultMaxEvents = 50'000'000;
+inline constexpr uint64_t kDefaultMaxTraceBytes = uint64_t{2} << 30;  // 2 GiB
+struct RunLimits {
+  uint64_t max_events = kDefaultMaxEvents;
+  // Checked after each event line when a trace is written (header and newlines included).
+  uint64_t max_trace_bytes = kDefaultMaxTraceBytes;
+  // Count the trace's bytes even when none is written (replay re-cuts a run cut by size).
+  bool count_trace_bytes = false;
+};
+// "50000000", "50M", "2G", "512Ki", "2GiB": a positive count with an optional suffix (K, M, G, T
+// are powers of 1000; Ki, Mi, Gi, Ti powers of 1024; a trailing B is allowed). Throws
+// InputError(flag, ...) otherwise.
+uint64_t parse_limit(const std::string& text, const std::string& flag);
+// "50M", "2Gi": the short form parse_limit reads back (exact).
+std::string show_limit(uint64_t value);
+
 struct RunReport {
   Scenario scenario;  // as run (algorithm and seed resolved)
   RunResult result;
@@ -32,6 +50,10 @@ struct RunReport {
   std::vector<uint64_t> lincheck_failing_ops;  // op ids (1-based, as in the trace)
   bool lincheck_window_minimal = false;        // failing_ops is a minimal failing window
   std::string lincheck_explanation;
+  // Set when a limit stopped the run before the scenario's duration: "max_events" or
+  // "max_trace_bytes", and the limit's value. The trace footer records it as "cut".
+  std::string cut_limit;
+  uint64_t cut_value = 0;
 
   bool violated() const { return !result.violations.empty(); }
   bool expectations_hold() const;
@@ -45,9 +67,17 @@ struct RunReport {
 // Runs `scenario` with its algorithm and seed. When `trace_out` is given, the whole trace is
 // written to it: header line, one line per event, footer line. Throws InputError for an unknown
 // algorithm or bad parameters (path "algorithm" or "params.<algorithm>.<key>").
-RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullptr);
+RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullptr,
+                       const RunLimits& limits = {});
 // The same, with an extra observer that sees every event (not owned); no trace is written.
-RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher);
+RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher,
+                               const RunLimits& limits = {});
+// For commands that write no trace (sweep, compare, check): a run cut by a limit is bad input
+// for them; throws InputError naming the flag and how to raise it.
+void throw_if_cut(const RunReport& report);
+// "the run stopped at the event limit (--max-events 50M) after N events, at 1.2s simulated;
+// raise it with --max-events" (empty when the run was not cut).
+std::string cut_message(const RunReport& report);
 
 // Acknowledged appends missing from the last successful read of their key (kv workloads): each
 // append writes a unique token, so a later read without it proves the write was lost. Keys that

@@ -263,6 +263,8 @@ struct Simulator::Impl {
 
   // -- observation --
   TraceHasher hasher;
+  uint64_t max_events = UINT64_MAX;  // see Simulator::set_max_events
+  bool stopped_early = false;
   uint64_t event_index = 0;
   LeadershipObserver leadership;
   TrafficObserver traffic;
@@ -446,6 +448,10 @@ struct Simulator::Impl {
     const Time_us end_us = scenario.duration_us;
     while (!queue.empty()) {
       if (queue.top().at_us >= end_us) break;
+      if (event_index >= max_events) {  // one compare per step: the runaway-run guard rail
+        stopped_early = true;
+        return;  // the end of the run is the last step's time
+      }
       QEvent ev = queue.pop();
       now_us = ev.at_us;
       network.set_now(now_us);
@@ -1238,6 +1244,8 @@ void Simulator::add_checker(std::unique_ptr<Observer> checker) {
 
 void Simulator::watch(Observer* observer) { impl_->watchers.push_back(observer); }
 
+void Simulator::set_max_events(uint64_t max_events) { impl_->max_events = max_events; }
+
 RunResult Simulator::run() {
   Impl& s = *impl_;
   assert(!s.ran);
@@ -1257,6 +1265,7 @@ RunResult Simulator::run() {
   result.end_us = s.now_us;
   result.events = s.hasher.events();
   result.trace_hash = s.hasher.value();
+  result.stopped_early = s.stopped_early;
   for (Observer* o : s.all_observers) {
     o->add_metrics(result.metrics);
     for (const Violation& v : o->violations()) result.violations.push_back(v);

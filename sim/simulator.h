@@ -25,6 +25,7 @@ struct RunResult {
   Time_us end_us = 0;
   uint64_t events = 0;
   uint64_t trace_hash = 0;
+  bool stopped_early = false;  // by set_max_events / stop_after_step, before the duration
   std::map<std::string, int64_t> metrics;
   std::vector<Violation> violations;
   lin::History history;
@@ -51,6 +52,12 @@ class Simulator {
 
   // Runs to the scenario's duration and returns the result. Call once.
   RunResult run();
+  // A guard rail for runaway runs: the run stops at the first step that would begin once
+  // `max_events` events have been emitted (the step in progress completes, so a few more may
+  // follow). Deterministic: the same limit cuts the same run at the same event.
+  void set_max_events(uint64_t max_events);
+  // Stops the run after the step in progress (an observer's limit, such as the trace size).
+  void stop_after_step() { set_max_events(0); }
 
   // For tests: the leadership observer of this run.
   const LeadershipObserver& leadership() const;

@@ -3,3 +3,6 @@ add_test(NAME cli:end_to_end
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/cli_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # Every shipped scenario is a regression test: expectations, and golden hashes in this build type.
 add_test(NAME cli:check_scenarios COMMAND ballot check ${PROJECT_SOURCE_DIR}/scenarios)
+# Traces as input: wrong types, broken structure, truncation, edited footers and headers, limits.
+add_test(NAME cli:trace_input
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/trace_input_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})

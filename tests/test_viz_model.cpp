@@ -273,7 +273,7 @@ TEST_CASE("a trace without a footer loads and is flagged truncated", "[viz][mode
 
 TEST_CASE("corrupt input is an error naming the line and what was expected", "[viz][model]") {
   CHECK(expect_error("") == "line 1: expected the trace header, got an empty file");
-  CHECK_THAT(expect_error("hello\n"), Catch::Contains("line 1: expected the trace header"));
+  CHECK_THAT(expect_error("hello\n"), Catch::Contains("line 1: expected a ballot trace header"));
   CHECK_THAT(expect_error(R"({"format":"ballot-trace","format_version":2})"
                           "\n"),
              Catch::Contains("line 1: expected \"format_version\": 1"));

@@ -275,6 +275,7 @@ void App::draw_toolbar(const Models& models) {
   if (models.size() > 1)
     title += "   vs   " + models[1]->algorithm + " seed " + std::to_string(models[1]->seed);
   if (m.truncated()) title = "TRUNCATED  " + title;
+  if (!m.cut_limit.empty()) title = "CUT  " + title;
   const float x0 = ImGui::GetCursorPosX() + 10;
   const float right = ImGui::GetWindowContentRegionMax().x;
   const float tw = ImGui::CalcTextSize(title.c_str()).x;

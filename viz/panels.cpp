@@ -481,6 +481,11 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
       ImGui::TextColored(col4(kViolationColor),
                          "TRUNCATED: no footer%s. Metrics and verdicts are missing.",
                          m.last_line_incomplete ? "; the last line was cut" : "");
+    if (!m.cut_limit.empty())
+      ImGui::TextColored(col4(kViolationColor),
+                         "CUT: a limit (%s %llu) stopped the run here; metrics and verdicts cover "
+                         "the run up to the cut.",
+                         m.cut_limit.c_str(), static_cast<unsigned long long>(m.cut_value));
 
     ImGui::Spacing();
     if (m.violations.empty() && m.has_footer)

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "cli/trace_file.h"
 #include "sim/input_error.h"
 
 namespace ballot::viz {
@@ -102,6 +103,7 @@ EventKind kind_from_name(std::string_view k) {
 // allocates nothing in the steady state.
 struct LineFields {
   bool is_object = false, is_footer = false;
+  ballot::EventLineSeen seen;  // for the checks every reader shares (cli/trace_file.h)
   bool has_i = false, has_t = false, has_n = false, has_to = false, has_from = false;
   bool has_id = false, has_epoch = false, has_leader = false, has_op = false;
   int64_t i = 0, t = 0, n = 0, to = 0, from = 0, id = 0, epoch = 0, leader = 0, fault = 0;
@@ -117,6 +119,7 @@ struct LineFields {
 
   void clear() {
     is_object = is_footer = false;
+    seen.clear();
     has_i = has_t = has_n = has_to = has_from = has_id = has_epoch = has_leader = has_op = false;
     i = t = n = to = from = id = epoch = leader = fault = op = client = 0;
     dup = false;
@@ -210,8 +213,12 @@ class LineSax {
  public:
   explicit LineSax(LineFields& out) : out_(out) {}
 
-  bool null() { return value_seen(); }
+  bool null() {
+    if (depth_ == 1) out_.seen.field(field_, ballot::JsonType::Null);
+    return value_seen();
+  }
   bool boolean(bool v) {
+    if (depth_ == 1) out_.seen.field(field_, ballot::JsonType::Boolean);
     if (depth_ == 1 && key_ == Key::Dup) out_.dup = v;
     if (depth_ == 2 && key_ == Key::Msg && sub_ == "vote_granted") out_.vote_granted = v;
     return value_seen();
@@ -226,9 +233,13 @@ class LineSax {
                 : static_cast<int64_t>(v));
     return value_seen();
   }
-  bool number_float(double, const std::string&) { return value_seen(); }
+  bool number_float(double, const std::string&) {
+    if (depth_ == 1) out_.seen.field(field_, ballot::JsonType::Float);
+    return value_seen();
+  }
   bool string(std::string& v) {
     if (depth_ == 1) {
+      out_.seen.field(field_, ballot::JsonType::String, 0, v);
       switch (key_) {
         case Key::K:
           out_.k.swap(v);
@@ -275,6 +286,7 @@ class LineSax {
   bool binary(json::binary_t&) { return value_seen(); }
   bool start_object(size_t) {
     if (depth_ == 0) out_.is_object = true;
+    if (depth_ == 1) out_.seen.field(field_, ballot::JsonType::Object);
     if (depth_ == 3 && counting_entries_) ++out_.entries;
     ++depth_;
     return true;
@@ -284,6 +296,7 @@ class LineSax {
     return true;
   }
   bool start_array(size_t) {
+    if (depth_ == 1) out_.seen.field(field_, ballot::JsonType::Array);
     if (depth_ == 3 && counting_entries_) ++out_.entries;
     if (depth_ == 2 && key_ == Key::Msg && sub_ == "entries") {
       counting_entries_ = true;
@@ -300,6 +313,7 @@ class LineSax {
   bool key(std::string& k) {
     if (depth_ == 1) {
       key_ = top_key(k);
+      field_ = ballot::event_field(k);
       if (key_ == Key::Footer) out_.is_footer = true;
     } else if (depth_ == 2) {
       sub_.swap(k);
@@ -319,6 +333,7 @@ class LineSax {
   }
   void integer(int64_t v) {
     if (depth_ == 1) {
+      out_.seen.field(field_, ballot::JsonType::Integer, v);
       switch (key_) {
         case Key::I:
           out_.i = v, out_.has_i = true;
@@ -373,6 +388,7 @@ class LineSax {
   LineFields& out_;
   int depth_ = 0;
   Key key_ = Key::None;
+  int field_ = -1;  // the shared checks' name for key_
   std::string sub_;
   bool counting_entries_ = false;
   std::string error_;
@@ -424,19 +440,14 @@ class Builder {
  public:
   Builder(TraceModel& m) : m_(m) {}
 
-  void header(const json& h, size_t line) {
-    if (!h.is_object() || h.value("format", "") != "ballot-trace")
-      fail(line, "expected the trace header {\"format\":\"ballot-trace\",...}");
-    const json& version = h.contains("format_version") ? h["format_version"] : json();
-    if (!version.is_number_integer() || version.get<int64_t>() != 1)
-      fail(line,
-           "expected \"format_version\": 1 (this viewer reads version 1), got " + version.dump());
-    m_.ballot_version = h.value("ballot_version", "");
-    m_.scenario_file = h.value("file", "");
-    m_.algorithm = h.value("algorithm", "");
-    if (h.contains("seed") && h["seed"].is_number_unsigned()) m_.seed = h["seed"].get<uint64_t>();
-    if (h.contains("scenario") && h["scenario"].is_object()) {
-      const json& s = h["scenario"];
+  // `h` was checked by ballot::parse_trace_header.
+  void header(const ballot::TraceHeader& h) {
+    m_.ballot_version = h.ballot_version;
+    m_.scenario_file = h.file;
+    m_.algorithm = h.algorithm;
+    m_.seed = h.seed;
+    {
+      const json s = json::parse(h.scenario_json);
       m_.scenario_json = s.dump(2);
       m_.scenario_name = s.value("name", "");
       if (s.contains("nodes") && s["nodes"].is_number_integer())
@@ -450,15 +461,7 @@ class Builder {
 
   void event(LineFields& f, size_t line, uint64_t offset, uint32_t length) {
     const auto index = static_cast<uint32_t>(m_.events.size());
-    if (!f.has_i || f.i != static_cast<int64_t>(index))
-      fail(line, "expected \"i\": " + std::to_string(index) +
-                     " (events are numbered from 0 in order)" +
-                     (f.has_i ? ", got " + std::to_string(f.i) : ", found no \"i\""));
-    if (!f.has_t) fail(line, "expected \"t\": the time in microseconds");
-    if (f.t < last_t_)
-      fail(line, "expected \"t\" >= " + std::to_string(last_t_) +
-                     " (events are in time order), got " + std::to_string(f.t));
-    if (f.k.empty()) fail(line, "expected \"k\": the event kind");
+    ballot::check_event_line(f.seen, line, index, last_t_);
     last_t_ = f.t;
     Event e;
     e.t_us = f.t;
@@ -476,8 +479,13 @@ class Builder {
     dispatch(e, index, f, line);
   }
 
+  // `j` was checked by ballot::parse_trace_footer.
   void footer(const json& j, size_t line) {
     m_.has_footer = true;
+    if (j.contains("cut")) {
+      m_.cut_limit = j["cut"]["limit"].get<std::string>();
+      m_.cut_value = j["cut"]["value"].get<uint64_t>();
+    }
     if (j.contains("end_us") && j["end_us"].is_number_integer())
       m_.end_us = std::max(j["end_us"].get<Time_us>(), last_t_);
     if (j.contains("events") && j["events"].is_number_integer() &&
@@ -519,6 +527,8 @@ class Builder {
           if (op.is_number_integer()) m_.lincheck_failing_ops.push_back(op.get<int64_t>());
     }
   }
+
+  Time_us last_t() const { return last_t_; }
 
   void finish() {
     if (!m_.has_footer || m_.end_us < last_t_) m_.end_us = last_t_;
@@ -1044,12 +1054,7 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
     if (m.has_footer) fail(line_no, "expected nothing after the footer line");
 
     if (!header_seen) {
-      const json h = json::parse(line.begin(), line.end(), nullptr, false);
-      if (h.is_discarded())
-        fail(line_no,
-             "expected the trace header {\"format\":\"ballot-trace\",...}, got text that is not "
-             "JSON");
-      builder.header(h, line_no);
+      builder.header(ballot::parse_trace_header(line, line_no));
       header_seen = true;
       continue;
     }
@@ -1058,7 +1063,7 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
     LineSax line_sax(fields);
     const bool ok = json::sax_parse(line.begin(), line.end(), &line_sax);
     if (!ok || !fields.is_object) {
-      if (!complete) {  // the writer stopped in the middle of this line
+      if (!ok && !complete) {  // the writer stopped in the middle of this line
         m.last_line_incomplete = true;
         break;
       }
@@ -1068,6 +1073,7 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
                         ")");
     }
     if (fields.is_footer) {
+      ballot::parse_trace_footer(line, line_no, m.events.size(), builder.last_t());
       builder.footer(json::parse(line.begin(), line.end()), line_no);
       continue;
     }

@@ -226,6 +226,10 @@ struct TraceModel {
     return std::string_view(text).substr(e.offset, e.length);
   }
   bool truncated() const { return !has_footer; }
+  // A limit stopped the run (the footer's "cut": "max_events" or "max_trace_bytes"); the trace
+  // is complete up to there.
+  std::string cut_limit;
+  uint64_t cut_value = 0;
 };
 
 // Every field of an event as (dotted path, value as JSON text), in the line's order: what the
@@ -237,7 +241,9 @@ std::vector<std::pair<std::string, std::string>> event_fields(const TraceModel& 
 using LoadProgress = std::function<void(uint64_t done, uint64_t total)>;
 
 // Parses a whole trace held in `text` (moved into the model). Throws ballot::InputError whose
-// path is "line <k>" (1-based) and whose message says what was expected there. A trace without a
+// path is "line <k>" (1-based) and whose message says what was expected there. The structure,
+// the header, the footer and every event's fields are checked by the rules `ballot replay` and
+// `ballot export` share (cli/trace_file.h). A trace without a
 // footer loads, flagged truncated(); a last line cut in the middle is dropped and flagged.
 std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
                                               const LoadProgress& progress = {});

@@ -1,0 +1,35 @@
+// The guard-rail flags shared by run, sweep, compare, check and replay.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/runner.h"
+#include "sim/input_error.h"
+
+namespace ballot::cli {
+
+namespace {
+void add_limit(CLI::App* cmd, const std::string& flag, uint64_t& target, const std::string& help) {
+  cmd->add_option_function<std::string>(
+         flag,
+         [flag, &target](const std::string& text) {
+           try {
+             target = parse_limit(text, flag);
+           } catch (const InputError& e) {
+             throw CLI::ValidationError(flag, e.what());
+           }
+         },
+         help)
+      ->type_name("N");
+}
+}  // namespace
+
+void add_limit_options(CLI::App* cmd, RunLimits& limits) {
+  add_limit(cmd, "--max-events", limits.max_events,
+            "Stop a run after this many events (default " + show_limit(kDefaultMaxEvents) +
+                "; suffixes K M G, Ki Mi Gi); a run that hits it exits 2");
+  add_limit(cmd, "--max-trace-bytes", limits.max_trace_bytes,
+            "Stop a run once its trace file reaches this size (default " +
+                show_limit(kDefaultMaxTraceBytes) + "); a run that hits it exits 2");
+}
+
+}  // namespace ballot::cli
