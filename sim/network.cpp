@@ -9,9 +9,10 @@
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/filtered_graph.hpp>
 #pragma GCC diagnostic pop
-#include <cassert>
 #include <functional>
 #include <limits>
+
+#include "sim/require.h"
 
 namespace ballot {
 
@@ -81,7 +82,8 @@ Network::~Network() = default;
 
 void Network::add_cut(NodeId from, NodeId to, int delta) {
   uint16_t& c = cuts_[index(from, to)];
-  assert(delta > 0 || c >= -delta);
+  BALLOT_REQUIRE(delta > 0 ? c <= UINT16_MAX - delta : c >= -delta,
+                 "a link's cut count stays within [0, 65535]");
   c = static_cast<uint16_t>(c + delta);
   ++version_;
 }
