@@ -2,10 +2,11 @@
 // sequence number assigned at scheduling), so equal times pop first-in first-out. A 4-ary heap is
 // shallower than a binary one and keeps a node's children in one cache line for small events.
 #pragma once
-#include <cassert>
 #include <cstddef>
 #include <utility>
 #include <vector>
+
+#include "sim/require.h"
 
 namespace ballot {
 
@@ -15,7 +16,7 @@ class EventQueue {
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }
   const T& top() const {
-    assert(!heap_.empty());
+    BALLOT_REQUIRE(!heap_.empty(), "top() of an empty event queue");
     return heap_.front();
   }
 
@@ -25,7 +26,7 @@ class EventQueue {
   }
 
   T pop() {
-    assert(!heap_.empty());
+    BALLOT_REQUIRE(!heap_.empty(), "pop() from an empty event queue");
     T out = std::move(heap_.front());
     T last = std::move(heap_.back());
     heap_.pop_back();

@@ -13,9 +13,10 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
-#include <cassert>
 #include <functional>
 #include <limits>
+
+#include "sim/require.h"
 
 namespace ballot {
 
@@ -85,7 +86,8 @@ Network::~Network() = default;
 
 void Network::add_cut(NodeId from, NodeId to, int delta) {
   uint16_t& c = cuts_[index(from, to)];
-  assert(delta > 0 || c >= -delta);
+  BALLOT_REQUIRE(delta > 0 ? c <= UINT16_MAX - delta : c >= -delta,
+                 "a link's cut count stays within [0, 65535]");
   c = static_cast<uint16_t>(c + delta);
   ++version_;
 }

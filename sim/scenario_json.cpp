@@ -44,6 +44,17 @@ constexpr int64_t kMaxClientId = 1000000;
 constexpr int64_t kMinDriftPpm = -999999;
 constexpr int64_t kMaxDriftPpm = 1000000;
 constexpr size_t kGoldenHexDigits = 16;
+// The longest time a scenario names: the run, every `at`, duration, delay, period, interval,
+// timeout, latency and (either way) clock jump. A week of simulated time is far more than an
+// event-driven run covers in reasonable wall time, and it is under 2^40 µs, 8 million times
+// below the 64-bit limit, so sums of such values (a time plus a delay, many jumps, a clock at
+// double speed) stay exact everywhere in the kernel. docs/scenario-format.md#limits.
+constexpr Time_us kMaxTime_us = 7 * 24 * 3600 * kSecond_us;
+constexpr const char* kMaxTimeText = "168h";
+// The shortest leader-duty period and mean nemesis interval: each period or fault costs events and
+// memory for the rest of the run, and a microsecond would cost a million per simulated second.
+constexpr Time_us kMinDutyPeriod_us = kMillisecond_us;
+constexpr Time_us kMinNemesisInterval_us = kMillisecond_us;
 
 // ---------------------------------------------------------------------------------------------
 // Paths and messages
@@ -361,8 +372,8 @@ double read_positive(const json& j, const std::string& path) {
 
 enum class Sign { Any, NonNegative, Positive };
 
-// "150ms", "2s", "1.5s", "500us", "3m", or a JSON number of milliseconds.
-Time_us read_duration(const json& j, const std::string& path, Sign sign) {
+// "150ms", "2s", "1.5s", "500us", "3m", or a JSON number of milliseconds; unbounded.
+Time_us read_any_duration(const json& j, const std::string& path, Sign sign) {
   Time_us d = 0;
   if (j.is_string()) {
     d = parse_duration_us(j.get<std::string>(), path);
@@ -392,6 +403,20 @@ Time_us read_duration(const json& j, const std::string& path, Sign sign) {
   }
   if (sign == Sign::Positive && d <= 0) {
     throw InputError(path, "expected a positive duration, got " + describe(j));
+  }
+  return d;
+}
+
+// A duration within the scenario limits (kMaxTime_us), at least `min_us` when that is given.
+Time_us read_duration(const json& j, const std::string& path, Sign sign, Time_us min_us = 0) {
+  const Time_us d = read_any_duration(j, path, sign);
+  const Time_us positive_us = sign == Sign::Positive ? 1 : 0;
+  const Time_us low = sign == Sign::Any ? -kMaxTime_us : std::max(min_us, positive_us);
+  if (d < low || d > kMaxTime_us) {
+    const std::string low_text =
+        sign == Sign::Any ? std::string("-") + kMaxTimeText : format_duration(low);
+    throw InputError(path, "expected a duration in [" + low_text + ", " + kMaxTimeText +
+                               "], got " + describe(j));
   }
   return d;
 }
@@ -913,7 +938,8 @@ NemesisSpec read_nemesis(const json& j, const std::string& path, const RunFrame&
     }
   }
   if (const json* v = o.find("mean_interval")) {
-    n.mean_interval_us = read_duration(*v, o.at("mean_interval"), Sign::Positive);
+    n.mean_interval_us =
+        read_duration(*v, o.at("mean_interval"), Sign::Positive, kMinNemesisInterval_us);
   }
   if (const json* v = o.find("duration_min")) {
     n.duration_min_us = read_duration(*v, o.at("duration_min"), Sign::Positive);
@@ -1036,9 +1062,9 @@ WorkloadSpec read_workload(const json& j, const std::string& path, const RunFram
     w.clients_at_home = placement == "home";
   }
   if (const json* v = o.find("job_period"))
-    w.job_period_us = read_duration(*v, o.at("job_period"), Sign::Positive);
+    w.job_period_us = read_duration(*v, o.at("job_period"), Sign::Positive, kMinDutyPeriod_us);
   if (const json* v = o.find("id_interval"))
-    w.id_interval_us = read_duration(*v, o.at("id_interval"), Sign::Positive);
+    w.id_interval_us = read_duration(*v, o.at("id_interval"), Sign::Positive, kMinDutyPeriod_us);
   if (const json* v = o.find("duties_start"))
     w.duties_start_us = read_time_in_run(*v, o.at("duties_start"), run, "duties_start");
   if (const json* v = o.find("ops")) {
@@ -1064,7 +1090,7 @@ int64_t read_bound(const json& v, const std::string& path, const std::string& me
   if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
   if (v.is_number_integer()) return read_int(v, path, INT64_MIN, INT64_MAX);
   const bool is_duration = ends_with(metric, "_us");
-  if (v.is_string() && is_duration) return read_duration(v, path, Sign::NonNegative);
+  if (v.is_string() && is_duration) return read_any_duration(v, path, Sign::NonNegative);
   if (v.is_string() && metric == "final_leader") {
     if (v.get<std::string>() == "none") return 0;
     return read_node(v, path, nodes) + 1;

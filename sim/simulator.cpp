@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
@@ -10,6 +9,7 @@
 #include "sim/event_queue.h"
 #include "sim/local_clock.h"
 #include "sim/network.h"
+#include "sim/require.h"
 
 namespace ballot {
 
@@ -25,7 +25,7 @@ enum class Ev : uint8_t {
   ClientTimeout,   // a = op id
   ClientTick,      // a = client index
   ScriptedOp,      // a = index into workload.ops
-  FaultBegin,      // a = index into the fault schedule
+  FaultBegin,      // a = index into `scripted` (b = 0) or `nemesis_faults` (b = 1)
   FaultEnd,        // a = fault instance
   FaultStep,       // a = fault instance (flap toggles)
   Caption,         // a = caption index
@@ -245,7 +245,10 @@ struct Simulator::Impl {
 
   // -- state --
   Time_us now_us = 0;
-  uint64_t next_seq = 0;
+  // Fault starts take sequence numbers below every other event's, as when they were all queued
+  // first: scripted ones 0..F-1 in time order, the nemesis's F+k in draw order
+  // (draw_next_nemesis).
+  uint64_t next_seq = kFirstEventSeq;
   uint64_t next_msg_id = 0;
   TimerId next_timer_id = 0;
   EventQueue<QEvent, QEventOrder> queue;
@@ -253,7 +256,10 @@ struct Simulator::Impl {
   Network network;
   Rng fault_target_rng;
   Rng workload_rng;
-  std::vector<FaultSpec> schedule;
+  std::vector<FaultSpec> scripted;        // the scenario's faults, stably sorted by time
+  std::vector<FaultSpec> nemesis_faults;  // the nemesis's faults drawn so far, in draw order
+  Rng nemesis_rng;
+  Time_us nemesis_t_us = 0;  // the start of the last fault drawn (the next gap adds to it)
   std::vector<FaultInstance> instances;
   std::vector<ClientRt> clients;
   std::map<int32_t, size_t> client_index_of;
@@ -292,12 +298,16 @@ struct Simulator::Impl {
       r.ctx = std::make_unique<NodeContext>(*this, i);
       r.rng = root.substream("node/" + std::to_string(i));
     }
-    schedule = s.faults;
-    Rng nemesis_rng = root.substream("faults");
-    draw_nemesis(nemesis_rng);
-    std::stable_sort(schedule.begin(), schedule.end(),
+    scripted = s.faults;
+    std::stable_sort(scripted.begin(), scripted.end(),
                      [](const FaultSpec& x, const FaultSpec& y) { return x.at_us < y.at_us; });
-    for (const FaultSpec& f : schedule) track_unsynced |= f.kind == FaultKind::DiskLoss;
+    nemesis_rng = root.substream("faults");
+    nemesis_t_us = s.nemesis.start_us;
+    // Tracking unsynced writes only costs snapshot copies; it changes nothing a run shows unless a
+    // disk-loss fault happens, so the nemesis turns it on when it may draw one.
+    for (const FaultSpec& f : scripted) track_unsynced |= f.kind == FaultKind::DiskLoss;
+    if (s.nemesis.enabled)
+      for (FaultKind k : s.nemesis.kinds) track_unsynced |= k == FaultKind::DiskLoss;
   }
 
   ~Impl() {
@@ -314,6 +324,23 @@ struct Simulator::Impl {
     queue.push(ev);
   }
 
+  // ---- the kernel's own invariants (docs/ARCHITECTURE.md), checked in every build type ----
+
+  // Every handler call goes through here: a crashed node runs nothing and is delivered nothing
+  // (its object is gone), and a paused node runs nothing until it is resumed.
+  Node& live_node(NodeId id) {
+    NodeRt& r = rt(id);
+    BALLOT_REQUIRE(!r.crashed && r.node != nullptr, "a crashed node would run a handler");
+    BALLOT_REQUIRE(!r.paused, "a paused node would run a handler");
+    return *r.node;
+  }
+
+  // A timer fires only once its node's local clock has reached its deadline.
+  void require_due(const NodeRt& r, const TimerRec& rec) const {
+    BALLOT_REQUIRE(r.clock.local_us(now_us) >= rec.deadline_local_us,
+                   "a timer would fire before its deadline on its node's local clock");
+  }
+
   TraceEvent event(EventKind kind, NodeId node) const {
     TraceEvent ev;
     ev.time_us = now_us;
@@ -328,27 +355,60 @@ struct Simulator::Impl {
     for (Observer* o : observers_of[static_cast<size_t>(ev.kind)]) o->on_event(ev);
   }
 
-  // ---- nemesis: the whole schedule is drawn up front from the "faults" stream alone, with
-  // concrete targets, so every algorithm meets exactly the same faults for a given seed ----
+  // ---- nemesis: its schedule is drawn from the "faults" stream alone, with concrete targets,
+  // so every algorithm meets exactly the same faults for a given seed. It is drawn one fault
+  // ahead as the run goes (the next when the previous starts), not up front: a short mean
+  // interval over a long run would otherwise allocate the whole schedule before the first event.
+  // The draws are the same sequence either way, and fault starts keep the sequence numbers they
+  // had when all were queued first, so the run is the same event for event. ----
 
-  void draw_nemesis(Rng& rng) {
+  // Fault starts number 0..kFirstEventSeq-1; every other event comes after them at equal times.
+  static constexpr uint64_t kFirstEventSeq = uint64_t{1} << 62;
+
+  // Draws the nemesis's next fault and queues its start; false when no fault starts before the
+  // nemesis stops (or the run ends).
+  bool draw_next_nemesis() {
     const NemesisSpec& nem = scenario.nemesis;
-    if (!nem.enabled || nem.kinds.empty()) return;
+    if (!nem.enabled || nem.kinds.empty()) return false;
     const Time_us stop_us = std::min(nem.stop_us, scenario.duration_us);
-    Time_us t_us = nem.start_us;
-    for (;;) {
-      t_us += std::max<Time_us>(1, static_cast<Time_us>(rng.exponential(
-                                       static_cast<double>(nem.mean_interval_us))));
-      if (t_us >= stop_us) break;
-      FaultSpec f;
-      f.at_us = t_us;
-      f.kind = nem.kinds[static_cast<size_t>(
-          rng.uniform_int(0, static_cast<int64_t>(nem.kinds.size()) - 1))];
-      f.duration_us = rng.uniform_int(nem.duration_min_us, nem.duration_max_us);
-      f.path = "nemesis";
-      draw_targets(rng, f);
-      schedule.push_back(std::move(f));
-    }
+    if (nemesis_t_us >= stop_us) return false;
+    Rng& rng = nemesis_rng;
+    nemesis_t_us = add_saturating(
+        nemesis_t_us, std::max<Time_us>(1, static_cast<Time_us>(rng.exponential(
+                                               static_cast<double>(nem.mean_interval_us)))));
+    if (nemesis_t_us >= stop_us) return false;
+    FaultSpec f;
+    f.at_us = nemesis_t_us;
+    f.kind = nem.kinds[static_cast<size_t>(
+        rng.uniform_int(0, static_cast<int64_t>(nem.kinds.size()) - 1))];
+    f.duration_us = rng.uniform_int(nem.duration_min_us, nem.duration_max_us);
+    f.path = "nemesis";
+    draw_targets(rng, f);
+    QEvent ev;
+    ev.at_us = f.at_us;
+    ev.type = Ev::FaultBegin;
+    ev.a = nemesis_faults.size();
+    ev.b = 1;
+    ev.seq = scripted.size() + nemesis_faults.size();
+    BALLOT_REQUIRE(ev.seq < kFirstEventSeq, "too many faults for the reserved sequence numbers");
+    nemesis_faults.push_back(std::move(f));
+    queue.push(ev);
+    return true;
+  }
+
+  void nemesis_fault_begins(size_t index) {
+    draw_next_nemesis();
+    const FaultSpec spec = nemesis_faults[index];  // a copy: drawing may grow the vector
+    fault_begin(spec);
+  }
+
+  // Scripted faults and the nemesis's, in time order (scripted first at equal times).
+  std::vector<FaultSpec> fault_schedule() const {
+    std::vector<FaultSpec> all = scripted;
+    all.insert(all.end(), nemesis_faults.begin(), nemesis_faults.end());
+    std::stable_sort(all.begin(), all.end(),
+                     [](const FaultSpec& x, const FaultSpec& y) { return x.at_us < y.at_us; });
+    return all;
   }
 
   std::vector<NodeId> shuffled_nodes(Rng& rng) const {
@@ -411,13 +471,15 @@ struct Simulator::Impl {
   // ---- the main loop ----
 
   void start() {
-    for (size_t i = 0; i < schedule.size(); ++i) {
+    for (size_t i = 0; i < scripted.size(); ++i) {
       QEvent ev;
-      ev.at_us = schedule[i].at_us;
+      ev.at_us = scripted[i].at_us;
       ev.type = Ev::FaultBegin;
       ev.a = i;
-      push(ev);
+      ev.seq = i;  // below kFirstEventSeq: see draw_next_nemesis
+      queue.push(ev);
     }
+    draw_next_nemesis();
     for (size_t i = 0; i < scenario.captions.size(); ++i) {
       QEvent ev;
       ev.at_us = scenario.captions[i].at_us;
@@ -436,7 +498,7 @@ struct Simulator::Impl {
     for (int32_t c = 0; c < w.clients; ++c) {
       const size_t index = client(c);
       QEvent ev;
-      ev.at_us = w.start_us + next_op_gap_us();
+      ev.at_us = add_saturating(w.start_us, next_op_gap_us());
       ev.type = Ev::ClientTick;
       ev.a = index;
       push(ev);
@@ -453,6 +515,7 @@ struct Simulator::Impl {
         return;  // the end of the run is the last step's time
       }
       QEvent ev = queue.pop();
+      BALLOT_REQUIRE(ev.at_us >= now_us, "virtual time would go backwards");
       now_us = ev.at_us;
       network.set_now(now_us);
       dispatch(ev);
@@ -469,7 +532,8 @@ struct Simulator::Impl {
       case Ev::ClientTimeout: return client_timeout(ev.a);
       case Ev::ClientTick: return client_tick(ev.a);
       case Ev::ScriptedOp: return scripted_op(ev.a);
-      case Ev::FaultBegin: return fault_begin(schedule[ev.a]);
+      case Ev::FaultBegin:
+        return ev.b == 0 ? fault_begin(scripted[ev.a]) : nemesis_fault_begins(ev.a);
       case Ev::FaultEnd: return fault_end(ev.a);
       case Ev::FaultStep: return fault_step(ev.a);
       case Ev::Caption: return caption(ev.a);
@@ -487,7 +551,7 @@ struct Simulator::Impl {
     ev.text = why;
     emit(ev);
     r.node = make_node(*r.ctx);
-    r.node->on_start();
+    live_node(id).on_start();
     arm_duties(id);
   }
 
@@ -496,8 +560,12 @@ struct Simulator::Impl {
     NodeRt& r = rt(id);
     const Time_us local_us = r.clock.local_us(now_us);
     const Time_us start_us = scenario.workload.duties_start_us;
-    const Time_us next_us =
-        local_us < start_us ? start_us : start_us + ((local_us - start_us) / period_us + 1) * period_us;
+    // In 128 bits: a clock far from zero (jumps, drift) must not wrap the next duty time.
+    const i128 next =
+        local_us < start_us
+            ? i128{start_us}
+            : start_us + (static_cast<i128>(local_us - start_us) / period_us + 1) * period_us;
+    const Time_us next_us = next >= kNever_us ? kNever_us : static_cast<Time_us>(next);
     TimerRec rec;
     rec.deadline_local_us = next_us;
     rec.duty = duty;
@@ -512,21 +580,20 @@ struct Simulator::Impl {
   }
 
   void fire_duty(NodeId id, const TimerRec& rec) {
-    NodeRt& r = rt(id);
     if (rec.duty == Duty::Job) {
       const int64_t period = (rec.deadline_local_us - scenario.workload.duties_start_us) /
                              scenario.workload.job_period_us;
       arm_duty(id, Duty::Job, scenario.workload.job_period_us);
-      r.node->on_job(period);
+      live_node(id).on_job(period);
     } else {
       arm_duty(id, Duty::Id, scenario.workload.id_interval_us);
-      r.node->on_id_tick();
+      live_node(id).on_id_tick();
     }
   }
 
   void crash(NodeId id, bool lose_unsynced, std::string_view why) {
     NodeRt& r = rt(id);
-    assert(!r.crashed);
+    BALLOT_REQUIRE(!r.crashed, "a crashed node crashes again");
     TraceEvent ev = event(EventKind::Crash, id);
     ev.text = why;
     emit(ev);
@@ -616,12 +683,12 @@ struct Simulator::Impl {
     ev.a = id;
     if (fate.duplicate) {
       QEvent dup = ev;
-      dup.at_us = now_us + fate.duplicate_delay_us;
+      dup.at_us = add_saturating(now_us, fate.duplicate_delay_us);
       dup.duplicate = true;
       dup.ptr = msg->clone().release();
       push(dup);
     }
-    ev.at_us = now_us + fate.delay_us;
+    ev.at_us = add_saturating(now_us, fate.delay_us);
     ev.ptr = msg.release();
     push(ev);
   }
@@ -652,7 +719,7 @@ struct Simulator::Impl {
     delivered.payload = msg.get();
     delivered.duplicate = ev.duplicate;
     emit(delivered);
-    r.node->on_message(from, *msg);
+    live_node(ev.node).on_message(from, *msg);
   }
 
   // ---- timers (on the node's local clock) ----
@@ -661,7 +728,8 @@ struct Simulator::Impl {
     NodeRt& r = rt(id);
     const TimerId timer = ++next_timer_id;
     TimerRec rec;
-    rec.deadline_local_us = r.clock.local_us(now_us) + std::max<Time_us>(0, delay_us);
+    rec.deadline_local_us =
+        add_saturating(r.clock.local_us(now_us), std::max<Time_us>(0, delay_us));
     rec.tag = tag;
     r.timers.emplace(timer, rec);
     schedule_timer(id, timer, rec);
@@ -695,6 +763,7 @@ struct Simulator::Impl {
     auto it = r.timers.find(ev.a);
     if (it == r.timers.end() || it->second.version != ev.b) return;  // cancelled or moved
     if (hold_if_paused(ev)) return;
+    require_due(r, it->second);
     if (it->second.duty != Duty::None) {
       const TimerRec rec = it->second;
       r.timers.erase(it);
@@ -705,7 +774,7 @@ struct Simulator::Impl {
     TraceEvent fired = event(EventKind::Timer, ev.node);
     fired.tag = tag;
     emit(fired);
-    r.node->on_timer(tag);
+    live_node(ev.node).on_timer(tag);
   }
 
   // ---- clients ----
@@ -734,7 +803,7 @@ struct Simulator::Impl {
     const WorkloadSpec& w = scenario.workload;
     if (now_us >= w.stop_us) return;
     QEvent next;
-    next.at_us = now_us + next_op_gap_us();
+    next.at_us = add_saturating(now_us, next_op_gap_us());
     next.type = Ev::ClientTick;
     next.a = index;
     push(next);
@@ -793,7 +862,7 @@ struct Simulator::Impl {
     ev.op_id = op_id;
     emit(ev);
     QEvent timeout;
-    timeout.at_us = now_us + scenario.workload.timeout_us;
+    timeout.at_us = add_saturating(now_us, scenario.workload.timeout_us);
     timeout.type = Ev::ClientTimeout;
     timeout.a = op_id;
     push(timeout);
@@ -825,7 +894,7 @@ struct Simulator::Impl {
     ++o.attempt;
     if (client_cut_off(o.client_index, target, true)) return;
     QEvent ev;
-    ev.at_us = at_us + network.client_delay_us();
+    ev.at_us = add_saturating(at_us, network.client_delay_us());
     ev.type = Ev::ClientRequest;
     ev.node = target;
     ev.incarnation = rt(target).incarnation & kIncarnationMask;
@@ -848,14 +917,14 @@ struct Simulator::Impl {
     request.key = op.key;
     request.value = op.value;
     request.expected = op.expected;
-    r.node->on_client_request(request);
+    live_node(ev.node).on_client_request(request);
   }
 
   void client_reply(NodeId from, const ClientResponse& response) {
     if (response.op_id == 0 || response.op_id > history.ops.size()) return;
     if (client_cut_off(op_rt[response.op_id - 1].client_index, from, false)) return;
     QEvent ev;
-    ev.at_us = now_us + network.client_delay_us();
+    ev.at_us = add_saturating(now_us, network.client_delay_us());
     ev.type = Ev::ClientResponse;
     ev.node = from;
     ev.a = response.op_id;
@@ -873,7 +942,8 @@ struct Simulator::Impl {
     if (response->status == ClientStatus::NotLeader) {
       c.believed_leader = response->leader_hint;
       const NodeId next = c.believed_leader != kNoNode ? c.believed_leader : pick_target(c);
-      send_request(ev.a, next, now_us + (c.believed_leader != kNoNode ? 0 : kClientRetryBackoff_us));
+      const Time_us backoff_us = c.believed_leader != kNoNode ? 0 : kClientRetryBackoff_us;
+      send_request(ev.a, next, add_saturating(now_us, backoff_us));
       return;
     }
     c.believed_leader = ev.node;
@@ -1084,7 +1154,7 @@ struct Simulator::Impl {
     const bool lasting = stored.spec.kind != FaultKind::Heal && stored.spec.kind != FaultKind::ClockJump;
     if (lasting && stored.spec.duration_us > 0) {
       QEvent end;
-      end.at_us = now_us + stored.spec.duration_us;
+      end.at_us = add_saturating(now_us, stored.spec.duration_us);
       end.type = Ev::FaultEnd;
       end.a = stored.id;
       push(end);
@@ -1163,11 +1233,12 @@ struct Simulator::Impl {
   }
 
   void schedule_flap(const FaultInstance& inst) {
-    const Time_us end_us = inst.spec.duration_us > 0 ? now_us + inst.spec.duration_us
+    const Time_us end_us = inst.spec.duration_us > 0 ? add_saturating(now_us, inst.spec.duration_us)
                                                      : scenario.duration_us;
-    if (inst.spec.period_us <= 0 || now_us + inst.spec.period_us >= end_us) return;
+    const Time_us next_us = add_saturating(now_us, inst.spec.period_us);
+    if (inst.spec.period_us <= 0 || next_us >= end_us) return;
     QEvent step;
-    step.at_us = now_us + inst.spec.period_us;
+    step.at_us = next_us;
     step.type = Ev::FaultStep;
     step.a = inst.id;
     push(step);
@@ -1248,7 +1319,7 @@ void Simulator::set_max_events(uint64_t max_events) { impl_->max_events = max_ev
 
 RunResult Simulator::run() {
   Impl& s = *impl_;
-  assert(!s.ran);
+  BALLOT_REQUIRE(!s.ran, "Simulator::run() called twice");
   s.ran = true;
   s.all_observers = {&s.leadership, &s.traffic, &s.damage};
   for (auto& c : s.checkers) s.all_observers.push_back(c.get());
@@ -1285,7 +1356,7 @@ RunResult Simulator::run() {
   result.metrics["client_fail"] = fail;
   result.metrics["client_info"] = info;
   result.history = s.history;
-  result.fault_schedule = s.schedule;
+  result.fault_schedule = s.fault_schedule();
   result.leader_intervals = s.leadership.leader_intervals();
   result.split_brains = s.leadership.split_brains();
   result.downtimes_us = s.leadership.downtimes_us();
@@ -1299,6 +1370,30 @@ bool Simulator::is_crashed(NodeId id) const { return impl_->rt(id).crashed; }
 bool Simulator::is_paused(NodeId id) const { return impl_->rt(id).paused; }
 Time_us Simulator::local_time(NodeId id) const {
   return impl_->rt(id).clock.local_us(impl_->now_us);
+}
+
+void Simulator::break_for_test(Breakage what, NodeId node) {
+  Impl& s = *impl_;
+  Impl::NodeRt& r = s.rt(node);
+  switch (what) {
+    case Breakage::TimeBackwards: {
+      QEvent ev;
+      ev.at_us = s.now_us - 1;
+      ev.type = Ev::Caption;
+      ev.seq = s.next_seq++;
+      s.queue.push(ev);
+      break;
+    }
+    case Breakage::Crash:
+      r.crashed = true;
+      break;
+    case Breakage::Pause:
+      r.paused = true;
+      break;
+    case Breakage::TimerEarly:
+      for (auto& [timer, rec] : r.timers) rec.deadline_local_us += kSecond_us;
+      break;
+  }
 }
 
 void TraceLineWriter::on_event(const TraceEvent& ev) {

@@ -67,6 +67,15 @@ class Simulator {
   bool is_paused(NodeId id) const;
   Time_us local_time(NodeId id) const;
 
+  // For tests of the kernel's own invariants (docs/ARCHITECTURE.md) only: breaks one the way a
+  // kernel bug would, so that a test sees its check fire. Called from an observer during run();
+  // the run then aborts with the invariant's message. TimeBackwards queues an event before now;
+  // Crash and Pause flip the node's state in the middle of dispatching to it (call on its
+  // Deliver event); TimerEarly moves the deadline of the node's pending timers one second later
+  // without moving their queue entries.
+  enum class Breakage { TimeBackwards, Crash, Pause, TimerEarly };
+  void break_for_test(Breakage what, NodeId node);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -13,3 +13,7 @@ ballot_add_test(test_bully
 ballot_add_test(test_damage
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_damage.cpp
   LIBS ballot_app)
+# BALLOT_REQUIRE and the kernel's own invariants; compiled with NDEBUG (see the file).
+ballot_add_test(test_require
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_require.cpp
+  LIBS ballot_app)

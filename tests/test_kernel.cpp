@@ -51,3 +51,57 @@ TEST_CASE("local clock: drift scales time, jumps shift it, inverse is exact", "[
   CHECK(c.virtual_us_at(at3 + 950000) == 4000000);
   CHECK(c.virtual_us_at(at3 - 10) == 3000000);  // already passed: now
 }
+
+// Regression: a clock_jump of 2562047788h (about INT64_MAX µs) wrapped the local clock, so every
+// timer landed on the same instant forever; two jumps adding past the limit wrapped it negative.
+TEST_CASE("local clock arithmetic saturates instead of wrapping", "[kernel][clock]") {
+  using ballot::kClockLimit_us;
+  using ballot::kNever_us;
+  using ballot::Time_us;
+  constexpr Time_us kHuge_us = 2562047788LL * 3600 * 1000000;  // 2562047788h
+  constexpr Time_us kSecond = ballot::kSecond_us;
+
+  SECTION("one huge jump stops at the limit, and the clock still advances") {
+    ballot::LocalClock c;
+    c.change(kSecond, 0, kHuge_us);
+    CHECK(c.local_us(kSecond) == kClockLimit_us);
+    CHECK(c.local_us(2 * kSecond) == kClockLimit_us + kSecond);
+    // A timer 100ms ahead lands 100ms later, not on the same instant.
+    CHECK(c.virtual_us_at(c.local_us(kSecond) + 100000) == kSecond + 100000);
+  }
+  SECTION("two jumps that add up past the limit do not wrap negative") {
+    ballot::LocalClock c;
+    c.change(0, 0, kHuge_us);
+    c.change(kSecond, 0, kHuge_us);
+    CHECK(c.local_us(kSecond) == kClockLimit_us + kSecond);  // no further out, never negative
+    CHECK(c.local_us(2 * kSecond) == kClockLimit_us + 2 * kSecond);
+    c.change(2 * kSecond, 0, -kHuge_us);
+    c.change(3 * kSecond, 0, -kHuge_us);
+    CHECK(c.local_us(3 * kSecond) == -kClockLimit_us);
+  }
+  SECTION("many nemesis-sized jumps one way cannot overflow either") {
+    ballot::LocalClock c;
+    Time_us now = 0;
+    for (int i = 0; i < 100000; ++i) {
+      now += 1000;
+      c.change(now, 1000000, kClockLimit_us / 4);  // double speed, a quarter of the limit each
+      REQUIRE(c.local_us(now) > 0);
+    }
+    CHECK(c.local_us(now) <= kClockLimit_us + 2 * now);
+  }
+  SECTION("readings and inverses saturate at the ends of time") {
+    ballot::LocalClock c;
+    c.change(0, 1000000, kHuge_us);  // at the limit, running at double speed
+    CHECK(c.local_us(kNever_us) == kNever_us);
+    CHECK(c.local_us(-kNever_us) == -kNever_us);
+    CHECK(c.local_us(c.virtual_us_at(kNever_us)) == kNever_us);
+    // A deadline no representable virtual time reaches is never.
+    ballot::LocalClock slow;
+    slow.change(0, ballot::LocalClock::kMinDrift_ppm, kHuge_us);  // a millionth of real speed
+    CHECK(slow.virtual_us_at(kNever_us) == kNever_us);
+    CHECK(slow.virtual_us_at(kClockLimit_us + 5) == 5000000);
+    CHECK(ballot::add_saturating(kNever_us, kNever_us) == kNever_us);
+    CHECK(ballot::add_saturating(-kNever_us, -kNever_us) == -kNever_us);
+    CHECK(ballot::add_saturating(kNever_us - 5, 3) == kNever_us - 2);
+  }
+}

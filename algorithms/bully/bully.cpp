@@ -1,6 +1,6 @@
 #include "algorithms/bully/bully.h"
 
-#include <cassert>
+#include "sim/require.h"
 
 namespace ballot::bully {
 
@@ -111,13 +111,13 @@ void BullyNode::on_message(NodeId from, const Message& msg) {
     }
     return;
   }
-  assert(false && "unknown Bully message");
+  BALLOT_REQUIRE(false, "unknown Bully message");
 }
 
 // On Election from a lower node (Garcia-Molina §4): answer "I am alive", then hold an election
 // of one's own, which bullies the lower node out of the way.
 void BullyNode::on_election(NodeId from) {
-  assert(from < ctx_.self());
+  BALLOT_REQUIRE(from < ctx_.self(), "Election from a higher node");
   ctx_.send(from, std::make_unique<Answer>());
   if (state_ == State::Coordinator) {
     // Already the highest alive: repeat the announcement to the node that asked.
@@ -204,7 +204,7 @@ void BullyNode::on_timer(uint64_t tag) {
       }
       return;
     default:
-      assert(false && "unknown Bully timer");
+      BALLOT_REQUIRE(false, "unknown Bully timer");
   }
 }
 

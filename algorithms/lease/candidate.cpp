@@ -1,10 +1,10 @@
 #include "algorithms/lease/candidate.h"
 
 #include <algorithm>
-#include <cassert>
 #include <utility>
 #include <vector>
 
+#include "sim/require.h"
 #include "sim/trace.h"
 
 namespace ballot::lease {
@@ -66,7 +66,7 @@ void CandidateNode::on_message(NodeId, const Message& msg) {
   if (type == Denied::kType) return on_denied(static_cast<const Denied&>(msg));
   if (type == StorageSnapshot::kType) return on_snapshot(static_cast<const StorageSnapshot&>(msg));
   if (type == StorageResult::kType) return on_result(static_cast<const StorageResult&>(msg));
-  assert(false && "unexpected message at a lease candidate");
+  BALLOT_REQUIRE(false, "unexpected message at a lease candidate");
 }
 
 // A grant or renewal is good for a TTL from when the service handled it, which is after we asked:
@@ -93,7 +93,7 @@ void CandidateNode::on_granted(const Granted& msg) {
 }
 
 void CandidateNode::become_holder(int64_t token, Time_us deadline_us) {
-  assert(!holding_ && token > token_);  // tokens only go up, and one tenure at a time
+  BALLOT_REQUIRE(!holding_ && token > token_, "tokens only go up, and one tenure at a time");
   holding_ = true;
   token_ = token;
   deadline_us_ = deadline_us;
@@ -377,7 +377,7 @@ void CandidateNode::on_timer(uint64_t tag) {
       if (holding_ && !loaded_) send_load();
       return;
     default:
-      assert(false && "unknown lease timer");
+      BALLOT_REQUIRE(false, "unknown lease timer");
   }
 }
 

@@ -1,13 +1,13 @@
 #include "algorithms/lease/lock_service.h"
 
-#include <cassert>
+#include "sim/require.h"
 
 namespace ballot::lease {
 
 LockService::LockService(Time_us ttl_us, LockState state, Time_us now_us)
     : ttl_us_(ttl_us), state_(state) {
-  assert(ttl_us_ > 0);
-  assert(state_.holder_token <= state_.last_token);
+  BALLOT_REQUIRE(ttl_us_ > 0, "a lease lasts a positive time");
+  BALLOT_REQUIRE(state_.holder_token <= state_.last_token, "the holder's token was handed out");
   if (state_.holder != kNoNode) expires_us_ = now_us + ttl_us_;
 }
 
@@ -30,7 +30,7 @@ LockService::Decision LockService::acquire(NodeId from, Time_us now_us) {
   state_.holder = from;
   state_.holder_token = state_.last_token;
   expires_us_ = now_us + ttl_us_;
-  assert(state_.holder_token == state_.last_token);  // the newest token is the holder's
+  BALLOT_REQUIRE(state_.holder_token == state_.last_token, "the newest token is the holder's");
   d.granted = true;
   d.token = state_.holder_token;
   d.holder = from;

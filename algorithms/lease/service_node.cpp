@@ -1,15 +1,15 @@
 #include "algorithms/lease/service_node.h"
 
-#include <cassert>
 #include <string>
 
+#include "sim/require.h"
 #include "sim/trace.h"
 
 namespace ballot::lease {
 
 void LockServiceNode::on_start() {
   durable_ = durable_state<ServiceDurable>(ctx_);
-  assert(durable_ != nullptr && "durable state is not a ServiceDurable");
+  BALLOT_REQUIRE(durable_ != nullptr, "durable state is not a ServiceDurable");
   if (options_.bugs.volatile_token_counter) durable_->lock = LockState{};  // never on disk
   service_.emplace(options_.ttl_us, durable_->lock, ctx_.now());
   storage_.emplace(options_.fencing, durable_->storage);
@@ -64,7 +64,7 @@ void LockServiceNode::on_message(NodeId from, const Message& msg) {
   if (type == Renew::kType) return on_renew(from, static_cast<const Renew&>(msg));
   if (type == StorageOp::kType) return on_storage_op(from, static_cast<const StorageOp&>(msg));
   if (type == StorageLoad::kType) return on_load(from, static_cast<const StorageLoad&>(msg));
-  assert(false && "unexpected message at the lock service");
+  BALLOT_REQUIRE(false, "unexpected message at the lock service");
 }
 
 // Acquire: grant when the lease is free, with the next token, persisted before the reply so that
@@ -168,7 +168,7 @@ void LockServiceNode::on_load(NodeId from, const StorageLoad& msg) {
 }
 
 void LockServiceNode::on_timer(uint64_t tag) {
-  assert(tag == kExpiry);
+  BALLOT_REQUIRE(tag == kExpiry, "unknown lock service timer");
   (void)tag;
   expiry_timer_ = 0;
   expire_if_due();
