@@ -198,14 +198,17 @@ int replay(const ReplayOptions& o) {
   } catch (const InputError& e) {
     return bad_input(file, e);
   }
+  // The scenario is the header's "scenario" object: its errors name the line and the field.
+  const std::string header_where = "line " + std::to_string(reader.line_number()) + ": scenario";
+  auto scenario_error = [&](const InputError& e) {
+    return bad_input(file, InputError(header_where + (e.path().empty() ? "" : "." + e.path()),
+                                      e.what()));
+  };
   try {
     scenario = parse_scenario(reader.header().scenario_json, file + " (header)");
     scenario.file = reader.header().file;
   } catch (const InputError& e) {
-    // The scenario is the header's "scenario" object: name the line and the field in it.
-    return bad_input(file, InputError("line " + std::to_string(reader.line_number()) +
-                                          ": scenario" + (e.path().empty() ? "" : "." + e.path()),
-                                      e.what()));
+    return scenario_error(e);
   }
   const TraceHeader& header = reader.header();
   // The header's own fields must agree with the scenario it carries (which is what runs).
@@ -231,8 +234,8 @@ int replay(const ReplayOptions& o) {
   RunReport report;
   try {
     report = run_scenario_watched(scenario, &comparator, limits);
-  } catch (const InputError& e) {
-    return bad_input(file + " (header scenario)", e);
+  } catch (const InputError& e) {  // an unknown algorithm, bad parameters
+    return scenario_error(e);
   }
   if (comparator.error_) return bad_input(file, *comparator.error_);
   // The rest of the file: still checked, so that a malformed trace is bad input even when it

@@ -82,6 +82,8 @@ bad event-type-number 3 'expected "type" to be a string, got 7'
 # The header's scenario is what replay runs: its fields are checked like a scenario file's.
 sed '1s/"nodes":5/"nodes":"x"/' "$good" >"$work/scenario-nodes-string.jsonl"
 expect 2 "scenario-nodes-string.jsonl: line 1: scenario.nodes: expected an integer" -- "$ballot" replay "$work/scenario-nodes-string.jsonl"
+sed -e '1s/"algorithm":"bully"/"algorithm":"paxoss"/g' "$good" >"$work/scenario-algorithm.jsonl"
+expect 2 "scenario-algorithm.jsonl: line 1: scenario.algorithm: unknown algorithm 'paxoss'" -- "$ballot" replay "$work/scenario-algorithm.jsonl"
 # A trace that went through a CRLF editor is still the same trace.
 sed 's/$/\r/' "$good" >"$work/crlf.jsonl"
 expect 0 "replay ok" -- "$ballot" replay "$work/crlf.jsonl"
