@@ -27,6 +27,7 @@ void add_compare_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_sweep_command(CLI::App& app, Action& action);
 void add_export_command(CLI::App& app, Action& action);
+void add_log_command(CLI::App& app, Action& action);
 
 // Where the curated scenarios live (the source tree's scenarios/ unless BALLOT_SCENARIOS is set).
 std::string default_scenario_dir();

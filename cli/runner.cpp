@@ -234,7 +234,10 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
     sim->watch(&writer);
   }
   if (watcher != nullptr) sim->watch(watcher);
+  FaultLog fault_log;
+  sim->watch(&fault_log);
   report.result = sim->run();
+  report.faults = fault_log.take(report.result.fault_schedule);
   judge_history(report);
 
   judge(scenario.expect, report.result, report.expectations);
