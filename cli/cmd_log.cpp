@@ -162,11 +162,15 @@ std::string render_value(const Json& v);
 std::string render_command(const Json& o) {
   std::string text = o.value("kind", "?");
   if (o.contains("period")) text += " " + render_value(o["period"]);
-  if (o.contains("key")) text += " " + o["key"].get<std::string>();
+  if (o.contains("key") && o["key"].is_string() && !o["key"].get<std::string>().empty())
+    text += " " + o["key"].get<std::string>();
   if (o.value("has_expected", false) && o.contains("expected"))
-    text += " if " + quoted(o["expected"].get<std::string>());
-  if (o.contains("value") && o["value"].is_string())
-    text += " " + quoted(o["value"].get<std::string>());
+    text += " " + quoted(o["expected"].get<std::string>()) + "->";
+  else if (o.contains("has_expected"))
+    text += " none->";  // a cas on a key with no value
+  else if (o.contains("value"))
+    text += " ";
+  if (o.contains("value") && o["value"].is_string()) text += quoted(o["value"].get<std::string>());
   return text;
 }
 
@@ -302,6 +306,11 @@ std::string render_fields(const Json& obj) {
       }
       continue;
     }
+    if (v.is_string() && (key == "key" || key == "what") && v.get<std::string>().size() <= 24 &&
+        v.get<std::string>().find(' ') == std::string::npos && !v.get<std::string>().empty()) {
+      parts.push_back(key + " " + v.get<std::string>());  // names, not data: unquoted
+      continue;
+    }
     parts.push_back(words(key) + " " + render_value(v));
   }
   std::string text;
@@ -328,6 +337,9 @@ class Printer {
   bool event(const Json& j) {
     const int64_t t = need_int(j, "t");
     const std::string k = need_str(j, "k");
+    if (std::find(kinds_.begin(), kinds_.end(), k) == kinds_.end())
+      throw TraceError{0,
+                       "\"k\": expected an event kind (" + joined(kinds_) + "), got \"" + k + "\""};
     const int64_t n = j.contains("n") ? need_int(j, "n") : 0;
     std::string type;
     int64_t peer = 0;
@@ -348,8 +360,7 @@ class Printer {
     if (t > filter_.to_us) return false;
     if (t < filter_.from_us) return true;
     if (!filter_.kinds.empty() && !filter_.kinds.count(k)) return true;
-    if (!filter_.types.empty()) {
-      if (type.empty()) return true;
+    if (!filter_.types.empty() && !type.empty()) {  // events without a type are --kind's business
       bool any = false;
       for (const std::string& g : filter_.types) any |= glob_match(g, type);
       if (!any) return true;
@@ -435,6 +446,7 @@ class Printer {
  private:
   const Filter& filter_;
   std::string epoch_word_;
+  const std::vector<std::string> kinds_ = kind_names();
   std::map<int64_t, std::string> sent_;  // message id -> its rendered fields
   uint64_t printed_ = 0;
 };
@@ -532,8 +544,8 @@ void add_log_command(CLI::App& app, Action& action) {
   cmd->add_option("--from", o->from, "Only events at or after this time (700ms, 2s)");
   cmd->add_option("--to", o->to, "Only events at or before this time");
   cmd->add_option("--type", o->types,
-                  "Only messages (send, deliver, drop) and records of these types; globs "
-                  "like 'Append*' (repeatable or a comma list)")
+                  "Only messages (send, deliver, drop) and records of these types, globs like "
+                  "'Append*' (repeatable or a comma list); other kinds are left to --kind")
       ->delimiter(',');
   cmd->add_option("--kind", o->kinds,
                   "Only these event kinds (repeatable or a comma list): " + joined(kind_names()))

@@ -3,3 +3,6 @@ add_test(NAME cli:end_to_end
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/cli_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # Every shipped scenario is a regression test: expectations, and golden hashes in this build type.
 add_test(NAME cli:check_scenarios COMMAND ballot check ${PROJECT_SOURCE_DIR}/scenarios)
+# `ballot log` (formatting, filters, bad flags and traces) and the Faults section of `ballot run`.
+add_test(NAME cli:log_and_faults
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/log_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
