@@ -167,5 +167,19 @@ begins=$("$ballot" log "$work/nemesis.jsonl" --kind fault | grep -c ' begin ')
 listed=$(grep -c '"source": "nemesis"' "$work/nemesis.json")
 if [ "$begins" -gt 12 ] && [ "$begins" -eq "$listed" ]; then pass; else fail "nemesis: $listed faults in --json, $begins fault begins in the trace"; fi
 
+# Raft and Multi-Paxos draw the same election timeouts for a seed (docs/raft.md): the first
+# candidate is the same node at the same time.
+printf '{"nodes": 5, "duration": "1s", "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "5ms"}}}' >"$work/plain.json"
+same=0
+first_candidate() { "$ballot" log "$1" --kind role | grep -m1 candidate | awk '{ print $1, $3 }'; }
+for seed in 1 2 3 4 5 6; do
+  "$ballot" run "$work/plain.json" --algo raft --seed $seed --trace "$work/r.jsonl" >/dev/null
+  "$ballot" run "$work/plain.json" --algo paxos --seed $seed --trace "$work/p.jsonl" >/dev/null
+  a=$(first_candidate "$work/r.jsonl")
+  b=$(first_candidate "$work/p.jsonl")
+  if [ -n "$a" ] && [ "$a" = "$b" ]; then same=$((same + 1)); else printf 'seed %s: raft %s, paxos %s\n' "$seed" "$a" "$b"; fi
+done
+if [ "$same" -eq 6 ]; then pass; else fail "raft and paxos: the same first candidate on every seed"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
