@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add_sweep_command(app, action);
   add_check_command(app, action);
   add_export_command(app, action);
+  add_log_command(app, action);
   add_lincheck_command(app, action);
   std::string names;
   bool known = false;

@@ -2,6 +2,7 @@
 
 #include "sim/lincheck.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <nlohmann/json.hpp>
@@ -28,6 +29,35 @@ int64_t metric(const RunReport& r, const std::string& name) {
   return it == r.result.metrics.end() ? 0 : it->second;
 }
 
+// Every fault that fired: when, what, on whom (selectors resolved) and until when.
+void print_faults(std::ostream& out, const RunReport& report) {
+  const std::vector<FiredFault>& faults = report.faults;
+  if (faults.empty()) {
+    out << "Faults: none\n\n";
+    return;
+  }
+  out << "Faults: " << faults.size() << " fired\n";
+  const size_t shown = std::min(faults.size(), kMaxListed);
+  std::vector<std::string> targets;
+  size_t at_width = 0, kind_width = 0, target_width = 0, end_width = 0;
+  for (size_t i = 0; i < shown; ++i) {
+    targets.push_back(fault_targets_text(faults[i]));
+    at_width = std::max(at_width, human_duration(faults[i].begin_us).size());
+    kind_width = std::max(kind_width, faults[i].kind.size());
+    target_width = std::max(target_width, targets.back().size());
+    end_width = std::max(end_width, fault_end_text(faults[i]).size());
+  }
+  for (size_t i = 0; i < shown; ++i) {
+    const FiredFault& f = faults[i];
+    out << "  #" << std::left << std::setw(3) << f.id << std::setw(static_cast<int>(at_width) + 2)
+        << human_duration(f.begin_us) << std::setw(static_cast<int>(kind_width) + 2) << f.kind
+        << std::setw(static_cast<int>(target_width) + 2) << targets[i]
+        << std::setw(static_cast<int>(end_width) + 2) << fault_end_text(f) << f.source << "\n";
+  }
+  if (faults.size() > shown) out << "  ... " << faults.size() - shown << " more in --json\n";
+  out << "\n";
+}
+
 }  // namespace
 
 void print_input_error(const std::string& file, const InputError& e) {
@@ -45,6 +75,7 @@ void print_summary(std::ostream& out, const RunReport& report) {
       << "   simulated " << human_duration(r.end_us) << "   events " << r.events
       << "   trace hash " << hash_hex(r.trace_hash) << "\n\n";
 
+  print_faults(out, report);
   out << "Leadership\n";
   const int64_t first_us = metric(report, "first_leader_us");
   out << "  first leader a majority follows   "
@@ -162,6 +193,34 @@ void print_summary(std::ostream& out, const RunReport& report) {
   }
 }
 
+nlohmann::json faults_json(const std::vector<FiredFault>& faults) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const FiredFault& f : faults) {
+    nlohmann::json affected = nlohmann::json::array();
+    for (NodeId n : f.affected) affected.push_back(node_name(n));
+    nlohmann::json detail = nlohmann::json::parse(f.detail_json, nullptr, false);
+    nlohmann::json one = {
+        {"fault", f.id},
+        {"at_us", f.begin_us},
+        {"kind", f.kind},
+        {"source", f.source},
+        {"selector", f.selector.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.selector)},
+        {"targets", detail.is_discarded() ? nlohmann::json::object() : detail},
+        {"targets_text", fault_targets_text(f)},
+        {"end_us", f.end_us == kNever_us ? nlohmann::json(nullptr) : nlohmann::json(f.end_us)},
+        {"ended_by", f.instant ? "instant"
+                     : f.end_us == kNever_us ? "run_end"
+                     : f.healed_by != 0 ? "heal"
+                                        : "duration"},
+        {"end_text", fault_end_text(f)}};
+    if (f.healed_by != 0) one["healed_by"] = f.healed_by;
+    if (f.kind == "crash" || f.kind == "disk_loss" || f.kind == "pause") one["affected"] = affected;
+    if (f.kind == "flap") one["flips"] = f.flaps;
+    list.push_back(std::move(one));
+  }
+  return list;
+}
+
 nlohmann::json report_json(const RunReport& report) {
   const RunResult& r = report.result;
   nlohmann::json j;
@@ -196,6 +255,7 @@ nlohmann::json report_json(const RunReport& report) {
          {"acknowledged_us",
           li.acknowledged_us == kNever_us ? nlohmann::json(nullptr) : nlohmann::json(li.acknowledged_us)}});
   j["downtimes_us"] = r.downtimes_us;
+  j["faults"] = faults_json(report.faults);
   j["violations"] = nlohmann::json::array();
   for (const Violation& v : r.violations) {
     nlohmann::json nodes = nlohmann::json::array();

@@ -11,6 +11,8 @@ namespace ballot::cli {
 
 void print_summary(std::ostream& out, const RunReport& report);
 nlohmann::json report_json(const RunReport& report);
+// The `faults` array of --json: every fault that fired (docs/cli.md).
+nlohmann::json faults_json(const std::vector<FiredFault>& faults);
 // "ballot: FILE: PATH: MESSAGE" on stderr.
 void print_input_error(const std::string& file, const InputError& e);
 

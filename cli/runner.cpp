@@ -323,8 +323,11 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   if (trace_out != nullptr) *trace_out << header << '\n';
   if (trace_out != nullptr || limits.count_trace_bytes) sim->watch(&writer);
   if (watcher != nullptr) sim->watch(watcher);
+  FaultLog fault_log;
+  sim->watch(&fault_log);
   sim->set_max_events(limits.max_events);
   report.result = sim->run();
+  report.faults = fault_log.take(report.result.fault_schedule);
   if (report.result.stopped_early) {
     report.cut_limit = writer.hit() ? "max_trace_bytes" : "max_events";
     report.cut_value = writer.hit() ? limits.max_trace_bytes : limits.max_events;

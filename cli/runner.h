@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/fault_log.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
@@ -42,6 +43,7 @@ struct RunReport {
   Scenario scenario;  // as run (algorithm and seed resolved)
   RunResult result;
   std::vector<ExpectationResult> expectations;
+  std::vector<FiredFault> faults;  // every fault that fired, in order
   bool has_epochs = false;
   // The linearizability checker's verdict on the client history (when there is one).
   bool checked_linearizability = false;

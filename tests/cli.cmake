@@ -6,3 +6,6 @@ add_test(NAME cli:check_scenarios COMMAND ballot check ${PROJECT_SOURCE_DIR}/sce
 # Traces as input: wrong types, broken structure, truncation, edited footers and headers, limits.
 add_test(NAME cli:trace_input
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/trace_input_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# `ballot log` (formatting, filters, bad flags and traces) and the Faults section of `ballot run`.
+add_test(NAME cli:log_and_faults
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/log_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})

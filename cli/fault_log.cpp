@@ -1,0 +1,181 @@
+#include "cli/fault_log.h"
+
+#include <nlohmann/json.hpp>
+
+#include "cli/runner.h"
+
+namespace ballot {
+
+namespace {
+
+// The kinds a heal ends (the kernel's network faults).
+bool healable(const std::string& kind) {
+  for (const char* k : {"partition", "isolate", "link_cut", "bridge", "majorities_ring", "drop",
+                        "delay_spike", "loss_burst", "flap", "slow_node"})
+    if (kind == k) return true;
+  return false;
+}
+
+const char* selector_name(Selector s) {
+  switch (s) {
+    case Selector::None:
+      return "";
+    case Selector::Leader:
+      return "leader";
+    case Selector::RandomFollower:
+      return "random_follower";
+    case Selector::RandomMinority:
+      return "random_minority";
+    case Selector::RandomMajority:
+      return "random_majority";
+    case Selector::RandomNode:
+      return "random_node";
+  }
+  return "";
+}
+
+std::string names(const nlohmann::json& list) {
+  std::string text;
+  for (const nlohmann::json& n : list)
+    if (n.is_number_integer())
+      text += (text.empty() ? "n" : ",n") + std::to_string(n.get<int64_t>());
+  return text;
+}
+
+std::string percent(int64_t ppm) {
+  std::string text = std::to_string(ppm / 10000);
+  if (ppm % 10000 != 0) {
+    std::string frac = std::to_string(ppm % 10000);
+    frac = std::string(4 - frac.size(), '0') + frac;
+    while (frac.back() == '0') frac.pop_back();
+    text += "." + frac;
+  }
+  return text + "%";
+}
+
+std::string signed_duration(int64_t us) {
+  return (us >= 0 ? "+" : "") + human_duration(us);
+}
+
+}  // namespace
+
+bool FaultLog::wants(EventKind kind) const {
+  return kind == EventKind::Fault || kind == EventKind::Crash || kind == EventKind::Pause;
+}
+
+void FaultLog::on_event(const TraceEvent& ev) {
+  if (ev.kind == EventKind::Crash || ev.kind == EventKind::Pause) {
+    // A crash or pause right after a crash/pause fault began (same instant) is that fault's doing.
+    if (opening_ == 0) return;
+    FiredFault& f = faults_[opening_ - 1];
+    if (ev.time_us == f.begin_us) f.affected.push_back(ev.node);
+    return;
+  }
+  opening_ = 0;
+  if (ev.phase == "begin") {
+    FiredFault f;
+    f.id = ev.tag;
+    f.begin_us = ev.time_us;
+    f.kind = std::string(ev.text);
+    f.instant = f.kind == "heal" || f.kind == "clock_jump";
+    if (ev.payload != nullptr) {
+      JsonWriter w(f.detail_json);
+      w.begin_obj("");
+      ev.payload->fields(w);
+      w.end_obj();
+    }
+    if (f.kind == "heal") {
+      // A heal ends every network fault still in force, without an end event of their own.
+      for (FiredFault& other : faults_)
+        if (healable(other.kind) && other.end_us == kNever_us) {
+          other.end_us = ev.time_us;
+          other.healed_by = f.id;
+        }
+      f.end_us = ev.time_us;
+    }
+    if (f.kind == "clock_jump") f.end_us = ev.time_us;
+    faults_.push_back(std::move(f));
+    if (faults_.back().kind == "crash" || faults_.back().kind == "disk_loss" ||
+        faults_.back().kind == "pause")
+      opening_ = faults_.size();
+    return;
+  }
+  for (FiredFault& f : faults_) {
+    if (f.id != ev.tag) continue;
+    if (ev.phase == "end") {
+      if (f.end_us == kNever_us) f.end_us = ev.time_us;
+    } else {
+      ++f.flaps;  // "down" / "up"
+    }
+  }
+}
+
+std::vector<FiredFault> FaultLog::take(const std::vector<FaultSpec>& schedule) {
+  for (FiredFault& f : faults_) {
+    if (f.id == 0 || f.id > schedule.size()) continue;
+    const FaultSpec& spec = schedule[f.id - 1];
+    if (f.kind != fault_kind_name(spec.kind)) continue;  // not the schedule we think it is
+    f.source = spec.path;
+    f.selector = selector_name(spec.selector);
+  }
+  return std::move(faults_);
+}
+
+std::string fault_targets_text(const FiredFault& fault) {
+  const nlohmann::json d = nlohmann::json::parse(fault.detail_json, nullptr, false);
+  std::vector<std::string> parts;
+  if (d.is_object()) {
+    if (d.contains("groups")) {
+      std::string groups;
+      for (const nlohmann::json& g : d["groups"])
+        groups += (groups.empty() ? "" : " | ") + names(g);
+      parts.push_back(groups);
+    }
+    if (d.contains("nodes")) {
+      const std::string nodes = names(d["nodes"]);
+      parts.push_back(nodes.empty() ? "nobody" : nodes);
+    }
+    if (d.contains("from") || d.contains("to")) {
+      auto end = [&d](const char* key) {
+        return d.contains(key) ? "n" + std::to_string(d[key].get<int64_t>()) : std::string("any");
+      };
+      parts.push_back(end("from") + (d.value("both", false) ? " <-> " : " -> ") + end("to"));
+    }
+    if (d.contains("type")) parts.push_back("type " + d["type"].get<std::string>());
+    if (d.contains("probability_ppm"))
+      parts.push_back("p " + percent(d["probability_ppm"].get<int64_t>()));
+    if (d.contains("loss_ppm")) parts.push_back("loss " + percent(d["loss_ppm"].get<int64_t>()));
+    if (d.contains("delay_us"))
+      parts.push_back("delay " + signed_duration(d["delay_us"].get<int64_t>()));
+    if (d.contains("period_us"))
+      parts.push_back("every " + human_duration(d["period_us"].get<int64_t>()));
+    if (d.contains("drift_ppm"))
+      parts.push_back("drift " + std::string(d["drift_ppm"].get<int64_t>() >= 0 ? "+" : "") +
+                      std::to_string(d["drift_ppm"].get<int64_t>()) + "ppm");
+    if (d.contains("jump_us"))
+      parts.push_back("jump " + signed_duration(d["jump_us"].get<int64_t>()));
+  }
+  std::string text;
+  for (const std::string& p : parts) text += (text.empty() ? "" : "  ") + p;
+  if (text.empty()) text = fault.kind == "heal" ? "every network fault" : "everyone";
+  if (!fault.selector.empty()) text = fault.selector + " = " + text;
+  return text;
+}
+
+std::string fault_end_text(const FiredFault& fault) {
+  const bool stops_nodes =
+      fault.kind == "crash" || fault.kind == "disk_loss" || fault.kind == "pause";
+  if (stops_nodes && fault.affected.empty()) return "no effect (no target, or already down)";
+  if (fault.instant) return "instant";
+  if (fault.end_us == kNever_us) return "until the end";
+  std::string how = "heal";
+  if (fault.kind == "crash" || fault.kind == "disk_loss") how = "restart";
+  if (fault.kind == "pause") how = "resume";
+  if (fault.kind == "clock_drift") how = "clock rate restored";
+  if (fault.healed_by != 0) how = "heal, fault #" + std::to_string(fault.healed_by);
+  std::string text = "until " + human_duration(fault.end_us) + " (" + how + ")";
+  if (fault.flaps > 0) text += ", " + std::to_string(fault.flaps) + " flips";
+  return text;
+}
+
+}  // namespace ballot

@@ -1,0 +1,48 @@
+// The faults that fired in a run, scripted or from the nemesis, with their resolved targets and
+// their ends: collected from the trace's fault events by an observer, so the kernel needs no
+// bookkeeping of its own for it. `ballot run` prints them (text and --json).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+#include "sim/trace.h"
+
+namespace ballot {
+
+struct FiredFault {
+  uint64_t id = 0;  // the fault instance in the trace's fault events (1, 2, ...)
+  Time_us begin_us = 0;
+  std::string kind;              // "partition", "crash", ...
+  std::string source;            // the scenario's "faults[2]", or "nemesis"
+  std::string selector;          // "leader", "random_minority", ... when the scenario named one
+  std::string detail_json;       // the fault event's resolved `detail` object, as in the trace
+  std::vector<NodeId> affected;  // crash, disk_loss, pause: the nodes it actually stopped
+  bool instant = false;          // heal, clock_jump: nothing to end
+  Time_us end_us = kNever_us;    // kNever_us: in force until the end of the run
+  uint64_t healed_by = 0;        // ended early by this heal fault (0: ended by its duration)
+  int64_t flaps = 0;             // flap: how many times the link went down or up after the begin
+};
+
+// Watches fault events (and the crashes and pauses a fault causes at once).
+class FaultLog : public Observer {
+ public:
+  bool wants(EventKind kind) const override;
+  void on_event(const TraceEvent& ev) override;
+  // The fired faults, with source and selector looked up in the run's fault schedule (instance
+  // k is the k-th entry: faults fire in schedule order).
+  std::vector<FiredFault> take(const std::vector<FaultSpec>& schedule);
+
+ private:
+  std::vector<FiredFault> faults_;
+  size_t opening_ = 0;  // 1 + index of the fault that just began (its node effects follow it)
+};
+
+// For people: the resolved targets of a fault ("n1,n2 | n3,n4,n5", "leader = n5", "n1 -> n3").
+std::string fault_targets_text(const FiredFault& fault);
+// For people: how it ended ("until 6s (heal)", "until the end", "instant").
+std::string fault_end_text(const FiredFault& fault);
+
+}  // namespace ballot

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# `ballot log` (a trace as readable lines, filtered) and the Faults section of `ballot run`.
+# Usage: log_test.sh BALLOT_BINARY SOURCE_DIR
+set -u
+ballot=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() {
+  failed=$((failed + 1))
+  printf 'FAILED: %s\n' "$1"
+}
+
+# expect CODE PATTERN -- COMMAND...: the command exits with CODE and its output matches PATTERN.
+expect() {
+  local code=$1 pattern=$2
+  shift 3
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
+    pass
+  else
+    fail "$* (wanted exit $code and /$pattern/, got exit $rc: $(head -3 <<<"$out"))"
+  fi
+}
+
+# expect_lines NAME EXPECTED_FILE -- COMMAND...: standard output is exactly the expected text.
+expect_lines() {
+  local name=$1 wanted=$2
+  shift 3
+  if "$@" >"$work/got.txt" 2>"$work/err.txt" && diff -u "$wanted" "$work/got.txt" >"$work/diff.txt"; then
+    pass
+  else
+    fail "$name: $*"
+    cat "$work/diff.txt" "$work/err.txt"
+  fi
+}
+
+# check NAME AWK_PROGRAM FILE: the awk program prints "ok" for the file.
+check() {
+  if [ "$(awk "$2" "$3")" = "ok" ]; then pass; else fail "$1"; fi
+}
+
+"$ballot" run "$src/scenarios/split-brain-3-2.json" --algo raft --seed 1 --trace "$work/raft.jsonl" >/dev/null
+"$ballot" run "$src/scenarios/bully-partition.json" --seed 1 --trace "$work/bully.jsonl" >/dev/null
+
+# ---- formatting: a known scenario's first Raft election, seen from n3 ----
+cat >"$work/raft-n3.txt" <<'END'
+      66.328ms  deliver  n5 -> n3   RequestVote  term 1  candidate n5  last log 0@t0
+      66.328ms  role     n3         follower (no leader)  term 1
+      66.328ms  send     n3 -> n5   RequestVoteReply  term 1  vote granted
+      67.764ms  deliver  n3 -> n5   RequestVoteReply  term 1  vote granted
+      69.096ms  send     n5 -> n3   AppendEntries  term 1  leader n5  prev 0@t0  entries [t1 noop]  commit 0
+      71.322ms  deliver  n5 -> n3   AppendEntries  term 1  leader n5  prev 0@t0  entries [t1 noop]  commit 0
+      71.322ms  role     n3         follower of n5  term 1
+      71.322ms  record   n3         append  index 1  term 1  noop
+      71.322ms  send     n3 -> n5   AppendEntriesReply  term 1  ok  match 1  conflict 0
+END
+expect_lines "raft election from n3" "$work/raft-n3.txt" -- "$ballot" log "$work/raft.jsonl" --node n3 --from 66ms --to 72ms
+
+# Bully's n2, cut off with n1 by the partition, suspects n5 and makes itself coordinator.
+cat >"$work/bully-n2.txt" <<'END'
+    2000.000ms  fault    --         partition #1 begin  n1,n2 | n3,n4,n5  for 4s  majority side n3,n4,n5
+    2151.719ms  note     n2         coordinator n5 suspected: no heartbeat
+    2151.719ms  send     n2 -> n3   Election
+    2151.719ms  drop     n2 -> n3   Election  lost: partition
+    2151.719ms  send     n2 -> n4   Election
+    2151.719ms  drop     n2 -> n4   Election  lost: partition
+    2151.719ms  role     n2         candidate
+    2151.987ms  send     n1 -> n2   Election
+    2201.719ms  role     n2         leader
+    2201.719ms  send     n2 -> n1   Coordinator  state none
+    6000.000ms  fault    --         partition #1 end  n1,n2 | n3,n4,n5  for 4s  majority side n1,n2,n3,n4,n5
+END
+expect_lines "bully split brain at n2" "$work/bully-n2.txt" -- \
+  "$ballot" log "$work/bully.jsonl" --node n2 --from 2s --to 6s --kind fault,note,role --kind send,drop --type 'Elect*,Coord*'
+
+# ---- filters ----
+"$ballot" log "$work/raft.jsonl" >"$work/all.txt"
+events=$(tail -n 1 "$work/raft.jsonl" | grep -oE '"events":[0-9]+' | head -1 | cut -d: -f2)
+check "unfiltered: one line per event ($events)" "END { print (NR == $events ? \"ok\" : NR) }" "$work/all.txt"
+check "times aligned: every line has its time in columns 1-14" \
+  '{ if (substr($0, 1, 14) !~ /^ *[0-9]+\.[0-9][0-9][0-9]ms$/) bad = 1 } END { print (bad || NR == 0 ? "bad" : "ok") }' "$work/all.txt"
+"$ballot" log "$work/raft.jsonl" --kind drop >"$work/drops.txt"
+check "--kind drop: only drops" '$2 != "drop" { bad = 1 } END { print (bad || NR == 0 ? "bad" : "ok") }' "$work/drops.txt"
+drops=$(grep -c '"k":"drop"' "$work/raft.jsonl")
+check "--kind drop: every drop ($drops)" "END { print (NR == $drops ? \"ok\" : NR) }" "$work/drops.txt"
+"$ballot" log "$work/raft.jsonl" --node n1,n4 --kind send,deliver,role >"$work/n14.txt"
+check "--node n1,n4: each line involves n1 or n4" \
+  '{ if ($3 != "n1" && $3 != "n4" && $5 != "n1" && $5 != "n4") bad = 1; seen[$3] = 1 }
+   END { print (bad || !seen["n1"] || !seen["n4"] ? "bad" : "ok") }' "$work/n14.txt"
+"$ballot" log "$work/raft.jsonl" --node n2 --node n5 --kind role >"$work/n25.txt"
+check "--node repeated" '$3 != "n2" && $3 != "n5" { bad = 1 } END { print (bad || NR == 0 ? "bad" : "ok") }' "$work/n25.txt"
+"$ballot" log "$work/raft.jsonl" --from 2s --to 2.5s >"$work/window.txt"
+check "--from 2s --to 2.5s: times within" \
+  '{ t = $1 + 0; if (t < 2000 || t > 2500) bad = 1 } END { print (bad || NR == 0 ? "bad" : "ok") }' "$work/window.txt"
+"$ballot" log "$work/raft.jsonl" --type 'Append*' --kind send >"$work/append.txt"
+check "--type 'Append*': AppendEntries and replies only" \
+  '$6 !~ /^AppendEntries(Reply)?$/ { bad = 1 } $6 == "AppendEntriesReply" { reply = 1 }
+   END { print (bad || !reply ? "bad" : "ok") }' "$work/append.txt"
+"$ballot" log "$work/raft.jsonl" --type 'RequestVote?eply' --kind deliver >"$work/votes.txt"
+check "--type with '?'" '$6 != "RequestVoteReply" { bad = 1 } END { print (bad || NR == 0 ? "bad" : "ok") }' "$work/votes.txt"
+expect 0 "op [0-9]+ append k[0-9] \"" -- "$ballot" log "$work/raft.jsonl" --kind invoke --to 2s
+expect 0 "-> (ok|fail|unknown)" -- "$ballot" log "$work/raft.jsonl" --kind return --to 2s
+expect 0 "caption  --" -- "$ballot" log "$work/bully.jsonl" --kind caption
+expect 0 "comma list\\): start, send, deliver, drop, timer, role, fault" -- "$ballot" log --help
+
+# ---- bad flags: exit 2, naming the flag ----
+expect 2 "--kind: unknown kind 'frob' \(kinds: start, send" -- "$ballot" log "$work/raft.jsonl" --kind frob
+expect 2 "--node: expected node names like n3, got 'x'" -- "$ballot" log "$work/raft.jsonl" --node x
+expect 2 "--node: expected node names like n3, got 'n0'" -- "$ballot" log "$work/raft.jsonl" --node n0
+expect 2 "--node n9: the trace has 5 nodes" -- "$ballot" log "$work/raft.jsonl" --node n9
+expect 2 "--from: expected a duration" -- "$ballot" log "$work/raft.jsonl" --from 7xs
+expect 2 "--to: expected a duration" -- "$ballot" log "$work/raft.jsonl" --to soon
+expect 2 "--from: is after --to" -- "$ballot" log "$work/raft.jsonl" --from 2s --to 1s
+expect 2 "--type: expected a message or record type" -- "$ballot" log "$work/raft.jsonl" --type ''
+
+# ---- bad traces: exit 2, naming the file and line ----
+printf '\x00\x01\x02garbage' >"$work/binary.jsonl"
+expect 2 "binary.jsonl: line 1: expected a ballot trace header" -- "$ballot" log "$work/binary.jsonl"
+sed '7s/.*/{"i":5,"t":oops/' "$work/raft.jsonl" >"$work/badjson.jsonl"
+expect 2 "badjson.jsonl: line 7: expected one JSON object per line" -- "$ballot" log "$work/badjson.jsonl"
+sed '9s/"t":[0-9]*,//' "$work/raft.jsonl" >"$work/not.jsonl"
+expect 2 "not.jsonl: line 9: \"t\": expected an integer" -- "$ballot" log "$work/not.jsonl"
+sed '9s/"k":"[a-z]*"/"k":"frob"/' "$work/raft.jsonl" >"$work/kind.jsonl"
+expect 2 "kind.jsonl: line 9: \"k\": expected an event kind" -- "$ballot" log "$work/kind.jsonl"
+line=$(grep -n '"k":"send"' "$work/raft.jsonl" | head -1 | cut -d: -f1)
+sed "${line}s/\"to\":[0-9]*/\"to\":\"x\"/" "$work/raft.jsonl" >"$work/to.jsonl"
+expect 2 "to.jsonl: line $line: \"to\": expected an integer" -- "$ballot" log "$work/to.jsonl"
+: >"$work/empty.jsonl"
+expect 2 "empty.jsonl: the file is empty" -- "$ballot" log "$work/empty.jsonl"
+expect 2 "missing.jsonl: cannot open" -- "$ballot" log "$work/missing.jsonl"
+head -n 100 "$work/raft.jsonl" >"$work/truncated.jsonl"
+expect 0 "truncated.jsonl: warning: no footer" -- "$ballot" log "$work/truncated.jsonl"
+
+# ---- ballot run: the Faults section ----
+cat >"$work/faults.txt" <<'END'
+Faults: 6 fired
+  #1  1s    crash      leader = n4              until 2s (restart)          faults[0]
+  #2  2.5s  partition  n1,n2 | n3,n4,n5         until 4s (heal, fault #4)   faults[1]
+  #3  3s    pause      random_minority = n3,n5  until 3.5s (resume)         faults[2]
+  #4  4s    heal       every network fault      instant                     faults[3]
+  #5  4.5s  crash      n2                       until the end               faults[4]
+  #6  5s    flap       n1 -> n3  every 200ms    until 5.6s (heal), 2 flips  faults[5]
+END
+"$ballot" run "$src/tests/cli/faults.json" >"$work/run.txt"
+sed -n '/^Faults:/,/^$/p' "$work/run.txt" | sed '$d' >"$work/faults-got.txt"
+if diff -u "$work/faults.txt" "$work/faults-got.txt"; then pass; else fail "scripted faults: exact Faults section"; fi
+# The leader the selector resolved to is the one that led then (the trace's crash event says so).
+"$ballot" run "$src/tests/cli/faults.json" --trace "$work/faults.jsonl" >/dev/null
+expect 0 "1000.000ms  crash    n4         \(crash\)" -- "$ballot" log "$work/faults.jsonl" --kind crash --to 1s
+expect 0 '"selector": "random_minority"' -- "$ballot" run "$src/tests/cli/faults.json" --json
+expect 0 '"ended_by": "heal"' -- "$ballot" run "$src/tests/cli/faults.json" --json
+expect 0 '"end_us": null' -- "$ballot" run "$src/tests/cli/faults.json" --json
+expect 0 "^Faults: none$" -- "$ballot" run "$src/scenarios/raft-split-vote.json"
+
+# The nemesis: bounded text, every fault in --json, as many as the trace's fault begins.
+expect 0 "^  \.\.\. [0-9]+ more in --json$" -- "$ballot" run "$src/tests/cli/nemesis.json"
+expect 0 "  nemesis$" -- "$ballot" run "$src/tests/cli/nemesis.json"
+"$ballot" run "$src/tests/cli/nemesis.json" --trace "$work/nemesis.jsonl" --json >"$work/nemesis.json"
+begins=$("$ballot" log "$work/nemesis.jsonl" --kind fault | grep -c ' begin ')
+listed=$(grep -c '"source": "nemesis"' "$work/nemesis.json")
+if [ "$begins" -gt 12 ] && [ "$begins" -eq "$listed" ]; then pass; else fail "nemesis: $listed faults in --json, $begins fault begins in the trace"; fi
+
+# Raft and Multi-Paxos draw the same election timeouts for a seed (docs/raft.md): the first
+# candidate is the same node at the same time.
+printf '{"nodes": 5, "duration": "1s", "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "5ms"}}}' >"$work/plain.json"
+same=0
+first_candidate() { "$ballot" log "$1" --kind role | grep -m1 candidate | awk '{ print $1, $3 }'; }
+for seed in 1 2 3 4 5 6; do
+  "$ballot" run "$work/plain.json" --algo raft --seed $seed --trace "$work/r.jsonl" >/dev/null
+  "$ballot" run "$work/plain.json" --algo paxos --seed $seed --trace "$work/p.jsonl" >/dev/null
+  a=$(first_candidate "$work/r.jsonl")
+  b=$(first_candidate "$work/p.jsonl")
+  if [ -n "$a" ] && [ "$a" = "$b" ]; then same=$((same + 1)); else printf 'seed %s: raft %s, paxos %s\n' "$seed" "$a" "$b"; fi
+done
+if [ "$same" -eq 6 ]; then pass; else fail "raft and paxos: the same first candidate on every seed"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
