@@ -61,8 +61,11 @@ int run(const RunOptions& o) {
   } else {
     print_summary(std::cout, report);
   }
-  const bool failed = !report.ok();
-  if (failed) std::fprintf(stderr, "FAILED; reproduce with:\n  %s\n", repro.c_str());
+  const Verdict verdict = judge_run(report);
+  const bool failed = !verdict.ok();
+  if (failed)
+    std::fprintf(stderr, "FAILED: %s; reproduce with:\n  %s\n", verdict.summary().c_str(),
+                 repro.c_str());
   return failed ? kExitFailed : kExitOk;
 }
 

@@ -35,7 +35,9 @@ struct SweepOptions {
 
 struct Outcome {
   bool ok = true;
-  std::string why;
+  std::string why;                  // judge_run's summary: "27 safety violations, ..."
+  std::vector<std::string> reasons;  // every failure, safety violations first
+  size_t safety = 0;                 // how many of the reasons are safety violations
   std::string hash;
   std::map<std::string, int64_t> metrics;
   std::vector<Time_us> downtimes_us;
@@ -77,15 +79,17 @@ Outcome run_seed(const SweepOptions& o, const std::string& algorithm, uint64_t s
   if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
   overrides.push_back("seed=" + std::to_string(seed));
   const RunReport report = run_scenario(load_scenario(o.file, overrides));
+  const Verdict verdict = judge_run(report);
   Outcome out;
-  out.ok = report.ok();
+  out.ok = verdict.ok();
   out.hash = hash_hex(report.result.trace_hash);
   out.metrics = report.result.metrics;
   out.downtimes_us = report.result.downtimes_us;
-  if (report.violated() && !report.expects_violations())
-    out.why = "[" + report.result.violations[0].checker + "] " + report.result.violations[0].message;
-  for (const ExpectationResult& e : report.expectations)
-    if (!e.ok && out.why.empty()) out.why = e.path + ": wanted " + e.wanted + ", got " + e.got;
+  out.why = verdict.summary();
+  for (const Failure& f : verdict.failures) {
+    out.reasons.push_back(f.text);
+    out.safety += f.safety;
+  }
   return out;
 }
 
@@ -155,11 +159,23 @@ int sweep(const SweepOptions& o) {
     }
     ++failed;
     const std::string repro = repro_command(o.file, algorithm, seeds[i], o.sets);
-    if (o.json)
-      failures.push_back({{"seed", seeds[i]}, {"why", out.why}, {"repro", repro}});
-    else
-      std::printf("FAILED seed %llu: %s\n  %s\n", static_cast<unsigned long long>(seeds[i]),
-                  out.why.c_str(), repro.c_str());
+    if (o.json) {
+      failures.push_back(
+          {{"seed", seeds[i]}, {"why", out.why}, {"reasons", out.reasons}, {"repro", repro}});
+    } else {
+      // Every failure of the run, safety violations first; a long list of those is cut (the
+      // repro shows them all), failed expectations are all shown.
+      constexpr size_t kMaxSafetyListed = 5;
+      std::printf("FAILED seed %llu: %s\n", static_cast<unsigned long long>(seeds[i]),
+                  out.why.c_str());
+      for (size_t k = 0; k < out.reasons.size(); ++k) {
+        if (k < out.safety && k >= kMaxSafetyListed) continue;
+        std::printf("    %s\n", out.reasons[k].c_str());
+        if (k + 1 == kMaxSafetyListed && out.safety > kMaxSafetyListed)
+          std::printf("    ... %zu more safety violations\n", out.safety - kMaxSafetyListed);
+      }
+      std::printf("  %s\n", repro.c_str());
+    }
   }
   nlohmann::json stats = nlohmann::json::object();
   if (!o.stats.empty() && !o.json)
