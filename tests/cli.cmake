@@ -6,3 +6,5 @@ add_test(NAME cli:verdicts
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/verdict_test.sh $<TARGET_FILE:ballot>)
 # Every shipped scenario is a regression test: expectations, and golden hashes in this build type.
 add_test(NAME cli:check_scenarios COMMAND ballot check ${PROJECT_SOURCE_DIR}/scenarios)
+# judge_run on hand-built reports (cli/runner.cpp).
+ballot_add_test(test_verdict SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_verdict.cpp LIBS ballot_app)
