@@ -36,8 +36,8 @@ struct CompareOptions {
 enum class Unit { Duration, Count, Share, Safety };
 
 struct Column {
-  const char* key;      // metric name (or a derived name)
-  const char* label;    // for people
+  const char* key;    // metric name (or a derived name)
+  const char* label;  // for people
   Unit unit;
   const char* meaning;  // the legend: one sentence
 };
@@ -214,10 +214,13 @@ std::pair<std::string, std::string> cell(const Table& t, const std::string& algo
   const std::string n = std::to_string(s.n);
   if (c.unit == Unit::Safety) {
     size_t runs = 0;
-    for (double v : it->second) runs += v > 0;
+    double total = 0;
+    for (double v : it->second) {
+      runs += v > 0;
+      total += v;
+    }
     if (runs == 0) return {"none", n};
-    return {show(s.mean * static_cast<double>(s.n), c.unit) + " in " + std::to_string(runs) +
-                (runs == 1 ? " run" : " runs"),
+    return {show(total, c.unit) + " in " + std::to_string(runs) + (runs == 1 ? " run" : " runs"),
             n};
   }
   if (c.unit == Unit::Share)
@@ -237,13 +240,17 @@ std::string sets_text(const std::vector<std::string>& sets) {
   return text;
 }
 
-// What shaped the runs, on one line.
+// What shaped the runs (with the algorithms and every --set).
 std::string runs_text(const Table& t) {
-  std::string algos;
-  for (const std::string& a : t.algos) algos += (algos.empty() ? "" : ", ") + a;
   return std::to_string(t.nodes) + " nodes, " + human_duration(t.duration_us) +
          " simulated, seeds " + t.seeds_text + " (" + std::to_string(t.seed_count) +
-         (t.seed_count == 1 ? " run" : " runs") + " per algorithm), algorithms " + algos;
+         (t.seed_count == 1 ? " run" : " runs") + " per algorithm)";
+}
+
+std::string algos_text(const Table& t) {
+  std::string algos;
+  for (const std::string& a : t.algos) algos += (algos.empty() ? "" : ", ") + a;
+  return "algorithms " + algos;
 }
 
 constexpr const char* kCellsText =
@@ -252,8 +259,8 @@ constexpr const char* kCellsText =
 
 void print_table(std::ostream& out, const Table& t) {
   out << "ballot compare " << t.file << "\n";
-  out << runs_text(t) << "\n";
-  if (!t.sets.empty()) out << sets_text(t.sets) << "\n";
+  out << runs_text(t) << "\n" << algos_text(t) << "\n";
+  for (const std::string& set : t.sets) out << "--set " << set << "\n";
   out << "each cell: min / median / max over its n samples (runs; for downtime, leader losses);\n"
          "with n >= 100: min / median / p99 / max\n";
   std::vector<const Column*> rows;
@@ -337,7 +344,7 @@ void print_table(std::ostream& out, const Table& t) {
 // metrics as rows, algorithms as columns, human units: a table a course page can use.
 void print_markdown(std::ostream& out, const Table& t) {
   out << "Scenario `" << t.file << "`" << (t.name.empty() ? "" : " (" + t.name + ")") << ": "
-      << runs_text(t);
+      << runs_text(t) << ", " << algos_text(t);
   if (!t.sets.empty()) out << "; `" << sets_text(t.sets) << "`";
   out << ".\n\n";
   std::string header = "| |", rule = "|---|";
@@ -410,8 +417,8 @@ nlohmann::json table_json(const Table& t) {
       auto it = t.by_algo.at(a).find(c.key);
       if (it == t.by_algo.at(a).end() || it->second.empty()) continue;
       const Stats s = stats(it->second);
-      row[c.key] = {{"samples", s.n}, {"min", s.min},   {"median", s.median},
-                    {"max", s.max},   {"mean", s.mean}};
+      row[c.key] = {
+          {"samples", s.n}, {"min", s.min}, {"median", s.median}, {"max", s.max}, {"mean", s.mean}};
       if (s.n >= kMinSamplesForP99) row[c.key]["p99"] = s.p99;
     }
     j["algorithms"].push_back(row);
@@ -450,7 +457,8 @@ void print_runs(std::ostream& out, const Table& t) {
     }
   }
   if (!t.expected.empty()) {
-    out << "\n" << t.expected.size() << " of " << runs
+    out << "\n"
+        << t.expected.size() << " of " << runs
         << " runs show the safety violations the scenario expects:\n";
     for (const ExpectedViolations& e : t.expected)
       out << "  " << e.repro << "   (" << e.violations << " violation"

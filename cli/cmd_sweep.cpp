@@ -35,7 +35,7 @@ struct SweepOptions {
 
 struct Outcome {
   bool ok = true;
-  std::string why;                  // judge_run's summary: "27 safety violations, ..."
+  std::string why;                   // judge_run's summary: "27 safety violations, ..."
   std::vector<std::string> reasons;  // every failure, safety violations first
   size_t safety = 0;                 // how many of the reasons are safety violations
   std::string hash;

@@ -127,7 +127,9 @@ Verdict judge_run(const RunReport& report) {
   return verdict;
 }
 
-bool RunReport::ok() const { return judge_run(*this).ok(); }
+bool RunReport::ok() const {
+  return judge_run(*this).ok();
+}
 
 std::string Verdict::summary() const {
   size_t safety = 0;
