@@ -2,12 +2,15 @@
 //
 // Every seed runs every algorithm under the identical fault schedule (the nemesis and scripted
 // faults draw only from the seed) and the identical offered workload; the table aggregates each
-// metric over the seeds: mean, median and p99 (nearest rank).
+// metric over the seeds: min, median and max (and p99, nearest rank, from 100 samples on). Every
+// run is judged by judge_run, like `ballot sweep` and `ballot check`: exit 1 when any fails.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -31,40 +34,59 @@ struct CompareOptions {
   RunLimits limits;
 };
 
-enum class Unit { Duration, Count, Share };
+enum class Unit { Duration, Count, Share, Safety };
 
 struct Column {
   const char* key;    // metric name (or a derived name)
   const char* label;  // for people
   Unit unit;
+  const char* meaning;  // the legend: one sentence
 };
 
 // The compared quantities, in table order.
 const std::vector<Column>& columns() {
   static const std::vector<Column> all = {
-      {"first_leader_us", "time to first leader", Unit::Duration},
-      {"downtime_per_loss_us", "downtime per leader loss", Unit::Duration},
-      {"unavailable_us", "unavailable (no leader)", Unit::Duration},
-      {"split_brain_us", "split-brain time", Unit::Duration},
-      {"leader_changes", "leader changes", Unit::Count},
-      {"messages_sent", "messages", Unit::Count},
-      {"client_ok", "client ops ok", Unit::Count},
-      {"client_fail", "client ops failed", Unit::Count},
-      {"client_info", "client ops unknown", Unit::Count},
-      {"latency_p50_us", "client latency p50", Unit::Duration},
-      {"latency_p99_us", "client latency p99", Unit::Duration},
-      {"linearizable", "linearizable (seeds)", Unit::Share},
-      {"lost_writes", "lost acknowledged writes", Unit::Count},
-      {"job_duplicates", "duplicate job runs", Unit::Count},
-      {"job_missed", "missed job periods", Unit::Count},
-      {"id_duplicates", "duplicate ids", Unit::Count},
+      {"violations", "safety violations", Unit::Safety,
+       "checker violations (two leaders in one term, a committed entry lost, ...): the runs that "
+       "had any, and how many in all"},
+      {"first_leader_us", "time to first leader", Unit::Duration,
+       "when a majority first followed one leader (a run that never elected one gives no sample)"},
+      {"downtime_per_loss_us", "downtime per leader loss", Unit::Duration,
+       "from losing the leader a majority followed until a majority follows a new one; one sample "
+       "per loss"},
+      {"unavailable_us", "unavailable (no leader)", Unit::Duration,
+       "total time no leader was followed by a majority, from time 0"},
+      {"split_brain_us", "split-brain time", Unit::Duration,
+       "total time two or more nodes believed they led"},
+      {"leader_changes", "leader changes", Unit::Count,
+       "how often the leader a majority follows changed"},
+      {"messages_sent", "messages", Unit::Count, "messages sent by all nodes"},
+      {"client_ok", "client ops ok", Unit::Count, "client operations acknowledged"},
+      {"client_fail", "client ops failed", Unit::Count,
+       "client operations that certainly did not take effect"},
+      {"client_info", "client ops unknown", Unit::Count,
+       "client operations whose outcome is unknown (timed out)"},
+      {"latency_p50_us", "client latency p50", Unit::Duration,
+       "the run's median latency of acknowledged client operations"},
+      {"latency_p99_us", "client latency p99", Unit::Duration,
+       "the run's 99th-percentile latency of acknowledged client operations"},
+      {"linearizable", "linearizable (runs)", Unit::Share,
+       "share of runs whose client history is linearizable (undecided runs give no sample)"},
+      {"lost_writes", "lost acknowledged writes", Unit::Count,
+       "acknowledged appends missing from their key's last read"},
+      {"job_duplicates", "duplicate job runs", Unit::Count, "job periods run more than once"},
+      {"job_missed", "missed job periods", Unit::Count, "job periods nobody ran"},
+      {"id_duplicates", "duplicate ids", Unit::Count, "ids handed out more than once"},
   };
   return all;
 }
 
+// Below this many samples a p99 is just the maximum: cells show min / median / max only.
+constexpr size_t kMinSamplesForP99 = 100;
+
 struct Stats {
   size_t n = 0;
-  double mean = 0, median = 0, p99 = 0;
+  double min = 0, median = 0, max = 0, mean = 0, p99 = 0;
 };
 
 Stats stats(std::vector<double> values) {
@@ -79,8 +101,10 @@ Stats stats(std::vector<double> values) {
     const size_t k = static_cast<size_t>(std::ceil(q * static_cast<double>(values.size())));
     return values[std::min(values.size() - 1, k == 0 ? 0 : k - 1)];
   };
+  s.min = values.front();
   s.median = rank(0.5);
   s.p99 = rank(0.99);
+  s.max = values.back();
   return s;
 }
 
@@ -98,6 +122,10 @@ void collect(const RunReport& report, Samples& samples) {
   const auto& m = report.result.metrics;
   for (const Column& c : columns()) {
     const std::string key = c.key;
+    if (key == "violations") {
+      samples[key].push_back(static_cast<double>(report.result.violations.size()));
+      continue;
+    }
     if (key == "downtime_per_loss_us") {
       for (Time_us d : report.result.downtimes_us) samples[key].push_back(static_cast<double>(d));
       continue;
@@ -122,12 +150,16 @@ std::string show(double v, Unit unit) {
   char buffer[32];
   switch (unit) {
     case Unit::Duration:
+      if (v == 0) return "0s";
       if (v >= 1e6)
         std::snprintf(buffer, sizeof buffer, "%.2fs", v / 1e6);
-      else
+      else if (v >= 1e3)
         std::snprintf(buffer, sizeof buffer, "%.1fms", v / 1e3);
+      else
+        std::snprintf(buffer, sizeof buffer, "%.0fus", v);
       return buffer;
     case Unit::Count:
+    case Unit::Safety:
       std::snprintf(buffer, sizeof buffer, v == std::floor(v) ? "%.0f" : "%.1f", v);
       return buffer;
     case Unit::Share:
@@ -137,92 +169,217 @@ std::string show(double v, Unit unit) {
   return "";
 }
 
+// A run that fails its scenario's expectations or violates safety it did not expect.
+struct FailedRun {
+  std::string algorithm;
+  uint64_t seed = 0;
+  std::string repro;
+  std::string summary;               // "27 safety violations, 1 failed expectation"
+  std::vector<std::string> reasons;  // safety violations first
+};
+
+// A run whose safety violations the scenario expects (a lesson that demonstrates a bug).
+struct ExpectedViolations {
+  std::string algorithm;
+  uint64_t seed = 0;
+  std::string repro;
+  size_t violations = 0;
+};
+
 struct Table {
   std::string file;
+  std::string name;  // the scenario's name
+  int32_t nodes = 0;
+  Time_us duration_us = 0;
+  std::vector<std::string> sets;
   std::string seeds_text;
   size_t seed_count = 0;
   std::vector<std::string> algos;
   std::map<std::string, Samples> by_algo;
-  std::vector<std::string> failures;  // repro commands of runs with violations
+  std::vector<FailedRun> failures;
+  std::vector<ExpectedViolations> expected;
 };
 
-// One block of the terminal table: a blank line, a header row, then a row per metric that any
-// compared algorithm has.
-void print_block(std::ostream& out, const Table& t, const std::vector<std::string>& algos) {
-  char line[256];
-  out << "\n";
-  std::snprintf(line, sizeof line, "%-32s", "");
-  out << line;
-  for (const std::string& a : algos) {
-    std::snprintf(line, sizeof line, " %-26s", a.c_str());
-    out << line;
+bool any_algo_has(const Table& t, const Column& c) {
+  for (const std::string& a : t.algos)
+    if (t.by_algo.at(a).count(c.key) != 0) return true;
+  return false;
+}
+
+// One cell for people, and its sample count ("" when there is no sample).
+std::pair<std::string, std::string> cell(const Table& t, const std::string& algo, const Column& c) {
+  const auto& samples = t.by_algo.at(algo);
+  auto it = samples.find(c.key);
+  if (it == samples.end() || it->second.empty()) return {"-", ""};
+  const Stats s = stats(it->second);
+  const std::string n = std::to_string(s.n);
+  if (c.unit == Unit::Safety) {
+    size_t runs = 0;
+    double total = 0;
+    for (double v : it->second) {
+      runs += v > 0;
+      total += v;
+    }
+    if (runs == 0) return {"none", n};
+    return {show(total, c.unit) + " in " + std::to_string(runs) + (runs == 1 ? " run" : " runs"),
+            n};
   }
-  out << "\n";
+  if (c.unit == Unit::Share)
+    return {show(s.mean, c.unit) + " (" +
+                std::to_string(static_cast<int>(s.mean * static_cast<double>(s.n) + 0.5)) + "/" +
+                n + ")",
+            n};
+  if (s.n == 1) return {show(s.min, c.unit), n};  // one sample: min, median and max agree
+  std::string text = show(s.min, c.unit) + " / " + show(s.median, c.unit) + " / ";
+  if (s.n >= kMinSamplesForP99) text += show(s.p99, c.unit) + " / ";
+  return {text + show(s.max, c.unit), n};
+}
+
+std::string sets_text(const std::vector<std::string>& sets) {
+  std::string text;
+  for (const std::string& s : sets) text += (text.empty() ? "--set " : " --set ") + s;
+  return text;
+}
+
+// What shaped the runs (with the algorithms and every --set).
+std::string runs_text(const Table& t) {
+  return std::to_string(t.nodes) + " nodes, " + human_duration(t.duration_us) +
+         " simulated, seeds " + t.seeds_text + " (" + std::to_string(t.seed_count) +
+         (t.seed_count == 1 ? " run" : " runs") + " per algorithm)";
+}
+
+std::string algos_text(const Table& t) {
+  std::string algos;
+  for (const std::string& a : t.algos) algos += (algos.empty() ? "" : ", ") + a;
+  return "algorithms " + algos;
+}
+
+constexpr const char* kCellsText =
+    "each cell: min / median / max over its n samples (runs; for downtime, leader losses); "
+    "with n >= 100: min / median / p99 / max";
+
+void print_table(std::ostream& out, const Table& t) {
+  out << "ballot compare " << t.file << "\n";
+  out << runs_text(t) << "\n" << algos_text(t) << "\n";
+  for (const std::string& set : t.sets) out << "--set " << set << "\n";
+  out << "each cell: min / median / max over its n samples (runs; for downtime, leader losses);\n"
+         "with n >= 100: min / median / p99 / max\n";
+  std::vector<const Column*> rows;
+  size_t label_width = 0;
   for (const Column& c : columns()) {
-    bool any = false;
-    for (const std::string& a : t.algos) any |= t.by_algo.at(a).count(c.key) != 0;
-    if (!any) continue;
-    std::snprintf(line, sizeof line, "%-32s", c.label);
-    out << line;
-    for (const std::string& a : algos) {
-      const auto& samples = t.by_algo.at(a);
-      auto it = samples.find(c.key);
-      std::string cell = "-";
-      if (it != samples.end() && !it->second.empty()) {
-        const Stats s = stats(it->second);
-        cell = c.unit == Unit::Share
-                   ? show(s.mean, c.unit) + " (" + std::to_string(static_cast<int>(s.mean * s.n + 0.5)) +
-                         "/" + std::to_string(s.n) + ")"
-                   : show(s.mean, c.unit) + " / " + show(s.median, c.unit) + " / " +
-                         show(s.p99, c.unit);
+    if (!any_algo_has(t, c)) continue;
+    rows.push_back(&c);
+    label_width = std::max(label_width, std::string(c.label).size());
+  }
+  // Each algorithm's column is as wide as its widest cell, so cells never run into each other.
+  constexpr size_t kGap = 3;
+  constexpr size_t kLineWidth = 100;
+  struct Width {
+    size_t cell = 0, n = 1;
+  };
+  std::vector<Width> widths(t.algos.size());
+  for (size_t i = 0; i < t.algos.size(); ++i) {
+    widths[i].cell = t.algos[i].size();
+    for (const Column* c : rows) {
+      const auto [text, n] = cell(t, t.algos[i], *c);
+      widths[i].cell = std::max(widths[i].cell, text.size());
+      widths[i].n = std::max(widths[i].n, n.size());
+    }
+  }
+  auto pad = [](const std::string& s, size_t width) {
+    return s + std::string(width > s.size() ? width - s.size() : 0, ' ');
+  };
+  auto pad_left = [](const std::string& s, size_t width) {
+    return std::string(width > s.size() ? width - s.size() : 0, ' ') + s;
+  };
+  auto emit = [&out](std::string line) {
+    line.erase(line.find_last_not_of(' ') + 1);
+    out << line << "\n";
+  };
+  // As many algorithms side by side as fit in 100 columns (at least one); the rest follow in
+  // further blocks, each repeating the row names.
+  size_t first = 0;
+  while (first < t.algos.size()) {
+    size_t last = first + 1;
+    size_t used = label_width + kGap + widths[first].cell + 2 + widths[first].n;
+    while (last < t.algos.size() &&
+           used + kGap + widths[last].cell + 2 + widths[last].n <= kLineWidth) {
+      used += kGap + widths[last].cell + 2 + widths[last].n;
+      ++last;
+    }
+    out << "\n";
+    std::string header = pad("", label_width);
+    for (size_t i = first; i < last; ++i)
+      header += std::string(kGap, ' ') + pad(t.algos[i], widths[i].cell) + "  " +
+                pad_left("n", widths[i].n);
+    emit(header);
+    for (const Column* c : rows) {
+      std::string line = pad(c->label, label_width);
+      for (size_t i = first; i < last; ++i) {
+        const auto [text, n] = cell(t, t.algos[i], *c);
+        line +=
+            std::string(kGap, ' ') + pad(text, widths[i].cell) + "  " + pad_left(n, widths[i].n);
       }
-      std::snprintf(line, sizeof line, " %-26s", cell.c_str());
-      out << line;
+      emit(line);
+    }
+    first = last;
+  }
+  // The legend, wrapped under its own column.
+  out << "\n";
+  const size_t indent = label_width + kGap;
+  for (const Column* c : rows) {
+    std::string line = pad(c->label, label_width) + std::string(kGap, ' ');
+    std::istringstream words(c->meaning);
+    bool first_word = true;
+    for (std::string word; words >> word; first_word = false) {
+      if (!first_word && line.size() + 1 + word.size() > kLineWidth) {
+        emit(line);
+        line = std::string(indent - 1, ' ');
+      }
+      line += (first_word ? "" : " ") + word;
+    }
+    emit(line);
+  }
+}
+
+// metrics as rows, algorithms as columns, human units: a table a course page can use.
+void print_markdown(std::ostream& out, const Table& t) {
+  out << "Scenario `" << t.file << "`" << (t.name.empty() ? "" : " (" + t.name + ")") << ": "
+      << runs_text(t) << ", " << algos_text(t);
+  if (!t.sets.empty()) out << "; `" << sets_text(t.sets) << "`";
+  out << ".\n\n";
+  std::string header = "| |", rule = "|---|";
+  for (const std::string& a : t.algos) {
+    header += " " + a + " |";
+    rule += "---|";
+  }
+  out << header << "\n" << rule << "\n";
+  for (const Column& c : columns()) {
+    if (!any_algo_has(t, c)) continue;
+    out << "| " << c.label << " |";
+    for (const std::string& a : t.algos) {
+      const auto [text, n] = cell(t, a, c);
+      out << " " << text << (n.empty() || c.unit == Unit::Share ? "" : " (n=" + n + ")") << " |";
     }
     out << "\n";
   }
+  out << "\n" << char(std::toupper(kCellsText[0])) << (kCellsText + 1) << ".\n\n";
+  for (const Column& c : columns())
+    if (any_algo_has(t, c)) out << "- **" << c.label << "**: " << c.meaning << ".\n";
 }
 
-void print_table(std::ostream& final_out, const Table& t) {
-  std::ostringstream out;  // padded cells; trailing blanks are trimmed below
-  out << "ballot compare " << t.file << "   seeds " << t.seeds_text << " (" << t.seed_count
-      << " runs per algorithm)\n";
-  out << "each cell: mean / median / p99 over seeds (downtime: over every leader loss)\n";
-  // Two algorithms side by side keep a line under 100 columns; more are printed as further
-  // blocks below, each with the metric names again.
-  constexpr size_t kAlgosPerBlock = 2;
-  for (size_t first = 0; first < t.algos.size(); first += kAlgosPerBlock) {
-    const size_t last = std::min(t.algos.size(), first + kAlgosPerBlock);
-    const std::vector<std::string> block(t.algos.begin() + static_cast<ptrdiff_t>(first),
-                                         t.algos.begin() + static_cast<ptrdiff_t>(last));
-    print_block(out, t, block);
-  }
-  std::istringstream lines(out.str());
-  for (std::string line_text; std::getline(lines, line_text);) {
-    line_text.erase(line_text.find_last_not_of(' ') + 1);
-    final_out << line_text << "\n";
-  }
-}
-
-void print_delimited(std::ostream& out, const Table& t, bool markdown) {
-  const std::string sep = markdown ? " | " : ",";
+// One row per algorithm, one column per quantity and statistic (raw numbers, microseconds), for
+// spreadsheets.
+void print_csv(std::ostream& out, const Table& t) {
   std::vector<std::string> header = {"algorithm"};
-  for (const Column& c : columns()) {
-    if (c.unit == Unit::Share) {
-      header.push_back(std::string(c.key) + "_share");
-      continue;
-    }
-    for (const char* stat : {"mean", "median", "p99"}) header.push_back(std::string(c.key) + "_" + stat);
-  }
-  if (markdown) out << "Scenario `" << t.file << "`, seeds " << t.seeds_text << "\n\n";
+  for (const Column& c : columns())
+    for (const char* stat : {"n", "min", "median", "max", "mean", "p99"})
+      header.push_back(std::string(c.key) + "_" + stat);
   auto row = [&](const std::vector<std::string>& cells) {
-    if (markdown) out << "| ";
-    for (size_t i = 0; i < cells.size(); ++i) out << (i ? sep : "") << cells[i];
-    if (markdown) out << " |";
+    for (size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << cells[i];
     out << "\n";
   };
   row(header);
-  if (markdown) row(std::vector<std::string>(header.size(), "---"));
   for (const std::string& a : t.algos) {
     std::vector<std::string> cells = {a};
     const auto& samples = t.by_algo.at(a);
@@ -232,16 +389,13 @@ void print_delimited(std::ostream& out, const Table& t, bool markdown) {
       const Stats s = has ? stats(it->second) : Stats{};
       auto number = [&](double v) {
         char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.6g", v);
+        // Whole numbers (microseconds, counts) exactly; shares and means to six digits.
+        std::snprintf(buffer, sizeof buffer, v == std::floor(v) ? "%.0f" : "%.6g", v);
         return has ? std::string(buffer) : std::string("");
       };
-      if (c.unit == Unit::Share) {
-        cells.push_back(number(s.mean));
-        continue;
-      }
-      cells.push_back(number(s.mean));
-      cells.push_back(number(s.median));
-      cells.push_back(number(s.p99));
+      cells.push_back(has ? std::to_string(s.n) : "");
+      for (double v : {s.min, s.median, s.max, s.mean}) cells.push_back(number(v));
+      cells.push_back(s.n >= kMinSamplesForP99 ? number(s.p99) : "");
     }
     row(cells);
   }
@@ -250,6 +404,10 @@ void print_delimited(std::ostream& out, const Table& t, bool markdown) {
 nlohmann::json table_json(const Table& t) {
   nlohmann::json j;
   j["scenario"] = t.file;
+  j["name"] = t.name;
+  j["nodes"] = t.nodes;
+  j["duration_us"] = t.duration_us;
+  j["sets"] = t.sets;
   j["seeds"] = t.seeds_text;
   j["runs_per_algorithm"] = t.seed_count;
   j["algorithms"] = nlohmann::json::array();
@@ -260,12 +418,53 @@ nlohmann::json table_json(const Table& t) {
       auto it = t.by_algo.at(a).find(c.key);
       if (it == t.by_algo.at(a).end() || it->second.empty()) continue;
       const Stats s = stats(it->second);
-      row[c.key] = {{"mean", s.mean}, {"median", s.median}, {"p99", s.p99}, {"samples", s.n}};
+      row[c.key] = {
+          {"samples", s.n}, {"min", s.min}, {"median", s.median}, {"max", s.max}, {"mean", s.mean}};
+      if (s.n >= kMinSamplesForP99) row[c.key]["p99"] = s.p99;
     }
     j["algorithms"].push_back(row);
   }
-  j["failures"] = t.failures;
+  j["failures"] = nlohmann::json::array();
+  for (const FailedRun& f : t.failures)
+    j["failures"].push_back({{"algorithm", f.algorithm},
+                             {"seed", f.seed},
+                             {"why", f.summary},
+                             {"reasons", f.reasons},
+                             {"repro", f.repro}});
+  j["expected_violations"] = nlohmann::json::array();
+  for (const ExpectedViolations& e : t.expected)
+    j["expected_violations"].push_back({{"algorithm", e.algorithm},
+                                        {"seed", e.seed},
+                                        {"violations", e.violations},
+                                        {"repro", e.repro}});
+  j["ok"] = t.failures.empty();
   return j;
+}
+
+// The runs that failed, each with its repro line, then the runs whose violations the scenario
+// expects.
+void print_runs(std::ostream& out, const Table& t) {
+  const size_t runs = t.seed_count * t.algos.size();
+  if (!t.failures.empty()) {
+    out << "\nFAILED: " << t.failures.size() << " of " << runs
+        << " runs (unexpected safety violations or failed expectations); reproduce with:\n";
+    constexpr size_t kMaxReasons = 3;  // the repro shows every one
+    for (const FailedRun& f : t.failures) {
+      out << "  " << f.repro << "\n      " << f.summary << "\n";
+      for (size_t i = 0; i < f.reasons.size() && i < kMaxReasons; ++i)
+        out << "      " << f.reasons[i] << "\n";
+      if (f.reasons.size() > kMaxReasons)
+        out << "      ... " << f.reasons.size() - kMaxReasons << " more\n";
+    }
+  }
+  if (!t.expected.empty()) {
+    out << "\n"
+        << t.expected.size() << " of " << runs
+        << " runs show the safety violations the scenario expects:\n";
+    for (const ExpectedViolations& e : t.expected)
+      out << "  " << e.repro << "   (" << e.violations << " violation"
+          << (e.violations == 1 ? "" : "s") << ")\n";
+  }
 }
 
 int compare(const CompareOptions& o) {
@@ -296,6 +495,17 @@ int compare(const CompareOptions& o) {
     std::fprintf(stderr, "ballot: --algos: expected a comma-separated list like bully,raft\n");
     return kExitBadInput;
   }
+  try {
+    // What the header shows: the scenario as the runs see it (after every --set).
+    const Scenario shaped = load_scenario(o.file, o.sets);
+    t.name = shaped.name;
+    t.nodes = shaped.nodes;
+    t.duration_us = shaped.duration_us;
+  } catch (const InputError& e) {
+    print_input_error(o.file, e);
+    return kExitBadInput;
+  }
+  t.sets = o.sets;
   for (uint64_t seed : seeds) {
     for (const std::string& a : t.algos) {
       std::vector<std::string> overrides = o.sets;
@@ -305,8 +515,15 @@ int compare(const CompareOptions& o) {
         const RunReport report = run_scenario(load_scenario(o.file, overrides), nullptr, o.limits);
         throw_if_cut(report);
         collect(report, t.by_algo[a]);
-        if (report.violated() && !report.expects_violations())
-          t.failures.push_back(repro_command(o.file, a, seed, o.sets));
+        const Verdict verdict = judge_run(report);
+        const std::string repro = repro_command(o.file, a, seed, o.sets);
+        if (!verdict.ok()) {
+          FailedRun f{a, seed, repro, verdict.summary(), {}};
+          for (const Failure& failure : verdict.failures) f.reasons.push_back(failure.text);
+          t.failures.push_back(std::move(f));
+        } else if (verdict.safety_violations > 0) {
+          t.expected.push_back({a, seed, repro, verdict.safety_violations});
+        }
       } catch (const InputError& e) {
         print_input_error(o.file, e);
         return kExitBadInput;
@@ -315,16 +532,17 @@ int compare(const CompareOptions& o) {
   }
   if (o.format == "json") {
     std::cout << table_json(t).dump(2) << "\n";
-  } else if (o.format == "md" || o.format == "csv") {
-    print_delimited(std::cout, t, o.format == "md");
+  } else if (o.format == "md") {
+    print_markdown(std::cout, t);
+    print_runs(std::cerr, t);  // the page gets the table; the runs go to the terminal
+  } else if (o.format == "csv") {
+    print_csv(std::cout, t);
+    print_runs(std::cerr, t);
   } else {
     print_table(std::cout, t);
+    print_runs(std::cout, t);
   }
-  if (!t.failures.empty() && o.format != "json") {
-    std::cerr << "\n" << t.failures.size() << " run(s) violated safety; reproduce with:\n";
-    for (const std::string& f : t.failures) std::cerr << "  " << f << "\n";
-  }
-  return kExitOk;
+  return t.failures.empty() ? kExitOk : kExitFailed;
 }
 
 }  // namespace

@@ -71,8 +71,11 @@ int run(const RunOptions& o) {
                            .c_str());
     return kExitBadInput;
   }
-  const bool failed = !report.ok();
-  if (failed) std::fprintf(stderr, "FAILED; reproduce with:\n  %s\n", repro.c_str());
+  const Verdict verdict = judge_run(report);
+  const bool failed = !verdict.ok();
+  if (failed)
+    std::fprintf(stderr, "FAILED: %s; reproduce with:\n  %s\n", verdict.summary().c_str(),
+                 repro.c_str());
   return failed ? kExitFailed : kExitOk;
 }
 

@@ -36,7 +36,10 @@ struct SweepOptions {
 
 struct Outcome {
   bool ok = true;
-  std::string why;
+  std::string why;                   // judge_run's summary: "27 safety violations, ..."
+  std::vector<std::string> reasons;  // every failure, safety violations first
+  size_t safety = 0;                 // how many of the reasons are safety violations
+  size_t violations = 0;             // every safety violation, expected or not
   std::string hash;
   std::map<std::string, int64_t> metrics;
   std::vector<Time_us> downtimes_us;
@@ -79,15 +82,18 @@ Outcome run_seed(const SweepOptions& o, const std::string& algorithm, uint64_t s
   overrides.push_back("seed=" + std::to_string(seed));
   const RunReport report = run_scenario(load_scenario(o.file, overrides), nullptr, o.limits);
   throw_if_cut(report);
+  const Verdict verdict = judge_run(report);
   Outcome out;
-  out.ok = report.ok();
+  out.ok = verdict.ok();
   out.hash = hash_hex(report.result.trace_hash);
   out.metrics = report.result.metrics;
   out.downtimes_us = report.result.downtimes_us;
-  if (report.violated() && !report.expects_violations())
-    out.why = "[" + report.result.violations[0].checker + "] " + report.result.violations[0].message;
-  for (const ExpectationResult& e : report.expectations)
-    if (!e.ok && out.why.empty()) out.why = e.path + ": wanted " + e.wanted + ", got " + e.got;
+  out.why = verdict.summary();
+  out.violations = verdict.safety_violations;
+  for (const Failure& f : verdict.failures) {
+    out.reasons.push_back(f.text);
+    out.safety += f.safety;
+  }
   return out;
 }
 
@@ -148,20 +154,38 @@ int sweep(const SweepOptions& o) {
     return kExitBadInput;
   }
   int passed = 0, failed = 0;
+  size_t expected_runs = 0, expected_violations = 0;
   nlohmann::json failures = nlohmann::json::array();
   for (size_t i = 0; i < seeds.size(); ++i) {
     const Outcome& out = *outcomes[i];
     if (out.ok) {
       ++passed;
+      // A lesson that demonstrates a bug: its violations are expected, and still counted.
+      if (out.violations > 0) {
+        ++expected_runs;
+        expected_violations += out.violations;
+      }
       continue;
     }
     ++failed;
     const std::string repro = repro_command(o.file, algorithm, seeds[i], o.sets);
-    if (o.json)
-      failures.push_back({{"seed", seeds[i]}, {"why", out.why}, {"repro", repro}});
-    else
-      std::printf("FAILED seed %llu: %s\n  %s\n", static_cast<unsigned long long>(seeds[i]),
-                  out.why.c_str(), repro.c_str());
+    if (o.json) {
+      failures.push_back(
+          {{"seed", seeds[i]}, {"why", out.why}, {"reasons", out.reasons}, {"repro", repro}});
+    } else {
+      // Every failure of the run, safety violations first; a long list of those is cut (the
+      // repro shows them all), failed expectations are all shown.
+      constexpr size_t kMaxSafetyListed = 5;
+      std::printf("FAILED seed %llu: %s\n", static_cast<unsigned long long>(seeds[i]),
+                  out.why.c_str());
+      for (size_t k = 0; k < out.reasons.size(); ++k) {
+        if (k < out.safety && k >= kMaxSafetyListed) continue;
+        std::printf("    %s\n", out.reasons[k].c_str());
+        if (k + 1 == kMaxSafetyListed && out.safety > kMaxSafetyListed)
+          std::printf("    ... %zu more safety violations\n", out.safety - kMaxSafetyListed);
+      }
+      std::printf("  %s\n", repro.c_str());
+    }
   }
   nlohmann::json stats = nlohmann::json::object();
   if (!o.stats.empty() && !o.json)
@@ -187,12 +211,17 @@ int sweep(const SweepOptions& o) {
   if (o.json) {
     std::cout << nlohmann::json{{"scenario", o.file}, {"algorithm", algorithm}, {"seeds", o.seeds},
                                 {"passed", passed}, {"failed", failed}, {"failures", failures},
-                                {"stats", stats}}
+                                {"runs_with_expected_violations", expected_runs},
+                                {"expected_violations", expected_violations}, {"stats", stats}}
                      .dump(2)
               << "\n";
   } else {
-    std::printf("%s %s over %zu seeds: %d passed, %d failed\n", o.file.c_str(), algorithm.c_str(),
+    std::printf("%s %s over %zu seeds: %d passed, %d failed", o.file.c_str(), algorithm.c_str(),
                 seeds.size(), passed, failed);
+    if (expected_runs > 0)
+      std::printf("; %zu passed with the safety violations the scenario expects (%zu in all)",
+                  expected_runs, expected_violations);
+    std::printf("\n");
   }
   return failed == 0 ? kExitOk : kExitFailed;
 }

@@ -277,7 +277,12 @@ nlohmann::json report_json(const RunReport& report) {
                      {"window_minimal", report.lincheck_window_minimal},
                      {"explanation", report.lincheck_explanation}};
   }
-  j["ok"] = report.ok();
+  const Verdict verdict = judge_run(report);
+  j["failures"] = nlohmann::json::array();
+  for (const Failure& f : verdict.failures)
+    j["failures"].push_back({{"safety", f.safety}, {"what", f.what}, {"text", f.text}});
+  j["violations_expected"] = verdict.violations_expected;
+  j["ok"] = verdict.ok();
   return j;
 }
 

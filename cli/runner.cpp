@@ -100,10 +100,48 @@ static void judge_history(RunReport& report) {
   report.result.metrics["linearizable"] = verdict.timed_out ? -1 : (verdict.linearizable ? 1 : 0);
 }
 
-bool RunReport::expects_violations() const {
-  for (const ExpectationResult& e : expectations)
-    if (e.metric == "violations") return true;
-  return false;
+Verdict judge_run(const RunReport& report) {
+  Verdict verdict;
+  const Scenario& s = report.scenario;
+  verdict.safety_violations = report.result.violations.size();
+  // Expected only when every expectation on `violations` admits a positive count.
+  bool any = false, all_admit = true;
+  auto weigh = [&](const std::vector<Expectation>& expectations) {
+    for (const Expectation& e : expectations) {
+      if (e.metric != "violations") continue;
+      any = true;
+      all_admit &= (!e.eq || *e.eq > 0) && (!e.max || *e.max > 0);
+    }
+  };
+  weigh(s.expect);
+  auto by_algo = s.expect_by_algorithm.find(s.algorithm);
+  if (by_algo != s.expect_by_algorithm.end()) weigh(by_algo->second);
+  verdict.violations_expected = any && all_admit;
+  if (!verdict.violations_expected) {
+    for (const Violation& v : report.result.violations)
+      verdict.failures.push_back({true, v.checker, "[" + v.checker + "] " + v.message});
+  }
+  for (const ExpectationResult& e : report.expectations)
+    if (!e.ok)
+      verdict.failures.push_back(
+          {false, e.path, e.path + ": wanted " + e.wanted + ", got " + e.got});
+  return verdict;
+}
+
+bool RunReport::ok() const {
+  return judge_run(*this).ok();
+}
+
+std::string Verdict::summary() const {
+  size_t safety = 0;
+  for (const Failure& f : failures) safety += f.safety;
+  const size_t expectations = failures.size() - safety;
+  std::string text;
+  if (safety > 0) text = std::to_string(safety) + " safety violation" + (safety == 1 ? "" : "s");
+  if (expectations > 0)
+    text += (text.empty() ? "" : ", ") + std::to_string(expectations) + " failed expectation" +
+            (expectations == 1 ? "" : "s");
+  return text;
 }
 
 bool RunReport::expectations_hold() const {

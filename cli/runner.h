@@ -59,12 +59,34 @@ struct RunReport {
 
   bool violated() const { return !result.violations.empty(); }
   bool expectations_hold() const;
-  // The scenario states how many violations it expects (a lesson that shows a bug): then the
-  // violations are judged by that expectation instead of failing the run by themselves.
-  bool expects_violations() const;
-  // Everything holds: no unexpected violation, every expectation met.
-  bool ok() const { return (!violated() || expects_violations()) && expectations_hold(); }
+  // Everything holds: judge_run(*this) finds no failure.
+  bool ok() const;
 };
+
+// One reason a run fails.
+struct Failure {
+  bool safety = false;  // a checker's violation the scenario did not expect
+  std::string what;     // the checker ("election_safety") or the expectation's path
+  std::string text;     // "[election_safety] two leaders in term 9: n4 and n2",
+                        // "expect.lost_writes: wanted == 0, got 3"
+};
+
+// The judgement of one run: run, compare, sweep and check all use judge_run, so a run fails
+// (or passes) the same way everywhere.
+struct Verdict {
+  std::vector<Failure> failures;  // safety violations first (in trace order), then expectations
+  size_t safety_violations = 0;   // every checker violation, expected or not
+  // The scenario demonstrates a bug: its expectations on `violations` admit a positive count
+  // ("violations": {"min": 1}); "violations": 0 or no expectation means none are expected.
+  bool violations_expected = false;
+  bool ok() const { return failures.empty(); }
+  // "27 safety violations, 1 failed expectation" (empty when ok).
+  std::string summary() const;
+};
+
+// Safety violations fail the run unless the scenario expects them; every expectation that does
+// not hold (golden hashes included) fails it too.
+Verdict judge_run(const RunReport& report);
 
 // Runs `scenario` with its algorithm and seed. When `trace_out` is given, the whole trace is
 // written to it: header line, one line per event, footer line. Throws InputError for an unknown

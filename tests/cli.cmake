@@ -1,6 +1,9 @@
 # The command line end to end (exit codes, messages, replay).
 add_test(NAME cli:end_to_end
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/cli_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# compare, sweep and check judge runs alike: every bug toggle, with and without expect.violations.
+add_test(NAME cli:verdicts
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/verdict_test.sh $<TARGET_FILE:ballot>)
 # Every shipped scenario is a regression test: expectations, and golden hashes in this build type.
 add_test(NAME cli:check_scenarios COMMAND ballot check ${PROJECT_SOURCE_DIR}/scenarios)
 # Traces as input: wrong types, broken structure, truncation, edited footers and headers, limits.
@@ -9,3 +12,5 @@ add_test(NAME cli:trace_input
 # `ballot log` (formatting, filters, bad flags and traces) and the Faults section of `ballot run`.
 add_test(NAME cli:log_and_faults
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/log_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# judge_run on hand-built reports (cli/runner.cpp).
+ballot_add_test(test_verdict SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_verdict.cpp LIBS ballot_app)
