@@ -18,10 +18,9 @@ using json = nlohmann::json;
 }
 
 constexpr std::array<std::string_view, kEventFields> kFieldNames = {
-    "i",      "t",     "k",      "n",     "to",     "from",   "id",   "type",
-    "msg",    "dup",   "reason", "tag",   "role",   "epoch",  "leader", "fault",
-    "kind",   "phase", "detail", "why",   "text",   "fact",   "op",   "client",
-    "f",      "key",   "value",  "expected", "outcome", "period",
+    "i",      "t",    "k",    "n",      "to",     "from",  "id",    "type",     "msg",     "dup",
+    "reason", "tag",  "role", "epoch",  "leader", "fault", "kind",  "phase",    "detail",  "why",
+    "text",   "fact", "op",   "client", "f",      "key",   "value", "expected", "outcome", "period",
 };
 
 JsonType field_type(EventField f) {
@@ -53,13 +52,20 @@ JsonType field_type(EventField f) {
 
 const char* type_name(JsonType t) {
   switch (t) {
-    case JsonType::Null: return "null";
-    case JsonType::Boolean: return "a boolean";
-    case JsonType::Integer: return "an integer";
-    case JsonType::Float: return "a number with a fraction";
-    case JsonType::String: return "a string";
-    case JsonType::Array: return "a list";
-    case JsonType::Object: return "an object";
+    case JsonType::Null:
+      return "null";
+    case JsonType::Boolean:
+      return "a boolean";
+    case JsonType::Integer:
+      return "an integer";
+    case JsonType::Float:
+      return "a number with a fraction";
+    case JsonType::String:
+      return "a string";
+    case JsonType::Array:
+      return "a list";
+    case JsonType::Object:
+      return "an object";
   }
   return "?";
 }
@@ -81,7 +87,9 @@ std::string show(const json& v) {
   return text;
 }
 
-constexpr uint64_t bit(EventField f) { return uint64_t{1} << static_cast<int>(f); }
+constexpr uint64_t bit(EventField f) {
+  return uint64_t{1} << static_cast<int>(f);
+}
 
 // The fields each kind of event requires besides i, t, k (docs/trace-format.md); optional ones
 // ("dup", "why", "detail", "value", "expected") are not listed.
@@ -180,7 +188,8 @@ json parse_object(std::string_view line, size_t line_no, const char* what) {
 }  // namespace
 
 TraceHeader parse_trace_header(std::string_view line, size_t line_no) {
-  const json h = parse_object(line, line_no, "a ballot trace header {\"format\":\"ballot-trace\",...}");
+  const json h =
+      parse_object(line, line_no, "a ballot trace header {\"format\":\"ballot-trace\",...}");
   auto format = h.find("format");
   if (format == h.end() || !format->is_string() || format->get<std::string>() != "ballot-trace")
     fail(line_no, "expected a ballot trace header {\"format\":\"ballot-trace\",...}" +
@@ -237,8 +246,7 @@ TraceFooter parse_trace_footer(std::string_view line, size_t line_no, uint64_t e
       v.str("checker", false);
       v.integer("event", false);
       v.integer("t", false);
-      check_list_of(v, v.get("nodes", JsonType::Array, false), "nodes", line_no,
-                    JsonType::Integer);
+      check_list_of(v, v.get("nodes", JsonType::Array, false), "nodes", line_no, JsonType::Integer);
       v.str("message", false);
     }
   if (const json* list = f.get("expectations", JsonType::Array, false))
@@ -326,11 +334,20 @@ void EventLineSeen::field(int f, JsonType type, int64_t integer, std::string_vie
     return;
   }
   switch (field) {
-    case EventField::I: i = integer; break;
-    case EventField::T: t = integer; break;
-    case EventField::N: n = integer; break;
-    case EventField::K: k.assign(text); break;
-    default: break;
+    case EventField::I:
+      i = integer;
+      break;
+    case EventField::T:
+      t = integer;
+      break;
+    case EventField::N:
+      n = integer;
+      break;
+    case EventField::K:
+      k.assign(text);
+      break;
+    default:
+      break;
   }
 }
 
@@ -342,13 +359,13 @@ void check_event_line(const EventLineSeen& seen, size_t line_no, uint64_t index,
                       type_name(field_type(f)) + ", got " +
                       (seen.bad_value.empty() ? type_name(seen.bad_type) : seen.bad_value));
   }
-  if (!(seen.present & bit(EventField::I)) || seen.i < 0 ||
-      static_cast<uint64_t>(seen.i) != index)
+  if (!(seen.present & bit(EventField::I)) || seen.i < 0 || static_cast<uint64_t>(seen.i) != index)
     fail(line_no, "expected \"i\": " + std::to_string(index) +
                       " (events are numbered from 0 in order)" +
                       ((seen.present & bit(EventField::I)) ? ", got " + std::to_string(seen.i)
                                                            : ", found no \"i\""));
-  if (!(seen.present & bit(EventField::T))) fail(line_no, "expected \"t\": the time in microseconds");
+  if (!(seen.present & bit(EventField::T)))
+    fail(line_no, "expected \"t\": the time in microseconds");
   if (seen.t < last_t_us || seen.t < 0)
     fail(line_no, "expected \"t\" >= " + std::to_string(last_t_us) +
                       " (events are in time order), got " + std::to_string(seen.t));
@@ -391,11 +408,12 @@ TraceLineReader::Line TraceLineReader::next(std::string_view line, bool no_newli
     if (f < 0) continue;
     const JsonType type = type_of(value);
     if (type == JsonType::Integer)
-      seen.field(f, type,
-                 value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(
-                                                                           std::numeric_limits<int64_t>::max())
-                     ? std::numeric_limits<int64_t>::max()
-                     : value.get<int64_t>());
+      seen.field(
+          f, type,
+          value.is_number_unsigned() &&
+                  value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+              ? std::numeric_limits<int64_t>::max()
+              : value.get<int64_t>());
     else if (type == JsonType::String)
       seen.field(f, type, 0, value.get_ref<const std::string&>());
     else

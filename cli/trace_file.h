@@ -49,8 +49,36 @@ TraceFooter parse_trace_footer(std::string_view line, size_t line_no, uint64_t e
 
 // The top-level fields of an event line that the format defines, each with one JSON type.
 enum class EventField : uint8_t {
-  I, T, K, N, To, From, Id, Type, Msg, Dup, Reason, Tag, Role, Epoch, Leader, Fault, Kind, Phase,
-  Detail, Why, Text, Fact, Op, Client, F, Key, Value, Expected, Outcome, Period,
+  I,
+  T,
+  K,
+  N,
+  To,
+  From,
+  Id,
+  Type,
+  Msg,
+  Dup,
+  Reason,
+  Tag,
+  Role,
+  Epoch,
+  Leader,
+  Fault,
+  Kind,
+  Phase,
+  Detail,
+  Why,
+  Text,
+  Fact,
+  Op,
+  Client,
+  F,
+  Key,
+  Value,
+  Expected,
+  Outcome,
+  Period,
 };
 inline constexpr int kEventFields = static_cast<int>(EventField::Period) + 1;
 enum class JsonType : uint8_t { Null, Boolean, Integer, Float, String, Array, Object };
@@ -75,8 +103,7 @@ struct EventLineSeen {
 
 // Judges one event line: types, "i" == index, "t" >= last_t_us (and >= 0), "k" present, "n" a
 // node number from 1, and the fields its kind requires. Throws InputError("line N", ...).
-void check_event_line(const EventLineSeen& seen, size_t line_no, uint64_t index,
-                      int64_t last_t_us);
+void check_event_line(const EventLineSeen& seen, size_t line_no, uint64_t index, int64_t last_t_us);
 
 // Reads a trace line by line with the checks above (parsing every line): for tools that do not
 // keep the trace (export; replay for lines that differ from the re-run's).
@@ -114,6 +141,8 @@ class TraceLineReader {
 };
 
 // True for a blank line ("" or "\r"), which every reader skips.
-inline bool is_blank_trace_line(std::string_view line) { return line.empty() || line == "\r"; }
+inline bool is_blank_trace_line(std::string_view line) {
+  return line.empty() || line == "\r";
+}
 
 }  // namespace ballot

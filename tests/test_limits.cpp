@@ -36,7 +36,8 @@ TEST_CASE("limits are counts with optional decimal or binary suffixes", "[limits
   CHECK(parse_limit("512KiB", "--max-trace-bytes") == 512 * 1024);
   for (const char* bad : {"", "0", "-5", "1.5G", "5X", "M", "12 M", "99999999999999999999"})
     CHECK_THAT(error_of(bad), Catch::StartsWith("--max-events: expected a positive count"));
-  CHECK_THAT(error_of("100000000T"), Catch::StartsWith("--max-events: expected a count below 2^63"));
+  CHECK_THAT(error_of("100000000T"),
+             Catch::StartsWith("--max-events: expected a count below 2^63"));
   for (uint64_t v : {uint64_t{1}, uint64_t{1000}, uint64_t{1536}, kDefaultMaxEvents,
                      kDefaultMaxTraceBytes, uint64_t{123456789}})
     CHECK(parse_limit(show_limit(v), "x") == v);
@@ -44,8 +45,7 @@ TEST_CASE("limits are counts with optional decimal or binary suffixes", "[limits
   CHECK(show_limit(kDefaultMaxTraceBytes) == "2Gi");
 }
 
-TEST_CASE("the event limit cuts a run deterministically, after what an uncut run did",
-          "[limits]") {
+TEST_CASE("the event limit cuts a run deterministically, after what an uncut run did", "[limits]") {
   const Scenario s = split_brain();
   std::ostringstream full_trace;
   const RunReport full = run_scenario(s, &full_trace);
@@ -99,8 +99,8 @@ TEST_CASE("the trace size limit stops a run once its trace reaches the size", "[
 TEST_CASE("no shipped scenario comes near the default limits", "[limits]") {
   // The biggest shipped scenario has about 24 thousand events (of 50 million allowed); its trace
   // is a few megabytes (of 2 GiB).
-  const RunReport r = run_scenario(load_scenario(std::string(BALLOT_SOURCE_DIR) +
-                                                 "/scenarios/paxos-partition-leader-minority.json"));
+  const RunReport r = run_scenario(load_scenario(
+      std::string(BALLOT_SOURCE_DIR) + "/scenarios/paxos-partition-leader-minority.json"));
   CHECK(r.cut_limit.empty());
   CHECK(r.result.events * 1000 < kDefaultMaxEvents);
 }

@@ -103,7 +103,8 @@ TEST_CASE("the viewer and the replay/export reader reject the same files, the sa
     std::string text;
     std::string error;  // expected start of "line N: message"
   };
-  std::string after_footer = good + R"({"i":0,"t":0,"k":"note","n":1,"text":"after"})" "\n";
+  std::string after_footer = good + R"({"i":0,"t":0,"k":"note","n":1,"text":"after"})"
+                                    "\n";
   std::vector<std::string> middle(lines.begin(), lines.begin() + 10);
   middle.push_back(lines.back());
   middle.insert(middle.end(), lines.begin() + 10, lines.end() - 1);
@@ -125,7 +126,8 @@ TEST_CASE("the viewer and the replay/export reader reject the same files, the sa
       {"lincheck verdict a string",
        edit(good, n, R"("linearizable":false)", R"("linearizable":"no")"),
        "line " + last + ": expected \"lincheck.linearizable\" to be a boolean, got \"no\""},
-      {"metrics contradicting the footer", edit(good, n, R"("violations":0})", R"("violations":2})"),
+      {"metrics contradicting the footer",
+       edit(good, n, R"("violations":0})", R"("violations":2})"),
        "line " + last +
            ": expected \"metrics.violations\" to be 0 (the entries of \"violations\"), got 2"},
       {"event time a string", edit(good, 3, R"("t":0)", R"("t":"0")"),
@@ -173,7 +175,8 @@ TEST_CASE("the viewer and the reader accept the same cut-short and cut-by-limit 
     CHECK(v.truncated);
   }
   // Cut in the middle of a line: the partial line is dropped.
-  const std::string mid_line = join({lines.begin(), lines.begin() + 100}) + lines[100].substr(0, 20);
+  const std::string mid_line =
+      join({lines.begin(), lines.begin() + 100}) + lines[100].substr(0, 20);
   for (const Verdict& v : {viewer(mid_line), reader(mid_line)}) {
     CHECK_FALSE(v.bad);
     CHECK(v.truncated);
