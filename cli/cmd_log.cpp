@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/trace_file.h"
 #include "cli/fault_log.h"
 #include "cli/runner.h"
 #include "sim/input_error.h"
@@ -53,35 +54,39 @@ TraceInfo read_trace(const std::string& file,
   std::ifstream in(file, std::ios::binary);
   if (!in) throw TraceError{0, "cannot open the trace file"};
   TraceInfo info;
+  // The shared checks (cli/trace_file.h): log accepts and rejects the same files as replay,
+  // export and the viewer.
+  TraceLineReader reader;
   std::string line;
-  size_t line_no = 0;
   while (std::getline(in, line)) {
-    ++line_no;
-    Json j = Json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-      throw TraceError{line_no,
-                       line_no == 1
-                           ? "expected a ballot trace header ({\"format\":\"ballot-trace\",...})"
-                           : "expected one JSON object per line"};
-    if (line_no == 1) {
-      if (j.value("format", "") != "ballot-trace")
-        throw TraceError{1, "expected a ballot trace header ({\"format\":\"ballot-trace\",...})"};
-      if (j.value("format_version", 0) != kTraceFormatVersion)
-        throw TraceError{1, "format_version: expected " + std::to_string(kTraceFormatVersion)};
+    const bool no_newline = in.eof();
+    TraceLineReader::Line kind;
+    try {
+      kind = reader.next(line, no_newline);
+    } catch (const InputError& e) {
+      throw TraceError{reader.line_number(), e.what()};
+    }
+    if (kind == TraceLineReader::Line::Blank || kind == TraceLineReader::Line::Cut) continue;
+    if (kind == TraceLineReader::Line::Footer) {
+      info.footer = true;  // read on: text after the footer makes the file bad input
+      continue;
+    }
+    Json j = Json::parse(line);
+    if (kind == TraceLineReader::Line::Header) {
       info.header = std::move(j);
       on_header(info.header);
       continue;
     }
-    if (j.contains("footer")) {
-      info.footer = true;
-      break;
-    }
-    if (!on_event(line_no, j)) {
+    if (!on_event(reader.line_number(), j)) {
       info.stopped = true;
       return info;
     }
   }
-  if (line_no == 0) throw TraceError{0, "the file is empty (expected a trace header on line 1)"};
+  try {
+    reader.finish();
+  } catch (const InputError& e) {
+    throw TraceError{0, e.what()};
+  }
   return info;
 }
 
