@@ -295,6 +295,12 @@ int compare(const CompareOptions& o) {
     std::fprintf(stderr, "ballot: --algos: expected a comma-separated list like bully,raft\n");
     return kExitBadInput;
   }
+  if (seeds.size() * t.algos.size() > kMaxSeeds) {
+    std::fprintf(stderr, "ballot: --seeds: at most %llu runs at once (seeds times algorithms), got "
+                 "%zu seeds times %zu algorithms\n", static_cast<unsigned long long>(kMaxSeeds),
+                 seeds.size(), t.algos.size());
+    return kExitBadInput;
+  }
   for (uint64_t seed : seeds) {
     for (const std::string& a : t.algos) {
       std::vector<std::string> overrides = o.sets;

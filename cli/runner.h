@@ -49,12 +49,21 @@ RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullp
 // The same, with an extra observer that sees every event (not owned); no trace is written.
 RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher);
 
+// Every algorithm the scenario names must be registered: "algorithm", the keys of
+// expect.by_algorithm, the algorithm half of golden keys and of params; and the params of the
+// algorithms not running are validated against their own options. Throws InputError naming the
+// JSON path, with the closest known name. run_scenario calls it first.
+void validate_algorithm_names(const Scenario& scenario);
+
 // Acknowledged appends missing from the last successful read of their key (kv workloads): each
 // append writes a unique token, so a later read without it proves the write was lost. Keys that
 // also saw a put (which may overwrite tokens legitimately) are not judged.
 int64_t count_lost_writes(const lin::History& history);
 
-// The one command that reproduces a run.
+// A word as a POSIX shell reads it back unchanged: plain when it is only letters, digits and
+// _-./:=,+@%, else in single quotes.
+std::string shell_quote(const std::string& word);
+// The one command that reproduces a run (the file and every --set value shell-quoted).
 std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
                           const std::vector<std::string>& sets);
 

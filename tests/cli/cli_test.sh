@@ -96,5 +96,36 @@ expect 1 "not shrunk" -- "$ballot" lincheck "$work/l.edn" --max-window-steps 0
 expect 2 "--max-window-steps" -- "$ballot" lincheck "$work/l.edn" --max-window-steps lots
 expect 2 "line 1" -- "$ballot" export "$work/binary.json" -o "$work/x.edn"
 
+# Seed ranges: the end of the uint64 range terminates (the counter must not wrap), and an absurd
+# range is refused up front, naming the flag.
+expect 0 "3 passed, 0 failed" -- timeout 60 "$ballot" sweep "$scenario" --seeds 18446744073709551613..18446744073709551615
+expect 2 "^ballot: --seeds: at most 1000000 seeds" -- timeout 10 "$ballot" sweep "$scenario" --seeds 1..18446744073709551615
+expect 2 "^ballot: --seeds: at most 1000000 seeds" -- timeout 10 "$ballot" compare "$scenario" --seeds 0..18446744073709551615
+expect 2 "^ballot: --seeds: at most 1000000 runs" -- timeout 10 "$ballot" compare "$scenario" --algos bully,raft --seeds 1..600000
+
+# Algorithm names that no registered algorithm has, and other algorithms' parameters, are checked
+# by run, sweep and compare too (not only by check).
+printf '{"nodes": 3, "duration": "1s", "expect": {"by_algorithm": {"raftt": {"violations": 0}}}}' >"$work/by_algo.json"
+printf '{"nodes": 3, "duration": "1s", "golden": {"rafy/3": "0123456789abcdef"}}' >"$work/golden.json"
+printf '{"nodes": 3, "duration": "1s", "params": {"raft": {"pre_vot": true}}}' >"$work/other_param.json"
+for cmd in "run" "sweep --seeds 1..2" "compare --algos bully --seeds 1"; do
+  expect 2 "by_algo.json: expect.by_algorithm.raftt: unknown algorithm 'raftt' \(did you mean 'raft'\?\)" -- "$ballot" $cmd "$work/by_algo.json"
+  expect 2 "golden.json: golden.rafy/3: unknown algorithm 'rafy' \(did you mean 'raft'\?\)" -- "$ballot" $cmd "$work/golden.json"
+  expect 2 "other_param.json: params.raft.pre_vot: unknown parameter 'pre_vot' \(did you mean 'pre_vote'\?\)" -- "$ballot" $cmd "$work/other_param.json"
+done
+
+# Repro lines quote the scenario path for the shell: the printed command, run as it is, runs the
+# same scenario again (and fails the same way).
+odd="$work/it's \$HOME \"x\""
+mkdir -p "$odd" && cp "$work/expect.json" "$odd/a b.json"
+repro=$("$ballot" run "$odd/a b.json" --set 'name=a "b" $c' 2>&1 | sed -n 's/^  ballot run /run /p')
+quoted=$(cat <<'PATTERN'
+^  ballot run '.*/it'[\]''s [$]HOME "x"/a b[.]json' --algo bully --seed 1 --set 'name=a "b" [$]c'$
+PATTERN
+)
+expect 1 "$quoted" -- "$ballot" run "$odd/a b.json" --set 'name=a "b" $c'
+expect 1 "FAILED; reproduce with" -- bash -c "'$ballot' $repro"
+expect 1 'scenario +a "b" [$]c' -- bash -c "'$ballot' $repro"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
