@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "sim/history.h"
 #include "sim/history_parse.h"
+#include "sim/input_file.h"
 
 namespace ballot::cli {
 
@@ -43,9 +44,11 @@ int export_trace(const ExportOptions& o) {
   std::string line;
   size_t line_no = 0;
   bool footer = false;
-  while (std::getline(in, line)) {
+  for (LineRead read; (read = read_line_capped(in, line, kMaxTraceLineBytes)) != LineRead::End;) {
     ++line_no;
     const std::string where = o.trace + ": line " + std::to_string(line_no);
+    if (read == LineRead::TooLong)
+      return fail(where, "longer than the " + byte_size(kMaxTraceLineBytes) + " limit for a trace line");
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return fail(where, "expected one JSON object per line");
     if (line_no == 1) {

@@ -10,6 +10,7 @@
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "sim/input_error.h"
+#include "sim/input_file.h"
 
 namespace ballot::cli {
 
@@ -24,7 +25,13 @@ class ReplayComparator : public Observer {
     if (diverged_) return;
     const std::string produced = event_to_json(ev);
     std::string expected;
-    if (!std::getline(in_, expected) || is_footer(expected)) {
+    const LineRead read = read_line_capped(in_, expected, kMaxTraceLineBytes);
+    if (read == LineRead::TooLong) {
+      diverged_ = too_long_ = true;
+      index_ = ev.index;
+      return;
+    }
+    if (read == LineRead::End || is_footer(expected)) {
       diverged_ = true;
       index_ = ev.index;
       expected_ = expected_end_ = "(the trace ends here)";
@@ -45,6 +52,7 @@ class ReplayComparator : public Observer {
   std::istream& in_;
   bool diverged_ = false;
   bool ran_past_end_ = false;
+  bool too_long_ = false;  // the line for event index_ is longer than kMaxTraceLineBytes
   uint64_t index_ = 0;
   uint64_t matched_ = 0;
   std::string expected_, expected_end_, produced_;
@@ -57,7 +65,13 @@ int replay(const std::string& file) {
     return kExitBadInput;
   }
   std::string header_line;
-  if (!std::getline(in, header_line)) {
+  const LineRead first = read_line_capped(in, header_line, kMaxTraceLineBytes);
+  if (first == LineRead::TooLong) {
+    std::fprintf(stderr, "ballot: %s: line 1: longer than the %s limit for a trace line\n",
+                 file.c_str(), byte_size(kMaxTraceLineBytes).c_str());
+    return kExitBadInput;
+  }
+  if (first == LineRead::End) {
     std::fprintf(stderr, "ballot: %s: line 1: expected a trace header, the file is empty\n",
                  file.c_str());
     return kExitBadInput;
@@ -98,6 +112,13 @@ int replay(const std::string& file) {
     print_input_error(file + " (header scenario)", e);
     return kExitBadInput;
   }
+  if (comparator.too_long_) {
+    // Event i is on line i + 2, after the header.
+    std::fprintf(stderr, "ballot: %s: line %llu: longer than the %s limit for a trace line\n",
+                 file.c_str(), static_cast<unsigned long long>(comparator.index_ + 2),
+                 byte_size(kMaxTraceLineBytes).c_str());
+    return kExitBadInput;
+  }
   if (comparator.diverged_) {
     std::printf("DIVERGED at event %llu (after %llu matching events)\n",
                 static_cast<unsigned long long>(comparator.index_),
@@ -107,7 +128,12 @@ int replay(const std::string& file) {
     return kExitFailed;
   }
   std::string footer_line;
-  std::getline(in, footer_line);
+  if (read_line_capped(in, footer_line, kMaxTraceLineBytes) == LineRead::TooLong) {
+    std::fprintf(stderr, "ballot: %s: line %llu: longer than the %s limit for a trace line\n",
+                 file.c_str(), static_cast<unsigned long long>(report.result.events + 2),
+                 byte_size(kMaxTraceLineBytes).c_str());
+    return kExitBadInput;
+  }
   if (!ReplayComparator::is_footer(footer_line)) {
     std::printf("DIVERGED: the re-run ended after %llu events but the trace goes on:\n  %s\n",
                 static_cast<unsigned long long>(report.result.events), footer_line.c_str());

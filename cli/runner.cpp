@@ -154,7 +154,7 @@ std::string repro_command(const std::string& file, const std::string& algorithm,
 }
 
 std::string trace_header(const Scenario& scenario) {
-  std::string line = "{\"format\":\"ballot-trace\",\"format_version\":" +
+  std::string line = std::string(kTraceHeaderStart) + ",\"format_version\":" +
                      std::to_string(kTraceFormatVersion) + ",\"ballot_version\":";
   append_json_string(line, kBallotVersion);
   line += ",\"file\":";

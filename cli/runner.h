@@ -70,6 +70,8 @@ std::string repro_command(const std::string& file, const std::string& algorithm,
 // "1.25s", "412ms", "37us": durations for people (exact to the microsecond).
 std::string human_duration(Time_us duration_us);
 
+// How every trace file starts: the first bytes of its header line.
+inline constexpr const char* kTraceHeaderStart = "{\"format\":\"ballot-trace\"";
 // The header line of a trace (JSON): format, versions, algorithm, seed, resolved scenario.
 std::string trace_header(const Scenario& scenario);
 // The footer line (JSON): counts, trace hash, metrics, violations, expectations.

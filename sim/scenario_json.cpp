@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/input_error.h"
+#include "sim/input_file.h"
 #include "sim/observers.h"
 #include "sim/params.h"
 #include "sim/scenario.h"
@@ -1570,16 +1571,11 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
 }
 
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) {
-    throw InputError("", "cannot read the scenario: it is a directory");
+  std::string text, error;
+  if (!read_file_capped(file, kMaxScenarioBytes, "scenario", text, error)) {
+    throw InputError("", error);
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError("", std::string("cannot read the scenario: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError("", "cannot read the scenario: read error");
-  return parse_scenario(text.str(), file, overrides);
+  return parse_scenario(text, file, overrides);
 }
 
 }  // namespace ballot

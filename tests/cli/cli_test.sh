@@ -127,5 +127,30 @@ expect 1 "$quoted" -- "$ballot" run "$odd/a b.json" --set 'name=a "b" $c'
 expect 1 "FAILED; reproduce with" -- bash -c "'$ballot' $repro"
 expect 1 'scenario +a "b" [$]c' -- bash -c "'$ballot' $repro"
 
+# Input size caps: a device or an oversized file is refused with the file and the limit, never read
+# until memory runs out.
+truncate -s 17M "$work/huge.json"
+truncate -s 257M "$work/huge.edn"
+expect 2 "^ballot: /dev/zero: the scenario is larger than the 16 MiB limit" -- timeout 20 "$ballot" run /dev/zero
+expect 2 "huge.json: the scenario is larger than the 16 MiB limit" -- timeout 20 "$ballot" run "$work/huge.json"
+expect 2 "huge.json: the scenario is larger than the 16 MiB limit" -- timeout 20 "$ballot" sweep "$work/huge.json" --seeds 1..2
+expect 2 "^ballot lincheck: /dev/zero: the history is larger than the 256 MiB limit" -- timeout 20 "$ballot" lincheck /dev/zero
+expect 2 "huge.edn: the history is larger than the 256 MiB limit" -- timeout 20 "$ballot" lincheck "$work/huge.edn"
+expect 2 "^ballot: /dev/zero: line 1: longer than the 16 MiB limit for a trace line" -- timeout 20 "$ballot" replay /dev/zero
+expect 2 "^ballot: /dev/zero: line 1: longer than the 16 MiB limit for a trace line" -- timeout 20 "$ballot" export /dev/zero
+{ head -n 3 "$work/t.jsonl"; head -c 17000000 /dev/zero | tr '\0' ' '; } >"$work/long_line.jsonl"
+expect 2 "long_line.jsonl: line 4: longer than the 16 MiB limit for a trace line" -- timeout 20 "$ballot" replay "$work/long_line.jsonl"
+expect 2 "long_line.jsonl: line 4: longer than the 16 MiB limit for a trace line" -- timeout 20 "$ballot" export "$work/long_line.jsonl"
+
+# lincheck: a history without operations is no verdict (exit 4), and a ballot trace gets the
+# command that converts it.
+: >"$work/empty.edn"
+printf '[]\n' >"$work/empty_vector.edn"
+expect 4 "^nothing to check: .*empty.edn has no operations" -- "$ballot" lincheck "$work/empty.edn"
+expect 4 "^nothing to check: .*empty_vector.edn has no operations" -- "$ballot" lincheck "$work/empty_vector.edn"
+expect 4 '"verdict": "nothing to check"' -- "$ballot" lincheck "$work/empty.edn" --json
+expect 2 "t.jsonl: this is a ballot trace, not a client history" -- "$ballot" lincheck "$work/t.jsonl"
+expect 2 "ballot export .*t.jsonl --format jepsen" -- "$ballot" lincheck "$work/t.jsonl"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
