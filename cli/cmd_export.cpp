@@ -10,6 +10,8 @@
 #include "sim/history.h"
 #include "sim/history_parse.h"
 #include "sim/input_file.h"
+#include "sim/input_error.h"
+#include "sim/scenario.h"
 
 namespace ballot::cli {
 
@@ -50,6 +52,16 @@ int export_trace(const ExportOptions& o) {
     if (read == LineRead::TooLong)
       return fail(where, "longer than the " + byte_size(kMaxTraceLineBytes) + " limit for a trace line");
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    const std::string k = j.is_object() ? j.value("k", "") : "";
+    // A number out of range makes nlohmann discard the line, or read an integer as an inexact
+    // double: name its path and column instead (client events only, to keep export fast).
+    if (j.is_discarded() || k == "invoke" || k == "return") {
+      try {
+        check_json_text(line, line_no);
+      } catch (const InputError& e) {
+        return fail(e.path().empty() ? o.trace : o.trace + ": " + e.path(), e.what());
+      }
+    }
     if (j.is_discarded() || !j.is_object()) return fail(where, "expected one JSON object per line");
     if (line_no == 1) {
       if (j.value("format", "") != "ballot-trace")
@@ -60,7 +72,6 @@ int export_trace(const ExportOptions& o) {
       footer = true;
       break;
     }
-    const std::string k = j.value("k", "");
     if (k != "invoke" && k != "return") continue;
     try {
       const int64_t id = j.at("op").get<int64_t>();

@@ -77,6 +77,16 @@ int replay(const std::string& file) {
     return kExitBadInput;
   }
   nlohmann::json header = nlohmann::json::parse(header_line, nullptr, false);
+  if (header_line.rfind(kTraceHeaderStart, 0) == 0) {
+    try {
+      // Names the path and column of a number out of range, which nlohmann would discard the
+      // header for or read as an inexact double.
+      check_json_text(header_line);
+    } catch (const InputError& e) {
+      print_input_error(file, e);
+      return kExitBadInput;
+    }
+  }
   if (header.is_discarded() || !header.is_object() || header.value("format", "") != "ballot-trace") {
     std::fprintf(stderr,
                  "ballot: %s: line 1: expected a ballot trace header "

@@ -152,5 +152,18 @@ expect 4 '"verdict": "nothing to check"' -- "$ballot" lincheck "$work/empty.edn"
 expect 2 "t.jsonl: this is a ballot trace, not a client history" -- "$ballot" lincheck "$work/t.jsonl"
 expect 2 "ballot export .*t.jsonl --format jepsen" -- "$ballot" lincheck "$work/t.jsonl"
 
+# Numbers out of range (beyond a double, or an integer beyond 64 bits) in a scenario or a trace:
+# the file, the JSON path, line and column, and no JSON library text.
+printf '{"nodes": 3,\n  "duration": 1e400}' >"$work/huge_number.json"
+printf '{"nodes": 3, "seed": 99999999999999999999999}' >"$work/huge_int.json"
+expect 2 "^ballot: .*huge_number.json: duration: at line 2, column 15: the number 1e400 is out of range[^[]*$" -- "$ballot" run "$work/huge_number.json"
+expect 2 "^ballot: .*huge_int.json: seed: at line 1, column 22: the integer 99999999999999999999999 is out of range" -- "$ballot" run "$work/huge_int.json"
+expect 2 "huge_int.json: seed: at line 1, column 22" -- "$ballot" sweep "$work/huge_int.json" --seeds 1..2
+invoke=$(grep -n '"k":"invoke"' "$work/l.jsonl" | head -1 | cut -d: -f1)
+sed "${invoke}s/\"t\":[0-9]*/\"t\":1e400/" "$work/l.jsonl" >"$work/huge_t.jsonl"
+expect 2 "huge_t.jsonl: t: at line $invoke, column [0-9]+: the number 1e400 is out of range" -- "$ballot" export "$work/huge_t.jsonl" -o "$work/x.edn"
+sed '1s/"nodes":\([0-9]*\)/"nodes":99999999999999999999999/' "$work/l.jsonl" >"$work/huge_header.jsonl"
+expect 2 "huge_header.jsonl: scenario.nodes: at line 1, column [0-9]+: the integer 99999999999999999999999 is out of range" -- "$ballot" replay "$work/huge_header.jsonl"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
