@@ -13,6 +13,7 @@
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "cli/seeds.h"
@@ -27,6 +28,7 @@ struct CompareOptions {
   std::string algos = "bully,raft";
   std::string seeds = "1..20";
   std::string format = "table";
+  bool quiet = false;
   std::vector<std::string> sets;
 };
 
@@ -301,6 +303,8 @@ int compare(const CompareOptions& o) {
                  seeds.size(), t.algos.size());
     return kExitBadInput;
   }
+  Progress progress(std::cerr, progress_wanted(o.quiet), steady_seconds, "compare");
+  uint64_t done = 0;
   for (uint64_t seed : seeds) {
     for (const std::string& a : t.algos) {
       std::vector<std::string> overrides = o.sets;
@@ -311,12 +315,14 @@ int compare(const CompareOptions& o) {
         collect(report, t.by_algo[a]);
         if (report.violated() && !report.expects_violations())
           t.failures.push_back(repro_command(o.file, a, seed, o.sets));
+        progress.runs(++done, seeds.size() * t.algos.size(), t.failures.size());
       } catch (const InputError& e) {
         print_input_error(o.file, e);
         return kExitBadInput;
       }
     }
   }
+  progress.clear();
   if (o.format == "json") {
     std::cout << table_json(t).dump(2) << "\n";
   } else if (o.format == "md" || o.format == "csv") {
@@ -347,6 +353,7 @@ void add_compare_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"table", "md", "csv", "json"}))
       ->capture_default_str();
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
+  cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([o, &action] { action = [o] { return compare(*o); }; });
 }
 

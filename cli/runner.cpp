@@ -217,8 +217,8 @@ std::string trace_footer(const RunReport& report) {
   return line;
 }
 
-RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out) {
-  return run_impl(scenario, trace_out, nullptr);
+RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out, Observer* watcher) {
+  return run_impl(scenario, trace_out, watcher);
 }
 
 RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher) {

@@ -43,9 +43,11 @@ struct RunReport {
 };
 
 // Runs `scenario` with its algorithm and seed. When `trace_out` is given, the whole trace is
-// written to it: header line, one line per event, footer line. Throws InputError for an unknown
-// algorithm or bad parameters (path "algorithm" or "params.<algorithm>.<key>").
-RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullptr);
+// written to it: header line, one line per event, footer line. `watcher` (not owned, optional)
+// sees every event too, e.g. to show progress. Throws InputError for an unknown algorithm or bad
+// parameters (path "algorithm" or "params.<algorithm>.<key>").
+RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullptr,
+                       Observer* watcher = nullptr);
 // The same, with an extra observer that sees every event (not owned); no trace is written.
 RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher);
 

@@ -18,9 +18,8 @@ std::string byte_size(uint64_t bytes) {
 bool read_file_capped(const std::string& file, uint64_t max_bytes, const std::string& what,
                       std::string& text, std::string& error) {
   namespace fs = std::filesystem;
-  const std::string too_large =
-      "the " + what + " is larger than the " + byte_size(max_bytes) + " limit for " + what +
-      " files (docs/cli.md)";
+  const std::string too_large = "the " + what + " is larger than the " + byte_size(max_bytes) +
+                                " limit for " + what + " files (docs/cli.md)";
   std::error_code ec;
   const fs::file_status status = fs::status(file, ec);
   if (fs::is_directory(status)) {

@@ -165,5 +165,13 @@ expect 2 "huge_t.jsonl: t: at line $invoke, column [0-9]+: the number 1e400 is o
 sed '1s/"nodes":\([0-9]*\)/"nodes":99999999999999999999999/' "$work/l.jsonl" >"$work/huge_header.jsonl"
 expect 2 "huge_header.jsonl: scenario.nodes: at line 1, column [0-9]+: the integer 99999999999999999999999 is out of range" -- "$ballot" replay "$work/huge_header.jsonl"
 
+# Progress goes to a terminal only: with stderr captured (not a terminal) nothing is drawn, and
+# --quiet is accepted by every command that shows it.
+expect 0 "^no progress$" -- bash -c "out=\$('$ballot' sweep '$src/scenarios/raft-election-downtime.json' --seeds 1..8 2>&1); grep -q \$'\\r' <<<\"\$out\" || echo no progress"
+expect 0 "3 passed, 0 failed" -- "$ballot" sweep "$scenario" --seeds 1..3 --quiet
+expect 0 "split brain" -- "$ballot" run "$scenario" --quiet
+expect 0 "^algorithm," -- "$ballot" compare "$lesson" --seeds 1 --format csv --quiet
+expect 1 "2 passed, 1 failed" -- "$ballot" check "$work/lessons" --quiet
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
