@@ -317,6 +317,7 @@ int compare(const CompareOptions& o) {
           t.failures.push_back(repro_command(o.file, a, seed, o.sets));
         progress.runs(++done, seeds.size() * t.algos.size(), t.failures.size());
       } catch (const InputError& e) {
+        progress.clear();
         print_input_error(o.file, e);
         return kExitBadInput;
       }

@@ -115,7 +115,9 @@ int sweep(const SweepOptions& o) {
     // Validate the scenario (and algorithm) once, up front.
     std::vector<std::string> overrides = o.sets;
     if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
-    algorithm = load_scenario(o.file, overrides).algorithm;
+    const Scenario first = load_scenario(o.file, overrides);
+    validate_algorithm_names(first);
+    algorithm = first.algorithm;
   } catch (const InputError& e) {
     if (e.path().rfind("--", 0) == 0)
       std::fprintf(stderr, "ballot: %s: %s\n", e.path().c_str(), e.what());
