@@ -6,6 +6,7 @@
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "sim/input_error.h"
@@ -18,12 +19,13 @@ struct CheckOptions {
   std::string dir;
   bool fail_fast = false;
   RunLimits limits;
+  bool quiet = false;
 };
 
 // Runs one (scenario, algorithm, seed); prints one line; true when everything held. A run made
 // only for its golden hash is judged on safety and that hash, not on the other expectations.
 bool check_one(const std::string& file, const std::string& algorithm, uint64_t seed,
-               bool golden_only, const RunLimits& limits) {
+               bool golden_only, const RunLimits& limits, Progress& progress) {
   const Scenario s = load_scenario(
       file, {"algorithm=\"" + algorithm + "\"", "seed=" + std::to_string(seed)});
   const RunReport report = run_scenario(s, nullptr, limits);
@@ -39,6 +41,7 @@ bool check_one(const std::string& file, const std::string& algorithm, uint64_t s
   if (verdict.violations_expected && verdict.safety_violations > 0)
     detail = "  (" + std::to_string(verdict.safety_violations) + " expected safety violation" +
              (verdict.safety_violations == 1 ? "" : "s") + ")" + detail;
+  progress.clear();  // the line printed next must not run into it
   std::printf("%s %-40s %-6s seed %-6llu %s%s\n", ok ? "ok    " : "FAILED",
               std::filesystem::path(file).filename().string().c_str(), algorithm.c_str(),
               static_cast<unsigned long long>(seed), hash_hex(report.result.trace_hash).c_str(),
@@ -62,20 +65,38 @@ int check(const CheckOptions& o) {
     std::fprintf(stderr, "ballot: %s: no scenario files (*.json)\n", o.dir.c_str());
     return kExitBadInput;
   }
+  // Runs per file, for the progress line: one, plus the other algorithms and golden entries.
+  uint64_t total = 0;
+  for (const fs::path& p : files) {
+    try {
+      const Scenario s = load_scenario(p.string());
+      total += 1 + s.expect_by_algorithm.size() + s.golden.size();
+      total -= s.expect_by_algorithm.count(s.algorithm) +
+               s.golden.count(s.algorithm + "/" + std::to_string(s.seed));
+    } catch (const InputError&) {
+      ++total;  // reported when its turn comes
+    }
+  }
+  Progress progress(std::cerr, progress_wanted(o.quiet), steady_seconds, "check");
   int passed = 0, failed = 0;
+  // Counts one finished run and redraws the progress line.
+  auto count = [&](bool ok) {
+    ok ? ++passed : ++failed;
+    std::fflush(stdout);
+    progress.runs(static_cast<uint64_t>(passed + failed), total, static_cast<uint64_t>(failed));
+  };
   for (const fs::path& p : files) {
     const std::string file = p.string();
     try {
       const Scenario s = load_scenario(file);
-      const bool ok = check_one(file, s.algorithm, s.seed, false, o.limits);
-      ok ? ++passed : ++failed;
+      count(check_one(file, s.algorithm, s.seed, false, o.limits, progress));
       // A lesson that states what other algorithms do (expect.by_algorithm) is checked with
       // each of them too, under the same seed.
       for (const auto& [algo, expectations] : s.expect_by_algorithm) {
         if (algo == s.algorithm) continue;
         if (find_algorithm(algo) == nullptr)
           throw InputError("expect.by_algorithm." + algo, "unknown algorithm '" + algo + "'");
-        check_one(file, algo, s.seed, false, o.limits) ? ++passed : ++failed;
+        count(check_one(file, algo, s.seed, false, o.limits, progress));
       }
       // Golden hashes recorded for other algorithms and seeds of the same scenario.
       for (const auto& [key, hash] : s.golden) {
@@ -85,14 +106,16 @@ int check(const CheckOptions& o) {
         if (algo == s.algorithm && seed == s.seed) continue;
         if (find_algorithm(algo) == nullptr)
           throw InputError("golden." + key, "unknown algorithm '" + algo + "'");
-        check_one(file, algo, seed, true, o.limits) ? ++passed : ++failed;
+        count(check_one(file, algo, seed, true, o.limits, progress));
       }
     } catch (const InputError& e) {
+      progress.clear();
       print_input_error(file, e);
       return kExitBadInput;
     }
     if (failed > 0 && o.fail_fast) break;
   }
+  progress.clear();
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? kExitOk : kExitFailed;
 }
@@ -108,6 +131,7 @@ void add_check_command(CLI::App& app, Action& action) {
   cmd->add_option("dir", o->dir, "Directory of scenario files (default: the shipped scenarios/)");
   cmd->add_flag("--fail-fast", o->fail_fast, "Stop at the first scenario that fails");
   add_limit_options(cmd, o->limits);
+  cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([o, &action] {
     action = [o] {
       CheckOptions resolved = *o;

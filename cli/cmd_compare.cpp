@@ -16,6 +16,7 @@
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "cli/seeds.h"
@@ -30,6 +31,7 @@ struct CompareOptions {
   std::string algos = "bully,raft";
   std::string seeds = "1..20";
   std::string format = "table";
+  bool quiet = false;
   std::vector<std::string> sets;
   RunLimits limits;
 };
@@ -495,6 +497,14 @@ int compare(const CompareOptions& o) {
     std::fprintf(stderr, "ballot: --algos: expected a comma-separated list like bully,raft\n");
     return kExitBadInput;
   }
+  if (seeds.size() * t.algos.size() > kMaxSeeds) {
+    std::fprintf(stderr, "ballot: --seeds: at most %llu runs at once (seeds times algorithms), got "
+                 "%zu seeds times %zu algorithms\n", static_cast<unsigned long long>(kMaxSeeds),
+                 seeds.size(), t.algos.size());
+    return kExitBadInput;
+  }
+  Progress progress(std::cerr, progress_wanted(o.quiet), steady_seconds, "compare");
+  uint64_t done = 0;
   try {
     // What the header shows: the scenario as the runs see it (after every --set).
     const Scenario shaped = load_scenario(o.file, o.sets);
@@ -524,12 +534,15 @@ int compare(const CompareOptions& o) {
         } else if (verdict.safety_violations > 0) {
           t.expected.push_back({a, seed, repro, verdict.safety_violations});
         }
+        progress.runs(++done, seeds.size() * t.algos.size(), t.failures.size());
       } catch (const InputError& e) {
+        progress.clear();
         print_input_error(o.file, e);
         return kExitBadInput;
       }
     }
   }
+  progress.clear();
   if (o.format == "json") {
     std::cout << table_json(t).dump(2) << "\n";
   } else if (o.format == "md") {
@@ -562,6 +575,7 @@ void add_compare_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
   add_limit_options(cmd, o->limits);
+  cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([o, &action] { action = [o] { return compare(*o); }; });
 }
 

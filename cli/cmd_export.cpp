@@ -45,8 +45,8 @@ int export_trace(const ExportOptions& o) {
   TraceLineReader reader;
   std::string line;
   try {
-    while (std::getline(in, line)) {
-      const bool no_newline = in.eof();
+    for (bool no_newline = false;
+         read_trace_line(in, line, reader.line_number() + 1, no_newline);) {
       // The shared checks (cli/trace_file.h): the same files as replay and the viewer.
       if (reader.next(line, no_newline) != TraceLineReader::Line::Event) continue;
       const std::string& k = reader.last_kind();

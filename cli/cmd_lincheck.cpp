@@ -1,13 +1,16 @@
 // `ballot lincheck FILE [--model register|kv] [--json]`: decide whether a recorded client history
 // (Jepsen etcd log or EDN) is linearizable. Exit codes: 0 linearizable, 1 not linearizable,
-// 2 bad input, 3 budget exceeded.
+// 2 bad input, 3 budget exceeded, 4 nothing to check (no operations).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <variant>
 
 #include "cli/commands.h"
+#include "cli/runner.h"
 #include "sim/history_parse.h"
 #include "sim/lincheck.h"
 
@@ -17,6 +20,10 @@ namespace {
 // Exit codes: kExitOk (0) linearizable, kExitFailed (1) not linearizable, kExitBadInput (2); and
 // for this command 3 means the search budget ran out: no verdict either way.
 constexpr int kExitBudgetExceeded = 3;
+// A history without operations is vacuously linearizable, but calling that a pass would hide the
+// usual cause: the wrong file, or a run without clients. It is no verdict and no syntax error
+// either, so it gets its own code, which scripts can tell apart from both.
+constexpr int kExitNothingToCheck = 4;
 
 struct LincheckOptions {
   std::string file;
@@ -86,6 +93,11 @@ void print_json(const LincheckOptions& options, const lin::History& history, lin
   std::string s = "{\"file\": " + json_string(options.file) + ", \"model\": \"" +
                   (model == lin::Model::Register ? "register" : "kv") +
                   "\", \"operations\": " + std::to_string(history.ops.size()) +
+                  ", \"verdict\": \"" +
+                  (verdict.linearizable ? "linearizable"
+                   : verdict.timed_out  ? "undecided"
+                                        : "not linearizable") +
+                  "\"" +
                   ", \"linearizable\": " + (verdict.linearizable ? "true" : "false") +
                   ", \"timed_out\": " + (verdict.timed_out ? "true" : "false") +
                   ", \"explanation\": " + json_string(verdict.explanation) +
@@ -134,14 +146,47 @@ void print_text(const LincheckOptions& options, const lin::History& history, lin
   }
 }
 
+// Whether the file starts with a ballot trace header (`ballot run --trace` writes it first).
+bool is_ballot_trace(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  char start[64] = {};
+  in.read(start, sizeof start - 1);
+  const std::string text(start, static_cast<size_t>(in.gcount()));
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string::npos &&
+         text.compare(first, std::strlen(kTraceHeaderStart), kTraceHeaderStart) == 0;
+}
+
 int run_lincheck(const LincheckOptions& options) {
   lin::ParseResult parsed = lin::parse_history_file(options.file);
   if (const auto* error = std::get_if<lin::ParseError>(&parsed)) {
-    std::fprintf(stderr, "ballot lincheck: %s:%lld: %s\n", error->file.c_str(),
-                 static_cast<long long>(error->line), error->message.c_str());
+    if (error->line > 0 && is_ballot_trace(options.file)) {
+      std::fprintf(stderr,
+                   "ballot lincheck: %s: this is a ballot trace, not a client history; convert "
+                   "its client history first:\n  ballot export %s --format jepsen -o history.edn"
+                   "\n  ballot lincheck history.edn\n",
+                   options.file.c_str(), shell_quote(options.file).c_str());
+      return kExitBadInput;
+    }
+    if (error->line == 0)  // the file as a whole (unreadable, too large)
+      std::fprintf(stderr, "ballot lincheck: %s: %s\n", error->file.c_str(),
+                   error->message.c_str());
+    else
+      std::fprintf(stderr, "ballot lincheck: %s:%lld: %s\n", error->file.c_str(),
+                   static_cast<long long>(error->line), error->message.c_str());
     return kExitBadInput;
   }
   const lin::History& history = std::get<lin::History>(parsed);
+  if (history.ops.empty()) {
+    if (options.json)
+      std::printf("{\"file\": %s, \"operations\": 0, \"verdict\": \"nothing to check\"}\n",
+                  json_string(options.file).c_str());
+    else
+      std::printf("nothing to check: %s has no operations (is it the right file? did the run have "
+                  "clients?)\n",
+                  options.file.c_str());
+    return kExitNothingToCheck;
+  }
   lin::Model model = lin::infer_model(history);
   if (options.model == "register") model = lin::Model::Register;
   if (options.model == "kv") model = lin::Model::KeyValue;
@@ -163,7 +208,7 @@ void add_lincheck_command(CLI::App& app, Action& action) {
       "lincheck",
       "Check that a client history is linearizable (Jepsen etcd log or EDN history).\n"
       "Exit code: 0 linearizable, 1 not linearizable (prints the failing window), 2 bad input, "
-      "3 search budget exceeded.");
+      "3 search budget exceeded, 4 nothing to check (no operations).");
   cmd->add_option("file", options->file,
                   "History file: Jepsen etcd log, or EDN (one op map per line or a vector)")
       ->required();

@@ -58,8 +58,8 @@ TraceInfo read_trace(const std::string& file,
   // export and the viewer.
   TraceLineReader reader;
   std::string line;
-  while (std::getline(in, line)) {
-    const bool no_newline = in.eof();
+  for (bool no_newline = false;
+       read_trace_line(in, line, reader.line_number() + 1, no_newline);) {
     TraceLineReader::Line kind;
     try {
       kind = reader.next(line, no_newline);

@@ -26,10 +26,8 @@ struct ReplayOptions {
 };
 
 // Reads the next line; false at the end of the file. `no_newline`: the file ended without one.
-bool next_line(std::istream& in, std::string& line, bool& no_newline) {
-  if (!std::getline(in, line)) return false;
-  no_newline = in.eof();
-  return true;
+bool next_line(std::istream& in, std::string& line, size_t line_no, bool& no_newline) {
+  return read_trace_line(in, line, line_no, no_newline);
 }
 
 // Compares each event the re-run produces with the next line of the trace file, streaming, so
@@ -45,13 +43,19 @@ class ReplayComparator : public Observer {
     append_event_json(produced_, ev);
     std::string& line = line_;
     bool no_newline = false;
-    for (;;) {
-      if (!next_line(in_, line, no_newline)) {
-        stop(ev.index, Stop::Ended);
-        return;
+    try {
+      for (;;) {
+        if (!next_line(in_, line, reader_.line_number() + 1, no_newline)) {
+          stop(ev.index, Stop::Ended);
+          return;
+        }
+        if (!is_blank_trace_line(line)) break;
+        reader_.skip_blank();
       }
-      if (!is_blank_trace_line(line)) break;
-      reader_.skip_blank();
+    } catch (const InputError& e) {  // a line over the cap
+      error_ = e;
+      stop(ev.index, Stop::BadInput);
+      return;
     }
     if (line.back() == '\r') line.pop_back();  // a trace that went through a CRLF editor
     if (line == produced_ && !no_newline) {
@@ -192,7 +196,7 @@ int replay(const ReplayOptions& o) {
   try {
     std::string line;
     bool no_newline = false;
-    while (!reader.has_header() && next_line(in, line, no_newline))
+    while (!reader.has_header() && next_line(in, line, reader.line_number() + 1, no_newline))
       if (reader.next(line, no_newline) == TraceLineReader::Line::Header) header_line = line;
     reader.finish();
   } catch (const InputError& e) {
@@ -245,7 +249,7 @@ int replay(const ReplayOptions& o) {
   try {
     std::string line;
     bool no_newline = false;
-    while (next_line(in, line, no_newline)) {
+    while (next_line(in, line, reader.line_number() + 1, no_newline)) {
       const TraceLineReader::Line kind = reader.next(line, no_newline);
       if (kind == TraceLineReader::Line::Blank) continue;
       if (kind == TraceLineReader::Line::Footer) footer_line = line;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "sim/input_error.h"
@@ -22,6 +23,7 @@ struct RunOptions {
   bool seed_given = false;
   std::string trace_file;
   bool json = false;
+  bool quiet = false;
   std::vector<std::string> sets;
   RunLimits limits;
 };
@@ -43,7 +45,11 @@ int run(const RunOptions& o) {
         return kExitBadInput;
       }
     }
-    report = run_scenario(scenario, o.trace_file.empty() ? nullptr : &trace, o.limits);
+    Progress progress(std::cerr, progress_wanted(o.quiet), steady_seconds, "run");
+    RunProgress watcher(progress, scenario.duration_us);
+    report = run_scenario(scenario, o.trace_file.empty() ? nullptr : &trace, o.limits,
+                          progress.enabled() ? &watcher : nullptr);
+    progress.clear();
     if (!o.trace_file.empty()) {
       trace.close();
       if (!trace) {
@@ -95,6 +101,8 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--trace", opts->trace_file,
                   "Write the trace (JSON Lines: header, events, footer) to this file");
   cmd->add_flag("--json", opts->json, "Print one JSON object instead of the text summary");
+  cmd->add_flag("--quiet", opts->quiet,
+                "No progress line on stderr (shown only on a terminal, for runs over a second)");
   cmd->add_option("--set", opts->sets,
                   "Override a scenario field: --set path=value (e.g. --set nodes=7, "
                   "--set params.raft.pre_vote=true, --set faults[0].at=2s); repeatable");

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "cli/seeds.h"
@@ -29,6 +30,7 @@ struct SweepOptions {
   std::string shard;
   unsigned jobs = 1;
   bool json = false;
+  bool quiet = false;
   std::vector<std::string> sets;
   std::vector<std::string> stats;  // metrics to summarise over seeds
   RunLimits limits;
@@ -121,7 +123,9 @@ int sweep(const SweepOptions& o) {
     // Validate the scenario (and algorithm) once, up front.
     std::vector<std::string> overrides = o.sets;
     if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
-    algorithm = load_scenario(o.file, overrides).algorithm;
+    const Scenario first = load_scenario(o.file, overrides);
+    validate_algorithm_names(first);
+    algorithm = first.algorithm;
   } catch (const InputError& e) {
     if (e.path().rfind("--", 0) == 0)
       std::fprintf(stderr, "ballot: %s: %s\n", e.path().c_str(), e.what());
@@ -134,10 +138,14 @@ int sweep(const SweepOptions& o) {
   std::atomic<size_t> next{0};
   std::atomic<bool> bad_input{false};
   std::string bad_input_text;
+  Progress progress(std::cerr, progress_wanted(o.quiet), steady_seconds, "sweep");
+  std::atomic<uint64_t> done{0}, failed_runs{0};
   auto worker = [&] {
     for (size_t i = next++; i < seeds.size(); i = next++) {
       try {
         outcomes[i] = run_seed(o, algorithm, seeds[i]);
+        const uint64_t failed_so_far = failed_runs += outcomes[i]->ok ? 0 : 1;
+        progress.runs(++done, seeds.size(), failed_so_far);
       } catch (const InputError& e) {
         if (!bad_input.exchange(true)) bad_input_text = e.path() + ": " + e.what();
         return;
@@ -149,6 +157,7 @@ int sweep(const SweepOptions& o) {
   for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
   for (std::thread& t : threads) t.join();
+  progress.clear();
   if (bad_input) {
     std::fprintf(stderr, "ballot: %s: %s\n", o.file.c_str(), bad_input_text.c_str());
     return kExitBadInput;
@@ -239,6 +248,7 @@ void add_sweep_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(1u, 64u));
   cmd->add_option("--shard", o->shard, "K/N: run only every N-th seed starting at the K-th (for CI)");
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
   cmd->add_option("--stats", o->stats,
                   "Summarise metrics over the seeds: min, median, mean, p90, p99, max "

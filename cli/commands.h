@@ -1,7 +1,8 @@
 // The subcommands of `ballot`. Each add_* registers a CLI11 subcommand whose callback stores the
 // action to run; main() runs it and exits with its code:
 // 0 all checks and expectations hold, 1 a violation or failed expectation, 2 bad input,
-// 3 internal error (`ballot lincheck` also uses 3 for "undecided within its budget").
+// 3 internal error (`ballot lincheck` also uses 3 for "undecided within its budget" and 4 for
+// "nothing to check").
 #pragma once
 #include <functional>
 #include <string>

@@ -1,5 +1,8 @@
 #include "cli/runner.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <set>
@@ -167,18 +170,30 @@ std::string human_duration(Time_us d) {
   return std::to_string(d) + "us";
 }
 
+std::string shell_quote(const std::string& word) {
+  const bool plain =
+      !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               (c != '\0' && std::strchr("_-./:=,+@%", c) != nullptr);
+      });
+  if (plain) return word;
+  // Inside single quotes nothing is special to a POSIX shell except the closing quote: each '
+  // becomes '\'' (close, an escaped quote, reopen).
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
                           const std::vector<std::string>& sets) {
-  std::string cmd = "ballot run " + file + " --algo " + algorithm + " --seed " + std::to_string(seed);
-  for (const std::string& s : sets) {
-    const bool plain = s.find_first_of(" \"'$`\\") == std::string::npos;
-    cmd += " --set " + (plain ? s : "'" + s + "'");
-  }
+  std::string cmd = "ballot run " + shell_quote(file) + " --algo " + shell_quote(algorithm) +
+                    " --seed " + std::to_string(seed);
+  for (const std::string& s : sets) cmd += " --set " + shell_quote(s);
   return cmd;
 }
 
 std::string trace_header(const Scenario& scenario) {
-  std::string line = "{\"format\":\"ballot-trace\",\"format_version\":" +
+  std::string line = std::string(kTraceHeaderStart) + ",\"format_version\":" +
                      std::to_string(kTraceFormatVersion) + ",\"ballot_version\":";
   append_json_string(line, kBallotVersion);
   line += ",\"file\":";
@@ -247,9 +262,9 @@ std::string trace_footer(const RunReport& report) {
   return line;
 }
 
-RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out,
-                       const RunLimits& limits) {
-  return run_impl(scenario, trace_out, nullptr, limits);
+RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out, const RunLimits& limits,
+                       Observer* watcher) {
+  return run_impl(scenario, trace_out, watcher, limits);
 }
 
 RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher,
@@ -337,21 +352,49 @@ class LimitedTraceWriter final : public Observer {
 };
 }  // namespace
 
-static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher,
-                          const RunLimits& limits) {
-  const AlgorithmInfo* algo = find_algorithm(scenario.algorithm);
-  if (algo == nullptr) {
-    std::vector<std::string> names;
-    for (const AlgorithmInfo& a : algorithms()) names.push_back(a.name);
-    std::string known;
-    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
-    throw InputError("algorithm", "unknown algorithm '" + scenario.algorithm +
-                                      "' (known: " + known + ")");
+namespace {
+
+// "unknown algorithm 'raftt' (did you mean 'raft'?)", else the list of known ones.
+[[noreturn]] void unknown_algorithm(const std::string& path, const std::string& what,
+                                    const std::string& name) {
+  std::vector<std::string> names;
+  std::string known;
+  for (const AlgorithmInfo& a : algorithms()) {
+    names.push_back(a.name);
+    known += (known.empty() ? "" : ", ") + a.name;
+  }
+  const std::string guess = closest_name(name, names);
+  throw InputError(path, what + "unknown algorithm '" + name + "' (" +
+                             (guess.empty() ? "known: " + known : "did you mean '" + guess + "'?") +
+                             ")");
+}
+
+}  // namespace
+
+void validate_algorithm_names(const Scenario& scenario) {
+  if (find_algorithm(scenario.algorithm) == nullptr)
+    unknown_algorithm("algorithm", "", scenario.algorithm);
+  for (const auto& [name, values] : scenario.expect_by_algorithm)
+    if (find_algorithm(name) == nullptr)
+      unknown_algorithm("expect.by_algorithm." + name, "", name);
+  for (const auto& [key, hash] : scenario.golden) {
+    const std::string name = key.substr(0, key.find('/'));
+    if (find_algorithm(name) == nullptr)
+      unknown_algorithm("golden." + key, "", name);
   }
   for (const auto& [name, values] : scenario.params) {
-    if (find_algorithm(name) == nullptr)
-      throw InputError("params." + name, "parameters for unknown algorithm '" + name + "'");
+    const AlgorithmInfo* algo = find_algorithm(name);
+    if (algo == nullptr) unknown_algorithm("params." + name, "parameters for ", name);
+    // Another algorithm's parameters are read as if it ran, so a typo in them is caught now,
+    // not when someone later runs the scenario with --algo.
+    if (name != scenario.algorithm) (void)make_node_factory(*algo, scenario);
   }
+}
+
+static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher,
+                          const RunLimits& limits) {
+  validate_algorithm_names(scenario);
+  const AlgorithmInfo* algo = find_algorithm(scenario.algorithm);
   RunReport report;
   report.scenario = scenario;
   report.has_epochs = algo->has_epochs;

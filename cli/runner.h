@@ -89,10 +89,11 @@ struct Verdict {
 Verdict judge_run(const RunReport& report);
 
 // Runs `scenario` with its algorithm and seed. When `trace_out` is given, the whole trace is
-// written to it: header line, one line per event, footer line. Throws InputError for an unknown
-// algorithm or bad parameters (path "algorithm" or "params.<algorithm>.<key>").
+// written to it: header line, one line per event, footer line. `watcher` (not owned, optional)
+// sees every event too, e.g. to show progress. Throws InputError for an unknown algorithm or bad
+// parameters (path "algorithm" or "params.<algorithm>.<key>").
 RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullptr,
-                       const RunLimits& limits = {});
+                       const RunLimits& limits = {}, Observer* watcher = nullptr);
 // The same, with an extra observer that sees every event (not owned); no trace is written.
 RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher,
                                const RunLimits& limits = {});
@@ -103,18 +104,29 @@ void throw_if_cut(const RunReport& report);
 // raise it with --max-events" (empty when the run was not cut).
 std::string cut_message(const RunReport& report);
 
+// Every algorithm the scenario names must be registered: "algorithm", the keys of
+// expect.by_algorithm, the algorithm half of golden keys and of params; and the params of the
+// algorithms not running are validated against their own options. Throws InputError naming the
+// JSON path, with the closest known name. run_scenario calls it first.
+void validate_algorithm_names(const Scenario& scenario);
+
 // Acknowledged appends missing from the last successful read of their key (kv workloads): each
 // append writes a unique token, so a later read without it proves the write was lost. Keys that
 // also saw a put (which may overwrite tokens legitimately) are not judged.
 int64_t count_lost_writes(const lin::History& history);
 
-// The one command that reproduces a run.
+// A word as a POSIX shell reads it back unchanged: plain when it is only letters, digits and
+// _-./:=,+@%, else in single quotes.
+std::string shell_quote(const std::string& word);
+// The one command that reproduces a run (the file and every --set value shell-quoted).
 std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
                           const std::vector<std::string>& sets);
 
 // "1.25s", "412ms", "37us": durations for people (exact to the microsecond).
 std::string human_duration(Time_us duration_us);
 
+// How every trace file starts: the first bytes of its header line.
+inline constexpr const char* kTraceHeaderStart = "{\"format\":\"ballot-trace\"";
 // The header line of a trace (JSON): format, versions, algorithm, seed, resolved scenario.
 std::string trace_header(const Scenario& scenario);
 // The footer line (JSON): counts, trace hash, metrics, violations, expectations.

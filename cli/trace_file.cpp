@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/input_error.h"
+#include "sim/input_file.h"
+#include "sim/scenario.h"
 #include "sim/trace.h"
 
 namespace ballot {
@@ -381,12 +383,38 @@ void check_event_line(const EventLineSeen& seen, size_t line_no, uint64_t index,
                           "\" in a \"" + seen.k + "\" event");
 }
 
+bool read_trace_line(std::istream& in, std::string& line, size_t line_no, bool& no_newline) {
+  const LineRead read = read_line_capped(in, line, kMaxTraceLineBytes);
+  if (read == LineRead::End) return false;
+  if (read == LineRead::TooLong)
+    throw InputError("line " + std::to_string(line_no),
+                     "longer than the " + byte_size(kMaxTraceLineBytes) + " limit for a trace line");
+  no_newline = in.eof();
+  return true;
+}
+
+namespace {
+// A line nlohmann could not parse because of a number out of range (1e400) gets the JSON path,
+// line and column instead of a generic "not JSON" (sim/scenario.h check_json_text).
+void throw_if_number_out_of_range(std::string_view line, size_t line_no) {
+  try {
+    check_json_text(std::string(line), line_no);
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    if (what.find("out of range") != std::string::npos)
+      throw InputError("line " + std::to_string(line_no) + (e.path().empty() ? "" : ": " + e.path()),
+                       what);
+  }
+}
+}  // namespace
+
 TraceLineReader::Line TraceLineReader::next(std::string_view line, bool no_newline) {
   ++line_no_;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return Line::Blank;
   if (footer_.has_value()) fail(line_no_, "expected nothing after the footer line");
   if (!header_.has_value()) {
+    if (!json::accept(line.begin(), line.end())) throw_if_number_out_of_range(line, line_no_);
     header_ = parse_trace_header(line, line_no_);
     return Line::Header;
   }
@@ -395,6 +423,7 @@ TraceLineReader::Line TraceLineReader::next(std::string_view line, bool no_newli
     cut_mid_line_ = true;
     return Line::Cut;
   }
+  if (j.is_discarded()) throw_if_number_out_of_range(line, line_no_);
   if (j.is_discarded() || !j.is_object())
     fail(line_no_, std::string("expected one JSON object per line (got ") +
                        (j.is_discarded() ? "text that is not JSON" : "another JSON value") + ")");

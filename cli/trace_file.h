@@ -13,6 +13,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -104,6 +105,11 @@ struct EventLineSeen {
 // Judges one event line: types, "i" == index, "t" >= last_t_us (and >= 0), "k" present, "n" a
 // node number from 1, and the fields its kind requires. Throws InputError("line N", ...).
 void check_event_line(const EventLineSeen& seen, size_t line_no, uint64_t index, int64_t last_t_us);
+
+// std::getline under the trace line cap (sim/input_file.h: a trace is streamed, only a line is
+// held at once): false at the end of the file; `no_newline` when the file ended without one.
+// Throws InputError("line <line_no>", ...) for a line longer than the cap.
+bool read_trace_line(std::istream& in, std::string& line, size_t line_no, bool& no_newline);
 
 // Reads a trace line by line with the checks above (parsing every line): for tools that do not
 // keep the trace (export; replay for lines that differ from the re-run's).

@@ -3,6 +3,7 @@
 // unchecked integer conversion).
 #include "sim/history_parse.h"
 
+#include "sim/input_file.h"
 #include "sim/lin_edn.h"
 
 #include <algorithm>
@@ -409,16 +410,11 @@ ParseResult parse_history(std::string_view text, std::string_view file_name, His
 }
 
 ParseResult parse_history_file(const std::string& path, HistoryFormat format) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return ParseError{path, 0, "expected a history file, found a directory"};
+  std::string contents, error;
+  if (!read_file_capped(path, kMaxHistoryBytes, "history", contents, error)) {
+    return ParseError{path, 0, error};
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ParseError{path, 0, "expected a readable file"};
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) return ParseError{path, 0, "expected a readable file (read error)"};
-  return parse_history(contents.str(), path, format);
+  return parse_history(contents, path, format);
 }
 
 std::string to_edn(const History& history) {

@@ -175,6 +175,10 @@ struct Scenario {
 // override is checked like the file). Throws InputError whose path is the JSON path (the caller
 // names the file).
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {});
+// Checks that `text` is valid JSON with no key repeated in one object and no number out of
+// range; otherwise throws InputError naming the JSON path and "at line L, column C" (L counted
+// from `first_line`, for tools that read a file a line at a time).
+void check_json_text(const std::string& text, size_t first_line = 1);
 // The same from text (`file` only labels messages).
 Scenario parse_scenario(const std::string& text, const std::string& file,
                         const std::vector<std::string>& overrides = {});

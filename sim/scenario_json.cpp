@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/input_error.h"
+#include "sim/input_file.h"
 #include "sim/observers.h"
 #include "sim/params.h"
 #include "sim/scenario.h"
@@ -1153,6 +1154,12 @@ std::map<std::string, std::string> read_golden(const json& j, const std::string&
     if (slash == 0 || !seed_ok) {
       throw InputError(at, "expected a key like \"raft/1\" (algorithm/seed), got \"" + key + "\"");
     }
+    errno = 0;
+    (void)std::strtoull(seed.c_str(), nullptr, 10);
+    if (errno == ERANGE) {
+      throw InputError(at, "the seed " + seed + " is out of range: a seed is an integer in [0, " +
+                               "2^64 - 1]");
+    }
     const std::string hash = read_string(v, at, "\"0123456789abcdef\"");
     if (hash.size() != kGoldenHexDigits ||
         hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
@@ -1276,21 +1283,33 @@ void check_nesting(const std::string& text, const std::string& path, const std::
   }
 }
 
-// Finds a key repeated within one object (nlohmann keeps the last one silently) and names its
-// path. A second, SAX pass over text that already parsed: nlohmann's callback parser would do
-// the same job in quadratic time on long lists of objects.
+// Finds a key repeated within one object (nlohmann keeps the last one silently) and a number out
+// of range (nlohmann turns an integer beyond 64 bits into an inexact double silently, and throws
+// its own message for a double beyond +-1.8e308), and names the path. A second, SAX pass over
+// text that already parsed (or failed with a number out of range): nlohmann's callback parser
+// would do the same job in quadratic time on long lists of objects.
 class DuplicateKeyCheck : public json::json_sax_t {
  public:
   static void run(const std::string& text) {
-    DuplicateKeyCheck check;
+    DuplicateKeyCheck check(text);
     json::sax_parse(text, &check);
   }
 
   bool null() override { return element_done(); }
   bool boolean(bool) override { return element_done(); }
-  bool number_integer(number_integer_t) override { return element_done(); }
-  bool number_unsigned(number_unsigned_t) override { return element_done(); }
-  bool number_float(number_float_t, const string_t&) override { return element_done(); }
+  bool number_integer(number_integer_t) override { return number_done(); }
+  bool number_unsigned(number_unsigned_t) override { return number_done(); }
+  bool number_float(number_float_t, const string_t& literal) override {
+    // Digits without a fraction or exponent that still arrive as a double: they overflowed the
+    // 64-bit integer range.
+    if (literal.find_first_of(".eE") == std::string::npos) {
+      throw InputError(path_to(frames_.size()),
+                       "at " + at_line_column(number_start(numbers_)) + ": the integer " +
+                           shown(literal) + " is out of range: integers must lie in [-2^63, " +
+                           "2^64 - 1]");
+    }
+    return number_done();
+  }
   bool string(string_t&) override { return element_done(); }
   bool binary(binary_t&) override { return element_done(); }
   bool start_object(std::size_t) override {
@@ -1312,11 +1331,59 @@ class DuplicateKeyCheck : public json::json_sax_t {
     return true;
   }
   bool end_array() override { return end_container(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;  // the text parsed once already; never reached
+  bool parse_error(std::size_t end, const std::string& token,
+                   const nlohmann::detail::exception& e) override {
+    // The text parsed once already, or failed on a number out of range (406): the only error
+    // left to report here.
+    if (e.id == 406) {
+      throw InputError(path_to(frames_.size()),
+                       "at " + at_line_column(line_column(text_, end - std::min(end, token.size()) + 1)) +
+                           ": the number " + shown(token) +
+                           " is out of range: a number must fit a double (about +-1.8e308)");
+    }
+    return false;
   }
 
  private:
+  explicit DuplicateKeyCheck(const std::string& text) : text_(text) {}
+  static std::string shown(const std::string& literal) {
+    return literal.size() > kMaxShown ? literal.substr(0, kMaxShown - 3) + "..." : literal;
+  }
+  bool number_done() {
+    ++numbers_;
+    return element_done();
+  }
+  // Where the number with this 0-based ordinal starts. Outside strings, a valid JSON text has
+  // digits and '-' only in numbers, so each number begins where such a character follows one
+  // that cannot be part of a number.
+  LineColumn number_start(size_t ordinal) const {
+    bool in_string = false, escaped = false, in_number = false;
+    size_t seen = 0;
+    for (size_t i = 0; i < text_.size(); ++i) {
+      const char c = text_[i];
+      if (in_string) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          in_string = false;
+        }
+        continue;
+      }
+      const bool number_char = std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+                               c == '+' || c == '.' || c == 'e' || c == 'E';
+      if (c == '"') {
+        in_string = true;
+      } else if (!in_number && (std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+        if (seen++ == ordinal) return line_column(text_, i + 1);
+      }
+      in_number = !in_string && number_char;
+    }
+    return line_column(text_, text_.size());
+  }
+  const std::string& text_;
+  size_t numbers_ = 0;
   struct Frame {
     bool object = true;
     std::string key;   // object: the key being read
@@ -1342,14 +1409,14 @@ class DuplicateKeyCheck : public json::json_sax_t {
   std::vector<Frame> frames_;
 };
 
-json parse_document(const std::string& text) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw InputError("", "the file is empty: expected a JSON object describing the scenario");
-  }
+json parse_json_text(const std::string& text) {
   check_nesting(text, "", "");
   json doc;
   try {
     doc = json::parse(text);
+  } catch (const json::out_of_range&) {
+    DuplicateKeyCheck::run(text);  // names the number out of range, its path and position
+    throw;
   } catch (const json::parse_error& e) {
     // nlohmann: "[json.exception.parse_error.101] parse error at line 1, column 2: <detail>".
     const std::string what = e.what();
@@ -1360,6 +1427,13 @@ json parse_document(const std::string& text) {
   }
   DuplicateKeyCheck::run(text);
   return doc;
+}
+
+json parse_document(const std::string& text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw InputError("", "the file is empty: expected a JSON object describing the scenario");
+  }
+  return parse_json_text(text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1595,17 +1669,30 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   }
 }
 
-Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) {
-    throw InputError("", "cannot read the scenario: it is a directory");
+void check_json_text(const std::string& text, size_t first_line) {
+  try {
+    (void)parse_json_text(text);
+  } catch (const InputError& e) {
+    // Messages say "at line L, column C" of `text`; shift L to the file's numbering.
+    std::string message = e.what();
+    const std::string at = "at line ";
+    const size_t pos = message.find(at);
+    if (pos != std::string::npos && first_line > 1) {
+      const size_t digits = message.find_first_not_of("0123456789", pos + at.size());
+      const size_t line = std::strtoull(message.c_str() + pos + at.size(), nullptr, 10);
+      message.replace(pos + at.size(), digits - pos - at.size(),
+                      std::to_string(line + first_line - 1));
+    }
+    throw InputError(e.path(), message);
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError("", std::string("cannot read the scenario: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError("", "cannot read the scenario: read error");
-  return parse_scenario(text.str(), file, overrides);
+}
+
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
+  std::string text, error;
+  if (!read_file_capped(file, kMaxScenarioBytes, "scenario", text, error)) {
+    throw InputError("", error);
+  }
+  return parse_scenario(text, file, overrides);
 }
 
 }  // namespace ballot

@@ -14,3 +14,5 @@ add_test(NAME cli:log_and_faults
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/log_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # judge_run on hand-built reports (cli/runner.cpp).
 ballot_add_test(test_verdict SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_verdict.cpp LIBS ballot_app)
+# Units of the command line: progress line, seed ranges, shell quoting, capped input.
+ballot_add_test(test_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_units.cpp LIBS ballot_app)

@@ -860,6 +860,55 @@ TEST_CASE("bad input: one error with the exact JSON path and what was expected",
   }
 }
 
+TEST_CASE("numbers out of range name the JSON path, line and column, not nlohmann", "[scenario]") {
+  // A double beyond +-1.8e308: nlohmann throws its own out_of_range text.
+  require_error("{\"nodes\": 3,\n  \"duration\": 1e400}", "duration",
+                "at line 2, column 15: the number 1e400 is out of range");
+  require_error(base(R"("faults": [{"at": "1s", "kind": "drop", "probability": -1e999}])"),
+                "faults[0].probability", "the number -1e999 is out of range");
+  // An integer beyond 64 bits: nlohmann reads it as an inexact double without a word.
+  require_error(R"({"nodes": 3, "seed": 99999999999999999999999})", "seed",
+                "at line 1, column 22: the integer 99999999999999999999999 is out of range");
+  require_error(R"({"name": "1 2 -3", "nodes": [1e3, -9223372036854775809]})", "nodes[1]",
+                "at line 1, column 35: the integer -9223372036854775809 is out of range");
+  require_error(R"({"seed": 1}, "golden": {})", "", "syntax error");
+  require_error(R"({"nodes": 3, "golden": {"bully/99999999999999999999": "0123456789abcdef"}})",
+                "golden.bully/99999999999999999999", "the seed 99999999999999999999 is out of range");
+  // The extremes themselves are fine.
+  CHECK(parse_scenario(R"({"nodes": 3, "seed": 18446744073709551615})", "t.json").seed ==
+        18446744073709551615u);
+  require_error("{}", "seed", "the integer 18446744073709551616 is out of range",
+                {"seed=18446744073709551616"});
+  for (const char* text : {R"({"nodes": 1e400})", R"({"seed": 99999999999999999999999})"}) {
+    try {
+      parse_scenario(text, "t.json");
+      FAIL("accepted " << text);
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find("json.exception") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("check_json_text counts lines from the given first line", "[scenario]") {
+  CHECK_NOTHROW(check_json_text(R"({"t": 18446744073709551615, "u": -9223372036854775808})"));
+  try {
+    check_json_text(R"({"i": 3, "t": 1e400})", 189);
+    FAIL("accepted 1e400");
+  } catch (const InputError& e) {
+    CHECK(e.path() == "t");
+    CHECK(std::string(e.what()) ==
+          "at line 189, column 15: the number 1e400 is out of range: a number must fit a double "
+          "(about +-1.8e308)");
+  }
+  try {
+    check_json_text(R"({"a": [0, {"b": 36893488147419103232}]})", 7);
+    FAIL("accepted 2^65");
+  } catch (const InputError& e) {
+    CHECK(e.path() == "a[1].b");
+    CHECK(std::string(e.what()).find("at line 7, column 17: the integer 36893488147419103232") == 0);
+  }
+}
+
 TEST_CASE("the curated scenarios and the documented example are valid", "[scenario]") {
   namespace fs = std::filesystem;
   const fs::path root = BALLOT_SOURCE_DIR;

@@ -96,5 +96,82 @@ expect 1 "not shrunk" -- "$ballot" lincheck "$work/l.edn" --max-window-steps 0
 expect 2 "--max-window-steps" -- "$ballot" lincheck "$work/l.edn" --max-window-steps lots
 expect 2 "line 1" -- "$ballot" export "$work/binary.json" -o "$work/x.edn"
 
+# Seed ranges: the end of the uint64 range terminates (the counter must not wrap), and an absurd
+# range is refused up front, naming the flag.
+expect 0 "3 passed, 0 failed" -- timeout 60 "$ballot" sweep "$scenario" --seeds 18446744073709551613..18446744073709551615
+expect 2 "^ballot: --seeds: at most 1000000 seeds" -- timeout 10 "$ballot" sweep "$scenario" --seeds 1..18446744073709551615
+expect 2 "^ballot: --seeds: at most 1000000 seeds" -- timeout 10 "$ballot" compare "$scenario" --seeds 0..18446744073709551615
+expect 2 "^ballot: --seeds: at most 1000000 runs" -- timeout 10 "$ballot" compare "$scenario" --algos bully,raft --seeds 1..600000
+
+# Algorithm names that no registered algorithm has, and other algorithms' parameters, are checked
+# by run, sweep and compare too (not only by check).
+printf '{"nodes": 3, "duration": "1s", "expect": {"by_algorithm": {"raftt": {"violations": 0}}}}' >"$work/by_algo.json"
+printf '{"nodes": 3, "duration": "1s", "golden": {"rafy/3": "0123456789abcdef"}}' >"$work/golden.json"
+printf '{"nodes": 3, "duration": "1s", "params": {"raft": {"pre_vot": true}}}' >"$work/other_param.json"
+for cmd in "run" "sweep --seeds 1..2" "compare --algos bully --seeds 1"; do
+  expect 2 "by_algo.json: expect.by_algorithm.raftt: unknown algorithm 'raftt' \(did you mean 'raft'\?\)" -- "$ballot" $cmd "$work/by_algo.json"
+  expect 2 "golden.json: golden.rafy/3: unknown algorithm 'rafy' \(did you mean 'raft'\?\)" -- "$ballot" $cmd "$work/golden.json"
+  expect 2 "other_param.json: params.raft.pre_vot: unknown parameter 'pre_vot' \(did you mean 'pre_vote'\?\)" -- "$ballot" $cmd "$work/other_param.json"
+done
+
+# Repro lines quote the scenario path for the shell: the printed command, run as it is, runs the
+# same scenario again (and fails the same way).
+odd="$work/it's \$HOME \"x\""
+mkdir -p "$odd" && cp "$work/expect.json" "$odd/a b.json"
+repro=$("$ballot" run "$odd/a b.json" --set 'name=a "b" $c' 2>&1 | sed -n 's/^  ballot run /run /p')
+quoted=$(cat <<'PATTERN'
+^  ballot run '.*/it'[\]''s [$]HOME "x"/a b[.]json' --algo bully --seed 1 --set 'name=a "b" [$]c'$
+PATTERN
+)
+expect 1 "$quoted" -- "$ballot" run "$odd/a b.json" --set 'name=a "b" $c'
+expect 1 "FAILED; reproduce with" -- bash -c "'$ballot' $repro"
+expect 1 'scenario +a "b" [$]c' -- bash -c "'$ballot' $repro"
+
+# Input size caps: a device or an oversized file is refused with the file and the limit, never read
+# until memory runs out.
+truncate -s 17M "$work/huge.json"
+truncate -s 257M "$work/huge.edn"
+expect 2 "^ballot: /dev/zero: the scenario is larger than the 16 MiB limit" -- timeout 20 "$ballot" run /dev/zero
+expect 2 "huge.json: the scenario is larger than the 16 MiB limit" -- timeout 20 "$ballot" run "$work/huge.json"
+expect 2 "huge.json: the scenario is larger than the 16 MiB limit" -- timeout 20 "$ballot" sweep "$work/huge.json" --seeds 1..2
+expect 2 "^ballot lincheck: /dev/zero: the history is larger than the 256 MiB limit" -- timeout 20 "$ballot" lincheck /dev/zero
+expect 2 "huge.edn: the history is larger than the 256 MiB limit" -- timeout 20 "$ballot" lincheck "$work/huge.edn"
+expect 2 "^ballot: /dev/zero: line 1: longer than the 16 MiB limit for a trace line" -- timeout 20 "$ballot" replay /dev/zero
+expect 2 "^ballot: /dev/zero: line 1: longer than the 16 MiB limit for a trace line" -- timeout 20 "$ballot" export /dev/zero
+{ head -n 3 "$work/t.jsonl"; head -c 17000000 /dev/zero | tr '\0' ' '; } >"$work/long_line.jsonl"
+expect 2 "long_line.jsonl: line 4: longer than the 16 MiB limit for a trace line" -- timeout 20 "$ballot" replay "$work/long_line.jsonl"
+expect 2 "long_line.jsonl: line 4: longer than the 16 MiB limit for a trace line" -- timeout 20 "$ballot" export "$work/long_line.jsonl"
+
+# lincheck: a history without operations is no verdict (exit 4), and a ballot trace gets the
+# command that converts it.
+: >"$work/empty.edn"
+printf '[]\n' >"$work/empty_vector.edn"
+expect 4 "^nothing to check: .*empty.edn has no operations" -- "$ballot" lincheck "$work/empty.edn"
+expect 4 "^nothing to check: .*empty_vector.edn has no operations" -- "$ballot" lincheck "$work/empty_vector.edn"
+expect 4 '"verdict": "nothing to check"' -- "$ballot" lincheck "$work/empty.edn" --json
+expect 2 "t.jsonl: this is a ballot trace, not a client history" -- "$ballot" lincheck "$work/t.jsonl"
+expect 2 "ballot export .*t.jsonl --format jepsen" -- "$ballot" lincheck "$work/t.jsonl"
+
+# Numbers out of range (beyond a double, or an integer beyond 64 bits) in a scenario or a trace:
+# the file, the JSON path, line and column, and no JSON library text.
+printf '{"nodes": 3,\n  "duration": 1e400}' >"$work/huge_number.json"
+printf '{"nodes": 3, "seed": 99999999999999999999999}' >"$work/huge_int.json"
+expect 2 "^ballot: .*huge_number.json: duration: at line 2, column 15: the number 1e400 is out of range[^[]*$" -- "$ballot" run "$work/huge_number.json"
+expect 2 "^ballot: .*huge_int.json: seed: at line 1, column 22: the integer 99999999999999999999999 is out of range" -- "$ballot" run "$work/huge_int.json"
+expect 2 "huge_int.json: seed: at line 1, column 22" -- "$ballot" sweep "$work/huge_int.json" --seeds 1..2
+invoke=$(grep -n '"k":"invoke"' "$work/l.jsonl" | head -1 | cut -d: -f1)
+sed "${invoke}s/\"t\":[0-9]*/\"t\":1e400/" "$work/l.jsonl" >"$work/huge_t.jsonl"
+expect 2 "huge_t.jsonl: t: at line $invoke, column [0-9]+: the number 1e400 is out of range" -- "$ballot" export "$work/huge_t.jsonl" -o "$work/x.edn"
+sed '1s/"nodes":\([0-9]*\)/"nodes":99999999999999999999999/' "$work/l.jsonl" >"$work/huge_header.jsonl"
+expect 2 "huge_header.jsonl: scenario.nodes: at line 1, column [0-9]+: the integer 99999999999999999999999 is out of range" -- "$ballot" replay "$work/huge_header.jsonl"
+
+# Progress goes to a terminal only: with stderr captured (not a terminal) nothing is drawn, and
+# --quiet is accepted by every command that shows it.
+expect 0 "^no progress$" -- bash -c "out=\$('$ballot' sweep '$src/scenarios/raft-election-downtime.json' --seeds 1..8 2>&1); grep -q \$'\\r' <<<\"\$out\" || echo no progress"
+expect 0 "3 passed, 0 failed" -- "$ballot" sweep "$scenario" --seeds 1..3 --quiet
+expect 0 "split brain" -- "$ballot" run "$scenario" --quiet
+expect 0 "^algorithm," -- "$ballot" compare "$lesson" --seeds 1 --format csv --quiet
+expect 1 "2 passed, 1 failed" -- "$ballot" check "$work/lessons" --quiet
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
