@@ -104,9 +104,10 @@ void print_json(const LincheckOptions& options, const lin::History& history,
 // format mismatch from passing unnoticed.
 void print_skipped(const lin::ParseStats& stats) {
   if (stats.skipped == 0) return;
-  std::printf("skipped %lld %s that %s not client operations (first on line %lld)\n",
-              static_cast<long long>(stats.skipped), stats.skipped == 1 ? "entry" : "entries",
-              stats.skipped == 1 ? "is" : "are", static_cast<long long>(stats.first_skipped_line));
+  std::printf("skipped %lld %s (first on line %lld)\n", static_cast<long long>(stats.skipped),
+              stats.skipped == 1 ? "entry that is not a client operation"
+                                 : "entries that are not client operations",
+              static_cast<long long>(stats.first_skipped_line));
 }
 
 void print_text(const LincheckOptions& options, const lin::History& history,
