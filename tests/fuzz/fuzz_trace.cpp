@@ -33,13 +33,20 @@ void viewer_model(std::string text) {
   }
 }
 
+bool field_is(const nlohmann::json& object, const char* key, const nlohmann::json& wanted) {
+  const auto it = object.find(key);
+  return it != object.end() && *it == wanted;
+}
+
 void replay_header(std::string_view text) {
   const std::string header_line(text.substr(0, text.find('\n')));
   const nlohmann::json header = nlohmann::json::parse(header_line, nullptr, false);
-  if (header.is_discarded() || !header.is_object() ||
-      header.value("format", "") != "ballot-trace")
+  // The checks cmd_replay.cpp makes before reading the scenario, without its value() calls:
+  // those throw on a wrong-typed field (see the report of issue 9; the trace-tool hardening
+  // makes them exit 2), which would stop this target at the first such input.
+  if (header.is_discarded() || !header.is_object() || !field_is(header, "format", "ballot-trace"))
     return;
-  if (header.value("format_version", 0) != ballot::kTraceFormatVersion) return;
+  if (!field_is(header, "format_version", ballot::kTraceFormatVersion)) return;
   if (!header.contains("scenario") || !header["scenario"].is_object()) return;
   try {
     const ballot::Scenario scenario =
