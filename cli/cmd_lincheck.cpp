@@ -88,8 +88,8 @@ std::string json_op(const lin::History& history, size_t index) {
   return s;
 }
 
-void print_json(const LincheckOptions& options, const lin::History& history, lin::Model model,
-                const lin::Verdict& verdict) {
+void print_json(const LincheckOptions& options, const lin::History& history,
+                const lin::ParseStats& stats, lin::Model model, const lin::Verdict& verdict) {
   std::string s = "{\"file\": " + json_string(options.file) + ", \"model\": \"" +
                   (model == lin::Model::Register ? "register" : "kv") +
                   "\", \"operations\": " + std::to_string(history.ops.size()) +
@@ -98,6 +98,7 @@ void print_json(const LincheckOptions& options, const lin::History& history, lin
                    : verdict.timed_out  ? "undecided"
                                         : "not linearizable") +
                   "\"" +
+                  ", \"skipped\": " + std::to_string(stats.skipped) +
                   ", \"linearizable\": " + (verdict.linearizable ? "true" : "false") +
                   ", \"timed_out\": " + (verdict.timed_out ? "true" : "false") +
                   ", \"explanation\": " + json_string(verdict.explanation) +
@@ -110,21 +111,37 @@ void print_json(const LincheckOptions& options, const lin::History& history, lin
   std::fputs(s.c_str(), stdout);
 }
 
-void print_text(const LincheckOptions& options, const lin::History& history, lin::Model model,
-                const lin::Verdict& verdict) {
+// Entries that are not client operations (Jepsen's :nemesis, log maps without :process or :type)
+// are left out of the check; saying how many keeps a history that lost its operations to a
+// format mismatch from passing unnoticed.
+void print_skipped(const lin::ParseStats& stats) {
+  if (stats.skipped == 0) return;
+  std::printf("skipped %lld %s (first on line %lld)\n", static_cast<long long>(stats.skipped),
+              stats.skipped == 1 ? "entry that is not a client operation"
+                                 : "entries that are not client operations",
+              static_cast<long long>(stats.first_skipped_line));
+}
+
+void print_text(const LincheckOptions& options, const lin::History& history,
+                const lin::ParseStats& stats, lin::Model model, const lin::Verdict& verdict) {
   const char* model_name = model == lin::Model::Register ? "register" : "kv";
   if (verdict.linearizable) {
     std::printf("linearizable: %s (%zu operations, model %s)\n", options.file.c_str(),
                 history.ops.size(), model_name);
+    print_skipped(stats);
     return;
   }
   if (verdict.timed_out) {
-    std::printf("no verdict: %s (%zu operations, model %s)\n%s\n", options.file.c_str(),
-                history.ops.size(), model_name, verdict.explanation.c_str());
+    std::printf("no verdict: %s (%zu operations, model %s)\n", options.file.c_str(),
+                history.ops.size(), model_name);
+    print_skipped(stats);
+    std::printf("%s\n", verdict.explanation.c_str());
     return;
   }
-  std::printf("not linearizable: %s (%zu operations, model %s)\n%s\n", options.file.c_str(),
-              history.ops.size(), model_name, verdict.explanation.c_str());
+  std::printf("not linearizable: %s (%zu operations, model %s)\n", options.file.c_str(),
+              history.ops.size(), model_name);
+  print_skipped(stats);
+  std::printf("%s\n", verdict.explanation.c_str());
   if (verdict.window_minimal) {
     std::printf("minimal failing window: these %zu operations cannot all have had the outcomes "
                 "recorded, even if every other read is ignored and every other update took effect "
@@ -158,7 +175,8 @@ bool is_ballot_trace(const std::string& file) {
 }
 
 int run_lincheck(const LincheckOptions& options) {
-  lin::ParseResult parsed = lin::parse_history_file(options.file);
+  lin::ParseStats stats;
+  lin::ParseResult parsed = lin::parse_history_file(options.file, lin::HistoryFormat::Auto, &stats);
   if (const auto* error = std::get_if<lin::ParseError>(&parsed)) {
     if (error->line > 0 && is_ballot_trace(options.file)) {
       std::fprintf(stderr,
@@ -192,9 +210,9 @@ int run_lincheck(const LincheckOptions& options) {
   if (options.model == "kv") model = lin::Model::KeyValue;
   const lin::Verdict verdict = lin::check(history, model, options.budget);
   if (options.json) {
-    print_json(options, history, model, verdict);
+    print_json(options, history, stats, model, verdict);
   } else {
-    print_text(options, history, model, verdict);
+    print_text(options, history, stats, model, verdict);
   }
   if (verdict.linearizable) return kExitOk;
   return verdict.timed_out ? kExitBudgetExceeded : kExitFailed;

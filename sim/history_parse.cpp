@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace ballot::lin {
@@ -91,6 +92,7 @@ std::optional<std::string> to_scalar(const Edn& e, int64_t line, const char* wha
     case Edn::Type::Float:
     case Edn::Type::String:
     case Edn::Type::Bool:
+    case Edn::Type::Char:  // \a reads as the one-character string "a"
       return e.text;
     default:
       fail(line, std::string("expected ") + what + " to be nil, an integer or a string, got " +
@@ -98,17 +100,17 @@ std::optional<std::string> to_scalar(const Edn& e, int64_t line, const char* wha
   }
 }
 
-// `process` null: skip the record (nemesis and other non-client records). Fields may be null.
+// nullopt: the entry is not a client operation and is skipped (counted in ParseStats). Jepsen
+// histories hold such entries: its fault injector logs as process :nemesis, and maps without a
+// :process or a :type are log messages, not operations. An entry that is an operation but is
+// malformed is an error.
 std::optional<Record> make_record(int64_t line, const Edn* process, const Edn* type, const Edn* f,
                                   const Edn* key, const Edn* value) {
-  if (!process) fail(line, "expected a :process");
-  if (process->type != Edn::Type::Int) {
-    // Jepsen logs its fault injector as process :nemesis; those records are not client operations.
-    if (process->type == Edn::Type::Keyword || process->type == Edn::Type::Symbol)
-      return std::nullopt;
+  if (!process || !type) return std::nullopt;
+  if (process->type == Edn::Type::Keyword || process->type == Edn::Type::Symbol)
+    return std::nullopt;
+  if (process->type != Edn::Type::Int)
     fail(line, "expected :process to be an integer, got " + render(*process));
-  }
-  if (!type) fail(line, "expected a :type");
   if (!f) fail(line, "expected an :f");
   Record record;
   record.line = line;
@@ -119,6 +121,20 @@ std::optional<Record> make_record(int64_t line, const Edn* process, const Edn* t
   if (value) record.value = *value;
   return record;
 }
+
+// The records of a history and what was skipped on the way.
+struct Records {
+  std::vector<Record> records;
+  ParseStats stats;
+
+  void add(std::optional<Record> record, int64_t line) {
+    if (record) {
+      records.push_back(std::move(*record));
+      return;
+    }
+    if (stats.skipped++ == 0) stats.first_skipped_line = line;
+  }
+};
 
 // ---------------------------------------------------------------------------------------------
 // Pairs each process's invocation with its completion.
@@ -236,16 +252,21 @@ const Edn* field(const Edn& map, std::string_view name) {
 std::optional<Record> record_from_map(const Edn& map) {
   if (map.type != Edn::Type::Map)
     fail(map.line, "expected an operation map {:process .. :type .. :f ..}, got " + render(map));
+  // EDN maps have unique keys; a record saying two things about one field is malformed.
+  std::set<std::string_view> keywords;
+  for (size_t i = 0; i < map.items.size(); i += 2) {
+    const Edn& k = map.items[i];
+    if (k.type == Edn::Type::Keyword && !keywords.insert(k.text).second)
+      fail(map.line, "expected each key once in a map, found :" + k.text + " twice");
+  }
   return make_record(map.line, field(map, "process"), field(map, "type"), field(map, "f"),
                      field(map, "key"), field(map, "value"));
 }
 
-History parse_edn(std::string_view text) {
+History parse_edn(std::string_view text, ParseStats& stats) {
   const std::vector<Edn> forms = read_edn(text, 1);
-  std::vector<Record> records;
-  auto add = [&](const Edn& map) {
-    if (auto record = record_from_map(map)) records.push_back(std::move(*record));
-  };
+  Records records;
+  auto add = [&](const Edn& map) { records.add(record_from_map(map), map.line); };
   const bool one_vector =
       !forms.empty() && (forms[0].type == Edn::Type::Vector || forms[0].type == Edn::Type::List);
   if (one_vector) {
@@ -254,7 +275,8 @@ History parse_edn(std::string_view text) {
   } else {
     for (const Edn& form : forms) add(form);
   }
-  return build(records);
+  stats = records.stats;
+  return build(records.records);
 }
 
 std::string_view trim(std::string_view s) {
@@ -279,8 +301,8 @@ std::optional<std::string_view> etcd_payload(std::string_view line, int64_t line
   return line.substr(dash + 3);
 }
 
-History parse_etcd_log(std::string_view text) {
-  std::vector<Record> records;
+History parse_etcd_log(std::string_view text, ParseStats& stats) {
+  Records records;
   int64_t line_number = 0;
   size_t start = 0;
   while (start < text.size()) {
@@ -295,11 +317,12 @@ History parse_etcd_log(std::string_view text) {
     const std::vector<Edn> forms = read_edn(*payload, line_number);
     if (forms.size() < 3 || forms.size() > 4)
       fail(line_number, std::string("expected ") + kEtcdShape);
-    auto record = make_record(line_number, &forms[0], &forms[1], &forms[2], nullptr,
-                              forms.size() == 4 ? &forms[3] : nullptr);
-    if (record) records.push_back(std::move(*record));
+    records.add(make_record(line_number, &forms[0], &forms[1], &forms[2], nullptr,
+                            forms.size() == 4 ? &forms[3] : nullptr),
+                line_number);
   }
-  return build(records);
+  stats = records.stats;
+  return build(records.records);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -400,21 +423,26 @@ HistoryFormat detect_format(std::string_view text) {
   return HistoryFormat::Edn;
 }
 
-ParseResult parse_history(std::string_view text, std::string_view file_name, HistoryFormat format) {
+ParseResult parse_history(std::string_view text, std::string_view file_name, HistoryFormat format,
+                          ParseStats* stats) {
   if (format == HistoryFormat::Auto) format = detect_format(text);
   try {
-    return format == HistoryFormat::EtcdLog ? parse_etcd_log(text) : parse_edn(text);
+    ParseStats local;
+    History history =
+        format == HistoryFormat::EtcdLog ? parse_etcd_log(text, local) : parse_edn(text, local);
+    if (stats) *stats = local;
+    return history;
   } catch (const InputFailure& failure) {
     return ParseError{std::string(file_name), failure.line, failure.message};
   }
 }
 
-ParseResult parse_history_file(const std::string& path, HistoryFormat format) {
+ParseResult parse_history_file(const std::string& path, HistoryFormat format, ParseStats* stats) {
   std::string contents, error;
   if (!read_file_capped(path, kMaxHistoryBytes, "history", contents, error)) {
     return ParseError{path, 0, error};
   }
-  return parse_history(contents, path, format);
+  return parse_history(contents, path, format, stats);
 }
 
 std::string to_edn(const History& history) {

@@ -24,17 +24,26 @@ struct ParseError {
 
 using ParseResult = std::variant<History, ParseError>;
 
+// What a successful parse left out: history entries that are not client operations (a map
+// without :process or :type, e.g. Jepsen's log messages; a record of a non-client process such as
+// :nemesis). Lines of other loggers in an etcd log are not history entries and are not counted.
+struct ParseStats {
+  int64_t skipped = 0;
+  int64_t first_skipped_line = 0;  // 0 when nothing was skipped
+};
+
 enum class HistoryFormat { Auto, EtcdLog, Edn };
 
 // EtcdLog if the first non-blank line mentions "jepsen.util", else Edn.
 HistoryFormat detect_format(std::string_view text);
 
-// `file_name` only labels errors.
+// `file_name` only labels errors. `stats`, when given, receives what was skipped.
 ParseResult parse_history(std::string_view text, std::string_view file_name,
-                          HistoryFormat format = HistoryFormat::Auto);
+                          HistoryFormat format = HistoryFormat::Auto, ParseStats* stats = nullptr);
 
 // Reads the file and parses it; an unreadable file is a ParseError at line 0.
-ParseResult parse_history_file(const std::string& path, HistoryFormat format = HistoryFormat::Auto);
+ParseResult parse_history_file(const std::string& path, HistoryFormat format = HistoryFormat::Auto,
+                               ParseStats* stats = nullptr);
 
 // A Jepsen/Knossos EDN history, one map per line: each operation's :invoke and its completion
 // (:ok, :fail or :info) in time order; completion before invocation at equal times. Operations

@@ -1,7 +1,8 @@
-// Internal to the history parsers: a small reader for EDN (https://github.com/edn-format/edn),
-// enough for Jepsen histories. Tagged elements (#jepsen.history.Op{...}, #inst "...") read as their
-// untagged form; comments, sets and #_ discards are understood. Bad input throws InputFailure
-// naming the line; nesting is bounded, so no input can exhaust the stack.
+// Internal to the history parsers: a reader for EDN as its specification defines it
+// (https://github.com/edn-format/edn; docs/lincheck.md lists what is read). Tagged elements
+// (#jepsen.history.Op{...}, #inst "...") read as their untagged form; characters read as their
+// UTF-8 text. Bad input throws InputFailure naming the line; nesting (collections, tags, #_) is
+// bounded, so no input can exhaust the stack.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -34,7 +35,8 @@ struct Edn {
     Set
   };
   Type type = Type::Nil;
-  std::string text;        // Int/Float digits, String contents, Keyword/Symbol name (no ':')
+  // Int/Float digits, String contents, Keyword/Symbol name (no ':'), Char as UTF-8.
+  std::string text;
   std::vector<Edn> items;  // collections; a Map holds key, value, key, value, ...
   int64_t line = 0;        // where the form starts
 };

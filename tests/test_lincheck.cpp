@@ -809,6 +809,216 @@ TEST_CASE("general Jepsen EDN histories", "[lincheck][parse]") {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// EDN as its specification defines it (https://github.com/edn-format/edn), wherever it appears.
+
+namespace {
+
+// The :value of a write whose value is written as `edn`.
+std::optional<std::string> write_value(const std::string& edn) {
+  const History h = parse_ok("{:process 0 :type :invoke :f :write :value " + edn + "}");
+  REQUIRE(h.ops.size() == 1);
+  return h.ops[0].value;
+}
+
+ParseError write_value_error(const std::string& edn) {
+  return parse_error("\n{:process 0 :type :invoke :f :write :value " + edn + "}");
+}
+
+}  // namespace
+
+TEST_CASE("EDN character literals", "[lincheck][parse][edn]") {
+  CHECK(write_value("\\a") == "a");
+  CHECK(write_value("\\\"") == "\"");
+  CHECK(write_value("\\\\") == "\\");
+  CHECK(write_value("\\(") == "(");
+  CHECK(write_value("\\;") == ";");
+  CHECK(write_value("\\newline") == "\n");
+  CHECK(write_value("\\return") == "\r");
+  CHECK(write_value("\\space") == " ");
+  CHECK(write_value("\\tab") == "\t");
+  CHECK(write_value("\\u0041") == "A");
+  CHECK(write_value("\\u00e9") == "\xc3\xa9");
+  CHECK(write_value("\\o101") == "A");
+  CHECK(write_value("\\\xc3\xa9") == "\xc3\xa9");  // a character outside ASCII, in UTF-8
+}
+
+TEST_CASE("EDN character literals end at a delimiter", "[lincheck][parse][edn]") {
+  // The first character after a backslash is taken whatever it is; a delimiter or another
+  // backslash ends the literal.
+  const History h = parse_ok(
+      "{:process 0 :type :invoke :f :cas :value [\\a \\\xc3\xa9]}\n"
+      "{:process 0 :type :fail :f :cas :value [\\a\\b]}\n"
+      "{:process 1 :type :invoke :f :write :value \\z}");
+  REQUIRE(h.ops.size() == 2);
+  CHECK(h.ops[0].expected == "a");
+  CHECK(h.ops[0].value == "\xc3\xa9");
+  CHECK(h.ops[1].value == "z");
+}
+
+TEST_CASE("malformed EDN characters are errors naming the line", "[lincheck][parse][edn]") {
+  CHECK(write_value_error("\\ ").line == 2);
+  const ParseError named = write_value_error("\\newlines");
+  CHECK(named.line == 2);
+  CHECK(named.message.find("\\newlines") != std::string::npos);
+  CHECK(write_value_error("\\uD800").message.find("surrogate") != std::string::npos);
+  CHECK(write_value_error("\\u12").line == 2);
+  CHECK(write_value_error("\\o400").line == 2);
+  CHECK(write_value_error("\\\xc3").line == 2);  // half a UTF-8 character
+  CHECK(parse_error("{:process 0 :type :invoke :f :write :value \\").line == 1);
+}
+
+TEST_CASE("EDN strings with escapes", "[lincheck][parse][edn]") {
+  CHECK(write_value("\"tab\\t cr\\r nl\\n bs\\\\ q\\\" b\\b f\\f\"") ==
+        "tab\t cr\r nl\n bs\\ q\" b\b f\f");
+  CHECK(write_value("\"\\u00e9\\u20ac\"") == "\xc3\xa9\xe2\x82\xac");
+  CHECK(write_value("\"\\uD83D\\uDE00\"") == "\xf0\x9f\x98\x80");  // a surrogate pair: U+1F600
+  CHECK(write_value("\"\\101\\0\"") == std::string("A\0", 2));     // octal, as Clojure reads it
+  CHECK(write_value("\"two\nlines\"") == "two\nlines");
+  CHECK(write_value_error("\"\\q\"").message.find("escape") != std::string::npos);
+  CHECK(write_value_error("\"\\u12\"").line == 2);
+  CHECK(write_value_error("\"\\uDE00\"").message.find("surrogate") != std::string::npos);
+  CHECK(write_value_error("\"\\uD83D x\"").message.find("low surrogate") != std::string::npos);
+}
+
+TEST_CASE("EDN tagged elements read as the element they tag", "[lincheck][parse][edn]") {
+  const History h = parse_ok(
+      "{:process 0 :type :invoke :f :read :value nil\n"
+      " :time #inst \"1985-04-12T23:20:50.52Z\" :id #uuid "
+      "\"f81d4fae-7dec-11d0-a765-00a0c91e6bf6\"}\n"
+      "#jepsen.history.Op {:process 0 :type :ok :f :read :value #tag #_ 6 #other 7}\n");
+  REQUIRE(h.ops.size() == 1);
+  CHECK(h.ops[0].value == "7");
+  CHECK(h.ops[0].outcome == Outcome::Ok);
+  CHECK(write_value("#my.app/tag 5") == "5");
+  CHECK(write_value("#uuid \"f81d4fae-7dec-11d0-a765-00a0c91e6bf6\"") ==
+        "f81d4fae-7dec-11d0-a765-00a0c91e6bf6");
+  CHECK(write_value_error("#1 5").line == 2);  // a tag starts with a letter
+  CHECK(write_value_error("#inst").message.find("#inst") != std::string::npos);
+  CHECK(write_value_error("# inst \"x\"").line == 2);
+}
+
+TEST_CASE("EDN discards", "[lincheck][parse][edn]") {
+  const History h = parse_ok(
+      "#_{:process 9 :type :invoke :f :read}\n"
+      "[{:process 0 #_ :ignored #_ 42 :type :invoke :f :read #_#_ :value 1}\n"
+      " #_ #_ {:process 0} {:process 1}\n"
+      " {:process 0 :type :ok :f :read :value 3 #_:trailing}\n"
+      " #_[1 2 3]]\n"
+      "#_ {:also \"discarded\"}");
+  REQUIRE(h.ops.size() == 1);
+  CHECK(h.ops[0].value == "3");
+  CHECK(h.ops[0].ret == 4);
+  CHECK(parse_error("[{:process 0 :type :invoke :f :read}\n#_").line == 2);
+  CHECK(parse_error("\n#_ {:open").line == 2);  // a discarded form must still be well formed
+  CHECK(parse_error(std::string(100000, '#') + "_").line == 1);
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "#_";
+  CHECK(parse_error(deep + "1 2").message.find("nested") != std::string::npos);
+}
+
+TEST_CASE("EDN sets, comments, commas and nested collections", "[lincheck][parse][edn]") {
+  const History h = parse_ok(
+      "; comment line, then a history vector\n"
+      "[,{:process 0,,, :type :invoke, :f :write, :value 1, :meta #{:a \"b\" [1 {:c #{}}] ()}} ; "
+      "ok\n"
+      " {:process 0 :type :ok :f :write :value 1 :error {:nested [[[[{:deep (1 (2 (3)))}]]]]}},]\n"
+      "; trailing comment without a newline");
+  REQUIRE(h.ops.size() == 1);
+  CHECK(h.ops[0].value == "1");
+  CHECK(h.ops[0].ret == 3);
+  std::string nested = "{:process 0 :type :invoke :f :read :x ";
+  nested += std::string(60, '[') + std::string(60, ']') + "}";
+  CHECK(parse_ok(nested).ops.size() == 1);
+  CHECK(parse_error("{:process 0 :type :invoke :f :read :x #{1 2}").line == 1);  // unclosed
+}
+
+TEST_CASE("EDN symbols, keywords, nil and booleans", "[lincheck][parse][edn]") {
+  const History h = parse_ok(
+      "{:process 0 :type :invoke :f :put :key my.ns/key-1? :value true}\n"
+      "{:process 0 :type :ok :f :put :key my.ns/key-1? :value true}\n"
+      "{:process 1 :type :invoke :f :get :key :k/w :value nil}\n"
+      "{:process 1 :type :ok :f :get :key :k/w :value false}\n");
+  REQUIRE(h.ops.size() == 2);
+  CHECK(h.ops[0].key == "my.ns/key-1?");
+  CHECK(h.ops[0].value == "true");
+  CHECK(h.ops[1].key == "k/w");
+  CHECK(h.ops[1].value == "false");
+  CHECK_FALSE(write_value("nil"));
+  CHECK(write_value_error(":kw").message.find(":kw") != std::string::npos);
+  CHECK(write_value_error("::auto").line == 2);
+  CHECK(write_value_error(":").line == 2);
+}
+
+TEST_CASE("EDN integers and floats with their suffixes", "[lincheck][parse][edn]") {
+  CHECK(write_value("42") == "42");
+  CHECK(write_value("42N") == "42");
+  CHECK(write_value("+7") == "7");
+  CHECK(write_value("-7") == "-7");
+  CHECK(write_value("0") == "0");
+  CHECK(write_value("123456789012345678901234567890N") == "123456789012345678901234567890");
+  CHECK(write_value("1.5") == "1.5");
+  CHECK(write_value("1.5M") == "1.5");
+  CHECK(write_value("7M") == "7");
+  CHECK(write_value("-2.5e-3") == "-2.5e-3");
+  CHECK(write_value("1E10") == "1E10");
+  CHECK(write_value("##Inf") == "##Inf");
+  CHECK(write_value("##NaN") == "##NaN");
+  for (const char* bad : {"007", "1.2.3", "0x10", "1/2", ".5", "1e", "5NM", "1.5N", "##Infinity"}) {
+    INFO(bad);
+    const ParseError e = write_value_error(bad);
+    CHECK(e.line == 2);
+  }
+  CHECK(parse_error("{:process 007 :type :invoke :f :read}").message.find("007") !=
+        std::string::npos);
+}
+
+TEST_CASE("entries that are not operations are skipped and counted", "[lincheck][parse][edn]") {
+  SECTION("EDN: maps without :process or :type, and the nemesis") {
+    const std::string text =
+        "{:process 0 :type :invoke :f :read}\n"
+        "{:type :log :message \"leader elected\"}\n"
+        "{:process :nemesis :type :info :f :start :value nil}\n"
+        "{:process 3 :value 5}\n"
+        "{}\n"
+        "{:process 0 :type :ok :f :read :value 1}\n";
+    ParseStats stats;
+    ParseResult r = parse_history(text, "h.edn", HistoryFormat::Auto, &stats);
+    REQUIRE(std::holds_alternative<History>(r));
+    CHECK(std::get<History>(r).ops.size() == 1);
+    CHECK(std::get<History>(r).ops[0].ret == 6);
+    CHECK(stats.skipped == 4);
+    CHECK(stats.first_skipped_line == 2);
+  }
+  SECTION("the etcd log: records of non-numeric processes, not other loggers' lines") {
+    ParseStats stats;
+    ParseResult r = parse_history(
+        "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n"
+        "INFO  jepsen.core - a line of another logger\n"
+        "INFO  jepsen.util - :nemesis\t:info\t:start\tnil\n"
+        "INFO  jepsen.util - 0\t:ok\t:read\t1\n",
+        "h.log", HistoryFormat::Auto, &stats);
+    REQUIRE(std::holds_alternative<History>(r));
+    CHECK(stats.skipped == 1);
+    CHECK(stats.first_skipped_line == 3);
+  }
+  SECTION("nothing skipped") {
+    ParseStats stats;
+    stats.skipped = 7;  // overwritten
+    REQUIRE(std::holds_alternative<History>(parse_history("{:process 0 :type :invoke :f :read}",
+                                                          "h.edn", HistoryFormat::Auto, &stats)));
+    CHECK(stats.skipped == 0);
+    CHECK(stats.first_skipped_line == 0);
+  }
+  SECTION("an entry that is an operation but malformed is still an error") {
+    const ParseError e = parse_error(
+        "{:type :log}\n{:process 0 :type :invoke :f :read}\n{:process 0 :type :ok :value 2}\n");
+    CHECK(e.line == 3);
+    CHECK(e.message.find(":f") != std::string::npos);
+    CHECK(parse_error("[5]").line == 1);  // not a map at all
+  }
+}
+
 TEST_CASE("malformed input is an error naming the line", "[lincheck][parse]") {
   const std::string good = "{:process 0, :type :invoke, :f :read, :value nil}\n";
   SECTION("truncated line") {
@@ -856,8 +1066,8 @@ TEST_CASE("malformed input is an error naming the line", "[lincheck][parse]") {
     CHECK(parse_error("{:process 0, :type :invoke, :f :cas, :value [1 [2]]}").line == 1);
   }
   SECTION("missing fields and bad process") {
-    CHECK(parse_error("{:type :invoke, :f :read}").line == 1);
-    CHECK(parse_error("{:process 0, :f :read}").line == 1);
+    CHECK(parse_error("{:process 0, :type :invoke}").line == 1);  // an operation without :f
+    CHECK(parse_error("\n{:process 0, :type :invoke, :f :read, :f :write}").line == 2);
     CHECK(parse_error("{:process -3, :type :invoke, :f :read}").line == 1);
     CHECK(parse_error("{:process 99999999999, :type :invoke, :f :read}").line == 1);
     CHECK(parse_error("{:process \"x\", :type :invoke, :f :read}").line == 1);
