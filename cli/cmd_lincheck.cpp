@@ -197,12 +197,16 @@ int run_lincheck(const LincheckOptions& options) {
   const lin::History& history = std::get<lin::History>(parsed);
   if (history.ops.empty()) {
     if (options.json)
-      std::printf("{\"file\": %s, \"operations\": 0, \"verdict\": \"nothing to check\"}\n",
-                  json_string(options.file).c_str());
+      std::printf("{\"file\": %s, \"operations\": 0, \"skipped\": %lld, "
+                  "\"verdict\": \"nothing to check\"}\n",
+                  json_string(options.file).c_str(), static_cast<long long>(stats.skipped));
     else
-      std::printf("nothing to check: %s has no operations (is it the right file? did the run have "
-                  "clients?)\n",
-                  options.file.c_str());
+      std::printf("nothing to check: %s has no operations%s (is it the right file? did the run "
+                  "have clients?)\n",
+                  options.file.c_str(),
+                  stats.skipped > 0 ? (", only " + std::to_string(stats.skipped) +
+                                       " entries that are not client operations").c_str()
+                                    : "");
     return kExitNothingToCheck;
   }
   lin::Model model = lin::infer_model(history);

@@ -1,17 +1,17 @@
 // Trace readers on arbitrary bytes:
 //   - the viewer's model (viz/trace_model.h parse_trace), which has no GUI dependency;
-//   - what `ballot replay` reads before re-running: the header line, its format fields and the
-//     resolved scenario in it, which goes through the scenario reader and the parameter
-//     validation (cli/cmd_replay.cpp does the same steps; the re-run itself is not fuzzed, its
-//     length is the scenario's).
+//   - the shared trace checks that replay, export and log read every line through
+//     (cli/trace_file.h), then the header's resolved scenario through the scenario reader and the
+//     parameter validation, as replay does before re-running (the re-run itself is not fuzzed:
+//     its length is the scenario's).
 // Bad input must be an InputError (or, for replay's header, a rejected header), never a crash.
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "algorithms/registry.h"
+#include "cli/trace_file.h"
 #include "sim/input_error.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
@@ -33,24 +33,30 @@ void viewer_model(std::string text) {
   }
 }
 
-bool field_is(const nlohmann::json& object, const char* key, const nlohmann::json& wanted) {
-  const auto it = object.find(key);
-  return it != object.end() && *it == wanted;
-}
-
-void replay_header(std::string_view text) {
-  const std::string header_line(text.substr(0, text.find('\n')));
-  const nlohmann::json header = nlohmann::json::parse(header_line, nullptr, false);
-  // The checks cmd_replay.cpp makes before reading the scenario, without its value() calls:
-  // those throw on a wrong-typed field (see the report of issue 9; the trace-tool hardening
-  // makes them exit 2), which would stop this target at the first such input.
-  if (header.is_discarded() || !header.is_object() || !field_is(header, "format", "ballot-trace"))
-    return;
-  if (!field_is(header, "format_version", ballot::kTraceFormatVersion)) return;
-  if (!header.contains("scenario") || !header["scenario"].is_object()) return;
+// What replay, export and log read: every line through the shared checks (cli/trace_file.h),
+// then, as replay does, the header's scenario through the scenario reader and the parameters.
+void shared_reader(std::string_view text) {
+  ballot::TraceLineReader reader;
+  std::string header_scenario;
   try {
-    const ballot::Scenario scenario =
-        ballot::parse_scenario(header["scenario"].dump(), "fuzz.trace (header)");
+    size_t begin = 0;
+    while (begin < text.size()) {
+      size_t end = text.find('\n', begin);
+      const bool no_newline = end == std::string_view::npos;
+      if (no_newline) end = text.size();
+      const auto kind = reader.next(text.substr(begin, end - begin), no_newline);
+      if (kind == ballot::TraceLineReader::Line::Header)
+        header_scenario = reader.header().scenario_json;
+      begin = end + 1;
+    }
+    reader.finish();
+  } catch (const ballot::InputError& e) {
+    FUZZ_REQUIRE(std::string_view(e.what()).size() > 0);
+    FUZZ_REQUIRE(e.path().rfind("line ", 0) == 0);  // every trace error names its line
+  }
+  if (header_scenario.empty()) return;
+  try {
+    const ballot::Scenario scenario = ballot::parse_scenario(header_scenario, "fuzz.trace (header)");
     const ballot::AlgorithmInfo* algo = ballot::find_algorithm(scenario.algorithm);
     if (algo == nullptr) return;  // replay reports it (an InputError at "algorithm")
     FUZZ_REQUIRE(ballot::make_simulator(*algo, scenario) != nullptr);
@@ -64,6 +70,6 @@ void replay_header(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   viewer_model(std::string(text));
-  replay_header(text);
+  shared_reader(text);
   return 0;
 }
