@@ -37,7 +37,8 @@ const char* fault_help(FaultKind kind) {
   return "";
 }
 
-int list(const std::string& what, const std::string& dir) {
+// `dir_flag` is --dir, or empty for the shipped scenarios.
+int list(const std::string& what, const std::string& dir_flag) {
   if (what == "algorithms") {
     for (const AlgorithmInfo& a : algorithms())
       std::printf("%-8s %s\n", a.name.c_str(), a.description.c_str());
@@ -52,11 +53,17 @@ int list(const std::string& what, const std::string& dir) {
   }
   // scenarios
   namespace fs = std::filesystem;
+  const std::string dir = dir_flag.empty() ? default_scenario_dir() : dir_flag;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    std::fprintf(stderr,
-                 "ballot: %s: not a directory of scenarios (give --dir, or set BALLOT_SCENARIOS)\n",
-                 dir.c_str());
+    if (dir_flag.empty()) {
+      std::fprintf(stderr,
+                   "ballot: %s: not a directory of scenarios (the shipped ones are missing: give "
+                   "--dir, or set BALLOT_SCENARIOS)\n",
+                   dir.c_str());
+    } else {
+      std::fprintf(stderr, "ballot: --dir %s: not a directory\n", dir.c_str());
+    }
     return kExitBadInput;
   }
   std::vector<fs::path> files;
@@ -107,7 +114,7 @@ void add_list_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"algorithms", "scenarios", "faults"}));
   cmd->add_option("--dir", *dir, "Scenario directory for 'list scenarios' (default: the shipped one)");
   cmd->callback([what, dir, &action] {
-    action = [what, dir] { return list(*what, dir->empty() ? default_scenario_dir() : *dir); };
+    action = [what, dir] { return list(*what, *dir); };
   });
 }
 

@@ -52,7 +52,8 @@ shipped=$prefix/share/ballot/scenarios
 unset BALLOT_SCENARIOS
 
 check "installed bin/ballot" test -x "$ballot"
-check "installed share/ballot/scenarios/bully-partition.json" test -f "$shipped/bully-partition.json"
+check "installed share/ballot/scenarios/bully-partition.json" \
+  test -f "$shipped/bully-partition.json"
 check "installed share/doc/ballot/README.md" test -f "$prefix/share/doc/ballot/README.md"
 check "installed share/doc/ballot/docs/cli.md" test -f "$prefix/share/doc/ballot/docs/cli.md"
 if [ "$with_viz" = 1 ]; then
@@ -62,11 +63,13 @@ fi
 # A scenario that exists only in the installed copy: listing it proves where ballot looked.
 sed 's/"description": *"[^"]*"/"description": "only in the moved install"/' \
   "$shipped/bully-partition.json" >"$shipped/zz-installed-only.json"
-check "marker scenario written" grep -q "only in the moved install" "$shipped/zz-installed-only.json"
+check "marker scenario written" \
+  grep -q "only in the moved install" "$shipped/zz-installed-only.json"
 expect 0 "zz-installed-only.json +bully +only in the moved install" -- "$ballot" list scenarios
 listed=$("$ballot" list scenarios | wc -l)
 installed=$(find "$shipped" -name '*.json' | wc -l)
-check "list scenarios shows the $installed installed files (it showed $listed)" test "$listed" -eq "$installed"
+check "list scenarios shows the $installed installed files (it showed $listed)" \
+  test "$listed" -eq "$installed"
 
 # Runs by path from the installed scenarios, and `check` of the default directory.
 expect 0 "split brain" -- "$ballot" run "$shipped/bully-partition.json"
