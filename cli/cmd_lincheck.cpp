@@ -93,12 +93,12 @@ void print_json(const LincheckOptions& options, const lin::History& history,
   std::string s = "{\"file\": " + json_string(options.file) + ", \"model\": \"" +
                   (model == lin::Model::Register ? "register" : "kv") +
                   "\", \"operations\": " + std::to_string(history.ops.size()) +
+                  ", \"skipped\": " + std::to_string(stats.skipped) +
                   ", \"verdict\": \"" +
                   (verdict.linearizable ? "linearizable"
                    : verdict.timed_out  ? "undecided"
                                         : "not linearizable") +
                   "\"" +
-                  ", \"skipped\": " + std::to_string(stats.skipped) +
                   ", \"linearizable\": " + (verdict.linearizable ? "true" : "false") +
                   ", \"timed_out\": " + (verdict.timed_out ? "true" : "false") +
                   ", \"explanation\": " + json_string(verdict.explanation) +

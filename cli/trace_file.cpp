@@ -400,10 +400,13 @@ void throw_if_number_out_of_range(std::string_view line, size_t line_no) {
   try {
     check_json_text(std::string(line), line_no);
   } catch (const InputError& e) {
-    const std::string what = e.what();
-    if (what.find("out of range") != std::string::npos)
-      throw InputError("line " + std::to_string(line_no) + (e.path().empty() ? "" : ": " + e.path()),
-                       what);
+    std::string what = e.what();
+    if (what.find("out of range") == std::string::npos) return;
+    // "at line L, column C: ..." -> "at column C: ...": the path already names the line.
+    const std::string at_line = "at line " + std::to_string(line_no) + ", column";
+    if (what.rfind(at_line, 0) == 0) what = "at column" + what.substr(at_line.size());
+    throw InputError("line " + std::to_string(line_no) + (e.path().empty() ? "" : ": " + e.path()),
+                     what);
   }
 }
 }  // namespace
@@ -414,7 +417,9 @@ TraceLineReader::Line TraceLineReader::next(std::string_view line, bool no_newli
   if (line.empty()) return Line::Blank;
   if (footer_.has_value()) fail(line_no_, "expected nothing after the footer line");
   if (!header_.has_value()) {
-    if (!json::accept(line.begin(), line.end())) throw_if_number_out_of_range(line, line_no_);
+    // The header is one line: check it for numbers out of range (an integer beyond 64 bits would
+    // otherwise become an inexact double inside the scenario) before its fields.
+    throw_if_number_out_of_range(line, line_no_);
     header_ = parse_trace_header(line, line_no_);
     return Line::Header;
   }

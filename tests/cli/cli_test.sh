@@ -126,7 +126,7 @@ quoted=$(cat <<'PATTERN'
 PATTERN
 )
 expect 1 "$quoted" -- "$ballot" run "$odd/a b.json" --set 'name=a "b" $c'
-expect 1 "FAILED; reproduce with" -- bash -c "'$ballot' $repro"
+expect 1 "FAILED: .*; reproduce with" -- bash -c "'$ballot' $repro"
 expect 1 'scenario +a "b" [$]c' -- bash -c "'$ballot' $repro"
 
 # Input size caps: a device or an oversized file is refused with the file and the limit, never read
@@ -163,9 +163,9 @@ expect 2 "^ballot: .*huge_int.json: seed: at line 1, column 22: the integer 9999
 expect 2 "huge_int.json: seed: at line 1, column 22" -- "$ballot" sweep "$work/huge_int.json" --seeds 1..2
 invoke=$(grep -n '"k":"invoke"' "$work/l.jsonl" | head -1 | cut -d: -f1)
 sed "${invoke}s/\"t\":[0-9]*/\"t\":1e400/" "$work/l.jsonl" >"$work/huge_t.jsonl"
-expect 2 "huge_t.jsonl: t: at line $invoke, column [0-9]+: the number 1e400 is out of range" -- "$ballot" export "$work/huge_t.jsonl" -o "$work/x.edn"
+expect 2 "huge_t.jsonl: line $invoke: t: at column [0-9]+: the number 1e400 is out of range" -- "$ballot" export "$work/huge_t.jsonl" -o "$work/x.edn"
 sed '1s/"nodes":\([0-9]*\)/"nodes":99999999999999999999999/' "$work/l.jsonl" >"$work/huge_header.jsonl"
-expect 2 "huge_header.jsonl: scenario.nodes: at line 1, column [0-9]+: the integer 99999999999999999999999 is out of range" -- "$ballot" replay "$work/huge_header.jsonl"
+expect 2 "huge_header.jsonl: line 1: scenario.nodes: at column [0-9]+: the integer 99999999999999999999999 is out of range" -- "$ballot" replay "$work/huge_header.jsonl"
 
 # Progress goes to a terminal only: with stderr captured (not a terminal) nothing is drawn, and
 # --quiet is accepted by every command that shows it.
