@@ -1,7 +1,8 @@
-// Times the linearizability checker on the Jepsen histories in tests/data/linearizability: the whole etcd set (102
-// non-empty logs) and each key-value file. Parsing is timed apart from checking; each row reports
-// the best of several runs, and every verdict is compared with the known one. Both wall time and
-// process CPU time are shown: on a shared machine CPU time is the steadier of the two.
+// Times the linearizability checker on the Jepsen histories in tests/data/linearizability: the
+// whole etcd set (102 non-empty logs) and each key-value file. Parsing is timed apart from
+// checking; each row reports the best of several runs, and every verdict is compared with the known
+// one. Both wall time and process CPU time are shown: on a shared machine CPU time is the steadier
+// of the two.
 //
 //   bench_lincheck [--runs N] [data-dir]     (default: the repository's tests/data/linearizability)
 #include <algorithm>

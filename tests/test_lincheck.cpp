@@ -1,6 +1,7 @@
 // The linearizability checker (sim/lincheck.h) and the history parsers (sim/history_parse.h):
-// the known verdicts of the Jepsen histories in tests/data/linearizability, hand-made histories with known answers, a
-// differential test against brute-force enumeration over many seeds, and malformed input.
+// the known verdicts of the Jepsen histories in tests/data/linearizability, hand-made histories
+// with known answers, a differential test against brute-force enumeration over many seeds, and
+// malformed input.
 //
 // Reproduce: build/test_lincheck "[lincheck]"
 #include <catch2/catch.hpp>
@@ -29,7 +30,8 @@ namespace {
 
 std::string lin_data_dir() {
   const std::string dir = BALLOT_SOURCE_DIR "/tests/data/linearizability";
-  if (!std::filesystem::is_directory(dir)) FAIL("test data missing: expected the directory " << dir);
+  if (!std::filesystem::is_directory(dir))
+    FAIL("test data missing: expected the directory " << dir);
   return dir;
 }
 
