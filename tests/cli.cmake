@@ -14,3 +14,6 @@ add_test(NAME cli:log_and_faults
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/log_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # judge_run on hand-built reports (cli/runner.cpp).
 ballot_add_test(test_verdict SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_verdict.cpp LIBS ballot_app)
+# Node ids in message fields are 1-based like the rest of the trace.
+ballot_add_test(test_trace_ids SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_trace_ids.cpp
+                LIBS ballot_app nlohmann_json::nlohmann_json)
