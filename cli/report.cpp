@@ -67,7 +67,10 @@ void print_input_error(const std::string& file, const InputError& e) {
     std::fprintf(stderr, "ballot: %s: %s: %s\n", file.c_str(), e.path().c_str(), e.what());
 }
 
-void print_summary(std::ostream& out, const RunReport& report) {
+void print_summary(std::ostream& out, const RunReport& report, const std::string& trace_file) {
+  // --json lists everything; the trace holds it too, when one was written.
+  const std::string more_where = trace_file.empty() ? "in --json (or run with --trace FILE)"
+                                                    : "in --json and in the trace " + trace_file;
   const Scenario& s = report.scenario;
   const RunResult& r = report.result;
   out << "scenario   " << (s.name.empty() ? s.file : s.name) << "  (" << s.file << ")\n";
@@ -91,7 +94,7 @@ void print_summary(std::ostream& out, const RunReport& report) {
     out << "\n";
   }
   if (r.leader_intervals.size() > kMaxListed)
-    out << "    ... " << r.leader_intervals.size() - kMaxListed << " more in the trace\n";
+    out << "    ... " << r.leader_intervals.size() - kMaxListed << " more " << more_where << "\n";
   out << "  split brain                       ";
   if (r.split_brains.empty()) {
     out << "none\n";
@@ -104,7 +107,7 @@ void print_summary(std::ostream& out, const RunReport& report) {
           << "\n";
     }
     if (r.split_brains.size() > kMaxListed)
-      out << "    ... " << r.split_brains.size() - kMaxListed << " more in the trace\n";
+      out << "    ... " << r.split_brains.size() - kMaxListed << " more " << more_where << "\n";
   }
   out << "  unavailable (no leader a majority follows)   "
       << human_duration(metric(report, "unavailable_us")) << "\n";
@@ -181,7 +184,7 @@ void print_summary(std::ostream& out, const RunReport& report) {
           << human_duration(v.time_us) << ": " << v.message << "\n";
     }
     if (r.violations.size() > kMaxListed)
-      out << "  ... " << r.violations.size() - kMaxListed << " more in the trace footer\n";
+      out << "  ... " << r.violations.size() - kMaxListed << " more " << more_where << "\n";
   }
   if (!report.expectations.empty()) {
     size_t held = 0;

@@ -9,7 +9,8 @@
 
 namespace ballot::cli {
 
-void print_summary(std::ostream& out, const RunReport& report);
+// `trace_file` is where the trace was written ("" for none): lists cut short say where the rest is.
+void print_summary(std::ostream& out, const RunReport& report, const std::string& trace_file);
 nlohmann::json report_json(const RunReport& report);
 // The `faults` array of --json: every fault that fired (docs/cli.md).
 nlohmann::json faults_json(const std::vector<FiredFault>& faults);

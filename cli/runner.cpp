@@ -1,5 +1,6 @@
 #include "cli/runner.h"
 
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -167,13 +168,27 @@ std::string human_duration(Time_us d) {
   return std::to_string(d) + "us";
 }
 
+namespace {
+
+// Single-quoted for a POSIX shell when it holds anything the shell would interpret.
+std::string shell_word(const std::string& s) {
+  if (!s.empty() && s.find_first_of(" \t\n\"'$`\\*?[]{}()<>|&;#~!") == std::string::npos) return s;
+  std::string quoted = "'";
+  for (char c : s) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace
+
 std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
                           const std::vector<std::string>& sets) {
-  std::string cmd = "ballot run " + file + " --algo " + algorithm + " --seed " + std::to_string(seed);
-  for (const std::string& s : sets) {
-    const bool plain = s.find_first_of(" \"'$`\\") == std::string::npos;
-    cmd += " --set " + (plain ? s : "'" + s + "'");
-  }
+  // Absolute, so the line works from any directory.
+  std::error_code ec;
+  std::filesystem::path path = std::filesystem::absolute(file, ec);
+  const std::string where = ec ? file : path.lexically_normal().string();
+  std::string cmd = "ballot run " + shell_word(where) + " --algo " + algorithm + " --seed " +
+                    std::to_string(seed);
+  for (const std::string& s : sets) cmd += " --set " + shell_word(s);
   return cmd;
 }
 
