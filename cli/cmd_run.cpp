@@ -34,6 +34,7 @@ int run(const RunOptions& o) {
   RunReport report;
   try {
     scenario = load_scenario(o.file, overrides);
+    print_warnings(scenario);
     std::ofstream trace;
     if (!o.trace_file.empty()) {
       trace.open(o.trace_file, std::ios::binary | std::ios::trunc);

@@ -121,7 +121,9 @@ int sweep(const SweepOptions& o) {
     // Validate the scenario (and algorithm) once, up front.
     std::vector<std::string> overrides = o.sets;
     if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
-    algorithm = load_scenario(o.file, overrides).algorithm;
+    const Scenario shaped = load_scenario(o.file, overrides);
+    print_warnings(shaped);
+    algorithm = shaped.algorithm;
   } catch (const InputError& e) {
     if (e.path().rfind("--", 0) == 0)
       std::fprintf(stderr, "ballot: %s: %s\n", e.path().c_str(), e.what());

@@ -60,6 +60,11 @@ void print_faults(std::ostream& out, const RunReport& report) {
 
 }  // namespace
 
+void print_warnings(const Scenario& scenario) {
+  for (const std::string& w : scenario.warnings)
+    std::fprintf(stderr, "ballot: %s: warning: %s\n", scenario.file.c_str(), w.c_str());
+}
+
 void print_input_error(const std::string& file, const InputError& e) {
   if (e.path().empty())
     std::fprintf(stderr, "ballot: %s: %s\n", file.c_str(), e.what());
@@ -236,6 +241,7 @@ nlohmann::json report_json(const RunReport& report) {
   j["events"] = r.events;
   j["messages"] = r.metrics.count("messages_sent") ? r.metrics.at("messages_sent") : 0;
   j["trace_hash"] = hash_hex(r.trace_hash);
+  j["warnings"] = report.scenario.warnings;
   j["metrics"] = nlohmann::json::object();
   for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
   j["messages_by_type"] = nlohmann::json::object();

@@ -14,6 +14,8 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
 nlohmann::json report_json(const RunReport& report);
 // The `faults` array of --json: every fault that fired (docs/cli.md).
 nlohmann::json faults_json(const std::vector<FiredFault>& faults);
+// "ballot: FILE: warning: MESSAGE" on stderr for each of the scenario's warnings.
+void print_warnings(const Scenario& scenario);
 // "ballot: FILE: PATH: MESSAGE" on stderr.
 void print_input_error(const std::string& file, const InputError& e);
 

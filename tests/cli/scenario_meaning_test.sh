@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `ballot check` on files and directories, repro lines that work from any directory, "N more"
-# notes that name where the rest really is.
+# notes that name where the rest really is, and warnings when --set changes what a scenario means.
 # Usage: scenario_meaning_test.sh BALLOT_BINARY SOURCE_DIR
 set -u
 ballot=$1
@@ -37,6 +37,7 @@ expect_not() {
 }
 
 scenarios=$src/scenarios
+split=$scenarios/split-brain-3-2.json
 
 # check: files and directories, several of either kind, in the order given.
 mkdir -p "$work/one" "$work/two dir"
@@ -63,6 +64,23 @@ figure8=$scenarios/raft-figure8-bug.json
 expect 0 "^  \.\.\. 1 more in --json \(or run with --trace FILE\)$" -- "$ballot" run "$figure8"
 expect 0 "^  \.\.\. 1 more in --json and in the trace $work/f.jsonl$" -- "$ballot" run "$figure8" --trace "$work/f.jsonl"
 expect_not "more in the trace footer" -- "$ballot" run "$figure8"
+
+# --set nodes=7 on a 3/2 split leaves n6 and n7 in no group: a warning on stderr and in --json.
+# (Bully's split-brain expectations fail with 7 nodes: exit 1.)
+expect 1 "warning: faults\[0\]: n6, n7 are in no partition group after --set nodes=7" -- "$ballot" run "$split" --set nodes=7
+expect 1 '"warnings": \[' -- "$ballot" run "$split" --set nodes=7 --json
+expect 1 'n6, n7 are in no partition group' -- bash -c "'$ballot' run '$split' --set nodes=7 --json 2>/dev/null"
+expect 0 '"warnings": \[\]' -- "$ballot" run "$split" --json
+expect_not "warning" -- "$ballot" run "$split"
+expect_not "warning" -- "$ballot" run "$split" --set nodes=5 --algo raft --seed 2
+expect 1 "warning: faults\[0\]: n6, n7" -- "$ballot" compare "$split" --seeds 1 --set nodes=7
+# A file that leaves nodes out on purpose (they form the last group) means the same with more.
+printf '%s' '{"nodes": 5, "duration": "1s", "faults": [{"at": "100ms", "kind": "partition", "groups": [["n1", "n2"]]}]}' >"$work/rest.json"
+expect_not "warning" -- "$ballot" run "$work/rest.json" --set nodes=7
+# An explicit topology: nodes beyond its edges reach nobody.
+printf '%s' '{"nodes": 3, "duration": "1s", "topology": {"kind": "explicit", "edges": [{"between": ["n1", "n2"]}, {"between": ["n2", "n3"]}]}}' >"$work/line.json"
+expect_not "warning" -- "$ballot" run "$work/line.json"
+expect 0 "warning: topology.edges: n4 has no edge after --set nodes=4, so it reaches no other node" -- "$ballot" run "$work/line.json" --set nodes=4
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
