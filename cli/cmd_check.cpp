@@ -1,8 +1,10 @@
-// `ballot check [DIR]`: every scenario's expectations and golden hashes, as CI runs them.
+// `ballot check [DIR|FILE]...`: every scenario's expectations and golden hashes, as CI runs them.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
@@ -16,7 +18,7 @@ namespace ballot::cli {
 namespace {
 
 struct CheckOptions {
-  std::string dir;
+  std::vector<std::string> paths;  // directories of scenarios and scenario files
   bool fail_fast = false;
   RunLimits limits;
   bool quiet = false;
@@ -52,18 +54,28 @@ bool check_one(const std::string& file, const std::string& algorithm, uint64_t s
 
 int check(const CheckOptions& o) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(o.dir, ec)) {
-    std::fprintf(stderr, "ballot: %s: not a directory of scenarios\n", o.dir.c_str());
-    return kExitBadInput;
-  }
+  // In the order given; a directory's *.json files sorted by name.
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(o.dir, ec))
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  if (files.empty()) {
-    std::fprintf(stderr, "ballot: %s: no scenario files (*.json)\n", o.dir.c_str());
-    return kExitBadInput;
+  for (const std::string& path : o.paths) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+      files.emplace_back(path);
+      continue;
+    }
+    if (!fs::is_directory(path, ec)) {
+      std::fprintf(stderr, "ballot: %s: not a scenario file or a directory of scenarios\n",
+                   path.c_str());
+      return kExitBadInput;
+    }
+    std::vector<fs::path> in_dir;
+    for (const auto& entry : fs::directory_iterator(path, ec))
+      if (entry.path().extension() == ".json") in_dir.push_back(entry.path());
+    std::sort(in_dir.begin(), in_dir.end());
+    if (in_dir.empty()) {
+      std::fprintf(stderr, "ballot: %s: no scenario files (*.json)\n", path.c_str());
+      return kExitBadInput;
+    }
+    files.insert(files.end(), in_dir.begin(), in_dir.end());
   }
   // Runs per file, for the progress line: one, plus the other algorithms and golden entries.
   uint64_t total = 0;
@@ -126,16 +138,17 @@ void add_check_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<CheckOptions>();
   CLI::App* cmd = app.add_subcommand(
       "check",
-      "Run every scenario in a directory with its own algorithm and seed; check its expectations "
-      "and golden trace hashes. Exit 1 if any fails.");
-  cmd->add_option("dir", o->dir, "Directory of scenario files (default: the shipped scenarios/)");
+      "Run scenarios (files, or every *.json in a directory) with their own algorithm and seed; "
+      "check their expectations and golden trace hashes. Exit 1 if any fails.");
+  cmd->add_option("paths", o->paths,
+                  "Scenario files and directories of them (default: the shipped scenarios/)");
   cmd->add_flag("--fail-fast", o->fail_fast, "Stop at the first scenario that fails");
   add_limit_options(cmd, o->limits);
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([o, &action] {
     action = [o] {
       CheckOptions resolved = *o;
-      if (resolved.dir.empty()) resolved.dir = default_scenario_dir();
+      if (resolved.paths.empty()) resolved.paths.push_back(default_scenario_dir());
       return check(resolved);
     };
   });

@@ -508,6 +508,7 @@ int compare(const CompareOptions& o) {
   try {
     // What the header shows: the scenario as the runs see it (after every --set).
     const Scenario shaped = load_scenario(o.file, o.sets);
+    print_warnings(shaped);
     t.name = shaped.name;
     t.nodes = shaped.nodes;
     t.duration_us = shaped.duration_us;

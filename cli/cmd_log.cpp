@@ -253,9 +253,9 @@ std::string render_fields(const Json& obj) {
     }
     if (v.is_number_integer()) {
       const int64_t n = v.get<int64_t>();
-      // Raft sends its own 0-based id; the lease lock names nodes 1-based with 0 for none.
+      // Node ids in message fields are 1-based with 0 for none, like `n` (trace format 2).
       if (key == "candidate_id" || key == "leader_id") {
-        parts.push_back(key.substr(0, key.size() - 3) + " " + node_text(n + 1));
+        parts.push_back(key.substr(0, key.size() - 3) + " " + node_text(n));
       } else if (key == "holder" || key == "from") {
         parts.push_back(key + " " + node_text(n));
       } else if ((key == "last_log_index" || key == "prev_log_index") &&

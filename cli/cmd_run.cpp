@@ -36,6 +36,7 @@ int run(const RunOptions& o) {
   RunReport report;
   try {
     scenario = load_scenario(o.file, overrides);
+    print_warnings(scenario);
     std::ofstream trace;
     if (!o.trace_file.empty()) {
       trace.open(o.trace_file, std::ios::binary | std::ios::trunc);
@@ -66,7 +67,7 @@ int run(const RunOptions& o) {
   if (o.json) {
     std::cout << report_json(report).dump(2) << '\n';
   } else {
-    print_summary(std::cout, report);
+    print_summary(std::cout, report, o.trace_file);
   }
   if (!report.cut_limit.empty()) {
     std::fprintf(stderr, "ballot: %s: %s%s\n", o.file.c_str(), cut_message(report).c_str(),

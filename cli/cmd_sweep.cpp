@@ -125,6 +125,7 @@ int sweep(const SweepOptions& o) {
     if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
     const Scenario first = load_scenario(o.file, overrides);
     validate_algorithm_names(first);
+    print_warnings(first);
     algorithm = first.algorithm;
   } catch (const InputError& e) {
     if (e.path().rfind("--", 0) == 0)

@@ -60,6 +60,11 @@ void print_faults(std::ostream& out, const RunReport& report) {
 
 }  // namespace
 
+void print_warnings(const Scenario& scenario) {
+  for (const std::string& w : scenario.warnings)
+    std::fprintf(stderr, "ballot: %s: warning: %s\n", scenario.file.c_str(), w.c_str());
+}
+
 void print_input_error(const std::string& file, const InputError& e) {
   if (e.path().empty())
     std::fprintf(stderr, "ballot: %s: %s\n", file.c_str(), e.what());
@@ -67,7 +72,10 @@ void print_input_error(const std::string& file, const InputError& e) {
     std::fprintf(stderr, "ballot: %s: %s: %s\n", file.c_str(), e.path().c_str(), e.what());
 }
 
-void print_summary(std::ostream& out, const RunReport& report) {
+void print_summary(std::ostream& out, const RunReport& report, const std::string& trace_file) {
+  // --json lists everything; the trace holds it too, when one was written.
+  const std::string more_where = trace_file.empty() ? "in --json (or run with --trace FILE)"
+                                                    : "in --json and in the trace " + trace_file;
   const Scenario& s = report.scenario;
   const RunResult& r = report.result;
   out << "scenario   " << (s.name.empty() ? s.file : s.name) << "  (" << s.file << ")\n";
@@ -91,7 +99,7 @@ void print_summary(std::ostream& out, const RunReport& report) {
     out << "\n";
   }
   if (r.leader_intervals.size() > kMaxListed)
-    out << "    ... " << r.leader_intervals.size() - kMaxListed << " more in the trace\n";
+    out << "    ... " << r.leader_intervals.size() - kMaxListed << " more " << more_where << "\n";
   out << "  split brain                       ";
   if (r.split_brains.empty()) {
     out << "none\n";
@@ -104,7 +112,7 @@ void print_summary(std::ostream& out, const RunReport& report) {
           << "\n";
     }
     if (r.split_brains.size() > kMaxListed)
-      out << "    ... " << r.split_brains.size() - kMaxListed << " more in the trace\n";
+      out << "    ... " << r.split_brains.size() - kMaxListed << " more " << more_where << "\n";
   }
   out << "  unavailable (no leader a majority follows)   "
       << human_duration(metric(report, "unavailable_us")) << "\n";
@@ -181,7 +189,7 @@ void print_summary(std::ostream& out, const RunReport& report) {
           << human_duration(v.time_us) << ": " << v.message << "\n";
     }
     if (r.violations.size() > kMaxListed)
-      out << "  ... " << r.violations.size() - kMaxListed << " more in the trace footer\n";
+      out << "  ... " << r.violations.size() - kMaxListed << " more " << more_where << "\n";
   }
   if (!report.expectations.empty()) {
     size_t held = 0;
@@ -233,6 +241,7 @@ nlohmann::json report_json(const RunReport& report) {
   j["events"] = r.events;
   j["messages"] = r.metrics.count("messages_sent") ? r.metrics.at("messages_sent") : 0;
   j["trace_hash"] = hash_hex(r.trace_hash);
+  j["warnings"] = report.scenario.warnings;
   j["metrics"] = nlohmann::json::object();
   for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
   j["messages_by_type"] = nlohmann::json::object();

@@ -169,6 +169,9 @@ struct Scenario {
   // The scenario as JSON after --set overrides, with algorithm and seed filled in: written into
   // the trace header so that `ballot replay` can re-run exactly this.
   std::string resolved_json;
+  // What --set overrides changed that the file did not mean (nodes left out of a partition's
+  // groups or a topology's edges): for stderr and --json "warnings", not errors.
+  std::vector<std::string> warnings;
 };
 
 // Reads a scenario file; applies "--set path=value" overrides (before validation, so an

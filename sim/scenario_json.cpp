@@ -1633,6 +1633,65 @@ bool paths_overlap(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+namespace {
+
+// Per partition fault ("faults[2]") and explicit topology ("topology.edges"): the nodes it leaves
+// out (in no group; without an edge). Only where that set is not empty.
+std::map<std::string, std::vector<NodeId>> left_out(const Scenario& s) {
+  std::map<std::string, std::vector<NodeId>> out;
+  for (size_t i = 0; i < s.faults.size(); ++i) {
+    const FaultSpec& f = s.faults[i];
+    if (f.kind != FaultKind::Partition || f.groups.empty()) continue;
+    std::set<NodeId> in;
+    for (const auto& g : f.groups) in.insert(g.begin(), g.end());
+    for (NodeId n = 0; n < s.nodes; ++n)
+      if (in.count(n) == 0) out["faults[" + std::to_string(i) + "]"].push_back(n);
+  }
+  if (s.topology.kind == TopologySpec::Kind::Explicit) {
+    std::set<NodeId> linked;
+    for (const auto& e : s.topology.edges) linked.insert({e.a, e.b});
+    for (NodeId n = 0; n < s.nodes; ++n)
+      if (linked.count(n) == 0) out["topology.edges"].push_back(n);
+  }
+  return out;
+}
+
+std::string names(const std::vector<NodeId>& nodes) {
+  std::string out;
+  for (NodeId n : nodes) out += (out.empty() ? "" : ", ") + node_name(n);
+  return out;
+}
+
+// What the overrides did that the file did not mean: nodes they leave outside every partition
+// group (they silently form one more group: a 3/2 split becomes 3/2/2) or without any edge of an
+// explicit topology. Only where the file as written left no node out.
+std::vector<std::string> override_warnings(const Scenario& with, const Scenario& without,
+                                           const std::vector<std::string>& overrides) {
+  std::string flags;
+  for (const std::string& o : overrides)
+    if (o.rfind("algorithm=", 0) != 0 && o.rfind("seed=", 0) != 0)  // --algo, --seed, check
+      flags += (flags.empty() ? "--set " : ", --set ") + o;
+  const auto before = left_out(without);
+  std::vector<std::string> warnings;
+  for (const auto& [where, nodes] : left_out(with)) {
+    if (before.count(where) != 0) continue;
+    const bool one = nodes.size() == 1;
+    if (where == "topology.edges")
+      warnings.push_back(where + ": " + names(nodes) + (one ? " has" : " have") +
+                         " no edge after " + flags + ", so " + (one ? "it reaches" : "they reach") +
+                         " no other node");
+    else
+      warnings.push_back(where + ": " + names(nodes) + (one ? " is" : " are") +
+                         " in no partition group after " + flags + ", so " +
+                         (one ? "it forms a group of its own" : "they form a group of their own") +
+                         ": the file's groups covered all " + std::to_string(without.nodes) +
+                         " nodes");
+  }
+  return warnings;
+}
+
+}  // namespace
+
 Scenario parse_scenario(const std::string& text, const std::string& file,
                         const std::vector<std::string>& overrides) {
   try {
@@ -1658,6 +1717,14 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
       throw;
     }
     s.file = file;
+    if (!overrides.empty() && !left_out(s).empty()) {
+      // Compared with the file as written; a file that is only valid with its overrides has
+      // nothing to compare with.
+      try {
+        s.warnings = override_warnings(s, parse_scenario(text, file, {}), overrides);
+      } catch (const InputError&) {
+      }
+    }
     doc["algorithm"] = s.algorithm;
     doc["seed"] = s.seed;
     s.resolved_json = doc.dump();

@@ -14,7 +14,8 @@
 
 namespace ballot {
 
-inline constexpr int kTraceFormatVersion = 1;
+// 2: node ids in message fields (Raft candidate_id, leader_id) are 1-based like `n`.
+inline constexpr int kTraceFormatVersion = 2;
 
 enum class EventKind : uint8_t {
   Start,         // a node boots (first time): on_start runs

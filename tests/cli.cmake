@@ -16,3 +16,8 @@ add_test(NAME cli:log_and_faults
 ballot_add_test(test_verdict SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_verdict.cpp LIBS ballot_app)
 # Units of the command line: progress line, seed ranges, shell quoting, capped input.
 ballot_add_test(test_cli SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_units.cpp LIBS ballot_app)
+# Node ids in message fields are 1-based like the rest of the trace.
+ballot_add_test(test_trace_ids SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_trace_ids.cpp
+                LIBS ballot_app nlohmann_json::nlohmann_json)
+add_test(NAME cli:scenario_meaning
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/scenario_meaning_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})

@@ -1191,3 +1191,27 @@ TEST_CASE("times in a scenario are bounded far from overflow", "[scenario][limit
     CHECK(s.expect[0].max == 200 * 3600 * kSecond_us);
   }
 }
+
+TEST_CASE("overrides that leave nodes out of a partition or a topology are warned about",
+          "[scenario][overrides]") {
+  const std::string split =
+      R"({"nodes": 5, "faults": [{"at": "1s", "kind": "partition",
+          "groups": [["n1", "n2", "n3"], ["n4", "n5"]]}]})";
+  CHECK(parse_scenario(split, "s.json").warnings.empty());
+  CHECK(parse_scenario(split, "s.json", {"nodes=5", "seed=3"}).warnings.empty());
+  const Scenario seven = parse_scenario(split, "s.json", {"nodes=7", "seed=3"});
+  REQUIRE(seven.warnings.size() == 1);
+  CHECK(seven.warnings[0].rfind("faults[0]: n6, n7 are in no partition group after --set nodes=7,",
+                                0) == 0);
+  // Leaving nodes out on purpose (they form the last group) keeps its meaning with more nodes.
+  const std::string rest =
+      R"({"nodes": 5, "faults": [{"at": "1s", "kind": "partition", "groups": [["n1", "n2"]]}]})";
+  CHECK(parse_scenario(rest, "r.json", {"nodes=7"}).warnings.empty());
+  const std::string line =
+      R"({"nodes": 3, "topology": {"kind": "explicit",
+          "edges": [{"between": ["n1", "n2"]}, {"between": ["n2", "n3"]}]}})";
+  CHECK(parse_scenario(line, "l.json").warnings.empty());
+  const Scenario four = parse_scenario(line, "l.json", {"nodes=4"});
+  REQUIRE(four.warnings.size() == 1);
+  CHECK(four.warnings[0].rfind("topology.edges: n4 has no edge", 0) == 0);
+}

@@ -111,8 +111,8 @@ TEST_CASE("the viewer and the replay/export reader reject the same files, the sa
   std::vector<std::string> swapped = lines;
   std::swap(swapped[0], swapped[1]);
   const std::vector<Case> cases = {
-      {"format_version a string", edit(good, 1, R"("format_version":1)", R"("format_version":"1")"),
-       "line 1: expected \"format_version\": 1"},
+      {"format_version a string", edit(good, 1, R"("format_version":2)", R"("format_version":"2")"),
+       "line 1: expected \"format_version\": 2"},
       {"file a number", edit(good, 1, R"("file":")", R"("file":5,"x":")"),
        "line 1: expected \"file\" to be a string, got 5"},
       {"format a number", edit(good, 1, R"("format":"ballot-trace")", R"("format":5)"),
@@ -145,8 +145,8 @@ TEST_CASE("the viewer and the replay/export reader reject the same files, the sa
       {"text after the footer", after_footer,
        "line " + std::to_string(n + 1) + ": expected nothing after the footer line"},
       {"a footer in the middle", join(middle), "line 11: expected the footer's \"events\" to be 9"},
-      {"an unknown format version", edit(good, 1, R"("format_version":1)", R"("format_version":2)"),
-       "line 1: expected \"format_version\": 1"},
+      {"an unknown format version", edit(good, 1, R"("format_version":2)", R"("format_version":1)"),
+       "line 1: expected \"format_version\": 2"},
       {"a header that is not first", join(swapped), "line 1: expected a ballot trace header"},
       {"an empty file", "", "line 1: expected the trace header, got an empty file"},
   };

@@ -19,7 +19,7 @@ using namespace ballot::viz;
 namespace {
 
 const std::string kHeader =
-    R"({"format":"ballot-trace","format_version":1,"ballot_version":"0.1.0","file":"t.json","algorithm":"bully","seed":7,)"
+    R"({"format":"ballot-trace","format_version":2,"ballot_version":"0.1.0","file":"t.json","algorithm":"bully","seed":7,)"
     R"("scenario":{"name":"hand","nodes":3,"captions":[{"at":"1ms","text":"look","pause":true}]}})"
     "\n";
 
@@ -274,9 +274,9 @@ TEST_CASE("a trace without a footer loads and is flagged truncated", "[viz][mode
 TEST_CASE("corrupt input is an error naming the line and what was expected", "[viz][model]") {
   CHECK(expect_error("") == "line 1: expected the trace header, got an empty file");
   CHECK_THAT(expect_error("hello\n"), Catch::Contains("line 1: expected a ballot trace header"));
-  CHECK_THAT(expect_error(R"({"format":"ballot-trace","format_version":2})"
+  CHECK_THAT(expect_error(R"({"format":"ballot-trace","format_version":1})"
                           "\n"),
-             Catch::Contains("line 1: expected \"format_version\": 1"));
+             Catch::Contains("line 1: expected \"format_version\": 2"));
   std::string text = small_trace();
   // Corrupt the 5th event (line 6 of the file).
   const size_t at = text.find(R"({"i":4,)");

@@ -258,7 +258,7 @@ TEST_CASE("a violation in the footer: V jumps to it", "[viz][ui]") {
       (std::filesystem::temp_directory_path() / "ballot-viz-violation.jsonl").string();
   {
     std::ofstream out(path);
-    out << R"({"format":"ballot-trace","format_version":1,"algorithm":"x","seed":1,"scenario":{"name":"v","nodes":2}})"
+    out << R"({"format":"ballot-trace","format_version":2,"algorithm":"x","seed":1,"scenario":{"name":"v","nodes":2}})"
            "\n"
         << R"({"i":0,"t":0,"k":"start","n":1})"
            "\n"
@@ -286,7 +286,7 @@ TEST_CASE("a corrupt trace fails the load with its line", "[viz][ui]") {
       (std::filesystem::temp_directory_path() / "ballot-viz-corrupt.jsonl").string();
   {
     std::ofstream out(path);
-    out << R"({"format":"ballot-trace","format_version":1,"scenario":{"nodes":1}})"
+    out << R"({"format":"ballot-trace","format_version":2,"scenario":{"nodes":1}})"
            "\n"
         << "{\"i\":0,\n";
   }

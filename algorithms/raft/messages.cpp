@@ -4,6 +4,9 @@ namespace ballot::raft {
 
 namespace {
 
+// Traces name nodes 1-based everywhere (docs/trace-format.md), 0 for none; NodeId is 0-based.
+int64_t node_number(NodeId id) { return id == kNoNode ? 0 : int64_t{id} + 1; }
+
 // Nominal wire sizes for the bytes-by-type metric: a fixed header plus the entries.
 constexpr int64_t kHeaderBytes = 32;
 constexpr int64_t kEntryOverheadBytes = 24;
@@ -19,7 +22,7 @@ void put_entry(FieldSink& sink, std::string_view key, const LogEntry& entry) {
 
 void RequestVote::fields(FieldSink& sink) const {
   sink.put_int("term", term);
-  sink.put_int("candidate_id", candidate_id);
+  sink.put_int("candidate_id", node_number(candidate_id));
   sink.put_int("last_log_index", last_log_index);
   sink.put_int("last_log_term", last_log_term);
 }
@@ -31,7 +34,7 @@ void RequestVoteReply::fields(FieldSink& sink) const {
 
 void PreVote::fields(FieldSink& sink) const {
   sink.put_int("term", term);
-  sink.put_int("candidate_id", candidate_id);
+  sink.put_int("candidate_id", node_number(candidate_id));
   sink.put_int("last_log_index", last_log_index);
   sink.put_int("last_log_term", last_log_term);
 }
@@ -43,7 +46,7 @@ void PreVoteReply::fields(FieldSink& sink) const {
 
 void AppendEntries::fields(FieldSink& sink) const {
   sink.put_int("term", term);
-  sink.put_int("leader_id", leader_id);
+  sink.put_int("leader_id", node_number(leader_id));
   sink.put_int("prev_log_index", prev_log_index);
   sink.put_int("prev_log_term", prev_log_term);
   sink.begin_list("entries");

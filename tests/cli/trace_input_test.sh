@@ -48,8 +48,8 @@ bad() {
 }
 
 # Wrong-typed fields.
-sed '1s/"format_version":1/"format_version":"1"/' "$good" >"$work/version-string.jsonl"
-bad version-string 1 'expected "format_version": 1 .*got "1"'
+sed '1s/"format_version":2/"format_version":"2"/' "$good" >"$work/version-string.jsonl"
+bad version-string 1 'expected "format_version": 2 .*got "2"'
 sed '1s/"file":"[^"]*"/"file":5/' "$good" >"$work/file-number.jsonl"
 bad file-number 1 'expected "file" to be a string, got 5'
 sed '1s/"format":"ballot-trace"/"format":5/' "$good" >"$work/format-number.jsonl"
@@ -93,8 +93,9 @@ expect 0 "replay ok" -- "$ballot" replay "$work/crlf.jsonl"
 bad after-footer $((lines + 1)) 'expected nothing after the footer line'
 { head -n 10 "$good"; tail -n 1 "$good"; sed -n "11,$((lines - 1))p" "$good"; } >"$work/footer-middle.jsonl"
 bad footer-middle 11 'expected the footer.s "events" to be 9'
-sed '1s/"format_version":1/"format_version":2/' "$good" >"$work/version-2.jsonl"
-bad version-2 1 'expected "format_version": 1'
+# Version 1 wrote Raft's candidate_id and leader_id 0-based: read as version 2 they would lie.
+sed '1s/"format_version":2/"format_version":1/' "$good" >"$work/version-1.jsonl"
+bad version-1 1 'expected "format_version": 2'
 { sed -n 2p "$good"; sed -n 1p "$good"; sed -n "3,\$p" "$good"; } >"$work/header-second.jsonl"
 bad header-second 1 'expected a ballot trace header'
 : >"$work/empty.jsonl"

@@ -85,7 +85,7 @@ expect 0 "split-brain-3-2.json" -- env BALLOT_SCENARIOS="$work/keep" "$ballot" l
 # source tree.
 rm -rf "$shipped"
 expect 2 "$shipped: not a directory of scenarios" -- "$ballot" list scenarios
-expect 2 "not a directory of scenarios" -- "$ballot" check
+expect 2 "$shipped: not a scenario file or a directory of scenarios" -- "$ballot" check
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
