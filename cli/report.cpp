@@ -106,12 +106,20 @@ void print_summary(std::ostream& out, const RunReport& report) {
     if (r.split_brains.size() > kMaxListed)
       out << "    ... " << r.split_brains.size() - kMaxListed << " more in the trace\n";
   }
-  out << "  unavailable (no leader a majority follows)   "
-      << human_duration(metric(report, "unavailable_us")) << "\n";
-  out << "  leader losses " << metric(report, "leader_losses") << ", downtime max "
-      << human_duration(metric(report, "downtime_max_us")) << ", total "
-      << human_duration(metric(report, "downtime_total_us")) << "; leader changes "
+  out << "  leader losses " << metric(report, "leader_loss_count") << " (the leader could not "
+      << "lead), longest " << human_duration(metric(report, "leader_loss_max_us")) << ", total "
+      << human_duration(metric(report, "leader_loss_total_us")) << "; leader changes "
       << metric(report, "leader_changes") << "\n";
+  if (report.result.metrics.count("client_unavailable_max_us"))
+    out << "  client unavailable: longest "
+        << human_duration(metric(report, "client_unavailable_max_us")) << ", total "
+        << human_duration(metric(report, "client_unavailable_us"))
+        << " (writes in flight, none succeeding)\n";
+  out << "  by the nodes' beliefs: no acknowledged leader "
+      << human_duration(metric(report, "belief_unavailable_us")) << "; "
+      << metric(report, "belief_leader_losses") << " belief losses, downtime max "
+      << human_duration(metric(report, "belief_downtime_max_us")) << ", total "
+      << human_duration(metric(report, "belief_downtime_total_us")) << "\n";
   const int64_t final_leader = metric(report, "final_leader");
   out << "  at the end: " << metric(report, "leaders_at_end") << " node(s) believe they lead; "
       << (final_leader == 0 ? std::string("no leader has a majority")
@@ -255,6 +263,7 @@ nlohmann::json report_json(const RunReport& report) {
          {"acknowledged_us",
           li.acknowledged_us == kNever_us ? nlohmann::json(nullptr) : nlohmann::json(li.acknowledged_us)}});
   j["downtimes_us"] = r.downtimes_us;
+  j["leader_losses_us"] = r.leader_losses_us;
   j["faults"] = faults_json(report.faults);
   j["violations"] = nlohmann::json::array();
   for (const Violation& v : r.violations) {

@@ -1,5 +1,6 @@
 #include "cli/runner.h"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -78,6 +79,80 @@ int64_t count_lost_writes(const lin::History& history) {
   return lost;
 }
 
+ClientUnavailability client_unavailability(const lin::History& history, Time_us timeout_us,
+                                           Time_us end_us) {
+  struct Span {
+    Time_us begin_us, end_us;
+    bool succeeded;
+  };
+  std::vector<Span> spans;
+  for (const lin::Op& op : history.ops) {
+    const bool write = op.kind == lin::OpKind::Write || op.kind == lin::OpKind::Cas ||
+                       op.kind == lin::OpKind::Put || op.kind == lin::OpKind::Append;
+    if (!write) continue;
+    const bool answered = op.outcome != lin::Outcome::Info && op.ret != lin::kPendingReturn;
+    const bool succeeded = answered && (op.outcome == lin::Outcome::Ok ||
+                                        op.kind == lin::OpKind::Cas);
+    // An unknown outcome: the client waited until its timeout (or the run's end).
+    const Time_us until_us = answered ? op.ret : std::min(op.call + timeout_us, end_us);
+    spans.push_back({op.call, std::max(op.call, until_us), succeeded});
+  }
+  // Sweep: ends before starts at the same instant (a success at t closes the window at t).
+  struct Point {
+    Time_us t;
+    int order;  // 0: end, 1: start
+    size_t span;
+  };
+  std::vector<Point> points;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    points.push_back({spans[i].begin_us, 1, i});
+    points.push_back({spans[i].end_us, 0, i});
+  }
+  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
+    return a.t != b.t ? a.t < b.t : (a.order != b.order ? a.order < b.order : a.span < b.span);
+  });
+  std::vector<std::pair<Time_us, Time_us>> windows;
+  int64_t in_flight = 0;
+  bool open = false;
+  Time_us open_us = 0;
+  for (const Point& p : points) {
+    if (p.order == 1) {
+      ++in_flight;
+      if (!open) open = true, open_us = p.t;
+      continue;
+    }
+    --in_flight;
+    if (spans[p.span].succeeded || in_flight == 0) {
+      if (open && p.t > open_us) windows.emplace_back(open_us, p.t);
+      open = in_flight > 0;
+      open_us = p.t;
+    }
+  }
+  ClientUnavailability out;
+  for (const auto& [a, b] : windows) out.max_us = std::max(out.max_us, b - a);
+  // Each write that never succeeded counts from its call until it ended or some write succeeded,
+  // whichever came first; overlapping stretches count once.
+  std::vector<Time_us> successes;
+  for (const Span& sp : spans)
+    if (sp.succeeded) successes.push_back(sp.end_us);
+  std::sort(successes.begin(), successes.end());
+  std::vector<std::pair<Time_us, Time_us>> doomed;
+  for (const Span& sp : spans) {
+    if (sp.succeeded) continue;
+    auto next = std::lower_bound(successes.begin(), successes.end(), sp.begin_us);
+    const Time_us until_us = next == successes.end() ? sp.end_us : std::min(sp.end_us, *next);
+    if (until_us > sp.begin_us) doomed.emplace_back(sp.begin_us, until_us);
+  }
+  std::sort(doomed.begin(), doomed.end());
+  Time_us covered_until_us = INT64_MIN;
+  for (const auto& [a, b] : doomed) {
+    const Time_us from_us = std::max(a, covered_until_us);
+    if (b > from_us) out.total_us += b - from_us;
+    covered_until_us = std::max(covered_until_us, b);
+  }
+  return out;
+}
+
 // Budget for the checker inside a run: enough for thousands of operations; a history that needs
 // more is reported as undecided (metric -1) rather than stalling a sweep.
 constexpr uint64_t kRunLincheckStates = 2'000'000;
@@ -86,6 +161,10 @@ static void judge_history(RunReport& report) {
   const lin::History& history = report.result.history;
   if (history.ops.empty()) return;
   const lin::Model model = lin::infer_model(history);
+  const ClientUnavailability unavailable =
+      client_unavailability(history, report.scenario.workload.timeout_us, report.result.end_us);
+  report.result.metrics["client_unavailable_us"] = unavailable.total_us;
+  report.result.metrics["client_unavailable_max_us"] = unavailable.max_us;
   if (model == lin::Model::KeyValue)
     report.result.metrics["lost_writes"] = count_lost_writes(history);
   lin::CheckOptions options;
@@ -202,6 +281,9 @@ std::string trace_footer(const RunReport& report) {
   w.begin_obj("metrics");
   for (const auto& [name, value] : r.metrics) w.put_int(name, value);
   w.end_obj();
+  w.begin_list("leader_loss_us");  // one entry per leader loss (metrics hold the total)
+  for (Time_us d : r.leader_losses_us) w.put_int("", d);
+  w.end_list();
   w.begin_list("violations");
   for (const Violation& v : r.violations) {
     w.begin_obj("");

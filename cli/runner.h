@@ -108,6 +108,19 @@ std::string cut_message(const RunReport& report);
 // also saw a put (which may overwrite tokens legitimately) are not judged.
 int64_t count_lost_writes(const lin::History& history);
 
+// Client-observed unavailability from the writes in a client history (write, cas, put, append):
+// a window is a stretch in which some write was in flight (from its call until it returned, or
+// until its timeout when its outcome is unknown) and no write succeeded (returned ok, or a cas
+// answered that its compare did not match). `max_us` is the longest window. `total_us` is the
+// time during which a write that never succeeded was in flight and no write had succeeded since
+// its call, so ordinary latency in a healthy run adds nothing.
+struct ClientUnavailability {
+  Time_us total_us = 0;
+  Time_us max_us = 0;
+};
+ClientUnavailability client_unavailability(const lin::History& history, Time_us timeout_us,
+                                           Time_us end_us);
+
 // The one command that reproduces a run.
 std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
                           const std::vector<std::string>& sets);

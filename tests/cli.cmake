@@ -14,3 +14,5 @@ add_test(NAME cli:log_and_faults
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/log_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # judge_run on hand-built reports (cli/runner.cpp).
 ballot_add_test(test_verdict SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_verdict.cpp LIBS ballot_app)
+# Leader loss and client-observed unavailability (sim/observers.cpp, cli/runner.cpp).
+ballot_add_test(test_availability SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_availability.cpp LIBS ballot_app)
