@@ -87,6 +87,10 @@ const std::vector<Column>& columns() {
        "acknowledged appends missing from their key's last read"},
       {"job_duplicates", "duplicate job runs", Unit::Count, "job periods run more than once"},
       {"job_missed", "missed job periods", Unit::Count, "job periods nobody ran"},
+      {"job_late_runs", "late job runs", Unit::Count,
+       "job runs more than one period after their period's slot"},
+      {"job_lateness_max_us", "job lateness (max)", Unit::Duration,
+       "the run's largest delay of a period's first run after its slot"},
       {"id_duplicates", "duplicate ids", Unit::Count, "ids handed out more than once"},
   };
   return all;

@@ -172,9 +172,14 @@ void print_summary(std::ostream& out, const RunReport& report) {
       }
     }
     for (const char* name : {"lost_writes", "job_runs", "job_duplicates", "job_missed",
-                             "ids_issued", "id_duplicates"}) {
+                             "job_late_runs", "job_lateness_p50_us", "job_lateness_p99_us",
+                             "job_lateness_max_us", "ids_issued", "id_duplicates"}) {
       auto it = r.metrics.find(name);
-      if (it != r.metrics.end()) out << "  " << name << " " << it->second << "\n";
+      if (it == r.metrics.end()) continue;
+      const std::string metric = name;
+      const bool duration = metric.size() > 3 && metric.compare(metric.size() - 3, 3, "_us") == 0;
+      out << "  " << name << " "
+          << (duration ? human_duration(it->second) : std::to_string(it->second)) << "\n";
     }
     out << "\n";
   }

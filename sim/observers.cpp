@@ -17,6 +17,7 @@ const std::vector<std::string>& metric_names() {
       "crashes",           "client_ok",       "client_fail",        "client_info",
       "linearizable",      "lost_writes",     "job_duplicates",     "job_missed",
       "id_duplicates",     "job_runs",        "ids_issued",
+      "job_late_runs", "job_lateness_p50_us", "job_lateness_p99_us", "job_lateness_max_us",
       // The lease lock's fencing checker (algorithms/lease/checker.h).
       "fencing_stale_writes_accepted",        "fencing_rejected_ops",
   };
@@ -269,7 +270,13 @@ void TrafficObserver::add_metrics(std::map<std::string, int64_t>& metrics) const
 // ---- damage ----
 
 void DamageObserver::on_event(const TraceEvent& ev) {
-  if (ev.kind == EventKind::Job) ++job_runs_[static_cast<int64_t>(ev.tag)];
+  if (ev.kind == EventKind::Job) {
+    const auto period = static_cast<int64_t>(ev.tag);
+    ++job_runs_[period];
+    const Time_us late_us = std::max<Time_us>(0, ev.time_us - (start_us_ + period * job_period_us_));
+    lateness_us_.emplace(period, late_us);  // the period's first run
+    late_runs_ += late_us > job_period_us_;
+  }
   if (ev.kind == EventKind::Id) ++ids_[static_cast<int64_t>(ev.tag)];
 }
 
@@ -286,6 +293,20 @@ void DamageObserver::add_metrics(std::map<std::string, int64_t>& metrics) const 
     metrics["job_runs"] = runs;
     metrics["job_duplicates"] = duplicates;
     metrics["job_missed"] = missed;
+    metrics["job_late_runs"] = late_runs_;
+    if (!lateness_us_.empty()) {
+      std::vector<Time_us> late;
+      for (const auto& [period, us] : lateness_us_) late.push_back(us);
+      std::sort(late.begin(), late.end());
+      // Nearest rank: the smallest value with at least q of the periods at or below it.
+      auto rank = [&late](int64_t percent) {
+        const size_t k = (late.size() * static_cast<size_t>(percent) + 99) / 100;
+        return late[k == 0 ? 0 : k - 1];
+      };
+      metrics["job_lateness_p50_us"] = rank(50);
+      metrics["job_lateness_p99_us"] = rank(99);
+      metrics["job_lateness_max_us"] = late.back();
+    }
   }
   if (id_interval_us_ > 0) {
     int64_t issued = 0, duplicates = 0;

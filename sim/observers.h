@@ -136,11 +136,16 @@ class DamageObserver : public Observer {
 
   // Period -> how many times it ran (by anyone).
   const std::map<int64_t, int64_t>& job_runs() const { return job_runs_; }
+  // Period -> how late its first run was after the period's slot (start + period * job_period;
+  // a run on a fast clock, before its slot, is 0 late).
+  const std::map<int64_t, Time_us>& job_lateness_us() const { return lateness_us_; }
 
  private:
   Time_us job_period_us_, id_interval_us_, start_us_;
   Time_us end_us_ = 0;
   std::map<int64_t, int64_t> job_runs_;
+  std::map<int64_t, Time_us> lateness_us_;
+  int64_t late_runs_ = 0;  // runs more than one period after their slot
   std::map<int64_t, int64_t> ids_;
 };
 

@@ -44,6 +44,35 @@ TEST_CASE("job periods run twice or never are counted", "[damage]") {
   CHECK(m.count("id_duplicates") == 0);  // ids not enabled: not measured
 }
 
+TEST_CASE("job lateness per period and late runs", "[damage]") {
+  // Period 100 us from 1000 us: slot of period k is 1000 + 100k. Periods 0..2 run on time (+5),
+  // period 3 runs 150 late, periods 4 and 5 run in one burst at 1900 (500 and 400 late), and
+  // period 5 runs again at 1905 (a duplicate, late too). A run before its slot is 0 late.
+  DamageObserver d(100, 0, 1000);
+  auto run = [&d](Time_us t, uint64_t period) {
+    TraceEvent ev = duty(EventKind::Job, 0, period);
+    ev.time_us = t;
+    d.on_event(ev);
+  };
+  run(1005, 0);
+  run(1105, 1);
+  run(1195, 2);  // 5 early
+  run(1450, 3);
+  run(1900, 4);
+  run(1900, 5);
+  run(1905, 5);
+  d.on_finish(2000);
+  std::map<std::string, int64_t> m;
+  d.add_metrics(m);
+  CHECK(m.at("job_late_runs") == 4);  // 150, 500, 400 and 405 are more than one period late
+  CHECK(m.at("job_missed") == 4);     // periods 6..9 of the 10 due
+  CHECK(m.at("job_duplicates") == 1);
+  // Per period (first runs): 5, 5, 0, 150, 500, 400 -> sorted 0 5 5 150 400 500.
+  CHECK(m.at("job_lateness_p50_us") == 5);
+  CHECK(m.at("job_lateness_p99_us") == 500);
+  CHECK(m.at("job_lateness_max_us") == 500);
+}
+
 TEST_CASE("ids handed out twice are counted", "[damage]") {
   DamageObserver d(0, 100, 0);
   for (uint64_t id : {1, 2, 2, 2, 3}) d.on_event(duty(EventKind::Id, 0, id));
