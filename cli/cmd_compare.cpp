@@ -84,7 +84,8 @@ const std::vector<Column>& columns() {
       {"linearizable", "linearizable (runs)", Unit::Share,
        "share of runs whose client history is linearizable (undecided runs give no sample)"},
       {"lost_writes", "lost acknowledged writes", Unit::Count,
-       "acknowledged appends missing from their key's last read"},
+       "acknowledged writes (any kind) that their key's last read shows neither themselves nor "
+       "anything written after them"},
       {"job_duplicates", "duplicate job runs", Unit::Count, "job periods run more than once"},
       {"job_missed", "missed job periods", Unit::Count, "job periods nobody ran"},
       {"job_late_runs", "late job runs", Unit::Count,

@@ -56,25 +56,68 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
                           const RunLimits& limits);
 
 int64_t count_lost_writes(const lin::History& history) {
-  // A put may legitimately overwrite appended tokens: keys that saw one are not judged.
-  std::set<std::string> overwritten;
-  for (const lin::Op& op : history.ops)
-    if (op.kind == lin::OpKind::Put && op.outcome != lin::Outcome::Fail) overwritten.insert(op.key);
-  // The latest-invoked successful read of each key.
+  using lin::OpKind;
+  using lin::Outcome;
+  // Judged against the latest-invoked successful read of each key.
   std::map<std::string, const lin::Op*> last_read;
   for (const lin::Op& op : history.ops) {
-    if (overwritten.count(op.key)) continue;
-    if (op.kind != lin::OpKind::Get || op.outcome != lin::Outcome::Ok) continue;
+    if ((op.kind != OpKind::Get && op.kind != OpKind::Read) || op.outcome != Outcome::Ok) continue;
     const lin::Op*& r = last_read[op.key];
     if (r == nullptr || op.call > r->call) r = &op;
   }
+  // Writes that set the whole value (put, write, cas): in a linearization the read returns the
+  // value of the last of them before it, which is an acknowledged write w or one that may come
+  // after w (it did not end before w began: ret >= w's call) and before the read (it began
+  // before the read ended). Failed ones never took effect; unknown ones may have.
+  auto sets_value = [](const lin::Op& op) {
+    return (op.kind == OpKind::Put || op.kind == OpKind::Write || op.kind == OpKind::Cas) &&
+           op.outcome != Outcome::Fail && op.value;
+  };
+  // Per key, about the writes that may come before its last read (began before it ended):
+  // the latest end of any whole-value write, and of those whose value the read can show
+  // (kv: the read begins with it, appends follow; register: the read is it), the two latest
+  // ends with their ops.
+  struct KeyFacts {
+    int64_t latest_set_ret = INT64_MIN;
+    std::pair<int64_t, const lin::Op*> shown[2] = {{INT64_MIN, nullptr}, {INT64_MIN, nullptr}};
+  };
+  std::map<std::string, KeyFacts> facts;
+  for (const lin::Op& op : history.ops) {
+    if (!sets_value(op)) continue;
+    auto r = last_read.find(op.key);
+    if (r == last_read.end() || op.call >= r->second->ret) continue;
+    KeyFacts& f = facts[op.key];
+    f.latest_set_ret = std::max(f.latest_set_ret, op.ret);
+    const std::string seen = r->second->value.value_or("");
+    const bool shown = op.kind == OpKind::Put
+                           ? seen.compare(0, op.value->size(), *op.value) == 0
+                           : r->second->value == op.value;
+    if (!shown) continue;
+    if (op.ret > f.shown[0].first) {
+      f.shown[1] = f.shown[0];
+      f.shown[0] = {op.ret, &op};
+    } else if (op.ret > f.shown[1].first) {
+      f.shown[1] = {op.ret, &op};
+    }
+  }
   int64_t lost = 0;
   for (const lin::Op& op : history.ops) {
-    if (op.kind != lin::OpKind::Append || op.outcome != lin::Outcome::Ok || !op.value) continue;
-    auto it = last_read.find(op.key);
-    if (it == last_read.end() || op.ret >= it->second->call) continue;  // not yet observable
-    const std::string seen = it->second->value.value_or("");
-    lost += seen.find(*op.value) == std::string::npos;
+    if (op.outcome != Outcome::Ok || !op.value) continue;
+    if (op.kind == OpKind::Get || op.kind == OpKind::Read) continue;
+    auto r = last_read.find(op.key);
+    if (r == last_read.end() || op.ret >= r->second->call) continue;  // not yet observable
+    const KeyFacts& f = facts[op.key];
+    if (op.kind == OpKind::Append) {
+      // Lost if the read lacks its token and no whole-value write may have come in between.
+      const std::string seen = r->second->value.value_or("");
+      lost += seen.find(*op.value) == std::string::npos && f.latest_set_ret < op.call;
+      continue;
+    }
+    // Lost if the read shows neither its value nor that of a write that may have followed it.
+    bool explained = false;
+    for (const auto& [ret, shown] : f.shown)
+      explained |= shown == &op || (shown != nullptr && ret >= op.call);
+    lost += !explained;
   }
   return lost;
 }
@@ -165,8 +208,7 @@ static void judge_history(RunReport& report) {
       client_unavailability(history, report.scenario.workload.timeout_us, report.result.end_us);
   report.result.metrics["client_unavailable_us"] = unavailable.total_us;
   report.result.metrics["client_unavailable_max_us"] = unavailable.max_us;
-  if (model == lin::Model::KeyValue)
-    report.result.metrics["lost_writes"] = count_lost_writes(history);
+  report.result.metrics["lost_writes"] = count_lost_writes(history);
   lin::CheckOptions options;
   options.max_states = kRunLincheckStates;
   const lin::Verdict verdict = lin::check(history, model, options);

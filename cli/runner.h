@@ -103,9 +103,12 @@ void throw_if_cut(const RunReport& report);
 // raise it with --max-events" (empty when the run was not cut).
 std::string cut_message(const RunReport& report);
 
-// Acknowledged appends missing from the last successful read of their key (kv workloads): each
-// append writes a unique token, so a later read without it proves the write was lost. Keys that
-// also saw a put (which may overwrite tokens legitimately) are not judged.
+// Acknowledged writes of every kind (put, append, write, cas) that the last successful read of
+// their key, invoked after the write returned, shows neither themselves nor anything that may have
+// been written after them: an append's token is missing and no put may have come in between; a
+// put's value does not begin the read (appends may follow it), a write's or cas's value is not
+// the read, and the read is no later write's value either (one that did not end before the write
+// began, and was not known to fail). Only a non-linearizable history can have any.
 int64_t count_lost_writes(const lin::History& history);
 
 // Client-observed unavailability from the writes in a client history (write, cas, put, append):

@@ -103,6 +103,72 @@ TEST_CASE("lost writes: acknowledged appends missing from a later read", "[damag
   CHECK(count_lost_writes(h) == 0);
 }
 
+TEST_CASE("lost writes: puts are judged by what may have followed them", "[damage]") {
+  using lin::OpKind;
+  using lin::Outcome;
+  auto lost = [](std::vector<lin::Op> ops) {
+    lin::History h;
+    h.ops = std::move(ops);
+    return count_lost_writes(h);
+  };
+  // Must report: the read after the put shows a value nobody wrote.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Get, "k", "b", 20, 30)}) == 1);
+  // Must report: the read shows a put that ended before this one began.
+  CHECK(lost({op(OpKind::Put, "k", "b", 0, 5), op(OpKind::Put, "k", "a", 10, 20),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 1);
+  // Must report: the value read belongs to a put that failed (it never took effect).
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Put, "k", "b", 12, 18, Outcome::Fail),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 1);
+  // Must report: a put that began only after the read ended cannot explain it.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Get, "k", "b", 20, 30),
+              op(OpKind::Put, "k", "b", 40, 50)}) == 1);
+  // Must report: the put's value is not where the read begins, though its append is there.
+  CHECK(lost({op(OpKind::Put, "k", "a;", 0, 10), op(OpKind::Append, "k", "t;", 12, 18),
+              op(OpKind::Get, "k", "t;", 30, 40)}) == 1);
+  // Not lost: the read shows the put, with an append after it.
+  CHECK(lost({op(OpKind::Put, "k", "a;", 0, 10), op(OpKind::Append, "k", "t;", 12, 18),
+              op(OpKind::Get, "k", "a;t;", 30, 40)}) == 0);
+  // Not lost: a later put (ok, or of unknown outcome) overwrote it.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Put, "k", "b", 12, 18),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 0);
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10),
+              op(OpKind::Put, "k", "b", 5, INT64_MAX, Outcome::Info),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 0);
+  // Not lost: a concurrent put (it ended after this one began) may have come after it.
+  CHECK(lost({op(OpKind::Put, "k", "b", 0, 8), op(OpKind::Put, "k", "a", 5, 10),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 0);
+  // Not judged: the read began before the put returned.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 25), op(OpKind::Get, "k", "b", 20, 30)}) == 0);
+  // Other keys are independent.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Get, "j", "b", 20, 30)}) == 0);
+}
+
+TEST_CASE("lost writes: register writes and cas", "[damage]") {
+  using lin::OpKind;
+  using lin::Outcome;
+  auto lost = [](std::vector<lin::Op> ops) {
+    lin::History h;
+    h.ops = std::move(ops);
+    return count_lost_writes(h);
+  };
+  lin::Op nil_read = op(OpKind::Read, "", std::nullopt, 20, 30);
+  // Must report: nothing deletes, yet the read after the write sees nil.
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), nil_read}) == 1);
+  // Must report: the write and the cas after it both vanish behind a value nobody wrote.
+  lin::Op cas = op(OpKind::Cas, "", "2", 12, 18);
+  cas.expected = "1";
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), cas, op(OpKind::Read, "", "3", 30, 40)}) == 2);
+  // Not lost: the cas wrote over the write, and the read shows the cas.
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), cas, op(OpKind::Read, "", "2", 30, 40)}) == 0);
+  // A failed cas wrote nothing: it explains nothing and is not lost.
+  lin::Op failed = cas;
+  failed.outcome = Outcome::Fail;
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), failed, op(OpKind::Read, "", "2", 30, 40)}) ==
+        1);
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), failed, op(OpKind::Read, "", "1", 30, 40)}) ==
+        0);
+}
+
 TEST_CASE("Bully under a 3/2 partition: the checker finds the violation on every seed",
           "[damage][lincheck]") {
   // The split-brain lesson: two primaries acknowledge writes; the old primary's state wins at
