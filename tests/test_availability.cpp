@@ -139,7 +139,7 @@ TEST_CASE("client unavailability: longest window and windows with a write that n
   read.outcome = lin::Outcome::Ok;
   h.ops.push_back(read);
   const ClientUnavailability u = client_unavailability(h, 500 * ms, 10'000 * ms);
-  CHECK(u.max_us == 620 * ms);    // from 20ms until the write returned at 640ms
+  CHECK(u.max_us == 620 * ms);  // from 20ms until the write returned at 640ms
   // The timed-out write counts from its call to its timeout (nothing succeeded meanwhile), the
   // failed one for 5ms; the ordinary 5ms and 4ms waits do not count.
   CHECK(u.total_us == 505 * ms);
