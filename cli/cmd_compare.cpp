@@ -53,11 +53,22 @@ const std::vector<Column>& columns() {
        "had any, and how many in all"},
       {"first_leader_us", "time to first leader", Unit::Duration,
        "when a majority first followed one leader (a run that never elected one gives no sample)"},
-      {"downtime_per_loss_us", "downtime per leader loss", Unit::Duration,
-       "from losing the leader a majority followed until a majority follows a new one; one sample "
-       "per loss"},
-      {"unavailable_us", "unavailable (no leader)", Unit::Duration,
-       "total time no leader was followed by a majority, from time 0"},
+      {"leader_loss_per_loss_us", "leader loss (per loss)", Unit::Duration,
+       "from the moment the leader could no longer lead (crashed, paused, or cut off from a "
+       "majority) until a leader a majority follows can lead again; one sample per loss"},
+      {"leader_loss_total_us", "leader loss (total)", Unit::Duration,
+       "the run's leader losses added up"},
+      {"client_unavailable_max_us", "client unavailable (longest)", Unit::Duration,
+       "the longest stretch in which clients had a write in flight and no write succeeded"},
+      {"client_unavailable_us", "client unavailable (total)", Unit::Duration,
+       "time during which a write that never succeeded was in flight and no write had succeeded "
+       "since its call"},
+      {"belief_downtime_per_loss_us", "belief downtime per loss", Unit::Duration,
+       "from the moment the followers stopped following the leader until a majority follows a "
+       "new one; one sample per loss (starts late: followers notice a lost leader only at their "
+       "timeouts)"},
+      {"belief_unavailable_us", "no acknowledged leader", Unit::Duration,
+       "total time no leader was followed by a majority, from time 0 (by the nodes' beliefs)"},
       {"split_brain_us", "split-brain time", Unit::Duration,
        "total time two or more nodes believed they led"},
       {"leader_changes", "leader changes", Unit::Count,
@@ -75,9 +86,14 @@ const std::vector<Column>& columns() {
       {"linearizable", "linearizable (runs)", Unit::Share,
        "share of runs whose client history is linearizable (undecided runs give no sample)"},
       {"lost_writes", "lost acknowledged writes", Unit::Count,
-       "acknowledged appends missing from their key's last read"},
+       "acknowledged writes (any kind) that their key's last read shows neither themselves nor "
+       "anything written after them"},
       {"job_duplicates", "duplicate job runs", Unit::Count, "job periods run more than once"},
       {"job_missed", "missed job periods", Unit::Count, "job periods nobody ran"},
+      {"job_late_runs", "late job runs", Unit::Count,
+       "job runs more than one period after their period's slot"},
+      {"job_lateness_max_us", "job lateness (max)", Unit::Duration,
+       "the run's largest delay of a period's first run after its slot"},
       {"id_duplicates", "duplicate ids", Unit::Count, "ids handed out more than once"},
   };
   return all;
@@ -128,8 +144,13 @@ void collect(const RunReport& report, Samples& samples) {
       samples[key].push_back(static_cast<double>(report.result.violations.size()));
       continue;
     }
-    if (key == "downtime_per_loss_us") {
+    if (key == "belief_downtime_per_loss_us") {
       for (Time_us d : report.result.downtimes_us) samples[key].push_back(static_cast<double>(d));
+      continue;
+    }
+    if (key == "leader_loss_per_loss_us") {
+      for (Time_us d : report.result.leader_losses_us)
+        samples[key].push_back(static_cast<double>(d));
       continue;
     }
     if (key == "latency_p50_us" || key == "latency_p99_us") {
@@ -257,14 +278,14 @@ std::string algos_text(const Table& t) {
 }
 
 constexpr const char* kCellsText =
-    "each cell: min / median / max over its n samples (runs; for downtime, leader losses); "
+    "each cell: min / median / max over its n samples (runs; for per-loss rows, leader losses); "
     "with n >= 100: min / median / p99 / max";
 
 void print_table(std::ostream& out, const Table& t) {
   out << "ballot compare " << t.file << "\n";
   out << runs_text(t) << "\n" << algos_text(t) << "\n";
   for (const std::string& set : t.sets) out << "--set " << set << "\n";
-  out << "each cell: min / median / max over its n samples (runs; for downtime, leader losses);\n"
+  out << "each cell: min / median / max over its n samples (runs; for per-loss rows, leader losses);\n"
          "with n >= 100: min / median / p99 / max\n";
   std::vector<const Column*> rows;
   size_t label_width = 0;

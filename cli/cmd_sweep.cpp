@@ -45,16 +45,23 @@ struct Outcome {
   std::string hash;
   std::map<std::string, int64_t> metrics;
   std::vector<Time_us> downtimes_us;
+  std::vector<Time_us> leader_losses_us;
 };
 
-// "downtime_per_loss_us" pools every leader loss of every seed; other names are run metrics.
-constexpr const char* kDowntimePerLoss = "downtime_per_loss_us";
+// These pool every loss of every seed (belief leader losses, leader losses); other names are run
+// metrics.
+constexpr const char* kDowntimePerLoss = "belief_downtime_per_loss_us";
+constexpr const char* kLeaderLossPerLoss = "leader_loss_per_loss_us";
 
 std::vector<double> samples_of(const std::string& metric, const std::vector<std::optional<Outcome>>& outcomes) {
   std::vector<double> values;
   for (const auto& out : outcomes) {
     if (metric == kDowntimePerLoss) {
       for (Time_us d : out->downtimes_us) values.push_back(static_cast<double>(d));
+      continue;
+    }
+    if (metric == kLeaderLossPerLoss) {
+      for (Time_us d : out->leader_losses_us) values.push_back(static_cast<double>(d));
       continue;
     }
     auto it = out->metrics.find(metric);
@@ -90,6 +97,7 @@ Outcome run_seed(const SweepOptions& o, const std::string& algorithm, uint64_t s
   out.hash = hash_hex(report.result.trace_hash);
   out.metrics = report.result.metrics;
   out.downtimes_us = report.result.downtimes_us;
+  out.leader_losses_us = report.result.leader_losses_us;
   out.why = verdict.summary();
   out.violations = verdict.safety_violations;
   for (const Failure& f : verdict.failures) {
@@ -116,9 +124,10 @@ int sweep(const SweepOptions& o) {
     }
     for (const std::string& m : o.stats) {
       const auto& known = metric_names();
-      if (m != kDowntimePerLoss && std::find(known.begin(), known.end(), m) == known.end())
+      if (m != kDowntimePerLoss && m != kLeaderLossPerLoss &&
+          std::find(known.begin(), known.end(), m) == known.end())
         throw InputError("--stats", "unknown metric '" + m + "' (see docs/cli.md, or " +
-                                        kDowntimePerLoss + ")");
+                                        kLeaderLossPerLoss + ", " + kDowntimePerLoss + ")");
     }
     // Validate the scenario (and algorithm) once, up front.
     std::vector<std::string> overrides = o.sets;
@@ -253,7 +262,7 @@ void add_sweep_command(CLI::App& app, Action& action) {
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
   cmd->add_option("--stats", o->stats,
                   "Summarise metrics over the seeds: min, median, mean, p90, p99, max "
-                  "(e.g. --stats downtime_per_loss_us,first_leader_us)")
+                  "(e.g. --stats leader_loss_per_loss_us,client_unavailable_max_us)")
       ->delimiter(',');
   add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });

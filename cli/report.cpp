@@ -114,12 +114,20 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
     if (r.split_brains.size() > kMaxListed)
       out << "    ... " << r.split_brains.size() - kMaxListed << " more " << more_where << "\n";
   }
-  out << "  unavailable (no leader a majority follows)   "
-      << human_duration(metric(report, "unavailable_us")) << "\n";
-  out << "  leader losses " << metric(report, "leader_losses") << ", downtime max "
-      << human_duration(metric(report, "downtime_max_us")) << ", total "
-      << human_duration(metric(report, "downtime_total_us")) << "; leader changes "
+  out << "  leader losses " << metric(report, "leader_loss_count") << " (the leader could not "
+      << "lead), longest " << human_duration(metric(report, "leader_loss_max_us")) << ", total "
+      << human_duration(metric(report, "leader_loss_total_us")) << "; leader changes "
       << metric(report, "leader_changes") << "\n";
+  if (report.result.metrics.count("client_unavailable_max_us"))
+    out << "  client unavailable: longest "
+        << human_duration(metric(report, "client_unavailable_max_us")) << ", total "
+        << human_duration(metric(report, "client_unavailable_us"))
+        << " (writes in flight, none succeeding)\n";
+  out << "  by the nodes' beliefs: no acknowledged leader "
+      << human_duration(metric(report, "belief_unavailable_us")) << "; "
+      << metric(report, "belief_leader_losses") << " belief losses, downtime max "
+      << human_duration(metric(report, "belief_downtime_max_us")) << ", total "
+      << human_duration(metric(report, "belief_downtime_total_us")) << "\n";
   const int64_t final_leader = metric(report, "final_leader");
   out << "  at the end: " << metric(report, "leaders_at_end") << " node(s) believe they lead; "
       << (final_leader == 0 ? std::string("no leader has a majority")
@@ -172,9 +180,14 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
       }
     }
     for (const char* name : {"lost_writes", "job_runs", "job_duplicates", "job_missed",
-                             "ids_issued", "id_duplicates"}) {
+                             "job_late_runs", "job_lateness_p50_us", "job_lateness_p99_us",
+                             "job_lateness_max_us", "ids_issued", "id_duplicates"}) {
       auto it = r.metrics.find(name);
-      if (it != r.metrics.end()) out << "  " << name << " " << it->second << "\n";
+      if (it == r.metrics.end()) continue;
+      const std::string metric = name;
+      const bool duration = metric.size() > 3 && metric.compare(metric.size() - 3, 3, "_us") == 0;
+      out << "  " << name << " "
+          << (duration ? human_duration(it->second) : std::to_string(it->second)) << "\n";
     }
     out << "\n";
   }
@@ -264,6 +277,7 @@ nlohmann::json report_json(const RunReport& report) {
          {"acknowledged_us",
           li.acknowledged_us == kNever_us ? nlohmann::json(nullptr) : nlohmann::json(li.acknowledged_us)}});
   j["downtimes_us"] = r.downtimes_us;
+  j["leader_losses_us"] = r.leader_losses_us;
   j["faults"] = faults_json(report.faults);
   j["violations"] = nlohmann::json::array();
   for (const Violation& v : r.violations) {

@@ -59,27 +59,144 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
                           const RunLimits& limits);
 
 int64_t count_lost_writes(const lin::History& history) {
-  // A put may legitimately overwrite appended tokens: keys that saw one are not judged.
-  std::set<std::string> overwritten;
-  for (const lin::Op& op : history.ops)
-    if (op.kind == lin::OpKind::Put && op.outcome != lin::Outcome::Fail) overwritten.insert(op.key);
-  // The latest-invoked successful read of each key.
+  using lin::OpKind;
+  using lin::Outcome;
+  // Judged against the latest-invoked successful read of each key.
   std::map<std::string, const lin::Op*> last_read;
   for (const lin::Op& op : history.ops) {
-    if (overwritten.count(op.key)) continue;
-    if (op.kind != lin::OpKind::Get || op.outcome != lin::Outcome::Ok) continue;
+    if ((op.kind != OpKind::Get && op.kind != OpKind::Read) || op.outcome != Outcome::Ok) continue;
     const lin::Op*& r = last_read[op.key];
     if (r == nullptr || op.call > r->call) r = &op;
   }
+  // Writes that set the whole value (put, write, cas): in a linearization the read returns the
+  // value of the last of them before it, which is an acknowledged write w or one that may come
+  // after w (it did not end before w began: ret >= w's call) and before the read (it began
+  // before the read ended). Failed ones never took effect; unknown ones may have.
+  auto sets_value = [](const lin::Op& op) {
+    return (op.kind == OpKind::Put || op.kind == OpKind::Write || op.kind == OpKind::Cas) &&
+           op.outcome != Outcome::Fail && op.value;
+  };
+  // Per key, about the writes that may come before its last read (began before it ended):
+  // the latest end of any whole-value write, and of those whose value the read can show
+  // (kv: the read begins with it, appends follow; register: the read is it), the two latest
+  // ends with their ops.
+  struct KeyFacts {
+    int64_t latest_set_ret = INT64_MIN;
+    std::pair<int64_t, const lin::Op*> shown[2] = {{INT64_MIN, nullptr}, {INT64_MIN, nullptr}};
+  };
+  std::map<std::string, KeyFacts> facts;
+  for (const lin::Op& op : history.ops) {
+    if (!sets_value(op)) continue;
+    auto r = last_read.find(op.key);
+    if (r == last_read.end() || op.call >= r->second->ret) continue;
+    KeyFacts& f = facts[op.key];
+    f.latest_set_ret = std::max(f.latest_set_ret, op.ret);
+    const std::string seen = r->second->value.value_or("");
+    const bool shown = op.kind == OpKind::Put
+                           ? seen.compare(0, op.value->size(), *op.value) == 0
+                           : r->second->value == op.value;
+    if (!shown) continue;
+    if (op.ret > f.shown[0].first) {
+      f.shown[1] = f.shown[0];
+      f.shown[0] = {op.ret, &op};
+    } else if (op.ret > f.shown[1].first) {
+      f.shown[1] = {op.ret, &op};
+    }
+  }
   int64_t lost = 0;
   for (const lin::Op& op : history.ops) {
-    if (op.kind != lin::OpKind::Append || op.outcome != lin::Outcome::Ok || !op.value) continue;
-    auto it = last_read.find(op.key);
-    if (it == last_read.end() || op.ret >= it->second->call) continue;  // not yet observable
-    const std::string seen = it->second->value.value_or("");
-    lost += seen.find(*op.value) == std::string::npos;
+    if (op.outcome != Outcome::Ok || !op.value) continue;
+    if (op.kind == OpKind::Get || op.kind == OpKind::Read) continue;
+    auto r = last_read.find(op.key);
+    if (r == last_read.end() || op.ret >= r->second->call) continue;  // not yet observable
+    const KeyFacts& f = facts[op.key];
+    if (op.kind == OpKind::Append) {
+      // Lost if the read lacks its token and no whole-value write may have come in between.
+      const std::string seen = r->second->value.value_or("");
+      lost += seen.find(*op.value) == std::string::npos && f.latest_set_ret < op.call;
+      continue;
+    }
+    // Lost if the read shows neither its value nor that of a write that may have followed it.
+    bool explained = false;
+    for (const auto& [ret, shown] : f.shown)
+      explained |= shown == &op || (shown != nullptr && ret >= op.call);
+    lost += !explained;
   }
   return lost;
+}
+
+ClientUnavailability client_unavailability(const lin::History& history, Time_us timeout_us,
+                                           Time_us end_us) {
+  struct Span {
+    Time_us begin_us, end_us;
+    bool succeeded;
+  };
+  std::vector<Span> spans;
+  for (const lin::Op& op : history.ops) {
+    const bool write = op.kind == lin::OpKind::Write || op.kind == lin::OpKind::Cas ||
+                       op.kind == lin::OpKind::Put || op.kind == lin::OpKind::Append;
+    if (!write) continue;
+    const bool answered = op.outcome != lin::Outcome::Info && op.ret != lin::kPendingReturn;
+    const bool succeeded = answered && (op.outcome == lin::Outcome::Ok ||
+                                        op.kind == lin::OpKind::Cas);
+    // An unknown outcome: the client waited until its timeout (or the run's end).
+    const Time_us until_us = answered ? op.ret : std::min(op.call + timeout_us, end_us);
+    spans.push_back({op.call, std::max(op.call, until_us), succeeded});
+  }
+  // Sweep: ends before starts at the same instant (a success at t closes the window at t).
+  struct Point {
+    Time_us t;
+    int order;  // 0: end, 1: start
+    size_t span;
+  };
+  std::vector<Point> points;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    points.push_back({spans[i].begin_us, 1, i});
+    points.push_back({spans[i].end_us, 0, i});
+  }
+  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) {
+    return a.t != b.t ? a.t < b.t : (a.order != b.order ? a.order < b.order : a.span < b.span);
+  });
+  std::vector<std::pair<Time_us, Time_us>> windows;
+  int64_t in_flight = 0;
+  bool open = false;
+  Time_us open_us = 0;
+  for (const Point& p : points) {
+    if (p.order == 1) {
+      ++in_flight;
+      if (!open) open = true, open_us = p.t;
+      continue;
+    }
+    --in_flight;
+    if (spans[p.span].succeeded || in_flight == 0) {
+      if (open && p.t > open_us) windows.emplace_back(open_us, p.t);
+      open = in_flight > 0;
+      open_us = p.t;
+    }
+  }
+  ClientUnavailability out;
+  for (const auto& [a, b] : windows) out.max_us = std::max(out.max_us, b - a);
+  // Each write that never succeeded counts from its call until it ended or some write succeeded,
+  // whichever came first; overlapping stretches count once.
+  std::vector<Time_us> successes;
+  for (const Span& sp : spans)
+    if (sp.succeeded) successes.push_back(sp.end_us);
+  std::sort(successes.begin(), successes.end());
+  std::vector<std::pair<Time_us, Time_us>> doomed;
+  for (const Span& sp : spans) {
+    if (sp.succeeded) continue;
+    auto next = std::lower_bound(successes.begin(), successes.end(), sp.begin_us);
+    const Time_us until_us = next == successes.end() ? sp.end_us : std::min(sp.end_us, *next);
+    if (until_us > sp.begin_us) doomed.emplace_back(sp.begin_us, until_us);
+  }
+  std::sort(doomed.begin(), doomed.end());
+  Time_us covered_until_us = INT64_MIN;
+  for (const auto& [a, b] : doomed) {
+    const Time_us from_us = std::max(a, covered_until_us);
+    if (b > from_us) out.total_us += b - from_us;
+    covered_until_us = std::max(covered_until_us, b);
+  }
+  return out;
 }
 
 // Budget for the checker inside a run: enough for thousands of operations; a history that needs
@@ -90,8 +207,11 @@ static void judge_history(RunReport& report) {
   const lin::History& history = report.result.history;
   if (history.ops.empty()) return;
   const lin::Model model = lin::infer_model(history);
-  if (model == lin::Model::KeyValue)
-    report.result.metrics["lost_writes"] = count_lost_writes(history);
+  const ClientUnavailability unavailable =
+      client_unavailability(history, report.scenario.workload.timeout_us, report.result.end_us);
+  report.result.metrics["client_unavailable_us"] = unavailable.total_us;
+  report.result.metrics["client_unavailable_max_us"] = unavailable.max_us;
+  report.result.metrics["lost_writes"] = count_lost_writes(history);
   lin::CheckOptions options;
   options.max_states = kRunLincheckStates;
   const lin::Verdict verdict = lin::check(history, model, options);
@@ -222,6 +342,9 @@ std::string trace_footer(const RunReport& report) {
   w.begin_obj("metrics");
   for (const auto& [name, value] : r.metrics) w.put_int(name, value);
   w.end_obj();
+  w.begin_list("leader_loss_us");  // one entry per leader loss (metrics hold the total)
+  for (Time_us d : r.leader_losses_us) w.put_int("", d);
+  w.end_list();
   w.begin_list("violations");
   for (const Violation& v : r.violations) {
     w.begin_obj("");

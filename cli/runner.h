@@ -110,10 +110,26 @@ std::string cut_message(const RunReport& report);
 // JSON path, with the closest known name. run_scenario calls it first.
 void validate_algorithm_names(const Scenario& scenario);
 
-// Acknowledged appends missing from the last successful read of their key (kv workloads): each
-// append writes a unique token, so a later read without it proves the write was lost. Keys that
-// also saw a put (which may overwrite tokens legitimately) are not judged.
+// Acknowledged writes of every kind (put, append, write, cas) that the last successful read of
+// their key, invoked after the write returned, shows neither themselves nor anything that may have
+// been written after them: an append's token is missing and no put may have come in between; a
+// put's value does not begin the read (appends may follow it), a write's or cas's value is not
+// the read, and the read is no later write's value either (one that did not end before the write
+// began, and was not known to fail). Only a non-linearizable history can have any.
 int64_t count_lost_writes(const lin::History& history);
+
+// Client-observed unavailability from the writes in a client history (write, cas, put, append):
+// a window is a stretch in which some write was in flight (from its call until it returned, or
+// until its timeout when its outcome is unknown) and no write succeeded (returned ok, or a cas
+// answered that its compare did not match). `max_us` is the longest window. `total_us` is the
+// time during which a write that never succeeded was in flight and no write had succeeded since
+// its call, so ordinary latency in a healthy run adds nothing.
+struct ClientUnavailability {
+  Time_us total_us = 0;
+  Time_us max_us = 0;
+};
+ClientUnavailability client_unavailability(const lin::History& history, Time_us timeout_us,
+                                           Time_us end_us);
 
 // A word as a POSIX shell reads it back unchanged: plain when it is only letters, digits and
 // _-./:=,+@%, else in single quotes.

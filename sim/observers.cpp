@@ -6,13 +6,18 @@ namespace ballot {
 
 const std::vector<std::string>& metric_names() {
   static const std::vector<std::string> names = {
-      "first_leader_us",   "leader_changes",  "split_brain_us",     "split_brain_intervals",
-      "unavailable_us",    "downtime_max_us", "downtime_total_us",  "leader_losses",
+      "first_leader_us", "leader_changes", "split_brain_us", "split_brain_intervals",
+      // What the followers believe (belief_*) and what clients can feel (leader_loss_*,
+      // client_unavailable_*): docs/cli.md defines each.
+      "belief_unavailable_us", "belief_downtime_max_us", "belief_downtime_total_us",
+      "belief_leader_losses", "leader_loss_count", "leader_loss_max_us", "leader_loss_total_us",
+      "client_unavailable_us", "client_unavailable_max_us",
       "leaders_at_end",    "final_leader",    "messages_sent",      "messages_delivered",
       "messages_dropped",  "bytes_sent",      "violations",         "events",
       "crashes",           "client_ok",       "client_fail",        "client_info",
       "linearizable",      "lost_writes",     "job_duplicates",     "job_missed",
       "id_duplicates",     "job_runs",        "ids_issued",
+      "job_late_runs", "job_lateness_p50_us", "job_lateness_p99_us", "job_lateness_max_us",
       // The lease lock's fencing checker (algorithms/lease/checker.h).
       "fencing_stale_writes_accepted",        "fencing_rejected_ops",
   };
@@ -22,7 +27,32 @@ const std::vector<std::string>& metric_names() {
 // ---- leadership ----
 
 LeadershipObserver::LeadershipObserver(int32_t cluster_size, bool has_epochs)
-    : n_(cluster_size), has_epochs_(has_epochs), views_(static_cast<size_t>(cluster_size)) {}
+    : n_(cluster_size),
+      has_epochs_(has_epochs),
+      views_(static_cast<size_t>(cluster_size)),
+      paused_(static_cast<size_t>(cluster_size), false) {}
+
+bool LeadershipObserver::can_lead(NodeId leader) const {
+  const auto live = [this](NodeId i) {
+    return views_[static_cast<size_t>(i)].up && !paused_[static_cast<size_t>(i)];
+  };
+  if (!live(leader)) return false;
+  int32_t reachable = 0;
+  if (component_of_) {
+    for (NodeId i : component_of_(leader)) reachable += live(i);
+  } else {
+    for (NodeId i = 0; i < n_; ++i) reachable += live(i);
+  }
+  return reachable * 2 > n_;
+}
+
+void LeadershipObserver::update_ability(Time_us t) {
+  const bool serving = acknowledged_leader_ != kNoNode && can_lead(acknowledged_leader_);
+  if (serving_ && !serving) serving_lost_us_ = t;
+  if (!serving_ && serving && had_served_) leader_losses_us_.push_back(t - serving_lost_us_);
+  had_served_ |= serving;
+  serving_ = serving;
+}
 
 int32_t LeadershipObserver::followers_of(NodeId leader) const {
   int32_t count = 0;
@@ -133,11 +163,21 @@ void LeadershipObserver::on_event(const TraceEvent& ev) {
     case EventKind::Start:
     case EventKind::Restart:
       set_view(ev, ev.node, Role::Follower, 0, kNoNode, true);
+      paused_[static_cast<size_t>(ev.node)] = false;
       break;
+    case EventKind::Pause:
+    case EventKind::Resume:
+      paused_[static_cast<size_t>(ev.node)] = ev.kind == EventKind::Pause;
+      update_ability(ev.time_us);
+      return;
+    case EventKind::Fault:  // the network changed before the fault's event
+      update_ability(ev.time_us);
+      return;
     default:
       return;
   }
   update_global(ev);
+  update_ability(ev.time_us);
 }
 
 void LeadershipObserver::on_finish(Time_us end_us) {
@@ -146,6 +186,7 @@ void LeadershipObserver::on_finish(Time_us end_us) {
     unavailable_us_ += end_us - lost_since_us_;
     if (had_acknowledged_) downtimes_us_.push_back(end_us - lost_since_us_);
   }
+  if (!serving_ && had_served_) leader_losses_us_.push_back(end_us - serving_lost_us_);
   if (!split_brains_.empty() && split_brains_.back().end_us == kNever_us)
     split_brains_.back().end_us = end_us;
 }
@@ -158,16 +199,24 @@ void LeadershipObserver::add_metrics(std::map<std::string, int64_t>& metrics) co
     downtime_max_us = std::max(downtime_max_us, d);
     downtime_total_us += d;
   }
+  Time_us loss_max_us = 0, loss_total_us = 0;
+  for (Time_us d : leader_losses_us_) {
+    loss_max_us = std::max(loss_max_us, d);
+    loss_total_us += d;
+  }
   int64_t leaders_at_end = 0;
   for (const NodeView& v : views_) leaders_at_end += v.open_interval >= 0;
   metrics["first_leader_us"] = first_leader_us_ == kNever_us ? -1 : first_leader_us_;
   metrics["leader_changes"] = leader_changes_;
-  metrics["leader_losses"] = leader_losses_;
+  metrics["belief_leader_losses"] = leader_losses_;
+  metrics["leader_loss_count"] = static_cast<int64_t>(leader_losses_us_.size());
+  metrics["leader_loss_max_us"] = loss_max_us;
+  metrics["leader_loss_total_us"] = loss_total_us;
   metrics["split_brain_us"] = split_us;
   metrics["split_brain_intervals"] = static_cast<int64_t>(split_brains_.size());
-  metrics["unavailable_us"] = unavailable_us_;
-  metrics["downtime_max_us"] = downtime_max_us;
-  metrics["downtime_total_us"] = downtime_total_us;
+  metrics["belief_unavailable_us"] = unavailable_us_;
+  metrics["belief_downtime_max_us"] = downtime_max_us;
+  metrics["belief_downtime_total_us"] = downtime_total_us;
   metrics["leaders_at_end"] = leaders_at_end;
   metrics["final_leader"] = acknowledged_leader_ == kNoNode ? 0 : acknowledged_leader_ + 1;
 }
@@ -221,7 +270,13 @@ void TrafficObserver::add_metrics(std::map<std::string, int64_t>& metrics) const
 // ---- damage ----
 
 void DamageObserver::on_event(const TraceEvent& ev) {
-  if (ev.kind == EventKind::Job) ++job_runs_[static_cast<int64_t>(ev.tag)];
+  if (ev.kind == EventKind::Job) {
+    const auto period = static_cast<int64_t>(ev.tag);
+    ++job_runs_[period];
+    const Time_us late_us = std::max<Time_us>(0, ev.time_us - (start_us_ + period * job_period_us_));
+    lateness_us_.emplace(period, late_us);  // the period's first run
+    late_runs_ += late_us > job_period_us_;
+  }
   if (ev.kind == EventKind::Id) ++ids_[static_cast<int64_t>(ev.tag)];
 }
 
@@ -238,6 +293,20 @@ void DamageObserver::add_metrics(std::map<std::string, int64_t>& metrics) const 
     metrics["job_runs"] = runs;
     metrics["job_duplicates"] = duplicates;
     metrics["job_missed"] = missed;
+    metrics["job_late_runs"] = late_runs_;
+    if (!lateness_us_.empty()) {
+      std::vector<Time_us> late;
+      for (const auto& [period, us] : lateness_us_) late.push_back(us);
+      std::sort(late.begin(), late.end());
+      // Nearest rank: the smallest value with at least q of the periods at or below it.
+      auto rank = [&late](int64_t percent) {
+        const size_t k = (late.size() * static_cast<size_t>(percent) + 99) / 100;
+        return late[k == 0 ? 0 : k - 1];
+      };
+      metrics["job_lateness_p50_us"] = rank(50);
+      metrics["job_lateness_p99_us"] = rank(99);
+      metrics["job_lateness_max_us"] = late.back();
+    }
   }
   if (id_interval_us_ > 0) {
     int64_t issued = 0, duplicates = 0;

@@ -1,6 +1,7 @@
 // Observers that every run has: leadership (leader intervals, split brain, downtime, one leader
 // per epoch) and traffic (messages and bytes by type).
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,15 +37,26 @@ class LeadershipObserver : public Observer {
   void on_event(const TraceEvent& ev) override;
   bool wants(EventKind kind) const override {
     return kind == EventKind::Role || kind == EventKind::Crash || kind == EventKind::Start ||
-           kind == EventKind::Restart;
+           kind == EventKind::Restart || kind == EventKind::Pause || kind == EventKind::Resume ||
+           kind == EventKind::Fault;
   }
   void on_finish(Time_us end_us) override;
   void add_metrics(std::map<std::string, int64_t>& metrics) const override;
 
   const std::vector<LeaderInterval>& leader_intervals() const { return intervals_; }
   const std::vector<SplitBrainInterval>& split_brains() const { return split_brains_; }
-  // Downtime after each leader loss: from the loss until a majority acknowledges a new leader.
+  // Belief downtime after each belief leader loss: from the moment the followers stop following
+  // the acknowledged leader until a majority acknowledges a new one.
   const std::vector<Time_us>& downtimes_us() const { return downtimes_us_; }
+  // Leader loss as clients feel it, one entry per loss: from the moment the acknowledged leader
+  // could no longer lead (crashed, paused, or cut off from a majority of live, running nodes,
+  // itself included) until an acknowledged leader can lead again.
+  const std::vector<Time_us>& leader_losses_us() const { return leader_losses_us_; }
+  // The nodes that can talk both ways with `node` now (the network's view). Without it every
+  // node reaches every other.
+  void set_connectivity(std::function<std::vector<NodeId>(NodeId)> component_of) {
+    component_of_ = std::move(component_of);
+  }
 
  private:
   struct NodeView {
@@ -58,6 +70,8 @@ class LeadershipObserver : public Observer {
                 bool up);
   void update_global(const TraceEvent& ev);
   int32_t followers_of(NodeId leader) const;
+  bool can_lead(NodeId leader) const;
+  void update_ability(Time_us t);
 
   int32_t n_;
   bool has_epochs_;
@@ -78,6 +92,13 @@ class LeadershipObserver : public Observer {
   int64_t leader_changes_ = 0;
   Time_us now_us_ = 0;
   Time_us end_us_ = 0;
+  // Ability to lead (the network's and the nodes' state, not the nodes' beliefs).
+  std::function<std::vector<NodeId>(NodeId)> component_of_;
+  std::vector<bool> paused_;
+  bool serving_ = false;      // the acknowledged leader can lead
+  bool had_served_ = false;
+  Time_us serving_lost_us_ = 0;
+  std::vector<Time_us> leader_losses_us_;
 };
 
 class TrafficObserver : public Observer {
@@ -115,11 +136,16 @@ class DamageObserver : public Observer {
 
   // Period -> how many times it ran (by anyone).
   const std::map<int64_t, int64_t>& job_runs() const { return job_runs_; }
+  // Period -> how late its first run was after the period's slot (start + period * job_period;
+  // a run on a fast clock, before its slot, is 0 late).
+  const std::map<int64_t, Time_us>& job_lateness_us() const { return lateness_us_; }
 
  private:
   Time_us job_period_us_, id_interval_us_, start_us_;
   Time_us end_us_ = 0;
   std::map<int64_t, int64_t> job_runs_;
+  std::map<int64_t, Time_us> lateness_us_;
+  int64_t late_runs_ = 0;  // runs more than one period after their slot
   std::map<int64_t, int64_t> ids_;
 };
 

@@ -292,6 +292,8 @@ struct Simulator::Impl {
         leadership(s.nodes, has_epochs),
         damage(s.workload.job_period_us, s.workload.id_interval_us, s.workload.duties_start_us) {
     const Rng root(s.seed);
+    // Leader loss is judged by what the network lets the leader do, not only by beliefs.
+    leadership.set_connectivity([this](NodeId i) { return network.mutual_component(i); });
     nodes.resize(static_cast<size_t>(n));
     for (NodeId i = 0; i < n; ++i) {
       NodeRt& r = nodes[static_cast<size_t>(i)];
@@ -1360,6 +1362,7 @@ RunResult Simulator::run() {
   result.leader_intervals = s.leadership.leader_intervals();
   result.split_brains = s.leadership.split_brains();
   result.downtimes_us = s.leadership.downtimes_us();
+  result.leader_losses_us = s.leadership.leader_losses_us();
   result.traffic_by_type = s.traffic.by_type();
   return result;
 }

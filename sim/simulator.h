@@ -32,7 +32,8 @@ struct RunResult {
   std::vector<FaultSpec> fault_schedule;  // scripted faults and the nemesis's draws, in time order
   std::vector<LeaderInterval> leader_intervals;
   std::vector<SplitBrainInterval> split_brains;
-  std::vector<Time_us> downtimes_us;
+  std::vector<Time_us> downtimes_us;      // belief downtime per belief leader loss
+  std::vector<Time_us> leader_losses_us;  // per leader loss (the leader could not lead)
   std::map<std::string, TrafficObserver::Counts, std::less<>> traffic_by_type;
 };
 

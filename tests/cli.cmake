@@ -21,3 +21,5 @@ ballot_add_test(test_trace_ids SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_trace_id
                 LIBS ballot_app nlohmann_json::nlohmann_json)
 add_test(NAME cli:scenario_meaning
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/scenario_meaning_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# Leader loss and client-observed unavailability (sim/observers.cpp, cli/runner.cpp).
+ballot_add_test(test_availability SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_availability.cpp LIBS ballot_app)

@@ -44,6 +44,35 @@ TEST_CASE("job periods run twice or never are counted", "[damage]") {
   CHECK(m.count("id_duplicates") == 0);  // ids not enabled: not measured
 }
 
+TEST_CASE("job lateness per period and late runs", "[damage]") {
+  // Period 100 us from 1000 us: slot of period k is 1000 + 100k. Periods 0..2 run on time (+5),
+  // period 3 runs 150 late, periods 4 and 5 run in one burst at 1900 (500 and 400 late), and
+  // period 5 runs again at 1905 (a duplicate, late too). A run before its slot is 0 late.
+  DamageObserver d(100, 0, 1000);
+  auto run = [&d](Time_us t, uint64_t period) {
+    TraceEvent ev = duty(EventKind::Job, 0, period);
+    ev.time_us = t;
+    d.on_event(ev);
+  };
+  run(1005, 0);
+  run(1105, 1);
+  run(1195, 2);  // 5 early
+  run(1450, 3);
+  run(1900, 4);
+  run(1900, 5);
+  run(1905, 5);
+  d.on_finish(2000);
+  std::map<std::string, int64_t> m;
+  d.add_metrics(m);
+  CHECK(m.at("job_late_runs") == 4);  // 150, 500, 400 and 405 are more than one period late
+  CHECK(m.at("job_missed") == 4);     // periods 6..9 of the 10 due
+  CHECK(m.at("job_duplicates") == 1);
+  // Per period (first runs): 5, 5, 0, 150, 500, 400 -> sorted 0 5 5 150 400 500.
+  CHECK(m.at("job_lateness_p50_us") == 5);
+  CHECK(m.at("job_lateness_p99_us") == 500);
+  CHECK(m.at("job_lateness_max_us") == 500);
+}
+
 TEST_CASE("ids handed out twice are counted", "[damage]") {
   DamageObserver d(0, 100, 0);
   for (uint64_t id : {1, 2, 2, 2, 3}) d.on_event(duty(EventKind::Id, 0, id));
@@ -72,6 +101,72 @@ TEST_CASE("lost writes: acknowledged appends missing from a later read", "[damag
   CHECK(count_lost_writes(h) == 3);
   h.ops.push_back(op(OpKind::Put, "k", "", 350, 360));
   CHECK(count_lost_writes(h) == 0);
+}
+
+TEST_CASE("lost writes: puts are judged by what may have followed them", "[damage]") {
+  using lin::OpKind;
+  using lin::Outcome;
+  auto lost = [](std::vector<lin::Op> ops) {
+    lin::History h;
+    h.ops = std::move(ops);
+    return count_lost_writes(h);
+  };
+  // Must report: the read after the put shows a value nobody wrote.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Get, "k", "b", 20, 30)}) == 1);
+  // Must report: the read shows a put that ended before this one began.
+  CHECK(lost({op(OpKind::Put, "k", "b", 0, 5), op(OpKind::Put, "k", "a", 10, 20),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 1);
+  // Must report: the value read belongs to a put that failed (it never took effect).
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Put, "k", "b", 12, 18, Outcome::Fail),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 1);
+  // Must report: a put that began only after the read ended cannot explain it.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Get, "k", "b", 20, 30),
+              op(OpKind::Put, "k", "b", 40, 50)}) == 1);
+  // Must report: the put's value is not where the read begins, though its append is there.
+  CHECK(lost({op(OpKind::Put, "k", "a;", 0, 10), op(OpKind::Append, "k", "t;", 12, 18),
+              op(OpKind::Get, "k", "t;", 30, 40)}) == 1);
+  // Not lost: the read shows the put, with an append after it.
+  CHECK(lost({op(OpKind::Put, "k", "a;", 0, 10), op(OpKind::Append, "k", "t;", 12, 18),
+              op(OpKind::Get, "k", "a;t;", 30, 40)}) == 0);
+  // Not lost: a later put (ok, or of unknown outcome) overwrote it.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Put, "k", "b", 12, 18),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 0);
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10),
+              op(OpKind::Put, "k", "b", 5, INT64_MAX, Outcome::Info),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 0);
+  // Not lost: a concurrent put (it ended after this one began) may have come after it.
+  CHECK(lost({op(OpKind::Put, "k", "b", 0, 8), op(OpKind::Put, "k", "a", 5, 10),
+              op(OpKind::Get, "k", "b", 30, 40)}) == 0);
+  // Not judged: the read began before the put returned.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 25), op(OpKind::Get, "k", "b", 20, 30)}) == 0);
+  // Other keys are independent.
+  CHECK(lost({op(OpKind::Put, "k", "a", 0, 10), op(OpKind::Get, "j", "b", 20, 30)}) == 0);
+}
+
+TEST_CASE("lost writes: register writes and cas", "[damage]") {
+  using lin::OpKind;
+  using lin::Outcome;
+  auto lost = [](std::vector<lin::Op> ops) {
+    lin::History h;
+    h.ops = std::move(ops);
+    return count_lost_writes(h);
+  };
+  lin::Op nil_read = op(OpKind::Read, "", std::nullopt, 20, 30);
+  // Must report: nothing deletes, yet the read after the write sees nil.
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), nil_read}) == 1);
+  // Must report: the write and the cas after it both vanish behind a value nobody wrote.
+  lin::Op cas = op(OpKind::Cas, "", "2", 12, 18);
+  cas.expected = "1";
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), cas, op(OpKind::Read, "", "3", 30, 40)}) == 2);
+  // Not lost: the cas wrote over the write, and the read shows the cas.
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), cas, op(OpKind::Read, "", "2", 30, 40)}) == 0);
+  // A failed cas wrote nothing: it explains nothing and is not lost.
+  lin::Op failed = cas;
+  failed.outcome = Outcome::Fail;
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), failed, op(OpKind::Read, "", "2", 30, 40)}) ==
+        1);
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), failed, op(OpKind::Read, "", "1", 30, 40)}) ==
+        0);
 }
 
 TEST_CASE("Bully under a 3/2 partition: the checker finds the violation on every seed",

@@ -49,9 +49,9 @@ TEST_CASE("first leader, unavailability and downtime after a loss", "[observers]
   f.follow(1400, 2, 1, 2);  // n2 acknowledged at 1400: downtime 400
   const auto m = f.finish(2000);
   CHECK(m.at("first_leader_us") == 150);
-  CHECK(m.at("unavailable_us") == 150 + 400);
-  CHECK(m.at("downtime_max_us") == 400);
-  CHECK(m.at("leader_losses") == 1);
+  CHECK(m.at("belief_unavailable_us") == 150 + 400);
+  CHECK(m.at("belief_downtime_max_us") == 400);
+  CHECK(m.at("belief_leader_losses") == 1);
   CHECK(m.at("leader_changes") == 1);
   CHECK(m.at("final_leader") == 2);  // n2, 1-based
   CHECK(m.at("split_brain_us") == 0);
@@ -71,7 +71,7 @@ TEST_CASE("split brain: two believers at once, with their interval", "[observers
   REQUIRE(f.obs.split_brains().size() == 1);
   CHECK(f.obs.split_brains()[0].leaders == std::vector<NodeId>{1, 4});
   CHECK(m.at("leaders_at_end") == 1);
-  CHECK(m.at("unavailable_us") == 1);
+  CHECK(m.at("belief_unavailable_us") == 1);
 }
 
 TEST_CASE("two leaders in one epoch is a violation; in different epochs it is not",
@@ -100,6 +100,6 @@ TEST_CASE("a run that never elects is unavailable throughout", "[observers]") {
   Feed f(3);
   const auto m = f.finish(5000);
   CHECK(m.at("first_leader_us") == -1);
-  CHECK(m.at("unavailable_us") == 5000);
+  CHECK(m.at("belief_unavailable_us") == 5000);
   CHECK(m.at("final_leader") == 0);
 }

@@ -82,7 +82,9 @@ expect 2 "format" -- "$ballot" compare "$lesson" --format xml
 expect 0 "3 passed, 0 failed" -- "$ballot" sweep "$scenario" --seeds 1..3
 expect 0 "2 passed, 0 failed" -- "$ballot" sweep "$scenario" --seeds 1..4 --shard 2/2 --jobs 2
 expect 1 "^  ballot run .*expect.json --algo bully --seed 2$" -- "$ballot" sweep "$work/expect.json" --seeds 1..2
-expect 0 "downtime_per_loss_us +[0-9]+ " -- "$ballot" sweep "$src/scenarios/raft-election-downtime.json" --seeds 1..5 --stats downtime_per_loss_us,first_leader_us
+expect 0 "belief_downtime_per_loss_us +[0-9]+ " -- "$ballot" sweep "$src/scenarios/raft-election-downtime.json" --seeds 1..5 --stats belief_downtime_per_loss_us,first_leader_us
+expect 0 "leader_loss_per_loss_us +[0-9]+ " -- "$ballot" sweep "$src/scenarios/raft-election-downtime.json" --seeds 1..5 --stats leader_loss_per_loss_us,leader_loss_total_us
+expect 0 "client_unavailable_max_us +[0-9]+ " -- "$ballot" sweep "$src/scenarios/split-brain-3-2.json" --algo raft --seeds 1..2 --stats client_unavailable_max_us,client_unavailable_us
 expect 2 "--stats.*unknown metric 'downtime'" -- "$ballot" sweep "$scenario" --seeds 1..2 --stats downtime
 expect 2 "--shard" -- "$ballot" sweep "$scenario" --seeds 1..3 --shard 3/2
 mkdir -p "$work/lessons" && cp "$scenario" "$work/lessons/"
