@@ -4,9 +4,9 @@
 //   bench_kernel [--quick]
 //
 // Timing lives here, never in sim/ or in tests.
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <ostream>
 #include <queue>
@@ -118,8 +118,8 @@ Measure run_kernel(int32_t nodes, Time_us duration_us, bool trace_lines) {
   s.network.latency.dist = LatencyModel::Dist::Uniform;
   s.network.latency.min_us = 1000;
   s.network.latency.max_us = 5000;
-  Simulator sim(s, [](Context& ctx) -> std::unique_ptr<Node> { return std::make_unique<NodeT>(ctx); },
-                false);
+  Simulator sim(
+      s, [](Context& ctx) -> std::unique_ptr<Node> { return std::make_unique<NodeT>(ctx); }, false);
   NullBuffer null_buffer;
   std::ostream null_stream(&null_buffer);
   TraceLineWriter writer(null_stream);
@@ -176,7 +176,8 @@ Measure run_bare_heartbeat(int32_t nodes, Time_us duration_us) {
   const auto start = Clock::now();
   for (Time_us round_us = 50000; round_us < duration_us || !q.empty();) {
     if (q.empty() || (round_us < duration_us && round_us <= q.top().at)) {
-      for (int32_t to = 1; to < nodes; ++to) q.push({round_us + rng.uniform_int(1000, 5000), seq++, to, false});
+      for (int32_t to = 1; to < nodes; ++to)
+        q.push({round_us + rng.uniform_int(1000, 5000), seq++, to, false});
       round_us += 50000;
       continue;
     }
@@ -194,7 +195,9 @@ Measure run_bare_heartbeat(int32_t nodes, Time_us duration_us) {
   return m;
 }
 
-double per_s(const Measure& m) { return static_cast<double>(m.delivered) / m.wall_s; }
+double per_s(const Measure& m) {
+  return static_cast<double>(m.delivered) / m.wall_s;
+}
 
 }  // namespace
 
@@ -216,17 +219,19 @@ int main(int argc, char** argv) {
   std::printf("  ballot kernel + JSONL trace     %12lld  %10.3f  %10.2f\n",
               static_cast<long long>(traced.delivered), traced.wall_s, per_s(traced) / 1e6);
   std::printf("  kernel events/s (send+deliver): %.2f M; slowdown vs bare loop: %.2fx\n\n",
-              static_cast<double>(kernel.events) / kernel.wall_s / 1e6, per_s(bare) / per_s(kernel));
+              static_cast<double>(kernel.events) / kernel.wall_s / 1e6,
+              per_s(bare) / per_s(kernel));
 
-  std::printf("heartbeat (n1 -> all every 50 ms, replies)   nodes   delivered     cpu s   msgs/s (M)   bare loop (M)\n");
+  std::printf(
+      "heartbeat (n1 -> all every 50 ms, replies)   nodes   delivered     cpu s   msgs/s (M)   "
+      "bare loop (M)\n");
   for (int32_t n : {5, 100, 1000}) {
     // Aim for a few million messages per configuration.
-    const Time_us sim_us =
-        static_cast<Time_us>(scale * 4e6 / (2.0 * (n - 1)) * 50000.0);
+    const Time_us sim_us = static_cast<Time_us>(scale * 4e6 / (2.0 * (n - 1)) * 50000.0);
     const Measure hb = run_kernel<HeartbeatNode>(n, sim_us, false);
     const Measure hb_bare = run_bare_heartbeat(n, sim_us);
-    std::printf("                                             %5d  %10lld  %8.3f  %10.2f  %12.2f\n", n,
-                static_cast<long long>(hb.delivered), hb.wall_s, per_s(hb) / 1e6,
+    std::printf("                                             %5d  %10lld  %8.3f  %10.2f  %12.2f\n",
+                n, static_cast<long long>(hb.delivered), hb.wall_s, per_s(hb) / 1e6,
                 per_s(hb_bare) / 1e6);
   }
   return 0;

@@ -71,7 +71,7 @@ struct Row {
   size_t window_ops = 0;    // operations in all the failing windows
   int wrong = 0;            // verdicts differing from the known ones
   int timed_out = 0;
-  int not_minimal = 0;      // windows whose shrinking ran out of budget
+  int not_minimal = 0;  // windows whose shrinking ran out of budget
 };
 
 // Checks every case `runs` times; the row keeps the fastest total.
@@ -152,7 +152,8 @@ int main(int argc, char** argv) {
     failures += r.wrong + r.timed_out + r.not_minimal;
   }
   std::printf(
-      "check ms (wall) and check cpu (process CPU time, ms): the verdict alone; +window ms (wall):\n"
+      "check ms (wall) and check cpu (process CPU time, ms): the verdict alone; +window ms "
+      "(wall):\n"
       "the verdict and a minimal failing window for each violation; win ops: their operations.\n"
       "Best of %d runs.\n",
       runs);

@@ -28,8 +28,8 @@ struct CheckOptions {
 // only for its golden hash is judged on safety and that hash, not on the other expectations.
 bool check_one(const std::string& file, const std::string& algorithm, uint64_t seed,
                bool golden_only, const RunLimits& limits, Progress& progress) {
-  const Scenario s = load_scenario(
-      file, {"algorithm=\"" + algorithm + "\"", "seed=" + std::to_string(seed)});
+  const Scenario s =
+      load_scenario(file, {"algorithm=\"" + algorithm + "\"", "seed=" + std::to_string(seed)});
   const RunReport report = run_scenario(s, nullptr, limits);
   throw_if_cut(report);
   const Verdict verdict = judge_run(report);
@@ -48,7 +48,8 @@ bool check_one(const std::string& file, const std::string& algorithm, uint64_t s
               std::filesystem::path(file).filename().string().c_str(), algorithm.c_str(),
               static_cast<unsigned long long>(seed), hash_hex(report.result.trace_hash).c_str(),
               detail.c_str());
-  if (!ok) std::printf("      reproduce with: %s\n", repro_command(file, algorithm, seed, {}).c_str());
+  if (!ok)
+    std::printf("      reproduce with: %s\n", repro_command(file, algorithm, seed, {}).c_str());
   return ok;
 }
 

@@ -285,7 +285,8 @@ void print_table(std::ostream& out, const Table& t) {
   out << "ballot compare " << t.file << "\n";
   out << runs_text(t) << "\n" << algos_text(t) << "\n";
   for (const std::string& set : t.sets) out << "--set " << set << "\n";
-  out << "each cell: min / median / max over its n samples (runs; for per-loss rows, leader losses);\n"
+  out << "each cell: min / median / max over its n samples (runs; for per-loss rows, leader "
+         "losses);\n"
          "with n >= 100: min / median / p99 / max\n";
   std::vector<const Column*> rows;
   size_t label_width = 0;
@@ -507,7 +508,8 @@ int compare(const CompareOptions& o) {
     if (a.empty()) continue;
     if (find_algorithm(a) == nullptr) {
       std::string known;
-      for (const AlgorithmInfo& info : algorithms()) known += (known.empty() ? "" : ", ") + info.name;
+      for (const AlgorithmInfo& info : algorithms())
+        known += (known.empty() ? "" : ", ") + info.name;
       std::fprintf(stderr, "ballot: --algos: unknown algorithm '%s' (known: %s)\n", a.c_str(),
                    known.c_str());
       return kExitBadInput;
@@ -519,9 +521,10 @@ int compare(const CompareOptions& o) {
     return kExitBadInput;
   }
   if (seeds.size() * t.algos.size() > kMaxSeeds) {
-    std::fprintf(stderr, "ballot: --seeds: at most %llu runs at once (seeds times algorithms), got "
-                 "%zu seeds times %zu algorithms\n", static_cast<unsigned long long>(kMaxSeeds),
-                 seeds.size(), t.algos.size());
+    std::fprintf(stderr,
+                 "ballot: --seeds: at most %llu runs at once (seeds times algorithms), got "
+                 "%zu seeds times %zu algorithms\n",
+                 static_cast<unsigned long long>(kMaxSeeds), seeds.size(), t.algos.size());
     return kExitBadInput;
   }
   Progress progress(std::cerr, progress_wanted(o.quiet), steady_seconds, "compare");

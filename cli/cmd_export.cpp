@@ -77,14 +77,15 @@ int export_trace(const ExportOptions& o) {
           op.outcome = lin::Outcome::Ok;
           op.ret = j["t"].get<int64_t>();
           if (op.kind == lin::OpKind::Read || op.kind == lin::OpKind::Get)
-            op.value = j.contains("value") ? std::optional<std::string>(j["value"].get<std::string>())
-                                           : std::nullopt;
+            op.value = j.contains("value")
+                           ? std::optional<std::string>(j["value"].get<std::string>())
+                           : std::nullopt;
         } else if (outcome == "fail") {
           op.outcome = lin::Outcome::Fail;
           op.ret = j["t"].get<int64_t>();
         } else if (outcome != "info") {  // info: stays unknown
-          throw InputError(where, "expected \"outcome\" to be ok, fail or info, got \"" +
-                                      outcome + "\"");
+          throw InputError(where,
+                           "expected \"outcome\" to be ok, fail or info, got \"" + outcome + "\"");
         }
       }
     }
@@ -116,8 +117,9 @@ int export_trace(const ExportOptions& o) {
 void add_export_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ExportOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "export", "Convert a trace: --format jepsen writes its client history as a Jepsen/Knossos "
-                "EDN history (checkable with 'ballot lincheck', Knossos or Porcupine).");
+      "export",
+      "Convert a trace: --format jepsen writes its client history as a Jepsen/Knossos "
+      "EDN history (checkable with 'ballot lincheck', Knossos or Porcupine).");
   cmd->add_option("trace", o->trace, "Trace file written by 'ballot run --trace'")->required();
   cmd->add_option("--format", o->format, "Output format")
       ->check(CLI::IsMember({"jepsen"}))

@@ -93,13 +93,11 @@ void print_json(const LincheckOptions& options, const lin::History& history,
   std::string s = "{\"file\": " + json_string(options.file) + ", \"model\": \"" +
                   (model == lin::Model::Register ? "register" : "kv") +
                   "\", \"operations\": " + std::to_string(history.ops.size()) +
-                  ", \"skipped\": " + std::to_string(stats.skipped) +
-                  ", \"verdict\": \"" +
+                  ", \"skipped\": " + std::to_string(stats.skipped) + ", \"verdict\": \"" +
                   (verdict.linearizable ? "linearizable"
                    : verdict.timed_out  ? "undecided"
                                         : "not linearizable") +
-                  "\"" +
-                  ", \"linearizable\": " + (verdict.linearizable ? "true" : "false") +
+                  "\"" + ", \"linearizable\": " + (verdict.linearizable ? "true" : "false") +
                   ", \"timed_out\": " + (verdict.timed_out ? "true" : "false") +
                   ", \"explanation\": " + json_string(verdict.explanation) +
                   ", \"window_minimal\": " + (verdict.window_minimal ? "true" : "false") +
@@ -143,16 +141,18 @@ void print_text(const LincheckOptions& options, const lin::History& history,
   print_skipped(stats);
   std::printf("%s\n", verdict.explanation.c_str());
   if (verdict.window_minimal) {
-    std::printf("minimal failing window: these %zu operations cannot all have had the outcomes "
-                "recorded, even if every other read is ignored and every other update took effect "
-                "at any time after its call or not at all; give any one of them that benefit of "
-                "the doubt too and the history is linearizable.\n",
-                verdict.failing_window.size());
+    std::printf(
+        "minimal failing window: these %zu operations cannot all have had the outcomes "
+        "recorded, even if every other read is ignored and every other update took effect "
+        "at any time after its call or not at all; give any one of them that benefit of "
+        "the doubt too and the history is linearizable.\n",
+        verdict.failing_window.size());
   } else if (options.budget.max_window_steps == 0) {
     std::printf("where the search got stuck (not shrunk, --max-window-steps 0):\n");
   } else {
-    std::printf("failing window, not shown to be minimal (shrinking it ran out of budget; raise "
-                "--max-window-steps):\n");
+    std::printf(
+        "failing window, not shown to be minimal (shrinking it ran out of budget; raise "
+        "--max-window-steps):\n");
   }
   std::printf("  %-15s %-8s %s\n", "lines", "process", "operation");
   for (size_t index : verdict.failing_window) {
@@ -197,16 +197,19 @@ int run_lincheck(const LincheckOptions& options) {
   const lin::History& history = std::get<lin::History>(parsed);
   if (history.ops.empty()) {
     if (options.json)
-      std::printf("{\"file\": %s, \"operations\": 0, \"skipped\": %lld, "
-                  "\"verdict\": \"nothing to check\"}\n",
-                  json_string(options.file).c_str(), static_cast<long long>(stats.skipped));
+      std::printf(
+          "{\"file\": %s, \"operations\": 0, \"skipped\": %lld, "
+          "\"verdict\": \"nothing to check\"}\n",
+          json_string(options.file).c_str(), static_cast<long long>(stats.skipped));
     else
-      std::printf("nothing to check: %s has no operations%s (is it the right file? did the run "
-                  "have clients?)\n",
-                  options.file.c_str(),
-                  stats.skipped > 0 ? (", only " + std::to_string(stats.skipped) +
-                                       " entries that are not client operations").c_str()
-                                    : "");
+      std::printf(
+          "nothing to check: %s has no operations%s (is it the right file? did the run "
+          "have clients?)\n",
+          options.file.c_str(),
+          stats.skipped > 0 ? (", only " + std::to_string(stats.skipped) +
+                               " entries that are not client operations")
+                                  .c_str()
+                            : "");
     return kExitNothingToCheck;
   }
   lin::Model model = lin::infer_model(history);

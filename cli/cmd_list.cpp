@@ -17,22 +17,38 @@ namespace {
 
 const char* fault_help(FaultKind kind) {
   switch (kind) {
-    case FaultKind::Partition: return "split the nodes into groups that cannot talk (symmetric)";
-    case FaultKind::Isolate: return "cut nodes off from everyone else, both ways";
-    case FaultKind::LinkCut: return "cut the link from one node to another, one way (or both)";
-    case FaultKind::Bridge: return "two halves joined only through one bridge node (Jepsen)";
-    case FaultKind::MajoritiesRing: return "each node sees a majority, no two the same (Jepsen)";
-    case FaultKind::Heal: return "end every network fault in force";
-    case FaultKind::Drop: return "drop messages by type, sender, receiver, with a probability";
-    case FaultKind::DelaySpike: return "add delay to messages of some nodes (or all)";
-    case FaultKind::LossBurst: return "add a loss probability to messages of some nodes (or all)";
-    case FaultKind::Flap: return "a link goes down and up every period";
-    case FaultKind::Crash: return "crash nodes (volatile state lost); restart after the duration";
-    case FaultKind::Pause: return "freeze nodes (GC or VM pause); resume after the duration";
-    case FaultKind::ClockDrift: return "a node's clock runs fast or slow (ppm)";
-    case FaultKind::ClockJump: return "a node's clock jumps forward or back";
-    case FaultKind::SlowNode: return "every message from and to a node is delayed";
-    case FaultKind::DiskLoss: return "crash and lose durable writes not yet synced";
+    case FaultKind::Partition:
+      return "split the nodes into groups that cannot talk (symmetric)";
+    case FaultKind::Isolate:
+      return "cut nodes off from everyone else, both ways";
+    case FaultKind::LinkCut:
+      return "cut the link from one node to another, one way (or both)";
+    case FaultKind::Bridge:
+      return "two halves joined only through one bridge node (Jepsen)";
+    case FaultKind::MajoritiesRing:
+      return "each node sees a majority, no two the same (Jepsen)";
+    case FaultKind::Heal:
+      return "end every network fault in force";
+    case FaultKind::Drop:
+      return "drop messages by type, sender, receiver, with a probability";
+    case FaultKind::DelaySpike:
+      return "add delay to messages of some nodes (or all)";
+    case FaultKind::LossBurst:
+      return "add a loss probability to messages of some nodes (or all)";
+    case FaultKind::Flap:
+      return "a link goes down and up every period";
+    case FaultKind::Crash:
+      return "crash nodes (volatile state lost); restart after the duration";
+    case FaultKind::Pause:
+      return "freeze nodes (GC or VM pause); resume after the duration";
+    case FaultKind::ClockDrift:
+      return "a node's clock runs fast or slow (ppm)";
+    case FaultKind::ClockJump:
+      return "a node's clock jumps forward or back";
+    case FaultKind::SlowNode:
+      return "every message from and to a node is delayed";
+    case FaultKind::DiskLoss:
+      return "crash and lose durable writes not yet synced";
   }
   return "";
 }
@@ -47,8 +63,9 @@ int list(const std::string& what, const std::string& dir_flag) {
   if (what == "faults") {
     for (const std::string& name : fault_kind_names())
       std::printf("%-16s %s\n", name.c_str(), fault_help(*fault_kind_from_name(name)));
-    std::printf("\nTargets may be node names (\"n1\") or one selector: leader, random_follower,\n"
-                "random_minority, random_majority, random_node. See docs/scenario-format.md.\n");
+    std::printf(
+        "\nTargets may be node names (\"n1\") or one selector: leader, random_follower,\n"
+        "random_minority, random_majority, random_node. See docs/scenario-format.md.\n");
     return kExitOk;
   }
   // scenarios
@@ -108,14 +125,14 @@ std::string default_scenario_dir() {
 void add_list_command(CLI::App& app, Action& action) {
   auto what = std::make_shared<std::string>();
   auto dir = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("list", "List the algorithms, curated scenarios or fault kinds.");
+  CLI::App* cmd =
+      app.add_subcommand("list", "List the algorithms, curated scenarios or fault kinds.");
   cmd->add_option("what", *what, "algorithms | scenarios | faults")
       ->required()
       ->check(CLI::IsMember({"algorithms", "scenarios", "faults"}));
-  cmd->add_option("--dir", *dir, "Scenario directory for 'list scenarios' (default: the shipped one)");
-  cmd->callback([what, dir, &action] {
-    action = [what, dir] { return list(*what, *dir); };
-  });
+  cmd->add_option("--dir", *dir,
+                  "Scenario directory for 'list scenarios' (default: the shipped one)");
+  cmd->callback([what, dir, &action] { action = [what, dir] { return list(*what, *dir); }; });
 }
 
 }  // namespace ballot::cli

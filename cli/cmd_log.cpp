@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/trace_file.h"
 #include "cli/fault_log.h"
 #include "cli/runner.h"
+#include "cli/trace_file.h"
 #include "sim/input_error.h"
 #include "sim/params.h"
 
@@ -58,8 +58,7 @@ TraceInfo read_trace(const std::string& file,
   // export and the viewer.
   TraceLineReader reader;
   std::string line;
-  for (bool no_newline = false;
-       read_trace_line(in, line, reader.line_number() + 1, no_newline);) {
+  for (bool no_newline = false; read_trace_line(in, line, reader.line_number() + 1, no_newline);) {
     TraceLineReader::Line kind;
     try {
       kind = reader.next(line, no_newline);

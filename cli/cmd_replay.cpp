@@ -205,8 +205,8 @@ int replay(const ReplayOptions& o) {
   // The scenario is the header's "scenario" object: its errors name the line and the field.
   const std::string header_where = "line " + std::to_string(reader.line_number()) + ": scenario";
   auto scenario_error = [&](const InputError& e) {
-    return bad_input(file, InputError(header_where + (e.path().empty() ? "" : "." + e.path()),
-                                      e.what()));
+    return bad_input(file,
+                     InputError(header_where + (e.path().empty() ? "" : "." + e.path()), e.what()));
   };
   try {
     scenario = parse_scenario(reader.header().scenario_json, file + " (header)");
@@ -228,7 +228,8 @@ int replay(const ReplayOptions& o) {
   // A trace cut by a limit is re-run with the same limit (the footer says which).
   RunLimits limits = o.limits;
   const std::optional<TraceCut> cut = read_cut_ahead(file);
-  if (cut && cut->limit == "max_events") limits.max_events = std::min(limits.max_events, cut->value);
+  if (cut && cut->limit == "max_events")
+    limits.max_events = std::min(limits.max_events, cut->value);
   if (cut && cut->limit == "max_trace_bytes") {
     limits.max_trace_bytes = cut->value;
     limits.count_trace_bytes = true;
@@ -273,41 +274,45 @@ int replay(const ReplayOptions& o) {
                 comparator.produced_at_stop_.c_str());
     return kExitFailed;
   }
-  const bool rerun_cut_by_user = !report.cut_limit.empty() &&
-                                 (!cut || cut->limit != report.cut_limit ||
-                                  cut->value != report.cut_value);
+  const bool rerun_cut_by_user =
+      !report.cut_limit.empty() &&
+      (!cut || cut->limit != report.cut_limit || cut->value != report.cut_value);
   if (rerun_cut_by_user) {
     std::fprintf(stderr, "ballot: %s: %s\n", file.c_str(), cut_message(report).c_str());
     return kExitBadInput;
   }
   if (comparator.why_ == Stop::FooterEarly) {
-    std::printf("DIVERGED at event %llu (after %llu matching events): the trace ends here\n"
-                "  expected: (the footer) %s\n  produced: %s\n",
-                static_cast<unsigned long long>(comparator.index_),
-                static_cast<unsigned long long>(matched), shorten(json::parse(footer_line)).c_str(),
-                comparator.produced_at_stop_.c_str());
+    std::printf(
+        "DIVERGED at event %llu (after %llu matching events): the trace ends here\n"
+        "  expected: (the footer) %s\n  produced: %s\n",
+        static_cast<unsigned long long>(comparator.index_),
+        static_cast<unsigned long long>(matched), shorten(json::parse(footer_line)).c_str(),
+        comparator.produced_at_stop_.c_str());
     return kExitFailed;
   }
   if (comparator.why_ == Stop::CutMidLine || comparator.why_ == Stop::Ended) {
-    std::printf("truncated: the trace %s after %llu events (all identical to the re-run's), "
-                "without a footer; the re-run has %llu events\n",
-                comparator.why_ == Stop::CutMidLine ? "is cut in the middle of a line" : "ends",
-                static_cast<unsigned long long>(matched),
-                static_cast<unsigned long long>(report.result.events));
+    std::printf(
+        "truncated: the trace %s after %llu events (all identical to the re-run's), "
+        "without a footer; the re-run has %llu events\n",
+        comparator.why_ == Stop::CutMidLine ? "is cut in the middle of a line" : "ends",
+        static_cast<unsigned long long>(matched),
+        static_cast<unsigned long long>(report.result.events));
     return kExitFailed;
   }
   if (!reader.footer().has_value() && !rest_has_events) {
-    std::printf("truncated: the trace has no footer%s; its %llu events are identical to the "
-                "re-run's\n",
-                reader.cut_mid_line() ? " (its last line is cut in the middle)" : "",
-                static_cast<unsigned long long>(matched));
+    std::printf(
+        "truncated: the trace has no footer%s; its %llu events are identical to the "
+        "re-run's\n",
+        reader.cut_mid_line() ? " (its last line is cut in the middle)" : "",
+        static_cast<unsigned long long>(matched));
     return kExitFailed;
   }
   if (rest_has_events) {
-    std::printf("DIVERGED at event %llu: the re-run ended after %llu events but the trace goes on\n"
-                "  expected: %s\n  produced: (the run ends here)\n",
-                static_cast<unsigned long long>(report.result.events),
-                static_cast<unsigned long long>(report.result.events), rest_first.c_str());
+    std::printf(
+        "DIVERGED at event %llu: the re-run ended after %llu events but the trace goes on\n"
+        "  expected: %s\n  produced: (the run ends here)\n",
+        static_cast<unsigned long long>(report.result.events),
+        static_cast<unsigned long long>(report.result.events), rest_first.c_str());
     return kExitFailed;
   }
 
@@ -316,8 +321,9 @@ int replay(const ReplayOptions& o) {
   const json rerun = json::parse(trace_footer(report));
   const std::string now = hash_hex(report.result.trace_hash);
   if (recorded["trace_hash"] != now) {
-    std::printf("DIVERGED: every event matches but the footer's trace hash is %s, the re-run's %s\n",
-                recorded["trace_hash"].get<std::string>().c_str(), now.c_str());
+    std::printf(
+        "DIVERGED: every event matches but the footer's trace hash is %s, the re-run's %s\n",
+        recorded["trace_hash"].get<std::string>().c_str(), now.c_str());
     return kExitFailed;
   }
   if (auto d = first_difference(recorded, rerun, "")) {
@@ -339,11 +345,10 @@ int replay(const ReplayOptions& o) {
   }
   std::printf("replay ok: %llu events identical, trace hash %s, footer and header identical%s\n",
               static_cast<unsigned long long>(report.result.events), now.c_str(),
-              report.cut_limit.empty()
-                  ? ""
-                  : (" (cut at " + report.cut_limit + " " + show_limit(report.cut_value) +
-                     ", as recorded)")
-                        .c_str());
+              report.cut_limit.empty() ? ""
+                                       : (" (cut at " + report.cut_limit + " " +
+                                          show_limit(report.cut_value) + ", as recorded)")
+                                             .c_str());
   return kExitOk;
 }
 

@@ -71,11 +71,10 @@ int run(const RunOptions& o) {
   }
   if (!report.cut_limit.empty()) {
     std::fprintf(stderr, "ballot: %s: %s%s\n", o.file.c_str(), cut_message(report).c_str(),
-                 o.trace_file.empty()
-                     ? ""
-                     : ("\n  the trace " + o.trace_file +
-                        " is valid up to there; its footer records the cut")
-                           .c_str());
+                 o.trace_file.empty() ? ""
+                                      : ("\n  the trace " + o.trace_file +
+                                         " is valid up to there; its footer records the cut")
+                                            .c_str());
     return kExitBadInput;
   }
   const Verdict verdict = judge_run(report);
@@ -91,7 +90,8 @@ int run(const RunOptions& o) {
 void add_run_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "run", "Run one scenario with one algorithm and seed; print the summary, check expectations.");
+      "run",
+      "Run one scenario with one algorithm and seed; print the summary, check expectations.");
   cmd->add_option("scenario", opts->file, "Scenario file (JSON), see docs/scenario-format.md")
       ->required();
   cmd->add_option("--algo", opts->algorithm,

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <map>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
@@ -53,7 +53,8 @@ struct Outcome {
 constexpr const char* kDowntimePerLoss = "belief_downtime_per_loss_us";
 constexpr const char* kLeaderLossPerLoss = "leader_loss_per_loss_us";
 
-std::vector<double> samples_of(const std::string& metric, const std::vector<std::optional<Outcome>>& outcomes) {
+std::vector<double> samples_of(const std::string& metric,
+                               const std::vector<std::optional<Outcome>>& outcomes) {
   std::vector<double> values;
   for (const auto& out : outcomes) {
     if (metric == kDowntimePerLoss) {
@@ -115,11 +116,15 @@ int sweep(const SweepOptions& o) {
     if (!o.shard.empty()) {
       // K/N: this process takes every N-th seed starting at the K-th (1-based).
       const auto slash = o.shard.find('/');
-      const int64_t k = slash == std::string::npos ? 0 : std::atoll(o.shard.substr(0, slash).c_str());
-      const int64_t n = slash == std::string::npos ? 0 : std::atoll(o.shard.substr(slash + 1).c_str());
-      if (n < 1 || k < 1 || k > n) throw InputError("--shard", "expected K/N with 1 <= K <= N, got '" + o.shard + "'");
+      const int64_t k =
+          slash == std::string::npos ? 0 : std::atoll(o.shard.substr(0, slash).c_str());
+      const int64_t n =
+          slash == std::string::npos ? 0 : std::atoll(o.shard.substr(slash + 1).c_str());
+      if (n < 1 || k < 1 || k > n)
+        throw InputError("--shard", "expected K/N with 1 <= K <= N, got '" + o.shard + "'");
       std::vector<uint64_t> mine;
-      for (size_t i = static_cast<size_t>(k - 1); i < seeds.size(); i += static_cast<size_t>(n)) mine.push_back(seeds[i]);
+      for (size_t i = static_cast<size_t>(k - 1); i < seeds.size(); i += static_cast<size_t>(n))
+        mine.push_back(seeds[i]);
       seeds = mine;
     }
     for (const std::string& m : o.stats) {
@@ -219,8 +224,9 @@ int sweep(const SweepOptions& o) {
       continue;
     }
     const double mean = sum / static_cast<double>(v.size());
-    stats[m] = {{"samples", v.size()}, {"min", v.front()}, {"median", rank(v, 0.5)},
-                {"mean", mean}, {"p90", rank(v, 0.9)}, {"p99", rank(v, 0.99)}, {"max", v.back()}};
+    stats[m] = {{"samples", v.size()}, {"min", v.front()},    {"median", rank(v, 0.5)},
+                {"mean", mean},        {"p90", rank(v, 0.9)}, {"p99", rank(v, 0.99)},
+                {"max", v.back()}};
     if (!o.json)
       std::printf("%-22s %7zu %10s %10s %10s %10s %10s %10s\n", m.c_str(), v.size(),
                   show(m, v.front()).c_str(), show(m, rank(v, 0.5)).c_str(), show(m, mean).c_str(),
@@ -228,10 +234,15 @@ int sweep(const SweepOptions& o) {
                   show(m, v.back()).c_str());
   }
   if (o.json) {
-    std::cout << nlohmann::json{{"scenario", o.file}, {"algorithm", algorithm}, {"seeds", o.seeds},
-                                {"passed", passed}, {"failed", failed}, {"failures", failures},
+    std::cout << nlohmann::json{{"scenario", o.file},
+                                {"algorithm", algorithm},
+                                {"seeds", o.seeds},
+                                {"passed", passed},
+                                {"failed", failed},
+                                {"failures", failures},
                                 {"runs_with_expected_violations", expected_runs},
-                                {"expected_violations", expected_violations}, {"stats", stats}}
+                                {"expected_violations", expected_violations},
+                                {"stats", stats}}
                      .dump(2)
               << "\n";
   } else {
@@ -256,7 +267,8 @@ void add_sweep_command(CLI::App& app, Action& action) {
   cmd->add_option("--algo", o->algorithm, "Algorithm (default: the scenario's)");
   cmd->add_option("--jobs", o->jobs, "Parallel runs (threads; each run stays single-threaded)")
       ->check(CLI::Range(1u, 64u));
-  cmd->add_option("--shard", o->shard, "K/N: run only every N-th seed starting at the K-th (for CI)");
+  cmd->add_option("--shard", o->shard,
+                  "K/N: run only every N-th seed starting at the K-th (for CI)");
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");

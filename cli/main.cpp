@@ -9,9 +9,10 @@
 
 int main(int argc, char** argv) {
   using namespace ballot::cli;
-  CLI::App app{"ballot: a deterministic simulator for leader election and consensus.\n"
-               "One scenario file plus one seed gives exactly one execution.",
-               "ballot"};
+  CLI::App app{
+      "ballot: a deterministic simulator for leader election and consensus.\n"
+      "One scenario file plus one seed gives exactly one execution.",
+      "ballot"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ballot ") + ballot::kBallotVersion);
   app.footer(
@@ -34,7 +35,8 @@ int main(int argc, char** argv) {
     known |= argc > 1 && sub->get_name() == argv[1];
   }
   if (argc > 1 && argv[1][0] != '-' && !known) {
-    std::fprintf(stderr, "ballot: unknown command '%s' (commands: %s)\nRun 'ballot --help' for usage.\n",
+    std::fprintf(stderr,
+                 "ballot: unknown command '%s' (commands: %s)\nRun 'ballot --help' for usage.\n",
                  argv[1], names.c_str());
     return kExitBadInput;
   }

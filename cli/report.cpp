@@ -80,8 +80,8 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
   const RunResult& r = report.result;
   out << "scenario   " << (s.name.empty() ? s.file : s.name) << "  (" << s.file << ")\n";
   out << "algorithm  " << s.algorithm << "   seed " << s.seed << "   nodes " << s.nodes
-      << "   simulated " << human_duration(r.end_us) << "   events " << r.events
-      << "   trace hash " << hash_hex(r.trace_hash) << "\n\n";
+      << "   simulated " << human_duration(r.end_us) << "   events " << r.events << "   trace hash "
+      << hash_hex(r.trace_hash) << "\n\n";
 
   print_faults(out, report);
   out << "Leadership\n";
@@ -94,8 +94,7 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
     out << "    " << std::left << std::setw(5) << node_name(li.node);
     if (report.has_epochs) out << "epoch " << std::setw(4) << li.epoch;
     out << span(li.begin_us, li.end_us == kNever_us ? r.end_us : li.end_us);
-    if (li.acknowledged_us == kNever_us)
-      out << "   (never followed by a majority)";
+    if (li.acknowledged_us == kNever_us) out << "   (never followed by a majority)";
     out << "\n";
   }
   if (r.leader_intervals.size() > kMaxListed)
@@ -130,9 +129,9 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
       << human_duration(metric(report, "belief_downtime_total_us")) << "\n";
   const int64_t final_leader = metric(report, "final_leader");
   out << "  at the end: " << metric(report, "leaders_at_end") << " node(s) believe they lead; "
-      << (final_leader == 0 ? std::string("no leader has a majority")
-                            : node_name(static_cast<NodeId>(final_leader - 1)) +
-                                  " is followed by a majority")
+      << (final_leader == 0
+              ? std::string("no leader has a majority")
+              : node_name(static_cast<NodeId>(final_leader - 1)) + " is followed by a majority")
       << "\n\n";
 
   out << "Messages          sent  delivered    dropped      bytes\n";
@@ -156,14 +155,15 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
     if (report.checked_linearizability)
       out << "; history "
           << (report.lincheck_timed_out ? "too hard to decide within the budget"
-                                        : report.linearizable ? "is linearizable"
-                                                              : "is NOT linearizable");
+              : report.linearizable     ? "is linearizable"
+                                        : "is NOT linearizable");
     out << "\n";
     if (report.checked_linearizability && !report.linearizable && !report.lincheck_timed_out) {
       // The explanation quotes whole values, which grow long on append workloads.
       constexpr size_t kMaxExplanation = 600;
       std::string text = report.lincheck_explanation;
-      if (text.size() > kMaxExplanation) text = text.substr(0, kMaxExplanation) + " ... (see --json)";
+      if (text.size() > kMaxExplanation)
+        text = text.substr(0, kMaxExplanation) + " ... (see --json)";
       out << "  " << text << "\n";
       out << "  " << (report.lincheck_window_minimal ? "minimal failing window" : "failing window")
           << " (op ids as in the trace):\n";
@@ -172,10 +172,10 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
         const lin::Op& op = r.history.ops[id - 1];
         std::string what = lin::describe(op);
         // Cut in the middle: on append workloads the end of a value is what differs.
-        if (what.size() > kMaxOp) what = what.substr(0, 40) + " ... " + what.substr(what.size() - 50);
+        if (what.size() > kMaxOp)
+          what = what.substr(0, 40) + " ... " + what.substr(what.size() - 50);
         out << "    #" << id << " client " << op.process << " [" << human_duration(op.call) << ", "
-            << (op.outcome == lin::Outcome::Info ? std::string("open")
-                                                 : human_duration(op.ret))
+            << (op.outcome == lin::Outcome::Info ? std::string("open") : human_duration(op.ret))
             << "] " << what << "\n";
       }
     }
@@ -229,10 +229,10 @@ nlohmann::json faults_json(const std::vector<FiredFault>& faults) {
         {"targets", detail.is_discarded() ? nlohmann::json::object() : detail},
         {"targets_text", fault_targets_text(f)},
         {"end_us", f.end_us == kNever_us ? nlohmann::json(nullptr) : nlohmann::json(f.end_us)},
-        {"ended_by", f.instant ? "instant"
+        {"ended_by", f.instant               ? "instant"
                      : f.end_us == kNever_us ? "run_end"
-                     : f.healed_by != 0 ? "heal"
-                                        : "duration"},
+                     : f.healed_by != 0      ? "heal"
+                                             : "duration"},
         {"end_text", fault_end_text(f)}};
     if (f.healed_by != 0) one["healed_by"] = f.healed_by;
     if (f.kind == "crash" || f.kind == "disk_loss" || f.kind == "pause") one["affected"] = affected;
@@ -259,13 +259,16 @@ nlohmann::json report_json(const RunReport& report) {
   for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
   j["messages_by_type"] = nlohmann::json::object();
   for (const auto& [type, c] : r.traffic_by_type)
-    j["messages_by_type"][type] = {
-        {"sent", c.sent}, {"delivered", c.delivered}, {"dropped", c.dropped}, {"bytes", c.bytes_sent}};
+    j["messages_by_type"][type] = {{"sent", c.sent},
+                                   {"delivered", c.delivered},
+                                   {"dropped", c.dropped},
+                                   {"bytes", c.bytes_sent}};
   j["split_brain"] = nlohmann::json::array();
   for (const SplitBrainInterval& sb : r.split_brains) {
     nlohmann::json leaders = nlohmann::json::array();
     for (NodeId n : sb.leaders) leaders.push_back(node_name(n));
-    j["split_brain"].push_back({{"begin_us", sb.begin_us}, {"end_us", sb.end_us}, {"leaders", leaders}});
+    j["split_brain"].push_back(
+        {{"begin_us", sb.begin_us}, {"end_us", sb.end_us}, {"leaders", leaders}});
   }
   j["leader_intervals"] = nlohmann::json::array();
   for (const LeaderInterval& li : r.leader_intervals)
@@ -274,8 +277,9 @@ nlohmann::json report_json(const RunReport& report) {
          {"epoch", li.epoch},
          {"begin_us", li.begin_us},
          {"end_us", li.end_us == kNever_us ? r.end_us : li.end_us},
-         {"acknowledged_us",
-          li.acknowledged_us == kNever_us ? nlohmann::json(nullptr) : nlohmann::json(li.acknowledged_us)}});
+         {"acknowledged_us", li.acknowledged_us == kNever_us
+                                 ? nlohmann::json(nullptr)
+                                 : nlohmann::json(li.acknowledged_us)}});
   j["downtimes_us"] = r.downtimes_us;
   j["leader_losses_us"] = r.leader_losses_us;
   j["faults"] = faults_json(report.faults);
@@ -291,8 +295,11 @@ nlohmann::json report_json(const RunReport& report) {
   }
   j["expectations"] = nlohmann::json::array();
   for (const ExpectationResult& e : report.expectations)
-    j["expectations"].push_back(
-        {{"path", e.path}, {"metric", e.metric}, {"wanted", e.wanted}, {"got", e.got}, {"ok", e.ok}});
+    j["expectations"].push_back({{"path", e.path},
+                                 {"metric", e.metric},
+                                 {"wanted", e.wanted},
+                                 {"got", e.got},
+                                 {"ok", e.ok}});
   if (report.checked_linearizability) {
     j["lincheck"] = {{"linearizable", report.linearizable},
                      {"timed_out", report.lincheck_timed_out},

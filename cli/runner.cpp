@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <set>
 #include <ostream>
+#include <set>
 
 #include "algorithms/registry.h"
 #include "sim/input_error.h"
@@ -23,7 +23,8 @@ bool is_duration_metric(const std::string& metric) {
 
 std::string show_value(const std::string& metric, int64_t value) {
   if (is_duration_metric(metric)) return human_duration(value);
-  if (metric == "final_leader") return value == 0 ? "none" : node_name(static_cast<NodeId>(value - 1));
+  if (metric == "final_leader")
+    return value == 0 ? "none" : node_name(static_cast<NodeId>(value - 1));
   return std::to_string(value);
 }
 
@@ -92,9 +93,8 @@ int64_t count_lost_writes(const lin::History& history) {
     KeyFacts& f = facts[op.key];
     f.latest_set_ret = std::max(f.latest_set_ret, op.ret);
     const std::string seen = r->second->value.value_or("");
-    const bool shown = op.kind == OpKind::Put
-                           ? seen.compare(0, op.value->size(), *op.value) == 0
-                           : r->second->value == op.value;
+    const bool shown = op.kind == OpKind::Put ? seen.compare(0, op.value->size(), *op.value) == 0
+                                              : r->second->value == op.value;
     if (!shown) continue;
     if (op.ret > f.shown[0].first) {
       f.shown[1] = f.shown[0];
@@ -137,8 +137,8 @@ ClientUnavailability client_unavailability(const lin::History& history, Time_us 
                        op.kind == lin::OpKind::Put || op.kind == lin::OpKind::Append;
     if (!write) continue;
     const bool answered = op.outcome != lin::Outcome::Info && op.ret != lin::kPendingReturn;
-    const bool succeeded = answered && (op.outcome == lin::Outcome::Ok ||
-                                        op.kind == lin::OpKind::Cas);
+    const bool succeeded =
+        answered && (op.outcome == lin::Outcome::Ok || op.kind == lin::OpKind::Cas);
     // An unknown outcome: the client waited until its timeout (or the run's end).
     const Time_us until_us = answered ? op.ret : std::min(op.call + timeout_us, end_us);
     spans.push_back({op.call, std::max(op.call, until_us), succeeded});
@@ -292,11 +292,10 @@ std::string human_duration(Time_us d) {
 }
 
 std::string shell_quote(const std::string& word) {
-  const bool plain =
-      !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) ||
-               (c != '\0' && std::strchr("_-./:=,+@%", c) != nullptr);
-      });
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           (c != '\0' && std::strchr("_-./:=,+@%", c) != nullptr);
+  });
   if (plain) return word;
   // Inside single quotes nothing is special to a POSIX shell except the closing quote: each '
   // becomes '\'' (close, an escaped quote, reopen).
@@ -318,8 +317,9 @@ std::string repro_command(const std::string& file, const std::string& algorithm,
 }
 
 std::string trace_header(const Scenario& scenario) {
-  std::string line = std::string(kTraceHeaderStart) + ",\"format_version\":" +
-                     std::to_string(kTraceFormatVersion) + ",\"ballot_version\":";
+  std::string line = std::string(kTraceHeaderStart) +
+                     ",\"format_version\":" + std::to_string(kTraceFormatVersion) +
+                     ",\"ballot_version\":";
   append_json_string(line, kBallotVersion);
   line += ",\"file\":";
   append_json_string(line, scenario.file);
@@ -403,17 +403,25 @@ RunReport run_scenario_watched(const Scenario& scenario, Observer* watcher,
 uint64_t parse_limit(const std::string& text, const std::string& flag) {
   const std::string expected =
       "expected a positive count such as 50000000, 50M or 2Gi (K M G T: powers of 1000, Ki Mi "
-      "Gi Ti: of 1024), got '" + text + "'";
+      "Gi Ti: of 1024), got '" +
+      text + "'";
   size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
   if (digits == 0 || digits > 19) throw InputError(flag, expected);
   uint64_t value = std::stoull(text.substr(0, digits));
   std::string suffix = text.substr(digits);
   if (suffix.size() > 1 && suffix.back() == 'B') suffix.pop_back();
-  static const std::map<std::string, uint64_t> units = {
-      {"", 1},         {"B", 1},          {"K", 1000},       {"k", 1000},
-      {"M", 1000'000}, {"G", 1000'000'000}, {"T", 1000'000'000'000}, {"Ki", uint64_t{1} << 10},
-      {"Mi", uint64_t{1} << 20}, {"Gi", uint64_t{1} << 30}, {"Ti", uint64_t{1} << 40}};
+  static const std::map<std::string, uint64_t> units = {{"", 1},
+                                                        {"B", 1},
+                                                        {"K", 1000},
+                                                        {"k", 1000},
+                                                        {"M", 1000'000},
+                                                        {"G", 1000'000'000},
+                                                        {"T", 1000'000'000'000},
+                                                        {"Ki", uint64_t{1} << 10},
+                                                        {"Mi", uint64_t{1} << 20},
+                                                        {"Gi", uint64_t{1} << 30},
+                                                        {"Ti", uint64_t{1} << 40}};
   auto unit = units.find(suffix);
   if (unit == units.end() || value == 0) throw InputError(flag, expected);
   if (value > static_cast<uint64_t>(INT64_MAX) / unit->second)
@@ -423,8 +431,9 @@ uint64_t parse_limit(const std::string& text, const std::string& flag) {
 
 std::string show_limit(uint64_t value) {
   static const std::pair<uint64_t, const char*> units[] = {
-      {uint64_t{1} << 40, "Ti"}, {1000'000'000'000, "T"}, {uint64_t{1} << 30, "Gi"},
-      {1000'000'000, "G"},       {uint64_t{1} << 20, "Mi"}, {1000'000, "M"},
+      {uint64_t{1} << 40, "Ti"}, {1000'000'000'000, "T"},
+      {uint64_t{1} << 30, "Gi"}, {1000'000'000, "G"},
+      {uint64_t{1} << 20, "Mi"}, {1000'000, "M"},
       {uint64_t{1} << 10, "Ki"}, {1000, "K"}};
   for (const auto& [unit, name] : units)
     if (value >= unit && value % unit == 0) return std::to_string(value / unit) + name;
@@ -503,12 +512,10 @@ void validate_algorithm_names(const Scenario& scenario) {
   if (find_algorithm(scenario.algorithm) == nullptr)
     unknown_algorithm("algorithm", "", scenario.algorithm);
   for (const auto& [name, values] : scenario.expect_by_algorithm)
-    if (find_algorithm(name) == nullptr)
-      unknown_algorithm("expect.by_algorithm." + name, "", name);
+    if (find_algorithm(name) == nullptr) unknown_algorithm("expect.by_algorithm." + name, "", name);
   for (const auto& [key, hash] : scenario.golden) {
     const std::string name = key.substr(0, key.find('/'));
-    if (find_algorithm(name) == nullptr)
-      unknown_algorithm("golden." + key, "", name);
+    if (find_algorithm(name) == nullptr) unknown_algorithm("golden." + key, "", name);
   }
   for (const auto& [name, values] : scenario.params) {
     const AlgorithmInfo* algo = find_algorithm(name);

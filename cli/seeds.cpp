@@ -26,7 +26,8 @@ std::vector<uint64_t> parse_seed_range(const std::string& text, const std::strin
   size_t start = 0;
   while (start <= text.size()) {
     const size_t comma = text.find(',', start);
-    const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const size_t dots = part.find("..");
     if (dots == std::string::npos) {
       if (seeds.size() >= kMaxSeeds) too_many(flag, text);

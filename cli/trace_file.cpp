@@ -387,8 +387,9 @@ bool read_trace_line(std::istream& in, std::string& line, size_t line_no, bool& 
   const LineRead read = read_line_capped(in, line, kMaxTraceLineBytes);
   if (read == LineRead::End) return false;
   if (read == LineRead::TooLong)
-    throw InputError("line " + std::to_string(line_no),
-                     "longer than the " + byte_size(kMaxTraceLineBytes) + " limit for a trace line");
+    throw InputError(
+        "line " + std::to_string(line_no),
+        "longer than the " + byte_size(kMaxTraceLineBytes) + " limit for a trace line");
   no_newline = in.eof();
   return true;
 }

@@ -37,9 +37,7 @@ class ConfigCache {
   uint32_t state_of(uint32_t entry) const { return entries_[entry].state; }
   uint64_t shape_of(uint32_t entry) const { return entries_[entry].shape; }
   uint32_t word_count_of(uint32_t entry) const { return entries_[entry].word_count; }
-  const uint64_t* words_of(uint32_t entry) const {
-    return arena_.data() + entries_[entry].offset;
-  }
+  const uint64_t* words_of(uint32_t entry) const { return arena_.data() + entries_[entry].offset; }
 
  private:
   static constexpr size_t kInitialSlots = 1 << 10;

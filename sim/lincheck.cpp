@@ -479,10 +479,9 @@ bool Search::push(int32_t op, ValueId next_state, bool forced) {
   const uint64_t shape = memo_shape() | flags << FailedConfigs::kFlagShift;
   const auto word_count = static_cast<uint32_t>(key_.size());
   // Only a configuration with pending ops linearized can be dominated by a different one.
-  const bool dominated =
-      word_count > static_cast<uint32_t>(shape) &&
-      failed_.dominated(cache_, failed_hash(next_state), next_state, shape, flags, key_.data(),
-                        word_count);
+  const bool dominated = word_count > static_cast<uint32_t>(shape) &&
+                         failed_.dominated(cache_, failed_hash(next_state), next_state, shape,
+                                           flags, key_.data(), word_count);
   if (dominated ||
       !cache_.insert(hash, next_state, shape, key_.data(), static_cast<uint32_t>(key_.size()))) {
     flip(op);
@@ -827,8 +826,7 @@ class WindowShrinker {
  public:
   WindowShrinker(const History& history, Model model, const std::string& key,
                  const CheckOptions& options)
-      : history_(history), model_(model), options_(options),
-        steps_left_(options.max_window_steps) {
+      : history_(history), model_(model), options_(options), steps_left_(options.max_window_steps) {
     for (size_t i = 0; i < history.ops.size(); ++i) {
       if (history.ops[i].key == key) key_ops_.push_back(i);
     }
@@ -1018,9 +1016,9 @@ Verdict check(const History& history, Model model, CheckOptions options) {
         const int32_t stuck = at.unseeable_op >= 0  ? at.unseeable_op
                               : at.blocking_op >= 0 ? at.blocking_op
                                                     : at.last_op;
-        const size_t anchor =
-            stuck >= 0 ? turns[i].partition->ops[static_cast<size_t>(stuck)].original
-                       : verdict.failing_window.front();
+        const size_t anchor = stuck >= 0
+                                  ? turns[i].partition->ops[static_cast<size_t>(stuck)].original
+                                  : verdict.failing_window.front();
         if (options.max_window_steps > 0) {
           const std::string& key = *turns[i].key;  // lives in `partitions`
           turns.clear();                           // frees the memos before the re-checks

@@ -31,14 +31,16 @@ struct Pool {
 };
 thread_local Pool pool;
 
-std::size_t size_class(std::size_t size) { return (size + kClassBytes - 1) / kClassBytes; }
+std::size_t size_class(std::size_t size) {
+  return (size + kClassBytes - 1) / kClassBytes;
+}
 }  // namespace
 
 void* message_alloc(std::size_t size) {
   const std::size_t c = size_class(size);
   if (!kPooling || c >= kClasses) return ::operator new(size);
   void*& head = pool.heads[c];
-  if (head == nullptr) return ::operator new(c * kClassBytes);
+  if (head == nullptr) return ::operator new(c* kClassBytes);
   void* p = head;
   head = *static_cast<void**>(p);
   return p;
@@ -56,9 +58,12 @@ void message_free(void* p, std::size_t size) noexcept {
 
 const char* role_name(Role role) {
   switch (role) {
-    case Role::Follower: return "follower";
-    case Role::Candidate: return "candidate";
-    case Role::Leader: return "leader";
+    case Role::Follower:
+      return "follower";
+    case Role::Candidate:
+      return "candidate";
+    case Role::Leader:
+      return "leader";
   }
   return "?";
 }

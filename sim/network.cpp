@@ -134,15 +134,15 @@ const Network::Routes& Network::routes_from(NodeId from) {
   // Links that are up: a directed edge u->v is usable unless u->v is cut.
   auto up = [this](const Edge& e) {
     const auto& g = topology_->graph;
-    return !is_cut(static_cast<NodeId>(boost::source(e, g)), static_cast<NodeId>(boost::target(e, g)));
+    return !is_cut(static_cast<NodeId>(boost::source(e, g)),
+                   static_cast<NodeId>(boost::target(e, g)));
   };
   boost::filtered_graph<Graph, std::function<bool(const Edge&)>> g(topology_->graph, up);
   routes.dist_us.assign(static_cast<size_t>(n_), kUnreachable_us);
-  boost::dijkstra_shortest_paths(
-      g, static_cast<size_t>(from),
-      boost::distance_map(routes.dist_us.data())
-          .distance_inf(kUnreachable_us)
-          .distance_zero(Time_us{0}));
+  boost::dijkstra_shortest_paths(g, static_cast<size_t>(from),
+                                 boost::distance_map(routes.dist_us.data())
+                                     .distance_inf(kUnreachable_us)
+                                     .distance_zero(Time_us{0}));
   routes.version = version_;
   return routes;
 }
@@ -161,7 +161,9 @@ std::vector<NodeId> Network::mutual_component(NodeId from) {
   return component;
 }
 
-Time_us Network::client_delay_us() { return link_.latency.sample_us(rng_); }
+Time_us Network::client_delay_us() {
+  return link_.latency.sample_us(rng_);
+}
 
 Fate Network::route(NodeId from, NodeId to, std::string_view msg_type) {
   Fate fate;

@@ -6,20 +6,47 @@ namespace ballot {
 
 const std::vector<std::string>& metric_names() {
   static const std::vector<std::string> names = {
-      "first_leader_us", "leader_changes", "split_brain_us", "split_brain_intervals",
+      "first_leader_us",
+      "leader_changes",
+      "split_brain_us",
+      "split_brain_intervals",
       // What the followers believe (belief_*) and what clients can feel (leader_loss_*,
       // client_unavailable_*): docs/cli.md defines each.
-      "belief_unavailable_us", "belief_downtime_max_us", "belief_downtime_total_us",
-      "belief_leader_losses", "leader_loss_count", "leader_loss_max_us", "leader_loss_total_us",
-      "client_unavailable_us", "client_unavailable_max_us",
-      "leaders_at_end",    "final_leader",    "messages_sent",      "messages_delivered",
-      "messages_dropped",  "bytes_sent",      "violations",         "events",
-      "crashes",           "client_ok",       "client_fail",        "client_info",
-      "linearizable",      "lost_writes",     "job_duplicates",     "job_missed",
-      "id_duplicates",     "job_runs",        "ids_issued",
-      "job_late_runs", "job_lateness_p50_us", "job_lateness_p99_us", "job_lateness_max_us",
+      "belief_unavailable_us",
+      "belief_downtime_max_us",
+      "belief_downtime_total_us",
+      "belief_leader_losses",
+      "leader_loss_count",
+      "leader_loss_max_us",
+      "leader_loss_total_us",
+      "client_unavailable_us",
+      "client_unavailable_max_us",
+      "leaders_at_end",
+      "final_leader",
+      "messages_sent",
+      "messages_delivered",
+      "messages_dropped",
+      "bytes_sent",
+      "violations",
+      "events",
+      "crashes",
+      "client_ok",
+      "client_fail",
+      "client_info",
+      "linearizable",
+      "lost_writes",
+      "job_duplicates",
+      "job_missed",
+      "id_duplicates",
+      "job_runs",
+      "ids_issued",
+      "job_late_runs",
+      "job_lateness_p50_us",
+      "job_lateness_p99_us",
+      "job_lateness_max_us",
       // The lease lock's fencing checker (algorithms/lease/checker.h).
-      "fencing_stale_writes_accepted",        "fencing_rejected_ops",
+      "fencing_stale_writes_accepted",
+      "fencing_rejected_ops",
   };
   return names;
 }
@@ -227,7 +254,8 @@ TrafficObserver::Counts& TrafficObserver::counts_for(std::string_view type) {
   // Message types are static strings, so consecutive events of one type usually share the view:
   // the same address is a sure hit; otherwise compare contents (never order or key by address).
   if (last_counts_ != nullptr &&
-      ((type.data() == last_type_.data() && type.size() == last_type_.size()) || last_type_ == type))
+      ((type.data() == last_type_.data() && type.size() == last_type_.size()) ||
+       last_type_ == type))
     return *last_counts_;
   auto it = by_type_.find(type);
   if (it == by_type_.end()) it = by_type_.emplace(std::string(type), Counts{}).first;
@@ -273,7 +301,8 @@ void DamageObserver::on_event(const TraceEvent& ev) {
   if (ev.kind == EventKind::Job) {
     const auto period = static_cast<int64_t>(ev.tag);
     ++job_runs_[period];
-    const Time_us late_us = std::max<Time_us>(0, ev.time_us - (start_us_ + period * job_period_us_));
+    const Time_us late_us =
+        std::max<Time_us>(0, ev.time_us - (start_us_ + period * job_period_us_));
     lateness_us_.emplace(period, late_us);  // the period's first run
     late_runs_ += late_us > job_period_us_;
   }

@@ -21,7 +21,7 @@ struct LeaderInterval {
   NodeId node = kNoNode;
   int64_t epoch = 0;
   Time_us begin_us = 0;
-  Time_us end_us = kNever_us;  // kNever_us while it still leads at the end
+  Time_us end_us = kNever_us;           // kNever_us while it still leads at the end
   Time_us acknowledged_us = kNever_us;  // when a majority (itself included) first followed it
 };
 
@@ -95,7 +95,7 @@ class LeadershipObserver : public Observer {
   // Ability to lead (the network's and the nodes' state, not the nodes' beliefs).
   std::function<std::vector<NodeId>(NodeId)> component_of_;
   std::vector<bool> paused_;
-  bool serving_ = false;      // the acknowledged leader can lead
+  bool serving_ = false;  // the acknowledged leader can lead
   bool had_served_ = false;
   Time_us serving_lost_us_ = 0;
   std::vector<Time_us> leader_losses_us_;
@@ -130,7 +130,9 @@ class DamageObserver : public Observer {
   DamageObserver(Time_us job_period_us, Time_us id_interval_us, Time_us start_us)
       : job_period_us_(job_period_us), id_interval_us_(id_interval_us), start_us_(start_us) {}
   void on_event(const TraceEvent& ev) override;
-  bool wants(EventKind kind) const override { return kind == EventKind::Job || kind == EventKind::Id; }
+  bool wants(EventKind kind) const override {
+    return kind == EventKind::Job || kind == EventKind::Id;
+  }
   void on_finish(Time_us end_us) override { end_us_ = end_us; }
   void add_metrics(std::map<std::string, int64_t>& metrics) const override;
 

@@ -7,7 +7,9 @@
 namespace ballot {
 
 namespace {
-uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t rotl(uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 uint64_t splitmix64(uint64_t& state) {
@@ -48,7 +50,9 @@ uint64_t Rng::next_u64() {
   return result;
 }
 
-double Rng::uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Rng::uniform01() {
+  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
 int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
   if (hi <= lo) return lo;
@@ -67,7 +71,9 @@ int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + static_cast<uint64_t>(m >> 64));
 }
 
-double Rng::uniform_real(double lo, double hi) { return lo + (hi - lo) * uniform01(); }
+double Rng::uniform_real(double lo, double hi) {
+  return lo + (hi - lo) * uniform01();
+}
 
 bool Rng::bernoulli(double p) {
   if (p <= 0.0) return false;
@@ -90,7 +96,9 @@ double Rng::normal(double mean, double stddev) {
   return mean + stddev * u * std::sqrt(-2.0 * std::log(s) / s);
 }
 
-double Rng::lognormal(double mu, double sigma) { return std::exp(normal(mu, sigma)); }
+double Rng::lognormal(double mu, double sigma) {
+  return std::exp(normal(mu, sigma));
+}
 
 double Rng::pareto(double scale, double shape) {
   return scale / std::pow(1.0 - uniform01(), 1.0 / shape);

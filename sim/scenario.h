@@ -19,8 +19,8 @@ namespace ballot {
 struct LatencyModel {
   enum class Dist { Constant, Uniform, Normal, Exponential, Lognormal, Pareto };
   Dist dist = Dist::Uniform;
-  Time_us constant_us = 1000;            // constant
-  Time_us min_us = 1000, max_us = 5000;  // uniform
+  Time_us constant_us = 1000;              // constant
+  Time_us min_us = 1000, max_us = 5000;    // uniform
   double mean_us = 2000, stddev_us = 500;  // normal (truncated at 0), exponential (mean)
   double mu = 7.6, sigma = 0.5;            // lognormal of the delay in µs
   double scale_us = 1000, shape = 2.0;     // pareto
@@ -117,9 +117,9 @@ struct WorkloadSpec {
   Time_us start_us = 0;
   Time_us stop_us = kNever_us;
   Time_us mean_interval_us = 100 * kMillisecond_us;  // per client, between ops
-  int32_t keys = 1;                                   // kv: how many keys
+  int32_t keys = 1;                                  // kv: how many keys
   double read_fraction = 0.5;
-  double cas_fraction = 0.0;  // register: cas; kv: append
+  double cas_fraction = 0.0;            // register: cas; kv: append
   Time_us timeout_us = 1 * kSecond_us;  // then the op's outcome is unknown (info)
   std::vector<ScriptedOp> ops;
   // Leader duties on each node's local clock (0 = off): a scheduled job every job_period_us, and
@@ -161,7 +161,7 @@ struct Scenario {
   std::vector<FaultSpec> faults;
   NemesisSpec nemesis;
   WorkloadSpec workload;
-  std::vector<Expectation> expect;                                  // for every algorithm
+  std::vector<Expectation> expect;                                      // for every algorithm
   std::map<std::string, std::vector<Expectation>> expect_by_algorithm;  // added per algorithm
   // Golden trace hashes: "<algorithm>/<seed>" -> 16 hex digits.
   std::map<std::string, std::string> golden;

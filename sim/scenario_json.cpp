@@ -416,8 +416,8 @@ Time_us read_duration(const json& j, const std::string& path, Sign sign, Time_us
   if (d < low || d > kMaxTime_us) {
     const std::string low_text =
         sign == Sign::Any ? std::string("-") + kMaxTimeText : format_duration(low);
-    throw InputError(path, "expected a duration in [" + low_text + ", " + kMaxTimeText +
-                               "], got " + describe(j));
+    throw InputError(path, "expected a duration in [" + low_text + ", " + kMaxTimeText + "], got " +
+                               describe(j));
   }
   return d;
 }
@@ -1157,8 +1157,8 @@ std::map<std::string, std::string> read_golden(const json& j, const std::string&
     errno = 0;
     (void)std::strtoull(seed.c_str(), nullptr, 10);
     if (errno == ERANGE) {
-      throw InputError(at, "the seed " + seed + " is out of range: a seed is an integer in [0, " +
-                               "2^64 - 1]");
+      throw InputError(
+          at, "the seed " + seed + " is out of range: a seed is an integer in [0, " + "2^64 - 1]");
     }
     const std::string hash = read_string(v, at, "\"0123456789abcdef\"");
     if (hash.size() != kGoldenHexDigits ||
@@ -1336,10 +1336,11 @@ class DuplicateKeyCheck : public json::json_sax_t {
     // The text parsed once already, or failed on a number out of range (406): the only error
     // left to report here.
     if (e.id == 406) {
-      throw InputError(path_to(frames_.size()),
-                       "at " + at_line_column(line_column(text_, end - std::min(end, token.size()) + 1)) +
-                           ": the number " + shown(token) +
-                           " is out of range: a number must fit a double (about +-1.8e308)");
+      throw InputError(
+          path_to(frames_.size()),
+          "at " + at_line_column(line_column(text_, end - std::min(end, token.size()) + 1)) +
+              ": the number " + shown(token) +
+              " is out of range: a number must fit a double (about +-1.8e308)");
     }
     return false;
   }

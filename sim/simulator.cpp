@@ -169,7 +169,9 @@ struct Simulator::Impl {
     NodeId self() const override { return id; }
     int32_t cluster_size() const override { return sim.n; }
     Time_us now() const override { return sim.rt(id).clock.local_us(sim.now_us); }
-    void send(NodeId to, std::unique_ptr<Message> msg) override { sim.send(id, to, std::move(msg)); }
+    void send(NodeId to, std::unique_ptr<Message> msg) override {
+      sim.send(id, to, std::move(msg));
+    }
     void broadcast(const Message& msg) override {
       for (NodeId to = 0; to < sim.n; ++to)
         if (to != id) sim.send(id, to, msg.clone());
@@ -376,8 +378,9 @@ struct Simulator::Impl {
     if (nemesis_t_us >= stop_us) return false;
     Rng& rng = nemesis_rng;
     nemesis_t_us = add_saturating(
-        nemesis_t_us, std::max<Time_us>(1, static_cast<Time_us>(rng.exponential(
-                                               static_cast<double>(nem.mean_interval_us)))));
+        nemesis_t_us,
+        std::max<Time_us>(
+            1, static_cast<Time_us>(rng.exponential(static_cast<double>(nem.mean_interval_us)))));
     if (nemesis_t_us >= stop_us) return false;
     FaultSpec f;
     f.at_us = nemesis_t_us;
@@ -527,18 +530,28 @@ struct Simulator::Impl {
 
   void dispatch(QEvent& ev) {
     switch (ev.type) {
-      case Ev::Deliver: return deliver(ev);
-      case Ev::Timer: return fire_timer(ev);
-      case Ev::ClientRequest: return client_request_arrives(ev);
-      case Ev::ClientResponse: return client_response_arrives(ev);
-      case Ev::ClientTimeout: return client_timeout(ev.a);
-      case Ev::ClientTick: return client_tick(ev.a);
-      case Ev::ScriptedOp: return scripted_op(ev.a);
+      case Ev::Deliver:
+        return deliver(ev);
+      case Ev::Timer:
+        return fire_timer(ev);
+      case Ev::ClientRequest:
+        return client_request_arrives(ev);
+      case Ev::ClientResponse:
+        return client_response_arrives(ev);
+      case Ev::ClientTimeout:
+        return client_timeout(ev.a);
+      case Ev::ClientTick:
+        return client_tick(ev.a);
+      case Ev::ScriptedOp:
+        return scripted_op(ev.a);
       case Ev::FaultBegin:
         return ev.b == 0 ? fault_begin(scripted[ev.a]) : nemesis_fault_begins(ev.a);
-      case Ev::FaultEnd: return fault_end(ev.a);
-      case Ev::FaultStep: return fault_step(ev.a);
-      case Ev::Caption: return caption(ev.a);
+      case Ev::FaultEnd:
+        return fault_end(ev.a);
+      case Ev::FaultStep:
+        return fault_step(ev.a);
+      case Ev::Caption:
+        return caption(ev.a);
     }
   }
 
@@ -577,8 +590,10 @@ struct Simulator::Impl {
   }
 
   void arm_duties(NodeId id) {
-    if (scenario.workload.job_period_us > 0) arm_duty(id, Duty::Job, scenario.workload.job_period_us);
-    if (scenario.workload.id_interval_us > 0) arm_duty(id, Duty::Id, scenario.workload.id_interval_us);
+    if (scenario.workload.job_period_us > 0)
+      arm_duty(id, Duty::Job, scenario.workload.job_period_us);
+    if (scenario.workload.id_interval_us > 0)
+      arm_duty(id, Duty::Id, scenario.workload.id_interval_us);
   }
 
   void fire_duty(NodeId id, const TimerRec& rec) {
@@ -793,9 +808,8 @@ struct Simulator::Impl {
   }
 
   Time_us next_op_gap_us() {
-    return std::max<Time_us>(
-        1, static_cast<Time_us>(workload_rng.exponential(
-               static_cast<double>(scenario.workload.mean_interval_us))));
+    return std::max<Time_us>(1, static_cast<Time_us>(workload_rng.exponential(
+                                    static_cast<double>(scenario.workload.mean_interval_us))));
   }
 
   // Each tick draws an operation whether or not the client is still busy with the previous one,
@@ -815,8 +829,8 @@ struct Simulator::Impl {
     const bool kv = w.model == "kv";
     const int64_t key = workload_rng.uniform_int(0, std::max(1, w.keys) - 1);
     const int64_t recent = static_cast<int64_t>(write_counter);
-    const int64_t expected = workload_rng.uniform_int(std::max<int64_t>(1, recent - 2),
-                                                      std::max<int64_t>(1, recent));
+    const int64_t expected =
+        workload_rng.uniform_int(std::max<int64_t>(1, recent - 2), std::max<int64_t>(1, recent));
     const std::string fresh = std::to_string(++write_counter);
     op.key = kv ? "k" + std::to_string(key) : "";
     if (roll < w.read_fraction) {
@@ -1153,7 +1167,8 @@ struct Simulator::Impl {
     FaultInstance& stored = instances.back();
     emit_fault(stored, "begin");
     apply_node_fault(stored);
-    const bool lasting = stored.spec.kind != FaultKind::Heal && stored.spec.kind != FaultKind::ClockJump;
+    const bool lasting =
+        stored.spec.kind != FaultKind::Heal && stored.spec.kind != FaultKind::ClockJump;
     if (lasting && stored.spec.duration_us > 0) {
       QEvent end;
       end.at_us = add_saturating(now_us, stored.spec.duration_us);
@@ -1315,9 +1330,13 @@ void Simulator::add_checker(std::unique_ptr<Observer> checker) {
   impl_->checkers.push_back(std::move(checker));
 }
 
-void Simulator::watch(Observer* observer) { impl_->watchers.push_back(observer); }
+void Simulator::watch(Observer* observer) {
+  impl_->watchers.push_back(observer);
+}
 
-void Simulator::set_max_events(uint64_t max_events) { impl_->max_events = max_events; }
+void Simulator::set_max_events(uint64_t max_events) {
+  impl_->max_events = max_events;
+}
 
 RunResult Simulator::run() {
   Impl& s = *impl_;
@@ -1343,8 +1362,9 @@ RunResult Simulator::run() {
     o->add_metrics(result.metrics);
     for (const Violation& v : o->violations()) result.violations.push_back(v);
   }
-  std::stable_sort(result.violations.begin(), result.violations.end(),
-                   [](const Violation& a, const Violation& b) { return a.event_index < b.event_index; });
+  std::stable_sort(
+      result.violations.begin(), result.violations.end(),
+      [](const Violation& a, const Violation& b) { return a.event_index < b.event_index; });
   result.metrics["events"] = static_cast<int64_t>(result.events);
   result.metrics["crashes"] = s.crashes;
   result.metrics["violations"] = static_cast<int64_t>(result.violations.size());
@@ -1367,10 +1387,18 @@ RunResult Simulator::run() {
   return result;
 }
 
-const LeadershipObserver& Simulator::leadership() const { return impl_->leadership; }
-Node* Simulator::node(NodeId id) const { return impl_->rt(id).node.get(); }
-bool Simulator::is_crashed(NodeId id) const { return impl_->rt(id).crashed; }
-bool Simulator::is_paused(NodeId id) const { return impl_->rt(id).paused; }
+const LeadershipObserver& Simulator::leadership() const {
+  return impl_->leadership;
+}
+Node* Simulator::node(NodeId id) const {
+  return impl_->rt(id).node.get();
+}
+bool Simulator::is_crashed(NodeId id) const {
+  return impl_->rt(id).crashed;
+}
+bool Simulator::is_paused(NodeId id) const {
+  return impl_->rt(id).paused;
+}
 Time_us Simulator::local_time(NodeId id) const {
   return impl_->rt(id).clock.local_us(impl_->now_us);
 }

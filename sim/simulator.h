@@ -20,7 +20,6 @@
 
 namespace ballot {
 
-
 struct RunResult {
   Time_us end_us = 0;
   uint64_t events = 0;

@@ -7,25 +7,44 @@ namespace ballot {
 
 const char* event_kind_name(EventKind kind) {
   switch (kind) {
-    case EventKind::Start: return "start";
-    case EventKind::Send: return "send";
-    case EventKind::Deliver: return "deliver";
-    case EventKind::Drop: return "drop";
-    case EventKind::Timer: return "timer";
-    case EventKind::Role: return "role";
-    case EventKind::Fault: return "fault";
-    case EventKind::Crash: return "crash";
-    case EventKind::Restart: return "restart";
-    case EventKind::Pause: return "pause";
-    case EventKind::Resume: return "resume";
-    case EventKind::Clock: return "clock";
-    case EventKind::Note: return "note";
-    case EventKind::Record: return "record";
-    case EventKind::ClientInvoke: return "invoke";
-    case EventKind::ClientReturn: return "return";
-    case EventKind::Caption: return "caption";
-    case EventKind::Job: return "job";
-    case EventKind::Id: return "id";
+    case EventKind::Start:
+      return "start";
+    case EventKind::Send:
+      return "send";
+    case EventKind::Deliver:
+      return "deliver";
+    case EventKind::Drop:
+      return "drop";
+    case EventKind::Timer:
+      return "timer";
+    case EventKind::Role:
+      return "role";
+    case EventKind::Fault:
+      return "fault";
+    case EventKind::Crash:
+      return "crash";
+    case EventKind::Restart:
+      return "restart";
+    case EventKind::Pause:
+      return "pause";
+    case EventKind::Resume:
+      return "resume";
+    case EventKind::Clock:
+      return "clock";
+    case EventKind::Note:
+      return "note";
+    case EventKind::Record:
+      return "record";
+    case EventKind::ClientInvoke:
+      return "invoke";
+    case EventKind::ClientReturn:
+      return "return";
+    case EventKind::Caption:
+      return "caption";
+    case EventKind::Job:
+      return "job";
+    case EventKind::Id:
+      return "id";
   }
   return "?";
 }
@@ -40,25 +59,36 @@ std::string node_name(NodeId id) {
 
 namespace {
 // Nodes appear 1-based in traces (n3 is 3); 0 means none.
-int64_t node_number(NodeId id) { return id == kNoNode ? 0 : int64_t{id} + 1; }
+int64_t node_number(NodeId id) {
+  return id == kNoNode ? 0 : int64_t{id} + 1;
+}
 
 const char* op_kind_name(lin::OpKind kind) {
   switch (kind) {
-    case lin::OpKind::Read: return "read";
-    case lin::OpKind::Write: return "write";
-    case lin::OpKind::Cas: return "cas";
-    case lin::OpKind::Get: return "get";
-    case lin::OpKind::Put: return "put";
-    case lin::OpKind::Append: return "append";
+    case lin::OpKind::Read:
+      return "read";
+    case lin::OpKind::Write:
+      return "write";
+    case lin::OpKind::Cas:
+      return "cas";
+    case lin::OpKind::Get:
+      return "get";
+    case lin::OpKind::Put:
+      return "put";
+    case lin::OpKind::Append:
+      return "append";
   }
   return "?";
 }
 
 const char* outcome_name(lin::Outcome outcome) {
   switch (outcome) {
-    case lin::Outcome::Ok: return "ok";
-    case lin::Outcome::Fail: return "fail";
-    case lin::Outcome::Info: return "info";
+    case lin::Outcome::Ok:
+      return "ok";
+    case lin::Outcome::Fail:
+      return "fail";
+    case lin::Outcome::Info:
+      return "info";
   }
   return "?";
 }
@@ -271,11 +301,21 @@ void append_json_string(std::string& out, std::string_view text) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (u) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default: {
         static const char* hex = "0123456789abcdef";
         out += "\\u00";

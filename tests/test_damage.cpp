@@ -17,8 +17,8 @@ TraceEvent duty(EventKind kind, NodeId node, uint64_t value) {
   return ev;
 }
 
-lin::Op op(lin::OpKind kind, const std::string& key, std::optional<std::string> value,
-           int64_t call, int64_t ret, lin::Outcome outcome = lin::Outcome::Ok) {
+lin::Op op(lin::OpKind kind, const std::string& key, std::optional<std::string> value, int64_t call,
+           int64_t ret, lin::Outcome outcome = lin::Outcome::Ok) {
   lin::Op o;
   o.kind = kind;
   o.key = key;
@@ -33,14 +33,15 @@ lin::Op op(lin::OpKind kind, const std::string& key, std::optional<std::string> 
 TEST_CASE("job periods run twice or never are counted", "[damage]") {
   // Period 100 µs from 0 to 500 µs: periods 0..4 are due.
   DamageObserver d(100, 0, 0);
-  for (auto [node, period] : std::vector<std::pair<NodeId, uint64_t>>{{0, 0}, {0, 1}, {1, 1}, {2, 1}, {0, 3}})
+  for (auto [node, period] :
+       std::vector<std::pair<NodeId, uint64_t>>{{0, 0}, {0, 1}, {1, 1}, {2, 1}, {0, 3}})
     d.on_event(duty(EventKind::Job, node, period));
   d.on_finish(500);
   std::map<std::string, int64_t> m;
   d.add_metrics(m);
   CHECK(m.at("job_runs") == 5);
-  CHECK(m.at("job_duplicates") == 2);  // period 1 ran three times
-  CHECK(m.at("job_missed") == 2);      // periods 2 and 4
+  CHECK(m.at("job_duplicates") == 2);    // period 1 ran three times
+  CHECK(m.at("job_missed") == 2);        // periods 2 and 4
   CHECK(m.count("id_duplicates") == 0);  // ids not enabled: not measured
 }
 
@@ -163,10 +164,8 @@ TEST_CASE("lost writes: register writes and cas", "[damage]") {
   // A failed cas wrote nothing: it explains nothing and is not lost.
   lin::Op failed = cas;
   failed.outcome = Outcome::Fail;
-  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), failed, op(OpKind::Read, "", "2", 30, 40)}) ==
-        1);
-  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), failed, op(OpKind::Read, "", "1", 30, 40)}) ==
-        0);
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), failed, op(OpKind::Read, "", "2", 30, 40)}) == 1);
+  CHECK(lost({op(OpKind::Write, "", "1", 0, 10), failed, op(OpKind::Read, "", "1", 30, 40)}) == 0);
 }
 
 TEST_CASE("Bully under a 3/2 partition: the checker finds the violation on every seed",

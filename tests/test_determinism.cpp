@@ -60,8 +60,8 @@ TEST_CASE("same scenario and seed give the same hash and the same trace", "[dete
 TEST_CASE("different seeds give different runs", "[determinism]") {
   std::set<uint64_t> hashes;
   for (uint64_t seed = 1; seed <= 20; ++seed) {
-    const Scenario s = load_scenario(source("scenarios/bully-partition.json"),
-                                     {"seed=" + std::to_string(seed)});
+    const Scenario s =
+        load_scenario(source("scenarios/bully-partition.json"), {"seed=" + std::to_string(seed)});
     hashes.insert(run_scenario(s).result.trace_hash);
   }
   CHECK(hashes.size() == 20);
@@ -130,7 +130,8 @@ TEST_CASE("replaying a trace's header reproduces the trace", "[determinism][repl
   const std::string marker = "\"scenario\":";
   const auto at = header.find(marker);
   REQUIRE(at != std::string::npos);
-  const std::string resolved = header.substr(at + marker.size(), header.size() - at - marker.size() - 1);
+  const std::string resolved =
+      header.substr(at + marker.size(), header.size() - at - marker.size() - 1);
   const Scenario again = parse_scenario(resolved, "header");
   std::ostringstream trace2;
   run_scenario(again, &trace2);

@@ -34,14 +34,14 @@ std::unique_ptr<ProbeRun> run_probe(const std::string& json, ProbeOptions option
 
 std::string cluster(int nodes, const std::string& extra, const std::string& latency = "10ms") {
   return R"({"nodes": )" + std::to_string(nodes) + R"(, "duration": "3s",
-    "network": {"latency": {"dist": "constant", "value": ")" + latency + R"("}})" +
-         (extra.empty() ? "" : ", " + extra) + "}";
+    "network": {"latency": {"dist": "constant", "value": ")" +
+         latency + R"("}})" + (extra.empty() ? "" : ", " + extra) + "}";
 }
 
 // Deliveries at `to` from `from` arriving in [begin, end].
 size_t count(const ProbeLog& log, NodeId to, NodeId from, Time_us begin_us, Time_us end_us) {
-  return static_cast<size_t>(std::count_if(
-      log.deliveries.begin(), log.deliveries.end(), [&](const ProbeLog::Delivery& d) {
+  return static_cast<size_t>(
+      std::count_if(log.deliveries.begin(), log.deliveries.end(), [&](const ProbeLog::Delivery& d) {
         return d.to == to && d.from == from && d.at_us >= begin_us && d.at_us <= end_us;
       }));
 }
@@ -64,7 +64,9 @@ TEST_CASE("without faults every ping arrives after exactly the latency", "[fault
 }
 
 TEST_CASE("a one-way link cut delivers in one direction only", "[faults]") {
-  auto run = run_probe(cluster(2, R"("faults": [{"at": "1s", "duration": "1s", "kind": "link_cut", "from": "n1", "to": "n2"}])"));
+  auto run = run_probe(cluster(
+      2,
+      R"("faults": [{"at": "1s", "duration": "1s", "kind": "link_cut", "from": "n1", "to": "n2"}])"));
   // n1 -> n2 sent in [1 s, 2 s) never arrive; n2 -> n1 all arrive.
   CHECK(count(run->log, 1, 0, 1000 * ms, 1999 * ms) == 0);
   CHECK(count(run->log, 0, 1, 1000 * ms, 1999 * ms) == 10);
@@ -86,7 +88,8 @@ TEST_CASE("a symmetric partition splits groups; heal ends it early", "[faults]")
 
 TEST_CASE("a crashed node receives nothing, loses volatile state, keeps durable state",
           "[faults]") {
-  auto run = run_probe(cluster(3, R"("faults": [{"at": "1005ms", "duration": "500ms", "kind": "crash", "nodes": ["n2"]}])"));
+  auto run = run_probe(cluster(
+      3, R"("faults": [{"at": "1005ms", "duration": "500ms", "kind": "crash", "nodes": ["n2"]}])"));
   // Nothing delivered to n2 while it is down; the pings in flight at the crash are lost.
   CHECK(count(run->log, 1, 0, 1005 * ms, 1505 * ms) == 0);
   CHECK(dropped_with(run->rec, "receiver_crashed"));
@@ -107,9 +110,9 @@ TEST_CASE("a crashed node receives nothing, loses volatile state, keeps durable 
   CHECK(first_seq_after == 1);
 }
 
-TEST_CASE("disk loss reverts durable state to the last sync; a plain crash keeps it",
-          "[faults]") {
-  const std::string faults = R"("faults": [{"at": "1005ms", "duration": "100ms", "kind": "KIND", "nodes": ["n2"]}])";
+TEST_CASE("disk loss reverts durable state to the last sync; a plain crash keeps it", "[faults]") {
+  const std::string faults =
+      R"("faults": [{"at": "1005ms", "duration": "100ms", "kind": "KIND", "nodes": ["n2"]}])";
   auto with_kind = [&](const std::string& kind) {
     std::string f = faults;
     f.replace(f.find("KIND"), 4, kind);
@@ -127,7 +130,8 @@ TEST_CASE("disk loss reverts durable state to the last sync; a plain crash keeps
 }
 
 TEST_CASE("a paused node fires overdue timers and gets queued messages on resume", "[faults]") {
-  auto run = run_probe(cluster(2, R"("faults": [{"at": "1050ms", "duration": "500ms", "kind": "pause", "nodes": ["n2"]}])"));
+  auto run = run_probe(cluster(
+      2, R"("faults": [{"at": "1050ms", "duration": "500ms", "kind": "pause", "nodes": ["n2"]}])"));
   // No timer of n2 fires during the pause; the one due at 1.1 s fires at the resume, 1.55 s.
   std::vector<Time_us> n2_fired;
   for (const auto& f : run->log.timers)
@@ -150,7 +154,9 @@ TEST_CASE("clock drift changes when timers fire; a jump moves them", "[faults][c
   options.ping_period_us = 0;
   options.one_shot_timers = {{1000 * ms, 7}};
   auto drift = run_probe(
-      cluster(2, R"("faults": [{"at": 0, "kind": "clock_drift", "nodes": ["n2"], "drift_ppm": 100000}])"),
+      cluster(
+          2,
+          R"("faults": [{"at": 0, "kind": "clock_drift", "nodes": ["n2"], "drift_ppm": 100000}])"),
       options);
   REQUIRE(drift->log.timers.size() == 2);
   for (const auto& f : drift->log.timers) {
@@ -159,7 +165,9 @@ TEST_CASE("clock drift changes when timers fire; a jump moves them", "[faults][c
     CHECK(f.local_us >= 1000 * ms);
   }
   auto jump = run_probe(
-      cluster(2, R"("faults": [{"at": "100ms", "kind": "clock_jump", "nodes": ["n2"], "jump": "500ms"}])"),
+      cluster(
+          2,
+          R"("faults": [{"at": "100ms", "kind": "clock_jump", "nodes": ["n2"], "jump": "500ms"}])"),
       options);
   for (const auto& f : jump->log.timers)
     if (f.node == 1) CHECK(f.at_us == 500 * ms);
@@ -187,7 +195,8 @@ TEST_CASE("random delays reorder; FIFO links never do", "[faults][network]") {
       }
     return ordered;
   };
-  const std::string net = R"({"nodes": 2, "duration": "1s", "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "50ms"}, "fifo": FIFO}})";
+  const std::string net =
+      R"({"nodes": 2, "duration": "1s", "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "50ms"}, "fifo": FIFO}})";
   std::string fifo = net, plain = net;
   fifo.replace(fifo.find("FIFO"), 4, "true");
   plain.replace(plain.find("FIFO"), 4, "false");
@@ -196,17 +205,21 @@ TEST_CASE("random delays reorder; FIFO links never do", "[faults][network]") {
 }
 
 TEST_CASE("message-type-selective drops hit only what they name", "[faults]") {
-  auto run = run_probe(cluster(3, R"("faults": [{"at": "1s", "duration": "1s", "kind": "drop", "type": "Ping", "from": "n1", "to": "n2"}])"));
+  auto run = run_probe(cluster(
+      3,
+      R"("faults": [{"at": "1s", "duration": "1s", "kind": "drop", "type": "Ping", "from": "n1", "to": "n2"}])"));
   CHECK(count(run->log, 1, 0, 1000 * ms, 1999 * ms) == 0);
   CHECK(count(run->log, 2, 0, 1000 * ms, 1999 * ms) == 10);
   CHECK(dropped_with(run->rec, "selective_drop"));
-  auto other = run_probe(cluster(3, R"("faults": [{"at": "1s", "duration": "1s", "kind": "drop", "type": "AppendEntries"}])"));
+  auto other = run_probe(cluster(
+      3, R"("faults": [{"at": "1s", "duration": "1s", "kind": "drop", "type": "AppendEntries"}])"));
   CHECK(other->rec.drop_reasons.empty());
 }
 
 TEST_CASE("isolate, and the leader selector resolved when the fault fires", "[faults]") {
   // The probe's n1 reports itself leader, so "leader" means n1.
-  auto run = run_probe(cluster(3, R"("faults": [{"at": "1s", "duration": "1s", "kind": "isolate", "nodes": ["leader"]}])"));
+  auto run = run_probe(cluster(
+      3, R"("faults": [{"at": "1s", "duration": "1s", "kind": "isolate", "nodes": ["leader"]}])"));
   CHECK(count(run->log, 1, 0, 1000 * ms, 1999 * ms) == 0);
   CHECK(count(run->log, 0, 2, 1000 * ms, 1999 * ms) == 0);
   CHECK(count(run->log, 1, 2, 1000 * ms, 1999 * ms) == 10);
@@ -221,13 +234,18 @@ TEST_CASE("sparse topologies route over links; no path means no delivery", "[fau
     const bool two_hops = (d.to == 0 && d.from == 2) || (d.to == 2 && d.from == 0);
     CHECK(d.at_us % (100 * ms) == (two_hops ? 20 * ms : 15 * ms));
   }
-  auto cut = run_probe(cluster(3, line + R"(, "faults": [{"at": "1s", "duration": "1s", "kind": "isolate", "nodes": ["n2"]}])"));
+  auto cut = run_probe(cluster(
+      3,
+      line +
+          R"(, "faults": [{"at": "1s", "duration": "1s", "kind": "isolate", "nodes": ["n2"]}])"));
   CHECK(count(cut->log, 2, 0, 1000 * ms, 1999 * ms) == 0);
   CHECK(dropped_with(cut->rec, "no_route"));
 }
 
 TEST_CASE("Jepsen shapes: majorities ring and bridge", "[faults]") {
-  auto ring = run_probe(cluster(5, R"("faults": [{"at": "1s", "duration": "1s", "kind": "majorities_ring", "nodes": ["n1", "n2", "n3", "n4", "n5"]}])"));
+  auto ring = run_probe(cluster(
+      5,
+      R"("faults": [{"at": "1s", "duration": "1s", "kind": "majorities_ring", "nodes": ["n1", "n2", "n3", "n4", "n5"]}])"));
   // In the ring n1..n5 each node hears only its two neighbours: itself plus two is a majority.
   for (NodeId to = 0; to < 5; ++to)
     for (NodeId from = 0; from < 5; ++from) {
@@ -236,7 +254,9 @@ TEST_CASE("Jepsen shapes: majorities ring and bridge", "[faults]") {
       const bool neighbour = std::min(d, 5 - d) == 1;
       CHECK(count(ring->log, to, from, 1100 * ms, 1999 * ms) == (neighbour ? 9u : 0u));
     }
-  auto bridge = run_probe(cluster(5, R"("faults": [{"at": "1s", "duration": "1s", "kind": "bridge", "nodes": ["n1", "n2", "n3", "n4", "n5"]}])"));
+  auto bridge = run_probe(cluster(
+      5,
+      R"("faults": [{"at": "1s", "duration": "1s", "kind": "bridge", "nodes": ["n1", "n2", "n3", "n4", "n5"]}])"));
   // Halves {n1, n2} and {n4, n5}; n3 is the bridge and hears everyone.
   CHECK(count(bridge->log, 0, 3, 1100 * ms, 1999 * ms) == 0);
   CHECK(count(bridge->log, 4, 1, 1100 * ms, 1999 * ms) == 0);
@@ -244,7 +264,9 @@ TEST_CASE("Jepsen shapes: majorities ring and bridge", "[faults]") {
 }
 
 TEST_CASE("a flapping link goes down and up every period", "[faults]") {
-  auto run = run_probe(cluster(2, R"("faults": [{"at": "950ms", "duration": "1s", "kind": "flap", "from": "n1", "to": "n2", "period": "200ms"}])"));
+  auto run = run_probe(cluster(
+      2,
+      R"("faults": [{"at": "950ms", "duration": "1s", "kind": "flap", "from": "n1", "to": "n2", "period": "200ms"}])"));
   // Down 0.95-1.15, up 1.15-1.35, down 1.35-1.55, up 1.55-1.75, down 1.75-1.95.
   CHECK(count(run->log, 1, 0, 1000 * ms, 1150 * ms) == 0);
   CHECK(count(run->log, 1, 0, 1200 * ms, 1350 * ms) == 2);
@@ -254,7 +276,8 @@ TEST_CASE("a flapping link goes down and up every period", "[faults]") {
 }
 
 TEST_CASE("delay spikes and slow nodes add delay", "[faults]") {
-  auto spike = run_probe(cluster(2, R"("faults": [{"at": "1s", "duration": "1s", "kind": "delay_spike", "delay": "100ms"}])"));
+  auto spike = run_probe(cluster(
+      2, R"("faults": [{"at": "1s", "duration": "1s", "kind": "delay_spike", "delay": "100ms"}])"));
   for (const auto& d : spike->log.deliveries) {
     const Time_us sent_us = d.at_us - d.at_us % (100 * ms);
     const bool in_spike = d.at_us > 1100 * ms && d.at_us < 2100 * ms;
@@ -263,7 +286,9 @@ TEST_CASE("delay spikes and slow nodes add delay", "[faults]") {
   }
   CHECK(count(spike->log, 1, 0, 1010 * ms, 1010 * ms) == 0);  // the 1 s ping arrives at 1.11 s
   CHECK(count(spike->log, 1, 0, 1110 * ms, 1110 * ms) == 1);
-  auto slow = run_probe(cluster(3, R"("faults": [{"at": "1s", "duration": "1s", "kind": "slow_node", "nodes": ["n3"], "delay": "30ms"}])"));
+  auto slow = run_probe(cluster(
+      3,
+      R"("faults": [{"at": "1s", "duration": "1s", "kind": "slow_node", "nodes": ["n3"], "delay": "30ms"}])"));
   CHECK(count(slow->log, 2, 0, 1040 * ms, 1040 * ms) == 1);
   CHECK(count(slow->log, 1, 0, 1010 * ms, 1010 * ms) == 1);
 }

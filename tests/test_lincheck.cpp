@@ -403,9 +403,8 @@ TEST_CASE("every etcd history reaches its known verdict", "[lincheck][data]") {
     CHECK_FALSE(v.timed_out);
     if (!v.linearizable) {
       CHECK_FALSE(v.explanation.empty());
-      require_minimal_window(h, v, [](const History& r) {
-        return checker_says_linearizable(r, Model::Register);
-      });
+      require_minimal_window(
+          h, v, [](const History& r) { return checker_says_linearizable(r, Model::Register); });
       ++violations;
     } else {
       ++linearizable;
@@ -429,9 +428,8 @@ TEST_CASE("every kv history reaches its known verdict", "[lincheck][data]") {
     CHECK(v.linearizable == (name.find("-ok") != std::string::npos));
     CHECK_FALSE(v.timed_out);
     if (!v.linearizable) {
-      require_minimal_window(h, v, [](const History& r) {
-        return checker_says_linearizable(r, Model::KeyValue);
-      });
+      require_minimal_window(
+          h, v, [](const History& r) { return checker_says_linearizable(r, Model::KeyValue); });
     }
   }
 }
@@ -579,15 +577,14 @@ TEST_CASE("keys are independent, and the window stays within the violating key",
 TEST_CASE("the failing window is minimal: bystanders are left out", "[lincheck][window]") {
   // A stale read (ops 0-2) amid operations that were open where the search got stuck but play no
   // part: a concurrent write of 3, its read, a failed cas, a timed-out write.
-  const History h = history({write("1", 0, 1), write("2", 2, 3), write("3", 4, 10),
-                             read("1", 4, 5), cas("7", "8", 4, 6, Outcome::Fail),
-                             pending_write("9", 5), read("3", 11, 12)});
+  const History h =
+      history({write("1", 0, 1), write("2", 2, 3), write("3", 4, 10), read("1", 4, 5),
+               cas("7", "8", 4, 6, Outcome::Fail), pending_write("9", 5), read("3", 11, 12)});
   const Verdict v = check(h, Model::Register);
   CHECK(v.failing_window == std::vector<size_t>{0, 1, 3});
   CHECK(v.window_minimal);
-  require_minimal_window(h, v, [](const History& r) {
-    return checker_says_linearizable(r, Model::Register);
-  });
+  require_minimal_window(
+      h, v, [](const History& r) { return checker_says_linearizable(r, Model::Register); });
   // Without shrinking, the window is where the search got stuck: more operations than needed.
   CheckOptions no_shrinking;
   no_shrinking.max_window_steps = 0;
@@ -634,9 +631,9 @@ TEST_CASE("runs of unknown appends ending at an unreachable read are cut early",
   // before the read rejected it (16! runs); the run lookahead stops each run at its first step.
   std::vector<Op> ops;
   for (int i = 0; i < 16; ++i) {
-    ops.push_back(keyed(make(OpKind::Append, "<" + std::to_string(i) + ">", i, kPendingReturn,
-                             Outcome::Info),
-                        "k"));
+    ops.push_back(
+        keyed(make(OpKind::Append, "<" + std::to_string(i) + ">", i, kPendingReturn, Outcome::Info),
+              "k"));
   }
   ops.push_back(get("k", "zz<1><2>", 20, 21));
   const History h = history(ops);
@@ -698,9 +695,8 @@ void agree_with_brute_force(int seeds, int max_ops, int unknown_percent) {
       REQUIRE_FALSE(v.timed_out);
       if (!expected) {
         // The window is minimal by brute force's judgement, not only the checker's.
-        require_minimal_window(h, v, [&](const History& r) {
-          return BruteForce(r, model).linearizable();
-        });
+        require_minimal_window(
+            h, v, [&](const History& r) { return BruteForce(r, model).linearizable(); });
       }
       (expected ? linearizable : violations) += 1;
     }

@@ -41,7 +41,7 @@ struct Feed {
 
 TEST_CASE("first leader, unavailability and downtime after a loss", "[observers]") {
   Feed f(3);
-  f.lead(100, 0, 1);     // n1 leads but nobody follows yet: not acknowledged
+  f.lead(100, 0, 1);       // n1 leads but nobody follows yet: not acknowledged
   f.follow(150, 1, 0, 1);  // now 2 of 3 follow n1: acknowledged at 150
   f.follow(160, 2, 0, 1);
   f.send(1000, EventKind::Crash, 0);  // leader lost at 1000
@@ -74,8 +74,7 @@ TEST_CASE("split brain: two believers at once, with their interval", "[observers
   CHECK(m.at("belief_unavailable_us") == 1);
 }
 
-TEST_CASE("two leaders in one epoch is a violation; in different epochs it is not",
-          "[observers]") {
+TEST_CASE("two leaders in one epoch is a violation; in different epochs it is not", "[observers]") {
   Feed ok(3);
   ok.lead(0, 0, 1);
   ok.lead(10, 1, 2);

@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <set>
 
-#include "test_raft_harness.h"
 #include "support/seeds.h"
+#include "test_raft_harness.h"
 
 using namespace raft_test;
 

@@ -873,7 +873,8 @@ TEST_CASE("numbers out of range name the JSON path, line and column, not nlohman
                 "at line 1, column 35: the integer -9223372036854775809 is out of range");
   require_error(R"({"seed": 1}, "golden": {})", "", "syntax error");
   require_error(R"({"nodes": 3, "golden": {"bully/99999999999999999999": "0123456789abcdef"}})",
-                "golden.bully/99999999999999999999", "the seed 99999999999999999999 is out of range");
+                "golden.bully/99999999999999999999",
+                "the seed 99999999999999999999 is out of range");
   // The extremes themselves are fine.
   CHECK(parse_scenario(R"({"nodes": 3, "seed": 18446744073709551615})", "t.json").seed ==
         18446744073709551615u);
@@ -905,7 +906,8 @@ TEST_CASE("check_json_text counts lines from the given first line", "[scenario]"
     FAIL("accepted 2^65");
   } catch (const InputError& e) {
     CHECK(e.path() == "a[1].b");
-    CHECK(std::string(e.what()).find("at line 7, column 17: the integer 36893488147419103232") == 0);
+    CHECK(std::string(e.what()).find("at line 7, column 17: the integer 36893488147419103232") ==
+          0);
   }
 }
 
@@ -1161,10 +1163,10 @@ TEST_CASE("times in a scenario are bounded far from overflow", "[scenario][limit
                   "expected a duration in [1ms, 168h], got \"999us\"");
     require_error(base(R"("nemesis": {"kinds": ["crash"], "mean_interval": "1us"})"),
                   "nemesis.mean_interval", "expected a duration in [1ms, 168h], got \"1us\"");
-    const Scenario s = parse_scenario(
-        base(R"("workload": {"job_period": "1ms", "id_interval": "1ms"},
+    const Scenario s =
+        parse_scenario(base(R"("workload": {"job_period": "1ms", "id_interval": "1ms"},
                 "nemesis": {"kinds": ["crash"], "mean_interval": "1ms"})"),
-        "min");
+                       "min");
     CHECK(s.workload.job_period_us == kMillisecond_us);
     CHECK(s.workload.id_interval_us == kMillisecond_us);
     CHECK(s.nemesis.mean_interval_us == kMillisecond_us);

@@ -218,7 +218,7 @@ struct TraceModel {
   bool linearizable = true;
   bool lincheck_timed_out = false;
   std::string lincheck_explanation;
-  bool lincheck_window_minimal = false;  // the blamed ops are a minimal failing window
+  bool lincheck_window_minimal = false;       // the blamed ops are a minimal failing window
   std::vector<int64_t> lincheck_failing_ops;  // op ids the checker blames
 
   std::string_view line(uint32_t event) const {

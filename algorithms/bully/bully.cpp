@@ -51,7 +51,9 @@ void BullyNode::set_state(State state) {
 
 // A node that boots, or recovers, holds an election at once: if it has the highest id it will
 // take over from a lower coordinator (Garcia-Molina §4, the recovery rule).
-void BullyNode::on_start() { start_election(); }
+void BullyNode::on_start() {
+  start_election();
+}
 
 // Election(i) (Garcia-Molina §4): ask every higher-priority node whether it is alive. If none
 // answers within the timeout, this node is the highest alive and becomes coordinator. The node
@@ -302,10 +304,10 @@ AlgorithmInfo bully_algorithm() {
                                                        o.heartbeat_interval_us, kMin_us, kMax_us);
       o.failure_timeout_us = params.get_duration_us(prefix + "failure_timeout",
                                                     o.failure_timeout_us, kMin_us, kMax_us);
-      o.answer_timeout_us = params.get_duration_us(prefix + "answer_timeout",
-                                                   o.answer_timeout_us, kMin_us, kMax_us);
-      o.coordinator_timeout_us = params.get_duration_us(
-          prefix + "coordinator_timeout", o.coordinator_timeout_us, kMin_us, kMax_us);
+      o.answer_timeout_us =
+          params.get_duration_us(prefix + "answer_timeout", o.answer_timeout_us, kMin_us, kMax_us);
+      o.coordinator_timeout_us = params.get_duration_us(prefix + "coordinator_timeout",
+                                                        o.coordinator_timeout_us, kMin_us, kMax_us);
     }
     params.finish();
     return [per_node](Context& ctx) -> std::unique_ptr<Node> {

@@ -5,7 +5,9 @@ namespace ballot::raft {
 namespace {
 
 // Traces name nodes 1-based everywhere (docs/trace-format.md), 0 for none; NodeId is 0-based.
-int64_t node_number(NodeId id) { return id == kNoNode ? 0 : int64_t{id} + 1; }
+int64_t node_number(NodeId id) {
+  return id == kNoNode ? 0 : int64_t{id} + 1;
+}
 
 // Nominal wire sizes for the bytes-by-type metric: a fixed header plus the entries.
 constexpr int64_t kHeaderBytes = 32;

@@ -39,8 +39,8 @@ void check_one(const History& history, Model model) {
   if (verdict.timed_out || verdict.failing_window.empty()) return;
   // The window fails on its own: giving every other operation the benefit of the doubt must not
   // make the history linearizable (it may run out of budget).
-  const Verdict relaxed = check(relax_outside(history, verdict.failing_window), model,
-                                small_budget());
+  const Verdict relaxed =
+      check(relax_outside(history, verdict.failing_window), model, small_budget());
   FUZZ_REQUIRE(!relaxed.linearizable);
 }
 

@@ -21,9 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::string> overrides;
   for (size_t pos = nul; pos != std::string_view::npos && pos < input.size();) {
     const size_t next = input.find('\0', pos + 1);
-    overrides.emplace_back(input.substr(pos + 1, next == std::string_view::npos
-                                                     ? std::string_view::npos
-                                                     : next - pos - 1));
+    overrides.emplace_back(input.substr(
+        pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1));
     pos = next;
   }
   try {

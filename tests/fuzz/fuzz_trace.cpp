@@ -56,7 +56,8 @@ void shared_reader(std::string_view text) {
   }
   if (header_scenario.empty()) return;
   try {
-    const ballot::Scenario scenario = ballot::parse_scenario(header_scenario, "fuzz.trace (header)");
+    const ballot::Scenario scenario =
+        ballot::parse_scenario(header_scenario, "fuzz.trace (header)");
     const ballot::AlgorithmInfo* algo = ballot::find_algorithm(scenario.algorithm);
     if (algo == nullptr) return;  // replay reports it (an InputError at "algorithm")
     FUZZ_REQUIRE(ballot::make_simulator(*algo, scenario) != nullptr);
