@@ -29,6 +29,13 @@ struct AlgorithmInfo {
 
 const std::vector<AlgorithmInfo>& algorithms();
 
+// Whether any safety checker watches runs of `algo`: one leader per epoch (algorithms with
+// epochs) or checkers of its own. Bully has neither (primary-backup makes no safety promise), so
+// "no violations" would say nothing about it.
+inline bool has_safety_checker(const AlgorithmInfo& algo) {
+  return algo.has_epochs || static_cast<bool>(algo.checkers);
+}
+
 // The node factory `algo` builds from the scenario's params.<algo.name> section (absent: the
 // defaults). Throws InputError on bad parameters.
 NodeFactory make_node_factory(const AlgorithmInfo& algo, const Scenario& scenario);

@@ -50,7 +50,8 @@ const std::vector<Column>& columns() {
   static const std::vector<Column> all = {
       {"violations", "safety violations", Unit::Safety,
        "checker violations (two leaders in one term, a committed entry lost, ...): the runs that "
-       "had any, and how many in all"},
+       "had any, and how many in all; \"no checker\" where no safety checker exists (Bully makes "
+       "no safety promise: read its damage rows)"},
       {"first_leader_us", "time to first leader", Unit::Duration,
        "when a majority first followed one leader (a run that never elected one gives no sample)"},
       {"leader_loss_per_loss_us", "leader loss (per loss)", Unit::Duration,
@@ -237,6 +238,9 @@ std::pair<std::string, std::string> cell(const Table& t, const std::string& algo
   const Stats s = stats(it->second);
   const std::string n = std::to_string(s.n);
   if (c.unit == Unit::Safety) {
+    // "none" for an algorithm nothing checks would read as a clean bill of health.
+    const AlgorithmInfo* info = find_algorithm(algo);
+    if (info != nullptr && !has_safety_checker(*info)) return {"no checker", n};
     size_t runs = 0;
     double total = 0;
     for (double v : it->second) {

@@ -192,7 +192,13 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
     out << "\n";
   }
 
-  if (r.violations.empty()) {
+  if (!report.safety_checked) {
+    // "none" would read as a clean bill of health; nothing was checked.
+    out << "Violations: not checked: " << report.scenario.algorithm
+        << " has no safety checker (it makes no safety promise to check)";
+    const std::string damage = damage_summary(r.metrics);
+    out << (damage.empty() ? "" : "; its damage: " + damage) << "\n";
+  } else if (r.violations.empty()) {
     out << "Violations: none\n";
   } else {
     out << "Violations: " << r.violations.size() << "\n";
@@ -283,6 +289,7 @@ nlohmann::json report_json(const RunReport& report) {
   j["downtimes_us"] = r.downtimes_us;
   j["leader_losses_us"] = r.leader_losses_us;
   j["faults"] = faults_json(report.faults);
+  j["safety_checked"] = report.safety_checked;
   j["violations"] = nlohmann::json::array();
   for (const Violation& v : r.violations) {
     nlohmann::json nodes = nlohmann::json::array();

@@ -274,6 +274,26 @@ bool RunReport::expectations_hold() const {
   return true;
 }
 
+std::string damage_summary(int64_t lost_writes, int64_t job_duplicates, int64_t id_duplicates) {
+  std::string text;
+  auto add = [&text](int64_t n, const char* one, const char* many) {
+    if (n <= 0) return;
+    text += (text.empty() ? "" : ", ") + std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  add(lost_writes, "lost write", "lost writes");
+  add(job_duplicates, "duplicate job run", "duplicate job runs");
+  add(id_duplicates, "duplicate id", "duplicate ids");
+  return text;
+}
+
+std::string damage_summary(const std::map<std::string, int64_t>& metrics) {
+  auto get = [&metrics](const char* name) {
+    auto it = metrics.find(name);
+    return it == metrics.end() ? int64_t{-1} : it->second;
+  };
+  return damage_summary(get("lost_writes"), get("job_duplicates"), get("id_duplicates"));
+}
+
 std::string human_duration(Time_us d) {
   if (d < 0) return "-" + human_duration(-d);
   if (d == 0) return "0s";
@@ -533,6 +553,7 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   RunReport report;
   report.scenario = scenario;
   report.has_epochs = algo->has_epochs;
+  report.safety_checked = has_safety_checker(*algo);
   const std::unique_ptr<Simulator> sim = make_simulator(*algo, report.scenario);
   const std::string header = trace_header(report.scenario);
   LimitedTraceWriter writer(trace_out, header.size() + 1, limits.max_trace_bytes, *sim);

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct RunReport {
   std::vector<ExpectationResult> expectations;
   std::vector<FiredFault> faults;  // every fault that fired, in order
   bool has_epochs = false;
+  // A safety checker watched the run (has_safety_checker): without one, "no violations" means
+  // nothing was checked, not that nothing went wrong.
+  bool safety_checked = true;
   // The linearizability checker's verdict on the client history (when there is one).
   bool checked_linearizability = false;
   bool linearizable = false;
@@ -130,6 +134,12 @@ struct ClientUnavailability {
 };
 ClientUnavailability client_unavailability(const lin::History& history, Time_us timeout_us,
                                            Time_us end_us);
+
+// The damage a run did, for people: "77 lost writes, 38 duplicate job runs, 38 duplicate ids"
+// (only the kinds that happened; empty when none did). A count below 0 means not measured.
+std::string damage_summary(int64_t lost_writes, int64_t job_duplicates, int64_t id_duplicates);
+// The same from a run's metrics (lost_writes, job_duplicates, id_duplicates).
+std::string damage_summary(const std::map<std::string, int64_t>& metrics);
 
 // A word as a POSIX shell reads it back unchanged: plain when it is only letters, digits and
 // _-./:=,+@%, else in single quotes.

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -165,8 +167,13 @@ TEST_CASE("repro lines quote paths and --set values for a POSIX shell", "[cli][r
   CHECK(shell_quote("$HOME/`x`\\") == "'$HOME/`x`\\'");
   CHECK(shell_quote("") == "''");
   CHECK(shell_quote("*.json") == "'*.json'");
-  CHECK(repro_command("my dir/x.json", "raft", 7, {"name=\"a b\"", "nodes=5"}) ==
-        "ballot run 'my dir/x.json' --algo raft --seed 7 --set 'name=\"a b\"' --set nodes=5");
+  CHECK(repro_command("/lessons/my dir/x.json", "raft", 7, {"name=\"a b\"", "nodes=5"}) ==
+        "ballot run '/lessons/my dir/x.json' --algo raft --seed 7 --set 'name=\"a b\"' --set "
+        "nodes=5");
+  // A relative path is made absolute, so the line works from any directory.
+  const std::string cwd = std::filesystem::current_path().string();
+  CHECK(repro_command("x.json", "raft", 7, {}) ==
+        "ballot run " + shell_quote(cwd + "/x.json") + " --algo raft --seed 7");
 }
 
 TEST_CASE("input files are read under a cap, devices included", "[cli][input]") {

@@ -387,3 +387,24 @@ TEST_CASE("a bad scenario or algorithm is an input error", "[viz][run]") {
   CHECK_THROWS_AS(run_in_process("/nonexistent.json", std::nullopt, std::nullopt, {}),
                   ballot::InputError);
 }
+
+TEST_CASE("the summary says nothing was checked for bully and names any damage", "[viz][model]") {
+  const std::string damaged_footer =
+      R"({"footer":true,"events":)" + std::to_string(kSmallEvents) +
+      R"(,"end_us":1000,"trace_hash":"0123456789abcdef","metrics":{"lost_writes":77,)"
+      R"("job_duplicates":38,"id_duplicates":0}})"
+      "\n";
+  auto bully = parse_trace(small_trace() + damaged_footer, "bully");
+  CHECK_FALSE(safety_checked(*bully));  // no green "No safety violations" for Bully
+  CHECK(damage_text(*bully) == "77 lost writes, 38 duplicate job runs");
+
+  std::string raft_trace = small_trace();
+  const std::string from = R"("algorithm":"bully")";
+  raft_trace.replace(raft_trace.find(from), from.size(), R"("algorithm":"raft")");
+  auto raft = parse_trace(raft_trace + footer(kSmallEvents, 1000), "raft");
+  CHECK(safety_checked(*raft));
+  CHECK(damage_text(*raft).empty());
+  auto raft_damaged = parse_trace(raft_trace + damaged_footer, "raft");
+  CHECK(safety_checked(*raft_damaged));
+  CHECK(damage_text(*raft_damaged) == "77 lost writes, 38 duplicate job runs");
+}

@@ -488,8 +488,25 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
                          m.cut_limit.c_str(), static_cast<unsigned long long>(m.cut_value));
 
     ImGui::Spacing();
-    if (m.violations.empty() && m.has_footer)
+    // Green only when a checker watched the run and it did no damage: never "no violations" next
+    // to 77 lost writes, nor for Bully, which nothing checks.
+    const std::string damage = damage_text(m);
+    if (m.has_footer && !safety_checked(m)) {
+      ImGui::PushStyleColor(ImGuiCol_Text, col4(kCandidateColor));
+      ImGui::TextWrapped(
+          "No safety checker for %s: it makes no safety promise, so nothing was "
+          "checked.",
+          m.algorithm.c_str());
+      ImGui::PopStyleColor();
+    } else if (m.violations.empty() && m.has_footer && damage.empty())
       ImGui::TextColored(col4(kLeaderColor), "No safety violations.");
+    else if (m.violations.empty() && m.has_footer)
+      ImGui::TextColored(col4(kCandidateColor), "No checker reported a violation.");
+    if (!damage.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, col4(kViolationColor));
+      ImGui::TextWrapped("DAMAGE: %s", damage.c_str());
+      ImGui::PopStyleColor();
+    }
     for (size_t i = 0; i < m.violations.size(); ++i) {
       const Violation& v = m.violations[i];
       ImGui::PushID(static_cast<int>(i));

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "algorithms/registry.h"
+#include "cli/runner.h"
 #include "cli/trace_file.h"
 #include "sim/input_error.h"
 
@@ -1134,6 +1137,20 @@ std::vector<std::pair<std::string, std::string>> event_fields(const TraceModel& 
       };
   walk(j, "", 0);
   return out;
+}
+
+bool safety_checked(const TraceModel& model) {
+  const AlgorithmInfo* algo = find_algorithm(model.algorithm);
+  return algo != nullptr && has_safety_checker(*algo);
+}
+
+std::string damage_text(const TraceModel& model) {
+  auto count = [&model](const char* name) -> int64_t {
+    for (const auto& [key, value] : model.metrics)
+      if (key == name) return std::strtoll(value.c_str(), nullptr, 10);
+    return -1;
+  };
+  return damage_summary(count("lost_writes"), count("job_duplicates"), count("id_duplicates"));
 }
 
 }  // namespace ballot::viz

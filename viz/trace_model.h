@@ -237,6 +237,14 @@ struct TraceModel {
 std::vector<std::pair<std::string, std::string>> event_fields(const TraceModel& model,
                                                               uint32_t event);
 
+// What the Summary may say about safety. A green "No safety violations" is only true when a
+// safety checker watched the run (Bully has none: primary-backup makes no safety promise) and
+// the run did no visible damage.
+bool safety_checked(const TraceModel& model);
+// The damage in the footer's metrics, for people ("77 lost writes, 38 duplicate job runs"),
+// empty when there was none (or no footer).
+std::string damage_text(const TraceModel& model);
+
 // Progress of a load: bytes parsed so far out of the total.
 using LoadProgress = std::function<void(uint64_t done, uint64_t total)>;
 

@@ -177,5 +177,13 @@ expect 0 "split brain" -- "$ballot" run "$scenario" --quiet
 expect 0 "^algorithm," -- "$ballot" compare "$lesson" --seeds 1 --format csv --quiet
 expect 1 "2 passed, 1 failed" -- "$ballot" check "$work/lessons" --quiet
 
+# "no violations" only where a safety checker exists: Bully has none, so its run says so and names
+# its damage; Raft's says none; compare shows "no checker" for Bully.
+expect 0 "^Violations: not checked: bully has no safety checker.*its damage: [0-9]+ lost writes" -- "$ballot" run "$lesson" --algo bully --seed 1
+expect 0 '"safety_checked": false' -- "$ballot" run "$lesson" --algo bully --seed 1 --json
+expect 0 "^Violations: none$" -- "$ballot" run "$lesson" --algo raft --seed 1
+expect 0 '"safety_checked": true' -- "$ballot" run "$lesson" --algo raft --seed 1 --json
+expect 0 "^safety violations +no checker +1 +none +1" -- "$ballot" compare "$lesson" --algos bully,raft --seeds 1 --quiet
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
