@@ -60,6 +60,10 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
                           const RunLimits& limits);
 
 int64_t count_lost_writes(const lin::History& history) {
+  return static_cast<int64_t>(find_lost_writes(history).size());
+}
+
+std::vector<uint64_t> find_lost_writes(const lin::History& history) {
   using lin::OpKind;
   using lin::Outcome;
   // Judged against the latest-invoked successful read of each key.
@@ -103,8 +107,9 @@ int64_t count_lost_writes(const lin::History& history) {
       f.shown[1] = {op.ret, &op};
     }
   }
-  int64_t lost = 0;
+  std::vector<uint64_t> lost;
   for (const lin::Op& op : history.ops) {
+    const auto op_id = static_cast<uint64_t>(&op - history.ops.data()) + 1;
     if (op.outcome != Outcome::Ok || !op.value) continue;
     if (op.kind == OpKind::Get || op.kind == OpKind::Read) continue;
     auto r = last_read.find(op.key);
@@ -113,14 +118,15 @@ int64_t count_lost_writes(const lin::History& history) {
     if (op.kind == OpKind::Append) {
       // Lost if the read lacks its token and no whole-value write may have come in between.
       const std::string seen = r->second->value.value_or("");
-      lost += seen.find(*op.value) == std::string::npos && f.latest_set_ret < op.call;
+      if (seen.find(*op.value) == std::string::npos && f.latest_set_ret < op.call)
+        lost.push_back(op_id);
       continue;
     }
     // Lost if the read shows neither its value nor that of a write that may have followed it.
     bool explained = false;
     for (const auto& [ret, shown] : f.shown)
       explained |= shown == &op || (shown != nullptr && ret >= op.call);
-    lost += !explained;
+    if (!explained) lost.push_back(op_id);
   }
   return lost;
 }
@@ -211,7 +217,8 @@ static void judge_history(RunReport& report) {
       client_unavailability(history, report.scenario.workload.timeout_us, report.result.end_us);
   report.result.metrics["client_unavailable_us"] = unavailable.total_us;
   report.result.metrics["client_unavailable_max_us"] = unavailable.max_us;
-  report.result.metrics["lost_writes"] = count_lost_writes(history);
+  report.lost_write_ops = find_lost_writes(history);
+  report.result.metrics["lost_writes"] = static_cast<int64_t>(report.lost_write_ops.size());
   lin::CheckOptions options;
   options.max_states = kRunLincheckStates;
   const lin::Verdict verdict = lin::check(history, model, options);

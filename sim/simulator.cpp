@@ -1399,6 +1399,11 @@ RunResult Simulator::run() {
   result.downtimes_us = s.leadership.downtimes_us();
   result.leader_losses_us = s.leadership.leader_losses_us();
   result.traffic_by_type = s.traffic.by_type();
+  for (size_t i = 0; i < s.op_rt.size(); ++i)
+    result.op_served.push_back(
+        {s.op_rt[i].served_by, s.op_rt[i].served_epoch, s.history.ops[i].ret});
+  result.job_duplicates = s.damage.job_duplicate_runs();
+  result.id_duplicates = s.damage.id_duplicate_issues();
   return result;
 }
 
