@@ -59,7 +59,13 @@ void print_damage(std::ostream& out, const RunReport& report) {
     const lin::Op& op = r.history.ops[id - 1];
     out << "    #" << id << " " << op_kind_name(op.kind) << " " << op.key << "="
         << op.value.value_or("") << " acknowledged by "
-        << occurrence_text(r.op_served[id - 1], report.has_epochs) << "\n";
+        << occurrence_text(r.op_served[id - 1], report.has_epochs);
+    auto erased = report.lost_write_erased.find(id);
+    if (erased != report.lost_write_erased.end())
+      out << ", erased at " << human_duration(erased->second.time_us) << " (event "
+          << erased->second.event << ": " << node_name(erased->second.node) << " took "
+          << node_name(erased->second.from) << "'s state)";
+    out << "\n";
   }
   more(report.lost_write_ops.size());
   auto duplicates = [&](const std::vector<Duplicate>& list, const char* title, const char* what) {
@@ -74,6 +80,17 @@ void print_damage(std::ostream& out, const RunReport& report) {
   duplicates(r.id_duplicates, "duplicate ids", "id");
 }
 
+// Where the write was erased, when the algorithm shows it (Bully); null otherwise.
+nlohmann::json erased_json(const RunReport& report, uint64_t op_id) {
+  auto it = report.lost_write_erased.find(op_id);
+  if (it == report.lost_write_erased.end()) return nullptr;
+  const Erasure& e = it->second;
+  return {{"event", e.event},
+          {"time_us", e.time_us},
+          {"node", node_name(e.node)},
+          {"from", node_name(e.from)}};
+}
+
 nlohmann::json damage_json(const RunReport& report) {
   const RunResult& r = report.result;
   nlohmann::json j = {{"lost_writes", nlohmann::json::array()},
@@ -86,7 +103,8 @@ nlohmann::json damage_json(const RunReport& report) {
                                 {"f", op_kind_name(op.kind)},
                                 {"key", op.key},
                                 {"value", op.value.value_or("")},
-                                {"acknowledged_by", occurrence_json(by)}});
+                                {"acknowledged_by", occurrence_json(by)},
+                                {"erased", erased_json(report, id)}});
   }
   for (const Duplicate& d : r.job_duplicates)
     j["job_duplicates"].push_back({{"period", d.what},

@@ -290,5 +290,12 @@ TEST_CASE("Bully's split brain: the majority's stand-in coordinator acknowledged
     CHECK(by.node == 2);  // n3
     CHECK(by.time_us >= sb.begin_us);
     CHECK(by.time_us <= sb.end_us);
+    // Erased when n3, after the heal, took the state of n5 (the higher coordinator).
+    auto erased = report.lost_write_erased.find(id);
+    REQUIRE(erased != report.lost_write_erased.end());
+    CHECK(erased->second.node == 2);
+    CHECK(erased->second.from == 4);
+    CHECK(erased->second.time_us >= sb.end_us);
+    CHECK(erased->second.event < r.events);
   }
 }

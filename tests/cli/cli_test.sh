@@ -70,7 +70,7 @@ lesson=$src/scenarios/split-brain-3-2.json
 expect 0 "lost acknowledged writes" -- "$ballot" compare "$lesson" --seeds 1..2
 # Damage by name (Bully, seed 1): n3 led the majority during the split brain; n5 won back after
 # the heal and its state replaced n3's, so every lost write was acknowledged by n3.
-expect 0 "^    #[0-9]+ append k[0-9]=x[0-9]+; acknowledged by n3 at [0-9.]+s$" -- "$ballot" run "$lesson" --algo bully
+expect 0 "^    #[0-9]+ append k[0-9]=x[0-9]+; acknowledged by n3 at [0-9.]+s, erased at [0-9.]+s \(event [0-9]+: n3 took n5's state\)$" -- "$ballot" run "$lesson" --algo bully
 expect 0 "^    \.\.\. [0-9]+ more in --json$" -- "$ballot" run "$lesson" --algo bully
 expect 0 "^    period [0-9]+: n3 at [0-9.]+s, again n5 at [0-9.]+s$" -- "$ballot" run "$lesson" --algo bully
 expect 0 "^only n3 acknowledged lost writes$" -- bash -c "'$ballot' run '$lesson' --algo bully --json > '$work/dmg.json' && grep -q '\"acknowledged_by\"' '$work/dmg.json' && ! tr -d ' \n' < '$work/dmg.json' | grep -oE '\"acknowledged_by\":\\{[^}]*\\}' | grep -v '\"node\":\"n3\"' | grep -q . && echo 'only n3 acknowledged lost writes'"
