@@ -30,6 +30,92 @@ int64_t metric(const RunReport& r, const std::string& name) {
 }
 
 // Every fault that fired: when, what, on whom (selectors resolved) and until when.
+const char* op_kind_name(lin::OpKind kind) {
+  constexpr const char* kNames[] = {"read", "write", "cas", "get", "put", "append"};
+  return kNames[static_cast<size_t>(kind)];
+}
+
+// "n2 (epoch 3) at 1.2s"; without epochs (Bully) "n2 at 1.2s".
+std::string occurrence_text(const Occurrence& o, bool has_epochs) {
+  return node_name(o.node) + (has_epochs ? " (epoch " + std::to_string(o.epoch) + ")" : "") +
+         " at " + human_duration(o.time_us);
+}
+
+nlohmann::json occurrence_json(const Occurrence& o) {
+  return {{"node", node_name(o.node)}, {"epoch", o.epoch}, {"time_us", o.time_us}};
+}
+
+// Each lost write, duplicate job run and duplicate id with who caused it; bounded, the JSON has
+// them all.
+void print_damage(std::ostream& out, const RunReport& report) {
+  constexpr size_t kMaxDamage = 10;
+  const RunResult& r = report.result;
+  auto more = [&out](size_t total) {
+    if (total > kMaxDamage) out << "    ... " << total - kMaxDamage << " more in --json\n";
+  };
+  if (!report.lost_write_ops.empty()) out << "  lost writes (acknowledged, then gone):\n";
+  for (size_t i = 0; i < report.lost_write_ops.size() && i < kMaxDamage; ++i) {
+    const uint64_t id = report.lost_write_ops[i];
+    const lin::Op& op = r.history.ops[id - 1];
+    out << "    #" << id << " " << op_kind_name(op.kind) << " " << op.key << "="
+        << op.value.value_or("") << " acknowledged by "
+        << occurrence_text(r.op_served[id - 1], report.has_epochs);
+    auto erased = report.lost_write_erased.find(id);
+    if (erased != report.lost_write_erased.end())
+      out << ", erased at " << human_duration(erased->second.time_us) << " (event "
+          << erased->second.event << ": " << node_name(erased->second.node) << " took "
+          << node_name(erased->second.from) << "'s state)";
+    out << "\n";
+  }
+  more(report.lost_write_ops.size());
+  auto duplicates = [&](const std::vector<Duplicate>& list, const char* title, const char* what) {
+    if (!list.empty()) out << "  " << title << ":\n";
+    for (size_t i = 0; i < list.size() && i < kMaxDamage; ++i)
+      out << "    " << what << " " << list[i].what << ": "
+          << occurrence_text(list[i].first, report.has_epochs) << ", again "
+          << occurrence_text(list[i].again, report.has_epochs) << "\n";
+    more(list.size());
+  };
+  duplicates(r.job_duplicates, "duplicate job runs", "period");
+  duplicates(r.id_duplicates, "duplicate ids", "id");
+}
+
+// Where the write was erased, when the algorithm shows it (Bully); null otherwise.
+nlohmann::json erased_json(const RunReport& report, uint64_t op_id) {
+  auto it = report.lost_write_erased.find(op_id);
+  if (it == report.lost_write_erased.end()) return nullptr;
+  const Erasure& e = it->second;
+  return {{"event", e.event},
+          {"time_us", e.time_us},
+          {"node", node_name(e.node)},
+          {"from", node_name(e.from)}};
+}
+
+nlohmann::json damage_json(const RunReport& report) {
+  const RunResult& r = report.result;
+  nlohmann::json j = {{"lost_writes", nlohmann::json::array()},
+                      {"job_duplicates", nlohmann::json::array()},
+                      {"id_duplicates", nlohmann::json::array()}};
+  for (uint64_t id : report.lost_write_ops) {
+    const lin::Op& op = r.history.ops[id - 1];
+    const Occurrence& by = r.op_served[id - 1];
+    j["lost_writes"].push_back({{"op", id},
+                                {"f", op_kind_name(op.kind)},
+                                {"key", op.key},
+                                {"value", op.value.value_or("")},
+                                {"acknowledged_by", occurrence_json(by)},
+                                {"erased", erased_json(report, id)}});
+  }
+  for (const Duplicate& d : r.job_duplicates)
+    j["job_duplicates"].push_back({{"period", d.what},
+                                   {"first", occurrence_json(d.first)},
+                                   {"again", occurrence_json(d.again)}});
+  for (const Duplicate& d : r.id_duplicates)
+    j["id_duplicates"].push_back(
+        {{"id", d.what}, {"first", occurrence_json(d.first)}, {"again", occurrence_json(d.again)}});
+  return j;
+}
+
 void print_faults(std::ostream& out, const RunReport& report) {
   const std::vector<FiredFault>& faults = report.faults;
   if (faults.empty()) {
@@ -189,6 +275,7 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
       out << "  " << name << " "
           << (duration ? human_duration(it->second) : std::to_string(it->second)) << "\n";
     }
+    print_damage(out, report);
     out << "\n";
   }
 
@@ -314,6 +401,7 @@ nlohmann::json report_json(const RunReport& report) {
                      {"window_minimal", report.lincheck_window_minimal},
                      {"explanation", report.lincheck_explanation}};
   }
+  j["damage"] = damage_json(report);
   const Verdict verdict = judge_run(report);
   j["failures"] = nlohmann::json::array();
   for (const Failure& f : verdict.failures)

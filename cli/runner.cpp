@@ -54,12 +54,83 @@ void judge(const std::vector<Expectation>& expectations, const RunResult& result
   }
 }
 
+// Bully's backups hold the coordinator's state, and a node that learns of a higher coordinator
+// takes that node's state (a Coordinator message) or its writes (Replicate) in place of its own.
+// For each write a node acknowledged, the first such delivery to it that lacks the write is where
+// the write was erased from the node that acknowledged it.
+class BullyErasureObserver final : public Observer {
+ public:
+  bool wants(EventKind kind) const override {
+    return kind == EventKind::ClientReturn || kind == EventKind::Deliver;
+  }
+  void on_event(const TraceEvent& ev) override {
+    if (ev.kind == EventKind::ClientReturn) {
+      const lin::Op& op = *ev.op;
+      if (ev.peer == kNoNode || op.outcome != lin::Outcome::Ok || !op.value) return;
+      if (op.kind == lin::OpKind::Get || op.kind == lin::OpKind::Read) return;
+      pending_[ev.peer][op.key].push_back({ev.op_id, op.kind == lin::OpKind::Append, *op.value});
+      return;
+    }
+    if (ev.peer == kNoNode || ev.peer <= ev.node) return;
+    const std::string_view type = ev.payload->type();
+    if (type != "Replicate" && type != "Coordinator") return;
+    auto held = pending_.find(ev.node);
+    if (held == pending_.end()) return;
+    StateSink state;
+    ev.payload->fields(state);
+    const bool whole = type == "Coordinator";  // a key it lacks is gone
+    for (auto& [key, writes] : held->second) {
+      auto it = state.values.find(key);
+      if (it == state.values.end() && !whole) continue;
+      const std::string now = it == state.values.end() ? std::string() : it->second;
+      std::vector<Write> kept;
+      for (Write& w : writes) {
+        const bool survives = w.append ? now.find(w.value) != std::string::npos : now == w.value;
+        if (survives)
+          kept.push_back(std::move(w));
+        else
+          erased_[w.op_id] = {ev.index, ev.time_us, ev.node, ev.peer};
+      }
+      writes = std::move(kept);
+    }
+  }
+  const std::map<uint64_t, Erasure>& erased() const { return erased_; }
+
+ private:
+  struct Write {
+    uint64_t op_id;
+    bool append;
+    std::string value;
+  };
+  // Collects key -> value from a Replicate {key, value} or a Coordinator {state: [{key, value}]}.
+  struct StateSink final : FieldSink {
+    std::map<std::string, std::string> values;
+    std::string key;
+    void put_int(std::string_view, int64_t) override {}
+    void put_str(std::string_view name, std::string_view value) override {
+      if (name == "key") key = value;
+      if (name == "value") values[key] = value;
+    }
+    void put_bool(std::string_view, bool) override {}
+    void begin_list(std::string_view) override {}
+    void end_list() override {}
+    void begin_obj(std::string_view) override {}
+    void end_obj() override {}
+  };
+  std::map<NodeId, std::map<std::string, std::vector<Write>>> pending_;
+  std::map<uint64_t, Erasure> erased_;
+};
+
 }  // namespace
 
 static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher,
                           const RunLimits& limits);
 
 int64_t count_lost_writes(const lin::History& history) {
+  return static_cast<int64_t>(find_lost_writes(history).size());
+}
+
+std::vector<uint64_t> find_lost_writes(const lin::History& history) {
   using lin::OpKind;
   using lin::Outcome;
   // Judged against the latest-invoked successful read of each key.
@@ -103,8 +174,9 @@ int64_t count_lost_writes(const lin::History& history) {
       f.shown[1] = {op.ret, &op};
     }
   }
-  int64_t lost = 0;
+  std::vector<uint64_t> lost;
   for (const lin::Op& op : history.ops) {
+    const auto op_id = static_cast<uint64_t>(&op - history.ops.data()) + 1;
     if (op.outcome != Outcome::Ok || !op.value) continue;
     if (op.kind == OpKind::Get || op.kind == OpKind::Read) continue;
     auto r = last_read.find(op.key);
@@ -113,14 +185,15 @@ int64_t count_lost_writes(const lin::History& history) {
     if (op.kind == OpKind::Append) {
       // Lost if the read lacks its token and no whole-value write may have come in between.
       const std::string seen = r->second->value.value_or("");
-      lost += seen.find(*op.value) == std::string::npos && f.latest_set_ret < op.call;
+      if (seen.find(*op.value) == std::string::npos && f.latest_set_ret < op.call)
+        lost.push_back(op_id);
       continue;
     }
     // Lost if the read shows neither its value nor that of a write that may have followed it.
     bool explained = false;
     for (const auto& [ret, shown] : f.shown)
       explained |= shown == &op || (shown != nullptr && ret >= op.call);
-    lost += !explained;
+    if (!explained) lost.push_back(op_id);
   }
   return lost;
 }
@@ -211,7 +284,8 @@ static void judge_history(RunReport& report) {
       client_unavailability(history, report.scenario.workload.timeout_us, report.result.end_us);
   report.result.metrics["client_unavailable_us"] = unavailable.total_us;
   report.result.metrics["client_unavailable_max_us"] = unavailable.max_us;
-  report.result.metrics["lost_writes"] = count_lost_writes(history);
+  report.lost_write_ops = find_lost_writes(history);
+  report.result.metrics["lost_writes"] = static_cast<int64_t>(report.lost_write_ops.size());
   lin::CheckOptions options;
   options.max_states = kRunLincheckStates;
   const lin::Verdict verdict = lin::check(history, model, options);
@@ -562,6 +636,8 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   if (watcher != nullptr) sim->watch(watcher);
   FaultLog fault_log;
   sim->watch(&fault_log);
+  BullyErasureObserver erasures;
+  if (scenario.algorithm == "bully") sim->watch(&erasures);
   sim->set_max_events(limits.max_events);
   report.result = sim->run();
   report.faults = fault_log.take(report.result.fault_schedule);
@@ -570,6 +646,12 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
     report.cut_value = writer.hit() ? limits.max_trace_bytes : limits.max_events;
   }
   judge_history(report);
+  if (scenario.algorithm == "bully") {
+    for (uint64_t id : report.lost_write_ops) {
+      auto it = erasures.erased().find(id);
+      if (it != erasures.erased().end()) report.lost_write_erased[id] = it->second;
+    }
+  }
 
   judge(scenario.expect, report.result, report.expectations);
   auto by_algo = scenario.expect_by_algorithm.find(scenario.algorithm);

@@ -40,6 +40,15 @@ uint64_t parse_limit(const std::string& text, const std::string& flag);
 // "50M", "2Gi": the short form parse_limit reads back (exact).
 std::string show_limit(uint64_t value);
 
+// Where a lost write was erased: the event at which the node that acknowledged it took another
+// node's state that lacked it (Bully: a higher coordinator's Coordinator or Replicate message).
+struct Erasure {
+  uint64_t event = 0;  // trace index of the delivery
+  Time_us time_us = 0;
+  NodeId node = kNoNode;  // the node that had acknowledged the write
+  NodeId from = kNoNode;  // whose state replaced it
+};
+
 struct RunReport {
   Scenario scenario;  // as run (algorithm and seed resolved)
   RunResult result;
@@ -56,6 +65,11 @@ struct RunReport {
   std::vector<uint64_t> lincheck_failing_ops;  // op ids (1-based, as in the trace)
   bool lincheck_window_minimal = false;        // failing_ops is a minimal failing window
   std::string lincheck_explanation;
+  // The acknowledged writes that were lost (find_lost_writes): op ids, 1-based; who acknowledged
+  // each is in result.op_served.
+  std::vector<uint64_t> lost_write_ops;
+  // For the lost writes whose erasure the algorithm makes visible (Bully only), by op id.
+  std::map<uint64_t, Erasure> lost_write_erased;
   // Set when a limit stopped the run before the scenario's duration: "max_events" or
   // "max_trace_bytes", and the limit's value. The trace footer records it as "cut".
   std::string cut_limit;
@@ -121,6 +135,8 @@ void validate_algorithm_names(const Scenario& scenario);
 // the read, and the read is no later write's value either (one that did not end before the write
 // began, and was not known to fail). Only a non-linearizable history can have any.
 int64_t count_lost_writes(const lin::History& history);
+// The same writes: their op ids (1-based, as in the trace), in history order.
+std::vector<uint64_t> find_lost_writes(const lin::History& history);
 
 // Client-observed unavailability from the writes in a client history (write, cas, put, append):
 // a window is a stretch in which some write was in flight (from its call until it returned, or

@@ -20,9 +20,10 @@ using json = nlohmann::json;
 }
 
 constexpr std::array<std::string_view, kEventFields> kFieldNames = {
-    "i",      "t",    "k",    "n",      "to",     "from",  "id",    "type",     "msg",     "dup",
-    "reason", "tag",  "role", "epoch",  "leader", "fault", "kind",  "phase",    "detail",  "why",
-    "text",   "fact", "op",   "client", "f",      "key",   "value", "expected", "outcome", "period",
+    "i",    "t",     "k",      "n",        "to",      "from",   "id",     "type",
+    "msg",  "dup",   "reason", "tag",      "role",    "epoch",  "leader", "fault",
+    "kind", "phase", "detail", "why",      "text",    "fact",   "op",     "client",
+    "f",    "key",   "value",  "expected", "outcome", "period", "node",
 };
 
 JsonType field_type(EventField f) {

@@ -298,6 +298,19 @@ void TrafficObserver::add_metrics(std::map<std::string, int64_t>& metrics) const
 // ---- damage ----
 
 void DamageObserver::on_event(const TraceEvent& ev) {
+  if (ev.kind == EventKind::Role) {
+    epoch_of_[ev.node] = ev.epoch;
+    return;
+  }
+  auto epoch = epoch_of_.find(ev.node);
+  const Occurrence now{ev.node, epoch == epoch_of_.end() ? 0 : epoch->second, ev.time_us};
+  auto note = [&now](std::map<int64_t, Occurrence>& first, std::vector<Duplicate>& dups,
+                     int64_t what) {
+    auto [it, fresh] = first.emplace(what, now);
+    if (!fresh) dups.push_back({what, it->second, now});
+  };
+  if (ev.kind == EventKind::Job) note(first_job_, job_dups_, static_cast<int64_t>(ev.tag));
+  if (ev.kind == EventKind::Id) note(first_id_, id_dups_, static_cast<int64_t>(ev.tag));
   if (ev.kind == EventKind::Job) {
     const auto period = static_cast<int64_t>(ev.tag);
     ++job_runs_[period];

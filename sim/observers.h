@@ -125,13 +125,26 @@ class TrafficObserver : public Observer {
 
 // Damage done by leaders who should not have acted: scheduled-job periods run twice (or never),
 // unique ids handed out twice. Counts only the duties the scenario enables.
+// Who did something, in which of their epochs, and when.
+struct Occurrence {
+  NodeId node = kNoNode;
+  int64_t epoch = 0;  // the node's epoch at the time (its last role report)
+  Time_us time_us = 0;
+};
+// A job period run again, or an id handed out again: `what` is the period or the id, `first`
+// its first occurrence and `again` the repeat.
+struct Duplicate {
+  int64_t what = 0;
+  Occurrence first, again;
+};
+
 class DamageObserver : public Observer {
  public:
   DamageObserver(Time_us job_period_us, Time_us id_interval_us, Time_us start_us)
       : job_period_us_(job_period_us), id_interval_us_(id_interval_us), start_us_(start_us) {}
   void on_event(const TraceEvent& ev) override;
   bool wants(EventKind kind) const override {
-    return kind == EventKind::Job || kind == EventKind::Id;
+    return kind == EventKind::Job || kind == EventKind::Id || kind == EventKind::Role;
   }
   void on_finish(Time_us end_us) override { end_us_ = end_us; }
   void add_metrics(std::map<std::string, int64_t>& metrics) const override;
@@ -141,6 +154,9 @@ class DamageObserver : public Observer {
   // Period -> how late its first run was after the period's slot (start + period * job_period;
   // a run on a fast clock, before its slot, is 0 late).
   const std::map<int64_t, Time_us>& job_lateness_us() const { return lateness_us_; }
+  // Every repeat, in trace order: job_duplicates and id_duplicates count these.
+  const std::vector<Duplicate>& job_duplicate_runs() const { return job_dups_; }
+  const std::vector<Duplicate>& id_duplicate_issues() const { return id_dups_; }
 
  private:
   Time_us job_period_us_, id_interval_us_, start_us_;
@@ -149,6 +165,9 @@ class DamageObserver : public Observer {
   std::map<int64_t, Time_us> lateness_us_;
   int64_t late_runs_ = 0;  // runs more than one period after their slot
   std::map<int64_t, int64_t> ids_;
+  std::map<NodeId, int64_t> epoch_of_;  // from role reports
+  std::map<int64_t, Occurrence> first_job_, first_id_;
+  std::vector<Duplicate> job_dups_, id_dups_;
 };
 
 }  // namespace ballot

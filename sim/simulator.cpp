@@ -21,7 +21,7 @@ enum class Ev : uint8_t {
   Deliver,         // node <- from: msg (owned)
   Timer,           // node: a = timer id, b = version
   ClientRequest,   // node: a = op id, b = attempt
-  ClientResponse,  // a = op id, b = attempt, ptr = ClientResponse (owned)
+  ClientResponse,  // a = op id, b = attempt, ptr = ServedResponse (owned)
   ClientTimeout,   // a = op id
   ClientTick,      // a = client index
   ScriptedOp,      // a = index into workload.ops
@@ -39,7 +39,7 @@ struct QEvent {
   uint64_t seq = 0;
   uint64_t a = 0;
   uint64_t b = 0;
-  void* ptr = nullptr;  // owned: Message* (Deliver) or ClientResponse* (ClientResponse)
+  void* ptr = nullptr;  // owned: Message* (Deliver) or ServedResponse* (ClientResponse)
   NodeId node = kNoNode;
   Ev type : 7 = Ev::Deliver;
   bool duplicate : 1 = false;
@@ -54,9 +54,14 @@ struct QEventOrder {
   }
 };
 
+// A reply on its way to the client, with the epoch its server was in when it answered.
+struct ServedResponse : ClientResponse {
+  int64_t epoch = 0;
+};
+
 void free_payload(QEvent& ev) {
   if (ev.type == Ev::Deliver) delete static_cast<Message*>(ev.ptr);
-  if (ev.type == Ev::ClientResponse) delete static_cast<ClientResponse*>(ev.ptr);
+  if (ev.type == Ev::ClientResponse) delete static_cast<ServedResponse*>(ev.ptr);
   ev.ptr = nullptr;
 }
 
@@ -237,6 +242,8 @@ struct Simulator::Impl {
     int32_t client_index = 0;
     uint32_t attempt = 0;
     bool done = false;
+    NodeId served_by = kNoNode;  // the node whose answer completed the op (none: timed out)
+    int64_t served_epoch = 0;    // its epoch when it answered
   };
 
   // -- configuration --
@@ -873,16 +880,19 @@ struct Simulator::Impl {
     const uint64_t op_id = history.ops.size();  // 1-based
     c.busy = true;
     c.op_id = op_id;
+    // Chosen before the event so the trace names the node the request goes to.
+    const NodeId first = target != kNoNode ? target : pick_target(c);
     TraceEvent ev = event(EventKind::ClientInvoke, kNoNode);
     ev.op = &history.ops.back();
     ev.op_id = op_id;
+    ev.peer = first;
     emit(ev);
     QEvent timeout;
     timeout.at_us = add_saturating(now_us, scenario.workload.timeout_us);
     timeout.type = Ev::ClientTimeout;
     timeout.a = op_id;
     push(timeout);
-    send_request(op_id, target != kNoNode ? target : pick_target(c), now_us);
+    send_request(op_id, first, now_us);
   }
 
   NodeId pick_target(ClientRt& c) {
@@ -945,12 +955,13 @@ struct Simulator::Impl {
     ev.node = from;
     ev.a = response.op_id;
     ev.b = op_rt[response.op_id - 1].attempt;
-    ev.ptr = new ClientResponse(response);
+    // The server's epoch as it answered: the trace names who acknowledged the operation.
+    ev.ptr = new ServedResponse{response, rt(from).epoch};
     push(ev);
   }
 
   void client_response_arrives(QEvent& ev) {
-    std::unique_ptr<ClientResponse> response(static_cast<ClientResponse*>(ev.ptr));
+    std::unique_ptr<ServedResponse> response(static_cast<ServedResponse*>(ev.ptr));
     ev.ptr = nullptr;
     OpRt& o = op_rt[ev.a - 1];
     if (o.done || o.attempt != ev.b) return;  // already answered or timed out
@@ -963,6 +974,8 @@ struct Simulator::Impl {
       return;
     }
     c.believed_leader = ev.node;
+    o.served_by = ev.node;
+    o.served_epoch = response->epoch;
     lin::Op& op = history.ops[ev.a - 1];
     if (response->status == ClientStatus::Ok) {
       op.outcome = lin::Outcome::Ok;
@@ -990,6 +1003,8 @@ struct Simulator::Impl {
     TraceEvent ev = event(EventKind::ClientReturn, kNoNode);
     ev.op = &op;
     ev.op_id = op_id;
+    ev.peer = o.served_by;
+    ev.epoch = o.served_epoch;
     emit(ev);
   }
 
@@ -1384,6 +1399,11 @@ RunResult Simulator::run() {
   result.downtimes_us = s.leadership.downtimes_us();
   result.leader_losses_us = s.leadership.leader_losses_us();
   result.traffic_by_type = s.traffic.by_type();
+  for (size_t i = 0; i < s.op_rt.size(); ++i)
+    result.op_served.push_back(
+        {s.op_rt[i].served_by, s.op_rt[i].served_epoch, s.history.ops[i].ret});
+  result.job_duplicates = s.damage.job_duplicate_runs();
+  result.id_duplicates = s.damage.id_duplicate_issues();
   return result;
 }
 

@@ -34,6 +34,11 @@ struct RunResult {
   std::vector<Time_us> downtimes_us;      // belief downtime per belief leader loss
   std::vector<Time_us> leader_losses_us;  // per leader loss (the leader could not lead)
   std::map<std::string, TrafficObserver::Counts, std::less<>> traffic_by_type;
+  // Per client op (by op id - 1): the node whose answer completed it, its epoch then, and when
+  // (node kNoNode: it timed out).
+  std::vector<Occurrence> op_served;
+  std::vector<Duplicate> job_duplicates;  // every repeated job run, in trace order
+  std::vector<Duplicate> id_duplicates;   // every repeated id
 };
 
 class Simulator {

@@ -175,6 +175,11 @@ void write_event_fields(const TraceEvent& ev, FieldSink& sink) {
     case EventKind::ClientReturn:
       sink.put_int("op", static_cast<int64_t>(ev.op_id));
       write_op(*ev.op, ev.kind == EventKind::ClientReturn, sink);
+      // invoke: the node the request was sent to; return: the node that answered, and its epoch.
+      if (ev.peer != kNoNode) {
+        sink.put_int("node", node_number(ev.peer));
+        if (ev.kind == EventKind::ClientReturn) sink.put_int("epoch", ev.epoch);
+      }
       break;
     case EventKind::Job:
       sink.put_int("period", static_cast<int64_t>(ev.tag));
@@ -269,6 +274,10 @@ void TraceHasher::add(const TraceEvent& ev) {
     case EventKind::ClientReturn:
       sink.word(ev.op_id);
       write_op(*ev.op, ev.kind == EventKind::ClientReturn, sink);
+      if (ev.peer != kNoNode) {
+        sink.put_int("", node_number(ev.peer));
+        if (ev.kind == EventKind::ClientReturn) sink.put_int("", ev.epoch);
+      }
       break;
     default:  // crash, restart, pause, resume, start, note, caption
       sink.put_str("", ev.text);

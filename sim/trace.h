@@ -32,8 +32,8 @@ enum class EventKind : uint8_t {
   Clock,         // node's clock changes: drift_ppm / jump_us in payload
   Note,          // free text from a node: text
   Record,        // structured fact from a node (payload): "append", "commit", ...
-  ClientInvoke,  // client op invoked: op
-  ClientReturn,  // client op completes: op (with outcome)
+  ClientInvoke,  // client op invoked: op; peer = the node it was sent to
+  ClientReturn,  // client op completes: op (with outcome); peer, epoch = who answered (if any)
   Caption,       // a lesson caption: text
   Job,           // node ran the scheduled job: tag = period
   Id,            // node handed out a unique id: tag = id

@@ -218,3 +218,84 @@ TEST_CASE("Raft under the same faults: linearizable, nothing lost or duplicated"
     CHECK(r.result.metrics.at("ids_issued") > 20);
   }
 }
+
+TEST_CASE("lost writes are named by op id", "[damage]") {
+  using lin::OpKind;
+  lin::History h;
+  h.ops.push_back(op(OpKind::Write, "", "1", 0, 10));     // #1: overwritten by #2, not lost
+  h.ops.push_back(op(OpKind::Write, "", "2", 20, 30));    // #2: the read shows it
+  h.ops.push_back(op(OpKind::Append, "k", "a;", 0, 10));  // #3: in the read
+  h.ops.push_back(op(OpKind::Append, "k", "b;", 0, 10));  // #4: missing from the read: lost
+  h.ops.push_back(op(OpKind::Read, "", "2", 40, 50));
+  h.ops.push_back(op(OpKind::Get, "k", "a;", 40, 50));
+  CHECK(find_lost_writes(h) == std::vector<uint64_t>{4});
+  // Now the register read shows a value nobody wrote: neither write explains it, both are lost.
+  h.ops[4].value = "7";
+  CHECK(find_lost_writes(h) == std::vector<uint64_t>{1, 2, 4});
+  CHECK(count_lost_writes(h) == 3);
+}
+
+TEST_CASE("duplicate job runs and ids name both runners with their epochs", "[damage]") {
+  DamageObserver d(100, 100, 0);
+  auto at = [&d](EventKind kind, NodeId node, uint64_t value, Time_us t) {
+    TraceEvent ev = duty(kind, node, value);
+    ev.time_us = t;
+    d.on_event(ev);
+  };
+  TraceEvent role;
+  role.kind = EventKind::Role;
+  role.node = 0;
+  role.epoch = 3;
+  d.on_event(role);
+  role.node = 2;
+  role.epoch = 5;
+  d.on_event(role);
+  at(EventKind::Job, 0, 7, 700);
+  at(EventKind::Job, 2, 7, 710);  // period 7 again, by n3 in epoch 5
+  at(EventKind::Job, 2, 8, 800);
+  at(EventKind::Id, 0, 42, 720);
+  at(EventKind::Id, 2, 42, 730);
+  at(EventKind::Id, 1, 42, 740);  // a third issue: a second duplicate; n2 never reported: epoch 0
+  d.on_finish(1000);
+  std::map<std::string, int64_t> m;
+  d.add_metrics(m);
+  REQUIRE(d.job_duplicate_runs().size() == 1);
+  CHECK(m.at("job_duplicates") == 1);
+  const Duplicate& job = d.job_duplicate_runs()[0];
+  CHECK(job.what == 7);
+  CHECK((job.first.node == 0 && job.first.epoch == 3 && job.first.time_us == 700));
+  CHECK((job.again.node == 2 && job.again.epoch == 5 && job.again.time_us == 710));
+  REQUIRE(d.id_duplicate_issues().size() == 2);
+  CHECK(m.at("id_duplicates") == 2);
+  CHECK(d.id_duplicate_issues()[0].again.node == 2);
+  CHECK((d.id_duplicate_issues()[1].first.node == 0 && d.id_duplicate_issues()[1].again.node == 1 &&
+         d.id_duplicate_issues()[1].again.epoch == 0));
+}
+
+// Bully under a 3|2 partition: n5 keeps leading the minority, n3 takes over the majority. After
+// the heal n5 (the higher id) wins again and its state replaces n3's backups: every write n3
+// acknowledged meanwhile is lost.
+TEST_CASE("Bully's split brain: the majority's stand-in coordinator acknowledged the lost writes",
+          "[damage]") {
+  Scenario s = load_scenario(std::string(BALLOT_SOURCE_DIR) + "/scenarios/split-brain-3-2.json");
+  s.algorithm = "bully";
+  const RunReport report = run_scenario(s);
+  const RunResult& r = report.result;
+  REQUIRE(!report.lost_write_ops.empty());
+  CHECK(static_cast<int64_t>(report.lost_write_ops.size()) == r.metrics.at("lost_writes"));
+  REQUIRE(!r.split_brains.empty());
+  const SplitBrainInterval& sb = r.split_brains.front();
+  for (uint64_t id : report.lost_write_ops) {
+    const Occurrence& by = r.op_served.at(id - 1);
+    CHECK(by.node == 2);  // n3
+    CHECK(by.time_us >= sb.begin_us);
+    CHECK(by.time_us <= sb.end_us);
+    // Erased when n3, after the heal, took the state of n5 (the higher coordinator).
+    auto erased = report.lost_write_erased.find(id);
+    REQUIRE(erased != report.lost_write_erased.end());
+    CHECK(erased->second.node == 2);
+    CHECK(erased->second.from == 4);
+    CHECK(erased->second.time_us >= sb.end_us);
+    CHECK(erased->second.event < r.events);
+  }
+}

@@ -68,6 +68,12 @@ expect 1 "trace ends here|truncated" -- "$ballot" replay "$work/truncated.jsonl"
 # Compare, check, sweep and export.
 lesson=$src/scenarios/split-brain-3-2.json
 expect 0 "lost acknowledged writes" -- "$ballot" compare "$lesson" --seeds 1..2
+# Damage by name (Bully, seed 1): n3 led the majority during the split brain; n5 won back after
+# the heal and its state replaced n3's, so every lost write was acknowledged by n3.
+expect 0 "^    #[0-9]+ append k[0-9]=x[0-9]+; acknowledged by n3 at [0-9.]+s, erased at [0-9.]+s \(event [0-9]+: n3 took n5's state\)$" -- "$ballot" run "$lesson" --algo bully
+expect 0 "^    \.\.\. [0-9]+ more in --json$" -- "$ballot" run "$lesson" --algo bully
+expect 0 "^    period [0-9]+: n3 at [0-9.]+s, again n5 at [0-9.]+s$" -- "$ballot" run "$lesson" --algo bully
+expect 0 "^only n3 acknowledged lost writes$" -- bash -c "'$ballot' run '$lesson' --algo bully --json > '$work/dmg.json' && grep -q '\"acknowledged_by\"' '$work/dmg.json' && ! tr -d ' \n' < '$work/dmg.json' | grep -oE '\"acknowledged_by\":\\{[^}]*\\}' | grep -v '\"node\":\"n3\"' | grep -q . && echo 'only n3 acknowledged lost writes'"
 expect 0 "^algorithm,violations_n,violations_min,violations_median,violations_max,violations_mean" -- "$ballot" compare "$lesson" --seeds 1 --format csv
 expect 0 '"runs_per_algorithm": 2' -- "$ballot" compare "$lesson" --seeds 1..2 --format json
 expect 0 "identical" -- bash -c "'$ballot' compare '$lesson' --seeds 1..3 > '$work/c1.txt' && '$ballot' compare '$lesson' --seeds 1..3 > '$work/c2.txt' && cmp -s '$work/c1.txt' '$work/c2.txt' && echo identical"
