@@ -469,6 +469,55 @@ std::string trace_footer(const RunReport& report) {
     w.put_int("value", static_cast<int64_t>(report.cut_value));
     w.end_obj();
   }
+  // Each lost write, duplicate job run and duplicate id with who caused it (what `ballot run`
+  // prints; the viewer lists them). Nodes are numbered from 1 like violations' nodes.
+  if (!report.lost_write_ops.empty() || !r.job_duplicates.empty() || !r.id_duplicates.empty()) {
+    auto occurrence = [&w](const char* key, const Occurrence& o) {
+      w.begin_obj(key);
+      w.put_int("node", o.node == kNoNode ? 0 : int64_t{o.node} + 1);
+      w.put_int("epoch", o.epoch);
+      w.put_int("time_us", o.time_us);
+      w.end_obj();
+    };
+    constexpr const char* kOpNames[] = {"read", "write", "cas", "get", "put", "append"};
+    w.begin_obj("damage");
+    w.begin_list("lost_writes");
+    for (uint64_t id : report.lost_write_ops) {
+      const lin::Op& op = r.history.ops[id - 1];
+      w.begin_obj("");
+      w.put_int("op", static_cast<int64_t>(id));
+      w.put_str("f", kOpNames[static_cast<size_t>(op.kind)]);
+      w.put_str("key", op.key);
+      w.put_str("value", op.value.value_or(""));
+      occurrence("acknowledged_by", r.op_served[id - 1]);
+      auto erased = report.lost_write_erased.find(id);
+      if (erased != report.lost_write_erased.end()) {
+        const Erasure& e = erased->second;
+        w.begin_obj("erased");
+        w.put_int("event", static_cast<int64_t>(e.event));
+        w.put_int("time_us", e.time_us);
+        w.put_int("node", int64_t{e.node} + 1);
+        w.put_int("from", int64_t{e.from} + 1);
+        w.end_obj();
+      }
+      w.end_obj();
+    }
+    w.end_list();
+    auto duplicates = [&](const char* list, const char* what, const std::vector<Duplicate>& ds) {
+      w.begin_list(list);
+      for (const Duplicate& d : ds) {
+        w.begin_obj("");
+        w.put_int(what, d.what);
+        occurrence("first", d.first);
+        occurrence("again", d.again);
+        w.end_obj();
+      }
+      w.end_list();
+    };
+    duplicates("job_duplicates", "period", r.job_duplicates);
+    duplicates("id_duplicates", "id", r.id_duplicates);
+    w.end_obj();
+  }
   w.begin_list("expectations");
   for (const ExpectationResult& e : report.expectations) {
     w.begin_obj("");

@@ -272,6 +272,51 @@ TraceFooter parse_trace_footer(std::string_view line, size_t line_no, uint64_t e
     x.boolean("window_minimal", false);
     x.str("explanation", false);
   }
+  // {"damage": {"lost_writes": [...], "job_duplicates": [...], "id_duplicates": [...]}}: each
+  // entry an object whose fields are typed when present.
+  if (const json* d = f.get("damage", JsonType::Object, false)) {
+    const Fields dmg(*d, line_no, "damage.");
+    auto each = [&](const char* key, auto&& check) {
+      const json* list = dmg.get(key, JsonType::Array, false);
+      if (list == nullptr) return;
+      for (size_t i = 0; i < list->size(); ++i) {
+        const std::string prefix = "damage." + std::string(key) + "[" + std::to_string(i) + "]";
+        if (!(*list)[i].is_object()) fail(line_no, "expected \"" + prefix + "\" to be an object");
+        check(Fields((*list)[i], line_no, prefix + "."), prefix + ".");
+      }
+    };
+    auto occurrence = [&](const Fields& entry, const std::string& prefix, const char* key) {
+      if (const json* o = entry.get(key, JsonType::Object, false)) {
+        const Fields x(*o, line_no, prefix + key + ".");
+        x.integer("node", false);
+        x.integer("epoch", false);
+        x.integer("time_us", false);
+      }
+    };
+    each("lost_writes", [&](const Fields& e, const std::string& prefix) {
+      e.integer("op", false);
+      e.str("f", false);
+      e.str("key", false);
+      e.str("value", false);
+      occurrence(e, prefix, "acknowledged_by");
+      if (const json* er = e.get("erased", JsonType::Object, false)) {
+        const Fields x(*er, line_no, prefix + "erased.");
+        x.integer("event", false);
+        x.integer("time_us", false);
+        x.integer("node", false);
+        x.integer("from", false);
+      }
+    });
+    auto duplicate = [&](const char* what) {
+      return [&, what](const Fields& e, const std::string& prefix) {
+        e.integer(what, false);
+        occurrence(e, prefix, "first");
+        occurrence(e, prefix, "again");
+      };
+    };
+    each("job_duplicates", duplicate("period"));
+    each("id_duplicates", duplicate("id"));
+  }
   // The footer's own counts must agree: a violation deleted from the list but not from the
   // metrics is caught by every reader, not only by replay.
   if (const json* metrics = f.get("metrics", JsonType::Object, false)) {
@@ -284,6 +329,12 @@ TraceFooter parse_trace_footer(std::string_view line, size_t line_no, uint64_t e
     agree("events", out.events, "the footer's \"events\"");
     if (const json* list = f.get("violations", JsonType::Array, false))
       agree("violations", list->size(), "the entries of \"violations\"");
+    if (const json* d = f.get("damage", JsonType::Object, false))
+      for (const char* kind : {"lost_writes", "job_duplicates", "id_duplicates"}) {
+        auto list = d->find(kind);
+        const std::string what = std::string("the entries of \"damage.") + kind + "\"";
+        if (list != d->end()) agree(kind, list->size(), what.c_str());
+      }
   }
   if (const json* c = f.get("cut", JsonType::Object, false)) {
     const Fields x(*c, line_no, "cut.");

@@ -130,6 +130,25 @@ TEST_CASE("the viewer and the replay/export reader reject the same files, the sa
        edit(good, n, R"("violations":0})", R"("violations":2})"),
        "line " + last +
            ": expected \"metrics.violations\" to be 0 (the entries of \"violations\"), got 2"},
+      {"a lost write's node a name",
+       edit(good, n, R"("acknowledged_by":{"node":)", R"("acknowledged_by":{"node":"n3","x":)"),
+       "line " + last +
+           ": expected \"damage.lost_writes[0].acknowledged_by.node\" to be an integer, got "
+           "\"n3\""},
+      {"an erasure's event a string",
+       edit(good, n, R"("erased":{"event":)", R"("erased":{"event":"5","x":)"),
+       "line " + last +
+           ": expected \"damage.lost_writes[0].erased.event\" to be an integer, got \"5\""},
+      {"a duplicate job run's period a boolean",
+       edit(good, n, R"("job_duplicates":[{"period":)", R"("job_duplicates":[{"period":true,"x":)"),
+       "line " + last +
+           ": expected \"damage.job_duplicates[0].period\" to be an integer, got true"},
+      {"a duplicate id not an object",
+       edit(good, n, R"("id_duplicates":[)", R"("id_duplicates":[5,)"),
+       "line " + last + ": expected \"damage.id_duplicates[0]\" to be an object"},
+      {"metrics contradicting the damage list",
+       edit(good, n, R"("lost_writes":)", R"("lost_writes":100000,"x":)"),
+       "line " + last + ": expected \"metrics.lost_writes\" to be "},
       {"event time a string", edit(good, 3, R"("t":0)", R"("t":"0")"),
        "line 3: expected \"t\" to be an integer, got \"0\""},
       {"event node a boolean", edit(good, 3, R"("n":1)", R"("n":true)"),
