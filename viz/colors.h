@@ -40,6 +40,7 @@ inline constexpr Rgb kOpFailColor{220, 60, 60};
 inline constexpr Rgb kOpInfoColor{150, 150, 150};
 inline constexpr Rgb kOpPendingColor{110, 110, 130};
 inline constexpr Rgb kOpBlamedColor{255, 0, 255};  // blamed by the linearizability checker
+inline constexpr Rgb kOpLostColor{255, 140, 0};    // an acknowledged write that was lost
 
 // Chrome.
 inline constexpr Rgb kBackgroundColor{24, 26, 31};  // the clear colour; even lanes show it

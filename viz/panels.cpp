@@ -195,6 +195,8 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
                   format_time(op.return_us - op.invoke_us).c_str());
       if (op.blamed)
         ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
+      if (op.lost)
+        ImGui::TextColored(col4(kOpLostColor), "lost: acknowledged, then gone (see Summary)");
       ImGui::TextUnformatted("invoke event");
       fields_table(m, op.invoke_event, "invoke");
       if (op.return_event != op.invoke_event) {
@@ -506,6 +508,27 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
       ImGui::PushStyleColor(ImGuiCol_Text, col4(kViolationColor));
       ImGui::TextWrapped("DAMAGE: %s", damage.c_str());
       ImGui::PopStyleColor();
+    }
+    // Each loss with its cause (the footer's "damage"); a click jumps to the event.
+    const std::vector<DamageLine> losses = damage_lines(m);
+    for (size_t i = 0; i < losses.size(); ++i) {
+      const DamageLine& d = losses[i];
+      ImGui::PushID(static_cast<int>(i) + 1000000);
+      ImGui::PushTextWrapPos(0.0f);
+      if (!d.target) {
+        ImGui::TextDisabled("%s", d.text.c_str());
+      } else {
+        ImGui::PushStyleColor(ImGuiCol_Text, col4(kOpLostColor));
+        if (ImGui::Selectable(d.text.c_str())) {
+          if (d.event >= 0 && static_cast<size_t>(d.event) < m.events.size())
+            jump_to_event(models, static_cast<int>(mi), static_cast<uint32_t>(d.event), view);
+          else
+            jump_to_time(d.t_us, view);
+        }
+        ImGui::PopStyleColor();
+      }
+      ImGui::PopTextWrapPos();
+      ImGui::PopID();
     }
     for (size_t i = 0; i < m.violations.size(); ++i) {
       const Violation& v = m.violations[i];

@@ -989,9 +989,10 @@ void Timeline::draw_ops(const Section& s, const Geometry& g, const ViewState& vi
     const float y1 = y0 + s.client_row_h - 2;
     const float xa = std::max(g.x(op.invoke_us), g.x0),
                 xb = std::max(std::min(g.x(op.return_us), g.x1), xa + 2);
-    const Rgb oc = op.blamed ? kOpBlamedColor : op_color(op.outcome);
+    const Rgb oc = op.lost ? kOpLostColor : op.blamed ? kOpBlamedColor : op_color(op.outcome);
     const ImU32 fill = col(oc, op.outcome == ClientOp::Outcome::Pending ? 120 : 230);
-    if (xb - xa < 3 && !op.blamed) {  // narrow: one per 2-pixel column and row, merged into runs
+    if (xb - xa < 3 && !op.blamed &&
+        !op.lost) {  // narrow: one per 2-pixel column and row, merged into runs
       const int c = static_cast<int>(std::floor(xa / 2));
       if (row_column[row] != c) row_column[row] = c, row_count[row] = 0;
       if (++row_count[row] > 1) continue;
@@ -1140,10 +1141,11 @@ float Timeline::draw_legend(const std::vector<const TraceModel*>& models, float 
   item(kHeartbeatColor, "heartbeat", 5);
   item(kDropColor, "lost", 2);
   item(kDuplicateColor, "duplicate", 3);
-  bool ops = false, blamed = false;
+  bool ops = false, blamed = false, lost = false;
   for (const TraceModel* m : models) {
     ops |= !m->ops.empty();
     blamed |= !m->lincheck_failing_ops.empty();
+    lost |= !m->lost_writes.empty();
   }
   if (ops) {
     item(kOpOkColor, "op ok", 0);
@@ -1151,6 +1153,7 @@ float Timeline::draw_legend(const std::vector<const TraceModel*>& models, float 
     item(kOpInfoColor, "op unknown", 0);
   }
   if (blamed) item(kOpBlamedColor, "not linearizable", 0);
+  if (lost) item(kOpLostColor, "lost write", 0);
   return cy - y + row_h;
 }
 
@@ -1226,6 +1229,8 @@ void Timeline::hover_and_click(const std::vector<Section>& sections, const Geome
                   format_time(op.return_us - op.invoke_us).c_str());
       if (op.blamed)
         ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
+      if (op.lost)
+        ImGui::TextColored(col4(kOpLostColor), "lost: acknowledged, then gone (see Summary)");
       break;
     }
     case Hit::Kind::Mark: {

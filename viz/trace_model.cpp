@@ -529,6 +529,47 @@ class Builder {
         for (const json& op : l["failing_ops"])
           if (op.is_number_integer()) m_.lincheck_failing_ops.push_back(op.get<int64_t>());
     }
+    // {"damage": {"lost_writes": [...], "job_duplicates": [...], "id_duplicates": [...]}}
+    if (j.contains("damage") && j["damage"].is_object()) {
+      const json& d = j["damage"];
+      auto occurrence = [](const json& e, const char* key) {
+        DamageOccurrence o;
+        if (!e.contains(key) || !e[key].is_object()) return o;
+        const json& x = e[key];
+        o.node = x.value("node", kNoNodeNumber);
+        o.epoch = x.value("epoch", int64_t{0});
+        o.t_us = x.value("time_us", Time_us{0});
+        return o;
+      };
+      if (d.contains("lost_writes") && d["lost_writes"].is_array())
+        for (const json& e : d["lost_writes"]) {
+          if (!e.is_object()) continue;
+          LostWrite w;
+          w.op = e.value("op", int64_t{0});
+          w.f = e.value("f", "");
+          w.key = e.value("key", "");
+          w.value = e.value("value", "");
+          w.acknowledged = occurrence(e, "acknowledged_by");
+          if (e.contains("erased") && e["erased"].is_object()) {
+            const json& x = e["erased"];
+            w.erased_event = x.value("event", int64_t{-1});
+            w.erased_us = x.value("time_us", Time_us{0});
+            w.erased_node = x.value("node", kNoNodeNumber);
+            w.erased_from = x.value("from", kNoNodeNumber);
+          }
+          m_.lost_writes.push_back(std::move(w));
+        }
+      auto duplicates = [&](const char* list, const char* what, std::vector<DuplicateRun>& out) {
+        if (!d.contains(list) || !d[list].is_array()) return;
+        for (const json& e : d[list]) {
+          if (!e.is_object()) continue;
+          out.push_back(
+              {e.value(what, int64_t{0}), occurrence(e, "first"), occurrence(e, "again")});
+        }
+      };
+      duplicates("job_duplicates", "period", m_.job_duplicates);
+      duplicates("id_duplicates", "id", m_.id_duplicates);
+    }
   }
 
   Time_us last_t() const { return last_t_; }
@@ -992,12 +1033,16 @@ class Builder {
   void finish_ops(Time_us end) {
     std::vector<int64_t> blamed = m_.lincheck_failing_ops;
     std::sort(blamed.begin(), blamed.end());
+    std::vector<int64_t> lost;
+    for (const LostWrite& w : m_.lost_writes) lost.push_back(w.op);
+    std::sort(lost.begin(), lost.end());
     m_.ops_end_max_us.resize(m_.ops.size());
     Time_us running = std::numeric_limits<Time_us>::min();
     for (size_t i = 0; i < m_.ops.size(); ++i) {
       ClientOp& op = m_.ops[i];
       if (op.return_us == kOpen_us) op.return_us = end;
       op.blamed = std::binary_search(blamed.begin(), blamed.end(), op.op);
+      op.lost = std::binary_search(lost.begin(), lost.end(), op.op);
       m_.ops_end_max_us[i] = running = std::max(running, op.return_us);
     }
   }

@@ -123,6 +123,7 @@ struct ClientOp {
   uint32_t invoke_event = 0, return_event = 0;
   Outcome outcome = Outcome::Pending;
   bool blamed = false;  // listed in the footer's lincheck.failing_ops
+  bool lost = false;    // an acknowledged write listed in the footer's damage.lost_writes
   std::string label;    // "write 3", "read -> 5", "cas 1->2"
 };
 
@@ -138,6 +139,28 @@ struct Violation {
   Time_us t_us = 0;
   int64_t event = -1;
   std::vector<int32_t> nodes;
+};
+
+// The footer's "damage": who did what, when (node numbers 1-based, 0 when unknown).
+struct DamageOccurrence {
+  int32_t node = kNoNodeNumber;
+  int64_t epoch = 0;
+  Time_us t_us = 0;
+};
+// An acknowledged write that is gone: its op, who acknowledged it, and where it was erased when
+// the algorithm shows it (Bully: the delivery at which `erased_node` took `erased_from`'s state).
+struct LostWrite {
+  int64_t op = 0;
+  std::string f, key, value;
+  DamageOccurrence acknowledged;
+  int64_t erased_event = -1;  // -1: not known
+  Time_us erased_us = 0;
+  int32_t erased_node = kNoNodeNumber, erased_from = kNoNodeNumber;
+};
+// A job period run twice, or an id handed out twice (`what` is the period or the id).
+struct DuplicateRun {
+  int64_t what = 0;
+  DamageOccurrence first, again;
 };
 
 struct Expectation {
@@ -220,6 +243,9 @@ struct TraceModel {
   std::string lincheck_explanation;
   bool lincheck_window_minimal = false;       // the blamed ops are a minimal failing window
   std::vector<int64_t> lincheck_failing_ops;  // op ids the checker blames
+  // The footer's "damage" lists (empty when the run did none, or the footer has none).
+  std::vector<LostWrite> lost_writes;
+  std::vector<DuplicateRun> job_duplicates, id_duplicates;
 
   std::string_view line(uint32_t event) const {
     const Event& e = events[event];

@@ -187,4 +187,61 @@ std::optional<Time_us> parse_time(const std::string& text) {
   return static_cast<Time_us>(std::llround(v * scale));
 }
 
+namespace {
+
+// "n2 (epoch 3) at 1.2s"; without epochs (Bully) "n2 at 1.2s".
+std::string occurrence_text(const TraceModel& m, const DamageOccurrence& o) {
+  std::string text = o.node <= 0 ? "-" : "n" + std::to_string(o.node);
+  if (m.has_epochs) text += " (epoch " + std::to_string(o.epoch) + ")";
+  return text + " at " + format_time(o.t_us);
+}
+
+// The first event of `node` at time t, or -1.
+int64_t event_at(const TraceModel& m, int32_t node, Time_us t) {
+  if (node <= 0 || static_cast<size_t>(node) > m.nodes.size()) return -1;
+  const std::vector<uint32_t>& events = m.nodes[static_cast<size_t>(node) - 1].events;
+  auto it = std::lower_bound(events.begin(), events.end(), t,
+                             [&m](uint32_t e, Time_us t_us) { return m.events[e].t_us < t_us; });
+  return it != events.end() && m.events[*it].t_us == t ? int64_t{*it} : -1;
+}
+
+}  // namespace
+
+std::vector<DamageLine> damage_lines(const TraceModel& m, size_t max_per_list) {
+  std::vector<DamageLine> out;
+  auto more = [&out, max_per_list](size_t total, const char* what) {
+    if (total > max_per_list)
+      out.push_back({std::to_string(total - max_per_list) + " more " + what, false, -1, 0});
+  };
+  for (size_t i = 0; i < m.lost_writes.size() && i < max_per_list; ++i) {
+    const LostWrite& w = m.lost_writes[i];
+    DamageLine line;
+    line.text = "lost write op " + std::to_string(w.op) + ": " + w.f + " " + w.key + "=" + w.value +
+                ", acknowledged by " + occurrence_text(m, w.acknowledged);
+    if (w.erased_event >= 0)
+      line.text += "; erased at " + format_time(w.erased_us) + " (event " +
+                   std::to_string(w.erased_event) + ": n" + std::to_string(w.erased_node) +
+                   " took n" + std::to_string(w.erased_from) + "'s state)";
+    line.t_us = w.acknowledged.t_us;
+    for (const ClientOp& op : m.ops)
+      if (op.op == w.op && op.outcome != ClientOp::Outcome::Pending)
+        line.event = int64_t{op.return_event};
+    out.push_back(std::move(line));
+  }
+  more(m.lost_writes.size(), "lost writes");
+  auto duplicates = [&](const std::vector<DuplicateRun>& list, const std::string& what,
+                        const char* rest) {
+    for (size_t i = 0; i < list.size() && i < max_per_list; ++i) {
+      const DuplicateRun& d = list[i];
+      out.push_back({what + " " + std::to_string(d.what) + ": " + occurrence_text(m, d.first) +
+                         ", again " + occurrence_text(m, d.again),
+                     true, event_at(m, d.again.node, d.again.t_us), d.again.t_us});
+    }
+    more(list.size(), rest);
+  };
+  duplicates(m.job_duplicates, "duplicate job run, period", "duplicate job runs");
+  duplicates(m.id_duplicates, "duplicate id", "duplicate ids");
+  return out;
+}
+
 }  // namespace ballot::viz

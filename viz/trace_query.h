@@ -59,4 +59,16 @@ std::string format_tick(Time_us t, Time_us step_us);
 // Parses "4s", "1.5s", "250ms", "37us", "3m" or a plain number of microseconds; nullopt if bad.
 std::optional<Time_us> parse_time(const std::string& text);
 
+// The footer's damage as lines for the Summary, each with the event a click jumps to: a lost
+// write's return event, a duplicate's repeat (the first event of that node at that time), or
+// the time alone (event -1) when no such event is in the trace. At most `max_per_list` lines per
+// list, then one "N more ..." line without a target.
+struct DamageLine {
+  std::string text;
+  bool target = true;  // false for the "N more" line
+  int64_t event = -1;
+  Time_us t_us = 0;
+};
+std::vector<DamageLine> damage_lines(const TraceModel& model, size_t max_per_list = 10);
+
 }  // namespace ballot::viz
