@@ -3,7 +3,8 @@
 //
 //   test_viz_screenshot MODE BALLOT_VIZ SOURCE_DIR WORK_DIR
 //
-// MODE is one of: screenshot, compare, truncated, bad-input (these need xvfb-run), no-display.
+// MODE is one of: screenshot, compare, truncated, bad-input, damage (these need xvfb-run),
+// no-display.
 // Plain main rather than Catch2: each mode is one ctest, so the Xvfb ones can hold a RESOURCE_LOCK.
 #include <stb_image.h>  // the implementation is compiled into libstb
 
@@ -220,6 +221,33 @@ void bad_input(const std::string& viz, const std::string& src, const std::string
         "a missing file exits 2");
 }
 
+// split-brain-3-2 at 4s: under Bully the writes n3 acknowledges during the split brain are lost
+// (the footer's damage), drawn in the lost-write colour; Raft loses none, so none is drawn.
+void damage(const std::string& viz, const std::string& src, const std::string& work) {
+  auto lost_px = [&](const std::string& algo) {
+    const std::string png = work + "/damage-" + algo + ".png";
+    std::filesystem::remove(png);
+    const Run r =
+        run("xvfb-run -a " + quote(viz) + " " + quote(src + "/scenarios/split-brain-3-2.json") +
+            " --algo " + algo + " --screenshot " + quote(png) + " --size 1280x720 --at 4s");
+    check(r.exit_code == 0, algo + ": ballot-viz --screenshot exits 0");
+    Image img;
+    check(load_png(png, img), algo + ": the screenshot is a readable PNG");
+    // Op bars are filled at alpha 230 over the client lane.
+    auto blend = [](unsigned char fg, unsigned char bg) {
+      return static_cast<unsigned char>((fg * 230 + bg * 25 + 127) / 255);
+    };
+    const Rgb c = ballot::viz::kOpLostColor, lane = ballot::viz::kLaneColor;
+    const Rgb fill{blend(c.r, lane.r), blend(c.g, lane.g), blend(c.b, lane.b)};
+    return img.w == 0 ? -1L : count_color(img, fill);
+  };
+  const long bully = lost_px("bully");
+  check(bully > 500,
+        "bully: lost writes drawn in the lost-write colour (" + std::to_string(bully) + " px)");
+  const long raft = lost_px("raft");
+  check(raft == 0, "raft: no lost write, no lost-write colour (" + std::to_string(raft) + " px)");
+}
+
 void no_display(const std::string& viz, const std::string& src) {
   const Run r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " +
                     quote(src + "/scenarios/bully-partition.json") + " --algo bully --seed 1");
@@ -246,6 +274,8 @@ int main(int argc, char** argv) {
     truncated(viz, src, work);
   else if (mode == "bad-input")
     bad_input(viz, src, work);
+  else if (mode == "damage")
+    damage(viz, src, work);
   else if (mode == "no-display")
     no_display(viz, src);
   else {
