@@ -435,6 +435,7 @@ TEST_CASE("the footer's damage lists are read, marked in the client lane and lis
   CHECK(w.erased_event == 33);
   CHECK(w.erased_node == 2);
   CHECK(w.erased_from == 3);
+  CHECK(w.return_event == 29);
   REQUIRE(m->job_duplicates.size() == 1);
   CHECK(m->job_duplicates[0].what == 4);
   CHECK(m->job_duplicates[0].first.node == 3);

@@ -1033,8 +1033,9 @@ class Builder {
   void finish_ops(Time_us end) {
     std::vector<int64_t> blamed = m_.lincheck_failing_ops;
     std::sort(blamed.begin(), blamed.end());
-    std::vector<int64_t> lost;
-    for (const LostWrite& w : m_.lost_writes) lost.push_back(w.op);
+    // (op id, index in lost_writes), sorted: each lost op finds its entry for the return event.
+    std::vector<std::pair<int64_t, size_t>> lost;
+    for (size_t i = 0; i < m_.lost_writes.size(); ++i) lost.emplace_back(m_.lost_writes[i].op, i);
     std::sort(lost.begin(), lost.end());
     m_.ops_end_max_us.resize(m_.ops.size());
     Time_us running = std::numeric_limits<Time_us>::min();
@@ -1042,7 +1043,10 @@ class Builder {
       ClientOp& op = m_.ops[i];
       if (op.return_us == kOpen_us) op.return_us = end;
       op.blamed = std::binary_search(blamed.begin(), blamed.end(), op.op);
-      op.lost = std::binary_search(lost.begin(), lost.end(), op.op);
+      auto it = std::lower_bound(lost.begin(), lost.end(), std::make_pair(op.op, size_t{0}));
+      op.lost = it != lost.end() && it->first == op.op;
+      if (op.lost && op.outcome != ClientOp::Outcome::Pending)
+        m_.lost_writes[it->second].return_event = int64_t{op.return_event};
       m_.ops_end_max_us[i] = running = std::max(running, op.return_us);
     }
   }

@@ -156,6 +156,7 @@ struct LostWrite {
   int64_t erased_event = -1;  // -1: not known
   Time_us erased_us = 0;
   int32_t erased_node = kNoNodeNumber, erased_from = kNoNodeNumber;
+  int64_t return_event = -1;  // the op's return event in this trace, -1 when it has none
 };
 // A job period run twice, or an id handed out twice (`what` is the period or the id).
 struct DuplicateRun {

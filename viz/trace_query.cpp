@@ -223,9 +223,7 @@ std::vector<DamageLine> damage_lines(const TraceModel& m, size_t max_per_list) {
                    std::to_string(w.erased_event) + ": n" + std::to_string(w.erased_node) +
                    " took n" + std::to_string(w.erased_from) + "'s state)";
     line.t_us = w.acknowledged.t_us;
-    for (const ClientOp& op : m.ops)
-      if (op.op == w.op && op.outcome != ClientOp::Outcome::Pending)
-        line.event = int64_t{op.return_event};
+    line.event = w.return_event;
     out.push_back(std::move(line));
   }
   more(m.lost_writes.size(), "lost writes");
