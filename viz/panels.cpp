@@ -518,14 +518,18 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
       if (!d.target) {
         ImGui::TextDisabled("%s", d.text.c_str());
       } else {
-        ImGui::PushStyleColor(ImGuiCol_Text, col4(kOpLostColor));
-        if (ImGui::Selectable(d.text.c_str())) {
+        // A Selectable does not wrap: size it to the wrapped text and draw the text on it.
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const float width = std::max(ImGui::GetContentRegionAvail().x, 50.0f);
+        const ImVec2 size = ImGui::CalcTextSize(d.text.c_str(), nullptr, false, width);
+        if (ImGui::Selectable("##loss", false, 0, ImVec2(width, size.y))) {
           if (d.event >= 0 && static_cast<size_t>(d.event) < m.events.size())
             jump_to_event(models, static_cast<int>(mi), static_cast<uint32_t>(d.event), view);
           else
             jump_to_time(d.t_us, view);
         }
-        ImGui::PopStyleColor();
+        ImGui::GetWindowDrawList()->AddText(nullptr, 0.0f, at, col(kOpLostColor), d.text.c_str(),
+                                            nullptr, width);
       }
       ImGui::PopTextWrapPos();
       ImGui::PopID();
