@@ -2,27 +2,7 @@
 # End-to-end checks of the `ballot` command: exit codes and messages for good and bad input.
 # Usage: cli_test.sh BALLOT_BINARY SOURCE_DIR
 set -u
-ballot=$1
-src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-# expect CODE PATTERN -- COMMAND...: the command exits with CODE and its output matches PATTERN.
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAILED: %s\n  wanted exit %s and /%s/, got exit %s:\n%s\n' "$*" "$code" "$pattern" "$rc" "$(head -5 <<<"$out")"
-  fi
-}
+source "$(dirname "$0")/lib.sh" "$@"
 
 scenario=$src/scenarios/bully-partition.json
 printf '{"nodes": 3, "duration": "1s",}' >"$work/syntax.json"

@@ -3,26 +3,7 @@
 # counted (text and --json), and a malformed entry is exit 2 naming the file and its line.
 # Usage: lincheck_cli_test.sh BALLOT_BINARY
 set -u
-ballot=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-# expect CODE PATTERN -- COMMAND...: the command exits with CODE and its output matches PATTERN.
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAILED: %s\n  wanted exit %s and /%s/, got exit %s:\n%s\n' "$*" "$code" "$pattern" "$rc" "$(head -5 <<<"$out")"
-  fi
-}
+source "$(dirname "$0")/lib.sh" "$@"
 
 cat >"$work/skips.edn" <<'EDN'
 ; a Jepsen history with a log message and the nemesis between the operations

@@ -2,32 +2,7 @@
 # `ballot log` (a trace as readable lines, filtered) and the Faults section of `ballot run`.
 # Usage: log_test.sh BALLOT_BINARY SOURCE_DIR
 set -u
-ballot=$1
-src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  printf 'FAILED: %s\n' "$1"
-}
-
-# expect CODE PATTERN -- COMMAND...: the command exits with CODE and its output matches PATTERN.
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
-    pass
-  else
-    fail "$* (wanted exit $code and /$pattern/, got exit $rc: $(head -3 <<<"$out"))"
-  fi
-}
+source "$(dirname "$0")/lib.sh" "$@"
 
 # expect_lines NAME EXPECTED_FILE -- COMMAND...: standard output is exactly the expected text.
 expect_lines() {

@@ -5,26 +5,7 @@
 # and no expectation both expect none. Also: compare's table never lets cells run into each other.
 # Usage: verdict_test.sh BALLOT_BINARY
 set -u
-ballot=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-# expect CODE PATTERN -- COMMAND...: the command exits with CODE and its output matches PATTERN.
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    printf 'FAILED: %s\n  wanted exit %s and /%s/, got exit %s:\n%s\n' "$*" "$code" "$pattern" "$rc" "$(head -8 <<<"$out")"
-  fi
-}
+source "$(dirname "$0")/lib.sh" "$@"
 
 # A short nemesis run (4s): partitions, crashes, isolation and pauses under a register workload.
 short_nemesis='"duration": "4s",
