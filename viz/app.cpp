@@ -179,7 +179,7 @@ void App::Frame(float dt_s) {
   }
   const Models models = this->models();
   if (!initialised_view_) {
-    Timeline::FitAll(models, view_);
+    fit_all(models, view_);
     view_.filters.hide_heartbeats = options_.hide_heartbeats;
     if (options_.select_event && *options_.select_event < models.front()->events.size())
       jump_to_event(models, 0, *options_.select_event, view_);
@@ -191,7 +191,7 @@ void App::Frame(float dt_s) {
     initialised_view_ = true;
   }
   if (view_.request_fit_all) {
-    Timeline::FitAll(models, view_);
+    fit_all(models, view_);
     view_.request_fit_all = false;
   }
   handle_keys(models);
@@ -262,7 +262,7 @@ void App::draw_toolbar(const Models& models) {
   pair("Violation", "Previous / next safety violation (Shift+V / V)",
        [&](int d) { jump_violation(models, d); });
   ImGui::SameLine(0, 14);
-  if (ImGui::Button("Fit all")) Timeline::FitAll(models, view_);
+  if (ImGui::Button("Fit all")) fit_all(models, view_);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Show the whole run (F). Wheel zooms around the mouse; drag pans.");
   ImGui::SameLine();
@@ -361,7 +361,7 @@ void App::handle_keys(const Models& models) {
   }
   if (nav_pressed(ImGuiKey_RightArrow)) step(models, +1);
   if (nav_pressed(ImGuiKey_LeftArrow)) step(models, -1);
-  if (nav_pressed(ImGuiKey_Home) || letter_pressed('F')) Timeline::FitAll(models, view_);
+  if (nav_pressed(ImGuiKey_Home) || letter_pressed('F')) fit_all(models, view_);
   if (letter_pressed('N')) jump(models, m.fault_events, dir);
   if (letter_pressed('L')) jump(models, m.leader_change_events, dir);
   if (letter_pressed('V')) jump_violation(models, dir);
@@ -370,9 +370,9 @@ void App::handle_keys(const Models& models) {
   Time_us full = 1;
   for (const TraceModel* x : models) full = std::max(full, x->end_us);
   if (letter_pressed('=') || nav_pressed(ImGuiKey_UpArrow))
-    Timeline::Zoom(view_, 0.5, view_.cursor_us, full);
+    zoom(view_, 0.5, view_.cursor_us, full);
   if (letter_pressed('-') || nav_pressed(ImGuiKey_DownArrow))
-    Timeline::Zoom(view_, 2.0, view_.cursor_us, full);
+    zoom(view_, 2.0, view_.cursor_us, full);
 }
 
 void App::play(const Models& models, float dt_s) {

@@ -49,6 +49,30 @@ inline constexpr Rgb kLaneAltColor{34, 37, 45};
 inline constexpr Rgb kCursorColor{255, 255, 255};
 inline constexpr Rgb kViolationColor{255, 70, 40};
 inline constexpr Rgb kCaptionColor{250, 220, 120};
+inline constexpr Rgb kWhite{255, 255, 255};
+inline constexpr Rgb kBlack{0, 0, 0};
+// Clock faults and clock marks on a lane.
+inline constexpr Rgb kClockColor{70, 190, 200};
+
+// The timeline's chrome: the ruler, section headers, the split-brain strip and labels.
+inline constexpr Rgb kRulerColor{44, 48, 58};
+inline constexpr Rgb kTickColor{200, 200, 210};
+inline constexpr Rgb kTickLabelColor{225, 225, 232};
+inline constexpr Rgb kCursorBoxColor{240, 240, 245};  // the cursor's time, on the ruler
+inline constexpr Rgb kCursorBoxTextColor{10, 10, 15};
+inline constexpr Rgb kHeaderColor{50, 56, 70};  // a section's title bar when comparing
+inline constexpr Rgb kHeaderTextColor{235, 235, 240};
+inline constexpr Rgb kStripColor{40, 42, 50};  // the split-brain strip when there is none
+inline constexpr Rgb kStripLabelColor{200, 160, 170};
+inline constexpr Rgb kLaneLabelColor{240, 240, 245};     // node names
+inline constexpr Rgb kFollowsLabelColor{170, 175, 190};  // "-> n3" under a node's name
+inline constexpr Rgb kFaultsLabelColor{180, 190, 210};
+inline constexpr Rgb kFaultTextColor{225, 228, 235};  // a fault's label outside its bar
+inline constexpr Rgb kClientsLabelColor{220, 220, 230};
+inline constexpr Rgb kCrashedTextColor{255, 200, 200};
+inline constexpr Rgb kNoteMarkColor{230, 230, 230};
+inline constexpr Rgb kMarkColor{160, 160, 170};  // a record or other event on a lane
+inline constexpr Rgb kLegendTextColor{215, 215, 222};
 
 // Distinct colours for message types, assigned in order of first appearance in the trace. No
 // greens, ambers or purples: those mean roles.

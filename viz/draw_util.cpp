@@ -113,16 +113,6 @@ void swatch(Rgb c, const char* label, bool hatched, Rgb hatch) {
   ImGui::TextUnformatted(label);
 }
 
-float distance_sq_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
-  const float vx = b.x - a.x, vy = b.y - a.y;
-  const float wx = p.x - a.x, wy = p.y - a.y;
-  const float len2 = vx * vx + vy * vy;
-  float t = len2 > 0 ? (wx * vx + wy * vy) / len2 : 0.0f;
-  t = std::clamp(t, 0.0f, 1.0f);
-  const float dx = a.x + t * vx - p.x, dy = a.y + t * vy - p.y;
-  return dx * dx + dy * dy;
-}
-
 namespace {
 bool g_unicode_glyphs = false;
 ImFont* g_fonts[4] = {nullptr, nullptr, nullptr, nullptr};  // by TextSize; Normal is the default

@@ -38,9 +38,6 @@ void label_with_background(ImDrawList* dl, ImVec2 p, ImU32 text_color, const cha
 // A small square swatch followed by a label, advancing the ImGui cursor (for legends).
 void swatch(Rgb c, const char* label, bool hatched = false, Rgb hatch = {});
 
-// Squared distance from p to the segment ab.
-float distance_sq_to_segment(ImVec2 p, ImVec2 a, ImVec2 b);
-
 // Whether the loaded font has arrows and geometric shapes (DejaVu does; ImGui's built-in font
 // does not). arrow_text() is "→" or "->".
 bool unicode_glyphs();

@@ -346,9 +346,9 @@ int main(int argc, char** argv) {
       const int n = o.benchmark_frames, i = frames_after_load;
       Time_us end = app.main_model()->end_us;
       if (i < n / 4) {
-        Timeline::FitAll(app.models(), v);
+        fit_all(app.models(), v);
       } else if (i < n / 2) {  // zoom in step by step around the middle
-        Timeline::Zoom(v, 0.85, end / 2, end);
+        zoom(v, 0.85, end / 2, end);
       } else if (i < 3 * n / 4) {  // pan across at a mid zoom
         const Time_us span = std::max<Time_us>(end / 50, 1);
         v.t0_us = (end - span) * (i - n / 2) / std::max(1, n / 4);

@@ -1,0 +1,88 @@
+// The client lane: each client operation a bar from invoke to return, coloured by its outcome
+// (lost writes and ops the linearizability checker blamed stand out); narrow ops folded per
+// 2-pixel column and row.
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <vector>
+
+#include "viz/draw_util.h"
+#include "viz/timeline_draw.h"
+#include "viz/trace_query.h"
+
+namespace ballot::viz::timeline {
+
+namespace {
+constexpr float kNarrowOp_px = 3.0f;  // narrower ops are folded
+constexpr int kOpColumnPx = 2;        // at most one narrow op per column this wide, per row
+}  // namespace
+
+void draw_client_lane(Frame& f, const Section& s) {
+  const TraceModel& m = *s.m;
+  if (s.client_rows == 0) return;
+  ImDrawList* dl = f.dl;
+  const TimeAxis& g = f.axis();
+  const float left = f.label_x();
+  dl->AddRectFilled(ImVec2(left, s.clients_y), ImVec2(f.L.right, s.clients_bottom()),
+                    col(kLaneColor));
+  dl->AddText(ImVec2(left + kLabelInset_px,
+                     s.clients_y + (s.client_rows * s.client_row_h - f.L.font) * 0.5f),
+              col(kClientsLabelColor), "clients");
+  const IndexRange r = ops_in(m, g.t0, g.t1);
+  std::vector<int> row_column(static_cast<size_t>(s.client_rows), INT_MIN);
+  std::vector<int> row_count(static_cast<size_t>(s.client_rows), 0);
+  // Narrow ops of one colour side by side in a row are drawn as one rectangle.
+  struct Run {
+    float x0 = 0, x1 = 0;
+    ImU32 c = 0;
+  };
+  std::vector<Run> runs(static_cast<size_t>(s.client_rows));
+  auto draw_run = [&](size_t row) {
+    Run& run = runs[row];
+    if (run.c == 0) return;
+    dl->AddRectFilled(ImVec2(run.x0, s.client_row_top(row)),
+                      ImVec2(run.x1, s.client_row_bottom(row)), run.c);
+    run.c = 0;
+  };
+  for (size_t i = r.first; i < r.last; ++i) {
+    const ClientOp& op = m.ops[i];
+    if (op.return_us < g.t0) continue;
+    const auto row = static_cast<size_t>(s.client_row(op.client));
+    const float y0 = s.client_row_top(row);
+    const float y1 = s.client_row_bottom(row);
+    const SpanX sx = span_x(g, op.invoke_us, op.return_us, kOpMin_px);
+    const float xa = sx.a, xb = sx.b;
+    const Rgb oc = op.lost ? kOpLostColor : op.blamed ? kOpBlamedColor : op_color(op.outcome);
+    const ImU32 fill = col(oc, op.outcome == ClientOp::Outcome::Pending ? 120 : 230);
+    if (xb - xa < kNarrowOp_px && !op.blamed && !op.lost) {
+      const int c = static_cast<int>(std::floor(xa / kOpColumnPx));
+      if (row_column[row] != c) row_column[row] = c, row_count[row] = 0;
+      if (++row_count[row] > 1) continue;
+      Run& run = runs[row];
+      if (run.c == fill && run.x1 + kOpColumnPx >= xa) {
+        run.x1 = std::max(run.x1, xb);
+      } else {
+        draw_run(row);
+        run = {xa, xb, fill};
+      }
+      f.hits.push_back({Hit::Kind::Op, false, xa, y0, xb, y1, s.model, static_cast<int64_t>(i), 0});
+      continue;
+    }
+    draw_run(row);
+    dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), fill, 2.0f);
+    if (op.blamed)
+      dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kOpBlamedColor), 2.0f, 0,
+                  2.5f);
+    const Selection& sel = f.view.selection;
+    if (sel.kind == Selection::Kind::Op && sel.model == s.model &&
+        sel.index == static_cast<int64_t>(i))
+      dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kCursorColor), 2.0f, 0, 2.0f);
+    const ImVec2 ts = ImGui::CalcTextSize(op.label.c_str());
+    if (xb - xa > ts.x + 6 && y1 - y0 >= ts.y - 3)
+      dl->AddText(ImVec2(xa + 3, (y0 + y1 - ts.y) * 0.5f), text_color_on(oc), op.label.c_str());
+    f.hits.push_back({Hit::Kind::Op, false, xa, y0, xb, y1, s.model, static_cast<int64_t>(i), 0});
+  }
+  for (size_t row = 0; row < runs.size(); ++row) draw_run(row);
+}
+
+}  // namespace ballot::viz::timeline

@@ -1,0 +1,235 @@
+// Faults and what they cause: the fault lane (a bar per fault, packed into rows), partitions and
+// one-way cuts across the node lanes, split brain (in its strip, tinted across the lanes and
+// framed over the leaders' bands), where a truncated trace ends, and violations.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "viz/draw_util.h"
+#include "viz/timeline_draw.h"
+#include "viz/trace_query.h"
+
+namespace ballot::viz::timeline {
+
+namespace {
+
+// Split brain frames look at most at this many of a leader's bands in the window.
+constexpr size_t kMaxFramedBands = 64;
+
+Rgb fault_color(const std::string& kind) {
+  if (kind == "partition" || kind == "isolate" || kind == "bridge" || kind == "majorities_ring")
+    return kPartitionColor;
+  if (kind == "crash" || kind == "disk_loss") return kCrashedHatchColor;
+  if (kind == "pause") return kPausedColor;
+  if (kind == "clock_drift" || kind == "clock_jump") return kClockColor;
+  if (kind == "link_cut" || kind == "flap" || kind == "drop" || kind == "loss_burst")
+    return kDropColor;
+  return kFaultBarColor;
+}
+
+// A one-way cut: a dashed red arrow from the sender's lane to the receiver's where it begins,
+// and a red edge under both lanes' bands while it lasts.
+void draw_link_cut(ImDrawList* dl, const Section& s, const Fault& f, float xa, float xb) {
+  for (int32_t n : {f.from, f.to})
+    dl->AddRectFilled(ImVec2(xa, s.band_bottom(n) + 1),
+                      ImVec2(std::max(xb, xa + 1), s.band_bottom(n) + 4), col(kDropColor, 170));
+  const bool down = s.top_of(f.to) > s.top_of(f.from);
+  const float ya = down ? s.band_bottom(f.from) : s.band_top(f.from);
+  const float yb = down ? s.band_top(f.to) : s.band_bottom(f.to);
+  const float dir = down ? 1.0f : -1.0f;
+  if (xb - xa >= 6) {  // room to tell it apart
+    for (float yy = ya; (yb - yy) * dir > 8; yy += 9 * dir)
+      vline(dl, xa, std::min(yy, yy + 5 * dir), std::max(yy, yy + 5 * dir), col(kDropColor), 2.0f);
+    dl->AddTriangleFilled(ImVec2(xa - 5, yb - 8 * dir), ImVec2(xa + 5, yb - 8 * dir),
+                          ImVec2(xa, yb), col(kDropColor));
+  }
+}
+
+}  // namespace
+
+void draw_network_faults(Frame& f, const Section& s) {
+  ImDrawList* dl = f.dl;
+  const TimeAxis& g = f.axis();
+  const float lanes_bottom = s.lanes_bottom();
+  // Partitions: shaded across the lanes (each lane's group is tagged in the label column).
+  SpanRuns partition_runs;
+  auto shade_partition = [&](float xa, float xb) {
+    fill_gaps(dl, s, xa, xb, col(kPartitionColor, 38));
+  };
+  for (const Fault& fault : s.m->faults) {
+    if (!g.visible(fault.span.begin_us, fault.span.end_us)) continue;
+    const SpanX sx = span_x(g, fault.span.begin_us, fault.span.end_us);
+    const float xa = sx.a, xb = sx.b;
+    if (!fault.groups.empty() || fault.kind == "isolate") {
+      partition_runs.add(xa, std::max(xb, xa + 1), shade_partition);
+      if (xb - xa >= 4) vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, 160));
+    } else if ((fault.kind == "link_cut" || fault.kind == "flap") && s.lane_visible(fault.from) &&
+               s.lane_visible(fault.to)) {
+      draw_link_cut(dl, s, fault, xa, xb);
+    }
+  }
+  partition_runs.flush(shade_partition);
+}
+
+void draw_split_brain_strip(Frame& f, const Section& s) {
+  ImDrawList* dl = f.dl;
+  const TimeAxis& g = f.axis();
+  const TraceModel& m = *s.m;
+  dl->AddRectFilled(ImVec2(g.x0, s.split_y), ImVec2(g.x1, s.split_y + s.split_h), col(kStripColor));
+  const float small = font_px(TextSize::Small);
+  text_at(dl, TextSize::Small,
+          ImVec2(f.label_x() + kLabelInset_px, s.split_y + (s.split_h - small) * 0.5f),
+          col(kStripLabelColor), "split brain");
+  SpanRuns split_runs;
+  std::vector<std::pair<float, std::string>> labels;
+  auto draw_split = [&](float xa, float xb) {
+    dl->AddRectFilled(ImVec2(xa, s.split_y), ImVec2(xb, s.split_y + s.split_h),
+                      col(kSplitBrainColor));
+    fill_gaps(dl, s, xa, xb, col(kSplitBrainColor, 60));
+  };
+  for (size_t i = 0; i < m.split_brains.size(); ++i) {
+    const SplitBrain& sb = m.split_brains[i];
+    if (!g.visible(sb.begin_us, sb.end_us)) continue;
+    // Always visible, however short.
+    const SpanX sx = span_x(g, sb.begin_us, sb.end_us, kSplitBrainMin_px);
+    split_runs.add(sx.a, sx.b, draw_split);
+    std::string label = "SPLIT BRAIN:";
+    for (int32_t l : sb.leaders) label += " " + node_name(l);
+    const float lw = text_size(TextSize::Small, label.c_str()).x;
+    if (sx.width() > lw + 8) labels.emplace_back(sx.a + 4, std::move(label));
+    f.hits.push_back({Hit::Kind::SplitBrain, false, sx.a, s.split_y, sx.b, s.split_y + s.split_h,
+                      s.model, static_cast<int64_t>(i), 0});
+  }
+  split_runs.flush(draw_split);
+  for (const auto& [x, label] : labels)  // over the strip, which runs draw late
+    text_at(dl, TextSize::Small, ImVec2(x, s.split_y + (s.split_h - small) * 0.5f), col(kWhite),
+            label.c_str());
+}
+
+void draw_split_brain_frames(Frame& f, const Section& s) {
+  ImDrawList* dl = f.dl;
+  const TimeAxis& g = f.axis();
+  const TraceModel& m = *s.m;
+  const float lanes_bottom = s.lanes_bottom();
+  // Its edges across all lanes, and the leaders' bands framed in the split-brain colour while it
+  // lasts.
+  for (const SplitBrain& sb : m.split_brains) {
+    if (!g.visible(sb.begin_us, sb.end_us)) continue;
+    const SpanX sx = span_x(g, sb.begin_us, sb.end_us, kSplitBrainMin_px);
+    const float xa = sx.a, xb = sx.b;
+    if (xb - xa < 6) continue;  // the tint and the strip say it; edges and frames need room
+    vline(dl, xa, s.lanes_y, lanes_bottom, col(kSplitBrainColor, 230), 2.0f);
+    vline(dl, xb, s.lanes_y, lanes_bottom, col(kSplitBrainColor, 230), 2.0f);
+    for (int32_t l : sb.leaders) {
+      if (!s.lane_visible(l)) continue;
+      // Frame only the parts where this node led.
+      const NodeTrack& track = m.nodes[static_cast<size_t>(l - 1)];
+      const IndexRange r = bands_in(track, std::max(sb.begin_us, g.t0), std::min(sb.end_us, g.t1));
+      for (size_t i = r.first; i < r.last && i < r.first + kMaxFramedBands; ++i) {
+        const RoleBand& b = track.bands[i];
+        if (b.role != Role::Leader) continue;
+        const float ba = std::max({g.x(b.begin_us), xa}), bb = std::min({g.x(b.end_us), xb});
+        if (bb - ba < 1) continue;
+        dl->AddRect(ImVec2(ba, s.band_top(l) - 1), ImVec2(bb, s.band_bottom(l) + 1),
+                    col(kSplitBrainColor), 0, 0, 3.0f);
+      }
+    }
+  }
+}
+
+void draw_truncation(Frame& f, const Section& s) {
+  const TraceModel& m = *s.m;
+  const TimeAxis& g = f.axis();
+  if (!m.truncated() || m.end_us > g.t1) return;
+  ImDrawList* dl = f.dl;
+  const float lanes_bottom = s.lanes_bottom();
+  const float x = std::max(g.x(m.end_us), g.x0);
+  if (x < g.x1)
+    hatch_rect(dl, ImVec2(x, s.lanes_y), ImVec2(g.x1, lanes_bottom), col(kViolationColor, 70),
+               10.0f);
+  vline(dl, x, s.split_y, lanes_bottom, col(kViolationColor), 2.5f);
+  const char* text = "TRUNCATED: the trace ends here (no footer)";
+  const float tw = ImGui::CalcTextSize(text).x;
+  const float tx = x + tw + 12 < g.x1 ? x + 6 : std::max(g.x0 + 4, x - tw - 10);
+  label_with_background(dl, ImVec2(tx, s.lanes_y + 4), col(kViolationColor), text,
+                        col(kBlack, 220));
+}
+
+void draw_violations(Frame& f, const Section& s) {
+  ImDrawList* dl = f.dl;
+  const TimeAxis& g = f.axis();
+  const float lanes_bottom = s.lanes_bottom();
+  // A red line across the lanes, and a mark on each involved lane.
+  for (const Violation& v : s.m->violations) {
+    if (v.t_us < g.t0 || v.t_us > g.t1) continue;
+    const float x = g.x(v.t_us);
+    vline(dl, x, s.lanes_y, lanes_bottom, col(kViolationColor, 200), 2.0f);
+    for (int32_t n : v.nodes) {
+      if (!s.lane_visible(n)) continue;
+      const float yy = s.band_top(n);
+      dl->AddTriangleFilled(ImVec2(x - 7, yy - 10), ImVec2(x + 7, yy - 10), ImVec2(x, yy),
+                            col(kViolationColor));
+    }
+  }
+}
+
+void draw_fault_lane(Frame& f, const Section& s) {
+  if (s.fault_rows == 0) return;
+  ImDrawList* dl = f.dl;
+  const TimeAxis& g = f.axis();
+  const float font = f.L.font;
+  text_at(dl, TextSize::Small, ImVec2(f.label_x() + kLabelInset_px, s.faults_y + 3),
+          col(kFaultsLabelColor), "faults");
+  dl->PushClipRect(ImVec2(g.x0, s.faults_y),
+                   ImVec2(g.x1, s.faults_y + s.fault_rows * s.fault_row_h), true);
+  const auto& faults = s.m->faults;
+  for (size_t i = 0; i < faults.size(); ++i) {
+    const Fault& fault = faults[i];
+    if (!g.visible(fault.span.begin_us, fault.span.end_us)) continue;
+    const int row = s.fault_row_of[i];
+    const float y0 = s.fault_row_top(row);
+    const float y1 = s.fault_row_bottom(row);
+    float xa = g.x(fault.span.begin_us), xb = g.x(fault.span.end_us);
+    const Rgb c = fault_color(fault.kind);
+    const bool instant = xb - xa < 3;
+    if (instant) {  // a clock jump, or too short to see: a diamond
+      const float xm = (xa + xb) * 0.5f, ym = (y0 + y1) * 0.5f, r = (y1 - y0) * 0.45f;
+      dl->AddQuadFilled(ImVec2(xm, ym - r), ImVec2(xm + r, ym), ImVec2(xm, ym + r),
+                        ImVec2(xm - r, ym), col(c));
+      xa = xm - r;
+      xb = xm + r;
+    } else {
+      xa = std::max(xa, g.x0 - 4);
+      xb = std::min(xb, g.x1 + 4);
+      dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c, 210), 3.0f);
+      for (Time_us flap : fault.flaps_us) vline(dl, g.x(flap), y0, y1, col(kWhite, 180));
+    }
+    // The label goes inside the bar when it fits, else after it, up to the next fault of the row.
+    float next_x = g.x1;
+    for (size_t j = i + 1; j < faults.size(); ++j)
+      if (s.fault_row_of[j] == row) {
+        next_x = std::min(next_x, g.x(faults[j].span.begin_us));
+        break;
+      }
+    const ImVec2 ts = ImGui::CalcTextSize(fault.summary.c_str());
+    const float ty = y0 + (y1 - y0 - ts.y) * 0.5f;
+    const float inside_x = std::max(xa, g.x0) + 4;
+    if (!instant && std::min(xb, g.x1) - inside_x >= ts.x + 4) {
+      dl->AddText(ImVec2(inside_x, ty), text_color_on(c), fault.summary.c_str());
+    } else if (next_x - (xb + 5) >= std::min(ts.x, font * 4)) {
+      dl->PushClipRect(ImVec2(xb + 4, y0), ImVec2(next_x - 2, y1), true);
+      dl->AddText(ImVec2(xb + 5, ty), col(kFaultTextColor), fault.summary.c_str());
+      dl->PopClipRect();
+    } else if (!instant && std::min(xb, g.x1) - inside_x > font * 3) {
+      dl->PushClipRect(ImVec2(inside_x, y0), ImVec2(std::min(xb, g.x1) - 2, y1), true);
+      dl->AddText(ImVec2(inside_x, ty), text_color_on(c), fault.summary.c_str());
+      dl->PopClipRect();
+    }
+    f.hits.push_back({Hit::Kind::Fault, false, xa, y0, std::max(xb, xa + 2), y1, s.model,
+                      static_cast<int64_t>(i), 0});
+  }
+  dl->PopClipRect();
+}
+
+}  // namespace ballot::viz::timeline

@@ -1,0 +1,199 @@
+#include "viz/timeline_layout.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "viz/sizes.h"
+
+namespace ballot::viz {
+
+TimeAxis TimeAxis::make(float x0, float x1, Time_us t0, Time_us t1) {
+  TimeAxis a;
+  a.x0 = x0;
+  a.x1 = x1;
+  a.t0 = t0;
+  a.t1 = t1;
+  a.px_per_us = (x1 - x0) / static_cast<double>(t1 - t0);
+  return a;
+}
+
+float TimeAxis::x(Time_us t) const {
+  const double v = x0 + static_cast<double>(t - t0) * px_per_us;
+  return static_cast<float>(
+      std::clamp(v, static_cast<double>(x0) - 1e5, static_cast<double>(x1) + 1e5));
+}
+
+Time_us TimeAxis::t(float px) const {
+  return t0 + static_cast<Time_us>(std::llround((px - x0) / px_per_us));
+}
+
+SpanX span_x(const TimeAxis& axis, Time_us begin, Time_us end, float min_px) {
+  SpanX s;
+  s.a = std::max(axis.x(begin), axis.x0);
+  s.b = std::min(axis.x(end), axis.x1);
+  if (min_px > 0) s.b = std::max(s.b, s.a + min_px);
+  return s;
+}
+
+float SectionLayout::band_top(int32_t node) const {
+  return top_of(node) + lane_h * kBandTop_lanes;
+}
+
+float SectionLayout::band_bottom(int32_t node) const {
+  return top_of(node) + lane_h * kBandBottom_lanes;
+}
+
+float SectionLayout::fault_row_top(int row) const {
+  return faults_y + static_cast<float>(row) * fault_row_h + 1;
+}
+
+float SectionLayout::client_row_top(size_t row) const {
+  return clients_y + static_cast<float>(row) * client_row_h + 1;
+}
+
+Segment SectionLayout::message_segment(const TimeAxis& axis, const Message& msg) const {
+  const bool down = top_of(msg.to) >= top_of(msg.from);
+  Segment s;
+  s.ax = axis.x(msg.send_us);
+  s.ay = down ? band_bottom(msg.from) : band_top(msg.from);
+  s.bx = axis.x(msg.end_us);
+  s.by = down ? band_top(msg.to) : band_bottom(msg.to);
+  if (msg.fate == Message::Fate::Dropped && s.bx - s.ax < kDropStubBelow_px) {
+    const float len = std::min(lane_h * kLaneGap_lanes * kDropStub_gaps, kDropStubMax_px);
+    s.bx = s.ax;
+    s.by = s.ay + (down ? len : -len);
+  }
+  return s;
+}
+
+float Layout::lane_center_y(int model, int32_t node) const {
+  if (model < 0 || static_cast<size_t>(model) >= sections.size()) return -1.0f;
+  const SectionLayout& s = sections[static_cast<size_t>(model)];
+  if (!s.lane_visible(node)) return -1.0f;
+  return s.lane_center(node);
+}
+
+std::vector<int> pack_fault_rows(const std::vector<Fault>& faults, int& rows) {
+  std::vector<Time_us> row_end;
+  std::vector<int> row_of(faults.size());
+  for (size_t f = 0; f < faults.size(); ++f) {
+    const Fault& fault = faults[f];
+    int row = -1;
+    for (size_t r = 0; r < row_end.size(); ++r)
+      if (row_end[r] <= fault.span.begin_us) {
+        row = static_cast<int>(r);
+        break;
+      }
+    if (row < 0) {
+      if (static_cast<int>(row_end.size()) < kMaxFaultRows) {
+        row_end.push_back(0);
+        row = static_cast<int>(row_end.size()) - 1;
+      } else {
+        row = kMaxFaultRows - 1;
+      }
+    }
+    // An instantaneous fault still keeps its row busy for a microsecond.
+    row_end[static_cast<size_t>(row)] = std::max(fault.span.end_us, fault.span.begin_us + 1);
+    row_of[f] = row;
+  }
+  rows = static_cast<int>(row_end.size());
+  return row_of;
+}
+
+Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewState& view,
+                       const Viewport& vp) {
+  Layout L;
+  L.font = vp.font;
+  L.width = std::max(vp.w, kCanvasMinWidth_px);
+  L.height = std::max(vp.h, kCanvasMinHeight_px);
+  L.left = vp.x;
+  L.label_w = std::max(kLabelColumnMin_px, vp.font * kLabelColumn_fonts);
+  L.top = vp.y;
+  L.bottom = vp.y + L.height;
+  L.ruler_h = vp.font + kRulerPadding_px;
+  L.legend_h = vp.legend_h;
+  const float x1 = vp.x + L.width - kPlotRightMargin_px;
+  L.right = x1 + kPlotRightMargin_px;
+  L.axis = TimeAxis::make(vp.x + L.label_w, x1, view.t0_us, view.t1_us);
+  for (const TraceModel* m : models) L.full_span_us = std::max(L.full_span_us, m->end_us);
+
+  // What each section needs whatever the lanes' height.
+  const float font = vp.font;
+  L.sections.resize(models.size());
+  float fixed_h = L.ruler_h + L.legend_h;
+  int total_lanes = 0;
+  int client_rows_total = 0;
+  for (size_t i = 0; i < models.size(); ++i) {
+    const TraceModel& m = *models[i];
+    SectionLayout& s = L.sections[i];
+    s.model = static_cast<int>(i);
+    s.node_count = m.node_count;
+    s.show_header = models.size() > 1;
+    s.split_h = std::max(kSplitStripMin_px, font * kSplitStrip_fonts);
+    s.fault_row_h = font + kFaultRowPadding_px;
+    s.fault_row_of = pack_fault_rows(m.faults, s.fault_rows);
+    for (int32_t n = 1; n <= m.node_count; ++n)
+      if (!view.filters.node_hidden(n)) s.lanes.push_back(n);
+    s.client_rows = std::min(m.client_count, kMaxClientRows);
+    total_lanes += static_cast<int>(s.lanes.size());
+    client_rows_total += s.client_rows;
+    fixed_h += (s.show_header ? font + kSectionHeaderPadding_px : 0.0f) + s.split_h +
+               kSplitStripGap_px + s.fault_rows * s.fault_row_h +
+               (s.client_rows > 0 ? kClientLaneGap_px : 0.0f) + kSectionGap_px;
+  }
+  // Lanes share what is left; client rows take a fixed fraction of a lane each.
+  const float avail = L.height - fixed_h;
+  const float units =
+      static_cast<float>(total_lanes) + kClientRow_lanes * static_cast<float>(client_rows_total);
+  const float lane_h =
+      std::clamp(avail / std::max(units, 1.0f), font * kLaneMin_fonts, font * kLaneMax_fonts);
+  float y = L.top + L.ruler_h;
+  for (SectionLayout& s : L.sections) {
+    if (s.show_header) {
+      s.header_y = y;
+      y += font + kSectionHeaderPadding_px;
+    }
+    s.split_y = y + kSplitStripTopGap_px;
+    y += s.split_h + kSplitStripGap_px;
+    s.faults_y = y;
+    y += s.fault_rows * s.fault_row_h;
+    s.lanes_y = y;
+    s.lane_h = lane_h;
+    s.lane_top.assign(static_cast<size_t>(s.node_count), -1.0f);
+    for (int32_t n : s.lanes) {
+      s.lane_top[static_cast<size_t>(n - 1)] = y;
+      y += lane_h;
+    }
+    if (s.client_rows > 0) {
+      y += kClientLaneGap_px;
+      s.clients_y = y;
+      s.client_row_h = std::max(kClientRowMin_px, lane_h * kClientRow_lanes);
+      y += s.client_rows * s.client_row_h;
+    }
+    s.bottom = y;
+    y += kSectionGap_px;
+  }
+  return L;
+}
+
+void fit_all(const std::vector<const TraceModel*>& models, ViewState& view) {
+  Time_us end = 1;
+  for (const TraceModel* m : models) end = std::max(end, m->end_us);
+  const Time_us margin = std::max<Time_us>(end / 100, 1);
+  view.t0_us = -margin;
+  view.t1_us = end + margin;
+}
+
+void zoom(ViewState& view, double factor, Time_us anchor_us, Time_us full_span_us) {
+  const double span = static_cast<double>(view.span_us());
+  double new_span = std::clamp(
+      span * factor, static_cast<double>(kMinSpan_us),
+      std::max(static_cast<double>(full_span_us) * kMaxZoomOut, static_cast<double>(kMinSpan_us)));
+  const double frac = (static_cast<double>(anchor_us - view.t0_us)) / span;
+  const double t0 = static_cast<double>(anchor_us) - frac * new_span;
+  view.t0_us = static_cast<Time_us>(std::llround(t0));
+  view.t1_us =
+      view.t0_us + std::max<Time_us>(kMinSpan_us, static_cast<Time_us>(std::llround(new_span)));
+}
+
+}  // namespace ballot::viz
