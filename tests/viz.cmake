@@ -5,6 +5,8 @@ endif()
 include(${PROJECT_SOURCE_DIR}/viz/deps.cmake)
 
 ballot_add_test(test_viz_model SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_model.cpp LIBS viz_model)
+# The timeline's layout and mouse handling: pure functions, no ImGui or OpenGL.
+ballot_add_test(test_viz_layout SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_layout.cpp LIBS viz_model)
 # The viewer's loader and the reader of replay and export agree on what a valid trace is.
 ballot_add_test(test_trace_checks SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_trace_checks.cpp LIBS viz_model)
 
