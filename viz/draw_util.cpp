@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "viz/trace_query.h"
+
 namespace ballot::viz {
 
 ImVec4 col4(Rgb c, float alpha) {
@@ -161,6 +163,33 @@ ImU32 text_color_on(Rgb c) {
 
 std::string node_name(int32_t node) {
   return node <= 0 ? "-" : "n" + std::to_string(node);
+}
+
+const char* outcome_name(ClientOp::Outcome o) {
+  switch (o) {
+    case ClientOp::Outcome::Ok:
+      return "ok";
+    case ClientOp::Outcome::Fail:
+      return "fail";
+    case ClientOp::Outcome::Info:
+      return "info (unknown)";
+    case ClientOp::Outcome::Pending:
+      return "pending";
+  }
+  return "?";
+}
+
+void op_text(const ClientOp& op, bool color_outcome) {
+  ImGui::Text("client %d, op %lld: %s", op.client, static_cast<long long>(op.op), op.label.c_str());
+  if (color_outcome)
+    ImGui::TextColored(col4(op_color(op.outcome)), "outcome: %s", outcome_name(op.outcome));
+  else
+    ImGui::Text("outcome %s", outcome_name(op.outcome));
+  ImGui::Text("%s to %s (%s)", format_time(op.invoke_us).c_str(), format_time(op.return_us).c_str(),
+              format_time(op.return_us - op.invoke_us).c_str());
+  if (op.blamed) ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
+  if (op.lost)
+    ImGui::TextColored(col4(kOpLostColor), "lost: acknowledged, then gone (see Summary)");
 }
 
 }  // namespace ballot::viz

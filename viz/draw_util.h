@@ -58,6 +58,13 @@ float font_px(TextSize size);
 // Black or white, whichever reads better on `background`.
 ImU32 text_color_on(Rgb background);
 
+// "ok", "fail", "info (unknown)" or "pending".
+const char* outcome_name(ClientOp::Outcome outcome);
+// A client op in text, as the timeline's tooltip and the Inspector show it: the client, op and
+// label, its outcome (coloured by it when color_outcome, as the Inspector does), when it ran, and
+// whether the linearizability checker blamed it or it was a lost write.
+void op_text(const ClientOp& op, bool color_outcome);
+
 // "n3", or "-" for 0.
 std::string node_name(int32_t node);
 

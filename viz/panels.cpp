@@ -15,20 +15,6 @@ namespace ballot::viz {
 
 namespace {
 
-const char* outcome_name(ClientOp::Outcome o) {
-  switch (o) {
-    case ClientOp::Outcome::Ok:
-      return "ok";
-    case ClientOp::Outcome::Fail:
-      return "fail";
-    case ClientOp::Outcome::Info:
-      return "info (unknown)";
-    case ClientOp::Outcome::Pending:
-      return "pending";
-  }
-  return "?";
-}
-
 // A two-column table of an event's fields.
 void fields_table(const TraceModel& m, uint32_t event, const char* id) {
   if (!ImGui::BeginTable(id, 2,
@@ -187,16 +173,7 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
     case Selection::Kind::Op: {
       if (sel.index < 0 || static_cast<size_t>(sel.index) >= m.ops.size()) return;
       const ClientOp& op = m.ops[static_cast<size_t>(sel.index)];
-      ImGui::Text("client %d, op %lld: %s", op.client, static_cast<long long>(op.op),
-                  op.label.c_str());
-      ImGui::TextColored(col4(op_color(op.outcome)), "outcome: %s", outcome_name(op.outcome));
-      ImGui::Text("%s to %s (%s)", format_time(op.invoke_us).c_str(),
-                  format_time(op.return_us).c_str(),
-                  format_time(op.return_us - op.invoke_us).c_str());
-      if (op.blamed)
-        ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
-      if (op.lost)
-        ImGui::TextColored(col4(kOpLostColor), "lost: acknowledged, then gone (see Summary)");
+      op_text(op, true);
       ImGui::TextUnformatted("invoke event");
       fields_table(m, op.invoke_event, "invoke");
       if (op.return_event != op.invoke_event) {

@@ -78,18 +78,7 @@ void draw_tooltip(const Hit& hit, const TraceModel& m, Time_us mouse_t) {
       break;
     }
     case Hit::Kind::Op: {
-      const ClientOp& op = m.ops[static_cast<size_t>(hit.index)];
-      static const char* outcomes[] = {"ok", "fail", "info (unknown)", "pending"};
-      ImGui::Text("client %d, op %lld: %s", op.client, static_cast<long long>(op.op),
-                  op.label.c_str());
-      ImGui::Text("outcome %s", outcomes[static_cast<int>(op.outcome)]);
-      ImGui::Text("%s to %s (%s)", format_time(op.invoke_us).c_str(),
-                  format_time(op.return_us).c_str(),
-                  format_time(op.return_us - op.invoke_us).c_str());
-      if (op.blamed)
-        ImGui::TextColored(col4(kOpBlamedColor), "blamed by the linearizability checker");
-      if (op.lost)
-        ImGui::TextColored(col4(kOpLostColor), "lost: acknowledged, then gone (see Summary)");
+      op_text(m.ops[static_cast<size_t>(hit.index)], false);
       break;
     }
     case Hit::Kind::Mark: {
