@@ -15,6 +15,11 @@ namespace ballot::viz::timeline {
 namespace {
 constexpr float kNarrowOp_px = 3.0f;  // narrower ops are folded
 constexpr int kOpColumnPx = 2;        // at most one narrow op per column this wide, per row
+constexpr uint8_t kOpAlpha = 230;
+constexpr uint8_t kPendingAlpha = 120;  // still pending when the trace ends
+constexpr float kOpRounding_px = 2.0f;
+constexpr float kBlamedFrame_px = 2.5f;  // a frame in the blamed colour around the op
+constexpr float kSelectedFrame_px = 2.0f;
 }  // namespace
 
 void draw_client_lane(Frame& f, const Section& s) {
@@ -53,7 +58,7 @@ void draw_client_lane(Frame& f, const Section& s) {
     const SpanX sx = span_x(g, op.invoke_us, op.return_us, kOpMin_px);
     const float xa = sx.a, xb = sx.b;
     const Rgb oc = op.lost ? kOpLostColor : op.blamed ? kOpBlamedColor : op_color(op.outcome);
-    const ImU32 fill = col(oc, op.outcome == ClientOp::Outcome::Pending ? 120 : 230);
+    const ImU32 fill = col(oc, op.outcome == ClientOp::Outcome::Pending ? kPendingAlpha : kOpAlpha);
     if (xb - xa < kNarrowOp_px && !op.blamed && !op.lost) {
       const int c = static_cast<int>(std::floor(xa / kOpColumnPx));
       if (row_column[row] != c) row_column[row] = c, row_count[row] = 0;
@@ -69,14 +74,15 @@ void draw_client_lane(Frame& f, const Section& s) {
       continue;
     }
     draw_run(row);
-    dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), fill, 2.0f);
+    dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), fill, kOpRounding_px);
     if (op.blamed)
-      dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kOpBlamedColor), 2.0f, 0,
-                  2.5f);
+      dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kOpBlamedColor),
+                  kOpRounding_px, 0, kBlamedFrame_px);
     const Selection& sel = f.view.selection;
     if (sel.kind == Selection::Kind::Op && sel.model == s.model &&
         sel.index == static_cast<int64_t>(i))
-      dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kCursorColor), 2.0f, 0, 2.0f);
+      dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kCursorColor), kOpRounding_px,
+                  0, kSelectedFrame_px);
     const ImVec2 ts = ImGui::CalcTextSize(op.label.c_str());
     if (xb - xa > ts.x + 6 && y1 - y0 >= ts.y - 3)
       dl->AddText(ImVec2(xa + 3, (y0 + y1 - ts.y) * 0.5f), text_color_on(oc), op.label.c_str());

@@ -16,6 +16,29 @@ namespace {
 
 // Split brain frames look at most at this many of a leader's bands in the window.
 constexpr size_t kMaxFramedBands = 64;
+// Partitions shade the gaps between bands faintly, with an edge where they begin.
+constexpr uint8_t kPartitionShadeAlpha = 38;
+constexpr uint8_t kPartitionEdgeAlpha = 160;
+constexpr float kPartitionEdgeMin_px = 4.0f;  // narrower: no edge
+// A one-way cut: a dashed arrow (dashes this long, this far apart, and its head) where it
+// begins, when at least kCutArrowMin_px wide, and an edge this thick under both bands.
+constexpr float kCutArrowMin_px = 6.0f;
+constexpr float kCutDash_px = 5.0f;
+constexpr float kCutDashPeriod_px = 9.0f;
+constexpr float kCutHead_px = 8.0f;
+constexpr float kCutEdge_px = 4.0f;
+// Split brain: a tint over the lanes; edges and frames over the leaders' bands when this wide.
+constexpr uint8_t kSplitBrainTintAlpha = 60;
+constexpr float kSplitBrainFramesMin_px = 6.0f;
+constexpr float kSplitBrainFrame_px = 3.0f;
+constexpr float kLabelPadding_px = 4.0f;
+// The fault lane: a rounded bar per fault, or a diamond (this fraction of the row) for a fault
+// narrower than kFaultBarMin_px; white ticks where a flapping link changes.
+constexpr float kFaultBarMin_px = 3.0f;
+constexpr float kFaultDiamond_rows = 0.45f;
+constexpr uint8_t kFaultBarAlpha = 210;
+constexpr float kFaultBarRounding_px = 3.0f;
+constexpr uint8_t kFlapAlpha = 180;
 
 Rgb fault_color(const std::string& kind) {
   if (kind == "partition" || kind == "isolate" || kind == "bridge" || kind == "majorities_ring")
@@ -33,16 +56,18 @@ Rgb fault_color(const std::string& kind) {
 void draw_link_cut(ImDrawList* dl, const Section& s, const Fault& f, float xa, float xb) {
   for (int32_t n : {f.from, f.to})
     dl->AddRectFilled(ImVec2(xa, s.band_bottom(n) + 1),
-                      ImVec2(std::max(xb, xa + 1), s.band_bottom(n) + 4), col(kDropColor, 170));
+                      ImVec2(std::max(xb, xa + 1), s.band_bottom(n) + kCutEdge_px),
+                      col(kDropColor, 170));
   const bool down = s.top_of(f.to) > s.top_of(f.from);
   const float ya = down ? s.band_bottom(f.from) : s.band_top(f.from);
   const float yb = down ? s.band_top(f.to) : s.band_bottom(f.to);
   const float dir = down ? 1.0f : -1.0f;
-  if (xb - xa >= 6) {  // room to tell it apart
-    for (float yy = ya; (yb - yy) * dir > 8; yy += 9 * dir)
-      vline(dl, xa, std::min(yy, yy + 5 * dir), std::max(yy, yy + 5 * dir), col(kDropColor), 2.0f);
-    dl->AddTriangleFilled(ImVec2(xa - 5, yb - 8 * dir), ImVec2(xa + 5, yb - 8 * dir),
-                          ImVec2(xa, yb), col(kDropColor));
+  if (xb - xa >= kCutArrowMin_px) {  // room to tell it apart
+    for (float yy = ya; (yb - yy) * dir > kCutHead_px; yy += kCutDashPeriod_px * dir)
+      vline(dl, xa, std::min(yy, yy + kCutDash_px * dir), std::max(yy, yy + kCutDash_px * dir),
+            col(kDropColor), 2.0f);
+    dl->AddTriangleFilled(ImVec2(xa - 5, yb - kCutHead_px * dir),
+                          ImVec2(xa + 5, yb - kCutHead_px * dir), ImVec2(xa, yb), col(kDropColor));
   }
 }
 
@@ -55,7 +80,7 @@ void draw_network_faults(Frame& f, const Section& s) {
   // Partitions: shaded across the lanes (each lane's group is tagged in the label column).
   SpanRuns partition_runs;
   auto shade_partition = [&](float xa, float xb) {
-    fill_gaps(dl, s, xa, xb, col(kPartitionColor, 38));
+    fill_gaps(dl, s, xa, xb, col(kPartitionColor, kPartitionShadeAlpha));
   };
   for (const Fault& fault : s.m->faults) {
     if (!g.visible(fault.span.begin_us, fault.span.end_us)) continue;
@@ -63,7 +88,8 @@ void draw_network_faults(Frame& f, const Section& s) {
     const float xa = sx.a, xb = sx.b;
     if (!fault.groups.empty() || fault.kind == "isolate") {
       partition_runs.add(xa, std::max(xb, xa + 1), shade_partition);
-      if (xb - xa >= 4) vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, 160));
+      if (xb - xa >= kPartitionEdgeMin_px)
+        vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, kPartitionEdgeAlpha));
     } else if ((fault.kind == "link_cut" || fault.kind == "flap") && s.lane_visible(fault.from) &&
                s.lane_visible(fault.to)) {
       draw_link_cut(dl, s, fault, xa, xb);
@@ -86,7 +112,7 @@ void draw_split_brain_strip(Frame& f, const Section& s) {
   auto draw_split = [&](float xa, float xb) {
     dl->AddRectFilled(ImVec2(xa, s.split_y), ImVec2(xb, s.split_y + s.split_h),
                       col(kSplitBrainColor));
-    fill_gaps(dl, s, xa, xb, col(kSplitBrainColor, 60));
+    fill_gaps(dl, s, xa, xb, col(kSplitBrainColor, kSplitBrainTintAlpha));
   };
   for (size_t i = 0; i < m.split_brains.size(); ++i) {
     const SplitBrain& sb = m.split_brains[i];
@@ -97,7 +123,8 @@ void draw_split_brain_strip(Frame& f, const Section& s) {
     std::string label = "SPLIT BRAIN:";
     for (int32_t l : sb.leaders) label += " " + node_name(l);
     const float lw = text_size(TextSize::Small, label.c_str()).x;
-    if (sx.width() > lw + 8) labels.emplace_back(sx.a + 4, std::move(label));
+    if (sx.width() > lw + 2 * kLabelPadding_px)
+      labels.emplace_back(sx.a + kLabelPadding_px, std::move(label));
     f.hits.push_back({Hit::Kind::SplitBrain, false, sx.a, s.split_y, sx.b, s.split_y + s.split_h,
                       s.model, static_cast<int64_t>(i), 0});
   }
@@ -118,7 +145,7 @@ void draw_split_brain_frames(Frame& f, const Section& s) {
     if (!g.visible(sb.begin_us, sb.end_us)) continue;
     const SpanX sx = span_x(g, sb.begin_us, sb.end_us, kSplitBrainMin_px);
     const float xa = sx.a, xb = sx.b;
-    if (xb - xa < 6) continue;  // the tint and the strip say it; edges and frames need room
+    if (xb - xa < kSplitBrainFramesMin_px) continue;  // the tint and the strip say it
     vline(dl, xa, s.lanes_y, lanes_bottom, col(kSplitBrainColor, 230), 2.0f);
     vline(dl, xb, s.lanes_y, lanes_bottom, col(kSplitBrainColor, 230), 2.0f);
     for (int32_t l : sb.leaders) {
@@ -132,7 +159,7 @@ void draw_split_brain_frames(Frame& f, const Section& s) {
         const float ba = std::max({g.x(b.begin_us), xa}), bb = std::min({g.x(b.end_us), xb});
         if (bb - ba < 1) continue;
         dl->AddRect(ImVec2(ba, s.band_top(l) - 1), ImVec2(bb, s.band_bottom(l) + 1),
-                    col(kSplitBrainColor), 0, 0, 3.0f);
+                    col(kSplitBrainColor), 0, 0, kSplitBrainFrame_px);
       }
     }
   }
@@ -192,9 +219,9 @@ void draw_fault_lane(Frame& f, const Section& s) {
     const float y1 = s.fault_row_bottom(row);
     float xa = g.x(fault.span.begin_us), xb = g.x(fault.span.end_us);
     const Rgb c = fault_color(fault.kind);
-    const bool instant = xb - xa < 3;
+    const bool instant = xb - xa < kFaultBarMin_px;
     if (instant) {  // a clock jump, or too short to see: a diamond
-      const float xm = (xa + xb) * 0.5f, ym = (y0 + y1) * 0.5f, r = (y1 - y0) * 0.45f;
+      const float xm = (xa + xb) * 0.5f, ym = (y0 + y1) * 0.5f, r = (y1 - y0) * kFaultDiamond_rows;
       dl->AddQuadFilled(ImVec2(xm, ym - r), ImVec2(xm + r, ym), ImVec2(xm, ym + r),
                         ImVec2(xm - r, ym), col(c));
       xa = xm - r;
@@ -202,8 +229,9 @@ void draw_fault_lane(Frame& f, const Section& s) {
     } else {
       xa = std::max(xa, g.x0 - 4);
       xb = std::min(xb, g.x1 + 4);
-      dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c, 210), 3.0f);
-      for (Time_us flap : fault.flaps_us) vline(dl, g.x(flap), y0, y1, col(kWhite, 180));
+      dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c, kFaultBarAlpha),
+                        kFaultBarRounding_px);
+      for (Time_us flap : fault.flaps_us) vline(dl, g.x(flap), y0, y1, col(kWhite, kFlapAlpha));
     }
     // The label goes inside the bar when it fits, else after it, up to the next fault of the row.
     float next_x = g.x1;

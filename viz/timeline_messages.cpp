@@ -29,6 +29,32 @@ constexpr int kTrafficColumnPx = 2;
 constexpr int kMaxMessagesPerColumn = 24;
 constexpr float kArrowThickness_px = 1.7f;
 constexpr float kHeartbeatThickness_px = 1.0f;
+// Arrowheads grow with the lane, within bounds.
+constexpr float kArrowHead_lanes = 0.16f;
+constexpr float kArrowHeadMin_px = 5.0f;
+constexpr float kArrowHeadMax_px = 9.0f;
+// Opacity: heartbeats fainter than the rest, everything fainter when dense, in-flight faintest.
+constexpr uint8_t kArrowAlpha = 240;
+constexpr uint8_t kDenseArrowAlpha = 170;
+constexpr uint8_t kHeartbeatAlpha = 150;
+constexpr uint8_t kDenseHeartbeatAlpha = 70;
+constexpr uint8_t kInFlightAlpha = 90;
+// A loss is an X at the arrow's end, a duplicate a ring.
+constexpr float kDropMarkDense_px = 3.0f;
+constexpr float kDropMarkMin_px = 3.5f;
+constexpr float kDropMark_heads = 0.55f;
+constexpr float kDropMarkLine_px = 2.0f;
+constexpr float kDuplicateRing_px = 4.0f;
+// The selected message: thicker, in the cursor colour, ringed at both ends.
+constexpr float kSelectedThickness_px = 3.0f;
+constexpr float kSelectedHead_px = 10.0f;
+constexpr float kSelectedSendRing_px = 6.0f;
+constexpr float kSelectedEndRing_px = 8.0f;
+// Traffic ticks above and below the sender's band.
+constexpr float kTrafficTick_lanes = 0.14f;
+constexpr float kTrafficTickMax_px = 7.0f;
+constexpr uint8_t kTrafficAlpha = 230;
+constexpr uint8_t kHeartbeatTrafficAlpha = 120;
 
 // Messages too dense for arrows (heartbeats, the others, or both): per pixel column, a tick
 // above and below each sender's band, and a red one under it where a message was lost.
@@ -37,7 +63,7 @@ void draw_traffic(Frame& f, const Section& s, bool heartbeats, bool others) {
   ImDrawList* dl = f.dl;
   const TimeAxis& g = f.axis();
   const auto& ms = m.messages;
-  const float tick = std::min(s.lane_h * 0.14f, 7.0f);
+  const float tick = std::min(s.lane_h * kTrafficTick_lanes, kTrafficTickMax_px);
   // Per lane: whether the column saw a message leave it, a non-heartbeat one (its colour), a loss.
   std::vector<int> seen(static_cast<size_t>(m.node_count), 0);
   std::vector<Rgb> color(static_cast<size_t>(m.node_count));
@@ -90,7 +116,10 @@ void draw_traffic(Frame& f, const Section& s, bool heartbeats, bool others) {
     if (looked > 0) ++f.stats.folded_columns;
     for (int32_t n : s.lanes) {
       const auto i = static_cast<size_t>(n - 1);
-      extend(runs[i], x, seen[i] == 0 ? 0 : col(color[i], seen[i] == 2 ? 230 : 120), n, false);
+      extend(
+          runs[i], x,
+          seen[i] == 0 ? 0 : col(color[i], seen[i] == 2 ? kTrafficAlpha : kHeartbeatTrafficAlpha),
+          n, false);
       extend(lost_runs[i], x, lost[i] ? col(kDropColor) : 0, n, true);
     }
   }
@@ -140,7 +169,7 @@ void draw_messages(Frame& f, const Section& s) {
   const bool arrows_hb = counted && shown_hb <= kHeartbeatArrowBudget &&
                          static_cast<float>(shown_hb) <= kHeartbeatArrowsPerPx * width;
   const bool dense = static_cast<float>(shown_hb + shown_other) > kDenseMessagesPerPx * width;
-  const float head = std::clamp(s.lane_h * 0.16f, 5.0f, 9.0f);
+  const float head = std::clamp(s.lane_h * kArrowHead_lanes, kArrowHeadMin_px, kArrowHeadMax_px);
   dl->PushClipRect(ImVec2(g.x0, s.lanes_y - 2), ImVec2(g.x1, s.bottom), true);
 
   auto draw_one = [&](size_t i) {
@@ -151,17 +180,20 @@ void draw_messages(Frame& f, const Section& s) {
     const Rgb c = msg.duplicate   ? kDuplicateColor
                   : msg.heartbeat ? kHeartbeatColor
                                   : s.type_color[msg.type];
-    const uint8_t alpha = msg.heartbeat ? (dense ? 70 : 150) : (dense ? 170 : 240);
+    const uint8_t alpha = msg.heartbeat ? (dense ? kDenseHeartbeatAlpha : kHeartbeatAlpha)
+                                        : (dense ? kDenseArrowAlpha : kArrowAlpha);
     const float thick = msg.heartbeat ? kHeartbeatThickness_px : kArrowThickness_px;
     const ImU32 color = col(c, alpha);
     if (msg.fate == Message::Fate::Dropped) {
       dl->AddLine(a, b, color, thick);
-      f.drop_marks.push_back({b.x, b.y, dense ? 3.0f : std::max(3.5f, head * 0.55f)});
+      f.drop_marks.push_back(
+          {b.x, b.y,
+           dense ? kDropMarkDense_px : std::max(kDropMarkMin_px, head * kDropMark_heads)});
     } else if (msg.fate == Message::Fate::InFlight) {
-      dl->AddLine(a, b, col(c, 90), thick);
+      dl->AddLine(a, b, col(c, kInFlightAlpha), thick);
     } else {
       arrow(dl, a, b, color, thick, head);
-      if (msg.duplicate) dl->AddCircle(b, 4.0f, col(kDuplicateColor), 8, 2.0f);
+      if (msg.duplicate) dl->AddCircle(b, kDuplicateRing_px, col(kDuplicateColor), 8, 2.0f);
     }
     if (view.selection.kind == Selection::Kind::Message && view.selection.model == s.model &&
         view.selection.index == static_cast<int64_t>(i))
@@ -182,18 +214,20 @@ void draw_messages(Frame& f, const Section& s) {
 
 void draw_message_overlays(Frame& f, const Section& s) {
   ImDrawList* dl = f.dl;
-  for (const DropMark& d : f.drop_marks) x_mark(dl, ImVec2(d.x, d.y), d.r, col(kDropColor), 2.0f);
+  for (const DropMark& d : f.drop_marks)
+    x_mark(dl, ImVec2(d.x, d.y), d.r, col(kDropColor), kDropMarkLine_px);
   f.drop_marks.clear();
   if (f.selected_hit >= 0) {
     const Hit& h = f.hits[static_cast<size_t>(f.selected_hit)];
     const Message& msg = s.m->messages[static_cast<size_t>(h.index)];
     if (msg.fate == Message::Fate::Delivered)
-      arrow(dl, ImVec2(h.ax, h.ay), ImVec2(h.bx, h.by), col(kCursorColor), 3.0f, 10.0f);
+      arrow(dl, ImVec2(h.ax, h.ay), ImVec2(h.bx, h.by), col(kCursorColor), kSelectedThickness_px,
+            kSelectedHead_px);
     else
-      dl->AddLine(ImVec2(h.ax, h.ay), ImVec2(h.bx, h.by), col(kCursorColor), 3.0f);
+      dl->AddLine(ImVec2(h.ax, h.ay), ImVec2(h.bx, h.by), col(kCursorColor), kSelectedThickness_px);
     // Rings at both ends, so that a short or vertical selection still stands out.
-    dl->AddCircle(ImVec2(h.ax, h.ay), 6.0f, col(kCursorColor), 12, 2.0f);
-    dl->AddCircle(ImVec2(h.bx, h.by), 8.0f, col(kCursorColor), 12, 2.0f);
+    dl->AddCircle(ImVec2(h.ax, h.ay), kSelectedSendRing_px, col(kCursorColor), 12, 2.0f);
+    dl->AddCircle(ImVec2(h.bx, h.by), kSelectedEndRing_px, col(kCursorColor), 12, 2.0f);
     f.selected_hit = -1;
   }
 }

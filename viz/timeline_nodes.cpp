@@ -18,8 +18,29 @@ namespace {
 constexpr int kMaxBandsPerColumn = 6;
 // Marks: at most one per this many pixels.
 constexpr int kMarkColumnPx = 4;
-constexpr float kChip_fonts = 0.9f;            // the state chip beside a node's name
-constexpr float kPausedBand_fraction = 0.28f;  // of the band left showing the role under a pause
+// The label column: a chip in the node's state colour at the cursor, its name after it, the
+// partition group's letter in a tag just left of the plot, and whom it follows under the name
+// when the lane is tall enough.
+constexpr float kChip_fonts = 0.9f;
+constexpr float kChipRounding_px = 3.0f;
+constexpr float kChipHatch_px = 4.0f;
+constexpr float kNameX_px = 10.0f;  // from the column's left edge, before the chip's width
+constexpr float kTagOffset_fonts = 1.6f;
+constexpr float kTagWidth_fonts = 1.2f;
+constexpr float kTagHeight_fonts = 1.1f;
+constexpr float kFollowsMinLane_fonts = 2.2f;
+// Bands: crashed ones hatched; labels inset; a pause covers all but this fraction of the band.
+constexpr float kCrashedHatch_px = 7.0f;
+constexpr float kCrashedHatchLine_px = 1.5f;
+constexpr float kBandTextInset_px = 4.0f;
+constexpr float kPausedBand_fraction = 0.28f;
+// Marks: clock and restart above the band (reaching this far up), notes and other events as
+// ticks below it; the mouse finds a mark in a box this wide around it.
+constexpr float kMarkAbove_px = 10.0f;
+constexpr float kNoteMark_px = 5.0f;
+constexpr float kEventMark_px = 3.0f;
+constexpr float kMarkHitHalfWidth_px = 3.0f;
+constexpr float kMarkHitBelow_px = 6.0f;
 
 int role_priority(Role r) {
   switch (r) {
@@ -109,13 +130,14 @@ void draw_lane_labels(Frame& f, const Section& s) {
     const float chip = font * kChip_fonts;
     const float ly = top + s.lane_h * 0.5f - font * 0.5f;
     const float cx = left + kLabelInset_px;
-    dl->AddRectFilled(ImVec2(cx, ly + 1), ImVec2(cx + chip, ly + 1 + chip), col(rc), 3.0f);
+    dl->AddRectFilled(ImVec2(cx, ly + 1), ImVec2(cx + chip, ly + 1 + chip), col(rc),
+                      kChipRounding_px);
     if (st.band && st.band->role == Role::Crashed)
       hatch_rect(dl, ImVec2(cx, ly + 1), ImVec2(cx + chip, ly + 1 + chip), col(kCrashedHatchColor),
-                 4.0f);
+                 kChipHatch_px);
     const std::string name = node_name(n);
-    text_at(dl, TextSize::Lane, ImVec2(left + 10 + chip, ly - font * 0.08f), col(kLaneLabelColor),
-            name.c_str());
+    text_at(dl, TextSize::Lane, ImVec2(left + kNameX_px + chip, ly - font * 0.08f),
+            col(kLaneLabelColor), name.c_str());
     // The partition group the node is in at the cursor.
     for (const Fault& fault : m.faults) {
       if (fault.groups.empty() || fault.span.begin_us > cursor || fault.span.end_us <= cursor)
@@ -124,16 +146,17 @@ void draw_lane_labels(Frame& f, const Section& s) {
         const auto& group = fault.groups[gi];
         if (std::find(group.begin(), group.end(), n) == group.end()) continue;
         const char tag[2] = {static_cast<char>('A' + gi % 26), 0};
-        const float tx = g.x0 - font * 1.6f;
-        dl->AddRectFilled(ImVec2(tx, ly), ImVec2(tx + font * 1.2f, ly + font * 1.1f),
-                          col(kPartitionColor), 3.0f);
+        const float tx = g.x0 - font * kTagOffset_fonts;
+        dl->AddRectFilled(ImVec2(tx, ly),
+                          ImVec2(tx + font * kTagWidth_fonts, ly + font * kTagHeight_fonts),
+                          col(kPartitionColor), kChipRounding_px);
         dl->AddText(ImVec2(tx + font * 0.3f, ly + font * 0.05f), col(kWhite), tag);
       }
     }
     if (st.band && st.band->role == Role::Follower && st.band->leader != 0 &&
-        s.lane_h > font * 2.2f) {
+        s.lane_h > font * kFollowsMinLane_fonts) {
       const std::string follows = std::string(arrow_text()) + node_name(st.band->leader);
-      dl->AddText(ImVec2(left + 10 + chip, ly + font * 1.05f), col(kFollowsLabelColor),
+      dl->AddText(ImVec2(left + kNameX_px + chip, ly + font * 1.05f), col(kFollowsLabelColor),
                   follows.c_str());
     }
   }
@@ -185,13 +208,14 @@ void draw_bands(Frame& f, const Section& s, int32_t n) {
       const Rgb c = role_color(b.role);
       dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c));
       if (b.role == Role::Crashed)
-        hatch_rect(dl, ImVec2(xa, y0), ImVec2(xb, y1), col(kCrashedHatchColor), 7.0f, 1.5f);
+        hatch_rect(dl, ImVec2(xa, y0), ImVec2(xb, y1), col(kCrashedHatchColor), kCrashedHatch_px,
+                   kCrashedHatchLine_px);
       ++f.stats.bands;
       const std::string label = role_label(b, m.has_epochs);
       const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
-      if (xb - xa > ts.x + 8 && y1 - y0 > ts.y - 2) {
+      if (xb - xa > ts.x + 2 * kBandTextInset_px && y1 - y0 > ts.y - 2) {
         dl->PushClipRect(ImVec2(xa, y0), ImVec2(xb, y1), true);
-        dl->AddText(ImVec2(xa + 4, (y0 + y1 - ts.y) * 0.5f),
+        dl->AddText(ImVec2(xa + kBandTextInset_px, (y0 + y1 - ts.y) * 0.5f),
                     b.role == Role::Crashed ? col(kCrashedTextColor) : text_color_on(c),
                     label.c_str());
         dl->PopClipRect();
@@ -235,8 +259,9 @@ void draw_pauses(Frame& f, const Section& s, int32_t n) {
     const SpanX sx = span_x(g, p->begin_us, p->end_us, 1.0f);
     const float yb = y1 - (y1 - y0) * kPausedBand_fraction;
     f.dl->AddRectFilled(ImVec2(sx.a, y0), ImVec2(sx.b, yb), col(kPausedColor));
-    if (sx.b - sx.a > ImGui::CalcTextSize("paused").x + 8)
-      f.dl->AddText(ImVec2(sx.a + 4, y0 + (yb - y0 - f.L.font) * 0.5f), col(kWhite), "paused");
+    if (sx.b - sx.a > ImGui::CalcTextSize("paused").x + 2 * kBandTextInset_px)
+      f.dl->AddText(ImVec2(sx.a + kBandTextInset_px, y0 + (yb - y0 - f.L.font) * 0.5f), col(kWhite),
+                    "paused");
   }
 }
 
@@ -256,21 +281,22 @@ void draw_marks(Frame& f, const Section& s, int32_t n) {
     const int c = static_cast<int>(std::floor(x));
     switch (e.kind) {
       case EventKind::Clock:  // a small diamond, in the clock-fault colour
-        dl->AddQuadFilled(ImVec2(x, y0 - 10), ImVec2(x + 4, y0 - 5.5f), ImVec2(x, y0 - 1),
-                          ImVec2(x - 4, y0 - 5.5f), col(kClockColor));
+        dl->AddQuadFilled(ImVec2(x, y0 - kMarkAbove_px), ImVec2(x + 4, y0 - 5.5f),
+                          ImVec2(x, y0 - 1), ImVec2(x - 4, y0 - 5.5f), col(kClockColor));
         break;
       case EventKind::Restart:
         dl->AddTriangleFilled(ImVec2(x, y0 - 1), ImVec2(x + 8, y0 - 5), ImVec2(x, y0 - 9),
                               col(kLeaderColor));
         break;
       case EventKind::Note:
-        vline(dl, x, y1, y1 + 5, col(kNoteMarkColor, 220), 1.5f);
+        vline(dl, x, y1, y1 + kNoteMark_px, col(kNoteMarkColor, 220), 1.5f);
         break;
       default:
-        vline(dl, x, y1, y1 + 3, col(kMarkColor, 200));
+        vline(dl, x, y1, y1 + kEventMark_px, col(kMarkColor, 200));
         break;
     }
-    f.hits.push_back({Hit::Kind::Mark, false, x - 3, y0 - 10, x + 3, y1 + 6, s.model,
+    f.hits.push_back({Hit::Kind::Mark, false, x - kMarkHitHalfWidth_px, y0 - kMarkAbove_px,
+                      x + kMarkHitHalfWidth_px, y1 + kMarkHitBelow_px, s.model,
                       static_cast<int64_t>(*it), n});
     // Next column.
     const Time_us next = std::max(g.t(static_cast<float>(c + kMarkColumnPx)), e.t_us + 1);

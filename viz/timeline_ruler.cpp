@@ -12,6 +12,16 @@ namespace ballot::viz::timeline {
 
 namespace {
 
+// Captions are yellow flags on the ruler; violations red triangles hanging from its top.
+constexpr float kFlagPole_px = 12.0f;
+constexpr float kFlagWidth_px = 8.0f;
+constexpr float kViolationMarkHalf_px = 6.0f;
+// The time cursor: a line across the sections under a triangle on the ruler; the mouse's time a
+// faint line.
+constexpr float kCursorLine_px = 2.0f;
+constexpr float kCursorHeadHalf_px = 7.0f;
+constexpr uint8_t kMouseLineAlpha = 50;
+
 // A "nice" tick step (1, 2 or 5 times a power of ten microseconds) near `raw`.
 Time_us nice_step(double raw) {
   if (raw < 1) return 1;
@@ -61,13 +71,15 @@ void draw_ruler(Frame& f, const std::vector<const TraceModel*>& models) {
     for (const Caption& c : m->captions) {
       if (c.t_us < g.t0 || c.t_us > g.t1) continue;
       const float x = g.x(c.t_us);
-      dl->AddRectFilled(ImVec2(x, y1 - 12), ImVec2(x + 8, y1 - 6), col(kCaptionColor));
-      vline(dl, x, y1 - 12, y1, col(kCaptionColor), 1.5f);
+      dl->AddRectFilled(ImVec2(x, y1 - kFlagPole_px), ImVec2(x + kFlagWidth_px, y1 - 6),
+                        col(kCaptionColor));
+      vline(dl, x, y1 - kFlagPole_px, y1, col(kCaptionColor), 1.5f);
     }
     for (const Violation& v : m->violations) {
       if (v.t_us < g.t0 || v.t_us > g.t1) continue;
       const float x = g.x(v.t_us);
-      dl->AddTriangleFilled(ImVec2(x - 6, y0 + 1), ImVec2(x + 6, y0 + 1), ImVec2(x, y0 + 11),
+      dl->AddTriangleFilled(ImVec2(x - kViolationMarkHalf_px, y0 + 1),
+                            ImVec2(x + kViolationMarkHalf_px, y0 + 1), ImVec2(x, y0 + 11),
                             col(kViolationColor));
     }
   }
@@ -91,12 +103,13 @@ void draw_cursor(Frame& f, float mouse_x, bool mouse_line) {
   // The time cursor across everything.
   const float cx = g.x(f.view.cursor_us);
   if (cx >= g.x0 - 1 && cx <= g.x1 + 1) {
-    vline(dl, cx, ruler_bottom - 6, bottom, col(kCursorColor, 230), 2.0f);
-    dl->AddTriangleFilled(ImVec2(cx - 7, ruler_bottom - 10), ImVec2(cx + 7, ruler_bottom - 10),
+    vline(dl, cx, ruler_bottom - 6, bottom, col(kCursorColor, 230), kCursorLine_px);
+    dl->AddTriangleFilled(ImVec2(cx - kCursorHeadHalf_px, ruler_bottom - 10),
+                          ImVec2(cx + kCursorHeadHalf_px, ruler_bottom - 10),
                           ImVec2(cx, ruler_bottom - 1), col(kCursorColor));
   }
   // The mouse's time, faintly.
-  if (mouse_line) vline(dl, mouse_x, ruler_bottom, bottom, col(kWhite, 50));
+  if (mouse_line) vline(dl, mouse_x, ruler_bottom, bottom, col(kWhite, kMouseLineAlpha));
 }
 
 float draw_legend(ImDrawList* dl, const std::vector<const TraceModel*>& models, float x, float y,
