@@ -369,8 +369,7 @@ void App::handle_keys(const Models& models) {
   if (letter_pressed('P')) view_.show_side_panel = !view_.show_side_panel;
   Time_us full = 1;
   for (const TraceModel* x : models) full = std::max(full, x->end_us);
-  if (letter_pressed('=') || nav_pressed(ImGuiKey_UpArrow))
-    zoom(view_, 0.5, view_.cursor_us, full);
+  if (letter_pressed('=') || nav_pressed(ImGuiKey_UpArrow)) zoom(view_, 0.5, view_.cursor_us, full);
   if (letter_pressed('-') || nav_pressed(ImGuiKey_DownArrow))
     zoom(view_, 2.0, view_.cursor_us, full);
 }
