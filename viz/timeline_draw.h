@@ -8,6 +8,7 @@
 //                          truncation and violations
 //   timeline_clients.cpp   the client lane
 //   timeline_ruler.cpp     the ruler, the time cursor and the legend
+//   timeline_tooltip.cpp   the tooltip of what the mouse points at
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -86,6 +87,9 @@ void draw_cursor(Frame& f, float mouse_x, bool mouse_line);
 // Draws the legend wrapped into width w (when draw is false, only measures); returns its height.
 float draw_legend(ImDrawList* dl, const std::vector<const TraceModel*>& models, float x, float y,
                   float w, bool draw);
+
+// The tooltip of what the mouse points at (mouse_t: the mouse's time).
+void draw_tooltip(const Hit& hit, const TraceModel& m, Time_us mouse_t);
 
 // Shared by the drawers.
 // A vertical line as a rectangle: no anti-aliased fringe, so cheaper to fill.
