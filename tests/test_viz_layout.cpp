@@ -286,7 +286,7 @@ TEST_CASE("a click selects what is under the mouse, or moves the cursor to it",
   // A band of n2 from 1 s to 3 s, and an arrow across it at 2 s from n1 to n3.
   hits.push_back({Hit::Kind::Band, false, L.axis.x(1'000'000), s.band_top(2), L.axis.x(3'000'000),
                   s.band_bottom(2), 0, 7, 2});
-  hits.push_back({Hit::Kind::Arrow, true, L.axis.x(2'000'000), s.band_bottom(1),
+  hits.push_back({Hit::Kind::Message, true, L.axis.x(2'000'000), s.band_bottom(1),
                   L.axis.x(2'000'000), s.band_top(3), 0, 11, 0});
 
   PointerInput in;

@@ -69,7 +69,7 @@ const Hit* pick(const std::vector<Hit>& hits, float x, float y) {
     if (d <= best_d) best_d = d, best = &h;
   }
   if (best != nullptr) return best;
-  static constexpr Hit::Kind kOrder[] = {Hit::Kind::Mark, Hit::Kind::Op, Hit::Kind::Fault,
+  static constexpr Hit::Kind kOrder[] = {Hit::Kind::Event, Hit::Kind::Op, Hit::Kind::Fault,
                                          Hit::Kind::SplitBrain, Hit::Kind::Band};
   for (Hit::Kind kind : kOrder)
     for (const Hit& h : hits)
@@ -80,29 +80,10 @@ const Hit* pick(const std::vector<Hit>& hits, float x, float y) {
 
 Selection selection_of(const Hit& hit) {
   Selection sel;
+  sel.kind = hit.kind;
   sel.model = hit.model;
   sel.index = hit.index;
   sel.node = hit.node;
-  switch (hit.kind) {
-    case Hit::Kind::Arrow:
-      sel.kind = Selection::Kind::Message;
-      break;
-    case Hit::Kind::Op:
-      sel.kind = Selection::Kind::Op;
-      break;
-    case Hit::Kind::Mark:
-      sel.kind = Selection::Kind::Event;
-      break;
-    case Hit::Kind::Fault:
-      sel.kind = Selection::Kind::Fault;
-      break;
-    case Hit::Kind::SplitBrain:
-      sel.kind = Selection::Kind::SplitBrain;
-      break;
-    case Hit::Kind::Band:
-      sel.kind = Selection::Kind::Band;
-      break;
-  }
   return sel;
 }
 

@@ -45,9 +45,10 @@ struct PointerResult {
 PointerResult apply_pointer(const PointerInput& in, const Layout& layout, DragState& drag,
                             ViewState& view);
 
-// Something drawn this frame that the mouse can point at: a segment (arrows) or a rectangle.
+// Something drawn this frame that the mouse can point at: a segment (message arrows) or a
+// rectangle (an event's mark, an op, a fault, a split brain, a band); what selecting it selects.
 struct Hit {
-  enum class Kind : uint8_t { Arrow, Op, Mark, Fault, SplitBrain, Band };
+  using Kind = Selection::Kind;
   Kind kind = Kind::Band;
   bool segment = false;
   float ax = 0, ay = 0, bx = 0, by = 0;  // segment ends, or rectangle corners
@@ -57,8 +58,8 @@ struct Hit {
 };
 
 // What is under (x, y): the nearest arrow within kHitRadius_px; else the first rectangle that
-// holds the point, the smallest kinds first (marks, ops, faults, split brains, bands). nullptr
-// when nothing is.
+// holds the point, the smallest kinds first (event marks, ops, faults, split brains, bands).
+// nullptr when nothing is.
 const Hit* pick(const std::vector<Hit>& hits, float x, float y);
 
 // The selection a hit stands for.

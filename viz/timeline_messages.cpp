@@ -199,7 +199,7 @@ void draw_messages(Frame& f, const Section& s) {
         view.selection.index == static_cast<int64_t>(i))
       f.selected_hit = static_cast<int64_t>(f.hits.size());
     f.hits.push_back(
-        {Hit::Kind::Arrow, true, a.x, a.y, b.x, b.y, s.model, static_cast<int64_t>(i), 0});
+        {Hit::Kind::Message, true, a.x, a.y, b.x, b.y, s.model, static_cast<int64_t>(i), 0});
     ++f.stats.arrows;
   };
 

@@ -295,7 +295,7 @@ void draw_marks(Frame& f, const Section& s, int32_t n) {
         vline(dl, x, y1, y1 + kEventMark_px, col(kMarkColor, 200));
         break;
     }
-    f.hits.push_back({Hit::Kind::Mark, false, x - kMarkHitHalfWidth_px, y0 - kMarkAbove_px,
+    f.hits.push_back({Hit::Kind::Event, false, x - kMarkHitHalfWidth_px, y0 - kMarkAbove_px,
                       x + kMarkHitHalfWidth_px, y1 + kMarkHitBelow_px, s.model,
                       static_cast<int64_t>(*it), n});
     // Next column.

@@ -97,13 +97,13 @@ void band_tooltip(const TraceModel& m, const Hit& hit, Time_us t) {
 void draw_tooltip(const Hit& hit, const TraceModel& m, Time_us mouse_t) {
   ImGui::BeginTooltip();
   switch (hit.kind) {
-    case Hit::Kind::Arrow:
+    case Hit::Kind::Message:
       message_tooltip(m, hit);
       break;
     case Hit::Kind::Op:
       op_text(m.ops[static_cast<size_t>(hit.index)], false);
       break;
-    case Hit::Kind::Mark:
+    case Hit::Kind::Event:
       mark_tooltip(m, hit);
       break;
     case Hit::Kind::Fault:
@@ -114,6 +114,8 @@ void draw_tooltip(const Hit& hit, const TraceModel& m, Time_us mouse_t) {
       break;
     case Hit::Kind::Band:
       band_tooltip(m, hit, mouse_t);
+      break;
+    case Hit::Kind::None:  // drawers report no such hit
       break;
   }
   ImGui::TextDisabled("click to inspect");

@@ -86,30 +86,35 @@ int64_t neighbour_in_time(const TraceModel& model, const std::vector<uint32_t>& 
   return it == list.begin() ? -1 : static_cast<int64_t>(*std::prev(it));
 }
 
-IndexRange messages_in(const TraceModel& model, Time_us t0, Time_us t1) {
-  const auto& ms = model.messages;
-  const auto& ends = model.messages_end_max_us;
+namespace {
+
+// The items that can show in [t0, t1]: from the first whose running maximum end reaches t0 to
+// the last that starts by t1. `items` are sorted by their start; end_max[i] is the largest end
+// among items[0..i].
+template <typename Item, typename Start>
+IndexRange window_of(const std::vector<Item>& items, const std::vector<Time_us>& end_max,
+                     Time_us t0, Time_us t1, Start start) {
   IndexRange r;
-  r.first = static_cast<size_t>(std::lower_bound(ends.begin(), ends.end(), t0) - ends.begin());
+  r.first =
+      static_cast<size_t>(std::lower_bound(end_max.begin(), end_max.end(), t0) - end_max.begin());
   r.last = static_cast<size_t>(
-      std::upper_bound(ms.begin(), ms.end(), t1,
-                       [](Time_us x, const Message& m) { return x < m.send_us; }) -
-      ms.begin());
+      std::upper_bound(items.begin(), items.end(), t1,
+                       [&](Time_us x, const Item& item) { return x < start(item); }) -
+      items.begin());
   if (r.last < r.first) r.last = r.first;
   return r;
 }
 
+}  // namespace
+
+IndexRange messages_in(const TraceModel& model, Time_us t0, Time_us t1) {
+  return window_of(model.messages, model.messages_end_max_us, t0, t1,
+                   [](const Message& m) { return m.send_us; });
+}
+
 IndexRange ops_in(const TraceModel& model, Time_us t0, Time_us t1) {
-  const auto& ops = model.ops;
-  const auto& ends = model.ops_end_max_us;
-  IndexRange r;
-  r.first = static_cast<size_t>(std::lower_bound(ends.begin(), ends.end(), t0) - ends.begin());
-  r.last = static_cast<size_t>(
-      std::upper_bound(ops.begin(), ops.end(), t1,
-                       [](Time_us x, const ClientOp& o) { return x < o.invoke_us; }) -
-      ops.begin());
-  if (r.last < r.first) r.last = r.first;
-  return r;
+  return window_of(model.ops, model.ops_end_max_us, t0, t1,
+                   [](const ClientOp& o) { return o.invoke_us; });
 }
 
 IndexRange bands_in(const NodeTrack& track, Time_us t0, Time_us t1) {
