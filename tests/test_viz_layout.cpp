@@ -195,6 +195,64 @@ TEST_CASE("fault rows: a fault takes the first row free at its start, at most fo
   CHECK(pack_fault_rows({fault(5, 5), fault(5, 5)}, rows) == std::vector<int>{0, 1});
 }
 
+TEST_CASE("fault marks sit in their rows, a diamond when too short to see", "[viz][layout]") {
+  TraceModel m = five_nodes();
+  m.faults.push_back(fault(7'000'000, 7'000'000));  // instantaneous, as a clock jump
+  const Layout L = layout_timeline({&m}, whole_run(), kCanvas);
+  const SectionLayout& s = L.sections[0];
+  for (size_t i = 0; i < m.faults.size(); ++i) {
+    const auto fm = s.fault_mark(L.axis, i, m.faults[i]);
+    const int row = s.fault_row_of[i];
+    CHECK(fm.box.y0 >= s.faults_y + static_cast<float>(row) * s.fault_row_h);
+    CHECK(fm.box.y1 <= s.faults_y + static_cast<float>(row + 1) * s.fault_row_h);
+    CHECK(fm.box.y1 <= s.lanes_y);
+    CHECK(fm.box.x1 > fm.box.x0);
+  }
+  const auto bar = s.fault_mark(L.axis, 0, m.faults[0]);
+  CHECK_FALSE(bar.diamond);
+  CHECK(bar.box.x0 == L.axis.x(1'000'000));
+  CHECK(bar.box.x1 == L.axis.x(3'000'000));
+  // The two overlapping faults take different rows.
+  CHECK(s.fault_mark(L.axis, 1, m.faults[1]).box.y0 > bar.box.y1);
+  const auto diamond = s.fault_mark(L.axis, 3, m.faults[3]);
+  CHECK(diamond.diamond);
+  CHECK(diamond.xm == L.axis.x(7'000'000));
+  CHECK(diamond.box.x1 - diamond.box.x0 == Approx(2 * diamond.r));
+  // A long fault's bar stops a little past the plot's edges.
+  TraceModel wide = five_nodes();
+  wide.faults = {fault(-50'000'000, 50'000'000)};
+  const Layout W = layout_timeline({&wide}, whole_run(), kCanvas);
+  const auto clamped = W.sections[0].fault_mark(W.axis, 0, wide.faults[0]);
+  CHECK(clamped.box.x0 == W.axis.x0 - kFaultBarOverhang_px);
+  CHECK(clamped.box.x1 == W.axis.x1 + kFaultBarOverhang_px);
+}
+
+TEST_CASE("client ops sit in their client's row, at least a few pixels wide", "[viz][layout]") {
+  const TraceModel m = five_nodes();  // three clients: one row each
+  const Layout L = layout_timeline({&m}, whole_run(), kCanvas);
+  const SectionLayout& s = L.sections[0];
+  ClientOp op;
+  op.invoke_us = 2'000'000;
+  op.return_us = 2'500'000;
+  float previous_bottom = s.lanes_bottom();
+  for (int32_t client = 0; client < 3; ++client) {
+    op.client = client;
+    const Rect bar = s.op_bar(L.axis, op);
+    CHECK(bar.y0 >= previous_bottom);
+    CHECK(bar.y1 > bar.y0);
+    CHECK(bar.y1 <= s.bottom);
+    CHECK(bar.x0 == L.axis.x(op.invoke_us));
+    CHECK(bar.x1 == L.axis.x(op.return_us));
+    previous_bottom = bar.y1;
+  }
+  op.client = 3;  // shares the first row
+  op.return_us = op.invoke_us;
+  const Rect shared = s.op_bar(L.axis, op);
+  op.client = 0;
+  CHECK(shared.y0 == s.op_bar(L.axis, op).y0);
+  CHECK(shared.x1 - shared.x0 == Approx(kOpMin_px));
+}
+
 TEST_CASE("message arrows run between the bands' facing edges", "[viz][layout]") {
   const TraceModel m = five_nodes();
   const Layout L = layout_timeline({&m}, whole_run(), kCanvas);

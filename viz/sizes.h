@@ -60,6 +60,12 @@ inline constexpr float kDropStub_gaps = 0.55f;
 inline constexpr float kDropStubMax_px = 16.0f;
 inline constexpr float kDropStubBelow_px = 3.0f;
 
+// A fault's bar in its row runs at most this far past the plot's edges; one narrower than
+// kFaultBarMin_px (a clock jump, or too short to see) is a diamond this fraction of the row high.
+inline constexpr float kFaultBarOverhang_px = 4.0f;
+inline constexpr float kFaultBarMin_px = 3.0f;
+inline constexpr float kFaultDiamond_rows = 0.45f;
+
 // Minimum widths, so that short things stay visible: a split brain, a client op.
 inline constexpr float kSplitBrainMin_px = 2.0f;
 inline constexpr float kOpMin_px = 2.0f;

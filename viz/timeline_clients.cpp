@@ -53,10 +53,8 @@ void draw_client_lane(Frame& f, const Section& s) {
     const ClientOp& op = m.ops[i];
     if (op.return_us < g.t0) continue;
     const auto row = static_cast<size_t>(s.client_row(op.client));
-    const float y0 = s.client_row_top(row);
-    const float y1 = s.client_row_bottom(row);
-    const SpanX sx = span_x(g, op.invoke_us, op.return_us, kOpMin_px);
-    const float xa = sx.a, xb = sx.b;
+    const Rect bar = s.op_bar(g, op);
+    const float y0 = bar.y0, y1 = bar.y1, xa = bar.x0, xb = bar.x1;
     const Rgb oc = op.lost ? kOpLostColor : op.blamed ? kOpBlamedColor : op_color(op.outcome);
     const ImU32 fill = col(oc, op.outcome == ClientOp::Outcome::Pending ? kPendingAlpha : kOpAlpha);
     if (xb - xa < kNarrowOp_px && !op.blamed && !op.lost) {

@@ -32,10 +32,8 @@ constexpr uint8_t kSplitBrainTintAlpha = 60;
 constexpr float kSplitBrainFramesMin_px = 6.0f;
 constexpr float kSplitBrainFrame_px = 3.0f;
 constexpr float kLabelPadding_px = 4.0f;
-// The fault lane: a rounded bar per fault, or a diamond (this fraction of the row) for a fault
-// narrower than kFaultBarMin_px; white ticks where a flapping link changes.
-constexpr float kFaultBarMin_px = 3.0f;
-constexpr float kFaultDiamond_rows = 0.45f;
+// The fault lane: a rounded bar per fault (or a diamond: SectionLayout::fault_mark); white ticks
+// where a flapping link changes.
 constexpr uint8_t kFaultBarAlpha = 210;
 constexpr float kFaultBarRounding_px = 3.0f;
 constexpr uint8_t kFlapAlpha = 180;
@@ -215,20 +213,15 @@ void draw_fault_lane(Frame& f, const Section& s) {
     const Fault& fault = faults[i];
     if (!g.visible(fault.span.begin_us, fault.span.end_us)) continue;
     const int row = s.fault_row_of[i];
-    const float y0 = s.fault_row_top(row);
-    const float y1 = s.fault_row_bottom(row);
-    float xa = g.x(fault.span.begin_us), xb = g.x(fault.span.end_us);
+    const SectionLayout::FaultMark fm = s.fault_mark(g, i, fault);
+    const float y0 = fm.box.y0, y1 = fm.box.y1, xa = fm.box.x0, xb = fm.box.x1;
     const Rgb c = fault_color(fault.kind);
-    const bool instant = xb - xa < kFaultBarMin_px;
-    if (instant) {  // a clock jump, or too short to see: a diamond
-      const float xm = (xa + xb) * 0.5f, ym = (y0 + y1) * 0.5f, r = (y1 - y0) * kFaultDiamond_rows;
+    const bool instant = fm.diamond;
+    if (instant) {  // a clock jump, or too short to see
+      const float xm = fm.xm, ym = fm.ym, r = fm.r;
       dl->AddQuadFilled(ImVec2(xm, ym - r), ImVec2(xm + r, ym), ImVec2(xm, ym + r),
                         ImVec2(xm - r, ym), col(c));
-      xa = xm - r;
-      xb = xm + r;
     } else {
-      xa = std::max(xa, g.x0 - 4);
-      xb = std::min(xb, g.x1 + 4);
       dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c, kFaultBarAlpha),
                         kFaultBarRounding_px);
       for (Time_us flap : fault.flaps_us) vline(dl, g.x(flap), y0, y1, col(kWhite, kFlapAlpha));

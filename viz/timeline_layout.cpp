@@ -47,6 +47,33 @@ float SectionLayout::fault_row_top(int row) const {
   return faults_y + static_cast<float>(row) * fault_row_h + 1;
 }
 
+SectionLayout::FaultMark SectionLayout::fault_mark(const TimeAxis& axis, size_t index,
+                                                   const Fault& fault) const {
+  FaultMark fm;
+  const int row = fault_row_of[index];
+  fm.box.y0 = fault_row_top(row);
+  fm.box.y1 = fault_row_bottom(row);
+  const float xa = axis.x(fault.span.begin_us), xb = axis.x(fault.span.end_us);
+  fm.diamond = xb - xa < kFaultBarMin_px;
+  if (fm.diamond) {
+    fm.xm = (xa + xb) * 0.5f;
+    fm.ym = (fm.box.y0 + fm.box.y1) * 0.5f;
+    fm.r = (fm.box.y1 - fm.box.y0) * kFaultDiamond_rows;
+    fm.box.x0 = fm.xm - fm.r;
+    fm.box.x1 = fm.xm + fm.r;
+  } else {
+    fm.box.x0 = std::max(xa, axis.x0 - kFaultBarOverhang_px);
+    fm.box.x1 = std::min(xb, axis.x1 + kFaultBarOverhang_px);
+  }
+  return fm;
+}
+
+Rect SectionLayout::op_bar(const TimeAxis& axis, const ClientOp& op) const {
+  const auto row = static_cast<size_t>(client_row(op.client));
+  const SpanX sx = span_x(axis, op.invoke_us, op.return_us, kOpMin_px);
+  return {sx.a, client_row_top(row), sx.b, client_row_bottom(row)};
+}
+
 float SectionLayout::client_row_top(size_t row) const {
   return clients_y + static_cast<float>(row) * client_row_h + 1;
 }

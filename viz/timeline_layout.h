@@ -82,6 +82,13 @@ struct SectionLayout {
   // A fault's bar: its row's top and bottom (1 px inside the row).
   float fault_row_top(int row) const;
   float fault_row_bottom(int row) const { return fault_row_top(row) + fault_row_h - 2; }
+  // Fault `index`'s mark in its row: a bar, or a diamond when it is narrower than kFaultBarMin_px.
+  struct FaultMark {
+    Rect box;  // the bar, or the diamond's bounding box
+    bool diamond = false;
+    float xm = 0, ym = 0, r = 0;  // the diamond's centre and half-size
+  };
+  FaultMark fault_mark(const TimeAxis& axis, size_t index, const Fault& fault) const;
   // A client row's bar: 1 px inside the row. Clients share the rows by client % rows.
   int client_row(int32_t client) const { return client % client_rows; }
   float client_row_top(size_t row) const;
@@ -89,6 +96,8 @@ struct SectionLayout {
   float clients_bottom() const {
     return clients_y + static_cast<float>(client_rows) * client_row_h;
   }
+  // An op's bar in its client's row, from invoke to return, at least kOpMin_px wide.
+  Rect op_bar(const TimeAxis& axis, const ClientOp& op) const;
 
   // A message's arrow between the bands of its sender and receiver (both lanes shown): from the
   // sender's band edge facing the receiver to the receiver's edge facing the sender. A message
