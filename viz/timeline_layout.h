@@ -30,7 +30,7 @@ struct TimeAxis {
   double px_per_us = 1;
 
   static TimeAxis make(float x0, float x1, Time_us t0, Time_us t1);
-  // The x of a time; far outside the plot it is clamped (to keep floats exact near it).
+  // The x of a time; far outside the plot it is clamped, so that any time gives a drawable x.
   float x(Time_us t) const;
   // The time at an x.
   Time_us t(float px) const;
@@ -139,8 +139,7 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
 // fault and sets `rows` to the number of rows used.
 std::vector<int> pack_fault_rows(const std::vector<Fault>& faults, int& rows);
 
-// The visible window.
-// The whole run in view, with a small margin.
+// The visible window: the whole run in view, with a small margin.
 void fit_all(const std::vector<const TraceModel*>& models, ViewState& view);
 // Zooms by `factor` (< 1 zooms in) keeping time `anchor_us` at the same place, between
 // kMinSpan_us and kMaxZoomOut runs of `full_span_us`.
