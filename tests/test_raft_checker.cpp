@@ -2,7 +2,7 @@
 // it, stays quiet on a legal one, and catches the bug toggle that breaks it in a scripted cluster.
 #include <catch2/catch.hpp>
 
-#include "test_raft_harness.h"
+#include "support/raft.h"
 
 using namespace raft_test;
 

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/input_error.h"
-#include "test_raft_harness.h"
+#include "support/raft.h"
 
 using namespace raft_test;
 

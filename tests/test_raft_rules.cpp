@@ -2,7 +2,7 @@
 // rule.
 #include <catch2/catch.hpp>
 
-#include "test_raft_harness.h"
+#include "support/raft.h"
 
 using namespace raft_test;
 
@@ -76,7 +76,7 @@ TEST_CASE(
     CHECK(rv->last_log_term == 0);
   }
   CHECK(c.ctx(0).reports.back().role == Role::Candidate);
-  CHECK(c.ctx(0).reports.back().term == 1);
+  CHECK(c.ctx(0).reports.back().epoch == 1);
   // Durable before the RequestVotes left (Figure 2: persistent state updated before responding).
   auto* disk = dynamic_cast<RaftDurable*>(c.ctx(0).durable());
   CHECK(disk->current_term == 1);
@@ -201,7 +201,7 @@ TEST_CASE(
   CHECK(c.timer_delay(0, kTagElection));
   CHECK(dynamic_cast<RaftDurable*>(c.ctx(0).durable())->current_term == 7);
   CHECK(c.ctx(0).reports.back().role == Role::Follower);
-  CHECK(c.ctx(0).reports.back().term == 7);
+  CHECK(c.ctx(0).reports.back().epoch == 7);
 }
 
 TEST_CASE("Figure 2, Candidates: AppendEntries from the new leader makes a follower (§5.2)",
