@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/input_error.h"
-#include "test_paxos_harness.h"
+#include "support/paxos.h"
 
 using namespace paxos_test;
 

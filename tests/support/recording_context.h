@@ -244,4 +244,34 @@ class RecordingContext final : public Context {
   std::unique_ptr<DurableState> synced_;
 };
 
+// One node of type N on its own RecordingContext, started, driven by hand.
+template <class N>
+struct Solo {
+  // `equal`, when given, checks every send and reply against unsynced durable writes.
+  Solo(NodeId id, int32_t n, std::function<std::unique_ptr<N>(Context&)> make,
+       DurableEqual equal = nullptr)
+      : ctx(id, n), make_(std::move(make)) {
+    ctx.durable_equal = std::move(equal);
+    node = make_(ctx);
+    node->on_start();
+  }
+  // The node holds a reference to ctx: a Solo stays where it was built.
+  Solo(const Solo&) = delete;
+  Solo& operator=(const Solo&) = delete;
+  // A crash that keeps only synced durable state, and a restart.
+  void restart() {
+    ctx.crash(/*lose_unsynced=*/true);
+    node = make_(ctx);
+    node->on_start();
+  }
+
+  RecordingContext ctx;
+
+ private:
+  std::function<std::unique_ptr<N>(Context&)> make_;
+
+ public:
+  std::unique_ptr<N> node;
+};
+
 }  // namespace ballot::testkit
