@@ -17,6 +17,7 @@
 #include "sim/params.h"
 #include "sim/rng.h"
 #include "sim/scenario.h"
+#include "support/datadriven.h"
 
 using namespace ballot;
 
@@ -80,6 +81,19 @@ void require_error(const std::string& text, const std::string& path, const std::
     INFO("got " << e.path() << ": " << e.what());
     CHECK(e.path() == path);
     CHECK(std::string(e.what()).find(phrase) != std::string::npos);
+  }
+}
+
+// Runs every record of tests/data/scenario/<file> (its format is at the top of the file).
+void run_bad_scenario_table(const std::string& file) {
+  const auto cases =
+      testkit::read_data_cases(std::string(BALLOT_SOURCE_DIR) + "/tests/data/scenario/" + file);
+  REQUIRE_FALSE(cases.empty());
+  for (const testkit::DataCase& c : cases) {
+    INFO(c.where());
+    REQUIRE(c.command == "parse");
+    require_error(c.has_arg("base") ? base(c.input) : c.input, c.expect("path"), c.expect("error"),
+                  c.arg_list("set"));
   }
 }
 
@@ -568,51 +582,7 @@ TEST_CASE("overrides are applied before validation", "[scenario][overrides]") {
 }
 
 TEST_CASE("bad overrides name the flag", "[scenario][overrides]") {
-  const std::string doc = base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"]}])");
-  require_error(doc, "foo.bar", "--set foo.bar=1: unknown key 'foo'", {"foo.bar=1"});
-  require_error(doc, "durration",
-                "--set durration=5s: unknown key 'durration' (did you mean "
-                "'duration'?)",
-                {"durration=5s"});
-  require_error(doc, "network.latency.mx",
-                "unknown key 'mx' (did you mean 'max'?) in "
-                "'network.latency'",
-                {"network.latency.mx=5ms"});
-  require_error(doc, "", "--set seed: expected path=value", {"seed"});
-  require_error(doc, "", "expected path=value", {"=7"});
-  require_error(doc, "faults[5].at", "'faults' has 1 entry: the index must be at most 1",
-                {"faults[5].at=1s"});
-  require_error(doc, "seed.x", "'seed' has no fields", {"seed.x=1"});
-  require_error(doc, "faults.at", "'faults' is a list: use faults[N]", {"faults.at=1s"});
-  require_error(doc, "nodes[0]", "'nodes' is not a list", {"nodes[0]=1"});
-  require_error(doc, "faults[x].at", "expected an index like [0]", {"faults[x].at=1s"});
-  require_error(doc, "faults..at", "expected a key", {"faults..at=1s"});
-  require_error(doc, "expect.violatons", "unknown metric 'violatons' (did you mean 'violations'?)",
-                {"expect.violatons=0"});
-  require_error(doc, "duration.max", "'duration' has no fields", {"duration.max=1"});
-  require_error(doc, "faults[1]", "in the value: duplicate key 'at'",
-                {R"(faults[1]={"at": "1s", "at": "2s", "kind": "heal"})"});
-  // A path the schema knows but the document holds as a scalar.
-  require_error(base(R"("topology": "ring")"), "topology.kind",
-                "'topology' is \"ring\", not an object", {"topology.kind=ring"});
-  // A valid path with a bad value fails validation, naming the flag.
-  require_error(doc, "seed",
-                "expected a seed: an integer in [0, 2^64 - 1], got -1 (from --set "
-                "seed=-1)",
-                {"seed=-1"});
-  require_error(doc, "faults[0].at", "(from --set faults[0].at=30s)", {"faults[0].at=30s"});
-  require_error(doc, "faults[1]", "missing required field 'kind' (from --set faults[1].at=1s)",
-                {"faults[1].at=1s"});
-  // The value is JSON when it parses: a bare 3 is a number, so a string field needs quotes.
-  require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "write", "value": "1"}]})"),
-                "workload.ops[0].value",
-                "expected a string like \"1\", got 3 (from --set "
-                "workload.ops[0].value=3)",
-                {"workload.ops[0].value=3"});
-  require_error(doc, "nodes",
-                "expected an integer in [1, 1000], got \"many\" (from --set "
-                "nodes=many)",
-                {"nodes=many"});
+  run_bad_scenario_table("bad_overrides.txt");
 }
 
 TEST_CASE("resolved_json reproduces the same scenario", "[scenario][overrides]") {
@@ -635,230 +605,7 @@ TEST_CASE("resolved_json reproduces the same scenario", "[scenario][overrides]")
 }
 
 TEST_CASE("bad input: one error with the exact JSON path and what was expected", "[scenario]") {
-  SECTION("syntax error with line and column") {
-    require_error("{\n  \"nodes\": 5,\n  \"seed\": ,\n}", "", "syntax error at line 3, column 11");
-    require_error("{\"nodes\": 5", "",
-                  "syntax error at line 1, column 12: syntax error while parsing object - "
-                  "unexpected end of input; expected '}'");
-  }
-  SECTION("unknown top-level key with suggestion") {
-    require_error(base(R"("durration": "5s")"), "durration",
-                  "unknown key 'durration' (did you mean 'duration'?)");
-    require_error(base(R"("zzzzzz": 1)"), "zzzzzz", "unknown key 'zzzzzz' (expected one of: name,");
-  }
-  SECTION("unknown nested key") {
-    require_error(base(R"("network": {"latency": {"dist": "uniform", "mx": "5ms"}})"),
-                  "network.latency.mx", "unknown key 'mx' (did you mean 'max'?)");
-    require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "read", "clinet": 1}]})"),
-                  "workload.ops[0].clinet", "unknown key 'clinet' (did you mean 'client'?)");
-  }
-  SECTION("wrong types") {
-    require_error(base(R"("faults": [{"at": true, "kind": "heal"}])"), "faults[0].at",
-                  "expected a duration like \"150ms\", got true");
-    require_error(R"({"duration": true})", "duration",
-                  "expected a duration like \"150ms\", got true");
-    require_error(R"({"nodes": "5"})", "nodes", "expected an integer in [1, 1000], got \"5\"");
-    require_error(R"({"seed": 1.5})", "seed", "expected a seed");
-    require_error(R"({"name": 3})", "name", "expected a string like \"bully-partition\", got 3");
-    require_error(base(R"("network": {"fifo": 1})"), "network.fifo",
-                  "expected true or false, got 1");
-    require_error(base(R"("faults": {"at": "1s"})"), "faults",
-                  "expected a list of faults, got an object");
-  }
-  SECTION("negative duration") {
-    require_error(
-        base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"], "duration": "-1s"}])"),
-        "faults[0].duration", "expected a non-negative duration, got \"-1s\"");
-  }
-  SECTION("probability outside [0, 1]") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "drop", "probability": 1.5}])"),
-                  "faults[0].probability", "expected a probability in [0, 1], got 1.5");
-    require_error(base(R"("network": {"loss": -0.1})"), "network.loss",
-                  "expected a probability in [0, 1], got -0.1");
-  }
-  SECTION("unknown node") {
-    require_error(
-        base(R"("faults": [{"at": "1s", "kind": "partition", "groups": [["n1"], ["n2", "n9"]]}])"),
-        "faults[0].groups[1][1]", "unknown node 'n9': the scenario has 5 nodes (n1..n5)");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["node1"]}])"),
-                  "faults[0].nodes[0]", "expected a node name (n1..n5), got \"node1\"");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n0"]}])"),
-                  "faults[0].nodes[0]", "expected a node name (n1..n5), got \"n0\"");
-    require_error(base(R"("expect": {"final_leader": "n6"})"), "expect.final_leader",
-                  "unknown node 'n6'");
-  }
-  SECTION("overlapping partition groups") {
-    require_error(
-        base(
-            R"("faults": [{"at": "1s", "kind": "partition", "groups": [["n1", "n2"], ["n2", "n3"]]}])"),
-        "faults[0].groups[1][0]",
-        "node 'n2' is already in faults[0].groups[0]: groups must be disjoint");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "partition", "groups": [["n1"], []]}])"),
-                  "faults[0].groups[1]", "expected a non-empty list of node names");
-  }
-  SECTION("unknown fault kind with suggestion") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "partiton"}])"), "faults[0].kind",
-                  "unknown fault kind 'partiton' (did you mean 'partition'?)");
-    require_error(base(R"("nemesis": {"kinds": ["crash", "pase"]})"), "nemesis.kinds[1]",
-                  "unknown fault kind 'pase' (did you mean 'pause'?)");
-  }
-  SECTION("fault at or after the end of the run") {
-    require_error(base(R"("faults": [{"at": "10s", "kind": "heal"}])"), "faults[0].at",
-                  "fault at 10s is outside the run: expected a time in [0, 10s)");
-    require_error(base(R"("captions": [{"at": "11s", "text": "late"}])"), "captions[0].at",
-                  "caption at 11s is outside the run");
-    require_error(base(R"("workload": {"ops": [{"at": "1m", "op": "read"}]})"),
-                  "workload.ops[0].at", "op at 1m is outside the run");
-  }
-  SECTION("missing required field") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "partition"}])"), "faults[0]",
-                  "missing required field 'groups' for a partition fault");
-    require_error(base(R"("faults": [{"kind": "heal"}])"), "faults[0]",
-                  "missing required field 'at' for a heal fault");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "flap", "from": "n1", "to": "n2"}])"),
-                  "faults[0]", "missing required field 'period' for a flap fault");
-    require_error(base(R"("topology": {"kind": "star"})"), "topology",
-                  "missing required field 'center' for a star");
-    require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "cas", "value": "2"}]})"),
-                  "workload.ops[0]", "missing required field 'expected' for a cas op");
-  }
-  SECTION("fields that do not belong to the kind") {
-    require_error(
-        base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"], "loss": 0.5}])"),
-        "faults[0].loss",
-        "field 'loss' does not belong to a crash fault (crash takes: at, "
-        "kind, duration, nodes)");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "heal", "duration": "1s"}])"),
-                  "faults[0].duration", "field 'duration' does not belong to a heal fault");
-    require_error(base(R"("network": {"latency": {"dist": "constant", "min": "1ms"}})"),
-                  "network.latency.min",
-                  "field 'min' does not belong to a constant distribution (constant takes: value)");
-    require_error(base(R"("topology": {"kind": "ring", "center": "n1"})"), "topology.center",
-                  "field 'center' does not belong to a ring topology");
-    require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "read", "value": "1"}]})"),
-                  "workload.ops[0].value", "field 'value' does not belong to a read op");
-  }
-  SECTION("selectors") {
-    require_error(base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["leader", "n2"]}])"),
-                  "faults[0].nodes[0]", "the selector 'leader' must stand alone");
-    require_error(
-        base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n2", "random_node"]}])"),
-        "faults[0].nodes[1]", "the selector 'random_node' must stand alone");
-    require_error(
-        base(
-            R"("faults": [{"at": "1s", "kind": "flap", "from": "leader", "to": "n2", "period": "1s"}])"),
-        "faults[0].from", "the selector 'leader' is not allowed here");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "pause", "nodes": []}])"),
-                  "faults[0].nodes", "expected at least one node, or a selector");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "pause", "nodes": ["n1", "n1"]}])"),
-                  "faults[0].nodes[1]", "node 'n1' is listed twice");
-  }
-  SECTION("bad latency distribution") {
-    require_error(base(R"("network": {"latency": {"dist": "gaussian"}})"), "network.latency.dist",
-                  "unknown latency distribution 'gaussian' (expected one of: constant, uniform,");
-    require_error(base(R"("network": {"latency": {"dist": "unifrom"}})"), "network.latency.dist",
-                  "(did you mean 'uniform'?)");
-    require_error(base(R"("network": {"latency": {"dist": "pareto", "shape": 0}})"),
-                  "network.latency.shape", "expected a number > 0, got 0");
-  }
-  SECTION("min greater than max") {
-    require_error(base(R"("network": {"latency": {"min": "5ms", "max": "1ms"}})"),
-                  "network.latency.min", "expected min <= max, got min 5ms > max 1ms");
-    require_error(
-        base(R"("nemesis": {"kinds": ["crash"], "duration_min": "5s", "duration_max": "1s"})"),
-        "nemesis.duration_min", "expected duration_min <= duration_max, got 5s > 1s");
-    require_error(base(R"("expect": {"violations": {"min": 5, "max": 2}})"),
-                  "expect.violations.max", "expected max >= min (5), got 2");
-    require_error(base(R"("workload": {"start": "5s", "stop": "2s"})"), "workload.stop",
-                  "expected stop after start (5s), got \"2s\"");
-  }
-  SECTION("node count out of range") {
-    require_error(R"({"nodes": 0})", "nodes", "expected an integer in [1, 1000], got 0");
-    require_error(R"({"nodes": 1001})", "nodes", "expected an integer in [1, 1000], got 1001");
-  }
-  SECTION("bad expectations") {
-    require_error(base(R"("expect": {"split_brain": 0})"), "expect.split_brain",
-                  "unknown metric 'split_brain' (did you mean 'split_brain_us'?)");
-    require_error(base(R"("expect": {"by_algorithm": {"raft": {"lost_write": 0}}})"),
-                  "expect.by_algorithm.raft.lost_write",
-                  "unknown metric 'lost_write' (did you mean 'lost_writes'?)");
-    require_error(base(R"("expect": {"by_algorithm": {"raft": {"by_algorithm": {}}}})"),
-                  "expect.by_algorithm.raft.by_algorithm", "unknown metric 'by_algorithm'");
-    require_error(base(R"("expect": {"violations": "none"})"), "expect.violations",
-                  "expected an integer or true/false for violations, got \"none\"");
-    require_error(base(R"("expect": {"violations": {}})"), "expect.violations",
-                  "expected at least one of eq, min, max");
-    require_error(base(R"("expect": {"violations": {"eq": 0, "max": 1}})"), "expect.violations",
-                  "expected either eq or min/max");
-    require_error(base(R"("expect": {"violations": {"equal": 0}})"), "expect.violations.equal",
-                  "unknown key 'equal' (did you mean 'eq'?)");
-    require_error(base(R"("expect": {"split_brain_us": 1.5})"), "expect.split_brain_us",
-                  "expected a duration like \"150ms\" or an integer of microseconds");
-  }
-  SECTION("empty file") {
-    require_error("", "", "the file is empty");
-    require_error(" \n\t\r\n", "", "the file is empty");
-  }
-  SECTION("binary garbage") {
-    require_error(std::string("\x00\xff\xfe\x01garbage", 11), "",
-                  "syntax error at line 1, column 1");
-    require_error("{\"name\": \"\xff\xfe\"}", "", "syntax error at line 1, column 11");
-  }
-  SECTION("deeply nested garbage") {
-    require_error(std::string(100000, '['), "", "line 1, column 65: nesting deeper than 64 levels");
-    std::string nested = base(R"("params": {"raft": )");
-    nested.pop_back();
-    for (int i = 0; i < 70; ++i) nested += "{\"a\": ";
-    nested += "1" + std::string(70, '}') + "}}";
-    require_error(nested, "", "nesting deeper than 64 levels");
-  }
-  SECTION("not a scenario object") {
-    require_error("[1, 2]", "", "expected a JSON object describing the scenario, got a list");
-    require_error("42", "", "got 42");
-  }
-  SECTION("duplicate keys") {
-    require_error(R"({"seed": 1, "seed": 2})", "seed", "duplicate key 'seed'");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "heal"}, {"at": "1s", "at": "2s"}])"),
-                  "faults[1].at", "duplicate key 'at'");
-    require_error(base(R"("params": {"raft": {"bugs": {"x": true}, "bugs.x": false}})"),
-                  "params.raft.bugs.x", "parameter 'bugs.x' is given twice");
-  }
-  SECTION("other out-of-range and malformed values") {
-    require_error(
-        base(
-            R"("faults": [{"at": "1s", "kind": "clock_drift", "nodes": ["n1"], "drift_ppm": -1000000}])"),
-        "faults[0].drift_ppm", "expected an integer in [-999999, 1000000]");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "link_cut", "from": "n2", "to": "n2"}])"),
-                  "faults[0].to", "from and to are the same node");
-    require_error(base(R"("golden": {"bully/1": "0123"})"), "golden.bully/1",
-                  "expected 16 lowercase hex digits");
-    require_error(base(R"("golden": {"bully": "0123456789abcdef"})"), "golden.bully",
-                  "expected a key like \"raft/1\"");
-    require_error(base(R"("params": {"raft": {"peers": [1, 2]}})"), "params.raft.peers",
-                  "expected a number, true/false, a string or an object of parameters, got a list");
-    require_error(base(R"("params": {"raft": 3})"), "params.raft",
-                  "expected an object of parameters for 'raft', got 3");
-    require_error(base(R"("workload": {"read_fraction": 0.7, "cas_fraction": 0.5})"),
-                  "workload.cas_fraction", "expected read_fraction + cas_fraction <= 1");
-    require_error(
-        base(R"("workload": {"model": "kv", "ops": [{"at": "1s", "op": "write", "value": "1"}]})"),
-        "workload.ops[0].op", "op 'write' belongs to the register model");
-    require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "wirte", "value": "1"}]})"),
-                  "workload.ops[0].op", "unknown op 'wirte' (did you mean 'write'?)");
-    require_error(base(R"("workload": {"ops": [{"at": "1s", "op": "write", "value": 1}]})"),
-                  "workload.ops[0].value", "expected a string like \"1\", got 1");
-    require_error(
-        base(
-            R"("topology": {"kind": "explicit", "edges": [{"between": ["n1", "n2"]}, {"between": ["n2", "n1"]}]})"),
-        "topology.edges[1]", "duplicate edge between n2 and n1 (also topology.edges[0])");
-    require_error(base(R"("topology": {"kind": "rign"})"), "topology.kind",
-                  "unknown topology kind 'rign' (did you mean 'ring'?)");
-    require_error(R"({"algorithm": ""})", "algorithm", "expected an algorithm name");
-    require_error(base(R"("nemesis": {"kinds": []})"), "nemesis.kinds",
-                  "expected a non-empty list of fault kinds");
-    require_error(base(R"("nemesis": {"start": "1s"})"), "nemesis",
-                  "missing required field 'kinds'");
-  }
+  run_bad_scenario_table("bad_input.txt");
 }
 
 TEST_CASE("numbers out of range name the JSON path, line and column, not nlohmann", "[scenario]") {
