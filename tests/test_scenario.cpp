@@ -871,46 +871,15 @@ TEST_CASE("closest_name suggests typos, not unrelated words", "[params]") {
 // overflowed the kernel's clocks, and periods of 1us used unbounded memory before any run
 // limit applied. Every time a scenario names is now bounded (docs/scenario-format.md#limits).
 TEST_CASE("times in a scenario are bounded far from overflow", "[scenario][limits]") {
-  SECTION("the run and every `at`") {
+  SECTION("every bound, in the file and through --set (tests/data/scenario/bounds.txt)") {
+    run_bad_scenario_table("bounds.txt");
+  }
+  SECTION("the bounds themselves are allowed") {
     CHECK(parse_scenario(R"({"duration": "168h"})", "d").duration_us == 168 * 3600 * kSecond_us);
-    require_error(R"({"duration": "2562047788h"})", "duration",
-                  "expected a duration in [1us, 168h], got \"2562047788h\"");
-    require_error(R"({"duration": "169h"})", "duration", "expected a duration in [1us, 168h]");
-    require_error(R"({"duration": 604800001})", "duration", "expected a duration in [1us, 168h]");
-  }
-  SECTION("clock jumps, either way") {
-    const auto jump = [](const std::string& value) {
-      return base(R"("faults": [{"at": "1s", "kind": "clock_jump", "nodes": ["n1"], "jump": )" +
-                  value + "}]");
-    };
-    CHECK(parse_scenario(jump(R"("-168h")"), "j").faults[0].jump_us == -168 * 3600 * kSecond_us);
-    require_error(jump(R"("2562047788h")"), "faults[0].jump",
-                  "expected a duration in [-168h, 168h], got \"2562047788h\"");
-    require_error(jump(R"("-169h")"), "faults[0].jump", "expected a duration in [-168h, 168h]");
-  }
-  SECTION("durations, delays, periods, timeouts and latencies") {
-    require_error(
-        base(R"("faults": [{"at": "1s", "kind": "crash", "nodes": ["n1"], "duration": "200h"}])"),
-        "faults[0].duration", "expected a duration in [0ms, 168h], got \"200h\"");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "delay_spike", "delay": "200h"}])"),
-                  "faults[0].delay", "expected a duration in [1us, 168h]");
-    require_error(base(R"("faults": [{"at": "1s", "kind": "flap", "from": "n1", "to": "n2",
-                                      "period": "200h"}])"),
-                  "faults[0].period", "expected a duration in [1us, 168h]");
-    require_error(base(R"("workload": {"timeout": "200h"})"), "workload.timeout",
-                  "expected a duration in [1us, 168h]");
-    require_error(base(R"("network": {"latency": {"dist": "constant", "value": "200h"}})"),
-                  "network.latency.value", "expected a duration in [0ms, 168h]");
-    require_error(base(R"("nemesis": {"kinds": ["crash"], "duration_max": "200h"})"),
-                  "nemesis.duration_max", "expected a duration in [1us, 168h]");
-  }
-  SECTION("leader-duty periods and the nemesis interval have a minimum") {
-    require_error(base(R"("workload": {"job_period": "1us"})"), "workload.job_period",
-                  "expected a duration in [1ms, 168h], got \"1us\"");
-    require_error(base(R"("workload": {"id_interval": "999us"})"), "workload.id_interval",
-                  "expected a duration in [1ms, 168h], got \"999us\"");
-    require_error(base(R"("nemesis": {"kinds": ["crash"], "mean_interval": "1us"})"),
-                  "nemesis.mean_interval", "expected a duration in [1ms, 168h], got \"1us\"");
+    const Scenario jump = parse_scenario(
+        base(R"("faults": [{"at": "1s", "kind": "clock_jump", "nodes": ["n1"], "jump": "-168h"}])"),
+        "j");
+    CHECK(jump.faults[0].jump_us == -168 * 3600 * kSecond_us);
     const Scenario s =
         parse_scenario(base(R"("workload": {"job_period": "1ms", "id_interval": "1ms"},
                 "nemesis": {"kinds": ["crash"], "mean_interval": "1ms"})"),
@@ -918,21 +887,6 @@ TEST_CASE("times in a scenario are bounded far from overflow", "[scenario][limit
     CHECK(s.workload.job_period_us == kMillisecond_us);
     CHECK(s.workload.id_interval_us == kMillisecond_us);
     CHECK(s.nemesis.mean_interval_us == kMillisecond_us);
-  }
-  SECTION("--set overrides meet the same bounds") {
-    require_error(base(), "duration",
-                  "expected a duration in [1us, 168h], got \"2562047788h\" (from --set "
-                  "duration=2562047788h)",
-                  {"duration=2562047788h"});
-    require_error(base(R"("workload": {"job_period": "100ms"})"), "workload.job_period",
-                  "expected a duration in [1ms, 168h], got \"1us\" (from --set "
-                  "workload.job_period=1us)",
-                  {"workload.job_period=1us"});
-    require_error(base(R"("nemesis": {"kinds": ["crash"]})"), "nemesis.mean_interval",
-                  "(from --set nemesis.mean_interval=1us)", {"nemesis.mean_interval=1us"});
-    require_error(base(R"("faults": [{"at": "1s", "kind": "clock_jump", "nodes": ["n1"]}])"),
-                  "faults[0].jump", "expected a duration in [-168h, 168h]",
-                  {"faults[0].jump=2562047788h"});
   }
   SECTION("expectations on *_us metrics are not times in the run, and stay unbounded") {
     const Scenario s =
