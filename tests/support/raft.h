@@ -113,6 +113,43 @@ std::vector<const F*> facts_of(RecordingContext& ctx) {
   return ctx.facts_of<F>();
 }
 
+// The fields of a hand-made AppendEntries, named so that a test writes only those it needs:
+// append_entries({.term = 3, .leader = 0, .prev_index = 4, .prev_term = 3}).
+struct AppendFields {
+  int64_t term = 0;
+  NodeId leader = kNoNode;
+  int64_t prev_index = 0;
+  int64_t prev_term = 0;
+  std::vector<LogEntry> entries = {};
+  int64_t commit = 0;
+};
+inline AppendEntries append_entries(const AppendFields& f) {
+  AppendEntries ae;
+  ae.term = f.term;
+  ae.leader_id = f.leader;
+  ae.prev_log_index = f.prev_index;
+  ae.prev_log_term = f.prev_term;
+  ae.entries = f.entries;
+  ae.leader_commit = f.commit;
+  return ae;
+}
+
+// The same for RequestVote: request_vote({.term = 2, .candidate = 1, .last_index = 3}).
+struct VoteFields {
+  int64_t term = 0;
+  NodeId candidate = kNoNode;
+  int64_t last_index = 0;
+  int64_t last_term = 0;
+};
+inline RequestVote request_vote(const VoteFields& f) {
+  RequestVote rv;
+  rv.term = f.term;
+  rv.candidate_id = f.candidate;
+  rv.last_log_index = f.last_index;
+  rv.last_log_term = f.last_term;
+  return rv;
+}
+
 inline LogEntry entry(int64_t term, const std::string& value = "") {
   LogEntry e;
   e.term = term;
