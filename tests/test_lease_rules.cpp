@@ -13,6 +13,7 @@
 #include "algorithms/lease/options.h"
 #include "algorithms/lease/storage.h"
 #include "sim/input_error.h"
+#include "support/input_error_of.h"
 #include "support/recording_context.h"
 
 using namespace ballot;
@@ -128,12 +129,7 @@ namespace {
 
 std::string options_error(std::map<std::string, ParamValue> values, int32_t n = 5) {
   Params params("params.lease", std::move(values));
-  try {
-    read_lease_options(params, n);
-  } catch (const InputError& e) {
-    return e.path() + ": " + e.what();
-  }
-  return "no error";
+  return testkit::input_error_of([&] { read_lease_options(params, n); });
 }
 
 }  // namespace
