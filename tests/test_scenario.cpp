@@ -84,6 +84,19 @@ void require_error(const std::string& text, const std::string& path, const std::
   }
 }
 
+// Reads `text` as a duration at `path`, expecting an error there whose message contains `phrase`.
+void require_duration_error(const std::string& text, const std::string& path,
+                            const std::string& phrase) {
+  INFO(text);
+  try {
+    parse_duration_us(text, path);
+    FAIL("accepted " << text);
+  } catch (const InputError& e) {
+    CHECK(e.path() == path);
+    CHECK(std::string(e.what()).find(phrase) != std::string::npos);
+  }
+}
+
 // Runs every record of tests/data/scenario/<file> (its format is at the top of the file).
 void run_bad_scenario_table(const std::string& file) {
   const auto cases =
@@ -91,6 +104,10 @@ void run_bad_scenario_table(const std::string& file) {
   REQUIRE_FALSE(cases.empty());
   for (const testkit::DataCase& c : cases) {
     INFO(c.where());
+    if (c.command == "duration") {
+      require_duration_error(c.input, c.expect("path"), c.expect("error"));
+      continue;
+    }
     REQUIRE(c.command == "parse");
     require_error(c.has_arg("base") ? base(c.input) : c.input, c.expect("path"), c.expect("error"),
                   c.arg_list("set"));
@@ -480,27 +497,9 @@ TEST_CASE("every duration form", "[scenario][duration]") {
   CHECK(parse_duration_us("-5ms", "p") == -5000);
   CHECK(parse_duration_us("2.25ms", "p") == 2250);
 
-  auto bad = [](const std::string& text, const std::string& phrase) {
-    INFO(text);
-    try {
-      parse_duration_us(text, "faults[1].at");
-      FAIL("accepted " << text);
-    } catch (const InputError& e) {
-      CHECK(e.path() == "faults[1].at");
-      CHECK(std::string(e.what()).find(phrase) != std::string::npos);
-    }
-  };
-  bad("", "expected a duration like \"150ms\"");
-  bad("5", "expected a duration like");
-  bad("ms", "expected a duration like");
-  bad("5 ms", "expected a duration like");
-  bad("5sec", "expected a duration like");
-  bad("1e3ms", "expected a duration like");
-  bad(".5s", "expected a duration like");
-  bad("1.s", "expected a duration like");
-  bad("1.5us", "not a whole number of microseconds");
-  bad("99999999999999999999s", "out of range");
-  bad("9999999999999999h", "out of range");
+  SECTION("bad durations, alone and in a scenario (tests/data/scenario/durations.txt)") {
+    run_bad_scenario_table("durations.txt");
+  }
 
   SECTION("in a scenario: strings, and numbers of milliseconds") {
     CHECK(parse_scenario(R"({"duration": 1500})", "d").duration_us == 1500 * kMillisecond_us);
@@ -509,11 +508,6 @@ TEST_CASE("every duration form", "[scenario][duration]") {
     CHECK(parse_scenario(R"({"duration": "3m"})", "d").duration_us == 180 * kSecond_us);
     CHECK(parse_scenario(R"({"duration": "1.5s"})", "d").duration_us == 1500 * kMillisecond_us);
     CHECK(parse_scenario(R"({"duration": "500us"})", "d").duration_us == 500);
-    require_error(R"({"duration": -9223372036854775808})", "duration", "out of range");
-    require_error(R"({"duration": 18446744073709551615})", "duration", "out of range");
-    require_error(R"({"duration": 1e300})", "duration", "out of range");
-    require_error(R"({"duration": 0.0001})", "duration", "not a whole number of microseconds");
-    require_error(R"({"duration": 0})", "duration", "expected a positive duration, got 0");
   }
 
   SECTION("format_duration picks the largest unit that divides exactly") {
