@@ -7,6 +7,8 @@ ballot_add_test(test_kernel
           ${CMAKE_CURRENT_SOURCE_DIR}/test_observers.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_limits.cpp
   LIBS ballot_app)
+# Bully: the paper's properties and message counts on the kernel, and its rules on the test kit's
+# manual cluster with the registered nodes (tests/support/registered.h).
 ballot_add_test(test_bully
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_bully.cpp
   LIBS ballot_app)

@@ -1,6 +1,7 @@
 # The lease lock: the lock service's and the storage's rules, the options, the candidate's
-# local-clock belief on a fake context, the fencing checker on hand-made events, and runs on the
-# real kernel (pauses, clock faults, service crashes, seed sweeps, the curated scenarios).
+# local-clock belief on the test kit's recording context, the fencing checker on hand-made events,
+# and runs on the real kernel (pauses, clock faults, service crashes, seed sweeps, the curated
+# scenarios).
 # Sanitized builds run the seed sweeps at a fifth of their size (tests/support/seeds.h).
 ballot_add_test(test_lease
   SOURCES

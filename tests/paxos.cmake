@@ -1,4 +1,4 @@
-# Multi-Paxos: rule-by-rule tests on a fake context (tests/test_paxos_harness.h), checker tests on
+# Multi-Paxos: rule-by-rule tests on the test kit's recording context (tests/support/paxos.h), checker tests on
 # hand-built facts, option parsing, seeded property tests and the curated scenarios on the real
 # kernel. Sanitized builds run the seed sweeps at a fifth of their size (tests/support/seeds.h).
 ballot_add_test(test_paxos

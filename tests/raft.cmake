@@ -1,5 +1,6 @@
-# Raft: rule-by-rule tests, checker tests and seeded property tests on a fake context
-# (tests/test_raft_harness.h), seeded property tests and the curated scenarios on the real kernel.
+# Raft: rule-by-rule tests, checker tests and seeded property tests on the test kit's manual
+# cluster (tests/support/raft.h, manual_cluster.h), seeded property tests and the curated
+# scenarios on the real kernel.
 # Sanitized builds run the seed sweeps at a fifth of their size (tests/support/seeds.h).
 ballot_add_test(test_raft
   SOURCES

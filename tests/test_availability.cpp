@@ -5,41 +5,14 @@
 
 #include "cli/runner.h"
 #include "sim/observers.h"
+#include "support/leadership_feed.h"
 
 using namespace ballot;
 
 namespace {
 constexpr Time_us ms = kMillisecond_us;
 
-struct Feed {
-  LeadershipObserver obs;
-  uint64_t index = 0;
-  explicit Feed(int32_t n) : obs(n, true) {
-    for (NodeId i = 0; i < n; ++i) send(0, EventKind::Start, i);
-  }
-  void send(Time_us t, EventKind kind, NodeId node, Role role = Role::Follower, int64_t epoch = 0,
-            NodeId leader = kNoNode) {
-    TraceEvent ev;
-    ev.index = index++;
-    ev.time_us = t;
-    ev.kind = kind;
-    ev.node = node;
-    ev.role = role;
-    ev.epoch = epoch;
-    ev.leader = leader;
-    obs.on_event(ev);
-  }
-  void elect(Time_us t, NodeId leader, int64_t epoch, std::vector<NodeId> followers) {
-    send(t, EventKind::Role, leader, Role::Leader, epoch, leader);
-    for (NodeId f : followers) send(t, EventKind::Role, f, Role::Follower, epoch, leader);
-  }
-  std::map<std::string, int64_t> finish(Time_us end) {
-    obs.on_finish(end);
-    std::map<std::string, int64_t> m;
-    obs.add_metrics(m);
-    return m;
-  }
-};
+using Feed = testkit::LeadershipFeed;
 
 lin::Op write(int32_t process, int64_t call, int64_t ret, lin::Outcome outcome) {
   lin::Op op;

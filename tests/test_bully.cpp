@@ -1,11 +1,14 @@
 // Garcia-Molina's Bully algorithm: the properties of the paper over many seeds, the textbook
-// message counts, and split brain under a partition.
+// message counts, and split brain under a partition on the kernel; its rules on the test kit's
+// manual cluster.
 #include <catch2/catch.hpp>
 
 #include "algorithms/bully/bully.h"
 #include "cli/runner.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
+#include "support/manual_cluster.h"
+#include "support/registered.h"
 
 using namespace ballot;
 
@@ -174,4 +177,67 @@ TEST_CASE("Bully under a 3/2 partition: two coordinators until the heal, then on
   CHECK(r.metrics.at("leaders_at_end") == 1);
   CHECK(r.metrics.at("final_leader") == 5);
   CHECK(report.expectations_hold());
+}
+
+// ---- Rules on the test kit's manual cluster: the registered Bully nodes, driven by hand ----
+
+namespace {
+
+// Bully's timers (algorithms/bully/bully.h): the failure detector and the wait for Answers.
+constexpr uint64_t kFailureTimer = 2;
+constexpr uint64_t kAnswerTimer = 3;
+
+bully::BullyNode& bully_node(testkit::ManualCluster& c, NodeId id) {
+  return c.node_as<bully::BullyNode>(id);
+}
+
+}  // namespace
+
+TEST_CASE("Bully rules: the highest node takes over at once, lower ones ask the higher",
+          "[bully][rules]") {
+  testkit::ManualCluster c(3, testkit::registered_node("bully", 3));
+  c.start_all();
+  // n3 has nobody to ask: it is coordinator at once and tells the lower nodes.
+  CHECK(bully_node(c, 2).state() == bully::BullyNode::State::Coordinator);
+  CHECK(c.ctx(2).reports.back().role == Role::Leader);
+  CHECK(c.ctx(2).sent_of<bully::Coordinator>().size() == 2);
+  // n1 asks n2 and n3, n2 asks n3: Election goes only upwards.
+  CHECK(c.ctx(0).sent_of<bully::Election>().size() == 2);
+  CHECK(c.ctx(1).sent_of<bully::Election>().size() == 1);
+  CHECK(c.ctx(1).sent_of<bully::Election>(0).empty());
+  c.settle();
+  for (NodeId id : {0, 1}) {
+    CHECK(bully_node(c, id).coordinator() == 2);
+    CHECK(bully_node(c, id).state() == bully::BullyNode::State::Follower);
+  }
+}
+
+TEST_CASE("Bully rules: a silent coordinator is replaced, and bullies its way back on restart",
+          "[bully][rules]") {
+  testkit::ManualCluster c(3, testkit::registered_node("bully", 3));
+  c.start_all();
+  c.settle();
+  c.crash(2);
+  // n1's failure detector fires: it asks n2 only (not n3, which it knows to be silent).
+  REQUIRE(c.fire(0, kFailureTimer));
+  CHECK(bully_node(c, 0).state() == bully::BullyNode::State::Electing);
+  REQUIRE(c.in_flight<bully::Election>().size() == 1);
+  CHECK(c.in_flight<bully::Election>()[0].first->to == 1);
+  // n2 answers and runs its own election: it asks n3, which is down.
+  c.deliver();
+  CHECK(bully_node(c, 1).state() == bully::BullyNode::State::Electing);
+  c.deliver();
+  CHECK(bully_node(c, 0).state() == bully::BullyNode::State::AwaitingCoordinator);
+  // No Answer from above in time: n2 takes over and tells n1.
+  REQUIRE(c.fire(1, kAnswerTimer));
+  CHECK(bully_node(c, 1).state() == bully::BullyNode::State::Coordinator);
+  c.settle();
+  CHECK(bully_node(c, 0).coordinator() == 1);
+  // n3 comes back, finds nobody above it and announces itself over n2.
+  c.restart(2);
+  CHECK(bully_node(c, 2).state() == bully::BullyNode::State::Coordinator);
+  c.settle();
+  CHECK(bully_node(c, 1).coordinator() == 2);
+  CHECK(bully_node(c, 1).state() == bully::BullyNode::State::Follower);
+  CHECK(bully_node(c, 0).coordinator() == 2);
 }

@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "cli/runner.h"
 #include "sim/scenario.h"
 #include "support/seeds.h"
+#include "support/shipped_scenarios.h"
 
 using namespace ballot;
 
@@ -102,14 +102,7 @@ TEST_CASE("Lease: the curated pause lesson, fencing off then on", "[lease][kerne
 }
 
 TEST_CASE("Lease: every lease scenario's expectations hold", "[lease][kernel]") {
-  namespace fs = std::filesystem;
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(fs::path(BALLOT_SOURCE_DIR) / "scenarios")) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("lease-", 0) == 0 && entry.path().extension() == ".json")
-      files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::string> files = test::shipped_scenarios("lease-");
   REQUIRE(files.size() >= 2);
   for (const std::string& file : files) {
     INFO("ballot run " << file);

@@ -13,6 +13,8 @@
 #include "algorithms/lease/options.h"
 #include "algorithms/lease/storage.h"
 #include "sim/input_error.h"
+#include "support/input_error_of.h"
+#include "support/recording_context.h"
 
 using namespace ballot;
 using namespace ballot::lease;
@@ -127,12 +129,7 @@ namespace {
 
 std::string options_error(std::map<std::string, ParamValue> values, int32_t n = 5) {
   Params params("params.lease", std::move(values));
-  try {
-    read_lease_options(params, n);
-  } catch (const InputError& e) {
-    return e.path() + ": " + e.what();
-  }
-  return "no error";
+  return testkit::input_error_of([&] { read_lease_options(params, n); });
 }
 
 }  // namespace
@@ -171,65 +168,9 @@ TEST_CASE("Lease options: defaults, overrides and clear errors", "[lease]") {
 
 namespace {
 
-// Just enough of a Context for one candidate: time is set by the test (it is the node's local
-// clock), sends and timers are collected, and the test fires timers by hand.
-class FakeContext final : public Context {
- public:
-  NodeId self() const override { return 1; }
-  int32_t cluster_size() const override { return 3; }
-  Time_us now() const override { return now_us; }
-  void send(NodeId to, std::unique_ptr<Message> msg) override {
-    sent.push_back({to, std::move(msg)});
-  }
-  void broadcast(const Message&) override {}
-  TimerId set_timer(Time_us delay_us, uint64_t tag) override {
-    timers[++last_timer] = {now_us + delay_us, tag};
-    return last_timer;
-  }
-  void cancel_timer(TimerId id) override { timers.erase(id); }
-  Rng& random() override { return rng; }
-  DurableState* durable() override { return nullptr; }
-  void set_durable(std::unique_ptr<DurableState>) override {}
-  void sync() override {}
-  void report(Role role, int64_t, NodeId) override { roles.push_back(role); }
-  void note(std::string_view) override {}
-  void record(const Message&) override {}
-  void reply(const ClientResponse& response) override { replies.push_back(response); }
-  void job_ran(int64_t) override {}
-  void id_issued(int64_t) override {}
-
-  // Fires, in deadline order, every timer due by `until_us` (the local clock moves there).
-  void advance(Node& node, Time_us until_us) {
-    while (true) {
-      auto next = timers.end();
-      for (auto it = timers.begin(); it != timers.end(); ++it)
-        if (it->second.first <= until_us &&
-            (next == timers.end() || it->second.first < next->second.first))
-          next = it;
-      if (next == timers.end()) break;
-      now_us = next->second.first;
-      const uint64_t tag = next->second.second;
-      timers.erase(next);
-      node.on_timer(tag);
-    }
-    now_us = until_us;
-  }
-
-  template <class M>
-  const M* last_sent() const {
-    for (auto it = sent.rbegin(); it != sent.rend(); ++it)
-      if (auto* m = dynamic_cast<const M*>(it->second.get())) return m;
-    return nullptr;
-  }
-
-  Time_us now_us = 0;
-  Rng rng{1};
-  TimerId last_timer = 0;
-  std::map<TimerId, std::pair<Time_us, uint64_t>> timers;
-  std::vector<std::pair<NodeId, std::unique_ptr<Message>>> sent;
-  std::vector<Role> roles;
-  std::vector<ClientResponse> replies;
-};
+// A candidate runs as n2 of 3 on the test kit's recording context: the test sets its local clock,
+// hands it messages and fires its timers by hand.
+using testkit::RecordingContext;
 
 LeaseOptions unit_options() {
   LeaseOptions o;
@@ -242,16 +183,16 @@ LeaseOptions unit_options() {
 }  // namespace
 
 TEST_CASE("Candidate: believes until its own clock passes ask time + ttl - margin", "[lease]") {
-  FakeContext ctx;
+  RecordingContext ctx(1, 3);
   const LeaseOptions options = unit_options();
   CandidateNode node(ctx, options);
-  ctx.now_us = 50 * ms;
+  ctx.set_now(50 * ms);
   node.on_start();
   const Acquire* ask = ctx.last_sent<Acquire>();
   REQUIRE(ask != nullptr);
   CHECK(ask->sent_us == 50 * ms);
   // The grant arrives 20ms later: the deadline counts from when the node asked, not from now.
-  ctx.now_us = 70 * ms;
+  ctx.set_now(70 * ms);
   Granted grant;
   grant.token = 4;
   grant.sent_us = ask->sent_us;
@@ -259,18 +200,18 @@ TEST_CASE("Candidate: believes until its own clock passes ask time + ttl - margi
   REQUIRE(node.holding());
   CHECK(node.token() == 4);
   CHECK(node.deadline_us() == 50 * ms + kTtl_us - 100 * ms);
-  CHECK(ctx.roles.back() == Role::Leader);
+  CHECK(ctx.reports.back().role == Role::Leader);
   // Its renewals get no answer (the service is unreachable): it renews every 300ms on its own
   // clock, and stops believing exactly at the deadline.
   ctx.advance(node, 949 * ms);
   CHECK(node.holding());
   ctx.advance(node, 950 * ms);
   CHECK_FALSE(node.holding());
-  CHECK(ctx.roles.back() == Role::Follower);
+  CHECK(ctx.reports.back().role == Role::Follower);
 }
 
 TEST_CASE("Candidate: a renewal moves the deadline, a refused renewal ends the belief", "[lease]") {
-  FakeContext ctx;
+  RecordingContext ctx(1, 3);
   CandidateNode node(ctx, unit_options());
   node.on_start();
   Granted grant;
@@ -286,7 +227,7 @@ TEST_CASE("Candidate: a renewal moves the deadline, a refused renewal ends the b
   renewed.token = 1;
   renewed.renewal = true;
   renewed.sent_us = renew->sent_us;
-  ctx.now_us = 310 * ms;
+  ctx.set_now(310 * ms);
   node.on_message(0, renewed);
   CHECK(node.deadline_us() == 1200 * ms);
   ctx.advance(node, 1100 * ms);
@@ -307,10 +248,10 @@ TEST_CASE("Candidate: a renewal moves the deadline, a refused renewal ends the b
 }
 
 TEST_CASE("Candidate: a grant that arrives after its deadline is not believed", "[lease]") {
-  FakeContext ctx;
+  RecordingContext ctx(1, 3);
   CandidateNode node(ctx, unit_options());
   node.on_start();
-  ctx.now_us = 900 * ms;  // the grant took the whole belief period to arrive
+  ctx.set_now(900 * ms);  // the grant took the whole belief period to arrive
   Granted grant;
   grant.token = 1;
   grant.sent_us = 0;
@@ -321,7 +262,7 @@ TEST_CASE("Candidate: a grant that arrives after its deadline is not believed", 
 namespace {
 
 // Makes `node` the holder of token 1 with its copy loaded from `state`; returns the load's seq.
-void hold_and_load(FakeContext& ctx, CandidateNode& node,
+void hold_and_load(RecordingContext& ctx, CandidateNode& node,
                    const std::map<std::string, std::string>& state) {
   node.on_start();
   Granted grant;
@@ -341,7 +282,7 @@ void hold_and_load(FakeContext& ctx, CandidateNode& node,
 }  // namespace
 
 TEST_CASE("Candidate: a duplicated snapshot does not roll its copy back", "[lease]") {
-  FakeContext ctx;
+  RecordingContext ctx(1, 3);
   CandidateNode node(ctx, unit_options());
   hold_and_load(ctx, node, {{std::string(kIdKey), "90"}});
   const StorageLoad load = *ctx.last_sent<StorageLoad>();
@@ -367,7 +308,7 @@ TEST_CASE("Candidate: a duplicated snapshot does not roll its copy back", "[leas
 }
 
 TEST_CASE("Candidate: a duplicated grant does not bring back a token it gave up", "[lease]") {
-  FakeContext ctx;
+  RecordingContext ctx(1, 3);
   CandidateNode node(ctx, unit_options());
   hold_and_load(ctx, node, {});
   Denied gone;
@@ -384,7 +325,7 @@ TEST_CASE("Candidate: a duplicated grant does not bring back a token it gave up"
 
 TEST_CASE("Candidate: a refused write ends the belief and tells the client to go elsewhere",
           "[lease]") {
-  FakeContext ctx;
+  RecordingContext ctx(1, 3);
   CandidateNode node(ctx, unit_options());
   hold_and_load(ctx, node, {{"k", "a;"}});
   ClientRequest append;

@@ -8,6 +8,7 @@
 
 #include "cli/runner.h"
 #include "sim/input_error.h"
+#include "support/input_error_of.h"
 
 using namespace ballot;
 
@@ -17,12 +18,7 @@ Scenario split_brain() {
 }
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_limit(text, "--max-events");
-  } catch (const InputError& e) {
-    return e.path() + ": " + e.what();
-  }
-  return "no error";
+  return testkit::input_error_of([&] { parse_limit(text, "--max-events"); });
 }
 }  // namespace
 

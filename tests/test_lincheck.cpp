@@ -20,6 +20,7 @@
 
 #include "sim/history_parse.h"
 #include "sim/lincheck.h"
+#include "support/datadriven.h"
 
 using namespace ballot::lin;
 
@@ -1018,72 +1019,17 @@ TEST_CASE("entries that are not operations are skipped and counted", "[lincheck]
 }
 
 TEST_CASE("malformed input is an error naming the line", "[lincheck][parse]") {
-  const std::string good = "{:process 0, :type :invoke, :f :read, :value nil}\n";
-  SECTION("truncated line") {
-    const ParseError e = parse_error(good + "{:process 0, :type :ok, :f :read, :val");
-    CHECK(e.line == 2);
-    CHECK(e.file == "input.edn");
-    CHECK(e.message.find("expected") != std::string::npos);
-  }
-  SECTION("truncated map followed by more lines") {
-    const ParseError e = parse_error(good + "{:process 0, :type :ok\n" + good);
-    CHECK(e.line == 2);
-  }
-  SECTION("unknown :f") {
-    const ParseError e = parse_error(good + "{:process 1, :type :invoke, :f :txn, :value nil}\n");
-    CHECK(e.line == 2);
-    CHECK(e.message.find(":txn") != std::string::npos);
-  }
-  SECTION("unknown :type") {
-    CHECK(parse_error("{:process 1, :type :done, :f :read}").line == 1);
-  }
-  SECTION("unmatched :ok") {
-    const ParseError e = parse_error(good + "{:process 7, :type :ok, :f :read, :value 1}\n");
-    CHECK(e.line == 2);
-    CHECK(e.message.find("process 7") != std::string::npos);
-  }
-  SECTION("completion with a different :f") {
-    CHECK(parse_error(good + "{:process 0, :type :ok, :f :write, :value 1}\n").line == 2);
-  }
-  SECTION("invoking twice") {
-    CHECK(parse_error(good + good).line == 2);
-  }
-  SECTION("binary bytes") {
-    std::string binary = good + "{:process 0, :type :ok, :f :read, :value ";
-    binary += '\x01';
-    binary += "\xff}\n";
-    const ParseError e = parse_error(binary);
-    CHECK(e.line == 2);
-    CHECK(e.message.find("0x01") != std::string::npos);
-  }
-  SECTION("NUL bytes") {
-    CHECK(parse_error(std::string("\0\0\0", 3)).line == 1);
-  }
-  SECTION("bad cas value") {
-    CHECK(parse_error("\n{:process 0, :type :invoke, :f :cas, :value 3}").line == 2);
-    CHECK(parse_error("{:process 0, :type :invoke, :f :cas, :value [1 [2]]}").line == 1);
-  }
-  SECTION("missing fields and bad process") {
-    CHECK(parse_error("{:process 0, :type :invoke}").line == 1);  // an operation without :f
-    CHECK(parse_error("\n{:process 0, :type :invoke, :f :read, :f :write}").line == 2);
-    CHECK(parse_error("{:process -3, :type :invoke, :f :read}").line == 1);
-    CHECK(parse_error("{:process 99999999999, :type :invoke, :f :read}").line == 1);
-    CHECK(parse_error("{:process \"x\", :type :invoke, :f :read}").line == 1);
-  }
-  SECTION("not a map, odd map, stray closer, deep nesting") {
-    CHECK(parse_error("5").line == 1);
-    CHECK(parse_error("{:process}").line == 1);
-    CHECK(parse_error("\n\n}").line == 3);
-    CHECK(parse_error(std::string(10000, '[')).line == 1);
-    CHECK(parse_error("{:process 0 :type :invoke :f :read :value \"open").line == 1);
-  }
-  SECTION("etcd log garbage") {
-    const std::string log_good = "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n";
-    CHECK(parse_error(log_good + "garbage without shape\n").line == 2);
-    CHECK(parse_error(log_good + "INFO  jepsen.util - 0\t:ok\n").line == 2);
-    CHECK(parse_error(log_good + "INFO  jepsen.util - 0\t:ok\t:read\t3 4 5\n").line == 2);
-    CHECK(parse_error(log_good + "INFO  jepsen.util - 0\t:ok\t:read\t{:a\n").line == 2);
-    CHECK(parse_error(log_good + "INFO  jepsen.util - 1\t:ok\t:read\t3\n").line == 2);
+  const auto cases = ballot::testkit::read_data_cases(std::string(BALLOT_SOURCE_DIR) +
+                                                      "/tests/data/history/malformed.txt");
+  REQUIRE_FALSE(cases.empty());
+  for (const ballot::testkit::DataCase& c : cases) {
+    INFO(c.where());
+    REQUIRE(c.command == "parse");
+    const ParseError e = parse_error(c.input);
+    CHECK(e.line == std::stoi(c.expect("line")));
+    if (c.expects("file")) CHECK(e.file == c.expect("file"));
+    if (c.expects("message-has"))
+      CHECK(e.message.find(c.expect("message-has")) != std::string::npos);
   }
 }
 

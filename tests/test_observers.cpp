@@ -2,41 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include "sim/observers.h"
+#include "support/leadership_feed.h"
 
 using namespace ballot;
 
 namespace {
-struct Feed {
-  LeadershipObserver obs;
-  uint64_t index = 0;
-  explicit Feed(int32_t n, bool epochs = true) : obs(n, epochs) {
-    for (NodeId i = 0; i < n; ++i) send(0, EventKind::Start, i);
-  }
-  void send(Time_us t, EventKind kind, NodeId node, Role role = Role::Follower, int64_t epoch = 0,
-            NodeId leader = kNoNode) {
-    TraceEvent ev;
-    ev.index = index++;
-    ev.time_us = t;
-    ev.kind = kind;
-    ev.node = node;
-    ev.role = role;
-    ev.epoch = epoch;
-    ev.leader = leader;
-    obs.on_event(ev);
-  }
-  void lead(Time_us t, NodeId node, int64_t epoch) {
-    send(t, EventKind::Role, node, Role::Leader, epoch, node);
-  }
-  void follow(Time_us t, NodeId node, NodeId leader, int64_t epoch) {
-    send(t, EventKind::Role, node, Role::Follower, epoch, leader);
-  }
-  std::map<std::string, int64_t> finish(Time_us end) {
-    obs.on_finish(end);
-    std::map<std::string, int64_t> m;
-    obs.add_metrics(m);
-    return m;
-  }
-};
+using Feed = testkit::LeadershipFeed;
 }  // namespace
 
 TEST_CASE("first leader, unavailability and downtime after a loss", "[observers]") {

@@ -5,7 +5,7 @@
 #include <deque>
 
 #include "algorithms/paxos/checker.h"
-#include "test_paxos_harness.h"
+#include "support/paxos.h"
 
 using namespace paxos_test;
 

@@ -15,48 +15,24 @@
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 #include "support/nemesis.h"
+#include "support/nemesis_sweep.h"
 #include "support/seeds.h"
 
 using namespace ballot;
 
 namespace {
 
-// The highest slot any node has learned when the clock passes `at_us`.
-class LearnSnapshot final : public Observer {
- public:
-  explicit LearnSnapshot(Time_us at_us) : at_us_(at_us) {}
-  void on_event(const TraceEvent& ev) override {
-    if (snapshot_ < 0 && ev.time_us >= at_us_) snapshot_ = highest_;
-    if (ev.kind != EventKind::Record) return;
-    if (auto* fact = dynamic_cast<const paxos::LearnFact*>(ev.payload)) {
-      highest_ = std::max(highest_, fact->slot);
-    }
-  }
-  int64_t snapshot() const { return snapshot_ < 0 ? highest_ : snapshot_; }
-
- private:
-  Time_us at_us_;
-  int64_t highest_ = 0;
-  int64_t snapshot_ = -1;
-};
-
 constexpr Time_us kLearnedBy_us = 12 * kSecond_us;
 
-struct Outcome {
-  std::string problems;  // empty when safe and live
-  int64_t client_ok = 0;
-  std::set<std::string> broken;  // checker names that reported a violation
-};
-
-Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_liveness) {
+test::SweepOutcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_liveness) {
   Scenario scenario = parse_scenario(test::nemesis_scenario("paxos"), "paxos-nemesis", sets);
   scenario.seed = seed;
   const std::unique_ptr<Simulator> sim = make_simulator(paxos_algorithm(), scenario);
-  LearnSnapshot learned(kLearnedBy_us);
+  test::HighestFactBy<paxos::LearnFact> learned(kLearnedBy_us, &paxos::LearnFact::slot);
   sim->watch(&learned);
   const RunResult result = sim->run();
 
-  Outcome out;
+  test::SweepOutcome out;
   out.client_ok = result.metrics.at("client_ok");
   out.problems = test::safety_problems(result, &out.broken);
   if (!check_liveness) return out;
@@ -87,47 +63,20 @@ Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_live
   return out;
 }
 
-std::string repro(uint64_t seed, const std::vector<std::string>& sets) {
-  std::string cmd =
-      "test_paxos \"[kernel]\"; the scenario is test::nemesis_scenario in "
-      "tests/test_paxos_kernel.cpp with seed " +
-      std::to_string(seed);
-  for (const std::string& s : sets) cmd += " --set " + s;
-  return cmd;
-}
-
-void expect_safe_and_live(const std::vector<std::string>& sets, uint64_t seeds) {
-  int64_t ok = 0;
-  for (uint64_t seed = 1; seed <= seeds; ++seed) {
-    const Outcome out = run(seed, sets, true);
-    INFO(repro(seed, sets));
-    REQUIRE(out.problems == "");
-    ok += out.client_ok;
-  }
-  CHECK(ok > static_cast<int64_t>(seeds) * 50);  // clients got work done
-}
-
-// The first seed whose run breaks `property` (0 if none within `seeds`).
-uint64_t first_seed_breaking(const std::string& property, const std::vector<std::string>& sets,
-                             uint64_t seeds) {
-  for (uint64_t seed = 1; seed <= seeds; ++seed) {
-    if (run(seed, sets, false).broken.count(property) != 0) return seed;
-  }
-  return 0;
-}
+const test::NemesisSweep sweep("test_paxos", "tests/test_paxos_kernel.cpp", run);
 
 }  // namespace
 
 TEST_CASE("Paxos on the kernel: 300 nemesis seeds, defaults: safe, linearizable, live",
           "[paxos][kernel][property]") {
-  expect_safe_and_live({}, ballot::test::sweep_seeds(300));
+  sweep.expect_safe_and_live({}, ballot::test::sweep_seeds(300));
 }
 
 TEST_CASE("Paxos on the kernel: 100 nemesis seeds with dueling proposers: still safe and live",
           "[paxos][kernel][property]") {
   // Narrow, short election timeouts: proposers often start phase 1 together and preempt each
   // other; the heartbeat still beats the minimum timeout, so a winner keeps the others quiet.
-  expect_safe_and_live(
+  sweep.expect_safe_and_live(
       {"params.paxos.election_timeout_min=20ms", "params.paxos.election_timeout_max=24ms",
        "params.paxos.heartbeat_interval=10ms"},
       ballot::test::sweep_seeds(100));
@@ -137,7 +86,7 @@ TEST_CASE("Paxos on the kernel: each bug toggle breaks agreement within a few hu
           "[paxos][kernel][property][bugs]") {
   constexpr uint64_t kSeeds = 300;
   SECTION("bugs.ignore_accepted_in_promises") {
-    const uint64_t seed = first_seed_breaking(
+    const uint64_t seed = sweep.first_seed_breaking(
         "agreement", {"params.paxos.bugs.ignore_accepted_in_promises=true"}, kSeeds);
     CHECK(seed != 0);
     WARN("bugs.ignore_accepted_in_promises: first seed caught: " << seed);
@@ -145,10 +94,10 @@ TEST_CASE("Paxos on the kernel: each bug toggle breaks agreement within a few hu
   SECTION("bugs.accept_despite_promise") {
     // Partitions leave deposed leaders proposing to acceptors that have promised a new leader.
     const uint64_t seed =
-        first_seed_breaking("agreement",
-                            {"params.paxos.bugs.accept_despite_promise=true",
-                             R"(nemesis.kinds=["partition", "isolate", "crash", "pause"])"},
-                            kSeeds);
+        sweep.first_seed_breaking("agreement",
+                                  {"params.paxos.bugs.accept_despite_promise=true",
+                                   R"(nemesis.kinds=["partition", "isolate", "crash", "pause"])"},
+                                  kSeeds);
     CHECK(seed != 0);
     WARN("bugs.accept_despite_promise: first seed caught: " << seed);
   }

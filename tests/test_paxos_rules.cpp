@@ -2,7 +2,7 @@
 // driven by hand with the messages its peers would send.
 #include <catch2/catch.hpp>
 
-#include "test_paxos_harness.h"
+#include "support/paxos.h"
 
 using namespace paxos_test;
 

@@ -4,13 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "cli/runner.h"
 #include "sim/scenario.h"
+#include "support/shipped_scenarios.h"
 
 using namespace ballot;
 
@@ -18,19 +18,6 @@ namespace {
 
 std::string scenario_path(const std::string& name) {
   return std::string(BALLOT_SOURCE_DIR) + "/scenarios/" + name;
-}
-
-std::vector<std::string> paxos_scenarios() {
-  namespace fs = std::filesystem;
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(fs::path(BALLOT_SOURCE_DIR) / "scenarios")) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("paxos-", 0) == 0 && entry.path().extension() == ".json") {
-      files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 // Every failed expectation (common, by_algorithm.paxos, golden hash), one per line, with the
@@ -58,7 +45,7 @@ std::set<std::string> broken(const RunReport& report) {
 
 TEST_CASE("Paxos scenarios: every expectation and golden hash of scenarios/paxos-*.json holds",
           "[paxos][scenario]") {
-  const std::vector<std::string> files = paxos_scenarios();
+  const std::vector<std::string> files = test::shipped_scenarios("paxos-");
   REQUIRE(files.size() >= 4);
   for (const std::string& file : files) {
     const RunReport report = run_scenario(load_scenario(file));

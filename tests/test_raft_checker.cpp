@@ -2,7 +2,7 @@
 // it, stays quiet on a legal one, and catches the bug toggle that breaks it in a scripted cluster.
 #include <catch2/catch.hpp>
 
-#include "test_raft_harness.h"
+#include "support/raft.h"
 
 using namespace raft_test;
 
@@ -426,9 +426,7 @@ TEST_CASE("bugs.vote_before_persist: the vote reaches the disk after the flush d
   options.bugs.vote_before_persist = true;
   Cluster c(3, options);
   c.start_all();
-  RequestVote rv;
-  rv.term = 1;
-  rv.candidate_id = 2;
+  RequestVote rv = request_vote({.term = 1, .candidate = 2});
   c.node(0).on_message(2, rv);
   CHECK(c.node(0).voted_for() == 2);
   CHECK(dynamic_cast<RaftDurable*>(c.ctx(0).durable())->voted_for == kNoNode);

@@ -16,48 +16,25 @@
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 #include "support/nemesis.h"
+#include "support/nemesis_sweep.h"
 #include "support/seeds.h"
 
 using namespace ballot;
 
 namespace {
 
-// The highest commit index any node has reached when the clock passes `at_us`.
-class CommitSnapshot final : public Observer {
- public:
-  explicit CommitSnapshot(Time_us at_us) : at_us_(at_us) {}
-  void on_event(const TraceEvent& ev) override {
-    if (snapshot_ < 0 && ev.time_us >= at_us_) snapshot_ = highest_;
-    if (ev.kind != EventKind::Record) return;
-    if (auto* fact = dynamic_cast<const raft::CommitFact*>(ev.payload)) {
-      highest_ = std::max(highest_, fact->commit_index);
-    }
-  }
-  int64_t snapshot() const { return snapshot_ < 0 ? highest_ : snapshot_; }
-
- private:
-  Time_us at_us_;
-  int64_t highest_ = 0;
-  int64_t snapshot_ = -1;
-};
-
 // Faults end by 10s; what is committed by 12s must be applied everywhere by the end (13s).
 constexpr Time_us kCommittedBy_us = 12 * kSecond_us;
 
-struct Outcome {
-  std::string problems;  // empty when safe and live
-  int64_t client_ok = 0;
-};
-
-Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_liveness) {
+test::SweepOutcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_liveness) {
   Scenario scenario = parse_scenario(test::nemesis_scenario("raft"), "raft-nemesis", sets);
   scenario.seed = seed;
   const std::unique_ptr<Simulator> sim = make_simulator(raft_algorithm(), scenario);
-  CommitSnapshot committed(kCommittedBy_us);
+  test::HighestFactBy<raft::CommitFact> committed(kCommittedBy_us, &raft::CommitFact::commit_index);
   sim->watch(&committed);
   const RunResult result = sim->run();
 
-  Outcome out;
+  test::SweepOutcome out;
   out.client_ok = result.metrics.at("client_ok");
   out.problems = test::safety_problems(result);
   if (!check_liveness) return out;
@@ -97,44 +74,19 @@ Outcome run(uint64_t seed, const std::vector<std::string>& sets, bool check_live
   return out;
 }
 
-std::string repro(uint64_t seed, const std::vector<std::string>& sets) {
-  std::string cmd =
-      "test_raft \"[kernel]\"; the scenario is test::nemesis_scenario in "
-      "tests/test_raft_kernel.cpp with seed " +
-      std::to_string(seed);
-  for (const std::string& s : sets) cmd += " --set " + s;
-  return cmd;
-}
-
-void expect_safe_and_live(const std::vector<std::string>& sets, uint64_t seeds) {
-  int64_t ok = 0;
-  for (uint64_t seed = 1; seed <= seeds; ++seed) {
-    const Outcome out = run(seed, sets, true);
-    INFO(repro(seed, sets));
-    REQUIRE(out.problems == "");
-    ok += out.client_ok;
-  }
-  CHECK(ok > static_cast<int64_t>(seeds) * 50);  // clients got work done
-}
-
-uint64_t first_unsafe_seed(const std::vector<std::string>& sets, uint64_t seeds) {
-  for (uint64_t seed = 1; seed <= seeds; ++seed) {
-    if (!run(seed, sets, false).problems.empty()) return seed;
-  }
-  return 0;
-}
+const test::NemesisSweep sweep("test_raft", "tests/test_raft_kernel.cpp", run);
 
 }  // namespace
 
 TEST_CASE("Raft on the kernel: 1000 nemesis seeds, defaults: safe, linearizable, live",
           "[raft][kernel][property]") {
-  expect_safe_and_live({}, ballot::test::sweep_seeds(1000));
+  sweep.expect_safe_and_live({}, ballot::test::sweep_seeds(1000));
 }
 
 TEST_CASE("Raft on the kernel: 500 nemesis seeds with pre_vote and check_quorum",
           "[raft][kernel][property]") {
-  expect_safe_and_live({"params.raft.pre_vote=true", "params.raft.check_quorum=true"},
-                       ballot::test::sweep_seeds(500));
+  sweep.expect_safe_and_live({"params.raft.pre_vote=true", "params.raft.check_quorum=true"},
+                             ballot::test::sweep_seeds(500));
 }
 
 TEST_CASE(
@@ -142,11 +94,12 @@ TEST_CASE(
     "within the bound)",
     "[raft][kernel][property]") {
   // Two clocks drifting 5% apart in opposite directions differ by about 10%.
-  expect_safe_and_live({"params.raft.lease_reads=true", "params.raft.clock_drift_bound_ppm=110000",
-                        R"(nemesis.kinds=["partition", "isolate", "crash", "pause", "disk_loss",
+  sweep.expect_safe_and_live(
+      {"params.raft.lease_reads=true", "params.raft.clock_drift_bound_ppm=110000",
+       R"(nemesis.kinds=["partition", "isolate", "crash", "pause", "disk_loss",
                            "drop", "loss_burst", "delay_spike", "clock_drift"])",
-                        "workload.read_fraction=0.7"},
-                       ballot::test::sweep_seeds(500));
+       "workload.read_fraction=0.7"},
+      ballot::test::sweep_seeds(500));
 }
 
 TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred nemesis seeds",
@@ -159,7 +112,7 @@ TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred ne
   SECTION("bugs.commit_old_term_by_count, without the leader no-op") {
     // Frequent faults; sparse writes and no duties, so that leaders often have no entry of their
     // own term yet, while a leader cut off in a minority keeps appending entries that never commit.
-    const uint64_t seed = first_unsafe_seed(
+    const uint64_t seed = sweep.first_unsafe_seed(
         {"params.raft.bugs.commit_old_term_by_count=true", "params.raft.leader_noop=false",
          R"(nemesis.kinds=["crash", "partition", "isolate"])", "nemesis.mean_interval=100ms",
          "nemesis.duration_max=500ms", "workload.mean_interval=300ms", "workload.job_period=null",
@@ -170,14 +123,14 @@ TEST_CASE("Raft on the kernel: each bug toggle is caught within a few hundred ne
   }
   SECTION("bugs.vote_without_log_check") {
     const uint64_t seed =
-        first_unsafe_seed({"params.raft.bugs.vote_without_log_check=true"}, kSeeds);
+        sweep.first_unsafe_seed({"params.raft.bugs.vote_without_log_check=true"}, kSeeds);
     CHECK(seed != 0);
     WARN("bugs.vote_without_log_check: first seed caught: " << seed);
   }
   SECTION("bugs.vote_before_persist") {
     // Short, frequent crashes (a voter must crash inside the 20ms flush window) and heavy loss
     // (so that a rival candidate of the same term is still retrying its RequestVote).
-    const uint64_t seed = first_unsafe_seed(
+    const uint64_t seed = sweep.first_unsafe_seed(
         {"params.raft.bugs.vote_before_persist=true", "params.raft.election_timeout_max=200ms",
          R"(nemesis.kinds=["crash"])", "nemesis.mean_interval=20ms", "nemesis.duration_min=1ms",
          "nemesis.duration_max=10ms", "network.loss=0.2"},

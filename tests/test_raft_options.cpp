@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/input_error.h"
-#include "test_raft_harness.h"
+#include "support/raft.h"
 
 using namespace raft_test;
 
@@ -176,11 +176,7 @@ TEST_CASE(
   c.advance(options.election_timeout_min_us);
   c.elect(0);
   c.settle();
-  RequestVote rv;
-  rv.term = 9;
-  rv.candidate_id = 2;
-  rv.last_log_index = 9;
-  rv.last_log_term = 9;
+  RequestVote rv = request_vote({.term = 9, .candidate = 2, .last_index = 9, .last_term = 9});
   c.node(1).on_message(2, rv);
   CHECK(c.node(1).current_term() == 1);
   CHECK(c.node(1).voted_for() == 0);  // still its term-1 vote for n1
@@ -204,9 +200,7 @@ TEST_CASE("Thesis §4.2.3: without the rule, a higher-term RequestVote deposes a
   c.start_all();
   c.elect(0);
   c.settle();
-  RequestVote rv;
-  rv.term = 9;
-  rv.candidate_id = 2;
+  RequestVote rv = request_vote({.term = 9, .candidate = 2});
   c.node(0).on_message(2, rv);
   CHECK(c.node(0).role() == RaftRole::Follower);
   CHECK(c.node(0).current_term() == 9);

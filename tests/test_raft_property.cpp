@@ -1,4 +1,5 @@
-// Raft under random faults, over many seeds, on the fake cluster (tests/test_raft_harness.h).
+// Raft under random faults, over many seeds, on the test kit's manual cluster
+// (tests/support/raft.h).
 //
 // Safety phase: crashes (half of them losing unsynced writes), restarts, partitions, isolated
 // nodes, message loss, duplication and reordering, with clients writing all along. Then faults
@@ -11,8 +12,8 @@
 #include <algorithm>
 #include <set>
 
+#include "support/raft.h"
 #include "support/seeds.h"
-#include "test_raft_harness.h"
 
 using namespace raft_test;
 
@@ -45,10 +46,10 @@ Outcome run(uint64_t seed, const RaftOptions& options, const Nemesis& nemesis = 
   Cluster c(kNodes, options, seed);
   Rng faults = Rng(seed).substream("faults");
   Rng workload = Rng(seed).substream("workload");
-  c.net.latency_min_us = 1 * kMillisecond_us;
-  c.net.latency_max_us = 10 * kMillisecond_us;
-  c.net.loss = 0.02;
-  c.net.duplicate = 0.02;
+  c.net().latency_min_us = 1 * kMillisecond_us;
+  c.net().latency_max_us = 10 * kMillisecond_us;
+  c.net().loss = 0.02;
+  c.net().duplicate = 0.02;
   c.start_all();
 
   std::vector<Time_us> restart_at(kNodes, kNever_us);
@@ -124,8 +125,8 @@ Outcome run(uint64_t seed, const RaftOptions& options, const Nemesis& nemesis = 
   // Faults stop: everyone back, links healed, a clean network; no more clients.
   c.run_until(kFaultPhase_us);
   c.heal();
-  c.net.loss = 0;
-  c.net.duplicate = 0;
+  c.net().loss = 0;
+  c.net().duplicate = 0;
   for (NodeId id = 0; id < kNodes; ++id) c.restart(id);
   c.run_until(kFaultPhase_us + kQuietBound_us);
 

@@ -2,7 +2,7 @@
 // rule.
 #include <catch2/catch.hpp>
 
-#include "test_raft_harness.h"
+#include "support/raft.h"
 
 using namespace raft_test;
 
@@ -76,7 +76,7 @@ TEST_CASE(
     CHECK(rv->last_log_term == 0);
   }
   CHECK(c.ctx(0).reports.back().role == Role::Candidate);
-  CHECK(c.ctx(0).reports.back().term == 1);
+  CHECK(c.ctx(0).reports.back().epoch == 1);
   // Durable before the RequestVotes left (Figure 2: persistent state updated before responding).
   auto* disk = dynamic_cast<RaftDurable*>(c.ctx(0).durable());
   CHECK(disk->current_term == 1);
@@ -111,12 +111,7 @@ TEST_CASE("Figure 2, RequestVote receiver rule 1: reply false if term < currentT
   Cluster c = three_with_leader();
   c.fire(1, kTagElection);  // n2 moves to term 2
   c.drop();
-  c.node(1).on_message(2, [] {
-    RequestVote rv;
-    rv.term = 1;
-    rv.candidate_id = 2;
-    return rv;
-  }());
+  c.node(1).on_message(2, request_vote({.term = 1, .candidate = 2}));
   auto replies = c.in_flight<RequestVoteReply>();
   REQUIRE(replies.size() == 1);
   CHECK_FALSE(replies[0].second->vote_granted);
@@ -129,9 +124,7 @@ TEST_CASE(
     "[raft][election]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
-  RequestVote rv;
-  rv.term = 1;
-  rv.candidate_id = 1;
+  RequestVote rv = request_vote({.term = 1, .candidate = 1});
   c.node(0).on_message(1, rv);
   rv.candidate_id = 2;
   c.node(0).on_message(2, rv);
@@ -153,10 +146,8 @@ TEST_CASE(
   Cluster c(3, fixed_timeouts());
   c.start_all();
   // Give n1 the log [t1, t2].
-  AppendEntries ae;
-  ae.term = 2;
-  ae.leader_id = 2;
-  ae.entries = {entry(1, "a"), entry(2, "b")};
+  AppendEntries ae =
+      append_entries({.term = 2, .leader = 2, .entries = {entry(1, "a"), entry(2, "b")}});
   c.node(0).on_message(2, ae);
   c.drop();
   struct Case {
@@ -201,7 +192,7 @@ TEST_CASE(
   CHECK(c.timer_delay(0, kTagElection));
   CHECK(dynamic_cast<RaftDurable*>(c.ctx(0).durable())->current_term == 7);
   CHECK(c.ctx(0).reports.back().role == Role::Follower);
-  CHECK(c.ctx(0).reports.back().term == 7);
+  CHECK(c.ctx(0).reports.back().epoch == 7);
 }
 
 TEST_CASE("Figure 2, Candidates: AppendEntries from the new leader makes a follower (§5.2)",
@@ -211,9 +202,7 @@ TEST_CASE("Figure 2, Candidates: AppendEntries from the new leader makes a follo
   c.fire(0, kTagElection);
   c.fire(1, kTagElection);  // both candidates in term 1
   c.drop();
-  AppendEntries ae;
-  ae.term = 1;
-  ae.leader_id = 1;
+  AppendEntries ae = append_entries({.term = 1, .leader = 1});
   c.node(0).on_message(1, ae);
   CHECK(c.node(0).role() == RaftRole::Follower);
   CHECK(c.node(0).current_term() == 1);
@@ -258,10 +247,7 @@ TEST_CASE("Figure 2, AppendEntries receiver rule 1: reply false if term < curren
   c.fire(1, kTagElection);
   c.drop();
   REQUIRE(c.node(1).current_term() == 2);
-  AppendEntries ae;
-  ae.term = 1;
-  ae.leader_id = 0;
-  ae.entries = {entry(1, "x")};
+  AppendEntries ae = append_entries({.term = 1, .leader = 0, .entries = {entry(1, "x")}});
   c.node(1).on_message(0, ae);
   auto replies = c.in_flight<AppendEntriesReply>();
   REQUIRE(replies.size() == 1);
@@ -277,19 +263,15 @@ TEST_CASE(
     "[raft][replication]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
-  AppendEntries ae;
-  ae.term = 3;
-  ae.leader_id = 0;
-  ae.entries = {entry(1, "a"), entry(1, "b"), entry(2, "c"), entry(2, "d")};
+  AppendEntries ae =
+      append_entries({.term = 3,
+                      .leader = 0,
+                      .entries = {entry(1, "a"), entry(1, "b"), entry(2, "c"), entry(2, "d")}});
   c.node(1).on_message(0, ae);
   c.drop();
 
   SECTION("missing entry: the hint is our last index") {
-    AppendEntries probe;
-    probe.term = 3;
-    probe.leader_id = 0;
-    probe.prev_log_index = 7;
-    probe.prev_log_term = 3;
+    AppendEntries probe = append_entries({.term = 3, .leader = 0, .prev_index = 7, .prev_term = 3});
     c.node(1).on_message(0, probe);
     auto replies = c.in_flight<AppendEntriesReply>();
     REQUIRE(replies.size() == 1);
@@ -297,11 +279,7 @@ TEST_CASE(
     CHECK(replies[0].second->conflict_index == 4);
   }
   SECTION("term mismatch: the hint skips the whole conflicting term") {
-    AppendEntries probe;
-    probe.term = 3;
-    probe.leader_id = 0;
-    probe.prev_log_index = 4;
-    probe.prev_log_term = 3;
+    AppendEntries probe = append_entries({.term = 3, .leader = 0, .prev_index = 4, .prev_term = 3});
     c.node(1).on_message(0, probe);
     auto replies = c.in_flight<AppendEntriesReply>();
     REQUIRE(replies.size() == 1);
@@ -319,17 +297,11 @@ TEST_CASE(
     "[raft][replication]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
-  AppendEntries ae;
-  ae.term = 2;
-  ae.leader_id = 2;
-  ae.entries = {entry(1, "a"), entry(2, "b"), entry(2, "c")};
+  AppendEntries ae = append_entries(
+      {.term = 2, .leader = 2, .entries = {entry(1, "a"), entry(2, "b"), entry(2, "c")}});
   c.node(1).on_message(2, ae);
-  AppendEntries fix;
-  fix.term = 3;
-  fix.leader_id = 0;
-  fix.prev_log_index = 1;
-  fix.prev_log_term = 1;
-  fix.entries = {entry(3, "B")};
+  AppendEntries fix = append_entries(
+      {.term = 3, .leader = 0, .prev_index = 1, .prev_term = 1, .entries = {entry(3, "B")}});
   c.node(1).on_message(0, fix);
   const Log& log = c.node(1).log();
   REQUIRE(log.size() == 2);
@@ -351,10 +323,8 @@ TEST_CASE("Raft §5.3: a late, shorter AppendEntries does not delete matching en
           "[raft][replication]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
-  AppendEntries full;
-  full.term = 1;
-  full.leader_id = 0;
-  full.entries = {entry(1, "a"), entry(1, "b"), entry(1, "c")};
+  AppendEntries full = append_entries(
+      {.term = 1, .leader = 0, .entries = {entry(1, "a"), entry(1, "b"), entry(1, "c")}});
   AppendEntries stale = full;
   stale.entries.resize(1);
   c.node(1).on_message(0, full);
@@ -373,26 +343,20 @@ TEST_CASE(
   Cluster c(3, fixed_timeouts());
   c.start_all();
   // The follower holds a stale suffix 2..3 of term 1 that the leader has not vouched for.
-  AppendEntries old;
-  old.term = 1;
-  old.leader_id = 2;
-  old.entries = {entry(1, "a"), entry(1, "b"), entry(1, "c")};
+  AppendEntries old = append_entries(
+      {.term = 1, .leader = 2, .entries = {entry(1, "a"), entry(1, "b"), entry(1, "c")}});
   c.node(1).on_message(2, old);
-  AppendEntries ae;
-  ae.term = 2;
-  ae.leader_id = 0;
-  ae.prev_log_index = 0;
-  ae.prev_log_term = 0;
-  ae.entries = {entry(1, "a")};
-  ae.leader_commit = 5;
+  AppendEntries ae = append_entries({.term = 2,
+                                     .leader = 0,
+                                     .prev_index = 0,
+                                     .prev_term = 0,
+                                     .entries = {entry(1, "a")},
+                                     .commit = 5});
   c.node(1).on_message(0, ae);
   CHECK(c.node(1).commit_index() == 1);
   CHECK(c.node(1).last_applied() == 1);
   // A heartbeat ending below our commitIndex never lowers it.
-  AppendEntries heartbeat;
-  heartbeat.term = 2;
-  heartbeat.leader_id = 0;
-  heartbeat.leader_commit = 5;
+  AppendEntries heartbeat = append_entries({.term = 2, .leader = 0, .commit = 5});
   c.node(1).on_message(0, heartbeat);
   CHECK(c.node(1).commit_index() == 1);
 }
@@ -404,17 +368,15 @@ TEST_CASE(
   Cluster c(3, fixed_timeouts());
   c.start_all();
   // n2 has a divergent suffix from an old term-1 leader n3.
-  AppendEntries stale;
-  stale.term = 1;
-  stale.leader_id = 2;
-  stale.entries = {entry(1, "a"), entry(1, "x"), entry(1, "y"), entry(1, "z")};
+  AppendEntries stale =
+      append_entries({.term = 1,
+                      .leader = 2,
+                      .entries = {entry(1, "a"), entry(1, "x"), entry(1, "y"), entry(1, "z")}});
   c.node(1).on_message(2, stale);
   c.drop();
   // n1 (log: a, then term-2 entries) leads term 3 with only n3's vote.
-  AppendEntries own;
-  own.term = 2;
-  own.leader_id = 2;
-  own.entries = {entry(1, "a"), entry(2, "p"), entry(2, "q")};
+  AppendEntries own = append_entries(
+      {.term = 2, .leader = 2, .entries = {entry(1, "a"), entry(2, "p"), entry(2, "q")}});
   c.node(0).on_message(2, own);
   c.node(2).on_message(2, own);  // n3 is a follower with the same log
   c.drop();
@@ -470,10 +432,8 @@ TEST_CASE(
     Cluster c(5, options);
     c.start_all();
     // n1 has [t1, t2]; it leads term 4 and brings n2, n3 up to date.
-    AppendEntries own;
-    own.term = 2;
-    own.leader_id = 0;
-    own.entries = {entry(1, "a"), entry(2, "b")};
+    AppendEntries own =
+        append_entries({.term = 2, .leader = 0, .entries = {entry(1, "a"), entry(2, "b")}});
     c.node(0).on_message(4, own);
     c.drop();
     c.cut(0, 3);
@@ -611,9 +571,7 @@ TEST_CASE("Figure 2: a vote survives a crash, so a restarted server cannot vote 
           "[raft][persistence]") {
   Cluster c(3, fixed_timeouts());
   c.start_all();
-  RequestVote rv;
-  rv.term = 1;
-  rv.candidate_id = 1;
+  RequestVote rv = request_vote({.term = 1, .candidate = 1});
   c.node(0).on_message(1, rv);
   c.crash(0, /*lose_unsynced=*/true);
   c.restart(0);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -13,23 +12,11 @@
 #include "algorithms/registry.h"
 #include "sim/scenario.h"
 #include "sim/simulator.h"
+#include "support/shipped_scenarios.h"
 
 using namespace ballot;
 
 namespace {
-
-std::vector<std::string> raft_scenarios() {
-  namespace fs = std::filesystem;
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(fs::path(BALLOT_SOURCE_DIR) / "scenarios")) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("raft-", 0) == 0 && entry.path().extension() == ".json") {
-      files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 RunResult run_raft(const Scenario& scenario) {
   return make_simulator(raft_algorithm(), scenario)->run();
@@ -79,7 +66,7 @@ std::string failed_expectations(const Scenario& scenario, const RunResult& resul
 
 TEST_CASE("Raft scenarios: every expectation and golden hash of scenarios/raft-*.json holds",
           "[raft][scenario]") {
-  const std::vector<std::string> files = raft_scenarios();
+  const std::vector<std::string> files = test::shipped_scenarios("raft-");
   REQUIRE_FALSE(files.empty());
   for (const std::string& file : files) {
     const Scenario scenario = load_scenario(file);

@@ -11,6 +11,7 @@
 #include "cli/runner.h"
 #include "cli/trace_file.h"
 #include "sim/input_error.h"
+#include "support/datadriven.h"
 #include "viz/trace_model.h"
 
 namespace {
@@ -90,92 +91,59 @@ Verdict reader(const std::string& text) {
   return v;
 }
 
+// The trace a record of tests/data/trace/rejected.txt describes, made from `good`.
+std::string bad_trace(const ballot::testkit::DataCase& c, const std::string& good) {
+  std::vector<std::string> lines = split_lines(good);
+  const size_t n = lines.size();
+  if (c.command == "edit") {
+    const size_t newline = c.input.find('\n');
+    REQUIRE(newline != std::string::npos);
+    const std::string at = c.arg("line");
+    return edit(good, at == "last" ? n : std::stoul(at), c.input.substr(0, newline),
+                c.input.substr(newline + 1));
+  }
+  if (c.command == "append") return good + c.input + "\n";
+  if (c.command == "move-footer") {
+    const std::string footer = lines.back();
+    lines.pop_back();
+    lines.insert(lines.begin() + static_cast<long>(std::stoul(c.arg("to")) - 1), footer);
+    return join(lines);
+  }
+  if (c.command == "swap-lines") {
+    std::swap(lines.at(std::stoul(c.arg("a")) - 1), lines.at(std::stoul(c.arg("b")) - 1));
+    return join(lines);
+  }
+  REQUIRE(c.command == "text");
+  return c.input;
+}
+
+// `text` with {last} and {next} replaced by the footer's line number and the one after it.
+std::string with_lines(std::string text, size_t n) {
+  for (const auto& [name, value] :
+       {std::pair<std::string, size_t>{"{last}", n}, {"{next}", n + 1}}) {
+    for (size_t at = text.find(name); at != std::string::npos; at = text.find(name))
+      text.replace(at, name.size(), std::to_string(value));
+  }
+  return text;
+}
+
 }  // namespace
 
 TEST_CASE("the viewer and the replay/export reader reject the same files, the same way",
           "[trace][viz]") {
   const std::string good = run_trace("split-brain-3-2.json");
-  const std::vector<std::string> lines = split_lines(good);
-  const size_t n = lines.size();
-  const std::string last = std::to_string(n);
-  struct Case {
-    const char* name;
-    std::string text;
-    std::string error;  // expected start of "line N: message"
-  };
-  std::string after_footer = good + R"({"i":0,"t":0,"k":"note","n":1,"text":"after"})"
-                                    "\n";
-  std::vector<std::string> middle(lines.begin(), lines.begin() + 10);
-  middle.push_back(lines.back());
-  middle.insert(middle.end(), lines.begin() + 10, lines.end() - 1);
-  std::vector<std::string> swapped = lines;
-  std::swap(swapped[0], swapped[1]);
-  const std::vector<Case> cases = {
-      {"format_version a string", edit(good, 1, R"("format_version":2)", R"("format_version":"2")"),
-       "line 1: expected \"format_version\": 2"},
-      {"file a number", edit(good, 1, R"("file":")", R"("file":5,"x":")"),
-       "line 1: expected \"file\" to be a string, got 5"},
-      {"format a number", edit(good, 1, R"("format":"ballot-trace")", R"("format":5)"),
-       "line 1: expected a ballot trace header"},
-      {"seed a string", edit(good, 1, R"("seed":1)", R"("seed":"1")"),
-       "line 1: expected \"seed\" to be an integer, got \"1\""},
-      {"footer trace_hash a number", edit(good, n, R"("trace_hash":")", R"("trace_hash":12,"x":")"),
-       "line " + last + ": expected \"trace_hash\" to be a string, got 12"},
-      {"a metric a string", edit(good, n, R"("crashes":0)", R"("crashes":"0")"),
-       "line " + last + ": expected \"metrics.crashes\" to be an integer, got \"0\""},
-      {"lincheck verdict a string",
-       edit(good, n, R"("linearizable":false)", R"("linearizable":"no")"),
-       "line " + last + ": expected \"lincheck.linearizable\" to be a boolean, got \"no\""},
-      {"metrics contradicting the footer",
-       edit(good, n, R"("violations":0})", R"("violations":2})"),
-       "line " + last +
-           ": expected \"metrics.violations\" to be 0 (the entries of \"violations\"), got 2"},
-      {"a lost write's node a name",
-       edit(good, n, R"("acknowledged_by":{"node":)", R"("acknowledged_by":{"node":"n3","x":)"),
-       "line " + last +
-           ": expected \"damage.lost_writes[0].acknowledged_by.node\" to be an integer, got "
-           "\"n3\""},
-      {"an erasure's event a string",
-       edit(good, n, R"("erased":{"event":)", R"("erased":{"event":"5","x":)"),
-       "line " + last +
-           ": expected \"damage.lost_writes[0].erased.event\" to be an integer, got \"5\""},
-      {"a duplicate job run's period a boolean",
-       edit(good, n, R"("job_duplicates":[{"period":)", R"("job_duplicates":[{"period":true,"x":)"),
-       "line " + last +
-           ": expected \"damage.job_duplicates[0].period\" to be an integer, got true"},
-      {"a duplicate id not an object",
-       edit(good, n, R"("id_duplicates":[)", R"("id_duplicates":[5,)"),
-       "line " + last + ": expected \"damage.id_duplicates[0]\" to be an object"},
-      {"metrics contradicting the damage list",
-       edit(good, n, R"("lost_writes":)", R"("lost_writes":100000,"x":)"),
-       "line " + last + ": expected \"metrics.lost_writes\" to be "},
-      {"event time a string", edit(good, 3, R"("t":0)", R"("t":"0")"),
-       "line 3: expected \"t\" to be an integer, got \"0\""},
-      {"event node a boolean", edit(good, 3, R"("n":1)", R"("n":true)"),
-       "line 3: expected \"n\" to be an integer, got a boolean"},
-      {"event type a number", edit(good, 3, R"("type":"Election")", R"("type":7)"),
-       "line 3: expected \"type\" to be a string, got 7"},
-      {"event dup a string", edit(good, 3, R"("msg":{})", R"("msg":{},"dup":"yes")"),
-       "line 3: expected \"dup\" to be a boolean, got \"yes\""},
-      {"event msg a list", edit(good, 3, R"("msg":{})", R"("msg":[])"),
-       "line 3: expected \"msg\" to be an object, got a list"},
-      {"a send without its type", edit(good, 3, R"("type":"Election",)", ""),
-       "line 3: expected field \"type\" in a \"send\" event"},
-      {"text after the footer", after_footer,
-       "line " + std::to_string(n + 1) + ": expected nothing after the footer line"},
-      {"a footer in the middle", join(middle), "line 11: expected the footer's \"events\" to be 9"},
-      {"an unknown format version", edit(good, 1, R"("format_version":2)", R"("format_version":1)"),
-       "line 1: expected \"format_version\": 2"},
-      {"a header that is not first", join(swapped), "line 1: expected a ballot trace header"},
-      {"an empty file", "", "line 1: expected the trace header, got an empty file"},
-  };
-  for (const Case& c : cases) {
-    INFO(c.name);
-    const Verdict v = viewer(c.text);
-    const Verdict r = reader(c.text);
+  const size_t n = split_lines(good).size();
+  const auto cases = ballot::testkit::read_data_cases(std::string(BALLOT_SOURCE_DIR) +
+                                                      "/tests/data/trace/rejected.txt");
+  REQUIRE_FALSE(cases.empty());
+  for (const ballot::testkit::DataCase& c : cases) {
+    INFO(c.where());
+    const std::string text = bad_trace(c, good);
+    const Verdict v = viewer(text);
+    const Verdict r = reader(text);
     CHECK(v.bad);
     CHECK(r.bad);
-    CHECK_THAT(r.error, Catch::StartsWith(c.error));
+    CHECK_THAT(r.error, Catch::StartsWith(with_lines(c.expect("error"), n)));
     CHECK(v.error == r.error);
   }
 }
