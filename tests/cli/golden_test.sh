@@ -70,5 +70,21 @@ expect 0 "^ok +old-form.json +raft +seed 2 " -- bash -c "'$ballot' check --quiet
 # Golden runs alone pass once recorded (only the own run's expectation fails).
 expect 1 "^1 passed, 1 failed" -- "$ballot" check --quiet "$c"
 
+# The golden hash covers what the run did: a lesson's description and captions can change (a typo
+# fixed) and its golden entry still holds; a parameter that changes the run breaks it.
+d=$work/g/d/raft-split-vote.json
+mkdir -p "$(dirname "$d")"
+sed -E 's/"description": "[^"]*"/"description": "A typo, fixed"/; s/"text": "All five/"text": "All 5 nodes/' \
+  "$src/scenarios/raft-split-vote.json" >"$d"
+expect 0 "^edited$" -- bash -c "grep -q 'All 5 nodes' '$d' && grep -q 'A typo, fixed' '$d' && echo edited"
+expect 0 "^1 passed, 0 failed$" -- "$ballot" check --quiet "$d"
+sed -i 's/"election_timeout_max": "150ms"/"election_timeout_max": "151ms"/' "$d"
+expect 1 "golden.raft/1: wanted == " -- "$ballot" check --quiet "$d"
+# Replay still checks captions, event by event.
+"$ballot" run "$src/scenarios/raft-split-vote.json" --trace "$work/sv.jsonl" >/dev/null
+sed -E '/"k":"caption"/ s/"text":"All five/"text":"All 5/' "$work/sv.jsonl" >"$work/sv-edited.jsonl"
+expect 0 "^edited$" -- bash -c "! cmp -s '$work/sv.jsonl' '$work/sv-edited.jsonl' && echo edited"
+expect 1 "DIVERGED at event" -- "$ballot" replay "$work/sv-edited.jsonl"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
