@@ -137,6 +137,7 @@ int update_golden(const std::string& file, const Scenario& s,
   const std::string text = buffer.str();
   std::vector<std::pair<std::string, GoldenRecord>> entries;
   std::vector<std::string> report;
+  int changed = 0;
   for (const std::string& key : golden_keys_in_order(text)) {
     const auto found = records.find(normalised_key(key));
     if (found == records.end()) throw InputError("golden." + key, "this entry was not run");
@@ -148,6 +149,7 @@ int update_golden(const std::string& file, const Scenario& s,
         old_summary != s.golden_summary.end() &&
         nlohmann::json::parse(old_summary->second) == nlohmann::json::parse(now.summary);
     if (old_hash == now.hash && same_summary) continue;
+    ++changed;
     std::string line = "updated " + fs::path(file).filename().string() + " golden." + key + ": ";
     if (old_hash != now.hash)
       line += "hash " + old_hash + " -> " + now.hash;
@@ -159,10 +161,6 @@ int update_golden(const std::string& file, const Scenario& s,
       for (const std::string& d : golden_summary_diff(old_summary->second, now.summary))
         report.push_back("    " + d);
   }
-  const int changed =
-      static_cast<int>(std::count_if(report.begin(), report.end(), [](const std::string& l) {
-        return l.rfind("updated ", 0) == 0;
-      }));
   if (changed == 0) return 0;
   const std::string rewritten = rewrite_golden(text, entries);
   std::ofstream out(file, std::ios::binary | std::ios::trunc);

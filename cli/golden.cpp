@@ -315,8 +315,13 @@ std::string rewrite_golden(const std::string& text,
   while (to < span->key_begin && (text[to] == ' ' || text[to] == '\t')) ++to;
   const std::string indent = text.substr(from, to - from);
 
-  std::string out = text.substr(0, span->value_begin) + format_golden(entries, indent) +
-                    text.substr(span->value_end);
+  std::string block = format_golden(entries, indent);
+  if (text.find("\r\n") != std::string::npos) {  // a file with CRLF line ends keeps them
+    std::string crlf;
+    for (char c : block) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    block = crlf;
+  }
+  std::string out = text.substr(0, span->value_begin) + block + text.substr(span->value_end);
 
   // Nothing but "golden" may change: the rewrite is checked against the parsed original.
   nlohmann::json wanted = before;

@@ -170,6 +170,15 @@ TEST_CASE("rewriting the golden object keeps every other byte of the file", "[go
           std::string::npos);
     CHECK(json::parse(long_after)["golden"]["raft/1"]["summary"]["leaders"].size() == 8);
   }
+  SECTION("a file with CRLF line ends keeps them") {
+    const std::string crlf = "{\r\n  \"nodes\": 3,\r\n  \"golden\": {}\r\n}\r\n";
+    const std::string out = rewrite_golden(crlf, entries);
+    CHECK(out.rfind("{\r\n  \"nodes\": 3,\r\n  \"golden\": {\r\n    \"raft/1\": {\r\n", 0) == 0);
+    size_t bare = 0;
+    for (size_t i = 0; i < out.size(); ++i)
+      if (out[i] == '\n' && (i == 0 || out[i - 1] != '\r')) ++bare;
+    CHECK(bare == 0);
+  }
   SECTION("a file without a golden object, or not an object, is refused") {
     CHECK_THROWS_AS(rewrite_golden(R"({"nodes": 3})", entries), InputError);
     CHECK_THROWS_AS(rewrite_golden("[1, 2]", entries), InputError);
