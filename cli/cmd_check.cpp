@@ -67,15 +67,8 @@ void keep_trace(const CheckOptions& o, const Scenario& s, const std::string& fil
 // Prints what differs between the golden entry's summary and this run's, under its failure.
 void print_golden_difference(const Scenario& s, const std::string& key, const GoldenRecord& got,
                              const std::string& file) {
-  const auto recorded = s.golden_summary.find(key);
-  if (recorded == s.golden_summary.end()) {
-    std::printf("        (no summary recorded beside the hash to compare with)\n");
-  } else {
-    const std::vector<std::string> lines = golden_summary_diff(recorded->second, got.summary);
-    if (lines.empty())
-      std::printf("        (the summary is unchanged: what differs is in details it omits)\n");
-    for (const std::string& line : lines) std::printf("        %s\n", line.c_str());
-  }
+  for (const std::string& line : golden_mismatch_lines(s, key, got))
+    std::printf("        %s\n", line.c_str());
   std::error_code ec;
   const fs::path path = fs::absolute(file, ec);
   std::printf("      if the change is meant: ballot check --update-golden %s\n",

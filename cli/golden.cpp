@@ -162,6 +162,17 @@ std::vector<std::string> golden_summary_diff(const std::string& expected, const 
   return lines;
 }
 
+std::vector<std::string> golden_mismatch_lines(const Scenario& scenario, const std::string& key,
+                                               const GoldenRecord& got) {
+  const auto recorded = scenario.golden_summary.find(key);
+  if (recorded == scenario.golden_summary.end())
+    return {"(no summary recorded beside the hash to compare with)"};
+  std::vector<std::string> lines = golden_summary_diff(recorded->second, got.summary);
+  if (lines.empty())
+    lines.push_back("(the summary is unchanged: what differs is in details it omits)");
+  return lines;
+}
+
 // ---- rewriting a file's "golden" object ----
 
 namespace {

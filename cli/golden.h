@@ -30,6 +30,11 @@ GoldenRecord golden_record(const RunReport& report);
 std::vector<std::string> golden_summary_diff(const std::string& expected, const std::string& got,
                                              size_t max_lines = 12);
 
+// What to show under a golden hash that differs: the summary's differences (recorded in the
+// scenario against `got`), or why there are none to show.
+std::vector<std::string> golden_mismatch_lines(const Scenario& scenario, const std::string& key,
+                                               const GoldenRecord& got);
+
 // The text of a scenario file with the value of its top-level "golden" object replaced by
 // `entries`, in that order; every other byte of the file is kept. The new object is indented one
 // step (two spaces) deeper than the line of its key. Throws InputError (path "golden") when the

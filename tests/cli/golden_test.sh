@@ -32,6 +32,9 @@ expect 1 "if the change is meant: ballot check --update-golden .*b/raft-split-vo
 sed -i -E 's/"events": [0-9]+/"events": 1/; s/"RequestVote": [0-9]+/"RequestVote": 2/' "$b"
 expect 1 "^        events: expected 1, got [0-9]+$" -- "$ballot" check --quiet "$b"
 expect 1 "^        messages.RequestVote: expected 2, got [0-9]+$" -- "$ballot" check --quiet "$b"
+# ballot run says the same under its failure.
+expect 1 "^golden.raft/1 differs:$" -- "$ballot" run "$b"
+expect 1 "^  events: expected 1, got [0-9]+$" -- "$ballot" run "$b"
 
 # --trace-dir keeps the failing run's trace, under a name that says which run; replay accepts it.
 expect 1 "trace: .*/traces/sub/raft-split-vote.raft.seed1.jsonl" -- "$ballot" check --quiet "$b" --trace-dir "$work/traces/sub"
