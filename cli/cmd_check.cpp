@@ -1,13 +1,20 @@
-// `ballot check [DIR|FILE]...`: every scenario's expectations and golden hashes, as CI runs them.
+// `ballot check [DIR|FILE]...`: every scenario's expectations and golden hashes, as CI runs them;
+// with --update-golden it records the golden entries anew, with --trace-dir it keeps the traces
+// of the runs that fail.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
+#include "cli/golden.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
@@ -17,44 +24,147 @@ namespace ballot::cli {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 struct CheckOptions {
   std::vector<std::string> paths;  // directories of scenarios and scenario files
   bool fail_fast = false;
   RunLimits limits;
   bool quiet = false;
+  bool update_golden = false;  // record golden entries instead of failing on them
+  std::string trace_dir;       // where the traces of failing runs go (empty: nowhere)
 };
 
-// Runs one (scenario, algorithm, seed); prints one line; true when everything held. A run made
+// "raft/7": the key of a golden entry; keys read from a file are normalised ("raft/07").
+std::string golden_key(const std::string& algorithm, uint64_t seed) {
+  return algorithm + "/" + std::to_string(seed);
+}
+std::string normalised_key(const std::string& key) {
+  const auto slash = key.find('/');
+  return golden_key(key.substr(0, slash), std::stoull(key.substr(slash + 1)));
+}
+
+// Where the trace of a failing run goes: DIR/<scenario file stem>.<algorithm>.seed<N>.jsonl.
+fs::path trace_path(const std::string& dir, const std::string& file, const std::string& algorithm,
+                    uint64_t seed) {
+  return fs::path(dir) / (fs::path(file).stem().string() + "." + algorithm + ".seed" +
+                          std::to_string(seed) + ".jsonl");
+}
+
+// Runs the scenario again (the same run: it is deterministic), writing its trace.
+void keep_trace(const CheckOptions& o, const Scenario& s, const std::string& file) {
+  const fs::path path = trace_path(o.trace_dir, file, s.algorithm, s.seed);
+  std::ofstream out(path, std::ios::binary);
+  if (out) run_scenario(s, &out, o.limits);
+  out.close();
+  if (!out) {
+    std::printf("      could not write the trace to %s\n", path.string().c_str());
+    return;
+  }
+  std::printf("      trace: %s\n", path.string().c_str());
+}
+
+// Prints what differs between the golden entry's summary and this run's, under its failure.
+void print_golden_difference(const Scenario& s, const std::string& key, const GoldenRecord& got,
+                             const std::string& file) {
+  for (const std::string& line : golden_mismatch_lines(s, key, got))
+    std::printf("        %s\n", line.c_str());
+  std::error_code ec;
+  const fs::path path = fs::absolute(file, ec);
+  std::printf("      if the change is meant: ballot check --update-golden %s\n",
+              shell_quote(ec ? file : path.lexically_normal().string()).c_str());
+}
+
+struct Checked {
+  bool ok = false;
+  std::string key;  // algorithm/seed
+  GoldenRecord record;
+};
+
+// Runs one (scenario, algorithm, seed); prints one line; ok when everything held. A run made
 // only for its golden hash is judged on safety and that hash, not on the other expectations.
-bool check_one(const std::string& file, const std::string& algorithm, uint64_t seed,
-               bool golden_only, const RunLimits& limits, Progress& progress) {
+// When updating goldens, a golden hash that differs is not a failure (it is recorded).
+Checked check_one(const CheckOptions& o, const std::string& file, const std::string& algorithm,
+                  uint64_t seed, bool golden_only, Progress& progress) {
   const Scenario s =
       load_scenario(file, {"algorithm=\"" + algorithm + "\"", "seed=" + std::to_string(seed)});
-  const RunReport report = run_scenario(s, nullptr, limits);
+  const RunReport report = run_scenario(s, nullptr, o.limits);
   throw_if_cut(report);
   const Verdict verdict = judge_run(report);
-  bool ok = true;
+  Checked c;
+  c.ok = true;
+  c.key = golden_key(algorithm, seed);
+  c.record = golden_record(report);
+  bool golden_failed = false;
   std::string detail;
   for (const Failure& f : verdict.failures) {
-    if (golden_only && !f.safety && f.what.rfind("golden.", 0) != 0) continue;
-    ok = false;
+    const bool golden = f.what.rfind("golden.", 0) == 0;
+    if (golden_only && !f.safety && !golden) continue;
+    if (golden && o.update_golden) continue;
+    golden_failed = golden_failed || golden;
+    c.ok = false;
     detail += "\n      " + f.text;
   }
   if (verdict.violations_expected && verdict.safety_violations > 0)
     detail = "  (" + std::to_string(verdict.safety_violations) + " expected safety violation" +
              (verdict.safety_violations == 1 ? "" : "s") + ")" + detail;
   progress.clear();  // the line printed next must not run into it
-  std::printf("%s %-40s %-6s seed %-6llu %s%s\n", ok ? "ok    " : "FAILED",
-              std::filesystem::path(file).filename().string().c_str(), algorithm.c_str(),
-              static_cast<unsigned long long>(seed), hash_hex(report.result.trace_hash).c_str(),
-              detail.c_str());
-  if (!ok)
+  std::printf("%s %-40s %-6s seed %-6llu %s%s\n", c.ok ? "ok    " : "FAILED",
+              fs::path(file).filename().string().c_str(), algorithm.c_str(),
+              static_cast<unsigned long long>(seed), c.record.hash.c_str(), detail.c_str());
+  if (golden_failed) print_golden_difference(s, c.key, c.record, file);
+  if (!c.ok) {
     std::printf("      reproduce with: %s\n", repro_command(file, algorithm, seed, {}).c_str());
-  return ok;
+    if (!o.trace_dir.empty()) keep_trace(o, s, file);
+  }
+  return c;
+}
+
+// Rewrites the file's golden entries with the records of this check's runs, when any differs;
+// prints what changed. Returns the number of entries changed.
+int update_golden(const std::string& file, const Scenario& s,
+                  const std::map<std::string, GoldenRecord>& records) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  std::vector<std::pair<std::string, GoldenRecord>> entries;
+  std::vector<std::string> report;
+  int changed = 0;
+  for (const std::string& key : golden_keys_in_order(text)) {
+    const auto found = records.find(normalised_key(key));
+    if (found == records.end()) throw InputError("golden." + key, "this entry was not run");
+    const GoldenRecord& now = found->second;
+    entries.emplace_back(key, now);
+    const std::string& old_hash = s.golden.at(key);
+    const auto old_summary = s.golden_summary.find(key);
+    const bool same_summary =
+        old_summary != s.golden_summary.end() &&
+        nlohmann::json::parse(old_summary->second) == nlohmann::json::parse(now.summary);
+    if (old_hash == now.hash && same_summary) continue;
+    ++changed;
+    std::string line = "updated " + fs::path(file).filename().string() + " golden." + key + ": ";
+    if (old_hash != now.hash)
+      line += "hash " + old_hash + " -> " + now.hash;
+    else
+      line += "hash unchanged, summary " +
+              std::string(old_summary == s.golden_summary.end() ? "recorded" : "updated");
+    report.push_back(line);
+    if (old_summary != s.golden_summary.end())
+      for (const std::string& d : golden_summary_diff(old_summary->second, now.summary))
+        report.push_back("    " + d);
+  }
+  if (changed == 0) return 0;
+  const std::string rewritten = rewrite_golden(text, entries);
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << rewritten;
+  out.close();
+  if (!out) throw InputError("", "cannot write the updated golden entries to the file");
+  for (const std::string& line : report) std::printf("%s\n", line.c_str());
+  return changed;
 }
 
 int check(const CheckOptions& o) {
-  namespace fs = std::filesystem;
   // In the order given; a directory's *.json files sorted by name.
   std::vector<fs::path> files;
   for (const std::string& path : o.paths) {
@@ -98,18 +208,34 @@ int check(const CheckOptions& o) {
     std::fflush(stdout);
     progress.runs(static_cast<uint64_t>(passed + failed), total, static_cast<uint64_t>(failed));
   };
+  if (!o.trace_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(o.trace_dir, ec);
+    if (ec || !fs::is_directory(o.trace_dir, ec)) {
+      std::fprintf(stderr, "ballot: --trace-dir %s: cannot create the directory\n",
+                   o.trace_dir.c_str());
+      return kExitBadInput;
+    }
+  }
+  int updated = 0, updated_files = 0;
   for (const fs::path& p : files) {
     const std::string file = p.string();
     try {
       const Scenario s = load_scenario(file);
-      count(check_one(file, s.algorithm, s.seed, false, o.limits, progress));
+      std::map<std::string, GoldenRecord> records;  // by golden key, of every run made here
+      auto run = [&](const std::string& algo, uint64_t seed, bool golden_only) {
+        Checked c = check_one(o, file, algo, seed, golden_only, progress);
+        records[c.key] = std::move(c.record);
+        count(c.ok);
+      };
+      run(s.algorithm, s.seed, false);
       // A lesson that states what other algorithms do (expect.by_algorithm) is checked with
       // each of them too, under the same seed.
       for (const auto& [algo, expectations] : s.expect_by_algorithm) {
         if (algo == s.algorithm) continue;
         if (find_algorithm(algo) == nullptr)
           throw InputError("expect.by_algorithm." + algo, "unknown algorithm '" + algo + "'");
-        count(check_one(file, algo, s.seed, false, o.limits, progress));
+        run(algo, s.seed, false);
       }
       // Golden hashes recorded for other algorithms and seeds of the same scenario.
       for (const auto& [key, hash] : s.golden) {
@@ -119,7 +245,13 @@ int check(const CheckOptions& o) {
         if (algo == s.algorithm && seed == s.seed) continue;
         if (find_algorithm(algo) == nullptr)
           throw InputError("golden." + key, "unknown algorithm '" + algo + "'");
-        count(check_one(file, algo, seed, true, o.limits, progress));
+        run(algo, seed, true);
+      }
+      if (o.update_golden && !s.golden.empty()) {
+        progress.clear();
+        const int n = update_golden(file, s, records);
+        updated += n;
+        updated_files += n > 0 ? 1 : 0;
       }
     } catch (const InputError& e) {
       progress.clear();
@@ -129,7 +261,11 @@ int check(const CheckOptions& o) {
     if (failed > 0 && o.fail_fast) break;
   }
   progress.clear();
-  std::printf("%d passed, %d failed\n", passed, failed);
+  std::printf("%d passed, %d failed", passed, failed);
+  if (o.update_golden)
+    std::printf("; %d golden entr%s updated in %d file%s", updated, updated == 1 ? "y" : "ies",
+                updated_files, updated_files == 1 ? "" : "s");
+  std::printf("\n");
   return failed == 0 ? kExitOk : kExitFailed;
 }
 
@@ -146,6 +282,12 @@ void add_check_command(CLI::App& app, Action& action) {
   cmd->add_flag("--fail-fast", o->fail_fast, "Stop at the first scenario that fails");
   add_limit_options(cmd, o->limits);
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
+  cmd->add_flag("--update-golden", o->update_golden,
+                "Record every golden entry anew (hash and summary) in the scenario files, in "
+                "place; print what changed. Other failures still fail");
+  cmd->add_option("--trace-dir", o->trace_dir,
+                  "Write the trace of each failing run to this directory "
+                  "(<scenario>.<algorithm>.seed<N>.jsonl; created if missing)");
   cmd->callback([o, &action] {
     action = [o] {
       CheckOptions resolved = *o;

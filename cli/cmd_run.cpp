@@ -2,11 +2,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/golden.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
@@ -82,6 +84,14 @@ int run(const RunOptions& o) {
   if (failed)
     std::fprintf(stderr, "FAILED: %s; reproduce with:\n  %s\n", verdict.summary().c_str(),
                  repro.c_str());
+  // A golden hash that differs: what changed, from the summary recorded beside it.
+  for (const Failure& f : verdict.failures) {
+    if (f.what.rfind("golden.", 0) != 0) continue;
+    std::fprintf(stderr, "%s differs:\n", f.what.c_str());
+    for (const std::string& line : golden_mismatch_lines(
+             report.scenario, f.what.substr(std::strlen("golden.")), golden_record(report)))
+      std::fprintf(stderr, "  %s\n", line.c_str());
+  }
   return failed ? kExitFailed : kExitOk;
 }
 

@@ -172,6 +172,9 @@ struct Scenario {
   std::map<std::string, std::vector<Expectation>> expect_by_algorithm;  // added per algorithm
   // Golden trace hashes: "<algorithm>/<seed>" -> 16 hex digits.
   std::map<std::string, std::string> golden;
+  // The readable summary recorded beside a golden hash, as compact JSON text (entries in the older
+  // string form have none). Informative: only the hash decides (cli/golden.h).
+  std::map<std::string, std::string> golden_summary;
   std::vector<Caption> captions;
   // The scenario as JSON after --set overrides, with algorithm and seed filled in: written into
   // the trace header so that `ballot replay` can re-run exactly this.

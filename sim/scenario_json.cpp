@@ -151,7 +151,8 @@ class SchemaSet {
   using Shape = Schema::Shape;
   Schema leaf = shaped(Shape::Leaf), list = shaped(Shape::List), tree = shaped(Shape::Tree);
   Schema root, topology, edge, edges, network, latency, params, fault, faults, nemesis, workload,
-      op, ops, expect, expect_algo, expect_value, by_algorithm, golden, caption, captions;
+      op, ops, expect, expect_algo, expect_value, by_algorithm, golden, golden_entry, caption,
+      captions;
 
   SchemaSet() {
     object(root, {{"name", &leaf},
@@ -239,7 +240,9 @@ class SchemaSet {
     metrics.emplace_back("by_algorithm", &by_algorithm);
     object(expect, metrics);
     expect.what = "metric";
-    map(golden, leaf);
+    // An entry is the hash alone ("0123456789abcdef", the older form) or {hash, summary}.
+    object(golden_entry, {{"hash", &leaf}, {"summary", &tree}});
+    map(golden, golden_entry);
     object(caption, {{"at", &leaf}, {"text", &leaf}, {"pause", &leaf}});
     array(captions, caption);
   }
@@ -1270,9 +1273,21 @@ void read_expectations(const json& j, const std::string& path, const Schema& s, 
   }
 }
 
-std::map<std::string, std::string> read_golden(const json& j, const std::string& path) {
+std::string read_golden_hash(const json& v, const std::string& at) {
+  const std::string hash = read_string(v, at, "\"0123456789abcdef\"");
+  if (hash.size() != kGoldenHexDigits ||
+      hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    throw InputError(
+        at, "expected 16 lowercase hex digits like \"0123456789abcdef\", got " + describe(v));
+  }
+  return hash;
+}
+
+// Each entry: "<algorithm>/<seed>": "<hash>", or {"hash": "<hash>", "summary": {...}}. The
+// summary (what `ballot check --update-golden` records beside the hash) is kept as compact JSON
+// text; only `ballot check` reads it, to show what changed when the hash does not match.
+void read_golden(const json& j, const std::string& path, Scenario& s) {
   const Obj o(j, path, schema().golden);
-  std::map<std::string, std::string> golden;
   for (const auto& [key, v] : j.items()) {
     const std::string at = o.at(key);
     const size_t slash = key.find('/');
@@ -1288,15 +1303,19 @@ std::map<std::string, std::string> read_golden(const json& j, const std::string&
       throw InputError(
           at, "the seed " + seed + " is out of range: a seed is an integer in [0, " + "2^64 - 1]");
     }
-    const std::string hash = read_string(v, at, "\"0123456789abcdef\"");
-    if (hash.size() != kGoldenHexDigits ||
-        hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      throw InputError(
-          at, "expected 16 lowercase hex digits like \"0123456789abcdef\", got " + describe(v));
+    if (!v.is_object()) {
+      s.golden[key] = read_golden_hash(v, at);
+      continue;
     }
-    golden[key] = hash;
+    const Obj entry(v, at, schema().golden_entry);
+    s.golden[key] = read_golden_hash(entry.require("hash"), entry.at("hash"));
+    if (const json* summary = entry.find("summary")) {
+      if (!summary->is_object()) {
+        throw InputError(entry.at("summary"), "expected an object, got " + describe(*summary));
+      }
+      s.golden_summary[key] = summary->dump();
+    }
   }
-  return golden;
 }
 
 std::vector<Caption> read_captions(const json& j, const std::string& path, const RunFrame& run) {
@@ -1351,7 +1370,7 @@ Scenario read_scenario(const json& doc) {
   if (const json* v = o.find("expect")) {
     read_expectations(*v, "expect", schema().expect, run.nodes, s.expect, &s.expect_by_algorithm);
   }
-  if (const json* v = o.find("golden")) s.golden = read_golden(*v, "golden");
+  if (const json* v = o.find("golden")) read_golden(*v, "golden", s);
   if (const json* v = o.find("captions")) s.captions = read_captions(*v, "captions", run);
   return s;
 }

@@ -234,6 +234,9 @@ class HashSink final : public FieldSink {
 // message's, a fact's, a fault's details) go through the FieldSink interface. This is the hot
 // path of every run, so it avoids formatting and virtual calls where it can.
 void TraceHasher::add(const TraceEvent& ev) {
+  ++events_;
+  if (ev.kind == EventKind::Caption) return;  // presentation, not part of the run
+  ++hashed_;
   HashSink sink(h_);
   sink.word(static_cast<uint64_t>(ev.time_us));
   sink.word(static_cast<uint64_t>(ev.kind) | (static_cast<uint64_t>(node_number(ev.node)) << 8));
@@ -279,16 +282,15 @@ void TraceHasher::add(const TraceEvent& ev) {
         if (ev.kind == EventKind::ClientReturn) sink.put_int("", ev.epoch);
       }
       break;
-    default:  // crash, restart, pause, resume, start, note, caption
+    default:  // crash, restart, pause, resume, start, note
       sink.put_str("", ev.text);
       break;
   }
   sink.word(9);  // end of event
-  ++events_;
 }
 
 uint64_t TraceHasher::value() const {
-  uint64_t state = h_ ^ events_;
+  uint64_t state = h_ ^ hashed_;
   return splitmix64(state);
 }
 

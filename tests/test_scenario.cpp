@@ -443,6 +443,35 @@ TEST_CASE("missing optional fields take the defaults of scenario.h", "[scenario]
   }
 }
 
+TEST_CASE("golden entries: the hash alone, or the hash with its summary", "[scenario][golden]") {
+  const Scenario s = parse_scenario(base(R"("golden": {"bully/1": "0123456789abcdef",
+                         "raft/2": {"hash": "fedcba9876543210",
+                                    "summary": {"events": 12, "leaders": ["n1 e1 0-end"]}},
+                         "paxos/3": {"hash": "00000000000000ff"}})"),
+                                    "g.json");
+  CHECK(s.golden == std::map<std::string, std::string>{{"bully/1", "0123456789abcdef"},
+                                                       {"paxos/3", "00000000000000ff"},
+                                                       {"raft/2", "fedcba9876543210"}});
+  // Compact JSON text (nlohmann orders the keys).
+  CHECK(s.golden_summary == std::map<std::string, std::string>{
+                                {"raft/2", R"({"events":12,"leaders":["n1 e1 0-end"]})"}});
+  // --set reaches the hash of either form.
+  const Scenario t = parse_scenario(base(R"("golden": {"raft/2": {"hash": "fedcba9876543210"}})"),
+                                    "g.json", {"golden.raft/2.hash=0123456789abcdef"});
+  CHECK(t.golden.at("raft/2") == "0123456789abcdef");
+
+  require_error(base(R"("golden": {"raft/2": {"summary": {}}})"), "golden.raft/2",
+                "missing required field 'hash'");
+  require_error(base(R"("golden": {"raft/2": {"hash": "0123"}})"), "golden.raft/2.hash",
+                "expected 16 lowercase hex digits");
+  require_error(base(R"("golden": {"raft/2": {"hash": "0123456789abcdef", "sumary": {}}})"),
+                "golden.raft/2.sumary", "did you mean 'summary'");
+  require_error(base(R"("golden": {"raft/2": {"hash": "0123456789abcdef", "summary": [1]}})"),
+                "golden.raft/2.summary", "expected an object");
+  require_error(base(R"("golden": {"raft/2": 7})"), "golden.raft/2",
+                "expected a string like \"0123456789abcdef\"");
+}
+
 TEST_CASE("every latency distribution and topology kind", "[scenario]") {
   using D = LatencyModel::Dist;
   auto latency = [](const std::string& body) {
