@@ -12,8 +12,8 @@ namespace ballot::kit {
 
 template <class... Ms>
 struct MessageTypes {
-  // Calls f(static_cast<const M&>(msg)) for the listed type M that msg is, and returns true; returns
-  // false (calling nothing) for any other message.
+  // Calls f(static_cast<const M&>(msg)) for the listed type M that msg is, and returns true;
+  // returns false (calling nothing) for any other message.
   template <class F>
   static bool visit(const Message& msg, F&& f) {
     const MessageKey key = msg.key();

@@ -8,7 +8,8 @@
 //     NodeId candidate_id = kNoNode;
 //     static constexpr auto declared_fields() {
 //       using S = VoteRequestFields;
-//       return kit::fields(kit::num("term", &S::term), kit::node("candidate_id", &S::candidate_id));
+//       return kit::fields(kit::num("term", &S::term), kit::node("candidate_id",
+//       &S::candidate_id));
 //     }
 //   };
 //   struct RequestVote : kit::Msg<RequestVote, VoteRequestFields> {
@@ -114,7 +115,8 @@ constexpr auto list(std::string_view name, std::vector<T> S::*member,
   return WrittenField<S, std::vector<T>, T, FieldKind::List>{name, member, write_one};
 }
 template <class S, class T>
-constexpr auto object(std::string_view name, T S::*member, void (*write_one)(FieldSink&, const T&)) {
+constexpr auto object(std::string_view name, T S::*member,
+                      void (*write_one)(FieldSink&, const T&)) {
   return WrittenField<S, T, T, FieldKind::Object>{name, member, write_one};
 }
 
@@ -139,16 +141,28 @@ struct FieldInfo {
 template <class S>
 std::vector<FieldInfo> field_schema() {
   static constexpr auto kFields = S::declared_fields();
-  return std::apply([](const auto&... field) { return std::vector<FieldInfo>{{field.name, field.kind}...}; },
-                    kFields);
+  return std::apply(
+      [](const auto&... field) {
+        return std::vector<FieldInfo>{{field.name, field.kind}...};
+      },
+      kFields);
 }
 
 // A message whose fields are those `Body::declared_fields()` declares: fields() is written for it.
-// Several messages may share one Body (RequestVote and PreVote ask the same question).
-template <class Derived, class Body>
+// Several messages may share one Body (RequestVote and PreVote ask the same question). Without a
+// Body, the message declares its own fields (Derived::declared_fields()).
+template <class Derived, class Body = void>
 class Msg : public MessageBase<Derived>, public Body {
  public:
   void fields(FieldSink& sink) const override { write_fields<Body>(sink, *this); }
+};
+
+template <class Derived>
+class Msg<Derived, void> : public MessageBase<Derived> {
+ public:
+  void fields(FieldSink& sink) const override {
+    write_fields<Derived>(sink, static_cast<const Derived&>(*this));
+  }
 };
 
 }  // namespace ballot::kit
