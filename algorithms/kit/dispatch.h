@@ -38,5 +38,10 @@ template <class M>
 const M* message_as(const Message& msg) {
   return msg.key() == message_key<M>() ? static_cast<const M*>(&msg) : nullptr;
 }
+// The same for a message that may be absent (a trace event's payload).
+template <class M>
+const M* message_as(const Message* msg) {
+  return msg != nullptr ? message_as<M>(*msg) : nullptr;
+}
 
 }  // namespace ballot::kit
