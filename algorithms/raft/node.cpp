@@ -339,19 +339,9 @@ void RaftNode::on_vote_retry_timeout() {
   for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
     if (peer == ctx_.self() || votes_answered_[peer]) continue;
     if (role_ == RaftRole::Candidate) {
-      auto rpc = std::make_unique<RequestVote>();
-      rpc->term = current_term();
-      rpc->candidate_id = ctx_.self();
-      rpc->last_log_index = last_log_index();
-      rpc->last_log_term = last_log_term();
-      send(peer, std::move(rpc));
+      send(peer, std::make_unique<RequestVote>(vote_request<RequestVote>(current_term())));
     } else {
-      auto rpc = std::make_unique<PreVote>();
-      rpc->term = current_term() + 1;
-      rpc->candidate_id = ctx_.self();
-      rpc->last_log_index = last_log_index();
-      rpc->last_log_term = last_log_term();
-      send(peer, std::move(rpc));
+      send(peer, std::make_unique<PreVote>(vote_request<PreVote>(current_term() + 1)));
     }
   }
 }
@@ -391,22 +381,34 @@ void RaftNode::become_pre_candidate() {
   leader_id_ = kNoNode;
   report_role();
   reset_election_timer();
-  votes_granted_.assign(ctx_.cluster_size(), false);
-  votes_answered_.assign(ctx_.cluster_size(), false);
-  votes_granted_[ctx_.self()] = true;
-  votes_answered_[ctx_.self()] = true;
+  start_vote_count();
   if (quorum() == 1) {
     become_candidate();
     return;
   }
-  PreVote rpc;
-  rpc.term = current_term() + 1;
-  rpc.candidate_id = ctx_.self();
-  rpc.last_log_index = last_log_index();
-  rpc.last_log_term = last_log_term();
+  const PreVote rpc = vote_request<PreVote>(current_term() + 1);
   persist();
   ctx_.broadcast(rpc);
   timers_.set(kTagVoteRetry, options_.heartbeat_interval_us);
+}
+
+// A new election (or pre-vote): only this node's own vote is counted, and only it has answered.
+void RaftNode::start_vote_count() {
+  votes_granted_.assign(ctx_.cluster_size(), false);
+  votes_answered_.assign(ctx_.cluster_size(), false);
+  votes_granted_[ctx_.self()] = true;
+  votes_answered_[ctx_.self()] = true;
+}
+
+// A RequestVote or PreVote (one declaration, VoteRequestFields) for `term`, from this node's log.
+template <class M>
+M RaftNode::vote_request(int64_t term) const {
+  M rpc;
+  rpc.term = term;
+  rpc.candidate_id = ctx_.self();
+  rpc.last_log_index = last_log_index();
+  rpc.last_log_term = last_log_term();
+  return rpc;
 }
 
 // Figure 2, Candidates, on conversion: increment currentTerm, vote for self, reset the election
@@ -419,19 +421,12 @@ void RaftNode::become_candidate() {
   leader_id_ = kNoNode;
   report_role();
   reset_election_timer();
-  votes_granted_.assign(ctx_.cluster_size(), false);
-  votes_answered_.assign(ctx_.cluster_size(), false);
-  votes_granted_[ctx_.self()] = true;
-  votes_answered_[ctx_.self()] = true;
+  start_vote_count();
   if (quorum() == 1) {
     become_leader();
     return;
   }
-  RequestVote rpc;
-  rpc.term = current_term();
-  rpc.candidate_id = ctx_.self();
-  rpc.last_log_index = last_log_index();
-  rpc.last_log_term = last_log_term();
+  const RequestVote rpc = vote_request<RequestVote>(current_term());
   persist();
   ctx_.broadcast(rpc);
   timers_.set(kTagVoteRetry, options_.heartbeat_interval_us);

@@ -118,6 +118,9 @@ class RaftNode final : public Node {
   void become_pre_candidate();
   void become_candidate();
   void become_leader();
+  void start_vote_count();
+  template <class M>
+  M vote_request(int64_t term) const;
   // Becomes a follower of term `term`; a higher term clears voted_for (Figure 2, "All Servers").
   void step_down(int64_t term);
 
