@@ -1,15 +1,13 @@
 #include "algorithms/registry.h"
 
-#include "algorithms/bully/bully.h"
-#include "algorithms/lease/lease.h"
-#include "algorithms/paxos/paxos.h"
-#include "algorithms/raft/raft.h"
+#include "algorithms/all.h"  // generated: algorithms/<name>/<name>.h of every algorithm folder
 #include "sim/scenario.h"
 #include "sim/simulator.h"
 
 namespace ballot {
 
 const std::vector<AlgorithmInfo>& algorithms() {
+  // The registration: one line per algorithm, in the order `ballot list algorithms` shows them.
   static const std::vector<AlgorithmInfo> all = {
       bully::bully_algorithm(),
       raft_algorithm(),

@@ -7,6 +7,17 @@
 
 namespace ballot {
 
+// Identifies a message type for dispatch (algorithms/kit/dispatch.h): the address of a variable
+// that exists once per type, so that telling types apart is one pointer comparison, with no
+// dynamic_cast and no type-name strings.
+using MessageKey = const void*;
+template <class T>
+inline constexpr char kMessageKeyAnchor = 0;
+template <class T>
+constexpr MessageKey message_key() {
+  return &kMessageKeyAnchor<T>;
+}
+
 // Receives a message's (or a fact's) fields in order. The trace writer renders them as JSON; the
 // hasher folds them into the trace hash without formatting text. Keys inside lists are empty.
 class FieldSink {
@@ -43,6 +54,8 @@ class Message {
   // The message type as the paper names it ("RequestVote", "Election"). Must be a string with
   // static storage duration: the kernel keeps the view.
   virtual std::string_view type() const = 0;
+  // The message type's key (message_key<T>() of its class; MessageBase provides it).
+  virtual MessageKey key() const = 0;
   // Every field, in a fixed order (the order is part of the trace hash).
   virtual void fields(FieldSink& sink) const = 0;
   virtual std::unique_ptr<Message> clone() const = 0;
@@ -61,6 +74,7 @@ template <class Derived>
 class MessageBase : public Message {
  public:
   std::string_view type() const override { return Derived::kType; }
+  MessageKey key() const override { return message_key<Derived>(); }
   std::unique_ptr<Message> clone() const override {
     return std::make_unique<Derived>(static_cast<const Derived&>(*this));
   }

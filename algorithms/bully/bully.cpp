@@ -21,18 +21,6 @@ void Replicate::fields(FieldSink& sink) const {
 
 BullyNode::BullyNode(Context& ctx, Options options) : Node(ctx), options_(options) {}
 
-void BullyNode::arm(Timer timer, Time_us delay_us) {
-  disarm(timer);
-  timers_[timer] = ctx_.set_timer(delay_us, timer);
-}
-
-void BullyNode::disarm(Timer timer) {
-  auto it = timers_.find(timer);
-  if (it == timers_.end()) return;
-  ctx_.cancel_timer(it->second);
-  timers_.erase(it);
-}
-
 void BullyNode::set_state(State state) {
   state_ = state;
   switch (state) {
@@ -61,7 +49,7 @@ void BullyNode::on_start() {
 // it is unresponsive (so the best case costs exactly n-2 messages, as in the textbook).
 void BullyNode::start_election() {
   if (state_ == State::Electing || state_ == State::AwaitingCoordinator) return;
-  disarm(kFailure);
+  timers_.cancel(kFailure);
   coordinator_ = kNoNode;
   bool asked = false;
   for (NodeId higher = ctx_.self() + 1; higher < ctx_.cluster_size(); ++higher) {
@@ -71,54 +59,47 @@ void BullyNode::start_election() {
   }
   if (!asked) return become_coordinator();
   set_state(State::Electing);
-  arm(kAnswer, options_.answer_timeout_us);
+  timers_.set(kAnswer, options_.answer_timeout_us);
 }
 
 // No higher node answered: announce to every lower node that this node coordinates, with its
 // state (the backups take it over), and start sending heartbeats.
 void BullyNode::become_coordinator() {
-  disarm(kAnswer);
-  disarm(kCoordinatorWait);
-  disarm(kFailure);
+  timers_.cancel(kAnswer);
+  timers_.cancel(kCoordinatorWait);
+  timers_.cancel(kFailure);
   suspected_ = kNoNode;
   coordinator_ = ctx_.self();
   set_state(State::Coordinator);
   Coordinator announce;
   announce.state = store_;
   for (NodeId lower = 0; lower < ctx_.self(); ++lower) ctx_.send(lower, announce.clone());
-  arm(kHeartbeat, options_.heartbeat_interval_us);
+  timers_.set(kHeartbeat, options_.heartbeat_interval_us);
 }
 
 void BullyNode::accept_coordinator(NodeId coordinator) {
-  disarm(kAnswer);
-  disarm(kCoordinatorWait);
-  disarm(kHeartbeat);
+  timers_.cancel(kAnswer);
+  timers_.cancel(kCoordinatorWait);
+  timers_.cancel(kHeartbeat);
   suspected_ = kNoNode;
   coordinator_ = coordinator;
   set_state(State::Follower);
-  arm(kFailure, options_.failure_timeout_us);
+  timers_.set(kFailure, options_.failure_timeout_us);
 }
 
 void BullyNode::on_message(NodeId from, const Message& msg) {
-  const std::string_view type = msg.type();
-  if (type == Election::kType) return on_election(from);
-  if (type == Answer::kType) return on_answer(from);
-  if (type == Coordinator::kType) return on_coordinator(from, static_cast<const Coordinator&>(msg));
-  if (type == Heartbeat::kType) return on_heartbeat(from);
-  if (type == Replicate::kType) {
-    // A backup applies what its primary replicates; writes from anyone else are stale.
-    if (from == coordinator_ && state_ == State::Follower) {
-      const auto& r = static_cast<const Replicate&>(msg);
-      store_[r.key] = r.value;
-    }
-    return;
-  }
-  BALLOT_REQUIRE(false, "unknown Bully message");
+  const bool known = Messages::visit(msg, [&](const auto& m) { handle(from, m); });
+  BALLOT_REQUIRE(known, "unknown Bully message");
+}
+
+// A backup applies what its primary replicates; writes from anyone else are stale.
+void BullyNode::handle(NodeId from, const Replicate& msg) {
+  if (from == coordinator_ && state_ == State::Follower) store_[msg.key] = msg.value;
 }
 
 // On Election from a lower node (Garcia-Molina §4): answer "I am alive", then hold an election
 // of one's own, which bullies the lower node out of the way.
-void BullyNode::on_election(NodeId from) {
+void BullyNode::handle(NodeId from, const Election&) {
   BALLOT_REQUIRE(from < ctx_.self(), "Election from a higher node");
   ctx_.send(from, std::make_unique<Answer>());
   if (state_ == State::Coordinator) {
@@ -132,16 +113,16 @@ void BullyNode::on_election(NodeId from) {
 }
 
 // On Answer: a higher node is alive and will take over; wait for its Coordinator message.
-void BullyNode::on_answer(NodeId) {
+void BullyNode::handle(NodeId, const Answer&) {
   if (state_ != State::Electing) return;
-  disarm(kAnswer);
+  timers_.cancel(kAnswer);
   state_ = State::AwaitingCoordinator;
-  arm(kCoordinatorWait, options_.coordinator_timeout_us);
+  timers_.set(kCoordinatorWait, options_.coordinator_timeout_us);
 }
 
 // On Coordinator(k): a higher node announces itself; follow it and take its state. A Coordinator
 // from a lower node means that node did not hear us: hold an election to bully it.
-void BullyNode::on_coordinator(NodeId from, const Coordinator& msg) {
+void BullyNode::handle(NodeId from, const Coordinator& msg) {
   if (from < ctx_.self()) {
     if (state_ == State::Coordinator) {
       Coordinator announce;
@@ -157,9 +138,9 @@ void BullyNode::on_coordinator(NodeId from, const Coordinator& msg) {
 }
 
 // Heartbeats are the failure detector: a follower that stops hearing its coordinator suspects it.
-void BullyNode::on_heartbeat(NodeId from) {
+void BullyNode::handle(NodeId from, const Heartbeat&) {
   if (from == coordinator_ && state_ == State::Follower) {
-    arm(kFailure, options_.failure_timeout_us);
+    timers_.set(kFailure, options_.failure_timeout_us);
     return;
   }
   if (from < ctx_.self()) {
@@ -182,12 +163,12 @@ void BullyNode::on_heartbeat(NodeId from) {
 }
 
 void BullyNode::on_timer(uint64_t tag) {
-  timers_.erase(tag);
+  timers_.fired(tag);
   switch (tag) {
     case kHeartbeat:
       if (state_ != State::Coordinator) return;
       ctx_.broadcast(Heartbeat());
-      arm(kHeartbeat, options_.heartbeat_interval_us);
+      timers_.set(kHeartbeat, options_.heartbeat_interval_us);
       return;
     case kFailure:
       if (state_ != State::Follower) return;

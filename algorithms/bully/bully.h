@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 
+#include "algorithms/kit/dispatch.h"
+#include "algorithms/kit/timers.h"
 #include "algorithms/registry.h"
 #include "sim/node_api.h"
 
@@ -64,6 +66,8 @@ struct Replicate final : MessageBase<Replicate> {
   }
 };
 
+using Messages = kit::MessageTypes<Heartbeat, Election, Answer, Coordinator, Replicate>;
+
 class BullyNode final : public Node {
  public:
   BullyNode(Context& ctx, Options options);
@@ -85,12 +89,12 @@ class BullyNode final : public Node {
   void start_election();
   void become_coordinator();
   void accept_coordinator(NodeId coordinator);
-  void on_election(NodeId from);
-  void on_answer(NodeId from);
-  void on_coordinator(NodeId from, const Coordinator& msg);
-  void on_heartbeat(NodeId from);
-  void arm(Timer timer, Time_us delay_us);
-  void disarm(Timer timer);
+  // Message handlers (on_message visits them by type).
+  void handle(NodeId from, const Election& msg);
+  void handle(NodeId from, const Answer& msg);
+  void handle(NodeId from, const Coordinator& msg);
+  void handle(NodeId from, const Heartbeat& msg);
+  void handle(NodeId from, const Replicate& msg);
   void set_state(State state);
   void replicate(const std::string& key, const std::string& value);
 
@@ -98,7 +102,7 @@ class BullyNode final : public Node {
   State state_ = State::Follower;
   NodeId coordinator_ = kNoNode;  // whom this node follows (itself when coordinator)
   NodeId suspected_ = kNoNode;    // the coordinator whose failure this node detected
-  std::map<uint64_t, TimerId> timers_;
+  kit::Timers timers_{ctx_};      // named by Timer
   // The register (volatile: a restarted node gets the coordinator's state again).
   std::map<std::string, std::string> store_;
 };

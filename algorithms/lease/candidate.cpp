@@ -24,27 +24,11 @@ int64_t parse_counter(const std::optional<std::string>& text) {
 
 }  // namespace
 
-void CandidateNode::arm(Timer timer, Time_us delay_us) {
-  disarm(timer);
-  timers_[timer] = ctx_.set_timer(delay_us, timer);
-}
-
-void CandidateNode::disarm(Timer timer) {
-  auto it = timers_.find(timer);
-  if (it == timers_.end()) return;
-  ctx_.cancel_timer(it->second);
-  timers_.erase(it);
-}
-
 void CandidateNode::report() {
   const Role role = holding_ ? Role::Leader : Role::Follower;
   const int64_t epoch = holding_ ? token_ : highest_token_;
   const NodeId leader = holding_ ? ctx_.self() : known_holder_;
-  if (role == reported_role_ && epoch == reported_epoch_ && leader == reported_leader_) return;
-  reported_role_ = role;
-  reported_epoch_ = epoch;
-  reported_leader_ = leader;
-  ctx_.report(role, epoch, leader);
+  reported_.report(ctx_, role, epoch, leader);
 }
 
 void CandidateNode::on_start() {
@@ -57,28 +41,24 @@ void CandidateNode::send_acquire() {
   auto acquire = std::make_unique<Acquire>();
   acquire->sent_us = ctx_.now();
   ctx_.send(options_.lock_node, std::move(acquire));
-  arm(kAcquire, options_.acquire_retry_us);
+  timers_.set(kAcquire, options_.acquire_retry_us);
 }
 
 void CandidateNode::on_message(NodeId, const Message& msg) {
-  const std::string_view type = msg.type();
-  if (type == Granted::kType) return on_granted(static_cast<const Granted&>(msg));
-  if (type == Denied::kType) return on_denied(static_cast<const Denied&>(msg));
-  if (type == StorageSnapshot::kType) return on_snapshot(static_cast<const StorageSnapshot&>(msg));
-  if (type == StorageResult::kType) return on_result(static_cast<const StorageResult&>(msg));
-  BALLOT_REQUIRE(false, "unexpected message at a lease candidate");
+  const bool known = CandidateMessages::visit(msg, [&](const auto& m) { handle(m); });
+  BALLOT_REQUIRE(known, "unexpected message at a lease candidate");
 }
 
 // A grant or renewal is good for a TTL from when the service handled it, which is after we asked:
 // dating the deadline from our own request, on our own clock, and taking off the drift margin keeps
 // our belief inside the service's lease as long as our clock runs no slower than the margin allows.
-void CandidateNode::on_granted(const Granted& msg) {
+void CandidateNode::handle(const Granted& msg) {
   highest_token_ = std::max(highest_token_, msg.token);
   const Time_us deadline_us = msg.sent_us + options_.belief_us();
   if (msg.renewal) {
     if (!holding_ || msg.token != token_ || deadline_us <= deadline_us_) return;
     deadline_us_ = deadline_us;
-    arm(kBeliefEnds, deadline_us_ - ctx_.now());
+    timers_.set(kBeliefEnds, deadline_us_ - ctx_.now());
     return;
   }
   // A duplicate or older grant (the network duplicates messages): never believe a token again.
@@ -102,9 +82,9 @@ void CandidateNode::become_holder(int64_t token, Time_us deadline_us) {
   loaded_ = false;
   copy_.clear();
   busy_.clear();
-  disarm(kAcquire);
-  arm(kRenew, options_.renew_interval_us);
-  arm(kBeliefEnds, deadline_us_ - ctx_.now());
+  timers_.cancel(kAcquire);
+  timers_.set(kRenew, options_.renew_interval_us);
+  timers_.set(kBeliefEnds, deadline_us_ - ctx_.now());
   ctx_.note("holds the lease with fencing token " + std::to_string(token_) +
             "; believes it until its clock reads " + format_duration(deadline_us_));
   report();
@@ -129,15 +109,15 @@ void CandidateNode::step_down(const std::string& why) {
     }
   }
   queues_.clear();
-  disarm(kRenew);
-  disarm(kBeliefEnds);
-  disarm(kLoadTimeout);
+  timers_.cancel(kRenew);
+  timers_.cancel(kBeliefEnds);
+  timers_.cancel(kLoadTimeout);
   report();
   send_acquire();
 }
 
 // A refusal names the current holder (for redirects); a refused renewal means our lease is gone.
-void CandidateNode::on_denied(const Denied& msg) {
+void CandidateNode::handle(const Denied& msg) {
   highest_token_ = std::max(highest_token_, msg.token);
   if (holding_ && msg.renewed_token == token_) {
     step_down("the service refused to renew it (holder now " + node_name(msg.holder) + ")");
@@ -154,15 +134,15 @@ void CandidateNode::send_load() {
   load->seq = load_seq_;
   load->token = token_;
   ctx_.send(options_.lock_node, std::move(load));
-  arm(kLoadTimeout, options_.ttl_us);
+  timers_.set(kLoadTimeout, options_.ttl_us);
 }
 
-void CandidateNode::on_snapshot(const StorageSnapshot& msg) {
+void CandidateNode::handle(const StorageSnapshot& msg) {
   highest_token_ = std::max(highest_token_, msg.highest_token);
   // Only the first answer to this tenure's load: a duplicate arriving later would roll the copy
   // back past writes made since.
   if (!holding_ || loaded_ || msg.seq != load_seq_) return;
-  disarm(kLoadTimeout);
+  timers_.cancel(kLoadTimeout);
   if (!msg.accepted) {
     step_down("the storage has seen token " + std::to_string(msg.highest_token));
     return;
@@ -266,21 +246,17 @@ void CandidateNode::start_next(const std::string& key) {
   msg->value = op.written;
   busy_.insert(key);
   in_flight_.emplace(seq, std::move(op));
-  op_timers_[seq] = ctx_.set_timer(options_.ttl_us, kOpTimeoutBase + seq);
+  timers_.set(kOpTimeoutBase + seq, options_.ttl_us);
   ctx_.send(options_.lock_node, std::move(msg));
 }
 
-void CandidateNode::on_result(const StorageResult& msg) {
+void CandidateNode::handle(const StorageResult& msg) {
   highest_token_ = std::max(highest_token_, msg.highest_token);
   auto it = in_flight_.find(msg.seq);
   if (it == in_flight_.end()) return;  // timed out already
   const InFlight op = std::move(it->second);
   in_flight_.erase(it);
-  auto timer = op_timers_.find(msg.seq);
-  if (timer != op_timers_.end()) {
-    ctx_.cancel_timer(timer->second);
-    op_timers_.erase(timer);
-  }
+  timers_.cancel(kOpTimeoutBase + msg.seq);
   const bool this_tenure = op.generation == generation_;
   if (this_tenure) busy_.erase(op.key);
   if (msg.accepted && this_tenure) {
@@ -340,7 +316,6 @@ void CandidateNode::finish(const InFlight& op, const StorageResult& result) {
 // so the client hears nothing (its request times out), and the key's copy is read again before
 // the next operation on it is computed from it.
 void CandidateNode::on_op_timeout(uint64_t seq) {
-  op_timers_.erase(seq);
   auto it = in_flight_.find(seq);
   if (it == in_flight_.end()) return;
   const InFlight op = std::move(it->second);
@@ -354,8 +329,8 @@ void CandidateNode::on_op_timeout(uint64_t seq) {
 }
 
 void CandidateNode::on_timer(uint64_t tag) {
+  timers_.fired(tag);
   if (tag >= kOpTimeoutBase) return on_op_timeout(tag - kOpTimeoutBase);
-  timers_.erase(tag);
   switch (tag) {
     case kAcquire:
       if (!holding_) send_acquire();
@@ -368,7 +343,7 @@ void CandidateNode::on_timer(uint64_t tag) {
         renew->sent_us = ctx_.now();
         ctx_.send(options_.lock_node, std::move(renew));
       }
-      arm(kRenew, options_.renew_interval_us);
+      timers_.set(kRenew, options_.renew_interval_us);
       return;
     case kBeliefEnds:
       step_down("its lease deadline passed on its own clock");

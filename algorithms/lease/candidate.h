@@ -15,6 +15,9 @@
 #include <set>
 #include <string>
 
+#include "algorithms/kit/dispatch.h"
+#include "algorithms/kit/replica.h"
+#include "algorithms/kit/timers.h"
 #include "algorithms/lease/messages.h"
 #include "algorithms/lease/options.h"
 #include "sim/node_api.h"
@@ -24,6 +27,9 @@ namespace ballot::lease {
 // Storage keys of the leader duties (clients' keys never start with "__").
 inline constexpr std::string_view kJobKey = "__job";
 inline constexpr std::string_view kIdKey = "__next_id";
+
+// The messages a candidate handles.
+using CandidateMessages = kit::MessageTypes<Granted, Denied, StorageSnapshot, StorageResult>;
 
 class CandidateNode final : public Node {
  public:
@@ -61,10 +67,11 @@ class CandidateNode final : public Node {
   };
 
   void send_acquire();
-  void on_granted(const Granted& msg);
-  void on_denied(const Denied& msg);
-  void on_snapshot(const StorageSnapshot& msg);
-  void on_result(const StorageResult& msg);
+  // Message handlers (on_message visits them by type).
+  void handle(const Granted& msg);
+  void handle(const Denied& msg);
+  void handle(const StorageSnapshot& msg);
+  void handle(const StorageResult& msg);
   void on_op_timeout(uint64_t seq);
   void become_holder(int64_t token, Time_us deadline_us);
   void step_down(const std::string& why);
@@ -72,8 +79,6 @@ class CandidateNode final : public Node {
   void enqueue(const std::string& key, Task task);
   void start_next(const std::string& key);
   void finish(const InFlight& op, const StorageResult& result);
-  void arm(Timer timer, Time_us delay_us);
-  void disarm(Timer timer);
   void report();
 
   LeaseOptions options_;
@@ -98,14 +103,11 @@ class CandidateNode final : public Node {
   std::map<std::string, std::deque<Task>> queues_;
   std::set<std::string> busy_;              // keys with an operation in flight in this tenure
   std::map<uint64_t, InFlight> in_flight_;  // by seq
-  std::map<uint64_t, TimerId> op_timers_;   // by seq
   uint64_t next_seq_ = 0;
 
-  std::map<uint64_t, TimerId> timers_;
-  // The last role report, to report only changes.
-  Role reported_role_ = Role::Candidate;
-  int64_t reported_epoch_ = -1;
-  NodeId reported_leader_ = kNoNode;
+  // Named by Timer, and kOpTimeoutBase + seq for a storage operation in flight.
+  kit::Timers timers_{ctx_};
+  kit::RoleReport reported_;
 };
 
 }  // namespace ballot::lease

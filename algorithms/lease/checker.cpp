@@ -1,4 +1,5 @@
 #include "algorithms/lease/checker.h"
+#include "algorithms/kit/dispatch.h"
 
 #include "algorithms/lease/messages.h"
 
@@ -13,7 +14,7 @@ constexpr int64_t kViolationsKept = 10;
 
 void FencingChecker::on_event(const TraceEvent& ev) {
   if (ev.kind != EventKind::Record || ev.payload == nullptr) return;
-  const auto* fact = dynamic_cast<const StorageFact*>(ev.payload);
+  const auto* fact = kit::message_as<StorageFact>(ev.payload);
   if (fact == nullptr) return;
   if (!fact->accepted) {
     ++rejected_;

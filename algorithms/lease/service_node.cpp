@@ -42,8 +42,7 @@ void LockServiceNode::record_lease(std::string_view what, NodeId holder, int64_t
 }
 
 void LockServiceNode::arm_expiry() {
-  ctx_.cancel_timer(expiry_timer_);
-  expiry_timer_ = ctx_.set_timer(service_->expires_us() - ctx_.now(), kExpiry);
+  timers_.set(kExpiry, service_->expires_us() - ctx_.now());
 }
 
 // A lease ends a TTL after its last grant or renewal, by the service's clock, whatever the holder
@@ -59,17 +58,13 @@ void LockServiceNode::expire_if_due() {
 }
 
 void LockServiceNode::on_message(NodeId from, const Message& msg) {
-  const std::string_view type = msg.type();
-  if (type == Acquire::kType) return on_acquire(from, static_cast<const Acquire&>(msg));
-  if (type == Renew::kType) return on_renew(from, static_cast<const Renew&>(msg));
-  if (type == StorageOp::kType) return on_storage_op(from, static_cast<const StorageOp&>(msg));
-  if (type == StorageLoad::kType) return on_load(from, static_cast<const StorageLoad&>(msg));
-  BALLOT_REQUIRE(false, "unexpected message at the lock service");
+  const bool known = ServiceMessages::visit(msg, [&](const auto& m) { handle(from, m); });
+  BALLOT_REQUIRE(known, "unexpected message at the lock service");
 }
 
 // Acquire: grant when the lease is free, with the next token, persisted before the reply so that
 // a restarted service never issues the same token twice.
-void LockServiceNode::on_acquire(NodeId from, const Acquire& msg) {
+void LockServiceNode::handle(NodeId from, const Acquire& msg) {
   expire_if_due();
   const LockService::Decision d = service_->acquire(from, ctx_.now());
   if (!d.granted) {
@@ -93,7 +88,7 @@ void LockServiceNode::on_acquire(NodeId from, const Acquire& msg) {
 
 // Renew: only the current holder with its current token extends the lease; anyone else learns
 // that the lease it thinks it holds is gone.
-void LockServiceNode::on_renew(NodeId from, const Renew& msg) {
+void LockServiceNode::handle(NodeId from, const Renew& msg) {
   expire_if_due();
   const LockService::Decision d = service_->renew(from, msg.token, ctx_.now());
   if (!d.granted) {
@@ -115,7 +110,7 @@ void LockServiceNode::on_renew(NodeId from, const Renew& msg) {
 
 // The storage applies an operation if its token passes the fence, and records the decision for
 // the fencing checker whatever it is.
-void LockServiceNode::on_storage_op(NodeId from, const StorageOp& msg) {
+void LockServiceNode::handle(NodeId from, const StorageOp& msg) {
   const FencedStorage::Outcome out = storage_->apply(msg.token, msg.seq, msg.key, msg.value);
   if (out.duplicate) {
     // Its answer went out already, or its sender gave up on it: nobody waits for a reply.
@@ -149,7 +144,7 @@ void LockServiceNode::on_storage_op(NodeId from, const StorageOp& msg) {
   ctx_.send(from, std::move(result));
 }
 
-void LockServiceNode::on_load(NodeId from, const StorageLoad& msg) {
+void LockServiceNode::handle(NodeId from, const StorageLoad& msg) {
   const FencedStorage::Outcome out = storage_->load(msg.token);
   StorageFact fact;
   fact.from = from;
@@ -169,8 +164,7 @@ void LockServiceNode::on_load(NodeId from, const StorageLoad& msg) {
 
 void LockServiceNode::on_timer(uint64_t tag) {
   BALLOT_REQUIRE(tag == kExpiry, "unknown lock service timer");
-  (void)tag;
-  expiry_timer_ = 0;
+  timers_.fired(tag);
   expire_if_due();
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 #include <optional>
 
+#include "algorithms/kit/dispatch.h"
+#include "algorithms/kit/timers.h"
 #include "algorithms/lease/lock_service.h"
 #include "algorithms/lease/messages.h"
 #include "algorithms/lease/options.h"
@@ -22,6 +24,9 @@ struct ServiceDurable final : DurableState {
   }
 };
 
+// The messages the lock service handles.
+using ServiceMessages = kit::MessageTypes<Acquire, Renew, StorageOp, StorageLoad>;
+
 class LockServiceNode final : public Node {
  public:
   LockServiceNode(Context& ctx, LeaseOptions options) : Node(ctx), options_(options) {}
@@ -37,10 +42,11 @@ class LockServiceNode final : public Node {
  private:
   enum Timer : uint64_t { kExpiry = 1 };
 
-  void on_acquire(NodeId from, const Acquire& msg);
-  void on_renew(NodeId from, const Renew& msg);
-  void on_storage_op(NodeId from, const StorageOp& msg);
-  void on_load(NodeId from, const StorageLoad& msg);
+  // Message handlers (on_message visits them by type).
+  void handle(NodeId from, const Acquire& msg);
+  void handle(NodeId from, const Renew& msg);
+  void handle(NodeId from, const StorageOp& msg);
+  void handle(NodeId from, const StorageLoad& msg);
   void expire_if_due();
   void arm_expiry();
   void record_lease(std::string_view what, NodeId holder, int64_t token);
@@ -51,7 +57,7 @@ class LockServiceNode final : public Node {
   ServiceDurable* durable_ = nullptr;  // owned by the kernel
   std::optional<LockService> service_;
   std::optional<FencedStorage> storage_;
-  TimerId expiry_timer_ = 0;
+  kit::Timers timers_{ctx_};  // named by Timer
 };
 
 }  // namespace ballot::lease

@@ -1,4 +1,5 @@
 #include "algorithms/paxos/checker.h"
+#include "algorithms/kit/dispatch.h"
 
 namespace ballot::paxos {
 
@@ -53,13 +54,13 @@ void PaxosSafetyChecker::on_event(const TraceEvent& ev) {
     return;
   }
   if (ev.kind != EventKind::Record || ev.payload == nullptr) return;
-  if (auto* p = dynamic_cast<const ProposeFact*>(ev.payload)) {
+  if (auto* p = kit::message_as<ProposeFact>(ev.payload)) {
     on_propose(ev, *p);
-  } else if (auto* a = dynamic_cast<const AcceptFact*>(ev.payload)) {
+  } else if (auto* a = kit::message_as<AcceptFact>(ev.payload)) {
     on_accept(ev, *a);
-  } else if (auto* l = dynamic_cast<const LearnFact*>(ev.payload)) {
+  } else if (auto* l = kit::message_as<LearnFact>(ev.payload)) {
     on_learn(ev, *l);
-  } else if (auto* ap = dynamic_cast<const ApplyFact*>(ev.payload)) {
+  } else if (auto* ap = kit::message_as<ApplyFact>(ev.payload)) {
     on_apply(ev, *ap);
   }
 }

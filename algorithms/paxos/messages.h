@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "algorithms/kit/dispatch.h"
+#include "algorithms/kit/fields.h"
 #include "algorithms/raft/log.h"
 #include "sim/message.h"
 #include "sim/node_api.h"
@@ -33,117 +35,165 @@ struct Value {
   bool operator==(const Value&) const = default;
 };
 
+// A Value as the fields of an object (proposed_in, then the command's fields).
+void write_value(FieldSink& sink, const Value& value);
+
 // An acceptor's vote for `value` in `ballot` (the paper's "accepted proposal").
 struct AcceptedProposal {
   int64_t slot = 0;
   int64_t ballot = 0;
   Value value;
   bool operator==(const AcceptedProposal&) const = default;
+  static constexpr auto declared_fields() {
+    using S = AcceptedProposal;
+    return kit::fields(kit::num("slot", &S::slot), kit::num("ballot", &S::ballot),
+                       kit::object("value", &S::value, &write_value));
+  }
 };
 
 // Phase 1(a): "a proposer selects a proposal number n and sends a prepare request with number n to
 // a majority of acceptors". In Multi-Paxos one prepare covers every slot from `from_slot` on.
-struct Prepare : MessageBase<Prepare> {
+struct Prepare : kit::Msg<Prepare> {
   static constexpr std::string_view kType = "Prepare";
   int64_t ballot = 0;
   int64_t from_slot = 1;  // the proposer's first unchosen slot
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    using S = Prepare;
+    return kit::fields(kit::num("ballot", &S::ballot), kit::num("from_slot", &S::from_slot));
+  }
 };
 
 // Phase 1(b): the promise not to accept any proposal numbered less than `ballot`, with the
 // highest-numbered proposal the acceptor has accepted in every slot from `from_slot` on.
-struct Promise : MessageBase<Promise> {
+struct Promise : kit::Msg<Promise> {
   static constexpr std::string_view kType = "Promise";
   int64_t ballot = 0;
   std::vector<AcceptedProposal> accepted;  // ascending slot, one per slot
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    using S = Promise;
+    return kit::fields(kit::num("ballot", &S::ballot),
+                       kit::list("accepted", &S::accepted, &kit::write_fields<AcceptedProposal>));
+  }
   int64_t size_bytes() const override;
 };
 
 // Phase 2(a): "an accept request to each of those acceptors for a proposal numbered n with a value
 // v", one slot at a time.
-struct Accept : MessageBase<Accept> {
+struct Accept : kit::Msg<Accept> {
   static constexpr std::string_view kType = "Accept";
   int64_t ballot = 0;
   int64_t slot = 0;
   Value value;
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    using S = Accept;
+    return kit::fields(kit::num("ballot", &S::ballot), kit::num("slot", &S::slot),
+                       kit::object("value", &S::value, &write_value));
+  }
   int64_t size_bytes() const override;
 };
 
 // Phase 2(b): the acceptor accepted the proposal (`ballot`, `slot`).
-struct Accepted : MessageBase<Accepted> {
+struct Accepted : kit::Msg<Accepted> {
   static constexpr std::string_view kType = "Accepted";
   int64_t ballot = 0;
   int64_t slot = 0;
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    using S = Accepted;
+    return kit::fields(kit::num("ballot", &S::ballot), kit::num("slot", &S::slot));
+  }
 };
 
 // A refusal of a prepare, accept or heartbeat of `ballot`: the acceptor has promised `promised`
 // (> ballot). The paper notes (§2.2, optimization) that an acceptor may tell the proposer to
 // abandon its proposal; the proposer steps down.
-struct Nack : MessageBase<Nack> {
+struct Nack : kit::Msg<Nack> {
   static constexpr std::string_view kType = "Nack";
   int64_t ballot = 0;    // the refused ballot
   int64_t promised = 0;  // the higher ballot the acceptor has promised
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    using S = Nack;
+    return kit::fields(kit::num("ballot", &S::ballot), kit::num("promised", &S::promised));
+  }
+};
+
+// The fields of Heartbeat and HeartbeatReply: a ballot, and how far the sender has learned.
+struct HeartbeatFields {
+  int64_t ballot = 0;
+  int64_t first_unchosen = 1;  // the sender's lowest slot not known chosen
+  static constexpr auto declared_fields() {
+    using S = HeartbeatFields;
+    return kit::fields(kit::num("ballot", &S::ballot),
+                       kit::num("first_unchosen", &S::first_unchosen));
+  }
 };
 
 // §3: the leader's periodic "I am alive" that keeps the others from starting phase 1.
-struct Heartbeat : MessageBase<Heartbeat> {
+struct Heartbeat : kit::Msg<Heartbeat, HeartbeatFields> {
   static constexpr std::string_view kType = "Heartbeat";
-  int64_t ballot = 0;
-  int64_t first_unchosen = 1;  // the leader's lowest slot not known chosen
-  void fields(FieldSink& sink) const override;
 };
 
 // The follower's answer: how far it has learned, so that the leader sends what it misses.
-struct HeartbeatReply : MessageBase<HeartbeatReply> {
+struct HeartbeatReply : kit::Msg<HeartbeatReply, HeartbeatFields> {
   static constexpr std::string_view kType = "HeartbeatReply";
-  int64_t ballot = 0;
-  int64_t first_unchosen = 1;
-  void fields(FieldSink& sink) const override;
 };
 
 // §2.3, learning a chosen value: "the distinguished learner ... informs the other learners when a
 // value has been chosen". The leader sends the chosen values of these slots.
-struct Decide : MessageBase<Decide> {
+struct Decide : kit::Msg<Decide> {
   static constexpr std::string_view kType = "Decide";
   struct Entry {
     int64_t slot = 0;
     Value value;
+    static constexpr auto declared_fields() {
+      using S = Entry;
+      return kit::fields(kit::num("slot", &S::slot), kit::object("value", &S::value, &write_value));
+    }
   };
   std::vector<Entry> chosen;  // ascending slot
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    using S = Decide;
+    return kit::fields(kit::list("chosen", &S::chosen, &kit::write_fields<Entry>));
+  }
   int64_t size_bytes() const override;
 };
 
+// The messages a Paxos node handles, most frequent first (PaxosNode::on_message visits them).
+using Messages =
+    kit::MessageTypes<Accept, Accepted, Heartbeat, HeartbeatReply, Decide, Prepare, Promise, Nack>;
+
 // ---- Facts (Context::record) -------------------------------------------------------------------
 
-// A proposer sent phase 2(a) for `value` in (`slot`, `ballot`).
-struct ProposeFact : MessageBase<ProposeFact> {
-  static constexpr std::string_view kType = "propose";
+// The fields of ProposeFact and AcceptFact: a value in (`slot`, `ballot`).
+struct SlotBallotValueFields {
   int64_t slot = 0;
   int64_t ballot = 0;
   Value value;
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    using S = SlotBallotValueFields;
+    return kit::fields(kit::num("slot", &S::slot), kit::num("ballot", &S::ballot),
+                       kit::object("value", &S::value, &write_value));
+  }
+};
+
+// A proposer sent phase 2(a) for `value` in (`slot`, `ballot`).
+struct ProposeFact : kit::Msg<ProposeFact, SlotBallotValueFields> {
+  static constexpr std::string_view kType = "propose";
 };
 
 // This acceptor accepted `value` in (`slot`, `ballot`), durably (recorded after the sync).
-struct AcceptFact : MessageBase<AcceptFact> {
+struct AcceptFact : kit::Msg<AcceptFact, SlotBallotValueFields> {
   static constexpr std::string_view kType = "accept";
-  int64_t slot = 0;
-  int64_t ballot = 0;
-  Value value;
-  void fields(FieldSink& sink) const override;
 };
 
 // This node learned that `value` is chosen in `slot`.
-struct LearnFact : MessageBase<LearnFact> {
+struct LearnFact : kit::Msg<LearnFact> {
   static constexpr std::string_view kType = "learn";
   int64_t slot = 0;
   Value value;
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    using S = LearnFact;
+    return kit::fields(kit::num("slot", &S::slot), kit::object("value", &S::value, &write_value));
+  }
 };
 
 // This node applied the chosen value of `slot` to its state machine (slots apply in order).

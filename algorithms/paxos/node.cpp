@@ -79,40 +79,22 @@ void PaxosNode::on_message(NodeId from, const Message& msg) {
   require(durable_ != nullptr, "on_message before on_start");
   if (from < 0 || from >= ctx_.cluster_size() || from == ctx_.self()) return;
   heard_from_[from] = true;
-  if (auto* accept = dynamic_cast<const Accept*>(&msg)) {
-    handle_accept(from, *accept);
-  } else if (auto* accepted = dynamic_cast<const Accepted*>(&msg)) {
-    handle_accepted(from, *accepted);
-  } else if (auto* heartbeat = dynamic_cast<const Heartbeat*>(&msg)) {
-    handle_heartbeat(from, *heartbeat);
-  } else if (auto* heartbeat_reply = dynamic_cast<const HeartbeatReply*>(&msg)) {
-    handle_heartbeat_reply(from, *heartbeat_reply);
-  } else if (auto* decide = dynamic_cast<const Decide*>(&msg)) {
-    handle_decide(*decide);
-  } else if (auto* prepare = dynamic_cast<const Prepare*>(&msg)) {
-    handle_prepare(from, *prepare);
-  } else if (auto* promise = dynamic_cast<const Promise*>(&msg)) {
-    handle_promise(from, *promise);
-  } else if (auto* nack = dynamic_cast<const Nack*>(&msg)) {
-    handle_nack(from, *nack);
-  }
+  Messages::visit(msg, [&](const auto& m) { handle(from, m); });
   persist();
   check_invariants();
 }
 
 void PaxosNode::on_timer(uint64_t tag) {
   require(durable_ != nullptr, "on_timer before on_start");
+  timers_.fired(tag);
   switch (tag) {
     case kTagElection:
-      election_timer_.reset();
       on_election_timeout();
       break;
     case kTagHeartbeat:
-      heartbeat_timer_.reset();
       on_heartbeat_timeout();
       break;
     case kTagPrepareRetry:
-      prepare_retry_timer_.reset();
       on_prepare_retry_timeout();
       break;
     default:
@@ -133,7 +115,7 @@ void PaxosNode::on_timer(uint64_t tag) {
 // from_slot on, and carries the accepted proposal of each. The promise is on disk before the
 // answer leaves (§2.3). A retransmitted prepare of the ballot already promised gets the same
 // answer again; an older ballot gets a Nack naming the promise (the §2.2 optimization).
-void PaxosNode::handle_prepare(NodeId from, const Prepare& msg) {
+void PaxosNode::handle(NodeId from, const Prepare& msg) {
   note_ballot_seen(msg.ballot);
   if (msg.ballot < durable_->promised_ballot ||
       (msg.ballot == durable_->promised_ballot &&
@@ -143,7 +125,7 @@ void PaxosNode::handle_prepare(NodeId from, const Prepare& msg) {
   }
   if (msg.ballot > durable_->promised_ballot) {
     durable_->promised_ballot = msg.ballot;
-    unsynced_ = true;
+    unsynced_.mark();
     // Our own proposals are now refused by our own acceptor: abandon them.
     if (role_ != PaxosRole::Follower && ballot_ < msg.ballot) step_down(msg.ballot);
     // We stop following the old leader (its accepts will be refused here) and give the new
@@ -162,7 +144,7 @@ void PaxosNode::handle_prepare(NodeId from, const Prepare& msg) {
 // Phase 2(b): "If an acceptor receives an accept request for a proposal numbered n, it accepts the
 // proposal unless it has already responded to a prepare request having a number greater than n."
 // The acceptance is on disk before Accepted leaves. An accept request also tells us who leads.
-void PaxosNode::handle_accept(NodeId from, const Accept& msg) {
+void PaxosNode::handle(NodeId from, const Accept& msg) {
   note_ballot_seen(msg.ballot);
   if (!accept_locally(msg.ballot, msg.slot, msg.value)) {
     send_nack(from, msg.ballot);
@@ -190,7 +172,7 @@ bool PaxosNode::accept_locally(int64_t ballot, int64_t slot, const Value& value)
     durable_->accepted.resize(static_cast<size_t>(slot));
   }
   durable_->accepted[static_cast<size_t>(slot - 1)] = AcceptedProposal{slot, ballot, value};
-  unsynced_ = true;
+  unsynced_.mark();
   persist();
   AcceptFact fact;
   fact.slot = slot;
@@ -220,7 +202,7 @@ void PaxosNode::start_phase1() {
   promised_by_.assign(ctx_.cluster_size(), false);
   promised_accepted_.clear();
   durable_->promised_ballot = ballot_;
-  unsynced_ = true;
+  unsynced_.mark();
   persist();
   promised_by_[ctx_.self()] = true;
   for (const AcceptedProposal& a : durable_->accepted_from(phase1_from_slot_)) {
@@ -236,13 +218,12 @@ void PaxosNode::start_phase1() {
   prepare.ballot = ballot_;
   prepare.from_slot = phase1_from_slot_;
   ctx_.broadcast(prepare);
-  cancel_timer(prepare_retry_timer_);
-  prepare_retry_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagPrepareRetry);
+  timers_.set(kTagPrepareRetry, options_.heartbeat_interval_us);
 }
 
 // Phase 1 ends when "the proposer receives a response to its prepare requests (numbered n) from a
 // majority of acceptors". We keep, per slot, the highest-numbered accepted proposal reported.
-void PaxosNode::handle_promise(NodeId from, const Promise& msg) {
+void PaxosNode::handle(NodeId from, const Promise& msg) {
   if (role_ != PaxosRole::Candidate || msg.ballot != ballot_) return;  // stale
   for (const AcceptedProposal& a : msg.accepted) {
     if (a.slot < phase1_from_slot_) continue;
@@ -264,8 +245,8 @@ void PaxosNode::become_leader() {
   leader_id_ = ctx_.self();
   leader_ballot_ = ballot_;
   report_role();
-  cancel_timer(election_timer_);
-  cancel_timer(prepare_retry_timer_);
+  timers_.cancel(kTagElection);
+  timers_.cancel(kTagPrepareRetry);
   proposals_.clear();
   peer_first_unchosen_.assign(ctx_.cluster_size(), 1);
   int64_t last_slot = first_unchosen_ - 1;
@@ -286,7 +267,7 @@ void PaxosNode::become_leader() {
     }
   }
   promised_accepted_.clear();
-  heartbeat_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagHeartbeat);
+  timers_.set(kTagHeartbeat, options_.heartbeat_interval_us);
   Heartbeat heartbeat;
   heartbeat.ballot = ballot_;
   heartbeat.first_unchosen = first_unchosen_;
@@ -325,7 +306,7 @@ void PaxosNode::send_accept(NodeId peer, int64_t slot) {
 
 // A value is chosen "when a large enough set of acceptors [a majority] has accepted it" in one
 // ballot. The leader is the distinguished learner (§2.3): it learns first and tells the others.
-void PaxosNode::handle_accepted(NodeId from, const Accepted& msg) {
+void PaxosNode::handle(NodeId from, const Accepted& msg) {
   if (role_ != PaxosRole::Leader || msg.ballot != ballot_) return;
   auto it = proposals_.find(msg.slot);
   if (it == proposals_.end()) return;  // already chosen
@@ -343,7 +324,7 @@ void PaxosNode::handle_accepted(NodeId from, const Accepted& msg) {
 
 // An acceptor refused our ballot because it promised a higher one (§2.2: "the proposer should
 // abandon its proposal"). Dueling proposers show up as chains of these.
-void PaxosNode::handle_nack(NodeId from, const Nack& msg) {
+void PaxosNode::handle(NodeId from, const Nack& msg) {
   note_ballot_seen(msg.promised);
   if (role_ == PaxosRole::Follower || msg.ballot != ballot_ || msg.promised <= ballot_) return;
   ctx_.note(node_name(from) + " refused " + show_ballot(ballot_) + ": it promised " +
@@ -352,7 +333,7 @@ void PaxosNode::handle_nack(NodeId from, const Nack& msg) {
 }
 
 // The leader catches up a follower that has learned less than it has.
-void PaxosNode::handle_heartbeat_reply(NodeId from, const HeartbeatReply& msg) {
+void PaxosNode::handle(NodeId from, const HeartbeatReply& msg) {
   if (role_ != PaxosRole::Leader || msg.ballot != ballot_) return;
   peer_first_unchosen_[from] = msg.first_unchosen;
   if (msg.first_unchosen < first_unchosen_) send_decides(from, msg.first_unchosen);
@@ -373,13 +354,13 @@ void PaxosNode::send_decides(NodeId peer, int64_t from_slot) {
 
 // §2.3: a learner learns a value once the distinguished learner tells it the value is chosen. A
 // chosen value never changes, so a Decide from any leader, old or new, is true.
-void PaxosNode::handle_decide(const Decide& msg) {
+void PaxosNode::handle(NodeId /*from*/, const Decide& msg) {
   for (const Decide::Entry& e : msg.chosen) learn(e.slot, e.value);
 }
 
 // §3: a leader's heartbeat keeps us from starting phase 1, as long as its ballot is not below our
 // promise. A heartbeat of an older ballot gets a Nack: its leader has been superseded.
-void PaxosNode::handle_heartbeat(NodeId from, const Heartbeat& msg) {
+void PaxosNode::handle(NodeId from, const Heartbeat& msg) {
   note_ballot_seen(msg.ballot);
   if (msg.ballot < durable_->promised_ballot) {
     send_nack(from, msg.ballot);
@@ -390,7 +371,7 @@ void PaxosNode::handle_heartbeat(NodeId from, const Heartbeat& msg) {
     // answer). Promising more only refuses more, so it is safe; it keeps an acceptor from going
     // back to following an older leader whose heartbeat arrives late.
     durable_->promised_ballot = msg.ballot;
-    unsynced_ = true;
+    unsynced_.mark();
   }
   if (role_ != PaxosRole::Follower && ballot_ < msg.ballot) step_down(msg.ballot);
   if (role_ == PaxosRole::Follower) follow(msg.ballot);
@@ -449,7 +430,7 @@ void PaxosNode::on_election_timeout() {
 // peers we have heard from since the last heartbeat: one cut off gets them once it answers.
 void PaxosNode::on_heartbeat_timeout() {
   if (role_ != PaxosRole::Leader) return;
-  heartbeat_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagHeartbeat);
+  timers_.set(kTagHeartbeat, options_.heartbeat_interval_us);
   Heartbeat heartbeat;
   heartbeat.ballot = ballot_;
   heartbeat.first_unchosen = first_unchosen_;
@@ -474,7 +455,7 @@ void PaxosNode::on_prepare_retry_timeout() {
     prepare->from_slot = phase1_from_slot_;
     send(peer, std::move(prepare));
   }
-  prepare_retry_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagPrepareRetry);
+  timers_.set(kTagPrepareRetry, options_.heartbeat_interval_us);
 }
 
 // ================================================================================================
@@ -492,9 +473,9 @@ void PaxosNode::step_down(int64_t higher_ballot) {
   leader_ballot_ = 0;
   proposals_.clear();
   promised_accepted_.clear();
-  cancel_timer(heartbeat_timer_);
-  cancel_timer(prepare_retry_timer_);
-  if (!election_timer_) reset_election_timer();
+  timers_.cancel(kTagHeartbeat);
+  timers_.cancel(kTagPrepareRetry);
+  if (!timers_.armed(kTagElection)) reset_election_timer();
   report_role();
 }
 
@@ -524,7 +505,7 @@ void PaxosNode::on_client_request(const ClientRequest& request) {
     return;
   }
   const int64_t slot = next_slot_++;
-  pending_[slot] = request.op_id;
+  pending_.add(slot, request.op_id);
   propose(slot, Value{Command::from_request(request), ballot_});
   persist();
   check_invariants();
@@ -545,34 +526,21 @@ void PaxosNode::on_id_tick() {
 void PaxosNode::propose_duty(const Command& duty) {
   const int64_t slot = next_slot_++;
   const Value value{duty, ballot_};
-  pending_duties_[slot] = value;
+  pending_duties_.add(slot, value);
   propose(slot, value);
   persist();
   check_invariants();
 }
 
 void PaxosNode::perform_duty(int64_t slot, const Value& applied, const raft::ApplyResult& result) {
-  auto it = pending_duties_.find(slot);
-  if (it == pending_duties_.end()) return;
-  const bool ours = it->second == applied;
-  pending_duties_.erase(it);
-  if (!ours) return;
-  if (applied.command.kind == CommandKind::Job && result.status == ClientStatus::Ok) {
-    ctx_.job_ran(applied.command.period);
-  }
-  if (applied.command.kind == CommandKind::Id) ctx_.id_issued(result.id);
+  const std::optional<Value> proposed = pending_duties_.take(slot);
+  if (proposed && *proposed == applied) raft::report_duty(ctx_, applied.command, result);
 }
 
 void PaxosNode::answer_client(int64_t slot, const Value& applied, const raft::ApplyResult& result) {
-  auto it = pending_.find(slot);
-  if (it == pending_.end()) return;
-  const uint64_t op_id = it->second;
-  pending_.erase(it);
-  if (applied.command.is_client_op() && applied.command.op_id == op_id) {
-    reply_client(ClientResponse{op_id, result.status, result.value, leader_id_});
-  } else {
-    // Another value was chosen in this slot: ours never will be (it was only proposed here).
-    reply_client(ClientResponse{op_id, ClientStatus::NotLeader, std::nullopt, leader_id_});
+  // Another value chosen in this slot means ours never will be (it was only proposed here).
+  if (const std::optional<uint64_t> op_id = pending_.take(slot)) {
+    reply_client(raft::answer_waiting_client(*op_id, applied.command, result, leader_id_));
   }
 }
 
@@ -581,9 +549,7 @@ void PaxosNode::answer_client(int64_t slot, const Value& applied, const raft::Ap
 // ================================================================================================
 
 void PaxosNode::persist() {
-  if (!unsynced_) return;
-  ctx_.sync();
-  unsynced_ = false;
+  unsynced_.sync(ctx_);
 }
 
 // §2.3: the acceptor's promise and acceptances reach stable storage before it answers.
@@ -606,20 +572,13 @@ void PaxosNode::reply_client(const ClientResponse& response) {
 }
 
 void PaxosNode::reset_election_timer() {
-  cancel_timer(election_timer_);
   const Time_us timeout_us =
       ctx_.random().uniform_int(options_.election_timeout_min_us, options_.election_timeout_max_us);
-  election_timer_ = ctx_.set_timer(timeout_us, kTagElection);
-}
-
-void PaxosNode::cancel_timer(std::optional<TimerId>& timer) {
-  if (!timer) return;
-  ctx_.cancel_timer(*timer);
-  timer.reset();
+  timers_.set(kTagElection, timeout_us);
 }
 
 void PaxosNode::check_invariants() const {
-  require(!unsynced_, "every durable change is synced by the end of an event");
+  require(!unsynced_.any(), "every durable change is synced by the end of an event");
   require(last_applied_ == first_unchosen_ - 1, "every slot known chosen in order is applied");
   require(chosen_.count(first_unchosen_) == 0, "first_unchosen_ is not chosen");
   if (role_ != PaxosRole::Follower) {
@@ -648,11 +607,7 @@ void PaxosNode::report_role() {
   if (role_ == PaxosRole::Candidate) role = Role::Candidate;
   if (role_ == PaxosRole::Leader) role = Role::Leader;
   const int64_t epoch = reported_epoch();
-  if (reported_role_ == role && reported_epoch_ == epoch && reported_leader_ == leader_id_) return;
-  reported_role_ = role;
-  reported_epoch_ = epoch;
-  reported_leader_ = leader_id_;
-  ctx_.report(role, epoch, leader_id_);
+  reported_.report(ctx_, role, epoch, leader_id_);
 }
 
 }  // namespace ballot::paxos

@@ -10,6 +10,8 @@
 #include <optional>
 #include <vector>
 
+#include "algorithms/kit/replica.h"
+#include "algorithms/kit/timers.h"
 #include "algorithms/paxos/messages.h"
 #include "algorithms/paxos/options.h"
 #include "algorithms/raft/kv_store.h"
@@ -96,17 +98,18 @@ class PaxosNode final : public Node {
   const raft::KvStore& state_machine() const { return kv_; }
 
  private:
-  // ---- Acceptor (phase 1(b), phase 2(b)) ----
-  void handle_prepare(NodeId from, const Prepare& msg);
-  void handle_accept(NodeId from, const Accept& msg);
-  // ---- Proposer ----
-  void handle_promise(NodeId from, const Promise& msg);
-  void handle_accepted(NodeId from, const Accepted& msg);
-  void handle_nack(NodeId from, const Nack& msg);
-  void handle_heartbeat_reply(NodeId from, const HeartbeatReply& msg);
-  // ---- Learner and follower ----
-  void handle_decide(const Decide& msg);
-  void handle_heartbeat(NodeId from, const Heartbeat& msg);
+  // ---- Message handlers (on_message visits them by type) ----
+  // Acceptor (phase 1(b), phase 2(b))
+  void handle(NodeId from, const Prepare& msg);
+  void handle(NodeId from, const Accept& msg);
+  // Proposer
+  void handle(NodeId from, const Promise& msg);
+  void handle(NodeId from, const Accepted& msg);
+  void handle(NodeId from, const Nack& msg);
+  void handle(NodeId from, const HeartbeatReply& msg);
+  // Learner and follower
+  void handle(NodeId from, const Decide& msg);
+  void handle(NodeId from, const Heartbeat& msg);
 
   // ---- Timers ----
   void on_election_timeout();
@@ -140,9 +143,8 @@ class PaxosNode final : public Node {
   void send_nack(NodeId to, int64_t ballot);
   void reply_client(const ClientResponse& response);
   void reset_election_timer();
-  void cancel_timer(std::optional<TimerId>& timer);
   void report_role();
-  int32_t quorum() const { return ctx_.cluster_size() / 2 + 1; }
+  int32_t quorum() const { return kit::majority(ctx_.cluster_size()); }
   int64_t reported_epoch() const;
   // Aborts unless the invariants between roles, ballots and slots hold (after every event).
   void check_invariants() const;
@@ -155,7 +157,7 @@ class PaxosNode final : public Node {
 
   const PaxosOptions options_;
   PaxosDurable* durable_ = nullptr;  // owned by the kernel; set in on_start
-  bool unsynced_ = false;            // durable_ changed since the last sync
+  kit::UnsyncedWrites unsynced_;     // durable_ changed since the last sync
 
   // Volatile state: starts empty after a restart.
   PaxosRole role_ = PaxosRole::Follower;
@@ -186,19 +188,13 @@ class PaxosNode final : public Node {
   // Client requests waiting for their slot to be applied: slot -> op_id. Kept across a step-down:
   // the value may still be chosen through the next leader's phase 1 (then we answer Ok), or another
   // value may be chosen in the slot (then ours never will be: NotLeader).
-  std::map<int64_t, uint64_t> pending_;
+  kit::Waiting<uint64_t> pending_;
   // Duty values this node proposed: slot -> value. It performs a duty only if its own value is the
   // one chosen in that slot (lost on a crash: the duty is then missed, never doubled).
-  std::map<int64_t, Value> pending_duties_;
+  kit::Waiting<Value> pending_duties_;
 
-  std::optional<TimerId> election_timer_;
-  std::optional<TimerId> heartbeat_timer_;
-  std::optional<TimerId> prepare_retry_timer_;
-
-  // The last (role, epoch, leader) reported, to report changes only.
-  std::optional<Role> reported_role_;
-  int64_t reported_epoch_ = -1;
-  NodeId reported_leader_ = kNoNode;
+  kit::Timers timers_{ctx_};  // named by TimerTag
+  kit::RoleReport reported_;
 };
 
 }  // namespace ballot::paxos

@@ -1,4 +1,5 @@
 #include "algorithms/raft/checker.h"
+#include "algorithms/kit/dispatch.h"
 
 #include "algorithms/raft/messages.h"
 #include "sim/rng.h"
@@ -96,13 +97,13 @@ void RaftSafetyChecker::on_event(const TraceEvent& ev) {
       break;
     case EventKind::Record:
       if (ev.payload == nullptr) break;
-      if (auto* f = dynamic_cast<const AppendFact*>(ev.payload)) {
+      if (auto* f = kit::message_as<AppendFact>(ev.payload)) {
         on_append(ev, f->index, f->entry);
-      } else if (auto* t = dynamic_cast<const TruncateFact*>(ev.payload)) {
+      } else if (auto* t = kit::message_as<TruncateFact>(ev.payload)) {
         on_truncate(ev, t->from_index);
-      } else if (auto* c = dynamic_cast<const CommitFact*>(ev.payload)) {
+      } else if (auto* c = kit::message_as<CommitFact>(ev.payload)) {
         on_commit(ev, c->commit_index);
-      } else if (auto* a = dynamic_cast<const ApplyFact*>(ev.payload)) {
+      } else if (auto* a = kit::message_as<ApplyFact>(ev.payload)) {
         on_apply(ev, a->index, a->entry);
       }
       break;

@@ -40,4 +40,17 @@ ApplyResult KvStore::apply(const Command& command) {
   return {};
 }
 
+ClientResponse answer_waiting_client(uint64_t op_id, const Command& applied,
+                                     const ApplyResult& result, NodeId leader) {
+  if (applied.is_client_op() && applied.op_id == op_id) {
+    return ClientResponse{op_id, result.status, result.value, leader};
+  }
+  return ClientResponse{op_id, ClientStatus::NotLeader, std::nullopt, leader};
+}
+
+void report_duty(Context& ctx, const Command& duty, const ApplyResult& result) {
+  if (duty.kind == CommandKind::Job && result.status == ClientStatus::Ok) ctx.job_ran(duty.period);
+  if (duty.kind == CommandKind::Id) ctx.id_issued(result.id);
+}
+
 }  // namespace ballot::raft

@@ -37,4 +37,14 @@ class KvStore {
   int64_t last_id_ = 0;         // ids handed out so far are 1..last_id_
 };
 
+// Shared by Raft and Paxos, once the command at a position (log index, slot) is applied.
+//
+// The answer to the client operation `op_id` that waited at that position: its result if
+// `applied` is its command; NotLeader if another command took the position, for good.
+ClientResponse answer_waiting_client(uint64_t op_id, const Command& applied,
+                                     const ApplyResult& result, NodeId leader);
+// A leader duty this node proposed was applied with `result`: tells the kernel the job ran (a
+// period run twice fails in the state machine) or the id was handed out.
+void report_duty(Context& ctx, const Command& duty, const ApplyResult& result);
+
 }  // namespace ballot::raft

@@ -92,43 +92,56 @@ void RaftNode::on_start() {
 void RaftNode::on_message(NodeId from, const Message& msg) {
   require(durable_ != nullptr, "on_message before on_start");
   if (from < 0 || from >= ctx_.cluster_size() || from == ctx_.self()) return;
-  if (auto* append = dynamic_cast<const AppendEntries*>(&msg)) {
-    handle_append_entries(from, *append);
-  } else if (auto* append_reply = dynamic_cast<const AppendEntriesReply*>(&msg)) {
-    handle_append_entries_reply(from, *append_reply);
-  } else if (auto* vote = dynamic_cast<const RequestVote*>(&msg)) {
-    handle_request_vote(from, *vote);
-  } else if (auto* vote_reply = dynamic_cast<const RequestVoteReply*>(&msg)) {
-    handle_request_vote_reply(from, *vote_reply);
-  } else if (auto* pre_vote = dynamic_cast<const PreVote*>(&msg)) {
-    handle_pre_vote(from, *pre_vote);
-  } else if (auto* pre_vote_reply = dynamic_cast<const PreVoteReply*>(&msg)) {
-    handle_pre_vote_reply(from, *pre_vote_reply);
-  }
+  Messages::visit(msg, [&](const auto& m) { step(from, m); });
   persist();
+}
+
+// Figure 2, Rules for Servers, All Servers: "If RPC request or response contains term T >
+// currentTerm: set currentTerm = T, convert to follower (§5.1)". Applied here for every message,
+// before its handler, as etcd-io/raft's Step does ("case m.Term > r.Term"); the handlers then see
+// a message of an older term or of ours, and only the exceptions below (also etcd's) of a higher
+// one.
+template <class M>
+void RaftNode::step(NodeId from, const M& msg) {
+  if (msg.term > current_term() && adopts_term(msg)) step_down(msg.term);
+  handle(from, msg);
+}
+
+// Thesis §4.2.3 (ignore_disruptive_votes): within a minimum election timeout of hearing from a
+// current leader, a RequestVote does not move the term (etcd: "inLease").
+bool RaftNode::adopts_term(const RequestVote&) const {
+  return !(options_.ignore_disruptive_votes && heard_from_leader_recently());
+}
+
+// Thesis §9.6: a PreVote's term is one its sender might use, not one it has ("Never change our
+// term in response to a PreVote").
+bool RaftNode::adopts_term(const PreVote&) const {
+  return false;
+}
+
+// A granted PreVoteReply echoes a term in our future that we asked about; a refusal carrying a
+// higher term is a response with a higher term like any other.
+bool RaftNode::adopts_term(const PreVoteReply& reply) const {
+  return !reply.vote_granted;
 }
 
 void RaftNode::on_timer(uint64_t tag) {
   require(durable_ != nullptr, "on_timer before on_start");
+  timers_.fired(tag);
   switch (tag) {
     case kTagElection:
-      election_timer_.reset();
       on_election_timeout();
       break;
     case kTagHeartbeat:
-      heartbeat_timer_.reset();
       on_heartbeat_timeout();
       break;
     case kTagVoteRetry:
-      vote_retry_timer_.reset();
       on_vote_retry_timeout();
       break;
     case kTagCheckQuorum:
-      check_quorum_timer_.reset();
       on_check_quorum_timeout();
       break;
     case kTagVoteFlush:
-      vote_flush_timer_.reset();
       on_vote_flush_timeout();
       break;
     default:
@@ -143,21 +156,18 @@ void RaftNode::on_timer(uint64_t tag) {
 
 // Figure 2, RequestVote receiver: (1) refuse a candidate whose term is older than ours; (2) grant
 // the vote if we have not voted for someone else in this term and the candidate's log is at least
-// as up-to-date as ours (§5.4.1). "All Servers": a higher term makes us a follower of that term
-// first. Thesis §4.2.3 (ignore_disruptive_votes): within a minimum election timeout of hearing from
-// a current leader, neither update the term nor grant the vote.
-void RaftNode::handle_request_vote(NodeId from, const RequestVote& rpc) {
+// as up-to-date as ours (§5.4.1). step() has already followed a higher term ("All Servers"), unless
+// thesis §4.2.3 (ignore_disruptive_votes) held it back: within a minimum election timeout of
+// hearing from a current leader, neither update the term nor grant the vote.
+void RaftNode::handle(NodeId from, const RequestVote& rpc) {
   auto reply = std::make_unique<RequestVoteReply>();
-  if (options_.ignore_disruptive_votes && rpc.term > current_term() &&
-      heard_from_leader_recently()) {
+  reply->term = current_term();
+  if (rpc.term > current_term()) {
     ctx_.note("ignored RequestVote from n" + std::to_string(from + 1) +
               ": heard from a leader within the minimum election timeout (thesis §4.2.3)");
-    reply->term = current_term();
     send(from, std::move(reply));
     return;
   }
-  if (rpc.term > current_term()) step_down(rpc.term);
-  reply->term = current_term();
   if (rpc.term < current_term()) {
     send(from, std::move(reply));
     return;
@@ -175,12 +185,8 @@ void RaftNode::handle_request_vote(NodeId from, const RequestVote& rpc) {
 }
 
 // Figure 2, Candidates: "If votes received from majority of servers: become leader" (§5.2). A reply
-// with a higher term makes us a follower ("All Servers"); replies from older terms are stale.
-void RaftNode::handle_request_vote_reply(NodeId from, const RequestVoteReply& reply) {
-  if (reply.term > current_term()) {
-    step_down(reply.term);
-    return;
-  }
+// with a higher term has made us a follower (step); replies from older terms are stale.
+void RaftNode::handle(NodeId from, const RequestVoteReply& reply) {
   if (role_ != RaftRole::Candidate || reply.term != current_term()) return;
   votes_answered_[from] = true;
   if (!reply.vote_granted) return;
@@ -191,7 +197,7 @@ void RaftNode::handle_request_vote_reply(NodeId from, const RequestVoteReply& re
 // Thesis §9.6: answer "would you vote for me in term T?" without changing any state. Grant only if
 // T is newer than our term, the candidate's log is at least as up-to-date as ours, and we have not
 // heard from a current leader within the minimum election timeout.
-void RaftNode::handle_pre_vote(NodeId from, const PreVote& rpc) {
+void RaftNode::handle(NodeId from, const PreVote& rpc) {
   auto reply = std::make_unique<PreVoteReply>();
   reply->term = current_term();
   const bool log_ok = options_.bugs.vote_without_log_check ||
@@ -201,12 +207,8 @@ void RaftNode::handle_pre_vote(NodeId from, const PreVote& rpc) {
 }
 
 // Thesis §9.6: a pre-candidate that hears "yes" from a majority starts a real election. A refusal
-// carrying a higher term is an RPC response with a higher term: follow it ("All Servers").
-void RaftNode::handle_pre_vote_reply(NodeId from, const PreVoteReply& reply) {
-  if (reply.term > current_term() && !reply.vote_granted) {
-    step_down(reply.term);
-    return;
-  }
+// carrying a higher term has made us a follower (step).
+void RaftNode::handle(NodeId from, const PreVoteReply& reply) {
   if (role_ != RaftRole::PreCandidate) return;
   votes_answered_[from] = true;
   if (!reply.vote_granted) return;
@@ -225,11 +227,10 @@ void RaftNode::handle_pre_vote_reply(NodeId from, const PreVoteReply& reply) {
 // conflicts with a new one (same index, other term), delete it and all that follow; (4) append the
 // new entries not already in the log; (5) if leaderCommit > commitIndex, set commitIndex =
 // min(leaderCommit, index of last new entry). Candidates: an AppendEntries from the leader of our
-// term makes us a follower (§5.2).
-void RaftNode::handle_append_entries(NodeId from, const AppendEntries& rpc) {
+// term makes us a follower (§5.2). (A higher term: step() has made us a follower of it.)
+void RaftNode::handle(NodeId from, const AppendEntries& rpc) {
   auto reply = std::make_unique<AppendEntriesReply>();
   reply->sent_us = rpc.sent_us;
-  if (rpc.term > current_term()) step_down(rpc.term);
   reply->term = current_term();
   if (rpc.term < current_term()) {  // rule 1
     send(from, std::move(reply));
@@ -286,12 +287,8 @@ void RaftNode::handle_append_entries(NodeId from, const AppendEntries& rpc) {
 
 // Figure 2, Leaders: on success update nextIndex and matchIndex for the follower; if it failed
 // because of log inconsistency, decrement nextIndex and retry (§5.3). Then commit what a majority
-// stores (§5.3, §5.4.2). A higher term makes us a follower ("All Servers").
-void RaftNode::handle_append_entries_reply(NodeId from, const AppendEntriesReply& reply) {
-  if (reply.term > current_term()) {
-    step_down(reply.term);
-    return;
-  }
+// stores (§5.3, §5.4.2). (A higher term: step() has made us a follower of it.)
+void RaftNode::handle(NodeId from, const AppendEntriesReply& reply) {
   if (role_ != RaftRole::Leader || reply.term != current_term()) return;
   ack_sent_us_[from] = std::max(ack_sent_us_[from], reply.sent_us);
   if (reply.success) {
@@ -330,7 +327,7 @@ void RaftNode::on_election_timeout() {
 // during idle periods to prevent election timeouts" (§5.2). Entries waiting at nextIndex go along.
 void RaftNode::on_heartbeat_timeout() {
   if (role_ != RaftRole::Leader) return;
-  heartbeat_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagHeartbeat);
+  timers_.set(kTagHeartbeat, options_.heartbeat_interval_us);
   broadcast_append_entries();
 }
 
@@ -338,23 +335,13 @@ void RaftNode::on_heartbeat_timeout() {
 // again the peers that have not answered its RequestVote (or PreVote) yet.
 void RaftNode::on_vote_retry_timeout() {
   if (role_ != RaftRole::Candidate && role_ != RaftRole::PreCandidate) return;
-  vote_retry_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagVoteRetry);
+  timers_.set(kTagVoteRetry, options_.heartbeat_interval_us);
   for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
     if (peer == ctx_.self() || votes_answered_[peer]) continue;
     if (role_ == RaftRole::Candidate) {
-      auto rpc = std::make_unique<RequestVote>();
-      rpc->term = current_term();
-      rpc->candidate_id = ctx_.self();
-      rpc->last_log_index = last_log_index();
-      rpc->last_log_term = last_log_term();
-      send(peer, std::move(rpc));
+      send(peer, std::make_unique<RequestVote>(vote_request<RequestVote>(current_term())));
     } else {
-      auto rpc = std::make_unique<PreVote>();
-      rpc->term = current_term() + 1;
-      rpc->candidate_id = ctx_.self();
-      rpc->last_log_index = last_log_index();
-      rpc->last_log_term = last_log_term();
-      send(peer, std::move(rpc));
+      send(peer, std::make_unique<PreVote>(vote_request<PreVote>(current_term() + 1)));
     }
   }
 }
@@ -368,7 +355,7 @@ void RaftNode::on_check_quorum_timeout() {
     step_down(current_term());
     return;
   }
-  check_quorum_timer_ = ctx_.set_timer(options_.election_timeout_min_us, kTagCheckQuorum);
+  timers_.set(kTagCheckQuorum, options_.election_timeout_min_us);
 }
 
 // bugs.vote_before_persist: the vote finally reaches the disk — unless the term moved on (or the
@@ -377,7 +364,7 @@ void RaftNode::on_vote_flush_timeout() {
   if (unflushed_vote_ == kNoNode) return;
   if (unflushed_vote_term_ == current_term() && durable_->voted_for == kNoNode) {
     durable_->voted_for = unflushed_vote_;
-    unsynced_ = true;
+    unsynced_.mark();
   }
   unflushed_vote_ = kNoNode;
 }
@@ -394,23 +381,34 @@ void RaftNode::become_pre_candidate() {
   leader_id_ = kNoNode;
   report_role();
   reset_election_timer();
-  votes_granted_.assign(ctx_.cluster_size(), false);
-  votes_answered_.assign(ctx_.cluster_size(), false);
-  votes_granted_[ctx_.self()] = true;
-  votes_answered_[ctx_.self()] = true;
+  start_vote_count();
   if (quorum() == 1) {
     become_candidate();
     return;
   }
-  PreVote rpc;
-  rpc.term = current_term() + 1;
+  const PreVote rpc = vote_request<PreVote>(current_term() + 1);
+  persist();
+  ctx_.broadcast(rpc);
+  timers_.set(kTagVoteRetry, options_.heartbeat_interval_us);
+}
+
+// A new election (or pre-vote): only this node's own vote is counted, and only it has answered.
+void RaftNode::start_vote_count() {
+  votes_granted_.assign(ctx_.cluster_size(), false);
+  votes_answered_.assign(ctx_.cluster_size(), false);
+  votes_granted_[ctx_.self()] = true;
+  votes_answered_[ctx_.self()] = true;
+}
+
+// A RequestVote or PreVote (one declaration, VoteRequestFields) for `term`, from this node's log.
+template <class M>
+M RaftNode::vote_request(int64_t term) const {
+  M rpc;
+  rpc.term = term;
   rpc.candidate_id = ctx_.self();
   rpc.last_log_index = last_log_index();
   rpc.last_log_term = last_log_term();
-  persist();
-  ctx_.broadcast(rpc);
-  cancel_timer(vote_retry_timer_);
-  vote_retry_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagVoteRetry);
+  return rpc;
 }
 
 // Figure 2, Candidates, on conversion: increment currentTerm, vote for self, reset the election
@@ -423,23 +421,15 @@ void RaftNode::become_candidate() {
   leader_id_ = kNoNode;
   report_role();
   reset_election_timer();
-  votes_granted_.assign(ctx_.cluster_size(), false);
-  votes_answered_.assign(ctx_.cluster_size(), false);
-  votes_granted_[ctx_.self()] = true;
-  votes_answered_[ctx_.self()] = true;
+  start_vote_count();
   if (quorum() == 1) {
     become_leader();
     return;
   }
-  RequestVote rpc;
-  rpc.term = current_term();
-  rpc.candidate_id = ctx_.self();
-  rpc.last_log_index = last_log_index();
-  rpc.last_log_term = last_log_term();
+  const RequestVote rpc = vote_request<RequestVote>(current_term());
   persist();
   ctx_.broadcast(rpc);
-  cancel_timer(vote_retry_timer_);
-  vote_retry_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagVoteRetry);
+  timers_.set(kTagVoteRetry, options_.heartbeat_interval_us);
 }
 
 // Figure 2, Leaders, upon election: reinitialize nextIndex to our last log index + 1 and matchIndex
@@ -450,16 +440,16 @@ void RaftNode::become_leader() {
   role_ = RaftRole::Leader;
   leader_id_ = ctx_.self();
   report_role();
-  cancel_timer(election_timer_);
-  cancel_timer(vote_retry_timer_);
+  timers_.cancel(kTagElection);
+  timers_.cancel(kTagVoteRetry);
   next_index_.assign(ctx_.cluster_size(), last_log_index() + 1);
   match_index_.assign(ctx_.cluster_size(), 0);
   ack_sent_us_.assign(ctx_.cluster_size(), kNoContact_us);
   if (options_.leader_noop) append_entry(LogEntry{current_term(), Command{}});
   advance_commit_index();  // a one-node cluster commits at once
-  heartbeat_timer_ = ctx_.set_timer(options_.heartbeat_interval_us, kTagHeartbeat);
+  timers_.set(kTagHeartbeat, options_.heartbeat_interval_us);
   if (options_.check_quorum) {
-    check_quorum_timer_ = ctx_.set_timer(options_.election_timeout_min_us, kTagCheckQuorum);
+    timers_.set(kTagCheckQuorum, options_.election_timeout_min_us);
   }
   broadcast_append_entries();
 }
@@ -476,10 +466,10 @@ void RaftNode::step_down(int64_t term) {
   }
   if (was_leader) leader_id_ = kNoNode;
   role_ = RaftRole::Follower;
-  cancel_timer(heartbeat_timer_);
-  cancel_timer(vote_retry_timer_);
-  cancel_timer(check_quorum_timer_);
-  if (!election_timer_) reset_election_timer();
+  timers_.cancel(kTagHeartbeat);
+  timers_.cancel(kTagVoteRetry);
+  timers_.cancel(kTagCheckQuorum);
+  if (!timers_.armed(kTagElection)) reset_election_timer();
   report_role();
 }
 
@@ -569,7 +559,7 @@ void RaftNode::on_client_request(const ClientRequest& request) {
     return;
   }
   append_entry(LogEntry{current_term(), command});
-  pending_[last_log_index()] = request.op_id;
+  pending_.add(last_log_index(), request.op_id);
   advance_commit_index();
   broadcast_append_entries();
   persist();
@@ -591,34 +581,21 @@ void RaftNode::on_id_tick() {
 void RaftNode::propose_duty(const Command& duty) {
   const LogEntry entry{current_term(), duty};
   append_entry(entry);
-  pending_duties_[last_log_index()] = entry;
+  pending_duties_.add(last_log_index(), entry);
   advance_commit_index();
   broadcast_append_entries();
   persist();
 }
 
 void RaftNode::perform_duty(int64_t index, const LogEntry& applied, const ApplyResult& result) {
-  auto it = pending_duties_.find(index);
-  if (it == pending_duties_.end()) return;
-  const bool ours = it->second == applied;
-  pending_duties_.erase(it);
-  if (!ours) return;
-  if (applied.command.kind == CommandKind::Job && result.status == ClientStatus::Ok) {
-    ctx_.job_ran(applied.command.period);
-  }
-  if (applied.command.kind == CommandKind::Id) ctx_.id_issued(result.id);
+  const std::optional<LogEntry> proposed = pending_duties_.take(index);
+  if (proposed && *proposed == applied) report_duty(ctx_, applied.command, result);
 }
 
 void RaftNode::answer_client(int64_t index, const Command& applied, const ApplyResult& result) {
-  auto it = pending_.find(index);
-  if (it == pending_.end()) return;
-  const uint64_t op_id = it->second;
-  pending_.erase(it);
-  if (applied.is_client_op() && applied.op_id == op_id) {
-    reply_client(ClientResponse{op_id, result.status, result.value, leader_id_});
-  } else {
-    // Another entry took this index for good: ours can never be applied (Log Matching).
-    reply_client(ClientResponse{op_id, ClientStatus::NotLeader, std::nullopt, leader_id_});
+  // Another entry at this index took it for good: ours can never be applied (Log Matching).
+  if (const std::optional<uint64_t> op_id = pending_.take(index)) {
+    reply_client(answer_waiting_client(*op_id, applied, result, leader_id_));
   }
 }
 
@@ -645,7 +622,7 @@ bool RaftNode::log_is_up_to_date(int64_t last_index, int64_t last_term) const {
 void RaftNode::append_entry(const LogEntry& entry) {
   durable_->note_log_write(durable_->log.size());
   durable_->log.push_back(entry);
-  unsynced_ = true;
+  unsynced_.mark();
   AppendFact fact;
   fact.index = last_log_index();
   fact.entry = entry;
@@ -661,7 +638,7 @@ void RaftNode::truncate_from(int64_t index) {
   ctx_.record(fact);
   durable_->note_log_write(static_cast<size_t>(index - 1));
   durable_->log.resize(static_cast<size_t>(index - 1));
-  unsynced_ = true;
+  unsynced_.mark();
   if (index <= commit_index_) {
     // Only a bug toggle gets here (a committed entry is never deleted, §5.4). Keep running so that
     // the checkers can show the damage; what was applied stays applied.
@@ -709,7 +686,7 @@ void RaftNode::set_term(int64_t term) {
   require(term > current_term(), "terms increase monotonically");
   durable_->current_term = term;
   durable_->voted_for = kNoNode;
-  unsynced_ = true;
+  unsynced_.mark();
 }
 
 void RaftNode::record_vote(NodeId candidate) {
@@ -717,17 +694,15 @@ void RaftNode::record_vote(NodeId candidate) {
   if (options_.bugs.vote_before_persist && candidate != ctx_.self()) {
     unflushed_vote_ = candidate;
     unflushed_vote_term_ = current_term();
-    if (!vote_flush_timer_) vote_flush_timer_ = ctx_.set_timer(kVoteFlushDelay_us, kTagVoteFlush);
+    if (!timers_.armed(kTagVoteFlush)) timers_.set(kTagVoteFlush, kVoteFlushDelay_us);
     return;
   }
   durable_->voted_for = candidate;
-  unsynced_ = true;
+  unsynced_.mark();
 }
 
 void RaftNode::persist() {
-  if (!unsynced_) return;
-  ctx_.sync();
-  unsynced_ = false;
+  unsynced_.sync(ctx_);
 }
 
 // ================================================================================================
@@ -746,30 +721,16 @@ void RaftNode::reply_client(const ClientResponse& response) {
 }
 
 void RaftNode::reset_election_timer() {
-  cancel_timer(election_timer_);
   const Time_us timeout_us =
       ctx_.random().uniform_int(options_.election_timeout_min_us, options_.election_timeout_max_us);
-  election_timer_ = ctx_.set_timer(timeout_us, kTagElection);
-}
-
-void RaftNode::cancel_timer(std::optional<TimerId>& timer) {
-  if (!timer) return;
-  ctx_.cancel_timer(*timer);
-  timer.reset();
+  timers_.set(kTagElection, timeout_us);
 }
 
 void RaftNode::report_role() {
   Role role = Role::Follower;
   if (role_ == RaftRole::Candidate) role = Role::Candidate;
   if (role_ == RaftRole::Leader) role = Role::Leader;
-  if (reported_role_ == role && reported_term_ == current_term() &&
-      reported_leader_ == leader_id_) {
-    return;
-  }
-  reported_role_ = role;
-  reported_term_ = current_term();
-  reported_leader_ = leader_id_;
-  ctx_.report(role, current_term(), leader_id_);
+  reported_.report(ctx_, role, current_term(), leader_id_);
 }
 
 // A leader hears from itself; others from the last accepted AppendEntries (or their own boot).

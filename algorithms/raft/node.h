@@ -10,6 +10,8 @@
 #include <optional>
 #include <vector>
 
+#include "algorithms/kit/replica.h"
+#include "algorithms/kit/timers.h"
 #include "algorithms/raft/kv_store.h"
 #include "algorithms/raft/log.h"
 #include "algorithms/raft/messages.h"
@@ -82,13 +84,28 @@ class RaftNode final : public Node {
   bool lease_valid() const;
 
  private:
-  // ---- RPC handlers (Figure 2) ----
-  void handle_request_vote(NodeId from, const RequestVote& rpc);
-  void handle_request_vote_reply(NodeId from, const RequestVoteReply& reply);
-  void handle_pre_vote(NodeId from, const PreVote& rpc);
-  void handle_pre_vote_reply(NodeId from, const PreVoteReply& reply);
-  void handle_append_entries(NodeId from, const AppendEntries& rpc);
-  void handle_append_entries_reply(NodeId from, const AppendEntriesReply& reply);
+  // ---- Dispatch ----
+  // Figure 2, "Rules for Servers: All Servers": a higher term makes this node a follower of that
+  // term, applied here, once, before the message's handler (as etcd-io/raft's Step does).
+  template <class M>
+  void step(NodeId from, const M& msg);
+  // Whether a message carrying a higher term moves this node to that term (all but the exceptions
+  // etcd makes too: see the overloads).
+  template <class M>
+  bool adopts_term(const M&) const {
+    return true;
+  }
+  bool adopts_term(const RequestVote& rpc) const;
+  bool adopts_term(const PreVote& rpc) const;
+  bool adopts_term(const PreVoteReply& reply) const;
+
+  // ---- RPC handlers (Figure 2), after step() ----
+  void handle(NodeId from, const RequestVote& rpc);
+  void handle(NodeId from, const RequestVoteReply& reply);
+  void handle(NodeId from, const PreVote& rpc);
+  void handle(NodeId from, const PreVoteReply& reply);
+  void handle(NodeId from, const AppendEntries& rpc);
+  void handle(NodeId from, const AppendEntriesReply& reply);
 
   // ---- Timers ----
   void on_election_timeout();
@@ -101,6 +118,9 @@ class RaftNode final : public Node {
   void become_pre_candidate();
   void become_candidate();
   void become_leader();
+  void start_vote_count();
+  template <class M>
+  M vote_request(int64_t term) const;
   // Becomes a follower of term `term`; a higher term clears voted_for (Figure 2, "All Servers").
   void step_down(int64_t term);
 
@@ -137,14 +157,13 @@ class RaftNode final : public Node {
   void send(NodeId to, std::unique_ptr<Message> msg);
   void reply_client(const ClientResponse& response);
   void reset_election_timer();
-  void cancel_timer(std::optional<TimerId>& timer);
   void report_role();
   bool heard_from_leader_recently() const;
-  int32_t quorum() const { return ctx_.cluster_size() / 2 + 1; }
+  int32_t quorum() const { return kit::majority(ctx_.cluster_size()); }
 
   const RaftOptions options_;
   RaftDurable* durable_ = nullptr;  // owned by the kernel; set in on_start
-  bool unsynced_ = false;           // durable_ changed since the last sync
+  kit::UnsyncedWrites unsynced_;    // durable_ changed since the last sync
 
   // Volatile state on all servers (Figure 2): rebuilt from 0 after a restart.
   RaftRole role_ = RaftRole::Follower;
@@ -168,25 +187,17 @@ class RaftNode final : public Node {
   // Client requests waiting for their entry to be applied: log index -> op_id. Kept across a
   // step-down: the entry may still commit under the next leader (then we answer Ok), or another
   // entry may be applied at its index (then it never will: we answer NotLeader).
-  std::map<int64_t, uint64_t> pending_;
+  kit::Waiting<uint64_t> pending_;
   // Duty entries this node proposed as leader: log index -> the entry. It performs a duty only if
   // its own entry is the one applied at that index (lost on a crash: the duty is then missed).
-  std::map<int64_t, LogEntry> pending_duties_;
+  kit::Waiting<LogEntry> pending_duties_;
 
   // bugs.vote_before_persist: a granted vote not yet written to durable_ (valid in its term only).
   NodeId unflushed_vote_ = kNoNode;
   int64_t unflushed_vote_term_ = 0;
 
-  std::optional<TimerId> election_timer_;
-  std::optional<TimerId> heartbeat_timer_;
-  std::optional<TimerId> vote_retry_timer_;
-  std::optional<TimerId> check_quorum_timer_;
-  std::optional<TimerId> vote_flush_timer_;
-
-  // The last (role, term, leader) reported, to report changes only.
-  std::optional<Role> reported_role_;
-  int64_t reported_term_ = -1;
-  NodeId reported_leader_ = kNoNode;
+  kit::Timers timers_{ctx_};  // named by TimerTag
+  kit::RoleReport reported_;
 };
 
 }  // namespace ballot::raft
