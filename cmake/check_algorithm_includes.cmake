@@ -1,0 +1,25 @@
+# cmake -DROOT=<source dir> -P check_algorithm_includes.cmake
+# Every quoted include in algorithms/ names a file of algorithms/ or of the node API (sim/api/),
+# by its path from the root: no relative path that could reach the kernel around the include
+# roots. The registry (algorithms/registry.cpp) builds simulators and may include the kernel.
+file(GLOB_RECURSE files "${ROOT}/algorithms/*.h" "${ROOT}/algorithms/*.cpp")
+set(bad "")
+foreach(file IN LISTS files)
+  if(file STREQUAL "${ROOT}/algorithms/registry.cpp")
+    continue()
+  endif()
+  file(STRINGS "${file}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*\"([^\"]*)\".*" "\\1" path "${line}")
+    if(NOT path MATCHES "^(algorithms|sim/api)/" OR path MATCHES "\\.\\.")
+      file(RELATIVE_PATH where "${ROOT}" "${file}")
+      list(APPEND bad "${where}: #include \"${path}\"")
+    endif()
+  endforeach()
+endforeach()
+if(bad)
+  list(JOIN bad "\n  " text)
+  message(FATAL_ERROR "An algorithm may include only algorithms/ and sim/api/ headers:\n  ${text}")
+endif()
+list(LENGTH files count)
+message(STATUS "algorithms/: ${count} files include only algorithms/ and sim/api/ headers")
