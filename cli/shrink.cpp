@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <type_traits>
@@ -185,6 +186,10 @@ std::string caption_of(const SFault& f) {
   return text;
 }
 
+std::string count(size_t n, const std::string& what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
 Time_us round_down(Time_us t, Time_us unit) {
   return t / unit * unit;
 }
@@ -319,6 +324,24 @@ class Shrinker {
       }
     }
 
+    // What begins after a checker saw the violation cannot have caused it: drop it first (one
+    // run, cheaper than letting delta debugging find it out).
+    if (target_.safety) {
+      const Time_us t = violation_time();
+      std::vector<SFault> fs;
+      for (const SFault& f : faults_)
+        if (f.at_us <= t) fs.push_back(f);
+      std::vector<SOp> os;
+      for (const SOp& op : ops_)
+        if (op.at_us <= t) os.push_back(op);
+      if ((fs.size() < faults_.size() || os.size() < ops_.size()) &&
+          fails(build(fs, os, duration_us_, nodes_))) {
+        faults_ = std::move(fs);
+        ops_ = std::move(os);
+        report("after the violation dropped");
+      }
+    }
+
     // 3. Delta debugging: faults, then operations.
     faults_ = ddmin<SFault>(faults_, [this](const std::vector<SFault>& fs) {
       return build(fs, ops_, duration_us_, nodes_);
@@ -329,6 +352,7 @@ class Shrinker {
         return build(faults_, os, duration_us_, nodes_);
       });
       report("operations reduced");
+      renumber_values();
     }
     // Times and durations: shorter faults, later starts, round numbers.
     shrink_times();
@@ -408,14 +432,13 @@ class Shrinker {
     return r_.budget_exhausted;
   }
 
-  void report(const std::string& phase) {
+  void report(const std::string& phase) { report(phase, faults_.size(), ops_.size()); }
+  void report(const std::string& phase, size_t faults, size_t ops) {
     if (!o_.progress) return;
-    o_.progress(
-        phase + ": " + std::to_string(r_.runs) + " runs, " + std::to_string(faults_.size()) +
-        " faults, " +
-        (scripted_ops_ ? std::to_string(ops_.size()) + " ops" : std::string("random clients")) +
-        ", " + std::to_string(nodes_) + " nodes, " + human_duration(duration_us_) +
-        (r_.budget_exhausted ? " (budget spent)" : ""));
+    o_.progress(phase + ": " + std::to_string(r_.runs) + " runs, " + count(faults, "fault") + ", " +
+                (scripted_ops_ ? count(ops, "op") : std::string("random clients")) + ", " +
+                count(static_cast<size_t>(nodes_), "node") + ", " + human_duration(duration_us_) +
+                (r_.budget_exhausted ? " (budget spent)" : ""));
   }
 
  private:
@@ -458,9 +481,34 @@ class Shrinker {
         if (n >= items.size()) break;
         n = std::min(n * 2, items.size());
       }
-      if (o_.progress && reduced) report(std::is_same_v<T, SFault> ? "faults" : "operations");
+      if (reduced) {
+        if constexpr (std::is_same_v<T, SFault>)
+          report("faults", items.size(), ops_.size());
+        else
+          report("operations", faults_.size(), items.size());
+      }
     }
     return items;
+  }
+
+  // Values a person would write: the k-th distinct value becomes "k" (an append's token "xk;").
+  void renumber_values() {
+    if (ops_.empty() || exhausted()) return;
+    std::map<std::string, std::string> renamed;
+    std::vector<SOp> os = ops_;
+    for (SOp& op : os)
+      for (const char* key : {"expected", "value"}) {
+        if (!op.fields.contains(key)) continue;
+        const std::string old = op.fields[key].get<std::string>();
+        auto it = renamed.find(old);
+        if (it == renamed.end()) {
+          const std::string k = std::to_string(renamed.size() + 1);
+          const bool token = old.size() > 2 && old.front() == 'x' && old.back() == ';';
+          it = renamed.emplace(old, token ? "x" + k + ";" : k).first;
+        }
+        op.fields[key] = it->second;
+      }
+    if (fails(build(faults_, os, duration_us_, nodes_))) ops_ = std::move(os);
   }
 
   bool try_faults(const std::vector<SFault>& fs) {
@@ -513,13 +561,15 @@ class Shrinker {
     Time_us t = 0;
     for (const SFault& f : faults_) t = std::max(t, f.at_us + 1);
     for (const SOp& op : ops_) t = std::max(t, op.at_us + 1);
-    if (target_.safety)
-      for (const Violation& v : best_report_.result.violations)
-        if (v.checker == target_.what) {
-          t = std::max(t, v.time_us + 1);
-          break;
-        }
+    if (target_.safety) t = std::max(t, violation_time() + 1);
     return t;
+  }
+
+  // When a checker first saw the target violation in the last failing run.
+  Time_us violation_time() const {
+    for (const Violation& v : best_report_.result.violations)
+      if (v.checker == target_.what) return v.time_us;
+    return 0;
   }
 
   // The document with a shorter run: random workload and duty times kept inside it.
@@ -722,13 +772,13 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
   std::string description =
       "Shrunk by 'ballot shrink' from " + std::filesystem::path(options.file).filename().string() +
       " (" + result.algorithm + ", seed " + std::to_string(result.seed) + sets +
-      "): " + std::to_string(result.faults_before) + " faults and " +
-      std::to_string(result.ops_before) + " client operations on " +
-      std::to_string(result.nodes_before) + " nodes over " +
-      human_duration(result.duration_before) + " became " + std::to_string(result.faults_after) +
-      " faults and " + std::to_string(result.ops_after) + " operations on " +
-      std::to_string(result.nodes_after) + " nodes over " + human_duration(result.duration_after) +
-      ". It fails the same way: " + result.text;
+      "): " + count(result.faults_before, "fault") + " and " +
+      count(result.ops_before, "client operation") + " on " +
+      count(static_cast<size_t>(result.nodes_before), "node") + " over " +
+      human_duration(result.duration_before) + " became " + count(result.faults_after, "fault") +
+      " and " + count(result.ops_after, "operation") + " on " +
+      count(static_cast<size_t>(result.nodes_after), "node") + " over " +
+      human_duration(result.duration_after) + ". It fails the same way: " + result.text;
   const std::string orig_desc = doc.value("description", std::string());
   if (!orig_desc.empty()) description += ". The original: " + orig_desc;
 
@@ -759,7 +809,7 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
   if (result.safety)
     for (const Violation& v : last.result.violations)
       if (v.checker == result.what && v.time_us < before.duration_us) {
-        captions.push_back(json{{"at", human_duration(v.time_us)},
+        captions.push_back(json{{"at", human_duration(round_down(v.time_us, kMillisecond_us))},
                                 {"text", "[" + v.checker + "] " + v.message},
                                 {"pause", true}});
         break;
@@ -771,6 +821,32 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
   for (const char* key : {"nodes", "algorithm", "seed", "duration", "topology", "network", "params",
                           "faults", "nemesis", "workload"})
     if (doc.contains(key)) out[key] = doc[key];
+  if (reproduced) {
+    // Fields in the order a person writes them: when, what, whom, how long.
+    nlohmann::ordered_json faults = nlohmann::ordered_json::array();
+    for (const SFault& f : shrinker.faults()) {
+      nlohmann::ordered_json j;
+      j["at"] = human_duration(f.at_us);
+      j["kind"] = f.kind;
+      for (const char* key : {"groups", "nodes", "from", "to", "both", "type", "probability",
+                              "loss", "delay", "period", "drift_ppm", "jump"})
+        if (f.fields.contains(key)) j[key] = f.fields[key];
+      if (f.duration_us > 0) j["duration"] = human_duration(f.duration_us);
+      faults.push_back(j);
+    }
+    if (!faults.empty()) out["faults"] = faults;
+    if (shrinker.scripted_ops() && out.contains("workload") && out["workload"].contains("ops")) {
+      nlohmann::ordered_json ops = nlohmann::ordered_json::array();
+      for (const SOp& op : shrinker.ops()) {
+        nlohmann::ordered_json j;
+        j["at"] = human_duration(op.at_us);
+        for (const char* key : {"client", "node", "op", "key", "value", "expected"})
+          if (op.fields.contains(key)) j[key] = op.fields[key];
+        ops.push_back(j);
+      }
+      out["workload"]["ops"] = ops;
+    }
+  }
   out["expect"] = expect;
   if (!captions.empty()) out["captions"] = captions;
   result.scenario_text = pretty(out);
