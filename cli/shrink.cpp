@@ -263,6 +263,9 @@ class Shrinker {
       throw NotFailing(why + "): nothing to shrink");
     }
     target_ = verdict.failures.front();
+    if (!target_.safety && !measured(first, target_.what))
+      throw NotFailing("its failure is " + target_.text +
+                       ": a metric the run does not measure, which no smaller run can show");
     r_.safety = target_.safety;
     r_.what = target_.what;
     r_.text = target_.text;
@@ -423,8 +426,16 @@ class Shrinker {
     if (v.ok()) return false;
     const Failure& f = v.failures.front();
     if (f.safety != target_.safety || f.what != target_.what) return false;
+    if (!f.safety && !measured(report, f.what)) return false;  // not the same failing value
     best_report_ = std::move(report);
     return true;
+  }
+
+  // The expectation at `path` was judged on a value the run measured.
+  static bool measured(const RunReport& report, const std::string& path) {
+    for (const ExpectationResult& e : report.expectations)
+      if (e.path == path) return report.result.metrics.count(e.metric) > 0;
+    return false;
   }
 
   bool exhausted() {

@@ -23,3 +23,7 @@ add_test(NAME cli:scenario_meaning
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/scenario_meaning_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # Leader loss and client-observed unavailability (sim/observers.cpp, cli/runner.cpp).
 ballot_add_test(test_availability SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_availability.cpp LIBS ballot_app)
+# `ballot shrink`: a failing bug-toggle seed under a nemesis becomes a small scenario that fails
+# the same way and passes `ballot check`; budget, output file, bad input (cli/shrink.cpp).
+add_test(NAME cli:shrink
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/shrink_test.sh $<TARGET_FILE:ballot>)
