@@ -345,27 +345,38 @@ class Shrinker {
       }
     }
 
-    // 3. Delta debugging: faults, then operations.
-    faults_ = ddmin<SFault>(faults_, [this](const std::vector<SFault>& fs) {
-      return build(fs, ops_, duration_us_, nodes_);
-    });
-    report("faults reduced");
-    if (scripted_ops_) {
-      ops_ = ddmin<SOp>(ops_, [this](const std::vector<SOp>& os) {
-        return build(faults_, os, duration_us_, nodes_);
+    // 3. Rounds until one changes nothing (or the budget is spent): removing a fault changes the
+    // timing of everything after it, so what was needed in one round may not be in the next.
+    for (int round = 1; !exhausted(); ++round) {
+      const size_t faults_were = faults_.size(), ops_were = ops_.size();
+      const int32_t nodes_were = nodes_;
+      const Time_us duration_was = duration_us_;
+      const std::string r = round == 1 ? "" : " (round " + std::to_string(round) + ")";
+      // Delta debugging: faults, then operations.
+      faults_ = ddmin<SFault>(faults_, [this](const std::vector<SFault>& fs) {
+        return build(fs, ops_, duration_us_, nodes_);
       });
-      report("operations reduced");
-      renumber_values();
+      report("faults reduced" + r);
+      if (scripted_ops_) {
+        ops_ = ddmin<SOp>(ops_, [this](const std::vector<SOp>& os) {
+          return build(faults_, os, duration_us_, nodes_);
+        });
+        report("operations reduced" + r);
+      }
+      // Times and durations: shorter faults, later starts, round numbers.
+      shrink_times();
+      report("times shortened" + r);
+      // The run's end: just after the failure.
+      cut_duration();
+      report("run cut" + r);
+      // Fewer nodes.
+      drop_nodes();
+      report("nodes dropped" + r);
+      if (faults_.size() == faults_were && ops_.size() == ops_were && nodes_ == nodes_were &&
+          duration_us_ == duration_was)
+        break;
     }
-    // Times and durations: shorter faults, later starts, round numbers.
-    shrink_times();
-    report("times shortened");
-    // The run's end: just after the failure.
-    cut_duration();
-    report("run cut");
-    // Fewer nodes.
-    drop_nodes();
-    report("nodes dropped");
+    if (scripted_ops_) renumber_values();
   }
 
   // Thrown (internally) when scripting the faults already loses the failure.
