@@ -138,10 +138,23 @@ std::string caption_of(const SFault& f) {
     text =
         joined(d["from"]) + (d.value("both", false) ? " <-> " : " -> ") + joined(d["to"]) + " cut";
   } else if (k == "bridge") {
-    text = "bridge" + (d.contains("nodes") ? " " + joined(d["nodes"], " ") : std::string());
+    if (d.contains("nodes") && d["nodes"].size() >= 3) {
+      // The first half, the bridge node, the second half (the kernel's order).
+      const json& order = d["nodes"];
+      const size_t half = order.size() / 2;
+      json a = json::array(), b = json::array();
+      for (size_t i = 0; i < order.size(); ++i)
+        if (i < half)
+          a.push_back(order[i]);
+        else if (i > half)
+          b.push_back(order[i]);
+      text = joined(a) + " | " + joined(b) + " bridged by " + order[half].get<std::string>();
+    } else {
+      text = "a bridge";
+    }
   } else if (k == "majorities_ring") {
     text =
-        "majorities ring" + (d.contains("nodes") ? " " + joined(d["nodes"], " ") : std::string());
+        "majorities ring" + (d.contains("nodes") ? " " + joined(d["nodes"], "-") : std::string());
   } else if (k == "heal") {
     text = "the network heals";
   } else if (k == "drop") {
