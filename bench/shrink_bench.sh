@@ -4,12 +4,15 @@
 # shrink it, and print a Markdown table of faults, operations and nodes before and after, the
 # runs spent and the wall time. docs/PERFORMANCE.md ("## Shrinking") records the results.
 #
-#   bench/shrink_bench.sh BALLOT_BINARY [MAX_SEED]   (MAX_SEED: how far to look, default 300)
+#   bench/shrink_bench.sh BALLOT_BINARY [MAX_SEED] [BUDGET]
+#     MAX_SEED: how far to look for a failing seed (default 300); BUDGET: shrink's --budget
+#     (default: shrink's own, 2000)
 #
 # Every result is re-checked: `ballot check` must pass it (its expectation is the failure).
 set -u
 ballot=$1
 max_seed=${2:-300}
+budget=${3:+--budget $3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -74,7 +77,7 @@ for name in raft-vote-without-log-check raft-commit-old-term raft-vote-before-pe
   fi
   out=$work/$name-shrunk.json
   start=$(date +%s.%N)
-  summary=$("$ballot" shrink "$f" --seed "$seed" --out "$out" --quiet 2>&1)
+  summary=$("$ballot" shrink "$f" --seed "$seed" --out "$out" --quiet $budget 2>&1)
   rc=$?
   end=$(date +%s.%N)
   if [ "$rc" -ne 0 ] || ! "$ballot" check "$out" >/dev/null 2>&1; then
@@ -89,7 +92,7 @@ for name in raft-vote-without-log-check raft-commit-old-term raft-vote-before-pe
   nodes=$(sed -E 's/.*nodes ([0-9]+) -> ([0-9]+).*/\1 → \2/' <<<"$counts")
   length=$(sed -E 's/.*duration ([^ ]+) -> ([^ ]+).*/\1 → \2/' <<<"$counts")
   runs=$(sed -nE 's/^([0-9]+) runs in.*/\1/p' <<<"$summary")
-  budget=$(grep -q 'budget spent' <<<"$summary" && echo ' (budget)')
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s%s | %.1f |\n' "$name" "$seed" "$kept" "$faults" \
-    "$ops" "$nodes" "$length" "$runs" "$budget" "$(echo "$end - $start" | bc)"
+  spent=$(grep -q 'budget spent' <<<"$summary" && echo ' (budget)')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s%s | %.2f |\n' "$name" "$seed" "$kept" "$faults" \
+    "$ops" "$nodes" "$length" "$runs" "$spent" "$(echo "$end - $start" | bc)"
 done

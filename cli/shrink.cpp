@@ -582,6 +582,10 @@ class Shrinker {
         if (try_faults(fs)) break;
       }
     }
+    // In time order, as a person lists them. The kernel orders scripted faults the same way (a
+    // stable sort by start), so the run does not change.
+    std::stable_sort(faults_.begin(), faults_.end(),
+                     [](const SFault& x, const SFault& y) { return x.at_us < y.at_us; });
     if (scripted_ops_ && !ops_.empty() && !exhausted()) {
       for (Time_us unit : {10 * kMillisecond_us, kMillisecond_us}) {
         std::vector<SOp> os = ops_;
@@ -807,6 +811,9 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
 
   std::string sets;
   for (const std::string& s : options.sets) sets += " --set " + shell_quote(s);
+  // How the shrunk run fails with the original expectations (its own words, not the original's).
+  const Verdict judged = judge_run(shrinker.best_report());
+  const std::string shrunk_failure = judged.ok() ? result.text : judged.failures.front().text;
   std::string description =
       "Shrunk by 'ballot shrink' from " + std::filesystem::path(options.file).filename().string() +
       " (" + result.algorithm + ", seed " + std::to_string(result.seed) + sets +
@@ -816,7 +823,10 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
       human_duration(result.duration_before) + " became " + count(result.faults_after, "fault") +
       " and " + count(result.ops_after, "operation") + " on " +
       count(static_cast<size_t>(result.nodes_after), "node") + " over " +
-      human_duration(result.duration_after) + ". It fails the same way: " + result.text;
+      human_duration(result.duration_after) + ". It fails the way the original did, " +
+      (result.safety ? "first with a " + result.what + " violation: "
+                     : "first on " + result.what + ": ") +
+      shrunk_failure;
   const std::string orig_desc = doc.value("description", std::string());
   if (!orig_desc.empty()) description += ". The original: " + orig_desc;
 
