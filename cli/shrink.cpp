@@ -827,6 +827,7 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
       (result.safety ? "first with a " + result.what + " violation: "
                      : "first on " + result.what + ": ") +
       shrunk_failure;
+  for (const std::string& note : result.notes) description += ". Note: " + note;
   const std::string orig_desc = doc.value("description", std::string());
   if (!orig_desc.empty()) description += ". The original: " + orig_desc;
 
