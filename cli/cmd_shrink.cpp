@@ -80,8 +80,11 @@ int shrink(ShrinkCliOptions& o) {
   std::printf("failure kept: %s\n", r.text.c_str());
   std::printf("faults %zu -> %zu, operations %zu -> %zu%s, nodes %d -> %d, duration %s -> %s\n",
               r.faults_before, r.faults_after, r.ops_before, r.ops_after,
-              r.ops_scripted ? "" : " (random clients kept)", r.nodes_before, r.nodes_after,
-              human_duration(r.duration_before).c_str(), human_duration(r.duration_after).c_str());
+              r.ops_scripted         ? ""
+              : r.had_random_clients ? " (random clients kept)"
+                                     : " (kept as they were)",
+              r.nodes_before, r.nodes_after, human_duration(r.duration_before).c_str(),
+              human_duration(r.duration_after).c_str());
   std::printf("%llu runs in %.1fs%s\n", static_cast<unsigned long long>(r.runs), seconds,
               r.budget_exhausted ? " (budget spent: the best found so far)" : "");
   std::printf("wrote %s\n", out.c_str());

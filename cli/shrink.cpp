@@ -158,9 +158,17 @@ std::string caption_of(const SFault& f) {
   } else if (k == "heal") {
     text = "the network heals";
   } else if (k == "drop") {
-    text = (d.contains("type") ? d["type"].get<std::string>() + " messages " : "messages ") +
-           (d.contains("from") ? d["from"].get<std::string>() : "any") + " -> " +
-           (d.contains("to") ? d["to"].get<std::string>() : "any") + " dropped";
+    const std::string what =
+        d.contains("type") ? d["type"].get<std::string>() + " messages" : std::string("messages");
+    if (d.contains("from") && d.contains("to"))
+      text = what + " " + d["from"].get<std::string>() + " -> " + d["to"].get<std::string>() +
+             " dropped";
+    else if (d.contains("from"))
+      text = what + " from " + d["from"].get<std::string>() + " dropped";
+    else if (d.contains("to"))
+      text = what + " to " + d["to"].get<std::string>() + " dropped";
+    else
+      text = "every one of the " + what + " dropped";
     if (d.contains("probability"))
       text += " (p " + std::to_string(d["probability"].get<double>()).substr(0, 5) + ")";
   } else if (k == "delay_spike") {
@@ -309,10 +317,26 @@ class Shrinker {
     // 2. The clients' operations as scripted ones.
     if (base_.contains("workload")) {
       std::vector<SOp> ops;
+      // The scenario's own scripted operations keep the node they were sent to first (random
+      // clients send to the node they believe leads, as a scripted op without "node" does).
+      std::vector<bool> matched(original.workload.ops.size(), false);
+      auto target_of = [&](const lin::Op& op) -> NodeId {
+        for (size_t i = 0; i < original.workload.ops.size(); ++i) {
+          const ScriptedOp& so = original.workload.ops[i];
+          if (matched[i] || so.at_us != op.call || so.client != op.process || so.kind != op.kind ||
+              so.key != op.key)
+            continue;
+          matched[i] = true;
+          return so.node;
+        }
+        return kNoNode;
+      };
       for (const lin::Op& op : first.result.history.ops) {
         SOp s;
         s.at_us = op.call;
         s.fields["client"] = op.process;
+        if (const NodeId node = target_of(op); node != kNoNode)
+          s.fields["node"] = node_name1(int64_t{node} + 1);
         s.fields["op"] = op_name(op.kind);
         s.fields["key"] = op.key;
         const bool reads = op.kind == lin::OpKind::Read || op.kind == lin::OpKind::Get;

@@ -92,6 +92,9 @@ TEST_CASE("shrink: captions name the fault and its targets", "[shrink]") {
   CHECK(fault_caption(R"({"at": "1s", "kind": "link_cut", "from": "n1", "to": "n2",
                           "both": true})") == "n1 <-> n2 cut");
   CHECK(fault_caption(R"({"at": "1s", "kind": "heal"})") == "the network heals");
+  CHECK(fault_caption(R"({"at": "1s", "kind": "drop", "from": "n5", "type": "AppendEntries",
+                          "duration": "100ms"})") ==
+        "AppendEntries messages from n5 dropped for 100ms");
   CHECK(
       fault_caption(R"({"at": "1s", "kind": "bridge", "nodes": ["n1", "n4", "n3", "n5", "n2"]})") ==
       "n1,n4 | n5,n2 bridged by n3");
