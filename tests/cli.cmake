@@ -26,6 +26,6 @@ ballot_add_test(test_availability SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_avail
 # `ballot shrink`: a failing bug-toggle seed under a nemesis becomes a small scenario that fails
 # the same way and passes `ballot check`; budget, output file, bad input (cli/shrink.cpp).
 add_test(NAME cli:shrink
-         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/shrink_test.sh $<TARGET_FILE:ballot>)
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/shrink_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # shrink_failure as a unit: fewer faults, the same failure, the budget, captions.
 ballot_add_test(test_shrink SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_shrink.cpp LIBS ballot_app)

@@ -3,7 +3,7 @@
 # faults that fails the same way (`ballot run` shows the same checker's violation, or the same
 # expectation failing with the original expectations) and that `ballot check` passes, since its
 # expectation is the failure. Also: the budget, the default output name, and bad input.
-# Usage: shrink_test.sh BALLOT_BINARY
+# Usage: shrink_test.sh BALLOT_BINARY SOURCE_DIR
 set -u
 source "$(dirname "$0")/lib.sh" "$@"
 
@@ -60,6 +60,14 @@ expect 0 'history is NOT linearizable' -- "$ballot" run "$work/paxos-out.json"
 expect 0 '^1 passed, 0 failed' -- "$ballot" check "$work/paxos-out.json"
 # With the original expectation it fails the same way.
 expect 1 'FAILED +expect.linearizable +== 1 +got 0' -- "$ballot" run "$work/paxos-out.json" --set expect.linearizable=true
+
+# ---- a hand-written lesson (scripted faults with message types, ops sent to given nodes) ----
+expect 0 '^faults 11 -> [0-9]+, operations 5 -> [0-9]+, ' -- "$ballot" shrink "$src/scenarios/raft-figure8-bug.json" \
+  --set expect=null --out "$work/f8.json" --quiet
+if [ "$(written "$work/f8.json")" -lt 11 ]; then pass; else fail "figure 8: fewer faults"; fi
+expect 0 '"node":"n[0-9]"' -- cat "$work/f8.json"
+expect 0 '^1 passed, 0 failed' -- "$ballot" check "$work/f8.json"
+expect 0 'from raft-figure8-bug.json \(raft, seed 1 --set expect=null\)' -- cat "$work/f8.json"
 
 # ---- the budget: stops there and still writes a result that fails the same way ----
 expect 0 'budget spent' -- "$ballot" shrink "$work/raft.json" --out "$work/budget.json" --budget 6 --quiet
