@@ -168,7 +168,8 @@ std::string caption_of(const SFault& f) {
     else if (d.contains("to"))
       text = what + " to " + d["to"].get<std::string>() + " dropped";
     else
-      text = "every one of the " + what + " dropped";
+      text = d.contains("type") ? "every " + d["type"].get<std::string>() + " message dropped"
+                                : std::string("every message dropped");
     if (d.contains("probability"))
       text += " (p " + std::to_string(d["probability"].get<double>()).substr(0, 5) + ")";
   } else if (k == "delay_spike") {
