@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   add_export_command(app, action);
   add_log_command(app, action);
   add_lincheck_command(app, action);
+  add_shrink_command(app, action);
   std::string names;
   bool known = false;
   for (const CLI::App* sub : app.get_subcommands({})) {

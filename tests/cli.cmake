@@ -28,3 +28,9 @@ ballot_add_test(test_golden SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_golden.cpp
                 LIBS ballot_app nlohmann_json::nlohmann_json)
 add_test(NAME cli:golden
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/golden_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# `ballot shrink`: a failing bug-toggle seed under a nemesis becomes a small scenario that fails
+# the same way and passes `ballot check`; budget, output file, bad input (cli/shrink.cpp).
+add_test(NAME cli:shrink
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/shrink_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# shrink_failure as a unit: fewer faults, the same failure, the budget, captions.
+ballot_add_test(test_shrink SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_shrink.cpp LIBS ballot_app)

@@ -1,0 +1,67 @@
+// `ballot shrink`: from one failing run, a small scenario that fails the same way (docs/cli.md).
+// The nemesis's resolved schedule becomes scripted faults and the random clients' operations
+// scripted ones; then delta debugging removes faults and operations, shortens and moves what is
+// left, cuts the run after the failure and drops nodes. Every candidate is judged with judge_run,
+// so "fails the same way" means what run, compare, sweep and check mean: the first failure has the
+// same kind (safety violation or failed expectation) and the same checker or expectation path.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/runner.h"
+
+namespace ballot {
+
+struct ShrinkOptions {
+  std::string file;               // the scenario file
+  std::vector<std::string> sets;  // --set overrides, applied first
+  std::string algorithm;          // "" : the scenario's
+  bool seed_given = false;
+  uint64_t seed = 0;
+  uint64_t budget = 2000;  // at most this many runs (the first run included)
+  RunLimits limits;
+  // Told of progress ("faults: 120 runs, 7 faults, 40 ops left"); may be empty.
+  std::function<void(const std::string&)> progress;
+};
+
+struct ShrinkResult {
+  std::string scenario_text;  // the shrunk scenario (JSON, one fault/op/caption per line)
+  std::string name;           // its "name"
+  std::string algorithm;
+  uint64_t seed = 0;
+  // The failure kept: the first failure of the original run (safety violations first).
+  bool safety = false;
+  std::string what;               // the checker or the expectation's path
+  std::string text;               // the original failure's text
+  uint64_t runs = 0;              // runs spent (invalid candidates are not runs)
+  bool budget_exhausted = false;  // stopped by --budget: the result is the best found so far
+  size_t faults_before = 0, faults_after = 0;
+  size_t ops_before = 0, ops_after = 0;
+  int32_t nodes_before = 0, nodes_after = 0;
+  Time_us duration_before = 0, duration_after = 0;
+  bool faults_scripted = false;  // the nemesis's schedule as scripted faults reproduced it
+  bool had_nemesis = false;
+  bool ops_scripted = false;  // the random clients' operations as scripted ones reproduced it
+  bool had_random_clients = false;
+  std::vector<std::string> notes;  // for people: what could not be done, and why
+};
+
+// The run does not fail: nothing to shrink (the message says why). The CLI exits 2.
+class NotFailing : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws InputError for a bad scenario or override (as run does), NotFailing when the run passes.
+// A run cut by a limit is bad input (throw_if_cut). Throws std::runtime_error if the shrunk
+// scenario does not re-check (it then fails differently or its expectation does not hold).
+ShrinkResult shrink_failure(const ShrinkOptions& options);
+
+// The caption of one scripted fault as written in a scenario (JSON text of one element of
+// "faults"): "n3 crashes for 200ms", "n1,n2 | n3,n4,n5 split for 1s". Exposed for tests.
+std::string fault_caption(const std::string& fault_json);
+
+}  // namespace ballot

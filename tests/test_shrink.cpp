@@ -1,0 +1,103 @@
+// shrink_failure (cli/shrink.cpp): a failing nemesis run becomes a smaller scenario that fails the
+// same way, within the budget; captions read like a lesson; a passing run is refused.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/shrink.h"
+#include "sim/input_error.h"
+
+using namespace ballot;
+
+namespace {
+
+// Raft's vote_without_log_check under a short nemesis: seed 1 violates leader completeness.
+const char* const kScenario = R"({"name": "unit", "nodes": 5, "algorithm": "raft", "seed": 1,
+  "duration": "4s", "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "10ms"}},
+  "nemesis": {"kinds": ["partition", "crash", "isolate", "pause"], "start": "300ms", "stop": "3s",
+              "mean_interval": "200ms", "duration_min": "50ms", "duration_max": "1s"},
+  "workload": {"model": "register", "clients": 3, "start": "200ms", "stop": "3s",
+               "mean_interval": "50ms", "read_fraction": 0.4, "cas_fraction": 0.2,
+               "timeout": "500ms"},
+  "params": {"raft": {"bugs": {"vote_without_log_check": true}}}})";
+
+std::string write_scenario(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+}  // namespace
+
+TEST_CASE("shrink: fewer faults, the same checker, and the result passes its own check",
+          "[shrink]") {
+  ShrinkOptions o;
+  o.file = write_scenario("ballot-test-shrink.json", kScenario);
+  const ShrinkResult r = shrink_failure(o);
+  CHECK(r.safety);
+  CHECK(r.what == "leader_completeness");
+  CHECK(r.faults_scripted);
+  CHECK(r.faults_before > 0);
+  CHECK(r.faults_after < r.faults_before);
+  CHECK(r.nodes_after <= r.nodes_before);
+  CHECK(r.duration_after <= r.duration_before);
+  CHECK(r.runs <= o.budget);
+  CHECK_FALSE(r.budget_exhausted);
+  // Its expectation is the failure: judge_run passes it, and the checker still fires.
+  const Scenario s = parse_scenario(r.scenario_text, "shrunk.json");
+  CHECK_FALSE(s.nemesis.enabled);
+  CHECK(s.golden.empty());
+  CHECK(s.faults.size() == r.faults_after);
+  const RunReport report = run_scenario(s);
+  CHECK(judge_run(report).ok());
+  REQUIRE_FALSE(report.result.violations.empty());
+  bool found = false;
+  for (const Violation& v : report.result.violations) found |= v.checker == r.what;
+  CHECK(found);
+  // Without the expectation the same violation fails the run.
+  const Scenario bare = parse_scenario(r.scenario_text, "shrunk.json", {"expect=null"});
+  const Verdict v = judge_run(run_scenario(bare));
+  REQUIRE_FALSE(v.ok());
+  CHECK(v.failures.front().safety);
+  // Deterministic.
+  CHECK(shrink_failure(o).scenario_text == r.scenario_text);
+}
+
+TEST_CASE("shrink: the budget stops it with the best so far", "[shrink]") {
+  ShrinkOptions o;
+  o.file = write_scenario("ballot-test-shrink-budget.json", kScenario);
+  o.budget = 5;
+  const ShrinkResult r = shrink_failure(o);
+  CHECK(r.budget_exhausted);
+  CHECK(r.runs <= o.budget + 1);  // plus the final re-check
+  CHECK(judge_run(run_scenario(parse_scenario(r.scenario_text, "shrunk.json"))).ok());
+}
+
+TEST_CASE("shrink: a run that passes is refused, bad overrides are input errors", "[shrink]") {
+  ShrinkOptions o;
+  o.file = write_scenario("ballot-test-shrink-pass.json", kScenario);
+  o.sets = {"params.raft.bugs.vote_without_log_check=false"};
+  CHECK_THROWS_AS(shrink_failure(o), NotFailing);
+  o.sets = {"durration=1s"};
+  CHECK_THROWS_AS(shrink_failure(o), InputError);
+}
+
+TEST_CASE("shrink: captions name the fault and its targets", "[shrink]") {
+  CHECK(fault_caption(R"({"at": "1s", "kind": "crash", "nodes": ["n3"], "duration": "200ms"})") ==
+        "n3 crashes, restarts after 200ms");
+  CHECK(fault_caption(R"({"at": "1s", "kind": "partition", "groups": [["n1", "n2"],
+                          ["n3", "n4", "n5"]], "duration": "1s"})") ==
+        "n1,n2 | n3,n4,n5 split for 1s");
+  CHECK(fault_caption(R"({"at": "1s", "kind": "isolate", "nodes": ["n2"]})") == "n2 is isolated");
+  CHECK(fault_caption(R"({"at": "1s", "kind": "link_cut", "from": "n1", "to": "n2",
+                          "both": true})") == "n1 <-> n2 cut");
+  CHECK(fault_caption(R"({"at": "1s", "kind": "heal"})") == "the network heals");
+  CHECK(fault_caption(R"({"at": "1s", "kind": "drop", "from": "n5", "type": "AppendEntries",
+                          "duration": "100ms"})") ==
+        "AppendEntries messages from n5 dropped for 100ms");
+  CHECK(
+      fault_caption(R"({"at": "1s", "kind": "bridge", "nodes": ["n1", "n4", "n3", "n5", "n2"]})") ==
+      "n1,n4 | n5,n2 bridged by n3");
+  CHECK(fault_caption(R"({"at": "1s", "kind": "pause", "nodes": ["n1", "n4"],
+                          "duration": "300ms"})") == "n1,n4 pause for 300ms");
+}
