@@ -60,24 +60,6 @@ struct ClockDetail final : MessageBase<ClockDetail> {
   }
 };
 
-bool is_network_fault(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::Partition:
-    case FaultKind::Isolate:
-    case FaultKind::LinkCut:
-    case FaultKind::Bridge:
-    case FaultKind::MajoritiesRing:
-    case FaultKind::Drop:
-    case FaultKind::DelaySpike:
-    case FaultKind::LossBurst:
-    case FaultKind::Flap:
-    case FaultKind::SlowNode:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
 // ---- nemesis: its schedule is drawn from the "faults" stream alone (sim/nemesis.h), with
@@ -200,9 +182,8 @@ void Simulator::Impl::fault_begin(const FaultSpec& spec) {
   FaultInstance& stored = instances.back();
   emit_fault(stored, "begin");
   apply_node_fault(stored);
-  const bool lasting =
-      stored.spec.kind != FaultKind::Heal && stored.spec.kind != FaultKind::ClockJump;
-  if (lasting && stored.spec.duration_us > 0) {
+  const bool instantaneous = fault_kind_info(stored.spec.kind).instantaneous();
+  if (!instantaneous && stored.spec.duration_us > 0) {
     QEvent end;
     end.at_us = add_saturating(now_us, stored.spec.duration_us);
     end.type = Ev::FaultEnd;
@@ -210,8 +191,7 @@ void Simulator::Impl::fault_begin(const FaultSpec& spec) {
     push(end);
   }
   if (stored.spec.kind == FaultKind::Flap) schedule_flap(stored);
-  if (stored.spec.kind == FaultKind::ClockJump || stored.spec.kind == FaultKind::Heal)
-    stored.active = false;
+  if (instantaneous) stored.active = false;
 }
 
 // The network side of a fault that begins: the links its shape cuts (sim/fault_shapes.h), a drop
@@ -236,7 +216,7 @@ void Simulator::Impl::apply_network_fault(FaultInstance& inst) {
     case FaultKind::Heal:
       network.clear_all_faults();
       for (FaultInstance& other : instances)
-        if (other.active && is_network_fault(other.spec.kind)) other.active = false;
+        if (other.active && fault_kind_info(other.spec.kind).on_network()) other.active = false;
       break;
     case FaultKind::Drop: {
       DropRule rule;
@@ -289,8 +269,18 @@ void Simulator::Impl::apply_node_fault(FaultInstance& inst) {
       case FaultKind::ClockJump:
         change_clock(id, r.clock.drift_ppm(), f.jump_us);
         break;
-      default:
-        break;
+      case FaultKind::Partition:
+      case FaultKind::Isolate:
+      case FaultKind::LinkCut:
+      case FaultKind::Bridge:
+      case FaultKind::MajoritiesRing:
+      case FaultKind::Heal:
+      case FaultKind::Drop:
+      case FaultKind::DelaySpike:
+      case FaultKind::LossBurst:
+      case FaultKind::Flap:
+      case FaultKind::SlowNode:
+        break;  // network faults: applied in apply_network_fault
     }
   }
 }
@@ -311,8 +301,7 @@ void Simulator::Impl::change_clock(NodeId id, int64_t drift_ppm, Time_us jump_us
 void Simulator::Impl::emit_fault(const FaultInstance& inst, std::string_view phase) {
   FaultDetail detail;
   detail.spec = inst.spec;
-  if (is_network_fault(inst.spec.kind) || inst.spec.kind == FaultKind::Heal)
-    detail.majority = majority_component();
+  if (fault_kind_info(inst.spec.kind).on_network()) detail.majority = majority_component();
   TraceEvent ev = event(EventKind::Fault, kNoNode);
   ev.tag = inst.id;
   ev.text = fault_kind_name(inst.spec.kind);
@@ -375,8 +364,19 @@ void Simulator::Impl::fault_end(uint64_t id) {
     case FaultKind::LossBurst:
       adjust_extras(f, -1);
       break;
-    default:
-      break;
+    case FaultKind::Partition:
+    case FaultKind::Isolate:
+    case FaultKind::LinkCut:
+    case FaultKind::Bridge:
+    case FaultKind::MajoritiesRing:
+    case FaultKind::Heal:
+    case FaultKind::Flap:
+    case FaultKind::Crash:
+    case FaultKind::Pause:
+    case FaultKind::ClockDrift:
+    case FaultKind::ClockJump:
+    case FaultKind::DiskLoss:
+      break;  // cuts: taken back above; node faults: below
   }
   emit_fault(inst, "end");
   for (size_t i = 0; i < inst.affected.size(); ++i) {
@@ -392,8 +392,19 @@ void Simulator::Impl::fault_end(uint64_t id) {
       case FaultKind::ClockDrift:
         change_clock(node_id, inst.previous_drift_ppm[i], 0);
         break;
-      default:
-        break;
+      case FaultKind::Partition:
+      case FaultKind::Isolate:
+      case FaultKind::LinkCut:
+      case FaultKind::Bridge:
+      case FaultKind::MajoritiesRing:
+      case FaultKind::Heal:
+      case FaultKind::Drop:
+      case FaultKind::DelaySpike:
+      case FaultKind::LossBurst:
+      case FaultKind::Flap:
+      case FaultKind::ClockJump:
+      case FaultKind::SlowNode:
+        break;  // nothing affected to restore
     }
   }
 }

@@ -531,49 +531,6 @@ Time_us read_time_in_run(const json& j, const std::string& path, const RunFrame&
   return at;
 }
 
-// The fields a kind of fault takes besides `at`, `kind` and (when `timed`) `duration`.
-struct KindRule {
-  std::vector<std::string> required;
-  std::vector<std::string> optional;
-  bool timed = true;  // takes `duration`; instantaneous kinds do not
-};
-
-KindRule kind_rule(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::Partition:
-      return {{"groups"}, {}};
-    case FaultKind::Isolate:
-    case FaultKind::Crash:
-    case FaultKind::Pause:
-    case FaultKind::DiskLoss:
-      return {{"nodes"}, {}};
-    case FaultKind::LinkCut:
-      return {{"from", "to"}, {"both"}};
-    case FaultKind::Bridge:
-    case FaultKind::MajoritiesRing:
-      // `nodes`, when given, fixes the order (the ring, or halves around the middle node) and
-      // must list every node; otherwise the order is drawn from the run's seed.
-      return {{}, {"nodes"}};
-    case FaultKind::Heal:
-      return {{}, {}, false};
-    case FaultKind::Drop:
-      return {{}, {"type", "from", "to", "probability"}};
-    case FaultKind::DelaySpike:
-      return {{"delay"}, {"nodes"}};
-    case FaultKind::LossBurst:
-      return {{"loss"}, {"nodes"}};
-    case FaultKind::Flap:
-      return {{"from", "to", "period"}, {}};
-    case FaultKind::ClockDrift:
-      return {{"nodes", "drift_ppm"}, {}};
-    case FaultKind::ClockJump:
-      return {{"nodes", "jump"}, {}, false};
-    case FaultKind::SlowNode:
-      return {{"nodes", "delay"}, {}};
-  }
-  return {};
-}
-
 FaultKind read_fault_kind(const json& j, const std::string& path) {
   const std::string name = read_string(j, path, "\"partition\"");
   const auto kind = fault_kind_from_name(name);
@@ -618,12 +575,16 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
   f.path = path;
   f.kind = read_fault_kind(o.require("kind"), o.at("kind"));
   const std::string name = fault_kind_name(f.kind);
-  const KindRule rule = kind_rule(f.kind);
-
-  std::vector<std::string> takes = {"at", "kind"};
-  if (rule.timed) takes.push_back("duration");
-  takes.insert(takes.end(), rule.required.begin(), rule.required.end());
-  takes.insert(takes.end(), rule.optional.begin(), rule.optional.end());
+  // What the kind takes besides `at`, `kind` and (unless instantaneous) `duration`: the table of
+  // fault kinds (sim/fault_kinds.cpp), required fields first.
+  const FaultKindInfo& info = fault_kind_info(f.kind);
+  std::vector<std::string> required, takes = {"at", "kind"};
+  if (!info.instantaneous()) takes.push_back("duration");
+  for (const FaultField& field : info.fields)
+    if (field.required) required.emplace_back(field.name);
+  takes.insert(takes.end(), required.begin(), required.end());
+  for (const FaultField& field : info.fields)
+    if (!field.required) takes.emplace_back(field.name);
   for (const auto& [key, value] : j.items()) {
     if (std::find(takes.begin(), takes.end(), key) == takes.end()) {
       throw InputError(o.at(key), "field '" + key + "' does not belong to a " + name + " fault (" +
@@ -632,7 +593,7 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
   }
   const std::string context = " for a " + name + " fault";
   o.require("at", context);
-  for (const auto& key : rule.required) o.require(key, context);
+  for (const auto& key : required) o.require(key, context);
 
   f.at_us = read_time_in_run(*o.find("at"), o.at("at"), run, "fault");
   if (const json* v = o.find("duration")) {
@@ -641,16 +602,14 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
   if (const json* v = o.find("groups")) f.groups = read_groups(*v, o.at("groups"), run.nodes);
   if (const json* v = o.find("nodes")) {
     const Targets t = read_targets(*v, o.at("nodes"), run.nodes);
-    const bool required =
-        std::find(rule.required.begin(), rule.required.end(), "nodes") != rule.required.end();
-    if (required && t.nodes.empty() && t.selector == Selector::None) {
+    if (info.field("nodes")->required && t.nodes.empty() && t.selector == Selector::None) {
       throw InputError(o.at("nodes"),
                        "expected at least one node, or a selector like "
                        "[\"leader\"]; got an empty list");
     }
     f.nodes = t.nodes;
     f.selector = t.selector;
-    if (f.kind == FaultKind::Bridge || f.kind == FaultKind::MajoritiesRing) {
+    if (info.field("nodes")->type == FaultFieldType::NodeOrder) {
       std::vector<NodeId> sorted = f.nodes;
       std::sort(sorted.begin(), sorted.end());
       const bool permutation = t.selector == Selector::None &&

@@ -279,7 +279,13 @@ void TraceHasher::add(const TraceEvent& ev) {
         if (ev.kind == EventKind::ClientReturn) sink.put_int("", ev.epoch);
       }
       break;
-    default:  // crash, restart, pause, resume, start, note, caption
+    case EventKind::Start:
+    case EventKind::Crash:
+    case EventKind::Restart:
+    case EventKind::Pause:
+    case EventKind::Resume:
+    case EventKind::Note:
+    case EventKind::Caption:  // text only
       sink.put_str("", ev.text);
       break;
   }

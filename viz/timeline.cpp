@@ -38,15 +38,14 @@ bool is_network_fault_with_groups(const Fault& f) {
   return !f.groups.empty();
 }
 
-Rgb fault_color(const std::string& kind) {
-  if (kind == "partition" || kind == "isolate" || kind == "bridge" || kind == "majorities_ring")
-    return kPartitionColor;
-  if (kind == "crash" || kind == "disk_loss") return kCrashedHatchColor;
-  if (kind == "pause") return kPausedColor;
-  if (kind == "clock_drift" || kind == "clock_jump") return {70, 190, 200};
-  if (kind == "link_cut" || kind == "flap" || kind == "drop" || kind == "loss_burst")
-    return kDropColor;
-  return kFaultBarColor;
+// By the fault's look (the trace header's table of fault kinds), never by its kind's name.
+Rgb fault_color(const Fault& f) {
+  if (f.look == "split" || f.look == "isolate") return kPartitionColor;
+  if (f.look == "crash") return kCrashedHatchColor;
+  if (f.look == "pause") return kPausedColor;
+  if (f.look == "clock") return {70, 190, 200};
+  if (f.look == "link" || f.look == "loss") return kDropColor;
+  return kFaultBarColor;  // delay, heal, unknown
 }
 
 // A vertical line as a rectangle: no anti-aliased fringe, so cheaper to fill.
@@ -469,11 +468,10 @@ void Timeline::draw_section(const Section& s, const Geometry& g, ViewState& view
   for (const Fault& f : m.faults) {
     if (f.span.end_us < g.t0 || f.span.begin_us > g.t1) continue;
     const float xa = std::max(g.x(f.span.begin_us), g.x0), xb = std::min(g.x(f.span.end_us), g.x1);
-    if (is_network_fault_with_groups(f) || f.kind == "isolate") {
+    if (is_network_fault_with_groups(f) || f.look == "isolate") {
       partition_runs.add(xa, std::max(xb, xa + 1), shade_partition);
       if (xb - xa >= 4) vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, 160));
-    } else if ((f.kind == "link_cut" || f.kind == "flap") && s.lane_visible(f.from) &&
-               s.lane_visible(f.to)) {
+    } else if (f.look == "link" && s.lane_visible(f.from) && s.lane_visible(f.to)) {
       // A one-way cut: a dashed red arrow from the sender's lane to the receiver's where it
       // begins, and a red edge under both lanes' bands while it lasts.
       for (int32_t n : {f.from, f.to})
@@ -616,7 +614,7 @@ void Timeline::draw_faults(const Section& s, const Geometry& g) {
     const float y0 = s.faults_y + static_cast<float>(row) * s.fault_row_h + 1;
     const float y1 = y0 + s.fault_row_h - 2;
     float xa = g.x(f.span.begin_us), xb = g.x(f.span.end_us);
-    const Rgb c = fault_color(f.kind);
+    const Rgb c = fault_color(f);
     const bool instant = xb - xa < 3;
     if (instant) {  // a clock jump, or too short to see: a diamond
       const float xm = (xa + xb) * 0.5f, ym = (y0 + y1) * 0.5f, r = (y1 - y0) * 0.45f;
