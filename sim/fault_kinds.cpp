@@ -14,6 +14,7 @@ using Look = FaultLook;
 constexpr std::string_view kNetworkHeals =
     "after `duration`, at a `heal`, or at the end of the run";
 
+// Long on purpose: the table itself, one entry per kind, read top to bottom like the docs.
 std::vector<FaultKindInfo> make_table() {
   return {
       {FaultKind::Partition,
@@ -66,8 +67,7 @@ std::vector<FaultKindInfo> make_table() {
        "Jepsen's majorities ring: each node sees its nearest neighbours on the ring, a majority, "
        "and no two nodes see the same majority",
        kNetworkHeals,
-       {{"nodes", T::NodeOrder, false,
-         "the ring; without, an order drawn from the seed"}}},
+       {{"nodes", T::NodeOrder, false, "the ring; without, an order drawn from the seed"}}},
       {FaultKind::Heal,
        "heal",
        On::Network,

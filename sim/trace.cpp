@@ -103,6 +103,7 @@ void write_op(const lin::Op& op, bool completion, FieldSink& sink) {
 }
 }  // namespace
 
+// Long on purpose: one case per event kind, in the order of docs/trace-format.md's table.
 void write_event_fields(const TraceEvent& ev, FieldSink& sink) {
   sink.put_int("t", ev.time_us);
   sink.put_str("k", event_kind_name(ev.kind));
