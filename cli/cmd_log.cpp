@@ -289,7 +289,7 @@ std::string render_fields(const Json& obj) {
         parts.push_back("no entries");
       } else if (v.empty()) {
         parts.push_back(words(key) + " none");
-      } else if (key == "nodes" || key == "majority") {
+      } else if (key == "nodes" || key == "majority" || key == "from_nodes" || key == "to_nodes") {
         std::string names;
         for (const Json& n : v) names += (names.empty() ? "" : ",") + node_text(n.get<int64_t>());
         parts.push_back(words(key) + " " + (names.empty() ? "none" : names));

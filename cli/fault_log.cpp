@@ -34,6 +34,31 @@ const char* selector_name(Selector s) {
   return "";
 }
 
+// A node set as the scenario wrote it: "[n2, leader, minority]".
+std::string node_set_text(const NodeSetSpec& set) {
+  std::string text;
+  auto add = [&text](const std::string& item) { text += (text.empty() ? "" : ", ") + item; };
+  for (NodeId id : set.nodes) add(node_name(id));
+  for (Selector s : set.selectors) add(selector_name(s));
+  if (set.fill == NodeSetSpec::Fill::Majority) add("majority");
+  if (set.fill == NodeSetSpec::Fill::Minority) add("minority");
+  return "[" + text + "]";
+}
+
+// What a fault's selectors said, for the "selector = resolved targets" text.
+std::string selector_text(const FaultSpec& spec) {
+  if (!spec.group_sets.empty()) {
+    std::string text;
+    for (const NodeSetSpec& g : spec.group_sets)
+      text += (text.empty() ? "" : " | ") + node_set_text(g);
+    return text;
+  }
+  if (spec.link_sets.size() == 2)
+    return node_set_text(spec.link_sets[0]) + (spec.both ? " <-> " : " -> ") +
+           node_set_text(spec.link_sets[1]);
+  return selector_name(spec.selector);
+}
+
 std::string names(const nlohmann::json& list) {
   std::string text;
   for (const nlohmann::json& n : list)
@@ -116,7 +141,7 @@ std::vector<FiredFault> FaultLog::take(const std::vector<FaultSpec>& schedule) {
     const FaultSpec& spec = schedule[f.id - 1];
     if (f.kind != fault_kind_name(spec.kind)) continue;  // not the schedule we think it is
     f.source = spec.path;
-    f.selector = selector_name(spec.selector);
+    f.selector = selector_text(spec);
   }
   return std::move(faults_);
 }
@@ -135,7 +160,11 @@ std::string fault_targets_text(const FiredFault& fault) {
       const std::string nodes = names(d["nodes"]);
       parts.push_back(nodes.empty() ? "nobody" : nodes);
     }
-    if (d.contains("from") || d.contains("to")) {
+    if (d.contains("from_nodes") && d.contains("to_nodes")) {
+      parts.push_back("{" + names(d["from_nodes"]) + "}" +
+                      (d.value("both", false) ? " <-> " : " -> ") + "{" + names(d["to_nodes"]) +
+                      "}");
+    } else if (d.contains("from") || d.contains("to")) {
       auto end = [&d](const char* key) {
         return d.contains(key) ? "n" + std::to_string(d[key].get<int64_t>()) : std::string("any");
       };

@@ -31,6 +31,10 @@ struct FaultDetail final : MessageBase<FaultDetail> {
       sink.end_list();
     }
     if (!spec.nodes.empty() || spec.selector != Selector::None) node_list("nodes", spec.nodes);
+    if (spec.link_set_form) {
+      node_list("from_nodes", spec.from_nodes);
+      node_list("to_nodes", spec.to_nodes);
+    }
     if (spec.from != kNoNode) sink.put_int("from", int64_t{spec.from} + 1);
     if (spec.to != kNoNode) sink.put_int("to", int64_t{spec.to} + 1);
     if (spec.both) sink.put_bool("both", true);
@@ -147,6 +151,29 @@ std::vector<NodeId> Simulator::Impl::resolve(const FaultSpec& f) {
   return {};
 }
 
+// Partition groups and link-cut ends that name selectors become nodes now
+// (sim/node_set.h), from the fault-target stream, so that the run stays reproducible.
+void Simulator::Impl::resolve_sets(FaultSpec& f) {
+  if (f.group_sets.empty() && f.link_sets.empty()) return;
+  ClusterView view;
+  view.n = n;
+  view.leader = current_leader();
+  view.follower.resize(static_cast<size_t>(n));
+  for (NodeId i = 0; i < n; ++i)
+    view.follower[static_cast<size_t>(i)] = !rt(i).crashed && rt(i).role != Role::Leader;
+  if (!f.group_sets.empty()) {
+    for (auto& g : resolve_node_sets(f.group_sets, view, fault_target_rng))
+      if (!g.empty()) f.groups.push_back(std::move(g));
+    f.group_sets.clear();
+  }
+  if (!f.link_sets.empty()) {
+    auto ends = resolve_node_sets(f.link_sets, view, fault_target_rng);
+    f.from_nodes = std::move(ends[0]);
+    f.to_nodes = std::move(ends[1]);
+    f.link_sets.clear();
+  }
+}
+
 void Simulator::Impl::cut(FaultInstance& inst, NodeId from, NodeId to) {
   if (from == to) return;
   network.add_cut(from, to, +1);
@@ -177,6 +204,7 @@ void Simulator::Impl::fault_begin(const FaultSpec& spec) {
     inst.spec.nodes = resolve(spec);
     inst.spec.selector = Selector::None;
   }
+  resolve_sets(inst.spec);
   apply_network_fault(inst);
   instances.push_back(std::move(inst));
   FaultInstance& stored = instances.back();

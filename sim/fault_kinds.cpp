@@ -26,7 +26,7 @@ std::vector<FaultKindInfo> make_table() {
        "symmetric split: each group talks only within itself; nodes in no group form one more "
        "group",
        kNetworkHeals,
-       {{"groups", T::Groups, true, "non-empty and disjoint"}}},
+       {{"groups", T::Groups, true, ""}}},
       {FaultKind::Isolate,
        "isolate",
        On::Network,
@@ -42,10 +42,11 @@ std::vector<FaultKindInfo> make_table() {
        Ends::DurationOrHeal,
        Look::Link,
        "cut the link from one node to another, one way (or both)",
-       "messages from → to are lost (one-way); `both: true` cuts the reverse too",
+       "messages from → to are lost (one-way); `both: true` cuts the reverse too. Every link from "
+       "a node of `from` to a node of `to` is cut",
        kNetworkHeals,
-       {{"from", T::Node, true, ""},
-        {"to", T::Node, true, "not `from`"},
+       {{"from", T::NodeSet, true, ""},
+        {"to", T::NodeSet, true, "shares no node with `from`"},
         {"both", T::Bool, false, ""}}},
       {FaultKind::Bridge,
        "bridge",
@@ -180,7 +181,9 @@ std::vector<FaultKindInfo> make_table() {
 const char* field_type_words(FaultFieldType type) {
   switch (type) {
     case T::Groups:
-      return "node groups";
+      return "disjoint [node sets](#value-conventions)";
+    case T::NodeSet:
+      return "[node set](#value-conventions)";
     case T::Nodes:
       return "nodes or a selector";
     case T::NodeOrder:

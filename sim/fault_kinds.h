@@ -33,7 +33,8 @@ enum class FaultKind {
 
 // The type of a scenario field of a fault (how the reader reads it, how the docs name it).
 enum class FaultFieldType {
-  Groups,       // a list of disjoint non-empty node lists
+  Groups,       // a list of disjoint node sets (sim/node_set.h)
+  NodeSet,      // one node set: names, ranges "n1..n3", "majority"/"minority", selectors
   Nodes,        // a list of distinct nodes, or one selector
   NodeOrder,    // every node exactly once, in an order that matters
   Node,         // one node name

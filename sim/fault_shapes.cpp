@@ -48,6 +48,16 @@ Links link_cut(NodeId from, NodeId to, bool both) {
   return without_self_links(std::move(out));
 }
 
+Links link_cut_sets(const std::vector<NodeId>& from, const std::vector<NodeId>& to, bool both) {
+  Links out;
+  for (NodeId a : from)
+    for (NodeId b : to) {
+      out.emplace_back(a, b);
+      if (both) out.emplace_back(b, a);
+    }
+  return without_self_links(std::move(out));
+}
+
 Links bridge(const std::vector<NodeId>& order) {
   Links out;
   const size_t half = order.size() / 2;
@@ -76,7 +86,8 @@ Links links_cut(int32_t n, const FaultSpec& f) {
     case FaultKind::Isolate:
       return isolate(n, f.nodes);
     case FaultKind::LinkCut:
-      return link_cut(f.from, f.to, f.both);
+      return f.link_set_form ? link_cut_sets(f.from_nodes, f.to_nodes, f.both)
+                             : link_cut(f.from, f.to, f.both);
     case FaultKind::Bridge:
       return bridge(f.nodes);
     case FaultKind::MajoritiesRing:

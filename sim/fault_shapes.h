@@ -22,6 +22,8 @@ Links cut_groups(int32_t n, const std::vector<std::vector<NodeId>>& groups);
 Links isolate(int32_t n, const std::vector<NodeId>& nodes);
 // from -> to, and to -> from when `both`.
 Links link_cut(NodeId from, NodeId to, bool both);
+// Every link from a node of `from` to a node of `to` (and back when `both`), in that order.
+Links link_cut_sets(const std::vector<NodeId>& from, const std::vector<NodeId>& to, bool both);
 // Jepsen's bridge over `order`: the first half and the second half cannot talk; the middle node
 // (order[size / 2]) sees both.
 Links bridge(const std::vector<NodeId>& order);

@@ -327,6 +327,7 @@ struct Simulator::Impl {
   std::vector<FaultSpec> fault_schedule() const;
   NodeId current_leader() const;
   std::vector<NodeId> resolve(const FaultSpec& f);
+  void resolve_sets(FaultSpec& f);
   void cut(FaultInstance& inst, NodeId from, NodeId to);
   void adjust_extras(const FaultSpec& f, int sign);
   void fault_begin(const FaultSpec& spec);

@@ -10,6 +10,7 @@
 #include "sim/fault_kinds.h"
 #include "sim/history.h"
 #include "sim/node_api.h"
+#include "sim/node_set.h"
 #include "sim/params.h"
 #include "sim/rng.h"
 #include "sim/time.h"
@@ -49,26 +50,32 @@ struct TopologySpec {
 
 // FaultKind and its table: sim/fault_kinds.h.
 
-// Targets resolved when the fault fires (the nemesis and scripted faults both use these).
-enum class Selector { None, Leader, RandomFollower, RandomMinority, RandomMajority, RandomNode };
-
 struct FaultSpec {
   Time_us at_us = 0;
   Time_us duration_us = 0;  // 0: permanent (until a heal or the end of the run)
   FaultKind kind = FaultKind::Partition;
-  std::vector<std::vector<NodeId>> groups;  // partition
-  std::vector<NodeId> nodes;                // isolate, crash, pause, clock, spike, loss, slow
-  Selector selector = Selector::None;       // instead of `nodes`
-  NodeId from = kNoNode, to = kNoNode;      // link cut, flap, drop (kNoNode = any)
-  bool both = false;                        // link cut in both directions
-  std::string msg_type;                     // drop ("" = every type)
-  double probability = 1.0;                 // drop
-  double loss = 0.0;                        // loss burst
-  Time_us delay_us = 0;                     // delay spike, slow node
-  Time_us period_us = 0;                    // flap
-  int64_t drift_ppm = 0;                    // clock drift
-  Time_us jump_us = 0;                      // clock jump
-  std::string path;                         // JSON path, for messages ("faults[3]")
+  std::vector<std::vector<NodeId>> groups;  // partition (resolved)
+  // Partition groups that name selectors ("leader", ...): resolved into `groups` when the fault
+  // fires. Empty when every group is fixed when the scenario is read.
+  std::vector<NodeSetSpec> group_sets;
+  std::vector<NodeId> nodes;            // isolate, crash, pause, clock, spike, loss, slow
+  Selector selector = Selector::None;   // instead of `nodes`
+  NodeId from = kNoNode, to = kNoNode;  // link cut, flap, drop (kNoNode = any)
+  // A link cut whose ends name more than one node, a range, a fraction or a selector: every
+  // link from a node of from_nodes to a node of to_nodes is cut. link_sets holds the ends as
+  // read when a selector makes them known only when the fault fires.
+  bool link_set_form = false;
+  std::vector<NodeId> from_nodes, to_nodes;
+  std::vector<NodeSetSpec> link_sets;
+  bool both = false;         // link cut in both directions
+  std::string msg_type;      // drop ("" = every type)
+  double probability = 1.0;  // drop
+  double loss = 0.0;         // loss burst
+  Time_us delay_us = 0;      // delay spike, slow node
+  Time_us period_us = 0;     // flap
+  int64_t drift_ppm = 0;     // clock drift
+  Time_us jump_us = 0;       // clock jump
+  std::string path;          // JSON path, for messages ("faults[3]")
 };
 
 struct NemesisSpec {

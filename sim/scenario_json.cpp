@@ -270,7 +270,8 @@ std::vector<std::string> override_warnings(const Scenario& with, const Scenario&
                          " in no partition group after " + flags + ", so " +
                          (one ? "it forms a group of its own" : "they form a group of their own") +
                          ": the file's groups covered all " + std::to_string(without.nodes) +
-                         " nodes");
+                         " nodes (groups like [\"majority\", \"minority\"] or "
+                         "[[\"leader\", \"minority\"]] scale with the cluster)");
   }
   return warnings;
 }

@@ -208,8 +208,6 @@ Time_us read_time_in_run(const json& j, const std::string& path, const RunFrame&
 
 FaultKind read_fault_kind(const json& j, const std::string& path);
 
-std::vector<std::vector<NodeId>> read_groups(const json& j, const std::string& path, int32_t nodes);
-
 FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run);
 
 NemesisSpec read_nemesis(const json& j, const std::string& path, const RunFrame& run);

@@ -19,3 +19,7 @@ ballot_add_test(test_damage
 ballot_add_test(test_require
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_require.cpp
   LIBS ballot_app)
+# Node sets in partition groups and link cuts: names, ranges, fractions and selectors.
+ballot_add_test(test_node_set
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_node_set.cpp
+  LIBS ballot_app)

@@ -51,6 +51,17 @@ TEST_CASE("link_cut is one way unless both and never cuts a node from itself") {
   CHECK(link_cut(2, 2, true).empty());
 }
 
+TEST_CASE("link_cut_sets cuts every link from one set to the other") {
+  CHECK(link_cut_sets({0, 1}, {2}, false) == Links{{0, 2}, {1, 2}});
+  CHECK(as_set(link_cut_sets({0}, {1, 2}, true)) == std::set<Link>{{0, 1}, {1, 0}, {0, 2}, {2, 0}});
+  FaultSpec f;
+  f.kind = FaultKind::LinkCut;
+  f.link_set_form = true;
+  f.from_nodes = {3, 4};
+  f.to_nodes = {0};
+  CHECK(links_cut(5, f) == Links{{3, 0}, {4, 0}});
+}
+
 TEST_CASE("bridge splits two halves that both see the middle node") {
   const Links links = bridge({4, 3, 2, 1, 0});
   CHECK(links.size() == 8);

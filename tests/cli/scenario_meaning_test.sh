@@ -57,6 +57,15 @@ expect 1 "warning: faults\[0\]: n6, n7" -- "$ballot" compare "$split" --seeds 1 
 # A file that leaves nodes out on purpose (they form the last group) means the same with more.
 printf '%s' '{"nodes": 5, "duration": "1s", "faults": [{"at": "100ms", "kind": "partition", "groups": [["n1", "n2"]]}]}' >"$work/rest.json"
 expect_not "warning" -- "$ballot" run "$work/rest.json" --set nodes=7
+# Groups written as fractions or around the leader keep their meaning at any size: no warning,
+# and the Faults section shows what they became.
+printf '%s' '{"nodes": 5, "algorithm": "raft", "duration": "3s", "faults": [{"at": "1s", "duration": "1s", "kind": "partition", "groups": [["leader", "minority"]]}, {"at": "2500ms", "duration": "200ms", "kind": "link_cut", "from": "leader", "to": "majority"}]}' >"$work/scaled.json"
+expect 1 'groups like \["majority", "minority"\]' -- "$ballot" run "$split" --set nodes=7 --algo raft
+expect_not "warning" -- "$ballot" run "$work/scaled.json" --set nodes=7
+expect 0 'partition  \[leader, minority\] = n[0-9],n[0-9],n[0-9] ' -- "$ballot" run "$work/scaled.json" --set nodes=7
+expect 0 'partition  \[leader, minority\] = n[0-9],n[0-9] ' -- "$ballot" run "$work/scaled.json"
+expect 0 'link_cut   \[leader\] -> \[majority\] = \{n[0-9]\} -> \{n[0-9],n[0-9],n[0-9],n[0-9]\}' -- "$ballot" run "$work/scaled.json" --set nodes=7
+expect 0 'link_cut #2 begin  \{n[0-9]\} -> \{n[0-9],n[0-9],n[0-9]\}' -- bash -c "'$ballot' run '$work/scaled.json' --trace '$work/scaled.jsonl' >/dev/null && '$ballot' log '$work/scaled.jsonl' --kind fault"
 # An explicit topology: nodes beyond its edges reach nobody.
 printf '%s' '{"nodes": 3, "duration": "1s", "topology": {"kind": "explicit", "edges": [{"between": ["n1", "n2"]}, {"between": ["n2", "n3"]}]}}' >"$work/line.json"
 expect_not "warning" -- "$ballot" run "$work/line.json"
