@@ -1,5 +1,5 @@
 // A scenario: everything that determines a run besides the seed (docs/scenario-format.md).
-// Plain data; parsing lives in scenario_json.cpp so that nlohmann stays out of this header.
+// Plain data; parsing lives in the reader (sim/scenario_read.h) so nlohmann stays out of here.
 #pragma once
 #include <cstdint>
 #include <map>
