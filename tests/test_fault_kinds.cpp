@@ -95,6 +95,23 @@ TEST_CASE("the scenario reader takes exactly the fields the table gives each kin
   }
 }
 
+TEST_CASE("the scenario schema knows every field of the fault table") {
+  // A heal takes no field: a field any kind takes is refused as not belonging to a heal (the
+  // schema knows it), a name no kind takes as an unknown key.
+  std::set<std::string> fields;
+  for (const FaultKindInfo& k : fault_kinds())
+    for (const FaultField& f : k.fields) fields.insert(std::string(f.name));
+  REQUIRE(fields.size() > 10);
+  for (const std::string& name : fields) {
+    INFO("field " << name);
+    const std::string err = fault_error(R"({"at": "1s", "kind": "heal", ")" + name + R"(": 1})");
+    CHECK(err.find("field '" + name + "' does not belong to a heal fault") != std::string::npos);
+  }
+  const std::string unknown = fault_error(R"({"at": "1s", "kind": "heal", "groupz": 1})");
+  CHECK(unknown.find("does not belong") == std::string::npos);
+  CHECK(unknown.find("groupz") != std::string::npos);
+}
+
 TEST_CASE("the trace header carries the fault table and the reader gives it back") {
   Scenario s;
   s.resolved_json = "{}";
