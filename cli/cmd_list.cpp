@@ -8,6 +8,7 @@
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
+#include "sim/fault_kinds.h"
 #include "sim/input_error.h"
 #include "sim/scenario.h"
 
@@ -15,54 +16,23 @@ namespace ballot::cli {
 
 namespace {
 
-const char* fault_help(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::Partition:
-      return "split the nodes into groups that cannot talk (symmetric)";
-    case FaultKind::Isolate:
-      return "cut nodes off from everyone else, both ways";
-    case FaultKind::LinkCut:
-      return "cut the link from one node to another, one way (or both)";
-    case FaultKind::Bridge:
-      return "two halves joined only through one bridge node (Jepsen)";
-    case FaultKind::MajoritiesRing:
-      return "each node sees a majority, no two the same (Jepsen)";
-    case FaultKind::Heal:
-      return "end every network fault in force";
-    case FaultKind::Drop:
-      return "drop messages by type, sender, receiver, with a probability";
-    case FaultKind::DelaySpike:
-      return "add delay to messages of some nodes (or all)";
-    case FaultKind::LossBurst:
-      return "add a loss probability to messages of some nodes (or all)";
-    case FaultKind::Flap:
-      return "a link goes down and up every period";
-    case FaultKind::Crash:
-      return "crash nodes (volatile state lost); restart after the duration";
-    case FaultKind::Pause:
-      return "freeze nodes (GC or VM pause); resume after the duration";
-    case FaultKind::ClockDrift:
-      return "a node's clock runs fast or slow (ppm)";
-    case FaultKind::ClockJump:
-      return "a node's clock jumps forward or back";
-    case FaultKind::SlowNode:
-      return "every message from and to a node is delayed";
-    case FaultKind::DiskLoss:
-      return "crash and lose durable writes not yet synced";
-  }
-  return "";
-}
-
 // `dir_flag` is --dir, or empty for the shipped scenarios.
-int list(const std::string& what, const std::string& dir_flag) {
+int list(const std::string& what, const std::string& dir_flag, bool markdown) {
   if (what == "algorithms") {
     for (const AlgorithmInfo& a : algorithms())
       std::printf("%-8s %s\n", a.name.c_str(), a.description.c_str());
     return kExitOk;
   }
   if (what == "faults") {
-    for (const std::string& name : fault_kind_names())
-      std::printf("%-16s %s\n", name.c_str(), fault_help(*fault_kind_from_name(name)));
+    // The table of fault kinds (sim/fault_kinds.cpp); --markdown prints the table that
+    // docs/scenario-format.md holds.
+    if (markdown) {
+      std::fputs(fault_kinds_markdown().c_str(), stdout);
+      return kExitOk;
+    }
+    for (const FaultKindInfo& k : fault_kinds())
+      std::printf("%-16s %-8s %.*s\n", std::string(k.name).c_str(), fault_acts_on_name(k.acts_on),
+                  static_cast<int>(k.summary.size()), k.summary.data());
     std::printf(
         "\nTargets may be node names (\"n1\") or one selector: leader, random_follower,\n"
         "random_minority, random_majority, random_node. See docs/scenario-format.md.\n");
@@ -132,7 +102,12 @@ void add_list_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"algorithms", "scenarios", "faults"}));
   cmd->add_option("--dir", *dir,
                   "Scenario directory for 'list scenarios' (default: the shipped one)");
-  cmd->callback([what, dir, &action] { action = [what, dir] { return list(*what, *dir); }; });
+  auto markdown = std::make_shared<bool>(false);
+  cmd->add_flag("--markdown", *markdown,
+                "For 'list faults': the fault table of docs/scenario-format.md, in Markdown");
+  cmd->callback([what, dir, markdown, &action] {
+    action = [what, dir, markdown] { return list(*what, *dir, *markdown); };
+  });
 }
 
 }  // namespace ballot::cli

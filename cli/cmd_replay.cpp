@@ -338,6 +338,11 @@ int replay(const ReplayOptions& o) {
   if (written_by != kBallotVersion)
     std::printf("note: written by ballot %s, replayed by %s\n", written_by.c_str(), kBallotVersion);
   rerun_header["ballot_version"] = written_by;
+  // The table of fault kinds describes the ballot that wrote the trace, not the run.
+  if (recorded_header.contains("fault_kinds"))
+    rerun_header["fault_kinds"] = recorded_header["fault_kinds"];
+  else
+    rerun_header.erase("fault_kinds");
   if (auto d = first_difference(recorded_header, rerun_header, "")) {
     std::printf("DIVERGED: every event matches but the header's \"%s\" differs: %s\n",
                 d->first.c_str(), d->second.c_str());

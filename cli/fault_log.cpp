@@ -3,17 +3,28 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/runner.h"
+#include "sim/fault_kinds.h"
 
 namespace ballot {
 
 namespace {
 
-// The kinds a heal ends (the kernel's network faults).
+// The table's row for a kind named in the trace (null for a name this ballot does not know).
+const FaultKindInfo* kind_info(const std::string& kind) {
+  const auto k = fault_kind_from_name(kind);
+  return k ? &fault_kind_info(*k) : nullptr;
+}
+
+// The kinds a heal ends (the kernel's network faults; sim/fault_kinds.cpp).
 bool healable(const std::string& kind) {
-  for (const char* k : {"partition", "isolate", "link_cut", "bridge", "majorities_ring", "drop",
-                        "delay_spike", "loss_burst", "flap", "slow_node"})
-    if (kind == k) return true;
-  return false;
+  const FaultKindInfo* info = kind_info(kind);
+  return info != nullptr && info->ends == FaultEnds::DurationOrHeal;
+}
+
+// The kinds whose begin is followed by a crash or pause event per node they stop.
+bool stops_nodes(const std::string& kind) {
+  const FaultKindInfo* info = kind_info(kind);
+  return info != nullptr && (info->look == FaultLook::Crash || info->look == FaultLook::Pause);
 }
 
 const char* selector_name(Selector s) {
@@ -102,7 +113,8 @@ void FaultLog::on_event(const TraceEvent& ev) {
     f.id = ev.tag;
     f.begin_us = ev.time_us;
     f.kind = std::string(ev.text);
-    f.instant = f.kind == "heal" || f.kind == "clock_jump";
+    const FaultKindInfo* info = kind_info(f.kind);
+    f.instant = info != nullptr && info->instantaneous();
     if (ev.payload != nullptr) {
       JsonWriter w(f.detail_json);
       w.begin_obj("");
@@ -118,11 +130,9 @@ void FaultLog::on_event(const TraceEvent& ev) {
         }
       f.end_us = ev.time_us;
     }
-    if (f.kind == "clock_jump") f.end_us = ev.time_us;
+    if (f.instant) f.end_us = ev.time_us;
     faults_.push_back(std::move(f));
-    if (faults_.back().kind == "crash" || faults_.back().kind == "disk_loss" ||
-        faults_.back().kind == "pause")
-      opening_ = faults_.size();
+    if (stops_nodes(faults_.back().kind)) opening_ = faults_.size();
     return;
   }
   for (FiredFault& f : faults_) {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "algorithms/registry.h"
+#include "sim/fault_kinds.h"
 #include "sim/input_error.h"
 #include "sim/lincheck.h"
 
@@ -420,6 +421,8 @@ std::string trace_header(const Scenario& scenario) {
   line += ",\"algorithm\":";
   append_json_string(line, scenario.algorithm);
   line += ",\"seed\":" + std::to_string(scenario.seed);
+  // The table of fault kinds as this ballot knows them, for the viewer (not hashed).
+  line += ",\"fault_kinds\":" + fault_kinds_json();
   line += ",\"scenario\":" + scenario.resolved_json + "}";
   return line;
 }

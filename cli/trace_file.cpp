@@ -4,6 +4,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "sim/fault_kinds.h"
 #include "sim/input_error.h"
 #include "sim/input_file.h"
 #include "sim/scenario.h"
@@ -212,6 +213,21 @@ TraceHeader parse_trace_header(std::string_view line, size_t line_no) {
   out.algorithm = f.str("algorithm", false);
   out.seed = f.count("seed", false);
   out.scenario_json = f.get("scenario", JsonType::Object, true)->dump();
+  if (const json* kinds = f.get("fault_kinds", JsonType::Object, false)) {
+    for (const auto& [name, value] : kinds->items()) {
+      if (!value.is_object())
+        fail(line_no, "expected \"fault_kinds." + name + "\" to be an object, got " + show(value));
+      const Fields k(value, line_no, "fault_kinds." + name + ".");
+      TraceHeader::FaultKind& kind = out.fault_kinds[name];
+      kind.acts_on = k.str("acts_on", false);
+      kind.instantaneous = k.boolean("instantaneous", false);
+      kind.look = k.str("look", false);
+    }
+  } else {
+    for (const FaultKindInfo& info : ballot::fault_kinds())
+      out.fault_kinds[std::string(info.name)] = {fault_acts_on_name(info.acts_on),
+                                                 info.instantaneous(), fault_look_name(info.look)};
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,15 @@ struct TraceHeader {
   std::string ballot_version, file, algorithm;
   uint64_t seed = 0;
   std::string scenario_json;  // the "scenario" object, as JSON text
+  // How the writer's table of fault kinds (sim/fault_kinds.h) describes each kind, by name: the
+  // viewer draws faults from this rather than from kind names. From the header's "fault_kinds";
+  // a trace without it (older, or made by hand) gets this ballot's table.
+  struct FaultKind {
+    std::string acts_on;  // "network" or "nodes"
+    bool instantaneous = false;
+    std::string look;  // "split", "isolate", "link", "loss", "delay", "heal", "crash", ...
+  };
+  std::map<std::string, FaultKind> fault_kinds;
 };
 
 // A run stopped by a limit (the footer's "cut"): which limit ("max_events" or

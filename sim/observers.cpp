@@ -200,7 +200,18 @@ void LeadershipObserver::on_event(const TraceEvent& ev) {
     case EventKind::Fault:  // the network changed before the fault's event
       update_ability(ev.time_us);
       return;
-    default:
+    case EventKind::Send:
+    case EventKind::Deliver:
+    case EventKind::Drop:
+    case EventKind::Timer:
+    case EventKind::Clock:
+    case EventKind::Note:
+    case EventKind::Record:
+    case EventKind::ClientInvoke:
+    case EventKind::ClientReturn:
+    case EventKind::Caption:
+    case EventKind::Job:
+    case EventKind::Id:
       return;
   }
   update_global(ev);
@@ -283,7 +294,22 @@ void TrafficObserver::on_event(const TraceEvent& ev) {
       ++counts_for(ev.payload->type()).dropped;
       ++total_.dropped;
       break;
-    default:
+    case EventKind::Start:
+    case EventKind::Timer:
+    case EventKind::Role:
+    case EventKind::Fault:
+    case EventKind::Crash:
+    case EventKind::Restart:
+    case EventKind::Pause:
+    case EventKind::Resume:
+    case EventKind::Clock:
+    case EventKind::Note:
+    case EventKind::Record:
+    case EventKind::ClientInvoke:
+    case EventKind::ClientReturn:
+    case EventKind::Caption:
+    case EventKind::Job:
+    case EventKind::Id:
       break;
   }
 }

@@ -1,5 +1,5 @@
 // A scenario: everything that determines a run besides the seed (docs/scenario-format.md).
-// Plain data; parsing lives in scenario_json.cpp so that nlohmann stays out of this header.
+// Plain data; parsing lives in the reader (sim/scenario_read.h) so nlohmann stays out of here.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/fault_kinds.h"
 #include "sim/history.h"
 #include "sim/node_api.h"
 #include "sim/node_set.h"
@@ -47,27 +48,7 @@ struct TopologySpec {
   std::vector<Edge> edges;  // explicit (undirected)
 };
 
-enum class FaultKind {
-  Partition,       // groups: symmetric split; nodes in no group form one more group
-  Isolate,         // nodes (or selector): cut from everyone else, both ways
-  LinkCut,         // from -> to only (one-way); `both` makes it symmetric
-  Bridge,          // Jepsen: two halves joined by one bridge node that sees both
-  MajoritiesRing,  // Jepsen: each node sees a majority, no two see the same one
-  Heal,            // ends every network fault in force
-  Drop,            // message-type-selective drop: msg_type, from, to, probability
-  DelaySpike,      // extra delay_us on messages from/to `nodes` (all when empty)
-  LossBurst,       // extra loss probability on messages from/to `nodes` (all when empty)
-  Flap,            // the link between from and to goes down and up every period_us
-  Crash,           // nodes crash; restart after duration (never when duration is 0)
-  Pause,           // nodes freeze; resume after duration
-  ClockDrift,      // nodes' clocks run at drift_ppm; reverts after duration (if any)
-  ClockJump,       // nodes' clocks jump by jump_us (may be negative); instantaneous
-  SlowNode,        // delay_us added to every message from and to the node
-  DiskLoss,        // the node crashes and loses unsynced durable writes; restart after duration
-};
-const char* fault_kind_name(FaultKind kind);
-std::optional<FaultKind> fault_kind_from_name(const std::string& name);
-std::vector<std::string> fault_kind_names();
+// FaultKind and its table: sim/fault_kinds.h.
 
 struct FaultSpec {
   Time_us at_us = 0;

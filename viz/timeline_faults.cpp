@@ -38,15 +38,14 @@ constexpr uint8_t kFaultBarAlpha = 210;
 constexpr float kFaultBarRounding_px = 3.0f;
 constexpr uint8_t kFlapAlpha = 180;
 
-Rgb fault_color(const std::string& kind) {
-  if (kind == "partition" || kind == "isolate" || kind == "bridge" || kind == "majorities_ring")
-    return kPartitionColor;
-  if (kind == "crash" || kind == "disk_loss") return kCrashedHatchColor;
-  if (kind == "pause") return kPausedColor;
-  if (kind == "clock_drift" || kind == "clock_jump") return kClockColor;
-  if (kind == "link_cut" || kind == "flap" || kind == "drop" || kind == "loss_burst")
-    return kDropColor;
-  return kFaultBarColor;
+// By the fault's look (the trace header's table of fault kinds), never by its kind's name.
+Rgb fault_color(const Fault& f) {
+  if (f.look == "split" || f.look == "isolate") return kPartitionColor;
+  if (f.look == "crash") return kCrashedHatchColor;
+  if (f.look == "pause") return kPausedColor;
+  if (f.look == "clock") return kClockColor;
+  if (f.look == "link" || f.look == "loss") return kDropColor;
+  return kFaultBarColor;  // delay, heal, unknown
 }
 
 // A one-way cut: a dashed red arrow from the sender's lane to the receiver's where it begins,
@@ -84,12 +83,11 @@ void draw_network_faults(Frame& f, const Section& s) {
     if (!g.visible(fault.span.begin_us, fault.span.end_us)) continue;
     const SpanX sx = span_x(g, fault.span.begin_us, fault.span.end_us);
     const float xa = sx.a, xb = sx.b;
-    if (!fault.groups.empty() || fault.kind == "isolate") {
+    if (!fault.groups.empty() || fault.look == "isolate") {
       partition_runs.add(xa, std::max(xb, xa + 1), shade_partition);
       if (xb - xa >= kPartitionEdgeMin_px)
         vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, kPartitionEdgeAlpha));
-    } else if ((fault.kind == "link_cut" || fault.kind == "flap") && s.lane_visible(fault.from) &&
-               s.lane_visible(fault.to)) {
+    } else if (fault.look == "link" && s.lane_visible(fault.from) && s.lane_visible(fault.to)) {
       draw_link_cut(dl, s, fault, xa, xb);
     }
   }
@@ -215,7 +213,7 @@ void draw_fault_lane(Frame& f, const Section& s) {
     const int row = s.fault_row_of[i];
     const SectionLayout::FaultMark fm = s.fault_mark(g, i, fault);
     const float y0 = fm.box.y0, y1 = fm.box.y1, xa = fm.box.x0, xb = fm.box.x1;
-    const Rgb c = fault_color(fault.kind);
+    const Rgb c = fault_color(fault);
     const bool instant = fm.diamond;
     if (instant) {  // a clock jump, or too short to see
       const float xm = fm.xm, ym = fm.ym, r = fm.r;

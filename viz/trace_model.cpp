@@ -449,6 +449,7 @@ class Builder {
     m_.scenario_file = h.file;
     m_.algorithm = h.algorithm;
     m_.seed = h.seed;
+    fault_kinds_ = h.fault_kinds;
     {
       const json s = json::parse(h.scenario_json);
       m_.scenario_json = s.dump(2);
@@ -897,10 +898,14 @@ class Builder {
       Fault fault;
       fault.id = f.fault;
       fault.kind = f.kind;
+      if (auto k = fault_kinds_.find(fault.kind); k != fault_kinds_.end()) {
+        fault.look = k->second.look;
+        fault.instantaneous = k->second.instantaneous;
+      }
       fault.span = {e.t_us, f.phase == "begin" ? kOpen_us : e.t_us, index, index};
       read_fault_detail(fault, m_.line(index), line);
       // Instantaneous kinds have no end event.
-      if (fault.kind == "clock_jump" || fault.kind == "heal") fault.span.end_us = e.t_us;
+      if (fault.instantaneous) fault.span.end_us = e.t_us;
       open_faults_[f.fault] = m_.faults.size();
       m_.events[index].aux = static_cast<uint32_t>(m_.faults.size());
       m_.faults.push_back(std::move(fault));
@@ -1069,6 +1074,7 @@ class Builder {
   std::map<int64_t, size_t> open_faults_;
   std::unordered_map<int64_t, size_t> open_ops_;
   std::vector<HeaderCaption> header_captions_;
+  std::map<std::string, ballot::TraceHeader::FaultKind> fault_kinds_;  // from the header
 };
 
 }  // namespace

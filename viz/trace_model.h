@@ -100,6 +100,11 @@ struct Message {
 struct Fault {
   int64_t id = 0;
   std::string kind;  // "partition", "crash", "link_cut", ...
+  // From the trace header's table of fault kinds (sim/fault_kinds.h): how to draw it ("split",
+  // "isolate", "link", "loss", "delay", "heal", "crash", "pause", "clock"; "" when unknown), and
+  // whether it is instantaneous (no end event).
+  std::string look;
+  bool instantaneous = false;
   Interval span;
   std::vector<std::vector<int32_t>> groups;  // partition
   std::vector<int32_t> nodes;                // crash, pause, clock, isolate, ...
