@@ -8,8 +8,8 @@
 //     NodeId candidate_id = kNoNode;
 //     static constexpr auto declared_fields() {
 //       using S = VoteRequestFields;
-//       return kit::fields(kit::num("term", &S::term), kit::node("candidate_id",
-//       &S::candidate_id));
+//       return kit::fields(kit::num("term", &S::term),
+//                          kit::node("candidate_id", &S::candidate_id));
 //     }
 //   };
 //   struct RequestVote : kit::Msg<RequestVote, VoteRequestFields> {
