@@ -4,19 +4,10 @@
 
 namespace ballot::bully {
 
-void Coordinator::fields(FieldSink& sink) const {
-  sink.put_key_values("state", state);
-}
-
 int64_t Coordinator::size_bytes() const {
   int64_t bytes = 16;
   for (const auto& [key, value] : state) bytes += static_cast<int64_t>(key.size() + value.size());
   return bytes;
-}
-
-void Replicate::fields(FieldSink& sink) const {
-  sink.put_str("key", key);
-  sink.put_str("value", value);
 }
 
 BullyNode::BullyNode(Context& ctx, Options options) : Node(ctx), options_(options) {}

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "algorithms/kit/dispatch.h"
+#include "algorithms/kit/fields.h"
 #include "algorithms/kit/timers.h"
 #include "algorithms/registry.h"
 #include "sim/node_api.h"
@@ -42,10 +43,12 @@ struct Answer final : MessageBase<Answer> {
 
 // "I am the coordinator", with the coordinator's whole register state: a new primary's state
 // overwrites the backups' (which is how primary-backup loses acknowledged writes in split brain).
-struct Coordinator final : MessageBase<Coordinator> {
+struct Coordinator final : kit::Msg<Coordinator> {
   static constexpr std::string_view kType = "Coordinator";
   std::map<std::string, std::string> state;
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    return kit::fields(kit::key_values("state", &Coordinator::state));
+  }
   int64_t size_bytes() const override;
 };
 
@@ -56,11 +59,13 @@ struct Heartbeat final : MessageBase<Heartbeat> {
 };
 
 // A write applied by the primary, pushed to a backup (fire and forget).
-struct Replicate final : MessageBase<Replicate> {
+struct Replicate final : kit::Msg<Replicate> {
   static constexpr std::string_view kType = "Replicate";
   std::string key;
   std::string value;
-  void fields(FieldSink& sink) const override;
+  static constexpr auto declared_fields() {
+    return kit::fields(kit::str("key", &Replicate::key), kit::str("value", &Replicate::value));
+  }
   int64_t size_bytes() const override {
     return 16 + static_cast<int64_t>(key.size() + value.size());
   }

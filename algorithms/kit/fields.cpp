@@ -12,12 +12,16 @@ const char* field_kind_name(FieldKind kind) {
       return "bool";
     case FieldKind::Str:
       return "str";
+    case FieldKind::OptStr:
+      return "str?";
     case FieldKind::Node:
       return "node";
     case FieldKind::List:
       return "list";
     case FieldKind::Object:
       return "object";
+    case FieldKind::KeyValues:
+      return "key_values";
   }
   std::abort();
 }

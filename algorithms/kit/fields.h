@@ -8,8 +8,8 @@
 //     NodeId candidate_id = kNoNode;
 //     static constexpr auto declared_fields() {
 //       using S = VoteRequestFields;
-//       return kit::fields(kit::num("term", &S::term), kit::node("candidate_id",
-//       &S::candidate_id));
+//       return kit::fields(kit::num("term", &S::term),
+//                          kit::node("candidate_id", &S::candidate_id));
 //     }
 //   };
 //   struct RequestVote : kit::Msg<RequestVote, VoteRequestFields> {
@@ -20,6 +20,8 @@
 // The table's order is the trace's order (and part of the trace hash).
 #pragma once
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -37,12 +39,14 @@ inline int64_t node_number(NodeId id) {
 }
 
 enum class FieldKind : uint8_t {
-  Int,     // put_int
-  Bool,    // put_bool
-  Str,     // put_str
-  Node,    // put_int of the node's number (1-based, 0 for none)
-  List,    // a list of objects
-  Object,  // one object
+  Int,        // put_int
+  Bool,       // put_bool
+  Str,        // put_str
+  OptStr,     // put_str when present (an optional string), nothing otherwise
+  Node,       // put_int of the node's number (1-based, 0 for none)
+  List,       // a list of objects
+  Object,     // one object
+  KeyValues,  // a std::map<std::string, std::string> as a list of {key, value} objects
 };
 const char* field_kind_name(FieldKind kind);
 
@@ -60,6 +64,10 @@ struct Field {
       sink.put_bool(name, value);
     } else if constexpr (K == FieldKind::Str) {
       sink.put_str(name, value);
+    } else if constexpr (K == FieldKind::OptStr) {
+      if (value) sink.put_str(name, *value);
+    } else if constexpr (K == FieldKind::KeyValues) {
+      sink.put_key_values(name, value);
     } else {
       static_assert(K == FieldKind::Node);
       sink.put_int(name, node_number(value));
@@ -101,9 +109,18 @@ template <class S>
 constexpr auto flag(std::string_view name, bool S::*member) {
   return Field<S, bool, FieldKind::Bool>{name, member};
 }
+template <class S, class T>
+constexpr auto str(std::string_view name, T S::*member) {
+  static_assert(std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>);
+  return Field<S, T, FieldKind::Str>{name, member};
+}
 template <class S>
-constexpr auto str(std::string_view name, std::string S::*member) {
-  return Field<S, std::string, FieldKind::Str>{name, member};
+constexpr auto opt_str(std::string_view name, std::optional<std::string> S::*member) {
+  return Field<S, std::optional<std::string>, FieldKind::OptStr>{name, member};
+}
+template <class S>
+constexpr auto key_values(std::string_view name, std::map<std::string, std::string> S::*member) {
+  return Field<S, std::map<std::string, std::string>, FieldKind::KeyValues>{name, member};
 }
 template <class S>
 constexpr auto node(std::string_view name, NodeId S::*member) {

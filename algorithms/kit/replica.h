@@ -7,12 +7,24 @@
 #include <utility>
 
 #include "sim/node_api.h"
+#include "sim/require.h"
 
 namespace ballot::kit {
 
 // The smallest majority of a cluster of `cluster_size` nodes.
 constexpr int32_t majority(int32_t cluster_size) {
   return cluster_size / 2 + 1;
+}
+
+// For on_start: the node's durable state as a T (what survived a crash, or a fresh T at the first
+// start), once the node id is known to lie within the cluster. Aborts if what survived is not a T.
+template <class T>
+T* durable_at_start(Context& ctx) {
+  BALLOT_REQUIRE(ctx.cluster_size() >= 1 && ctx.self() >= 0 && ctx.self() < ctx.cluster_size(),
+                 "node id within the cluster");
+  T* state = durable_state<T>(ctx);
+  BALLOT_REQUIRE(state != nullptr, "the durable state is of the algorithm's own type");
+  return state;
 }
 
 // Context::report, called on every change of (role, epoch, leader) but passed on only when one of

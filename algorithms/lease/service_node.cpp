@@ -2,14 +2,14 @@
 
 #include <string>
 
+#include "algorithms/kit/replica.h"
 #include "sim/require.h"
 #include "sim/trace.h"
 
 namespace ballot::lease {
 
 void LockServiceNode::on_start() {
-  durable_ = durable_state<ServiceDurable>(ctx_);
-  BALLOT_REQUIRE(durable_ != nullptr, "durable state is not a ServiceDurable");
+  durable_ = kit::durable_at_start<ServiceDurable>(ctx_);
   if (options_.bugs.volatile_token_counter) durable_->lock = LockState{};  // never on disk
   service_.emplace(options_.ttl_us, durable_->lock, ctx_.now());
   storage_.emplace(options_.fencing, durable_->storage);

@@ -59,10 +59,8 @@ PaxosNode::PaxosNode(Context& ctx, const PaxosOptions& options) : Node(ctx), opt
 // storage (§2.3); what it had learned, and the state machine, are volatile and are rebuilt from the
 // leader's Decide messages (or, if it becomes leader, from its own phase 1).
 void PaxosNode::on_start() {
-  durable_ = durable_state<PaxosDurable>(ctx_);
-  require(durable_ != nullptr, "durable state is not a PaxosDurable");
+  durable_ = kit::durable_at_start<PaxosDurable>(ctx_);
   const int32_t n = ctx_.cluster_size();
-  require(n >= 1 && ctx_.self() >= 0 && ctx_.self() < n, "node id within the cluster");
   promised_by_.assign(n, false);
   peer_first_unchosen_.assign(n, 1);
   heard_from_.assign(n, false);

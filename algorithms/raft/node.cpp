@@ -65,10 +65,8 @@ RaftNode::RaftNode(Context& ctx, const RaftOptions& options) : Node(ctx), option
 // from stable storage; volatile state (commitIndex, lastApplied, the state machine) starts at zero
 // and is rebuilt as the leader tells us what is committed.
 void RaftNode::on_start() {
-  durable_ = durable_state<RaftDurable>(ctx_);
-  require(durable_ != nullptr, "durable state is not a RaftDurable");
+  durable_ = kit::durable_at_start<RaftDurable>(ctx_);
   const int32_t n = ctx_.cluster_size();
-  require(n >= 1 && ctx_.self() >= 0 && ctx_.self() < n, "node id within the cluster");
   votes_granted_.assign(n, false);
   votes_answered_.assign(n, false);
   next_index_.assign(n, 1);
