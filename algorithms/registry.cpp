@@ -1,8 +1,8 @@
 #include "algorithms/registry.h"
 
 #include "algorithms/all.h"  // generated: algorithms/<name>/<name>.h of every algorithm folder
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 
 namespace ballot {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/node_api.h"
-#include "sim/params.h"
-#include "sim/trace.h"
+#include "sim/api/node_api.h"
+#include "sim/api/params.h"
+#include "sim/api/trace.h"
 
 namespace ballot {
 

@@ -13,8 +13,8 @@
 #include <streambuf>
 #include <vector>
 
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 
 using namespace ballot;
 

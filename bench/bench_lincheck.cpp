@@ -15,8 +15,8 @@
 #include <variant>
 #include <vector>
 
-#include "sim/history_parse.h"
-#include "sim/lincheck.h"
+#include "sim/lincheck/history_parse.h"
+#include "sim/lincheck/lincheck.h"
 
 namespace {
 

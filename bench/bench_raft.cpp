@@ -14,8 +14,8 @@
 
 #include "algorithms/raft/raft.h"
 #include "algorithms/registry.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 
 using namespace ballot;
 

@@ -20,7 +20,7 @@
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "cli/seeds.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::cli {
 

@@ -8,9 +8,9 @@
 
 #include "cli/commands.h"
 #include "cli/trace_file.h"
-#include "sim/history.h"
-#include "sim/history_parse.h"
-#include "sim/input_error.h"
+#include "sim/api/history.h"
+#include "sim/api/input_error.h"
+#include "sim/lincheck/history_parse.h"
 
 namespace ballot::cli {
 

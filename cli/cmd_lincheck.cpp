@@ -11,8 +11,8 @@
 
 #include "cli/commands.h"
 #include "cli/runner.h"
-#include "sim/history_parse.h"
-#include "sim/lincheck.h"
+#include "sim/lincheck/history_parse.h"
+#include "sim/lincheck/lincheck.h"
 
 namespace ballot::cli {
 namespace {

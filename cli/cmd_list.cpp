@@ -8,9 +8,9 @@
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
-#include "sim/fault_kinds.h"
-#include "sim/input_error.h"
-#include "sim/scenario.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/fault_kinds.h"
+#include "sim/kernel/scenario.h"
 
 namespace ballot::cli {
 
@@ -24,7 +24,7 @@ int list(const std::string& what, const std::string& dir_flag, bool markdown) {
     return kExitOk;
   }
   if (what == "faults") {
-    // The table of fault kinds (sim/fault_kinds.cpp); --markdown prints the table that
+    // The table of fault kinds (sim/kernel/fault_kinds.cpp); --markdown prints the table that
     // docs/scenario-format.md holds.
     if (markdown) {
       std::fputs(fault_kinds_markdown().c_str(), stdout);

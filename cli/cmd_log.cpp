@@ -16,8 +16,8 @@
 #include "cli/fault_log.h"
 #include "cli/runner.h"
 #include "cli/trace_file.h"
-#include "sim/input_error.h"
-#include "sim/params.h"
+#include "sim/api/input_error.h"
+#include "sim/api/params.h"
 
 namespace ballot::cli {
 

@@ -12,7 +12,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::cli {
 

@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "cli/report.h"
 #include "cli/shrink.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::cli {
 

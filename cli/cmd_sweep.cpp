@@ -16,8 +16,8 @@
 #include "cli/report.h"
 #include "cli/runner.h"
 #include "cli/seeds.h"
-#include "sim/input_error.h"
-#include "sim/observers.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/observers.h"
 
 namespace ballot::cli {
 

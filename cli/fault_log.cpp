@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/runner.h"
-#include "sim/fault_kinds.h"
+#include "sim/kernel/fault_kinds.h"
 
 namespace ballot {
 
@@ -15,7 +15,7 @@ const FaultKindInfo* kind_info(const std::string& kind) {
   return k ? &fault_kind_info(*k) : nullptr;
 }
 
-// The kinds a heal ends (the kernel's network faults; sim/fault_kinds.cpp).
+// The kinds a heal ends (the kernel's network faults; sim/kernel/fault_kinds.cpp).
 bool healable(const std::string& kind) {
   const FaultKindInfo* info = kind_info(kind);
   return info != nullptr && info->ends == FaultEnds::DurationOrHeal;

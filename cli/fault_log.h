@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario.h"
-#include "sim/trace.h"
+#include "sim/api/trace.h"
+#include "sim/kernel/scenario.h"
 
 namespace ballot {
 

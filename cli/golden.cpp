@@ -7,7 +7,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot {
 

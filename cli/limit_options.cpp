@@ -3,7 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/runner.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::cli {
 

@@ -9,8 +9,8 @@
 #include <mutex>
 #include <string>
 
-#include "sim/time.h"
-#include "sim/trace.h"
+#include "sim/api/time.h"
+#include "sim/api/trace.h"
 
 namespace ballot::cli {
 

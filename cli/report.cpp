@@ -1,6 +1,6 @@
 #include "cli/report.h"
 
-#include "sim/lincheck.h"
+#include "sim/lincheck/lincheck.h"
 
 #include <algorithm>
 #include <cstdio>

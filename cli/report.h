@@ -5,7 +5,7 @@
 #include <string>
 
 #include "cli/runner.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::cli {
 

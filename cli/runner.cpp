@@ -10,9 +10,9 @@
 #include <set>
 
 #include "algorithms/registry.h"
-#include "sim/fault_kinds.h"
-#include "sim/input_error.h"
-#include "sim/lincheck.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/fault_kinds.h"
+#include "sim/lincheck/lincheck.h"
 
 namespace ballot {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "cli/fault_log.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 
 namespace ballot {
 

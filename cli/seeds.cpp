@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::cli {
 

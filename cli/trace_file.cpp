@@ -4,11 +4,11 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "sim/fault_kinds.h"
-#include "sim/input_error.h"
-#include "sim/input_file.h"
-#include "sim/scenario.h"
-#include "sim/trace.h"
+#include "sim/api/input_error.h"
+#include "sim/api/trace.h"
+#include "sim/input/input_file.h"
+#include "sim/kernel/fault_kinds.h"
+#include "sim/kernel/scenario.h"
 
 namespace ballot {
 
@@ -464,7 +464,7 @@ bool read_trace_line(std::istream& in, std::string& line, size_t line_no, bool& 
 
 namespace {
 // A line nlohmann could not parse because of a number out of range (1e400) gets the JSON path,
-// line and column instead of a generic "not JSON" (sim/scenario.h check_json_text).
+// line and column instead of a generic "not JSON" (sim/kernel/scenario.h check_json_text).
 void throw_if_number_out_of_range(std::string_view line, size_t line_no) {
   try {
     check_json_text(std::string(line), line_no);

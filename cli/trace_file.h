@@ -26,8 +26,8 @@ struct TraceHeader {
   std::string ballot_version, file, algorithm;
   uint64_t seed = 0;
   std::string scenario_json;  // the "scenario" object, as JSON text
-  // How the writer's table of fault kinds (sim/fault_kinds.h) describes each kind, by name: the
-  // viewer draws faults from this rather than from kind names. From the header's "fault_kinds";
+  // How the writer's table of fault kinds (sim/kernel/fault_kinds.h) describes each kind, by name:
+  // the viewer draws faults from this rather than from kind names. From the header's "fault_kinds";
   // a trace without it (older, or made by hand) gets this ballot's table.
   struct FaultKind {
     std::string acts_on;  // "network" or "nodes"
@@ -117,8 +117,8 @@ struct EventLineSeen {
 // node number from 1, and the fields its kind requires. Throws InputError("line N", ...).
 void check_event_line(const EventLineSeen& seen, size_t line_no, uint64_t index, int64_t last_t_us);
 
-// std::getline under the trace line cap (sim/input_file.h: a trace is streamed, only a line is
-// held at once): false at the end of the file; `no_newline` when the file ended without one.
+// std::getline under the trace line cap (sim/input/input_file.h: a trace is streamed, only a line
+// is held at once): false at the end of the file; `no_newline` when the file ended without one.
 // Throws InputError("line <line_no>", ...) for a line longer than the cap.
 bool read_trace_line(std::istream& in, std::string& line, size_t line_no, bool& no_newline);
 

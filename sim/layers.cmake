@@ -27,3 +27,8 @@ add_library(ballot_sim INTERFACE)
 target_link_libraries(ballot_sim INTERFACE ballot_kernel ballot_scenario)
 
 set_property(GLOBAL PROPERTY BALLOT_LAYERS_ENFORCED ON)
+
+# Every switch over an enum names every value (a new fault kind cannot slip through a `default:`).
+target_compile_options(ballot_node_api PRIVATE -Wswitch-enum)
+target_compile_options(ballot_kernel PRIVATE -Wswitch-enum)
+target_compile_options(ballot_scenario PRIVATE -Wswitch-enum)

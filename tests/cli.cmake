@@ -21,7 +21,7 @@ ballot_add_test(test_trace_ids SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_trace_id
                 LIBS ballot_app nlohmann_json::nlohmann_json)
 add_test(NAME cli:scenario_meaning
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/scenario_meaning_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
-# Leader loss and client-observed unavailability (sim/observers.cpp, cli/runner.cpp).
+# Leader loss and client-observed unavailability (sim/kernel/observers.cpp, cli/runner.cpp).
 ballot_add_test(test_availability SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_availability.cpp LIBS ballot_app)
 # Golden entries: the summary beside the hash, its differences, the rewrite of a file's "golden".
 ballot_add_test(test_golden SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_golden.cpp

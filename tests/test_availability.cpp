@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cli/runner.h"
-#include "sim/observers.h"
+#include "sim/kernel/observers.h"
 #include "support/leadership_feed.h"
 
 using namespace ballot;

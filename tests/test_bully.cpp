@@ -5,8 +5,8 @@
 
 #include "algorithms/bully/bully.h"
 #include "cli/runner.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 #include "support/manual_cluster.h"
 #include "support/registered.h"
 

@@ -13,8 +13,8 @@
 #include "cli/progress.h"
 #include "cli/runner.h"
 #include "cli/seeds.h"
-#include "sim/input_error.h"
-#include "sim/input_file.h"
+#include "sim/api/input_error.h"
+#include "sim/input/input_file.h"
 
 using namespace ballot;
 using namespace ballot::cli;

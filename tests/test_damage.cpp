@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "cli/runner.h"
-#include "sim/lincheck.h"
-#include "sim/observers.h"
+#include "sim/kernel/observers.h"
+#include "sim/lincheck/lincheck.h"
 
 using namespace ballot;
 

@@ -14,8 +14,8 @@
 
 #include "algorithms/registry.h"
 #include "cli/runner.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 #include "support/nemesis.h"
 #include "support/probe.h"
 

@@ -1,4 +1,4 @@
-// The table of fault kinds (sim/fault_kinds.cpp) is the one place a kind is described: the
+// The table of fault kinds (sim/kernel/fault_kinds.cpp) is the one place a kind is described: the
 // docs' table, the scenario reader and the trace header must all agree with it.
 #include <catch2/catch.hpp>
 
@@ -8,9 +8,9 @@
 
 #include "cli/runner.h"
 #include "cli/trace_file.h"
-#include "sim/fault_kinds.h"
-#include "sim/input_error.h"
-#include "sim/scenario.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/fault_kinds.h"
+#include "sim/kernel/scenario.h"
 
 using namespace ballot;
 
@@ -53,7 +53,8 @@ TEST_CASE("the fault table has every kind once, in enum order, with distinct nam
   CHECK_FALSE(fault_kind_from_name("no_such_kind").has_value());
 }
 
-TEST_CASE("docs/scenario-format.md holds the fault table generated from sim/fault_kinds.cpp") {
+TEST_CASE(
+    "docs/scenario-format.md holds the fault table generated from sim/kernel/fault_kinds.cpp") {
   const std::string doc = read_text(std::string(BALLOT_SOURCE_DIR) + "/docs/scenario-format.md");
   const std::string begin = "<!-- fault-kinds:", end = "<!-- end fault-kinds -->";
   const size_t a = doc.find(begin);

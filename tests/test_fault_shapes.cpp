@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <set>
 
-#include "sim/fault_shapes.h"
-#include "sim/nemesis.h"
-#include "sim/rng.h"
+#include "sim/api/rng.h"
+#include "sim/kernel/fault_shapes.h"
+#include "sim/kernel/nemesis.h"
 
 using namespace ballot;
 

@@ -4,9 +4,9 @@
 #include <algorithm>
 
 #include "algorithms/registry.h"
-#include "sim/local_clock.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/kernel/local_clock.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 #include "support/probe.h"
 
 using namespace ballot;

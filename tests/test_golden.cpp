@@ -11,8 +11,8 @@
 
 #include "cli/golden.h"
 #include "cli/runner.h"
-#include "sim/input_error.h"
-#include "sim/scenario.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/scenario.h"
 
 using namespace ballot;
 using json = nlohmann::json;

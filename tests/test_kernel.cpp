@@ -1,9 +1,9 @@
 // The event queue and local clocks.
 #include <catch2/catch.hpp>
 
-#include "sim/event_queue.h"
-#include "sim/local_clock.h"
-#include "sim/rng.h"
+#include "sim/api/rng.h"
+#include "sim/kernel/event_queue.h"
+#include "sim/kernel/local_clock.h"
 
 namespace {
 struct Item {

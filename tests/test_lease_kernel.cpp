@@ -11,7 +11,7 @@
 
 #include "algorithms/lease/messages.h"
 #include "cli/runner.h"
-#include "sim/scenario.h"
+#include "sim/kernel/scenario.h"
 #include "support/seeds.h"
 #include "support/shipped_scenarios.h"
 

@@ -12,7 +12,7 @@
 #include "algorithms/lease/messages.h"
 #include "algorithms/lease/options.h"
 #include "algorithms/lease/storage.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 #include "support/input_error_of.h"
 #include "support/recording_context.h"
 

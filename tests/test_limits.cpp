@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cli/runner.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 #include "support/input_error_of.h"
 
 using namespace ballot;

@@ -1,7 +1,7 @@
-// The linearizability checker (sim/lincheck.h) and the history parsers (sim/history_parse.h):
-// the known verdicts of the Jepsen histories in tests/data/linearizability, hand-made histories
-// with known answers, a differential test against brute-force enumeration over many seeds, and
-// malformed input.
+// The linearizability checker (sim/lincheck/lincheck.h) and the history parsers
+// (sim/lincheck/history_parse.h): the known verdicts of the Jepsen histories in
+// tests/data/linearizability, hand-made histories with known answers, a differential test against
+// brute-force enumeration over many seeds, and malformed input.
 //
 // Reproduce: build/test_lincheck "[lincheck]"
 #include <catch2/catch.hpp>
@@ -18,8 +18,8 @@
 #include <variant>
 #include <vector>
 
-#include "sim/history_parse.h"
-#include "sim/lincheck.h"
+#include "sim/lincheck/history_parse.h"
+#include "sim/lincheck/lincheck.h"
 #include "support/datadriven.h"
 
 using namespace ballot::lin;

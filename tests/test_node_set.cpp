@@ -1,14 +1,14 @@
-// Node sets in partition groups and link cuts (sim/node_set.h): names, ranges, "majority" and
-// "minority", and selectors resolved when the fault fires, so that a scenario keeps its meaning
+// Node sets in partition groups and link cuts (sim/kernel/node_set.h): names, ranges, "majority"
+// and "minority", and selectors resolved when the fault fires, so that a scenario keeps its meaning
 // under --set nodes=N.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
-#include "sim/input_error.h"
-#include "sim/node_set.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/node_set.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 #include "support/probe.h"
 
 using namespace ballot;

@@ -1,7 +1,7 @@
 // The leadership observer on hand-built event streams with known answers.
 #include <catch2/catch.hpp>
 
-#include "sim/observers.h"
+#include "sim/kernel/observers.h"
 #include "support/leadership_feed.h"
 
 using namespace ballot;

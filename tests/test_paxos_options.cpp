@@ -1,7 +1,7 @@
 // Paxos parameters: defaults, every key settable, per-node overrides, and clear errors.
 #include <catch2/catch.hpp>
 
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 #include "support/input_error_of.h"
 #include "support/paxos.h"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cli/runner.h"
-#include "sim/scenario.h"
+#include "sim/kernel/scenario.h"
 #include "support/shipped_scenarios.h"
 
 using namespace ballot;

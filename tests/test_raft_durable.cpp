@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "algorithms/raft/node.h"
-#include "sim/rng.h"
+#include "sim/api/rng.h"
 
 using namespace ballot;
 using namespace ballot::raft;

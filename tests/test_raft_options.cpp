@@ -2,7 +2,7 @@
 // lease reads §6.4.1) and the parameters that select them.
 #include <catch2/catch.hpp>
 
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 #include "support/raft.h"
 
 using namespace raft_test;

@@ -1,4 +1,4 @@
-// Invariants that survive Release: BALLOT_REQUIRE (sim/require.h) and the kernel's own checks.
+// Invariants that survive Release: BALLOT_REQUIRE (sim/api/require.h) and the kernel's own checks.
 //
 // This file is compiled with NDEBUG, as a Release build is, so that a BALLOT_REQUIRE that
 // compiled out like assert() would fail these tests in every build type. A failing check aborts
@@ -17,11 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim/event_queue.h"
-#include "sim/local_clock.h"
-#include "sim/require.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/api/require.h"
+#include "sim/kernel/event_queue.h"
+#include "sim/kernel/local_clock.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 #include "support/probe.h"
 
 using namespace ballot;
@@ -198,7 +198,7 @@ TEST_CASE("the kernel's invariants are live: breaking each aborts the run with i
     const ChildOutcome out = run_broken(B::TimeBackwards);
     INFO(out.err);
     CHECK(out.aborted);
-    CHECK(contains(out.err, "event_loop.cpp:"));  // the loop checks it (sim/event_loop.cpp)
+    CHECK(contains(out.err, "event_loop.cpp:"));  // the loop checks it (sim/kernel/event_loop.cpp)
     CHECK(contains(out.err, "virtual time would go backwards"));
   }
   SECTION("a crashed node runs no handler and is delivered nothing") {

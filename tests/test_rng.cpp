@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "sim/rng.h"
+#include "sim/api/rng.h"
 
 using ballot::Rng;
 

@@ -1,6 +1,6 @@
-// Scenario files (docs/scenario-format.md) and algorithm parameters (sim/params.h): what a valid
-// file becomes, what every default is, and that each kind of bad input gets one error naming the
-// exact JSON path and saying what was expected.
+// Scenario files (docs/scenario-format.md) and algorithm parameters (sim/api/params.h): what a
+// valid file becomes, what every default is, and that each kind of bad input gets one error naming
+// the exact JSON path and saying what was expected.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -13,10 +13,10 @@
 
 #include <unistd.h>
 
-#include "sim/input_error.h"
-#include "sim/params.h"
-#include "sim/rng.h"
-#include "sim/scenario.h"
+#include "sim/api/input_error.h"
+#include "sim/api/params.h"
+#include "sim/api/rng.h"
+#include "sim/kernel/scenario.h"
 #include "support/datadriven.h"
 
 using namespace ballot;

@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "cli/shrink.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 using namespace ballot;
 

@@ -10,7 +10,7 @@
 
 #include "cli/runner.h"
 #include "cli/trace_file.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 #include "support/datadriven.h"
 #include "viz/trace_model.h"
 

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 #include "viz/inprocess.h"
 #include "viz/trace_model.h"
 #include "viz/trace_query.h"

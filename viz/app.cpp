@@ -6,7 +6,7 @@
 
 #include <imgui.h>
 
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 #include "viz/draw_util.h"
 #include "viz/inprocess.h"
 #include "viz/trace_query.h"

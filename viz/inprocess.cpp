@@ -5,8 +5,8 @@
 
 #include "algorithms/registry.h"
 #include "cli/runner.h"
-#include "sim/input_error.h"
-#include "sim/scenario.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/scenario.h"
 
 namespace ballot::viz {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "cli/runner.h"
-#include "sim/input_error.h"
-#include "sim/scenario.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/scenario.h"
 
 int main(int argc, char** argv) {
   if (argc < 3 || argc > 4) {

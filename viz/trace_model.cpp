@@ -14,7 +14,7 @@
 #include "algorithms/registry.h"
 #include "cli/runner.h"
 #include "cli/trace_file.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::viz {
 

@@ -100,9 +100,9 @@ struct Message {
 struct Fault {
   int64_t id = 0;
   std::string kind;  // "partition", "crash", "link_cut", ...
-  // From the trace header's table of fault kinds (sim/fault_kinds.h): how to draw it ("split",
-  // "isolate", "link", "loss", "delay", "heal", "crash", "pause", "clock"; "" when unknown), and
-  // whether it is instantaneous (no end event).
+  // From the trace header's table of fault kinds (sim/kernel/fault_kinds.h): how to draw it
+  // ("split", "isolate", "link", "loss", "delay", "heal", "crash", "pause", "clock"; "" when
+  // unknown), and whether it is instantaneous (no end event).
   std::string look;
   bool instantaneous = false;
   Interval span;

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 #include "viz/inprocess.h"
 #include "viz/trace_query.h"
 

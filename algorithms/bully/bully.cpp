@@ -1,6 +1,6 @@
 #include "algorithms/bully/bully.h"
 
-#include "sim/require.h"
+#include "sim/api/require.h"
 
 namespace ballot::bully {
 

@@ -13,7 +13,7 @@
 #include "algorithms/kit/fields.h"
 #include "algorithms/kit/timers.h"
 #include "algorithms/registry.h"
-#include "sim/node_api.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::bully {
 

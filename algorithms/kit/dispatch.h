@@ -6,7 +6,7 @@
 //   using Messages = kit::MessageTypes<Prepare, Promise, Accept>;       // in messages.h
 //   Messages::visit(msg, [&](const auto& m) { handle(from, m); });     // in on_message
 #pragma once
-#include "sim/message.h"
+#include "sim/api/message.h"
 
 namespace ballot::kit {
 

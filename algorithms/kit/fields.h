@@ -28,8 +28,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "sim/message.h"
-#include "sim/node_api.h"
+#include "sim/api/message.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::kit {
 

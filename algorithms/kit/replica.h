@@ -6,8 +6,8 @@
 #include <optional>
 #include <utility>
 
-#include "sim/node_api.h"
-#include "sim/require.h"
+#include "sim/api/node_api.h"
+#include "sim/api/require.h"
 
 namespace ballot::kit {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/node_api.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::kit {
 

@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/require.h"
-#include "sim/trace.h"
+#include "sim/api/require.h"
+#include "sim/api/trace.h"
 
 namespace ballot::lease {
 

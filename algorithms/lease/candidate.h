@@ -20,7 +20,7 @@
 #include "algorithms/kit/timers.h"
 #include "algorithms/lease/messages.h"
 #include "algorithms/lease/options.h"
-#include "sim/node_api.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::lease {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/trace.h"
+#include "sim/api/trace.h"
 
 namespace ballot::lease {
 

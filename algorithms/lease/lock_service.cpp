@@ -1,6 +1,6 @@
 #include "algorithms/lease/lock_service.h"
 
-#include "sim/require.h"
+#include "sim/api/require.h"
 
 namespace ballot::lease {
 

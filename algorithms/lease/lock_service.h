@@ -3,8 +3,8 @@
 #pragma once
 #include <cstdint>
 
-#include "sim/node_api.h"
-#include "sim/time.h"
+#include "sim/api/node_api.h"
+#include "sim/api/time.h"
 
 namespace ballot::lease {
 

@@ -8,9 +8,9 @@
 #include <string_view>
 
 #include "algorithms/kit/fields.h"
-#include "sim/message.h"
-#include "sim/node_api.h"
-#include "sim/time.h"
+#include "sim/api/message.h"
+#include "sim/api/node_api.h"
+#include "sim/api/time.h"
 
 namespace ballot::lease {
 

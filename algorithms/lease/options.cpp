@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/input_error.h"
-#include "sim/trace.h"
+#include "sim/api/input_error.h"
+#include "sim/api/trace.h"
 
 namespace ballot::lease {
 

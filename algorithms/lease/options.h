@@ -3,9 +3,9 @@
 #pragma once
 #include <cstdint>
 
-#include "sim/node_api.h"
-#include "sim/params.h"
-#include "sim/time.h"
+#include "sim/api/node_api.h"
+#include "sim/api/params.h"
+#include "sim/api/time.h"
 
 namespace ballot::lease {
 

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "algorithms/kit/replica.h"
-#include "sim/require.h"
-#include "sim/trace.h"
+#include "sim/api/require.h"
+#include "sim/api/trace.h"
 
 namespace ballot::lease {
 

@@ -10,7 +10,7 @@
 #include "algorithms/lease/messages.h"
 #include "algorithms/lease/options.h"
 #include "algorithms/lease/storage.h"
-#include "sim/node_api.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::lease {
 

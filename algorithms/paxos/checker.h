@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "algorithms/paxos/messages.h"
-#include "sim/trace.h"
+#include "sim/api/trace.h"
 
 namespace ballot::paxos {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "sim/rng.h"
+#include "sim/api/rng.h"
 
 namespace ballot::paxos {
 

@@ -12,8 +12,8 @@
 #include "algorithms/kit/dispatch.h"
 #include "algorithms/kit/fields.h"
 #include "algorithms/raft/log.h"
-#include "sim/message.h"
-#include "sim/node_api.h"
+#include "sim/api/message.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::paxos {
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "sim/trace.h"
+#include "sim/api/trace.h"
 
 namespace ballot::paxos {
 

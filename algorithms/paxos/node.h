@@ -15,7 +15,7 @@
 #include "algorithms/paxos/messages.h"
 #include "algorithms/paxos/options.h"
 #include "algorithms/raft/kv_store.h"
-#include "sim/node_api.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::paxos {
 

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/params.h"
-#include "sim/time.h"
+#include "sim/api/params.h"
+#include "sim/api/time.h"
 
 namespace ballot::paxos {
 

@@ -2,7 +2,7 @@
 #include "algorithms/kit/dispatch.h"
 
 #include "algorithms/raft/messages.h"
-#include "sim/rng.h"
+#include "sim/api/rng.h"
 
 namespace ballot::raft {
 

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "algorithms/raft/log.h"
-#include "sim/trace.h"
+#include "sim/api/trace.h"
 
 namespace ballot::raft {
 

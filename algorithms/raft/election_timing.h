@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/input_error.h"
-#include "sim/params.h"
-#include "sim/time.h"
-#include "sim/trace.h"
+#include "sim/api/input_error.h"
+#include "sim/api/params.h"
+#include "sim/api/time.h"
+#include "sim/api/trace.h"
 
 namespace ballot::raft {
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "algorithms/raft/log.h"
-#include "sim/node_api.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::raft {
 

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "sim/rng.h"
+#include "sim/api/rng.h"
 
 namespace ballot::raft {
 

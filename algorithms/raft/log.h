@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "sim/message.h"
-#include "sim/node_api.h"
+#include "sim/api/message.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::raft {
 
 // Noop is the entry a new leader appends at the start of its term (thesis §6.4); Read..Append are
-// the client operations of sim/history.h; Job and Id are the leader duties of the workload (the
+// the client operations of sim/api/history.h; Job and Id are the leader duties of the workload (the
 // scheduled job's period `period`, and one unique id), which a leader performs only once their
 // entry is applied.
 enum class CommandKind : uint8_t { Noop, Read, Write, Cas, Get, Put, Append, Job, Id };

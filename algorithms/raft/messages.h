@@ -9,9 +9,9 @@
 #include "algorithms/kit/dispatch.h"
 #include "algorithms/kit/fields.h"
 #include "algorithms/raft/log.h"
-#include "sim/message.h"
-#include "sim/node_api.h"
-#include "sim/time.h"
+#include "sim/api/message.h"
+#include "sim/api/node_api.h"
+#include "sim/api/time.h"
 
 namespace ballot::raft {
 

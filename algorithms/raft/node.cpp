@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "sim/trace.h"
+#include "sim/api/trace.h"
 
 namespace ballot::raft {
 

@@ -16,7 +16,7 @@
 #include "algorithms/raft/log.h"
 #include "algorithms/raft/messages.h"
 #include "algorithms/raft/options.h"
-#include "sim/node_api.h"
+#include "sim/api/node_api.h"
 
 namespace ballot::raft {
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "algorithms/raft/election_timing.h"
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::raft {
 

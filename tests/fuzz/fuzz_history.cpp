@@ -1,6 +1,6 @@
-// The history parsers (sim/history_parse.h) on arbitrary bytes, in every format: bad input must
-// be a ParseError naming a line of the input, never a crash, a hang or an exception; good input
-// must survive a round trip through to_edn unchanged.
+// The history parsers (sim/lincheck/history_parse.h) on arbitrary bytes, in every format: bad input
+// must be a ParseError naming a line of the input, never a crash, a hang or an exception; good
+// input must survive a round trip through to_edn unchanged.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <variant>
 
-#include "sim/history_parse.h"
+#include "sim/lincheck/history_parse.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace ballot::lin;

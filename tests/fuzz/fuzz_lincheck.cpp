@@ -1,13 +1,13 @@
-// The linearizability checker (sim/lincheck.h) on every history the parsers accept, with a small
-// budget: it must give a verdict or time out, never crash or hang, and a failing window it
+// The linearizability checker (sim/lincheck/lincheck.h) on every history the parsers accept, with a
+// small budget: it must give a verdict or time out, never crash or hang, and a failing window it
 // reports must really fail on its own (relax_outside keeps it non-linearizable).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <variant>
 
-#include "sim/history_parse.h"
-#include "sim/lincheck.h"
+#include "sim/lincheck/history_parse.h"
+#include "sim/lincheck/lincheck.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace ballot::lin;

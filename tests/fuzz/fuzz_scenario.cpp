@@ -1,7 +1,7 @@
-// The scenario reader (sim/scenario.h) with "--set" overrides, and the parameter validation that
-// `ballot run` does before running (algorithms/registry.h). Input: the scenario text, then zero or
-// more overrides, each after a NUL byte ("{...}\0seed=7\0faults[0].at=3s"), so that libFuzzer
-// mutates both. Bad input must be an InputError with a message; anything else is a crash.
+// The scenario reader (sim/kernel/scenario.h) with "--set" overrides, and the parameter validation
+// that `ballot run` does before running (algorithms/registry.h). Input: the scenario text, then
+// zero or more overrides, each after a NUL byte ("{...}\0seed=7\0faults[0].at=3s"), so that
+// libFuzzer mutates both. Bad input must be an InputError with a message; anything else is a crash.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "algorithms/registry.h"
-#include "sim/input_error.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
+#include "sim/api/input_error.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 #include "tests/fuzz/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -12,10 +12,10 @@
 
 #include "algorithms/registry.h"
 #include "cli/trace_file.h"
-#include "sim/input_error.h"
-#include "sim/scenario.h"
-#include "sim/simulator.h"
-#include "sim/trace.h"
+#include "sim/api/input_error.h"
+#include "sim/api/trace.h"
+#include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "viz/trace_model.h"
 

@@ -2,15 +2,15 @@
 // node API, and must compile.
 #include <memory>
 
-#include "sim/history.h"
-#include "sim/input_error.h"
-#include "sim/message.h"
-#include "sim/node_api.h"
-#include "sim/params.h"
-#include "sim/require.h"
-#include "sim/rng.h"
-#include "sim/time.h"
-#include "sim/trace.h"
+#include "sim/api/history.h"
+#include "sim/api/input_error.h"
+#include "sim/api/message.h"
+#include "sim/api/node_api.h"
+#include "sim/api/params.h"
+#include "sim/api/require.h"
+#include "sim/api/rng.h"
+#include "sim/api/time.h"
+#include "sim/api/trace.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "sim/input_error.h"
+#include "sim/api/input_error.h"
 
 namespace ballot::testkit {
 

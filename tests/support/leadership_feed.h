@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/observers.h"
+#include "sim/kernel/observers.h"
 
 namespace ballot::testkit {
 

@@ -5,8 +5,8 @@
 #include <set>
 #include <string>
 
-#include "sim/lincheck.h"
-#include "sim/simulator.h"
+#include "sim/kernel/simulator.h"
+#include "sim/lincheck/lincheck.h"
 
 namespace ballot::test {
 

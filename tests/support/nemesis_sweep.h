@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/trace.h"
+#include "sim/api/trace.h"
 
 namespace ballot::test {
 

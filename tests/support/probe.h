@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/node_api.h"
-#include "sim/simulator.h"
+#include "sim/api/node_api.h"
+#include "sim/kernel/simulator.h"
 
 namespace ballot::test {
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/node_api.h"
-#include "sim/rng.h"
-#include "sim/trace.h"
+#include "sim/api/node_api.h"
+#include "sim/api/rng.h"
+#include "sim/api/trace.h"
 
 namespace ballot::testkit {
 

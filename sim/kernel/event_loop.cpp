@@ -1,0 +1,140 @@
+// The event loop: the run's construction, the queue's first events, the loop that pops them in
+// (time, sequence) order, and dispatch to the part that handles each kind of event.
+#include <algorithm>
+#include <string>
+
+#include "sim/kernel/kernel.h"
+
+namespace ballot {
+
+using namespace kernel;
+
+void kernel::free_payload(QEvent& ev) {
+  if (ev.type == Ev::Deliver) delete static_cast<Message*>(ev.ptr);
+  if (ev.type == Ev::ClientResponse) delete static_cast<ServedResponse*>(ev.ptr);
+  ev.ptr = nullptr;
+}
+
+Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Context&)> make,
+                      bool has_epochs)
+    : scenario(s),
+      make_node(std::move(make)),
+      n(s.nodes),
+      network(s.nodes, s.topology, s.network, Rng(s.seed).substream("network")),
+      fault_target_rng(Rng(s.seed).substream("fault-targets")),
+      workload_rng(Rng(s.seed).substream("workload")),
+      nemesis(s.nemesis, s.duration_us, s.nodes, Rng(s.seed).substream("faults")),
+      leadership(s.nodes, has_epochs),
+      damage(s.workload.job_period_us, s.workload.id_interval_us, s.workload.duties_start_us) {
+  const Rng root(s.seed);
+  // Leader loss is judged by what the network lets the leader do, not only by beliefs.
+  leadership.set_connectivity([this](NodeId i) { return network.mutual_component(i); });
+  nodes.resize(static_cast<size_t>(n));
+  for (NodeId i = 0; i < n; ++i) {
+    NodeRt& r = nodes[static_cast<size_t>(i)];
+    r.ctx = std::make_unique<NodeContext>(*this, i);
+    r.rng = root.substream("node/" + std::to_string(i));
+  }
+  scripted = s.faults;
+  std::stable_sort(scripted.begin(), scripted.end(),
+                   [](const FaultSpec& x, const FaultSpec& y) { return x.at_us < y.at_us; });
+  // Tracking unsynced writes only costs snapshot copies; it changes nothing a run shows unless a
+  // disk-loss fault happens, so the nemesis turns it on when it may draw one.
+  for (const FaultSpec& f : scripted) track_unsynced |= f.kind == FaultKind::DiskLoss;
+  if (s.nemesis.enabled)
+    for (FaultKind k : s.nemesis.kinds) track_unsynced |= k == FaultKind::DiskLoss;
+}
+
+Simulator::Impl::~Impl() {
+  queue.for_each([](QEvent& ev) { free_payload(ev); });
+  for (NodeRt& r : nodes)
+    for (QEvent& ev : r.held) free_payload(ev);
+}
+
+void Simulator::Impl::start() {
+  for (size_t i = 0; i < scripted.size(); ++i) {
+    QEvent ev;
+    ev.at_us = scripted[i].at_us;
+    ev.type = Ev::FaultBegin;
+    ev.a = i;
+    ev.seq = i;  // below kFirstEventSeq: see draw_next_nemesis
+    queue.push(ev);
+  }
+  draw_next_nemesis();
+  for (size_t i = 0; i < scenario.captions.size(); ++i) {
+    QEvent ev;
+    ev.at_us = scenario.captions[i].at_us;
+    ev.type = Ev::Caption;
+    ev.a = i;
+    push(ev);
+  }
+  const WorkloadSpec& w = scenario.workload;
+  for (size_t i = 0; i < w.ops.size(); ++i) {
+    QEvent ev;
+    ev.at_us = w.ops[i].at_us;
+    ev.type = Ev::ScriptedOp;
+    ev.a = i;
+    push(ev);
+  }
+  for (int32_t c = 0; c < w.clients; ++c) {
+    const size_t index = client(c);
+    QEvent ev;
+    ev.at_us = add_saturating(w.start_us, next_op_gap_us());
+    ev.type = Ev::ClientTick;
+    ev.a = index;
+    push(ev);
+  }
+  for (NodeId i = 0; i < n; ++i) boot(i, EventKind::Start, "");
+}
+
+void Simulator::Impl::run_loop() {
+  const Time_us end_us = scenario.duration_us;
+  while (!queue.empty()) {
+    if (queue.top().at_us >= end_us) break;
+    if (event_index >= max_events) {  // one compare per step: the runaway-run guard rail
+      stopped_early = true;
+      return;  // the end of the run is the last step's time
+    }
+    QEvent ev = queue.pop();
+    BALLOT_REQUIRE(ev.at_us >= now_us, "virtual time would go backwards");
+    now_us = ev.at_us;
+    network.set_now(now_us);
+    dispatch(ev);
+  }
+  now_us = end_us;
+}
+
+void Simulator::Impl::dispatch(QEvent& ev) {
+  switch (ev.type) {
+    case Ev::Deliver:
+      return deliver(ev);
+    case Ev::Timer:
+      return fire_timer(ev);
+    case Ev::ClientRequest:
+      return client_request_arrives(ev);
+    case Ev::ClientResponse:
+      return client_response_arrives(ev);
+    case Ev::ClientTimeout:
+      return client_timeout(ev.a);
+    case Ev::ClientTick:
+      return client_tick(ev.a);
+    case Ev::ScriptedOp:
+      return scripted_op(ev.a);
+    case Ev::FaultBegin:
+      return ev.b == 0 ? fault_begin(scripted[ev.a]) : nemesis_fault_begins(ev.a);
+    case Ev::FaultEnd:
+      return fault_end(ev.a);
+    case Ev::FaultStep:
+      return fault_step(ev.a);
+    case Ev::Caption:
+      return caption(ev.a);
+  }
+}
+
+void Simulator::Impl::caption(size_t i) {
+  TraceEvent ev = event(EventKind::Caption, kNoNode);
+  ev.text = scenario.captions[i].text;
+  emit(ev);
+}
+
+}  // namespace ballot

@@ -1,0 +1,441 @@
+// The fault injector: fault instances from begin to end. A fault's targets are resolved when it
+// fires (selectors), its shape (sim/kernel/fault_shapes.h) says which links it cuts, and its end
+// takes back exactly what its begin applied. The nemesis's faults come from sim/kernel/nemesis.h,
+// one ahead.
+#include <algorithm>
+#include <optional>
+
+#include "sim/kernel/fault_shapes.h"
+#include "sim/kernel/kernel.h"
+
+namespace ballot {
+
+using namespace kernel;
+
+namespace {
+
+// ---- trace payloads the kernel itself describes ----
+
+struct FaultDetail final : MessageBase<FaultDetail> {
+  static constexpr std::string_view kType = "fault";
+  FaultSpec spec;
+  std::vector<NodeId> majority;  // the nodes that still form a majority component, if any
+  void fields(FieldSink& sink) const override {
+    auto node_list = [&sink](std::string_view key, const std::vector<NodeId>& nodes) {
+      sink.begin_list(key);
+      for (NodeId n : nodes) sink.put_int("", int64_t{n} + 1);
+      sink.end_list();
+    };
+    if (!spec.groups.empty()) {
+      sink.begin_list("groups");
+      for (const auto& g : spec.groups) node_list("", g);
+      sink.end_list();
+    }
+    if (!spec.nodes.empty() || spec.selector != Selector::None) node_list("nodes", spec.nodes);
+    if (spec.link_set_form) {
+      node_list("from_nodes", spec.from_nodes);
+      node_list("to_nodes", spec.to_nodes);
+    }
+    if (spec.from != kNoNode) sink.put_int("from", int64_t{spec.from} + 1);
+    if (spec.to != kNoNode) sink.put_int("to", int64_t{spec.to} + 1);
+    if (spec.both) sink.put_bool("both", true);
+    if (!spec.msg_type.empty()) sink.put_str("type", spec.msg_type);
+    if (spec.kind == FaultKind::Drop)
+      sink.put_int("probability_ppm", static_cast<int64_t>(spec.probability * 1e6 + 0.5));
+    if (spec.kind == FaultKind::LossBurst)
+      sink.put_int("loss_ppm", static_cast<int64_t>(spec.loss * 1e6 + 0.5));
+    if (spec.delay_us != 0) sink.put_int("delay_us", spec.delay_us);
+    if (spec.period_us != 0) sink.put_int("period_us", spec.period_us);
+    if (spec.kind == FaultKind::ClockDrift) sink.put_int("drift_ppm", spec.drift_ppm);
+    if (spec.kind == FaultKind::ClockJump) sink.put_int("jump_us", spec.jump_us);
+    if (spec.duration_us != 0) sink.put_int("duration_us", spec.duration_us);
+    if (!majority.empty()) node_list("majority", majority);
+  }
+};
+
+struct ClockDetail final : MessageBase<ClockDetail> {
+  static constexpr std::string_view kType = "clock";
+  int64_t drift_ppm = 0;
+  Time_us jump_us = 0;
+  Time_us local_us = 0;
+  void fields(FieldSink& sink) const override {
+    sink.put_int("drift_ppm", drift_ppm);
+    sink.put_int("jump_us", jump_us);
+    sink.put_int("local_us", local_us);
+  }
+};
+
+}  // namespace
+
+// ---- nemesis: its schedule is drawn from the "faults" stream alone (sim/kernel/nemesis.h), with
+// concrete targets, so every algorithm meets exactly the same faults for a given seed. It is drawn
+// one fault ahead as the run goes (the next when the previous starts), not up front: a short mean
+// interval over a long run would otherwise allocate the whole schedule before the first event.
+// The draws are the same sequence either way, and fault starts keep the sequence numbers they had
+// when all were queued first, so the run is the same event for event. ----
+
+// Draws the nemesis's next fault and queues its start; false when no fault starts before the
+// nemesis stops (or the run ends).
+bool Simulator::Impl::draw_next_nemesis() {
+  std::optional<FaultSpec> drawn = nemesis.next();
+  if (!drawn) return false;
+  FaultSpec& f = *drawn;
+  QEvent ev;
+  ev.at_us = f.at_us;
+  ev.type = Ev::FaultBegin;
+  ev.a = nemesis_faults.size();
+  ev.b = 1;
+  ev.seq = scripted.size() + nemesis_faults.size();
+  BALLOT_REQUIRE(ev.seq < kFirstEventSeq, "too many faults for the reserved sequence numbers");
+  nemesis_faults.push_back(std::move(f));
+  queue.push(ev);
+  return true;
+}
+
+void Simulator::Impl::nemesis_fault_begins(size_t index) {
+  draw_next_nemesis();
+  const FaultSpec spec = nemesis_faults[index];  // a copy: drawing may grow the vector
+  fault_begin(spec);
+}
+
+// Scripted faults and the nemesis's, in time order (scripted first at equal times).
+std::vector<FaultSpec> Simulator::Impl::fault_schedule() const {
+  std::vector<FaultSpec> all = scripted;
+  all.insert(all.end(), nemesis_faults.begin(), nemesis_faults.end());
+  std::stable_sort(all.begin(), all.end(),
+                   [](const FaultSpec& x, const FaultSpec& y) { return x.at_us < y.at_us; });
+  return all;
+}
+
+// ---- faults ----
+
+NodeId Simulator::Impl::current_leader() const {
+  NodeId best = kNoNode;
+  for (NodeId i = 0; i < n; ++i) {
+    const NodeRt& r = rt(i);
+    if (r.crashed || r.role != Role::Leader) continue;
+    if (best == kNoNode || r.epoch > rt(best).epoch) best = i;
+  }
+  return best;
+}
+
+std::vector<NodeId> Simulator::Impl::resolve(const FaultSpec& f) {
+  switch (f.selector) {
+    case Selector::None:
+      return f.nodes;
+    case Selector::Leader: {
+      const NodeId leader = current_leader();
+      return leader == kNoNode ? std::vector<NodeId>{} : std::vector<NodeId>{leader};
+    }
+    case Selector::RandomFollower: {
+      std::vector<NodeId> followers;
+      for (NodeId i = 0; i < n; ++i)
+        if (!rt(i).crashed && rt(i).role != Role::Leader) followers.push_back(i);
+      // One draw whatever the outcome, so later draws do not depend on who leads.
+      const uint64_t pick = fault_target_rng.next_u64();
+      if (followers.empty()) return {};
+      return {followers[pick % followers.size()]};
+    }
+    case Selector::RandomMinority:
+    case Selector::RandomMajority: {
+      std::vector<NodeId> order = shuffled_nodes(n, fault_target_rng);
+      const size_t count = f.selector == Selector::RandomMajority
+                               ? static_cast<size_t>(n / 2 + 1)
+                               : static_cast<size_t>(std::max(1, (n - 1) / 2));
+      order.resize(std::min(order.size(), count));
+      std::sort(order.begin(), order.end());
+      return order;
+    }
+    case Selector::RandomNode:
+      return {random_node(n, fault_target_rng)};
+  }
+  return {};
+}
+
+// Partition groups and link-cut ends that name selectors become nodes now
+// (sim/kernel/node_set.h), from the fault-target stream, so that the run stays reproducible.
+void Simulator::Impl::resolve_sets(FaultSpec& f) {
+  if (f.group_sets.empty() && f.link_sets.empty()) return;
+  ClusterView view;
+  view.n = n;
+  view.leader = current_leader();
+  view.follower.resize(static_cast<size_t>(n));
+  for (NodeId i = 0; i < n; ++i)
+    view.follower[static_cast<size_t>(i)] = !rt(i).crashed && rt(i).role != Role::Leader;
+  if (!f.group_sets.empty()) {
+    for (auto& g : resolve_node_sets(f.group_sets, view, fault_target_rng))
+      if (!g.empty()) f.groups.push_back(std::move(g));
+    f.group_sets.clear();
+  }
+  if (!f.link_sets.empty()) {
+    auto ends = resolve_node_sets(f.link_sets, view, fault_target_rng);
+    f.from_nodes = std::move(ends[0]);
+    f.to_nodes = std::move(ends[1]);
+    f.link_sets.clear();
+  }
+}
+
+void Simulator::Impl::cut(FaultInstance& inst, NodeId from, NodeId to) {
+  if (from == to) return;
+  network.add_cut(from, to, +1);
+  inst.cuts.emplace_back(from, to);
+}
+
+// Delay spikes, slow nodes and loss bursts add to the network's extra delay or loss while
+// active (sign +1 at the start, -1 at the end), so overlapping ones compose and each end takes
+// back exactly what its start added. A delay spike or loss burst with no nodes hits every
+// message; a slow node always names its nodes.
+void Simulator::Impl::adjust_extras(const FaultSpec& f, int sign) {
+  for (NodeId id : extra_targets(f)) {
+    if (f.kind == FaultKind::LossBurst) {
+      network.add_extra_loss(id, sign * f.loss);
+    } else {
+      network.add_extra_delay(id, sign * f.delay_us);
+    }
+  }
+}
+
+// A fault begins: its targets are resolved, its network effect applied, the instance stored and
+// traced, then its node effect applied and its end (or first flap step) queued.
+void Simulator::Impl::fault_begin(const FaultSpec& spec) {
+  FaultInstance inst;
+  inst.id = instances.size() + 1;
+  inst.spec = spec;
+  if (spec.selector != Selector::None) {
+    inst.spec.nodes = resolve(spec);
+    inst.spec.selector = Selector::None;
+  }
+  resolve_sets(inst.spec);
+  apply_network_fault(inst);
+  instances.push_back(std::move(inst));
+  FaultInstance& stored = instances.back();
+  emit_fault(stored, "begin");
+  apply_node_fault(stored);
+  const bool instantaneous = fault_kind_info(stored.spec.kind).instantaneous();
+  if (!instantaneous && stored.spec.duration_us > 0) {
+    QEvent end;
+    end.at_us = add_saturating(now_us, stored.spec.duration_us);
+    end.type = Ev::FaultEnd;
+    end.a = stored.id;
+    push(end);
+  }
+  if (stored.spec.kind == FaultKind::Flap) schedule_flap(stored);
+  if (instantaneous) stored.active = false;
+}
+
+// The network side of a fault that begins: the links its shape cuts (sim/kernel/fault_shapes.h), a
+// drop rule, extra delay or loss, or (heal) the end of every network fault in force.
+void Simulator::Impl::apply_network_fault(FaultInstance& inst) {
+  FaultSpec& f = inst.spec;
+  switch (f.kind) {
+    case FaultKind::Bridge:
+    case FaultKind::MajoritiesRing:
+      // Without a given order, one drawn when the fault fires.
+      if (f.nodes.empty()) f.nodes = shuffled_nodes(n, fault_target_rng);
+      [[fallthrough]];
+    case FaultKind::Partition:
+    case FaultKind::Isolate:
+    case FaultKind::LinkCut:
+      for (const auto& [from, to] : links_cut(n, f)) cut(inst, from, to);
+      break;
+    case FaultKind::Flap:
+      inst.flap_down = true;
+      for (const auto& [from, to] : links_cut(n, f)) cut(inst, from, to);
+      break;
+    case FaultKind::Heal:
+      network.clear_all_faults();
+      for (FaultInstance& other : instances)
+        if (other.active && fault_kind_info(other.spec.kind).on_network()) other.active = false;
+      break;
+    case FaultKind::Drop: {
+      DropRule rule;
+      rule.owner = inst.id;
+      rule.msg_type = f.msg_type;
+      rule.from = f.from;
+      rule.to = f.to;
+      rule.probability = f.probability;
+      network.add_drop_rule(rule);
+      break;
+    }
+    case FaultKind::DelaySpike:
+    case FaultKind::SlowNode:
+    case FaultKind::LossBurst:
+      adjust_extras(f, +1);
+      break;
+    case FaultKind::Crash:
+    case FaultKind::DiskLoss:
+    case FaultKind::Pause:
+    case FaultKind::ClockDrift:
+    case FaultKind::ClockJump:
+      break;  // node faults: applied after the fault event (apply_node_fault)
+  }
+}
+
+void Simulator::Impl::apply_node_fault(FaultInstance& inst) {
+  const FaultSpec& f = inst.spec;
+  const std::string_view why = fault_kind_name(f.kind);
+  for (NodeId id : f.nodes) {
+    NodeRt& r = rt(id);
+    switch (f.kind) {
+      case FaultKind::Crash:
+      case FaultKind::DiskLoss:
+        if (!r.crashed) {
+          crash(id, f.kind == FaultKind::DiskLoss, why);
+          inst.affected.push_back(id);
+        }
+        break;
+      case FaultKind::Pause:
+        if (!r.crashed && !r.paused) {
+          pause(id);
+          inst.affected.push_back(id);
+        }
+        break;
+      case FaultKind::ClockDrift:
+        inst.previous_drift_ppm.push_back(r.clock.drift_ppm());
+        change_clock(id, f.drift_ppm, 0);
+        inst.affected.push_back(id);
+        break;
+      case FaultKind::ClockJump:
+        change_clock(id, r.clock.drift_ppm(), f.jump_us);
+        break;
+      case FaultKind::Partition:
+      case FaultKind::Isolate:
+      case FaultKind::LinkCut:
+      case FaultKind::Bridge:
+      case FaultKind::MajoritiesRing:
+      case FaultKind::Heal:
+      case FaultKind::Drop:
+      case FaultKind::DelaySpike:
+      case FaultKind::LossBurst:
+      case FaultKind::Flap:
+      case FaultKind::SlowNode:
+        break;  // network faults: applied in apply_network_fault
+    }
+  }
+}
+
+void Simulator::Impl::change_clock(NodeId id, int64_t drift_ppm, Time_us jump_us) {
+  NodeRt& r = rt(id);
+  r.clock.change(now_us, drift_ppm, jump_us);
+  ClockDetail detail;
+  detail.drift_ppm = drift_ppm;
+  detail.jump_us = jump_us;
+  detail.local_us = r.clock.local_us(now_us);
+  TraceEvent ev = event(EventKind::Clock, id);
+  ev.payload = &detail;
+  emit(ev);
+  if (!r.crashed) reschedule_timers(id);
+}
+
+void Simulator::Impl::emit_fault(const FaultInstance& inst, std::string_view phase) {
+  FaultDetail detail;
+  detail.spec = inst.spec;
+  if (fault_kind_info(inst.spec.kind).on_network()) detail.majority = majority_component();
+  TraceEvent ev = event(EventKind::Fault, kNoNode);
+  ev.tag = inst.id;
+  ev.text = fault_kind_name(inst.spec.kind);
+  ev.phase = phase;
+  ev.payload = &detail;
+  emit(ev);
+}
+
+// The nodes that can still talk both ways with a majority of the cluster (graph search).
+std::vector<NodeId> Simulator::Impl::majority_component() {
+  for (NodeId i = 0; i < n; ++i) {
+    std::vector<NodeId> component = network.mutual_component(i);
+    if (static_cast<int32_t>(component.size()) * 2 > n) return component;
+  }
+  return {};
+}
+
+void Simulator::Impl::schedule_flap(const FaultInstance& inst) {
+  const Time_us end_us = inst.spec.duration_us > 0 ? add_saturating(now_us, inst.spec.duration_us)
+                                                   : scenario.duration_us;
+  const Time_us next_us = add_saturating(now_us, inst.spec.period_us);
+  if (inst.spec.period_us <= 0 || next_us >= end_us) return;
+  QEvent step;
+  step.at_us = next_us;
+  step.type = Ev::FaultStep;
+  step.a = inst.id;
+  push(step);
+}
+
+void Simulator::Impl::fault_step(uint64_t id) {
+  FaultInstance& inst = instances[id - 1];
+  if (!inst.active) return;
+  const int delta = inst.flap_down ? -1 : +1;
+  network.add_cut(inst.spec.from, inst.spec.to, delta);
+  network.add_cut(inst.spec.to, inst.spec.from, delta);
+  inst.flap_down = !inst.flap_down;
+  emit_fault(inst, inst.flap_down ? "down" : "up");
+  schedule_flap(inst);
+}
+
+void Simulator::Impl::fault_end(uint64_t id) {
+  FaultInstance& inst = instances[id - 1];
+  if (!inst.active) return;  // already healed
+  inst.active = false;
+  const FaultSpec& f = inst.spec;
+  if (f.kind == FaultKind::Flap) {
+    if (inst.flap_down) {
+      network.add_cut(f.from, f.to, -1);
+      network.add_cut(f.to, f.from, -1);
+    }
+  } else {
+    for (const auto& [a, b] : inst.cuts) network.add_cut(a, b, -1);
+  }
+  switch (f.kind) {
+    case FaultKind::Drop:
+      network.remove_drop_rules(inst.id);
+      break;
+    case FaultKind::DelaySpike:
+    case FaultKind::SlowNode:
+    case FaultKind::LossBurst:
+      adjust_extras(f, -1);
+      break;
+    case FaultKind::Partition:
+    case FaultKind::Isolate:
+    case FaultKind::LinkCut:
+    case FaultKind::Bridge:
+    case FaultKind::MajoritiesRing:
+    case FaultKind::Heal:
+    case FaultKind::Flap:
+    case FaultKind::Crash:
+    case FaultKind::Pause:
+    case FaultKind::ClockDrift:
+    case FaultKind::ClockJump:
+    case FaultKind::DiskLoss:
+      break;  // cuts: taken back above; node faults: below
+  }
+  emit_fault(inst, "end");
+  for (size_t i = 0; i < inst.affected.size(); ++i) {
+    const NodeId node_id = inst.affected[i];
+    switch (f.kind) {
+      case FaultKind::Crash:
+      case FaultKind::DiskLoss:
+        if (rt(node_id).crashed) boot(node_id, EventKind::Restart, fault_kind_name(f.kind));
+        break;
+      case FaultKind::Pause:
+        resume(node_id);
+        break;
+      case FaultKind::ClockDrift:
+        change_clock(node_id, inst.previous_drift_ppm[i], 0);
+        break;
+      case FaultKind::Partition:
+      case FaultKind::Isolate:
+      case FaultKind::LinkCut:
+      case FaultKind::Bridge:
+      case FaultKind::MajoritiesRing:
+      case FaultKind::Heal:
+      case FaultKind::Drop:
+      case FaultKind::DelaySpike:
+      case FaultKind::LossBurst:
+      case FaultKind::Flap:
+      case FaultKind::ClockJump:
+      case FaultKind::SlowNode:
+        break;  // nothing affected to restore
+    }
+  }
+}
+
+}  // namespace ballot

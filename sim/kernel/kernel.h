@@ -1,0 +1,344 @@
+// The kernel's state, shared by the files that implement it (not for algorithms, the CLI or
+// tests: they use sim/kernel/simulator.h). One run is one Simulator::Impl; its member functions
+// live in the file of their responsibility:
+//
+//   sim/kernel/event_loop.cpp      construction, the queue, start, the loop and dispatch, captions
+//   sim/kernel/node_runtime.cpp    node lifecycle (boot, crash, pause), timers, duties, messages
+//   sim/kernel/workload_driver.cpp clients: random and scripted operations, retries, timeouts
+//   sim/kernel/fault_injector.cpp  fault instances: begin, end, flap steps, selectors, trace
+//   details sim/kernel/simulator.cpp       the public face: run() and its result, test hooks
+//
+// Pure parts they use: sim/kernel/fault_shapes.h (which links a fault cuts), sim/kernel/nemesis.h
+// (the random fault schedule), sim/kernel/fault_kinds.h (the table of fault kinds).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "sim/api/require.h"
+#include "sim/kernel/event_queue.h"
+#include "sim/kernel/local_clock.h"
+#include "sim/kernel/nemesis.h"
+#include "sim/kernel/network.h"
+#include "sim/kernel/simulator.h"
+
+namespace ballot {
+
+// Names private to the kernel's files (each says `using namespace kernel;`).
+namespace kernel {
+
+// ---- what the queue carries ----
+
+enum class Ev : uint8_t {
+  Deliver,         // node <- from: msg (owned)
+  Timer,           // node: a = timer id, b = version
+  ClientRequest,   // node: a = op id, b = attempt
+  ClientResponse,  // a = op id, b = attempt, ptr = ServedResponse (owned)
+  ClientTimeout,   // a = op id
+  ClientTick,      // a = client index
+  ScriptedOp,      // a = index into workload.ops
+  FaultBegin,      // a = index into `scripted` (b = 0) or `nemesis_faults` (b = 1)
+  FaultEnd,        // a = fault instance
+  FaultStep,       // a = fault instance (flap toggles)
+  Caption,         // a = caption index
+};
+
+// 48 bytes, so that the heap moves little: the sender of a delivery travels in `b`, the server
+// of a client response in `node`, and the incarnation is kept modulo 2^24 (a message would have
+// to be in flight across 16 million crashes of its receiver to be mistaken).
+struct QEvent {
+  Time_us at_us = 0;
+  uint64_t seq = 0;
+  uint64_t a = 0;
+  uint64_t b = 0;
+  void* ptr = nullptr;  // owned: Message* (Deliver) or ServedResponse* (ClientResponse)
+  NodeId node = kNoNode;
+  Ev type : 7 = Ev::Deliver;
+  bool duplicate : 1 = false;
+  uint32_t incarnation : 24 = 0;
+};
+static_assert(sizeof(QEvent) == 48);
+inline constexpr uint32_t kIncarnationMask = (1u << 24) - 1;
+
+struct QEventOrder {
+  bool operator()(const QEvent& x, const QEvent& y) const {
+    return x.at_us != y.at_us ? x.at_us < y.at_us : x.seq < y.seq;
+  }
+};
+
+// A reply on its way to the client, with the epoch its server was in when it answered.
+struct ServedResponse : ClientResponse {
+  int64_t epoch = 0;
+};
+
+// Frees what an event owns (a message or a response) and clears its pointer.
+void free_payload(QEvent& ev);
+
+}  // namespace kernel
+
+// ---- the run ----
+
+struct Simulator::Impl {
+  struct NodeContext;
+
+  // A leader-duty timer belongs to the kernel, not to the node: it is not traced as a timer,
+  // it calls on_job / on_id_tick, and it is re-armed at every boot.
+  enum class Duty : uint8_t { None, Job, Id };
+
+  struct TimerRec {
+    Time_us deadline_local_us = 0;
+    uint64_t tag = 0;
+    uint32_t version = 0;
+    Duty duty = Duty::None;
+  };
+
+  struct NodeRt {
+    std::unique_ptr<Node> node;
+    std::unique_ptr<NodeContext> ctx;
+    bool crashed = false;
+    bool paused = false;
+    uint32_t incarnation = 0;
+    std::map<TimerId, TimerRec> timers;  // ordered: rescheduling walks them in id order
+    LocalClock clock;
+    Rng rng;
+    std::unique_ptr<DurableState> durable;
+    std::unique_ptr<DurableState> synced;  // only when disk-loss faults can happen
+    std::vector<kernel::QEvent> held;      // events that arrived while paused, in order
+    Role role = Role::Follower;
+    int64_t epoch = 0;
+  };
+
+  struct NodeContext final : Context {
+    Impl& sim;
+    NodeId id;
+    NodeContext(Impl& s, NodeId i) : sim(s), id(i) {}
+    NodeId self() const override { return id; }
+    int32_t cluster_size() const override { return sim.n; }
+    Time_us now() const override { return sim.rt(id).clock.local_us(sim.now_us); }
+    void send(NodeId to, std::unique_ptr<Message> msg) override {
+      sim.send(id, to, std::move(msg));
+    }
+    void broadcast(const Message& msg) override {
+      for (NodeId to = 0; to < sim.n; ++to)
+        if (to != id) sim.send(id, to, msg.clone());
+    }
+    TimerId set_timer(Time_us delay_us, uint64_t tag) override {
+      return sim.set_timer(id, delay_us, tag);
+    }
+    void cancel_timer(TimerId timer) override { sim.rt(id).timers.erase(timer); }
+    Rng& random() override { return sim.rt(id).rng; }
+    DurableState* durable() override { return sim.rt(id).durable.get(); }
+    void set_durable(std::unique_ptr<DurableState> state) override {
+      sim.rt(id).durable = std::move(state);
+    }
+    void sync() override {
+      NodeRt& r = sim.rt(id);
+      if (sim.track_unsynced && r.durable) r.durable->sync_to(r.synced);
+    }
+    void report(Role role, int64_t epoch, NodeId leader) override {
+      sim.report(id, role, epoch, leader);
+    }
+    void note(std::string_view text) override {
+      TraceEvent ev = sim.event(EventKind::Note, id);
+      ev.text = text;
+      sim.emit(ev);
+    }
+    void record(const Message& fact) override {
+      TraceEvent ev = sim.event(EventKind::Record, id);
+      ev.payload = &fact;
+      sim.emit(ev);
+    }
+    void reply(const ClientResponse& response) override { sim.client_reply(id, response); }
+    void job_ran(int64_t period) override {
+      TraceEvent ev = sim.event(EventKind::Job, id);
+      ev.tag = static_cast<uint64_t>(period);
+      sim.emit(ev);
+    }
+    void id_issued(int64_t issued) override {
+      TraceEvent ev = sim.event(EventKind::Id, id);
+      ev.tag = static_cast<uint64_t>(issued);
+      sim.emit(ev);
+    }
+  };
+
+  struct FaultInstance {
+    uint64_t id = 0;
+    FaultSpec spec;  // with targets resolved
+    bool active = true;
+    std::vector<std::pair<NodeId, NodeId>> cuts;  // directed cuts this fault holds
+    std::vector<NodeId> affected;                 // nodes it crashed or paused
+    std::vector<int64_t> previous_drift_ppm;      // clock drift: what to restore
+    bool flap_down = false;
+  };
+
+  struct ClientRt {
+    int32_t id = 0;
+    NodeId believed_leader = kNoNode;
+    NodeId next_try = 0;  // round robin when no leader is known
+    bool busy = false;
+    uint64_t op_id = 0;
+  };
+
+  struct OpRt {
+    int32_t client_index = 0;
+    uint32_t attempt = 0;
+    bool done = false;
+    NodeId served_by = kNoNode;  // the node whose answer completed the op (none: timed out)
+    int64_t served_epoch = 0;    // its epoch when it answered
+  };
+
+  // -- configuration --
+  const Scenario& scenario;
+  std::function<std::unique_ptr<Node>(Context&)> make_node;
+  int32_t n;
+  bool track_unsynced = false;
+
+  // -- state --
+  Time_us now_us = 0;
+  // Fault starts take sequence numbers below every other event's, as when they were all queued
+  // first: scripted ones 0..F-1 in time order, the nemesis's F+k in draw order
+  // (draw_next_nemesis).
+  uint64_t next_seq = kFirstEventSeq;
+  uint64_t next_msg_id = 0;
+  TimerId next_timer_id = 0;
+  EventQueue<kernel::QEvent, kernel::QEventOrder> queue;
+  std::vector<NodeRt> nodes;
+  Network network;
+  Rng fault_target_rng;
+  Rng workload_rng;
+  std::vector<FaultSpec> scripted;        // the scenario's faults, stably sorted by time
+  std::vector<FaultSpec> nemesis_faults;  // the nemesis's faults drawn so far, in draw order
+  NemesisSchedule nemesis;                // draws the nemesis's faults from the "faults" stream
+  std::vector<FaultInstance> instances;
+  std::vector<ClientRt> clients;
+  std::map<int32_t, size_t> client_index_of;
+  lin::History history;
+  std::vector<OpRt> op_rt;  // parallel to history.ops
+  uint64_t write_counter = 0;
+
+  // -- observation --
+  TraceHasher hasher;
+  uint64_t max_events = UINT64_MAX;  // see Simulator::set_max_events
+  bool stopped_early = false;
+  uint64_t event_index = 0;
+  LeadershipObserver leadership;
+  TrafficObserver traffic;
+  DamageObserver damage;
+  std::vector<std::unique_ptr<Observer>> checkers;
+  std::vector<Observer*> watchers;
+  std::vector<Observer*> all_observers;
+  std::array<std::vector<Observer*>, kEventKinds> observers_of;  // by event kind, in order
+  int64_t crashes = 0;
+  bool ran = false;
+
+  Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Context&)> make, bool has_epochs);
+  ~Impl();
+
+  NodeRt& rt(NodeId id) { return nodes[static_cast<size_t>(id)]; }
+  const NodeRt& rt(NodeId id) const { return nodes[static_cast<size_t>(id)]; }
+
+  void push(kernel::QEvent ev) {
+    ev.seq = next_seq++;
+    queue.push(ev);
+  }
+
+  // ---- the kernel's own invariants (docs/ARCHITECTURE.md), checked in every build type ----
+
+  // Every handler call goes through here: a crashed node runs nothing and is delivered nothing
+  // (its object is gone), and a paused node runs nothing until it is resumed.
+  Node& live_node(NodeId id) {
+    NodeRt& r = rt(id);
+    BALLOT_REQUIRE(!r.crashed && r.node != nullptr, "a crashed node would run a handler");
+    BALLOT_REQUIRE(!r.paused, "a paused node would run a handler");
+    return *r.node;
+  }
+
+  // A timer fires only once its node's local clock has reached its deadline.
+  void require_due(const NodeRt& r, const TimerRec& rec) const {
+    BALLOT_REQUIRE(r.clock.local_us(now_us) >= rec.deadline_local_us,
+                   "a timer would fire before its deadline on its node's local clock");
+  }
+
+  TraceEvent event(EventKind kind, NodeId node) const {
+    TraceEvent ev;
+    ev.time_us = now_us;
+    ev.kind = kind;
+    ev.node = node;
+    return ev;
+  }
+
+  void emit(TraceEvent& ev) {
+    ev.index = event_index++;
+    hasher.add(ev);
+    for (Observer* o : observers_of[static_cast<size_t>(ev.kind)]) o->on_event(ev);
+  }
+
+  // Fault starts number 0..kFirstEventSeq-1; every other event comes after them at equal times.
+  static constexpr uint64_t kFirstEventSeq = uint64_t{1} << 62;
+
+  // ---- sim/kernel/event_loop.cpp ----
+  void start();
+  void run_loop();
+  void dispatch(kernel::QEvent& ev);
+  void caption(size_t i);
+
+  // ---- sim/kernel/node_runtime.cpp: nodes ----
+  void boot(NodeId id, EventKind kind, std::string_view why);
+  void arm_duty(NodeId id, Duty duty, Time_us period_us);
+  void arm_duties(NodeId id);
+  void fire_duty(NodeId id, const TimerRec& rec);
+  void crash(NodeId id, bool lose_unsynced, std::string_view why);
+  void pause(NodeId id);
+  void resume(NodeId id);
+  bool hold_if_paused(kernel::QEvent& ev);
+  void report(NodeId id, Role role, int64_t epoch, NodeId leader);
+  // messages
+  void send(NodeId from, NodeId to, std::unique_ptr<Message> msg);
+  void deliver(kernel::QEvent& ev);
+  // timers (on the node's local clock)
+  TimerId set_timer(NodeId id, Time_us delay_us, uint64_t tag);
+  void schedule_timer(NodeId id, TimerId timer, const TimerRec& rec);
+  void reschedule_timers(NodeId id);
+  void fire_timer(kernel::QEvent& ev);
+
+  // ---- sim/kernel/workload_driver.cpp: clients ----
+  size_t client(int32_t id);
+  Time_us next_op_gap_us();
+  void client_tick(size_t index);
+  void scripted_op(size_t i);
+  void invoke(size_t client_index, lin::Op op, NodeId target);
+  NodeId pick_target(ClientRt& c);
+  NodeId home_of(int32_t client_index) const;
+  bool client_cut_off(int32_t client_index, NodeId server, bool to_server);
+  void send_request(uint64_t op_id, NodeId target, Time_us at_us);
+  void client_request_arrives(kernel::QEvent& ev);
+  void client_reply(NodeId from, const ClientResponse& response);
+  void client_response_arrives(kernel::QEvent& ev);
+  void client_timeout(uint64_t op_id);
+  void complete(uint64_t op_id);
+
+  // ---- sim/kernel/fault_injector.cpp: faults ----
+  bool draw_next_nemesis();
+  void nemesis_fault_begins(size_t index);
+  std::vector<FaultSpec> fault_schedule() const;
+  NodeId current_leader() const;
+  std::vector<NodeId> resolve(const FaultSpec& f);
+  void resolve_sets(FaultSpec& f);
+  void cut(FaultInstance& inst, NodeId from, NodeId to);
+  void adjust_extras(const FaultSpec& f, int sign);
+  void fault_begin(const FaultSpec& spec);
+  void apply_network_fault(FaultInstance& inst);
+  void apply_node_fault(FaultInstance& inst);
+  void change_clock(NodeId id, int64_t drift_ppm, Time_us jump_us);
+  void emit_fault(const FaultInstance& inst, std::string_view phase);
+  std::vector<NodeId> majority_component();
+  void schedule_flap(const FaultInstance& inst);
+  void fault_step(uint64_t id);
+  void fault_end(uint64_t id);
+};
+
+}  // namespace ballot

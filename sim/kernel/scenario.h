@@ -1,0 +1,181 @@
+// A scenario: everything that determines a run besides the seed (docs/scenario-format.md).
+// Plain data; parsing lives in the reader (sim/scenario/scenario_read.h) so nlohmann stays out of
+// here.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/api/history.h"
+#include "sim/api/node_api.h"
+#include "sim/api/params.h"
+#include "sim/api/rng.h"
+#include "sim/api/time.h"
+#include "sim/kernel/fault_kinds.h"
+#include "sim/kernel/node_set.h"
+
+namespace ballot {
+
+// One-way message delay, sampled per message from the network stream.
+struct LatencyModel {
+  enum class Dist { Constant, Uniform, Normal, Exponential, Lognormal, Pareto };
+  Dist dist = Dist::Uniform;
+  Time_us constant_us = 1000;              // constant
+  Time_us min_us = 1000, max_us = 5000;    // uniform
+  double mean_us = 2000, stddev_us = 500;  // normal (truncated at 0), exponential (mean)
+  double mu = 7.6, sigma = 0.5;            // lognormal of the delay in µs
+  double scale_us = 1000, shape = 2.0;     // pareto
+
+  Time_us sample_us(Rng& rng) const;
+};
+
+struct LinkModel {
+  LatencyModel latency;
+  double loss = 0.0;       // probability a message is lost
+  double duplicate = 0.0;  // probability a message is delivered twice
+  bool fifo = false;       // per ordered pair, deliveries never overtake each other
+};
+
+struct TopologySpec {
+  enum class Kind { FullMesh, Ring, Star, Explicit };
+  Kind kind = Kind::FullMesh;
+  NodeId center = 0;  // star
+  struct Edge {
+    NodeId a = 0, b = 0;
+    Time_us latency_us = 0;  // added to the sampled delay for each hop over this edge
+  };
+  std::vector<Edge> edges;  // explicit (undirected)
+};
+
+// FaultKind and its table: sim/kernel/fault_kinds.h.
+
+struct FaultSpec {
+  Time_us at_us = 0;
+  Time_us duration_us = 0;  // 0: permanent (until a heal or the end of the run)
+  FaultKind kind = FaultKind::Partition;
+  std::vector<std::vector<NodeId>> groups;  // partition (resolved)
+  // Partition groups that name selectors ("leader", ...): resolved into `groups` when the fault
+  // fires. Empty when every group is fixed when the scenario is read.
+  std::vector<NodeSetSpec> group_sets;
+  std::vector<NodeId> nodes;            // isolate, crash, pause, clock, spike, loss, slow
+  Selector selector = Selector::None;   // instead of `nodes`
+  NodeId from = kNoNode, to = kNoNode;  // link cut, flap, drop (kNoNode = any)
+  // A link cut whose ends name more than one node, a range, a fraction or a selector: every
+  // link from a node of from_nodes to a node of to_nodes is cut. link_sets holds the ends as
+  // read when a selector makes them known only when the fault fires.
+  bool link_set_form = false;
+  std::vector<NodeId> from_nodes, to_nodes;
+  std::vector<NodeSetSpec> link_sets;
+  bool both = false;         // link cut in both directions
+  std::string msg_type;      // drop ("" = every type)
+  double probability = 1.0;  // drop
+  double loss = 0.0;         // loss burst
+  Time_us delay_us = 0;      // delay spike, slow node
+  Time_us period_us = 0;     // flap
+  int64_t drift_ppm = 0;     // clock drift
+  Time_us jump_us = 0;       // clock jump
+  std::string path;          // JSON path, for messages ("faults[3]")
+};
+
+struct NemesisSpec {
+  bool enabled = false;
+  std::vector<FaultKind> kinds;  // drawn uniformly
+  Time_us start_us = 0;
+  Time_us stop_us = kNever_us;  // no new fault begins after this; the end of the run by default
+  Time_us mean_interval_us = 2 * kSecond_us;  // exponential gaps between fault starts
+  Time_us duration_min_us = 500 * kMillisecond_us;
+  Time_us duration_max_us = 3 * kSecond_us;
+};
+
+// One scripted client operation.
+struct ScriptedOp {
+  Time_us at_us = 0;
+  int32_t client = 0;
+  NodeId node = kNoNode;  // send to this node first; kNoNode: the node the client believes leads
+  lin::OpKind kind = lin::OpKind::Write;
+  std::string key;
+  std::optional<std::string> value;
+  std::optional<std::string> expected;
+};
+
+struct WorkloadSpec {
+  std::string model = "register";  // "register" (read/write/cas) or "kv" (get/put/append)
+  int32_t clients = 0;             // random clients; 0 = none
+  Time_us start_us = 0;
+  Time_us stop_us = kNever_us;
+  Time_us mean_interval_us = 100 * kMillisecond_us;  // per client, between ops
+  int32_t keys = 1;                                  // kv: how many keys
+  double read_fraction = 0.5;
+  double cas_fraction = 0.0;            // register: cas; kv: append
+  Time_us timeout_us = 1 * kSecond_us;  // then the op's outcome is unknown (info)
+  std::vector<ScriptedOp> ops;
+  // Leader duties on each node's local clock (0 = off): a scheduled job every job_period_us, and
+  // a unique id handed out every id_interval_us. They run from duties_start_us to the end.
+  // Where clients sit. false ("everywhere", the default): a client reaches every live node.
+  // true ("home"): client c lives beside node c mod n and reaches others only where that node
+  // can, so a partition cuts clients off too (as it does in a real data centre).
+  bool clients_at_home = false;
+  Time_us job_period_us = 0;
+  Time_us id_interval_us = 0;
+  Time_us duties_start_us = 0;
+};
+
+// An expectation on a metric: `eq`, or a range. Values are integers (µs for *_us metrics).
+struct Expectation {
+  std::string metric;
+  std::optional<int64_t> eq, min, max;
+  std::string path;  // "expect.split_brain_us"
+};
+
+struct Caption {
+  Time_us at_us = 0;
+  std::string text;
+  bool pause = false;  // the viewer pauses playback here
+};
+
+struct Scenario {
+  std::string file;  // where it came from, for messages
+  std::string name;
+  std::string description;
+  int32_t nodes = 3;
+  std::string algorithm = "bully";
+  uint64_t seed = 1;
+  Time_us duration_us = 10 * kSecond_us;
+  TopologySpec topology;
+  LinkModel network;
+  // Per algorithm ("raft" -> its flattened parameters); JSON path "params.<algorithm>".
+  std::map<std::string, std::map<std::string, ParamValue>> params;
+  std::vector<FaultSpec> faults;
+  NemesisSpec nemesis;
+  WorkloadSpec workload;
+  std::vector<Expectation> expect;                                      // for every algorithm
+  std::map<std::string, std::vector<Expectation>> expect_by_algorithm;  // added per algorithm
+  // Golden trace hashes: "<algorithm>/<seed>" -> 16 hex digits.
+  std::map<std::string, std::string> golden;
+  // The readable summary recorded beside a golden hash, as compact JSON text (entries in the older
+  // string form have none). Informative: only the hash decides (cli/golden.h).
+  std::map<std::string, std::string> golden_summary;
+  std::vector<Caption> captions;
+  // The scenario as JSON after --set overrides, with algorithm and seed filled in: written into
+  // the trace header so that `ballot replay` can re-run exactly this.
+  std::string resolved_json;
+  // What --set overrides changed that the file did not mean (nodes left out of a partition's
+  // groups or a topology's edges): for stderr and --json "warnings", not errors.
+  std::vector<std::string> warnings;
+};
+
+// Reads a scenario file; applies "--set path=value" overrides (before validation, so an
+// override is checked like the file). Throws InputError whose path is the JSON path (the caller
+// names the file).
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {});
+// Checks that `text` is valid JSON with no key repeated in one object and no number out of
+// range; otherwise throws InputError naming the JSON path and "at line L, column C" (L counted
+// from `first_line`, for tools that read a file a line at a time).
+void check_json_text(const std::string& text, size_t first_line = 1);
+// The same from text (`file` only labels messages).
+Scenario parse_scenario(const std::string& text, const std::string& file,
+                        const std::vector<std::string>& overrides = {});
+
+}  // namespace ballot

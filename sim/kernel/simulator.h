@@ -1,0 +1,100 @@
+// The discrete-event kernel: one run of one scenario with one seed.
+//
+// Events are ordered by (time, sequence number assigned when scheduled), so equal times run
+// first-in first-out, never in heap or address order. Everything random comes from named
+// sub-streams of the root seed: "network", "faults", "fault-targets", "workload", "node/<i>".
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/api/history.h"
+#include "sim/api/node_api.h"
+#include "sim/api/trace.h"
+#include "sim/kernel/observers.h"
+#include "sim/kernel/scenario.h"
+
+namespace ballot {
+
+struct RunResult {
+  Time_us end_us = 0;
+  uint64_t events = 0;
+  uint64_t trace_hash = 0;
+  bool stopped_early = false;  // by set_max_events / stop_after_step, before the duration
+  std::map<std::string, int64_t> metrics;
+  std::vector<Violation> violations;
+  lin::History history;
+  std::vector<FaultSpec> fault_schedule;  // scripted faults and the nemesis's draws, in time order
+  std::vector<LeaderInterval> leader_intervals;
+  std::vector<SplitBrainInterval> split_brains;
+  std::vector<Time_us> downtimes_us;      // belief downtime per belief leader loss
+  std::vector<Time_us> leader_losses_us;  // per leader loss (the leader could not lead)
+  std::map<std::string, TrafficObserver::Counts, std::less<>> traffic_by_type;
+  // Per client op (by op id - 1): the node whose answer completed it, its epoch then, and when
+  // (node kNoNode: it timed out).
+  std::vector<Occurrence> op_served;
+  std::vector<Duplicate> job_duplicates;  // every repeated job run, in trace order
+  std::vector<Duplicate> id_duplicates;   // every repeated id
+};
+
+class Simulator {
+ public:
+  // `make_node` builds a node for a context (at boot and at every restart).
+  Simulator(const Scenario& scenario, std::function<std::unique_ptr<Node>(Context&)> make_node,
+            bool has_epochs);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Checkers owned by the run (their violations and metrics join the result).
+  void add_checker(std::unique_ptr<Observer> checker);
+  // Observers owned by the caller (a trace file writer, a test's probe); they see every event.
+  void watch(Observer* observer);
+
+  // Runs to the scenario's duration and returns the result. Call once.
+  RunResult run();
+  // A guard rail for runaway runs: the run stops at the first step that would begin once
+  // `max_events` events have been emitted (the step in progress completes, so a few more may
+  // follow). Deterministic: the same limit cuts the same run at the same event.
+  void set_max_events(uint64_t max_events);
+  // Stops the run after the step in progress (an observer's limit, such as the trace size).
+  void stop_after_step() { set_max_events(0); }
+
+  // For tests: the leadership observer of this run.
+  const LeadershipObserver& leadership() const;
+  // For tests: the live node object (null while crashed).
+  Node* node(NodeId id) const;
+  bool is_crashed(NodeId id) const;
+  bool is_paused(NodeId id) const;
+  Time_us local_time(NodeId id) const;
+
+  // For tests of the kernel's own invariants (docs/ARCHITECTURE.md) only: breaks one the way a
+  // kernel bug would, so that a test sees its check fire. Called from an observer during run();
+  // the run then aborts with the invariant's message. TimeBackwards queues an event before now;
+  // Crash and Pause flip the node's state in the middle of dispatching to it (call on its
+  // Deliver event); TimerEarly moves the deadline of the node's pending timers one second later
+  // without moving their queue entries.
+  enum class Breakage { TimeBackwards, Crash, Pause, TimerEarly };
+  void break_for_test(Breakage what, NodeId node);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Writes each event as one JSON line to a stream (the trace body; the CLI adds header and footer).
+class TraceLineWriter : public Observer {
+ public:
+  explicit TraceLineWriter(std::ostream& out) : out_(out) {}
+  void on_event(const TraceEvent& ev) override;
+
+ private:
+  std::ostream& out_;
+  std::string line_;  // reused for every line
+};
+
+}  // namespace ballot
