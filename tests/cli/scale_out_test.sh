@@ -12,15 +12,16 @@ fi
 cd "$work" || exit 1
 cp "$src/scenarios/raft-election-downtime.json" scenario.json
 seeds=1..40
+# The path is part of the output (repro lines, "scenario"): every shard names it alike.
 stats=leader_loss_per_loss_us,first_leader_us
 "$ballot" sweep scenario.json --seeds $seeds --stats $stats --quiet >whole.txt 2>/dev/null
 "$ballot" sweep scenario.json --seeds $seeds --stats $stats --json --quiet >whole.json 2>/dev/null
 
 # Local: as in docs/scale-out.md (8 shards, as many jobs as cores).
 mkdir parts
-parallel --will-cite --halt soon,fail=1 \
-  "$ballot" sweep scenario.json --seeds $seeds --stats $stats --shard {}/8 --json --quiet \
-  '>' parts/part-{}.json ::: $(seq 8)
+parallel --will-cite "$ballot" sweep scenario.json --seeds $seeds \
+  --stats $stats --shard {}/8 --json --quiet '>' parts/part-{}.json \
+  '||' test '$?' -eq 1 ::: $(seq 8)
 expect 0 '' -- test "$(ls parts | wc -l)" -eq 8
 "$ballot" merge parts/part-*.json >merged.txt
 "$ballot" merge parts/part-*.json --json >merged.json
@@ -28,12 +29,17 @@ expect 0 '' -- cmp whole.txt merged.txt
 expect 0 '' -- cmp whole.json merged.json
 expect 0 'over 40 seeds: 40 passed, 0 failed' -- cat merged.txt
 
-# Across machines: the --sshlogin form, with ':' (this machine) as the only login, 2 jobs on it.
+# Across machines: the docs' --sshlogin recipe as written (the scenario sent with each job, the
+# part returned), with ':' (this machine) as the only login, 2 jobs on it: parallel then skips the
+# transfers, with a warning, and runs the rest of the machinery.
 mkdir remote
-parallel --will-cite --halt soon,fail=1 --sshlogin 2/: \
+cp scenario.json remote/
+(cd remote && parallel --will-cite --sshlogin 2/: \
+  --transferfile scenario.json --return part-{}.json --cleanup \
   "$ballot" sweep scenario.json --seeds $seeds --stats $stats --shard {}/4 --json --quiet \
-  '>' remote/part-{}.json ::: 1 2 3 4
-"$ballot" merge remote/part-*.json >remote.txt
+  '>' part-{}.json '||' test '$?' -eq 1 ::: 1 2 3 4 2>/dev/null)
+expect 0 '' -- test "$(ls remote/part-*.json | wc -l)" -eq 4
+(cd remote && "$ballot" merge part-*.json) >remote.txt
 expect 0 '' -- cmp whole.txt remote.txt
 
 # A failing sweep: exit 1 from sweep is not a failed job for the recipe's wrapper, and the merge
