@@ -211,6 +211,7 @@ int bad(const std::string& message) {
 
 int merge_parts(const std::vector<std::string>& files, bool as_json) {
   SweepHeader header;
+  std::string version;  // of the ballot that wrote the first part
   size_t count = 0, n = 0;
   std::vector<std::string> shard_file;  // by K-1: the file that holds shard K
   std::vector<SweepRun> runs;
@@ -244,15 +245,17 @@ int merge_parts(const std::vector<std::string>& files, bool as_json) {
       const size_t seeds = part.at("seed_count").get<size_t>();
       if (parts == 0 || k == 0 || k > parts)
         return bad(file + ": bad shard " + part["shard"].dump());
+      const std::string written_by = part.at("ballot").get<std::string>();
       if (shard_file.empty()) {
+        version = written_by;
         header = h;
         n = parts;
         count = seeds;
         shard_file.assign(n, "");
       } else {
         auto differs = [&](const char* what) {
-          return bad(file + ": its " + what + " differ from " + files.front() +
-                     "'s: the parts are not of one sweep");
+          return bad(file + ": differs from " + files.front() + " in its " + what +
+                     ": the parts are not of one sweep");
         };
         if (h.file != header.file) return differs("scenario");
         if (h.algorithm != header.algorithm) return differs("algorithm");
@@ -260,6 +263,7 @@ int merge_parts(const std::vector<std::string>& files, bool as_json) {
         if (h.sets != header.sets) return differs("--set values");
         if (h.stats != header.stats) return differs("--stats");
         if (parts != n) return differs("shard count (/N)");
+        if (written_by != version) return differs("ballot version");
       }
       if (!shard_file[k - 1].empty())
         return bad(file + ": shard " + std::to_string(k) + "/" + std::to_string(n) +

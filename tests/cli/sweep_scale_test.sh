@@ -92,7 +92,7 @@ expect 2 "^ballot: --shard: expected K/N with 1 <= K <= N, got '1/x'$" -- "$ball
 expect 2 "^ballot: merge: shard 3/3 is missing" -- "$ballot" merge "$work/part1.json" "$work/part2.json"
 expect 2 "^ballot: merge: $work/part1.json: shard 1/3 is also in $work/part1.json$" -- "$ballot" merge "$work/part1.json" "$work/part1.json" "$work/part2.json" "$work/part3.json"
 expect 2 "^ballot: merge: $work/full.json: not a sweep part" -- "$ballot" merge "$work/full.json"
-expect 2 "^ballot: merge: $work/small1.json: its seeds differ from $work/part1.json's" -- "$ballot" merge "$work/part1.json" "$work/small1.json"
+expect 2 "^ballot: merge: $work/small1.json: differs from $work/part1.json in its seeds: the parts are not of one sweep$" -- "$ballot" merge "$work/part1.json" "$work/small1.json"
 expect 2 "^ballot: merge: $work/raft.json: not a sweep part" -- "$ballot" merge "$work/raft.json"
 expect 2 "^ballot: merge: $work/nothing.json: cannot read the file$" -- "$ballot" merge "$work/nothing.json"
 printf 'not json' >"$work/bad.json"
