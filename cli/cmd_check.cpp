@@ -18,6 +18,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
+#include "cli/save_failures.h"
 #include "sim/api/input_error.h"
 
 namespace ballot::cli {
@@ -33,6 +34,7 @@ struct CheckOptions {
   bool quiet = false;
   bool update_golden = false;  // record golden entries instead of failing on them
   std::string trace_dir;       // where the traces of failing runs go (empty: nowhere)
+  std::string save_failures;   // where the failing runs go as scenarios (empty: nowhere)
 };
 
 // "raft/7": the key of a golden entry; keys read from a file are normalised ("raft/07").
@@ -116,6 +118,14 @@ Checked check_one(const CheckOptions& o, const std::string& file, const std::str
   if (!c.ok) {
     std::printf("      reproduce with: %s\n", repro_command(file, algorithm, seed, {}).c_str());
     if (!o.trace_dir.empty()) keep_trace(o, s, file);
+    // Golden hashes alone are not a failure to save (the saved scenario has none).
+    bool judged = false;
+    for (const Failure& f : verdict.failures)
+      judged |= f.what.rfind("golden.", 0) != 0 && (!golden_only || f.safety);
+    if (!o.save_failures.empty() && judged)
+      std::printf("      %s\n", saved_line(save_failure(o.save_failures, file, algorithm, seed, {},
+                                                        o.limits, "ballot check"))
+                                    .c_str());
   }
   return c;
 }
@@ -217,6 +227,7 @@ int check(const CheckOptions& o) {
       return kExitBadInput;
     }
   }
+  if (!o.save_failures.empty() && !prepare_failure_dir(o.save_failures)) return kExitBadInput;
   int updated = 0, updated_files = 0;
   for (const fs::path& p : files) {
     const std::string file = p.string();
@@ -288,6 +299,9 @@ void add_check_command(CLI::App& app, Action& action) {
   cmd->add_option("--trace-dir", o->trace_dir,
                   "Write the trace of each failing run to this directory "
                   "(<scenario>.<algorithm>.seed<N>.jsonl; created if missing)");
+  cmd->add_option("--save-failures", o->save_failures,
+                  "Write each failing run (a safety violation or failed expectation, not a golden "
+                  "hash alone) to this directory as a self-contained scenario; created if missing");
   cmd->callback([o, &action] {
     action = [o] {
       CheckOptions resolved = *o;

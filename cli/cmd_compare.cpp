@@ -19,6 +19,7 @@
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
+#include "cli/save_failures.h"
 #include "cli/seeds.h"
 #include "sim/api/input_error.h"
 
@@ -33,6 +34,7 @@ struct CompareOptions {
   std::string format = "table";
   bool quiet = false;
   std::vector<std::string> sets;
+  std::string save_failures;  // directory for the failing runs as scenarios ("": none)
   RunLimits limits;
 };
 
@@ -200,6 +202,7 @@ struct FailedRun {
   std::string repro;
   std::string summary;               // "27 safety violations, 1 failed expectation"
   std::vector<std::string> reasons;  // safety violations first
+  std::string saved;                 // --save-failures: where it went, or why not
 };
 
 // A run whose safety violations the scenario expects (a lesson that demonstrates a bug).
@@ -453,12 +456,15 @@ nlohmann::json table_json(const Table& t) {
     j["algorithms"].push_back(row);
   }
   j["failures"] = nlohmann::json::array();
-  for (const FailedRun& f : t.failures)
-    j["failures"].push_back({{"algorithm", f.algorithm},
-                             {"seed", f.seed},
-                             {"why", f.summary},
-                             {"reasons", f.reasons},
-                             {"repro", f.repro}});
+  for (const FailedRun& f : t.failures) {
+    nlohmann::json row = {{"algorithm", f.algorithm},
+                          {"seed", f.seed},
+                          {"why", f.summary},
+                          {"reasons", f.reasons},
+                          {"repro", f.repro}};
+    if (!f.saved.empty()) row["saved"] = f.saved;
+    j["failures"].push_back(row);
+  }
   j["expected_violations"] = nlohmann::json::array();
   for (const ExpectedViolations& e : t.expected)
     j["expected_violations"].push_back({{"algorithm", e.algorithm},
@@ -483,6 +489,7 @@ void print_runs(std::ostream& out, const Table& t) {
         out << "      " << f.reasons[i] << "\n";
       if (f.reasons.size() > kMaxReasons)
         out << "      ... " << f.reasons.size() - kMaxReasons << " more\n";
+      if (!f.saved.empty()) out << "      " << f.saved << "\n";
     }
   }
   if (!t.expected.empty()) {
@@ -531,6 +538,7 @@ int compare(const CompareOptions& o) {
                  static_cast<unsigned long long>(kMaxSeeds), seeds.size(), t.algos.size());
     return kExitBadInput;
   }
+  if (!o.save_failures.empty() && !prepare_failure_dir(o.save_failures)) return kExitBadInput;
   Progress progress(std::cerr, progress_wanted(o.quiet), steady_seconds, "compare");
   uint64_t done = 0;
   try {
@@ -557,8 +565,15 @@ int compare(const CompareOptions& o) {
         const Verdict verdict = judge_run(report);
         const std::string repro = repro_command(o.file, a, seed, o.sets);
         if (!verdict.ok()) {
-          FailedRun f{a, seed, repro, verdict.summary(), {}};
+          FailedRun f{a, seed, repro, verdict.summary(), {}, {}};
           for (const Failure& failure : verdict.failures) f.reasons.push_back(failure.text);
+          if (!o.save_failures.empty()) {
+            f.saved = saved_line(
+                save_failure(o.save_failures, o.file, a, seed, o.sets, o.limits, "ballot compare"));
+            progress.clear();
+            std::fprintf(stderr, "ballot: %s seed %llu: %s\n", a.c_str(),
+                         static_cast<unsigned long long>(seed), f.saved.c_str());
+          }
           t.failures.push_back(std::move(f));
         } else if (verdict.safety_violations > 0) {
           t.expected.push_back({a, seed, repro, verdict.safety_violations});
@@ -603,6 +618,9 @@ void add_compare_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"table", "md", "csv", "json"}))
       ->capture_default_str();
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
+  cmd->add_option("--save-failures", o->save_failures,
+                  "Write each failing run to this directory as a self-contained scenario "
+                  "(faults and operations scripted; created if missing)");
   add_limit_options(cmd, o->limits);
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([o, &action] { action = [o] { return compare(*o); }; });

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_list_command(app, action);
   add_compare_command(app, action);
   add_sweep_command(app, action);
+  add_merge_command(app, action);
   add_check_command(app, action);
   add_export_command(app, action);
   add_log_command(app, action);

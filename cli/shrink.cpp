@@ -258,7 +258,9 @@ std::string pretty(const nlohmann::ordered_json& doc) {
 
 class Shrinker {
  public:
-  Shrinker(const ShrinkOptions& o, ShrinkResult& r) : o_(o), r_(r) {}
+  // `script_only`: stop once the faults and operations are scripted (script_failure).
+  Shrinker(const ShrinkOptions& o, ShrinkResult& r, bool script_only = false)
+      : o_(o), r_(r), script_only_(script_only) {}
 
   void run() {
     std::vector<std::string> overrides = o_.sets;
@@ -364,6 +366,8 @@ class Shrinker {
               "the result keeps the random workload");
       }
     }
+
+    if (script_only_) return;
 
     // What begins after a checker saw the violation cannot have caused it: drop it first (one
     // run, cheaper than letting delta debugging find it out).
@@ -491,6 +495,7 @@ class Shrinker {
   }
 
   bool exhausted() {
+    if (script_only_) return false;
     if (r_.runs >= o_.budget) r_.budget_exhausted = true;
     return r_.budget_exhausted;
   }
@@ -750,6 +755,7 @@ class Shrinker {
 
   const ShrinkOptions& o_;
   ShrinkResult& r_;
+  const bool script_only_;
   json base_;  // the resolved scenario without golden, captions, nemesis and faults
   Failure target_;
   RunReport best_report_;  // the last run that failed like the target
@@ -759,6 +765,34 @@ class Shrinker {
   int32_t nodes_ = 3;
   Time_us duration_us_ = 0;
 };
+
+// The shrinker's faults and operations into `out`, fields in the order a person writes them:
+// when, what, whom, how long.
+void write_scripted(nlohmann::ordered_json& out, const Shrinker& shrinker) {
+  nlohmann::ordered_json faults = nlohmann::ordered_json::array();
+  for (const SFault& f : shrinker.faults()) {
+    nlohmann::ordered_json j;
+    j["at"] = human_duration(f.at_us);
+    j["kind"] = f.kind;
+    for (const char* key : {"groups", "nodes", "from", "to", "both", "type", "probability", "loss",
+                            "delay", "period", "drift_ppm", "jump"})
+      if (f.fields.contains(key)) j[key] = f.fields[key];
+    if (f.duration_us > 0) j["duration"] = human_duration(f.duration_us);
+    faults.push_back(j);
+  }
+  if (!faults.empty()) out["faults"] = faults;
+  if (shrinker.scripted_ops() && out.contains("workload") && out["workload"].contains("ops")) {
+    nlohmann::ordered_json ops = nlohmann::ordered_json::array();
+    for (const SOp& op : shrinker.ops()) {
+      nlohmann::ordered_json j;
+      j["at"] = human_duration(op.at_us);
+      for (const char* key : {"client", "node", "op", "key", "value", "expected"})
+        if (op.fields.contains(key)) j[key] = op.fields[key];
+      ops.push_back(j);
+    }
+    out["workload"]["ops"] = ops;
+  }
+}
 
 // The expectation that the failing value satisfies: the original one, turned around.
 std::optional<json> turned_around(const Scenario& s, const std::string& path, int64_t value) {
@@ -896,30 +930,7 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
                           "faults", "nemesis", "workload"})
     if (doc.contains(key)) out[key] = doc[key];
   if (reproduced) {
-    // Fields in the order a person writes them: when, what, whom, how long.
-    nlohmann::ordered_json faults = nlohmann::ordered_json::array();
-    for (const SFault& f : shrinker.faults()) {
-      nlohmann::ordered_json j;
-      j["at"] = human_duration(f.at_us);
-      j["kind"] = f.kind;
-      for (const char* key : {"groups", "nodes", "from", "to", "both", "type", "probability",
-                              "loss", "delay", "period", "drift_ppm", "jump"})
-        if (f.fields.contains(key)) j[key] = f.fields[key];
-      if (f.duration_us > 0) j["duration"] = human_duration(f.duration_us);
-      faults.push_back(j);
-    }
-    if (!faults.empty()) out["faults"] = faults;
-    if (shrinker.scripted_ops() && out.contains("workload") && out["workload"].contains("ops")) {
-      nlohmann::ordered_json ops = nlohmann::ordered_json::array();
-      for (const SOp& op : shrinker.ops()) {
-        nlohmann::ordered_json j;
-        j["at"] = human_duration(op.at_us);
-        for (const char* key : {"client", "node", "op", "key", "value", "expected"})
-          if (op.fields.contains(key)) j[key] = op.fields[key];
-        ops.push_back(j);
-      }
-      out["workload"]["ops"] = ops;
-    }
+    write_scripted(out, shrinker);
   }
   out["expect"] = expect;
   if (!captions.empty()) out["captions"] = captions;
@@ -943,6 +954,96 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
         "the shrunk scenario does not re-check (" +
         (verdict.ok() ? std::string("the failure is gone") : verdict.failures.front().text) + ")");
   return result;
+}
+
+SavedFailure script_failure(const ShrinkOptions& options, const std::string& saved_by) {
+  ShrinkResult r;
+  Shrinker shrinker(options, r, /*script_only=*/true);
+  bool reproduced = true;
+  try {
+    shrinker.run();
+  } catch (const Shrinker::NotReproduced&) {
+    reproduced = false;
+  }
+  SavedFailure saved;
+  saved.faults_scripted = reproduced;
+  saved.ops_scripted = reproduced && shrinker.scripted_ops();
+  saved.had_nemesis = r.had_nemesis;
+  saved.had_random_clients = r.had_random_clients;
+  saved.text = r.text;
+  saved.notes = r.notes;
+  std::vector<std::string> overrides = options.sets;
+  overrides.push_back("algorithm=\"" + r.algorithm + "\"");
+  overrides.push_back("seed=" + std::to_string(r.seed));
+  const Scenario original = load_scenario(options.file, overrides);
+  json doc = reproduced ? shrinker.current() : json::parse(original.resolved_json);
+  doc.erase("golden");  // the golden hashes of the original run, not of this one
+  doc.erase("captions");
+  doc.erase("generated_by");
+  if (reproduced && original.nemesis.enabled) {
+    // Kept, disabled, as the record of what drew the scripted faults.
+    json nemesis = json::parse(original.resolved_json)["nemesis"];
+    nemesis["enabled"] = false;
+    doc["nemesis"] = nemesis;
+  }
+  const std::string file = std::filesystem::path(options.file).filename().string();
+  std::string sets;
+  for (const std::string& s : options.sets) sets += " --set " + shell_quote(s);
+  std::string how;
+  if (r.had_nemesis)
+    how += reproduced ? "the nemesis's faults are scripted (the nemesis is kept, disabled)"
+                      : "the nemesis is kept (its faults as scripted ones did not fail the same "
+                        "way)";
+  if (r.had_random_clients)
+    how += std::string(how.empty() ? "" : "; ") +
+           (saved.ops_scripted ? "the random clients' operations are scripted"
+                               : "the random clients are kept (their operations as scripted "
+                                 "ones did not fail the same way)");
+  if (how.empty()) how = "nothing was random to script";
+  std::string description =
+      "A failing run saved by '" + saved_by + "' from " + file + " (" + r.algorithm + ", seed " +
+      std::to_string(r.seed) + sets + "): " + how + ". It fails first " +
+      (r.safety ? "with a " + r.what + " violation: " : "on " + r.what + ": ") + r.text;
+  const std::string orig_desc = doc.value("description", std::string());
+  if (!orig_desc.empty()) description += ". The original: " + orig_desc;
+
+  nlohmann::ordered_json generated;
+  generated["ballot"] = kBallotVersion;
+  generated["nemesis"] = kNemesisGeneratorVersion;
+  generated["workload"] = kWorkloadGeneratorVersion;
+  generated["by"] = saved_by;
+  generated["from"] = file;
+  generated["algorithm"] = r.algorithm;
+  generated["seed"] = r.seed;
+  if (!options.sets.empty()) generated["sets"] = options.sets;
+  generated["faults_scripted"] = reproduced && r.had_nemesis;
+  generated["ops_scripted"] = saved.ops_scripted;
+
+  const std::string stem = std::filesystem::path(options.file).stem().string();
+  const std::string base_name =
+      doc.value("name", std::string()).empty() ? stem : doc["name"].get<std::string>();
+  nlohmann::ordered_json out;
+  out["name"] = base_name + "-failure-" + r.algorithm + "-" + std::to_string(r.seed);
+  out["description"] = description;
+  out["generated_by"] = generated;
+  for (const char* key : {"nodes", "algorithm", "seed", "duration", "topology", "network", "params",
+                          "faults", "nemesis", "workload", "expect"})
+    if (doc.contains(key)) out[key] = doc[key];
+  if (reproduced) write_scripted(out, shrinker);
+  saved.scenario_text = pretty(out);
+
+  // Re-check: the saved file fails the way the run did (its first failure: same kind, same
+  // checker or expectation).
+  const Scenario again = parse_scenario(saved.scenario_text, out["name"].get<std::string>());
+  const RunReport report = run_scenario(again, nullptr, options.limits);
+  const Verdict verdict = judge_run(report);
+  saved.runs = r.runs + 1;
+  if (verdict.ok() || verdict.failures.front().safety != r.safety ||
+      verdict.failures.front().what != r.what)
+    throw std::runtime_error(
+        "the saved scenario does not fail the same way (" +
+        (verdict.ok() ? std::string("it passes") : verdict.failures.front().text) + ")");
+  return saved;
 }
 
 }  // namespace ballot

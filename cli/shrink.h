@@ -60,6 +60,33 @@ class NotFailing : public std::runtime_error {
 // scenario does not re-check (it then fails differently or its expectation does not hold).
 ShrinkResult shrink_failure(const ShrinkOptions& options);
 
+// The versions of the generators a seed drives: bumped whenever the same seed would draw a
+// different nemesis schedule (sim/kernel/simulator.cpp, draw_next_nemesis) or random client
+// workload. A saved failure records them ("generated_by") beside ballot's version.
+inline constexpr int kNemesisGeneratorVersion = 1;
+inline constexpr int kWorkloadGeneratorVersion = 1;
+
+// A failing run written as a self-contained scenario (--save-failures of sweep, compare and
+// check): the first steps of shrink_failure only. The nemesis's resolved schedule becomes scripted
+// faults (the nemesis stays, disabled, as a record), the random clients' operations scripted ones
+// where that still fails the same way; the original expectations stay, so the file fails as the
+// run did, whatever later happens to the generators or their defaults; golden and captions go;
+// "generated_by" records ballot's and the generators' versions and where the run came from.
+struct SavedFailure {
+  std::string scenario_text;
+  bool faults_scripted = false;  // false: the nemesis kept as it was (scripting lost the failure)
+  bool ops_scripted = false;
+  bool had_nemesis = false;
+  bool had_random_clients = false;
+  std::string text;  // the failure kept (the first of the run)
+  uint64_t runs = 0;
+  std::vector<std::string> notes;
+};
+// `options.budget` and `progress` are not used. Throws InputError for bad input, NotFailing when
+// the run passes (golden hashes are not judged: a golden mismatch alone is nothing to save), and
+// std::runtime_error if the written file does not fail the same way.
+SavedFailure script_failure(const ShrinkOptions& options, const std::string& saved_by);
+
 // The caption of one scripted fault as written in a scenario (JSON text of one element of
 // "faults"): "n3 crashes for 200ms", "n1,n2 | n3,n4,n5 split for 1s". Exposed for tests.
 std::string fault_caption(const std::string& fault_json);

@@ -32,5 +32,16 @@ add_test(NAME cli:golden
 # the same way and passes `ballot check`; budget, output file, bad input (cli/shrink.cpp).
 add_test(NAME cli:shrink
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/shrink_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# Sweeps at scale: --save-failures (a saved failure outlives a changed default), --stats seeds, a
+# failing seed told at once, `sweep --shard K/N --json` parts merged byte for byte, bad flags.
+add_test(NAME cli:sweep_scale
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/sweep_scale_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# The docs/scale-out.md recipes for real: a sweep through GNU parallel (local, and --sshlogin :).
+add_test(NAME cli:scale_out_parallel
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/scale_out_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# ... and through a single-node Slurm the test starts itself (skipped, exit 77, without Slurm).
+add_test(NAME cli:scale_out_slurm
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/slurm_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli:scale_out_slurm PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 # shrink_failure as a unit: fewer faults, the same failure, the budget, captions.
 ballot_add_test(test_shrink SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_shrink.cpp LIBS ballot_app)

@@ -101,3 +101,39 @@ TEST_CASE("shrink: captions name the fault and its targets", "[shrink]") {
   CHECK(fault_caption(R"({"at": "1s", "kind": "pause", "nodes": ["n1", "n4"],
                           "duration": "300ms"})") == "n1,n4 pause for 300ms");
 }
+
+TEST_CASE("script_failure: the run as a self-contained scenario that outlives the generators",
+          "[shrink][save-failures]") {
+  ShrinkOptions o;
+  o.file = write_scenario("ballot-test-script.json", kScenario);
+  const SavedFailure f = script_failure(o, "unit test");
+  CHECK(f.faults_scripted);
+  CHECK(f.ops_scripted);
+  CHECK(f.text.rfind("[leader_completeness]", 0) == 0);
+  // The scenario reader accepts generated_by; nothing random is left.
+  const Scenario s = parse_scenario(f.scenario_text, "saved.json");
+  CHECK_FALSE(s.nemesis.enabled);
+  CHECK(s.workload.clients == 0);
+  CHECK_FALSE(s.faults.empty());
+  CHECK_FALSE(s.workload.ops.empty());
+  CHECK(f.scenario_text.find("\"generated_by\": {\"ballot\":\"" + std::string(kBallotVersion) +
+                             "\",\"nemesis\":" + std::to_string(kNemesisGeneratorVersion) +
+                             ",\"workload\":" + std::to_string(kWorkloadGeneratorVersion)) !=
+        std::string::npos);
+  // It fails first the way the run did.
+  const Verdict v = judge_run(run_scenario(s));
+  REQUIRE_FALSE(v.ok());
+  CHECK(v.failures.front().what == "leader_completeness");
+  // Generator settings no longer matter: with the nemesis's and the clients' settings changed it
+  // runs exactly as before (the same trace), and fails the same way.
+  const Scenario changed =
+      parse_scenario(f.scenario_text, "saved.json",
+                     {"nemesis.mean_interval=\"3s\"", "nemesis.duration_max=\"2s\"",
+                      "workload.mean_interval=\"200ms\""});
+  const RunReport a = run_scenario(s), b = run_scenario(changed);
+  CHECK(a.result.trace_hash == b.result.trace_hash);
+  // A passing run has nothing to save.
+  ShrinkOptions passing = o;
+  passing.sets = {"params.raft.bugs.vote_without_log_check=false"};
+  CHECK_THROWS_AS(script_failure(passing, "unit test"), NotFailing);
+}

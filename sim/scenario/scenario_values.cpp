@@ -98,7 +98,9 @@ SchemaSet::SchemaSet() {
                 {"workload", &workload},
                 {"expect", &expect},
                 {"golden", &golden},
-                {"captions", &captions}});
+                {"captions", &captions},
+                // What wrote a saved failure (cli/save_failures.cpp): informative, not read.
+                {"generated_by", &tree}});
   object(topology, {{"kind", &leaf}, {"center", &leaf}, {"edges", &edges}});
   object(edge, {{"between", &list}, {"latency", &leaf}});
   array(edges, edge);

@@ -1,0 +1,49 @@
+// What `ballot sweep` prints, from the outcome of each seed: shared by sweep and by `ballot merge`,
+// which prints the same summary, stats and failure list from the parts of a sharded sweep
+// (`sweep --shard K/N --json`), byte for byte as the unsharded sweep would.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ballot::cli {
+
+// One seed's outcome: all a summary needs.
+struct SweepRun {
+  size_t index = 0;  // position of the seed in the whole --seeds list
+  uint64_t seed = 0;
+  bool ok = true;
+  std::string why;                   // judge_run's summary: "27 safety violations, ..."
+  std::vector<std::string> reasons;  // every failure, safety violations first
+  size_t safety = 0;                 // how many of the reasons are safety violations
+  size_t violations = 0;             // every safety violation, expected or not
+  std::map<std::string, std::vector<int64_t>> samples;  // per --stats metric
+  std::string saved;  // --save-failures: where it went, or why not ("" without the flag)
+};
+
+struct SweepHeader {
+  std::string file;
+  std::string algorithm;
+  std::string seeds;  // the --seeds text
+  std::vector<std::string> sets;
+  std::vector<std::string> stats;  // --stats metrics, in order
+};
+
+// These pool every loss of every seed (belief leader losses, leader losses); other --stats names
+// are run metrics.
+inline constexpr const char* kDowntimePerLoss = "belief_downtime_per_loss_us";
+inline constexpr const char* kLeaderLossPerLoss = "leader_loss_per_loss_us";
+
+// Prints the sweep's result on stdout (text, or one JSON object); `runs` in --seeds order. With a
+// `shard` ("K/N"), the JSON object is a part: it carries every run for `ballot merge` as well.
+// Returns the exit code (1 when any run failed).
+int print_sweep(const SweepHeader& header, const std::vector<SweepRun>& runs, bool json,
+                const std::string& shard = "", size_t seed_count = 0);
+
+// Reads the parts (files) and prints the merged sweep like print_sweep; exit 2 with one message
+// on stderr for parts that do not make one whole sweep.
+int merge_parts(const std::vector<std::string>& files, bool json);
+
+}  // namespace ballot::cli
