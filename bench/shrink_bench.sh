@@ -16,20 +16,8 @@ budget=${3:+--budget $3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-short_nemesis='"duration": "4s",
-  "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "10ms"}},
-  "nemesis": {"kinds": KINDS, "start": "300ms", "stop": "3s", "mean_interval": "200ms",
-              "duration_min": "50ms", "duration_max": "1s"},
-  "workload": {"model": "register", "clients": 3, "start": "200ms", "stop": "3s",
-               "mean_interval": "50ms", "read_fraction": 0.4, "cas_fraction": 0.2, "timeout": "500ms"}'
-long_nemesis='"duration": "13s",
-  "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "10ms"}, "loss": LOSS, "duplicate": 0.01},
-  "nemesis": {"kinds": KINDS, "start": "500ms", "stop": "8s", "mean_interval": "INTERVAL",
-              "duration_min": "DMIN", "duration_max": "DMAX"},
-  "workload": {"model": "register", "clients": 3, "start": "300ms", "stop": "8s",
-               "mean_interval": "WRITES", "read_fraction": 0.4, "cas_fraction": 0.2,
-               "timeout": "500ms" DUTIES}'
-all_kinds='["partition", "crash", "isolate", "pause"]'
+# The same bug scenarios as the verdict test.
+source "$(dirname "$0")/../tests/cli/bug_scenarios.sh"
 
 # scenario NAME ALGO PARAMS BODY: writes $work/NAME.json.
 scenario() {

@@ -55,22 +55,6 @@ std::string json_optional(const std::optional<std::string>& s) {
   return s ? json_string(*s) : "null";
 }
 
-const char* outcome_name(lin::Outcome outcome) {
-  switch (outcome) {
-    case lin::Outcome::Ok:
-      return "ok";
-    case lin::Outcome::Fail:
-      return "fail";
-    default:
-      return "info";
-  }
-}
-
-const char* kind_name(lin::OpKind kind) {
-  static constexpr const char* kNames[] = {"read", "write", "cas", "get", "put", "append"};
-  return kNames[static_cast<int>(kind)];
-}
-
 bool is_pending(const lin::Op& op) {
   return op.ret == lin::kPendingReturn || op.outcome == lin::Outcome::Info;
 }
@@ -79,11 +63,11 @@ std::string json_op(const lin::History& history, size_t index) {
   const lin::Op& op = history.ops[index];
   std::string s =
       "{\"index\": " + std::to_string(index) + ", \"process\": " + std::to_string(op.process) +
-      ", \"f\": \"" + kind_name(op.kind) + "\", \"key\": " + json_string(op.key) +
+      ", \"f\": \"" + lin::op_kind_name(op.kind) + "\", \"key\": " + json_string(op.key) +
       ", \"value\": " + json_optional(op.value) + ", \"expected\": " + json_optional(op.expected) +
       ", \"call\": " + std::to_string(op.call) +
       ", \"return\": " + (is_pending(op) ? std::string("null") : std::to_string(op.ret)) +
-      ", \"outcome\": \"" + outcome_name(op.outcome) +
+      ", \"outcome\": \"" + lin::outcome_name(op.outcome) +
       "\", \"text\": " + json_string(lin::describe(op)) + "}";
   return s;
 }

@@ -29,12 +29,6 @@ int64_t metric(const RunReport& r, const std::string& name) {
   return it == r.result.metrics.end() ? 0 : it->second;
 }
 
-// Every fault that fired: when, what, on whom (selectors resolved) and until when.
-const char* op_kind_name(lin::OpKind kind) {
-  constexpr const char* kNames[] = {"read", "write", "cas", "get", "put", "append"};
-  return kNames[static_cast<size_t>(kind)];
-}
-
 // "n2 (epoch 3) at 1.2s"; without epochs (Bully) "n2 at 1.2s".
 std::string occurrence_text(const Occurrence& o, bool has_epochs) {
   return node_name(o.node) + (has_epochs ? " (epoch " + std::to_string(o.epoch) + ")" : "") +
@@ -57,7 +51,7 @@ void print_damage(std::ostream& out, const RunReport& report) {
   for (size_t i = 0; i < report.lost_write_ops.size() && i < kMaxDamage; ++i) {
     const uint64_t id = report.lost_write_ops[i];
     const lin::Op& op = r.history.ops[id - 1];
-    out << "    #" << id << " " << op_kind_name(op.kind) << " " << op.key << "="
+    out << "    #" << id << " " << lin::op_kind_name(op.kind) << " " << op.key << "="
         << op.value.value_or("") << " acknowledged by "
         << occurrence_text(r.op_served[id - 1], report.has_epochs);
     auto erased = report.lost_write_erased.find(id);
@@ -100,7 +94,7 @@ nlohmann::json damage_json(const RunReport& report) {
     const lin::Op& op = r.history.ops[id - 1];
     const Occurrence& by = r.op_served[id - 1];
     j["lost_writes"].push_back({{"op", id},
-                                {"f", op_kind_name(op.kind)},
+                                {"f", lin::op_kind_name(op.kind)},
                                 {"key", op.key},
                                 {"value", op.value.value_or("")},
                                 {"acknowledged_by", occurrence_json(by)},

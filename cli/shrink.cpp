@@ -25,24 +25,6 @@ json names_of(const json& ids) {
   return list;
 }
 
-const char* op_name(lin::OpKind kind) {
-  switch (kind) {
-    case lin::OpKind::Read:
-      return "read";
-    case lin::OpKind::Write:
-      return "write";
-    case lin::OpKind::Cas:
-      return "cas";
-    case lin::OpKind::Get:
-      return "get";
-    case lin::OpKind::Put:
-      return "put";
-    case lin::OpKind::Append:
-      return "append";
-  }
-  return "read";
-}
-
 // A scripted fault: when, how long, and the fields of its kind (nodes by name).
 struct SFault {
   Time_us at_us = 0;
@@ -340,7 +322,7 @@ class Shrinker {
         s.fields["client"] = op.process;
         if (const NodeId node = target_of(op); node != kNoNode)
           s.fields["node"] = node_name1(int64_t{node} + 1);
-        s.fields["op"] = op_name(op.kind);
+        s.fields["op"] = lin::op_kind_name(op.kind);
         s.fields["key"] = op.key;
         const bool reads = op.kind == lin::OpKind::Read || op.kind == lin::OpKind::Get;
         if (!reads && op.value) s.fields["value"] = *op.value;

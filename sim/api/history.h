@@ -21,6 +21,37 @@ enum class OpKind { Read, Write, Cas, Get, Put, Append };
 //   or never. Its return time does not constrain anything.
 enum class Outcome { Ok, Fail, Info };
 
+// The names traces, histories and reports use: "read", "write", "cas", "get", "put", "append";
+// "ok", "fail", "info".
+constexpr const char* op_kind_name(OpKind kind) {
+  switch (kind) {
+    case OpKind::Read:
+      return "read";
+    case OpKind::Write:
+      return "write";
+    case OpKind::Cas:
+      return "cas";
+    case OpKind::Get:
+      return "get";
+    case OpKind::Put:
+      return "put";
+    case OpKind::Append:
+      return "append";
+  }
+  return "?";
+}
+constexpr const char* outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::Ok:
+      return "ok";
+    case Outcome::Fail:
+      return "fail";
+    case Outcome::Info:
+      return "info";
+  }
+  return "?";
+}
+
 // Return time of an operation that is still pending, or whose outcome is unknown.
 inline constexpr int64_t kPendingReturn = INT64_MAX;
 

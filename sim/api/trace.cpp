@@ -63,42 +63,12 @@ int64_t node_number(NodeId id) {
   return id == kNoNode ? 0 : int64_t{id} + 1;
 }
 
-const char* op_kind_name(lin::OpKind kind) {
-  switch (kind) {
-    case lin::OpKind::Read:
-      return "read";
-    case lin::OpKind::Write:
-      return "write";
-    case lin::OpKind::Cas:
-      return "cas";
-    case lin::OpKind::Get:
-      return "get";
-    case lin::OpKind::Put:
-      return "put";
-    case lin::OpKind::Append:
-      return "append";
-  }
-  return "?";
-}
-
-const char* outcome_name(lin::Outcome outcome) {
-  switch (outcome) {
-    case lin::Outcome::Ok:
-      return "ok";
-    case lin::Outcome::Fail:
-      return "fail";
-    case lin::Outcome::Info:
-      return "info";
-  }
-  return "?";
-}
-
 void write_op(const lin::Op& op, bool completion, FieldSink& sink) {
   sink.put_int("client", op.process);
-  sink.put_str("f", op_kind_name(op.kind));
+  sink.put_str("f", lin::op_kind_name(op.kind));
   sink.put_str("key", op.key);
   if (op.expected) sink.put_str("expected", *op.expected);
-  if (completion) sink.put_str("outcome", outcome_name(op.outcome));
+  if (completion) sink.put_str("outcome", lin::outcome_name(op.outcome));
   if (op.value) sink.put_str("value", *op.value);
 }
 }  // namespace
