@@ -56,8 +56,8 @@ inline History linearizable_history(const Params& p, uint64_t seed) {
   int next_unique = 1;
   for (int i = 0; i < p.ops; ++i) {
     // The client that is free first issues the next operation (ties: lowest client).
-    const auto c = static_cast<size_t>(std::min_element(free_at.begin(), free_at.end()) -
-                                       free_at.begin());
+    const auto c =
+        static_cast<size_t>(std::min_element(free_at.begin(), free_at.end()) - free_at.begin());
     Op& op = h.ops.emplace_back();
     op.process = static_cast<int32_t>(c);
     op.call = free_at[c];
@@ -72,8 +72,9 @@ inline History linearizable_history(const Params& p, uint64_t seed) {
       op.kind = OpKind::Read;
     } else if (r < p.read_percent + p.cas_percent) {
       op.kind = OpKind::Cas;
-      op.expected = p.values > 0 ? value() : std::to_string(std::max<int64_t>(
-                                                 1, next_unique - 1 - rng.below(3)));
+      op.expected = p.values > 0
+                        ? value()
+                        : std::to_string(std::max<int64_t>(1, next_unique - 1 - rng.below(3)));
       op.value = value();
     } else {
       op.kind = OpKind::Write;

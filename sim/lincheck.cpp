@@ -102,6 +102,36 @@ Verdict violation(const History& history, Model model, const std::string& key,
   return verdict;
 }
 
+// Stale-observation windows up to this size are shrunk to minimal ones; larger ones are reported
+// as found (failing, not claimed minimal).
+constexpr size_t kMaxStaleShrink = 64;
+
+// A violation proved by a stale observation (find_stale_observation), before any search.
+Verdict stale_violation(const History& history, const std::string& key,
+                        const detail::StaleObservation& stale) {
+  Verdict verdict;
+  verdict.failing_window = stale.window;
+  std::string& text = verdict.explanation;
+  text = "not linearizable";
+  if (!key.empty()) text += " (key " + quoted(key) + ")";
+  text += ": " + describe_with_process(history, stale.observer) + " cannot have seen its value: ";
+  if (stale.writers == 0) {
+    text += "it is the initial value, and ";
+  } else {
+    text += "each of the " + count_of(stale.writers, "operation") +
+            " that could have written it before the read returned is followed by ";
+  }
+  text +=
+      "an operation that certainly wrote another value after it and before the read was "
+      "called";
+  if (stale.overwriter >= 0) {
+    text +=
+        " (such as " + describe_with_process(history, static_cast<size_t>(stale.overwriter)) + ")";
+  }
+  text += ".";
+  return verdict;
+}
+
 std::string render_value(const Op& op, const std::optional<std::string>& v) {
   if (!v) return "nil";
   const bool kv = op.kind == OpKind::Get || op.kind == OpKind::Put || op.kind == OpKind::Append;
@@ -143,6 +173,21 @@ std::string describe(const Op& op) {
 // key ends the check as soon as that key's search finds it.
 Verdict check(const History& history, Model model, CheckOptions options) {
   std::map<std::string, Partition> partitions = partition_by_key(history, model);
+  // First the cheap proof: a read that nothing can have written for. The search would find it
+  // too, but only after trying every order of the operations before that read.
+  for (auto& [key, partition] : partitions) {
+    if (auto stale = detail::find_stale_observation(history, partition)) {
+      Verdict verdict = stale_violation(history, key, *stale);
+      // Each re-check of the shrinking keeps the key's other updates as unknown outcomes: cheap
+      // for a window of a few writers, not for one of hundreds (a value written over and over).
+      if (options.max_window_steps > 0 && verdict.failing_window.size() <= kMaxStaleShrink) {
+        WindowShrinker shrinker(history, model, key, options);
+        verdict.failing_window =
+            shrinker.shrink_from(verdict.failing_window, stale->observer, verdict.window_minimal);
+      }
+      return verdict;
+    }
+  }
   Budget budget{options};
   struct Turn {
     const std::string* key;
