@@ -171,4 +171,28 @@ inline std::optional<History> with_bad_read(const History& ok, uint64_t seed, si
   return std::nullopt;
 }
 
+// The history with one read in the middle half changed to another value written within the 200
+// operations before it: often a violation, not always, and not always a stale one.
+inline History with_changed_read(const History& ok, uint64_t seed, size_t* changed_op) {
+  Rng rng(seed ^ 0x0C4A4E6ED0C4A4E6ULL);
+  const size_t n = ok.ops.size();
+  History bad = ok;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const size_t r = n / 4 + static_cast<size_t>(rng.below(static_cast<int64_t>(n - n / 2)));
+    if (ok.ops[r].kind != OpKind::Read) continue;
+    std::vector<std::string> recent;
+    for (size_t i = r >= 200 ? r - 200 : 0; i < r; ++i) {
+      const Op& op = ok.ops[i];
+      if (op.kind == OpKind::Write && op.value && op.value != ok.ops[r].value) {
+        recent.push_back(*op.value);
+      }
+    }
+    if (recent.empty()) continue;
+    bad.ops[r].value = recent[static_cast<size_t>(rng.below(static_cast<int64_t>(recent.size())))];
+    if (changed_op) *changed_op = r;
+    return bad;
+  }
+  return bad;
+}
+
 }  // namespace ballot::lin::gen
