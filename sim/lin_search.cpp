@@ -17,7 +17,9 @@ constexpr int kLookaheadNodes = 512;
 }  // namespace
 
 Search::Search(Partition& partition, Budget& budget)
-    : partition_(partition), budget_(budget), state_(partition.values.intern(std::nullopt)) {
+    : partition_(partition),
+      budget_(budget),
+      state_(partition.initial ? *partition.initial : partition.values.intern(std::nullopt)) {
   const size_t n = partition_.ops.size();
   zobrist_.resize(n);
   for (size_t i = 0; i < n; ++i) zobrist_[i] = mix64(i + 0x9E3779B97F4A7C15ULL);

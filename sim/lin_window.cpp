@@ -278,6 +278,102 @@ std::optional<StaleObservation> find_stale_observation(const History& history,
   return std::nullopt;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Time cuts.
+
+namespace {
+
+// Decides the window [from, to] of the key's operations (ascending indices) from every possible
+// value at `from`: Fails only if every start value fails.
+Shrunk cut_fails(const History& history, Model model, const std::vector<size_t>& key_ops,
+                 int64_t from, int64_t to, uint64_t steps, size_t& window_ops,
+                 size_t& start_values) {
+  History sub;
+  std::vector<std::optional<std::string>> before;  // values written before the cut
+  before.push_back(std::nullopt);
+  int64_t horizon = INT64_MIN;
+  window_ops = 0;
+  for (size_t i : key_ops) {
+    const Op& op = history.ops[i];
+    const bool writes = op.kind != OpKind::Read && op.kind != OpKind::Get;
+    if (op.kind == OpKind::Append) return Shrunk::Unknown;
+    if (op.call < from && writes && op.value) before.push_back(op.value);
+    const bool open = op.outcome == Outcome::Info;
+    if (op.call >= from && op.call <= to) {
+      sub.ops.push_back(op);
+      ++window_ops;
+      if (!open) horizon = std::max(horizon, op.ret);
+    } else if (op.call < from && (open || op.ret >= from) && writes) {
+      sub.ops.push_back(op);  // open at the cut: may have taken effect before it, or after
+      relax(sub.ops.back());
+    }
+  }
+  for (size_t i : key_ops) {  // relaxed updates called after `to` but before the horizon
+    const Op& op = history.ops[i];
+    if (op.call > to && op.call <= horizon && op.kind != OpKind::Read && op.kind != OpKind::Get) {
+      sub.ops.push_back(op);
+      relax(sub.ops.back());
+    }
+  }
+  std::sort(before.begin(), before.end());
+  before.erase(std::unique(before.begin(), before.end()), before.end());
+  // Start values no operation of the window observes behave alike: try one of them.
+  std::vector<std::optional<std::string>> observed;
+  for (const Op& op : sub.ops) {
+    if (op.kind == OpKind::Read || op.kind == OpKind::Get) observed.push_back(op.value);
+    if (op.kind == OpKind::Cas) observed.push_back(op.expected);
+  }
+  std::sort(observed.begin(), observed.end());
+  bool other_tried = false;
+  start_values = 0;
+  uint64_t left = steps;
+  for (const auto& value : before) {
+    const bool seen = std::binary_search(observed.begin(), observed.end(), value);
+    if (!seen && other_tried) continue;
+    other_tried |= !seen;
+    ++start_values;
+    std::map<std::string, Partition> partitions = partition_by_key(sub, model);
+    if (partitions.empty()) return Shrunk::Passes;
+    Partition& partition = partitions.begin()->second;
+    partition.initial = partition.values.intern(value);
+    CheckOptions limits;
+    limits.max_steps = left;
+    Budget budget{limits};
+    Search search(partition, budget);
+    Status status = Status::Running;
+    while (status == Status::Running) status = search.run(kStepsPerTurn);
+    left -= std::min(left, budget.steps);
+    if (status == Status::TimedOut) return Shrunk::Unknown;
+    if (status == Status::Linearizable) return Shrunk::Passes;
+  }
+  return Shrunk::Fails;
+}
+
+}  // namespace
+
+std::optional<CutRefutation> refute_by_cut(const History& history, Model model,
+                                           const std::string& key, size_t anchor, uint64_t steps) {
+  const Op& at = history.ops[anchor];
+  if (at.outcome == Outcome::Info) return std::nullopt;
+  std::vector<size_t> key_ops;
+  int64_t first_call = INT64_MAX;
+  for (size_t i = 0; i < history.ops.size(); ++i) {
+    if (history.ops[i].key != key) continue;
+    key_ops.push_back(i);
+    first_call = std::min(first_call, history.ops[i].call);
+  }
+  for (int64_t span = std::max<int64_t>(1, at.ret - at.call);; span *= 2) {
+    const int64_t from = at.call - span;
+    if (from <= first_call) return std::nullopt;  // the whole prefix: the search's own job
+    CutRefutation cut{from, at.ret, 0, 0};
+    const Shrunk result =
+        cut_fails(history, model, key_ops, from, at.ret, steps, cut.window_ops, cut.start_values);
+    if (result == Shrunk::Fails) return cut;
+    if (result == Shrunk::Unknown) return std::nullopt;  // wider windows would be harder still
+    if (span > INT64_MAX / 4) return std::nullopt;
+  }
+}
+
 }  // namespace detail
 
 History relax_outside(const History& history, const std::vector<size_t>& window) {

@@ -77,3 +77,26 @@ std::optional<StaleObservation> find_stale_observation(const History& history,
                                                        Partition& partition);
 
 }  // namespace ballot::lin::detail
+
+namespace ballot::lin::detail {
+
+// Refutation by a time cut. Whatever happened before a time T0, it left the register some value
+// s that an operation called before T0 wrote (or the initial one). So the history is linearizable
+// only if, for some such s, the operations called from T0 on are, starting from s, with those
+// still open at T0 given the benefit of the doubt (they may have taken effect before T0), and
+// those called after T1 too. A failure from every s proves a violation while searching only the
+// window [T0, T1]; the search over the whole history must instead exhaust every order of
+// everything before the violation. Registers only (no appends).
+struct CutRefutation {
+  int64_t from = 0;         // T0
+  int64_t to = 0;           // T1
+  size_t window_ops = 0;    // operations called in [T0, T1]
+  size_t start_values = 0;  // values tried at T0
+};
+
+// Tries windows ending at `anchor`'s return and starting ever earlier (doubling), each search
+// bounded by `steps`, until one fails (returned) or the next would reach the key's first call.
+std::optional<CutRefutation> refute_by_cut(const History& history, Model model,
+                                           const std::string& key, size_t anchor, uint64_t steps);
+
+}  // namespace ballot::lin::detail

@@ -32,6 +32,7 @@ namespace {
 using detail::Budget;
 using detail::kNilId;
 using detail::kStepsPerTurn;
+using detail::LinOp;
 using detail::Partition;
 using detail::partition_by_key;
 using detail::Search;
@@ -132,6 +133,35 @@ Verdict stale_violation(const History& history, const std::string& key,
   return verdict;
 }
 
+// Time cuts (detail::refute_by_cut) are tried on a key once its search has spent kFirstCut steps,
+// then again each time that grows kCutGrowth-fold (the stuck operation may have moved); each
+// window's search gets kCutWindowSteps.
+constexpr uint64_t kFirstCut = uint64_t{1} << 17;
+constexpr uint64_t kCutGrowth = 4;
+constexpr uint64_t kCutWindowSteps = uint64_t{1} << 21;
+
+Verdict cut_violation(const History& history, const std::string& key, const Partition& partition,
+                      const Snapshot& at, size_t anchor, const detail::CutRefutation& cut) {
+  Verdict verdict;
+  for (const LinOp& op : partition.ops) {
+    if (op.call >= cut.from && op.call <= cut.to) verdict.failing_window.push_back(op.original);
+  }
+  std::sort(verdict.failing_window.begin(), verdict.failing_window.end());
+  verdict.window_cut = cut.from;
+  std::string& text = verdict.explanation;
+  text = "not linearizable";
+  if (!key.empty()) text += " (key " + quoted(key) + ")";
+  text += ": the search got furthest after linearizing " +
+          count_of(at.linearized_count, "completed operation") + ", stuck at " +
+          describe_with_process(history, anchor) + ". Whatever the value at time " +
+          std::to_string(cut.from) + " (" + count_of(cut.start_values, "value") + " tried), the " +
+          count_of(cut.window_ops, "operation") + " called from then until " +
+          std::to_string(cut.to) +
+          " cannot all have had the outcomes recorded, even if those still open at " +
+          std::to_string(cut.from) + " took effect before it.";
+  return verdict;
+}
+
 std::string render_value(const Op& op, const std::optional<std::string>& v) {
   if (!v) return "nil";
   const bool kv = op.kind == OpKind::Get || op.kind == OpKind::Put || op.kind == OpKind::Append;
@@ -193,15 +223,33 @@ Verdict check(const History& history, Model model, CheckOptions options) {
     const std::string* key;
     Partition* partition;
     std::unique_ptr<Search> search;
+    uint64_t steps = 0;  // spent on this key
+    uint64_t next_cut = kFirstCut;
   };
   std::vector<Turn> turns;
   for (auto& [key, partition] : partitions) {
-    turns.push_back({&key, &partition, std::make_unique<Search>(partition, budget)});
+    turns.push_back({&key, &partition, std::make_unique<Search>(partition, budget), 0, kFirstCut});
   }
   bool timed_out = false;
   while (!turns.empty()) {
     for (size_t i = 0; i < turns.size();) {
+      const uint64_t steps_before = budget.steps;
       const Status status = turns[i].search->run(kStepsPerTurn);
+      turns[i].steps += budget.steps - steps_before;
+      if (status == Status::Running && turns[i].steps >= turns[i].next_cut) {
+        // A key this hard may hide a violation behind every order of what precedes it: try to
+        // prove one within a window before the operation where the search is stuck.
+        turns[i].next_cut *= kCutGrowth;
+        const Snapshot& at = turns[i].search->furthest();
+        const int32_t stuck = at.unseeable_op >= 0 ? at.unseeable_op : at.blocking_op;
+        if (stuck >= 0) {
+          const size_t anchor = turns[i].partition->ops[static_cast<size_t>(stuck)].original;
+          if (auto cut =
+                  detail::refute_by_cut(history, model, *turns[i].key, anchor, kCutWindowSteps)) {
+            return cut_violation(history, *turns[i].key, *turns[i].partition, at, anchor, *cut);
+          }
+        }
+      }
       if (status == Status::NotLinearizable) {
         const Snapshot& at = turns[i].search->furthest();
         Verdict verdict = violation(history, model, *turns[i].key, *turns[i].partition, at);
