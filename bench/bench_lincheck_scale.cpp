@@ -37,6 +37,7 @@ struct Series {
   size_t window_ops = 0;
   int not_minimal = 0;  // violations whose window is not claimed minimal
   int violations = 0;
+  int cuts = 0;  // violations proved by a time cut
 };
 
 // expected: 1 linearizable, 0 not, -1 unknown (counted in `violations`).
@@ -47,6 +48,7 @@ void time_one(Series& s, const lin::History& h, int expected, const lin::CheckOp
   s.undecided += v.timed_out;
   s.wrong += expected >= 0 && !v.timed_out && v.linearizable != (expected == 1);
   s.violations += !v.timed_out && !v.linearizable;
+  s.cuts += v.window_cut.has_value();
   s.window_ops += v.failing_window.size();
   s.not_minimal += !v.linearizable && !v.timed_out && !v.window_minimal;
 }
@@ -138,8 +140,9 @@ int main(int argc, char** argv) {
   print("one bad read (verdict)", bad_s);
   print("one bad read (+window)", bad_w);
   print("one changed read", any_s);
-  std::printf("changed read: %d of %zu not linearizable (expected verdict unknown)\n",
-              any_s.violations, any_s.ms.size());
+  std::printf(
+      "changed read: %d of %zu not linearizable (expected verdict unknown), %d by a time cut\n",
+      any_s.violations, any_s.ms.size(), any_s.cuts);
   if (no_bad) std::printf("(%d seeds had no provably bad read to inject)\n", no_bad);
   const int failures =
       ok_s.wrong + ok_s.undecided + bad_s.wrong + bad_s.undecided + bad_w.wrong + bad_w.undecided;
