@@ -791,6 +791,14 @@ TEST_CASE("a read of a value certainly overwritten is refuted before any search"
     require_minimal_window(
         h, v, [](const History& r) { return checker_says_linearizable(r, Model::Register); });
   }
+  SECTION("key-value puts and gets too, and a missing key reads as the empty string") {
+    const History h = history({put("k", "a", 0, 1), put("k", "b", 2, 3), get("k", "a", 4, 5),
+                               get("j", "", 0, 1), put("j", "c", 2, 3), get("j", "", 4, 5)});
+    const Verdict v = check(h, Model::KeyValue, small_search_budget());
+    CHECK_FALSE(v.linearizable);
+    CHECK(v.failing_window == std::vector<size_t>{4, 5});  // key "j" comes first
+    CHECK(v.window_minimal);
+  }
   SECTION("a successful cas observes too") {
     const History h =
         history({write("1", 0, 1), write("2", 2, 3), cas("1", "5", 4, 5, Outcome::Ok)});
