@@ -744,7 +744,8 @@ TEST_CASE("the checker agrees with brute force on random histories", "[lincheck]
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stale observations: refuted before any search (docs/lincheck.md#stale-observations).
+// Stale observations: refuted before any search
+// (docs/lincheck.md#before-and-beside-the-search-proofs-that-need-no-search).
 
 // A check whose budget no search at this scale could live on: the verdict must come from the
 // stale-observation proof or an easy search.
@@ -928,7 +929,7 @@ TEST_CASE("a value some read still needs and nothing left can write ends the con
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time cuts (docs/lincheck.md#time-cuts).
+// Time cuts (docs/lincheck.md, "Before and beside the search").
 
 TEST_CASE("a time cut refutes only violations", "[lincheck][cut][property]") {
   // Any window ending at any operation's return: when the cut says "fails from every start
