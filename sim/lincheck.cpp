@@ -118,6 +118,10 @@ Verdict stale_violation(const History& history, const std::string& key,
   text += ": " + describe_with_process(history, stale.observer) + " cannot have seen its value: ";
   if (stale.writers == 0) {
     text += "it is the initial value, and ";
+  } else if (stale.writers == 1) {
+    text +=
+        "the only operation that could have written it before the read returned is followed "
+        "by ";
   } else {
     text += "each of the " + count_of(stale.writers, "operation") +
             " that could have written it before the read returned is followed by ";
