@@ -3,3 +3,7 @@
 add_executable(bench_lincheck ${CMAKE_CURRENT_SOURCE_DIR}/bench_lincheck.cpp)
 target_link_libraries(bench_lincheck PRIVATE ballot_lincheck ballot_options)
 target_compile_definitions(bench_lincheck PRIVATE BALLOT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+# bench_lincheck_scale: random register histories of thousands of operations (bench/lincheck_gen.h),
+# linearizable by construction and with one bad read; distribution of check times.
+add_executable(bench_lincheck_scale ${CMAKE_CURRENT_SOURCE_DIR}/bench_lincheck_scale.cpp)
+target_link_libraries(bench_lincheck_scale PRIVATE ballot_lincheck ballot_options)

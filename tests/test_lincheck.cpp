@@ -18,7 +18,9 @@
 #include <variant>
 #include <vector>
 
+#include "bench/lincheck_gen.h"
 #include "sim/lincheck/history_parse.h"
+#include "sim/lincheck/lin_window.h"
 #include "sim/lincheck/lincheck.h"
 #include "support/datadriven.h"
 
@@ -586,13 +588,35 @@ TEST_CASE("the failing window is minimal: bystanders are left out", "[lincheck][
   CHECK(v.window_minimal);
   require_minimal_window(
       h, v, [](const History& r) { return checker_says_linearizable(r, Model::Register); });
-  // Without shrinking, the window is where the search got stuck: more operations than needed.
+  // Without shrinking, the read is still refuted as stale before any search (write 2 certainly
+  // overwrote 1 before it was called): that proof's window, not claimed minimal.
   CheckOptions no_shrinking;
   no_shrinking.max_window_steps = 0;
   const Verdict raw = check(h, Model::Register, no_shrinking);
   CHECK_FALSE(raw.linearizable);
   CHECK_FALSE(raw.window_minimal);
-  CHECK(raw.failing_window.size() > 3);
+  CHECK(raw.failing_window == std::vector<size_t>{0, 1, 3});
+}
+
+TEST_CASE("an unshrunk violation found by the search is reported where it got stuck",
+          "[lincheck][window]") {
+  // A new-old inversion (ops 0-3): write 2 is still open when 1 is read, so no read is stale,
+  // yet 1 cannot come back after 2 was read. Bystanders as above. Minimal: write 2 may be relaxed
+  // (it must still precede the read of 2).
+  const History h =
+      history({write("1", 0, 1), write("2", 2, 10), read("2", 3, 4), read("1", 5, 6),
+               cas("7", "8", 5, 7, Outcome::Fail), pending_write("9", 5), read("2", 11, 12)});
+  const Verdict v = check(h, Model::Register);
+  CHECK(v.failing_window == std::vector<size_t>{0, 2, 3});
+  require_minimal_window(
+      h, v, [](const History& r) { return checker_says_linearizable(r, Model::Register); });
+  CheckOptions no_shrinking;
+  no_shrinking.max_window_steps = 0;
+  const Verdict raw = check(h, Model::Register, no_shrinking);
+  CHECK_FALSE(raw.linearizable);
+  CHECK_FALSE(raw.window_minimal);
+  CHECK(raw.explanation.find("the search got furthest") != std::string::npos);
+  CHECK(window_has(raw, 3));
 }
 
 TEST_CASE("a failed operation whose failure is the contradiction stays in the window",
@@ -717,6 +741,237 @@ TEST_CASE("the checker agrees with brute force on random histories", "[lincheck]
   SECTION("mostly unknown outcomes, 2000 seeds per model") {
     agree_with_brute_force(2000, 12, 60);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stale observations: refuted before any search
+// (docs/lincheck.md#before-and-beside-the-search-proofs-that-need-no-search).
+
+// A check whose budget no search at this scale could live on: the verdict must come from the
+// stale-observation proof or an easy search.
+CheckOptions small_search_budget() {
+  CheckOptions options;
+  options.max_states = 20'000;
+  options.max_steps = 400'000;
+  return options;
+}
+
+TEST_CASE("a read of a value certainly overwritten is refuted before any search",
+          "[lincheck][stale]") {
+  SECTION("the only write of the value is followed by another before the read") {
+    const History h = history({write("1", 0, 1), write("2", 2, 3), read("1", 4, 5)});
+    const Verdict v = check(h, Model::Register, small_search_budget());
+    CHECK_FALSE(v.linearizable);
+    CHECK(v.failing_window == std::vector<size_t>{0, 1, 2});
+    CHECK(v.window_minimal);
+    CHECK(v.explanation.find("cannot have seen its value") != std::string::npos);
+  }
+  SECTION("the initial nil, after a completed write") {
+    const History h = history({write("1", 0, 1), read(std::nullopt, 2, 3)});
+    const Verdict v = check(h, Model::Register);
+    CHECK_FALSE(v.linearizable);
+    CHECK(v.failing_window == std::vector<size_t>{0, 1});
+    CHECK(v.explanation.find("initial value") != std::string::npos);
+  }
+  SECTION("every writer of the value overwritten, each by its own successor") {
+    const History h = history({write("1", 0, 1), write("2", 2, 3), write("1", 4, 5),
+                               cas("1", "3", 6, 7, Outcome::Ok), read("1", 8, 9)});
+    const Verdict v = check(h, Model::Register);
+    CHECK_FALSE(v.linearizable);
+    CHECK(window_has(v, 4));
+    require_minimal_window(
+        h, v, [](const History& r) { return checker_says_linearizable(r, Model::Register); });
+  }
+  SECTION("a failed write of the value belongs to the window") {
+    // Relaxed, the failed write could have written 1 after write 2: it is part of the proof.
+    const History h = history({write("1", 0, 1), write("2", 2, 3),
+                               make(OpKind::Write, "1", 2, 3, Outcome::Fail), read("1", 4, 5)});
+    const Verdict v = check(h, Model::Register);
+    CHECK_FALSE(v.linearizable);
+    CHECK(window_has(v, 2));
+    require_minimal_window(
+        h, v, [](const History& r) { return checker_says_linearizable(r, Model::Register); });
+  }
+  SECTION("key-value puts and gets too, and a missing key reads as the empty string") {
+    const History h = history({put("k", "a", 0, 1), put("k", "b", 2, 3), get("k", "a", 4, 5),
+                               get("j", "", 0, 1), put("j", "c", 2, 3), get("j", "", 4, 5)});
+    const Verdict v = check(h, Model::KeyValue, small_search_budget());
+    CHECK_FALSE(v.linearizable);
+    CHECK(v.failing_window == std::vector<size_t>{4, 5});  // key "j" comes first
+    CHECK(v.window_minimal);
+  }
+  SECTION("a successful cas observes too") {
+    const History h =
+        history({write("1", 0, 1), write("2", 2, 3), cas("1", "5", 4, 5, Outcome::Ok)});
+    const Verdict v = check(h, Model::Register);
+    CHECK_FALSE(v.linearizable);
+    CHECK(v.failing_window == std::vector<size_t>{0, 1, 2});
+  }
+}
+
+TEST_CASE("reads that some writer may still explain are left to the search", "[lincheck][stale]") {
+  // Each would be refuted if the writer counted as overwritten; each is linearizable.
+  SECTION("the overwrite is concurrent with the read") {
+    CHECK(check(history({write("1", 0, 1), write("2", 2, 5), read("1", 4, 6)}), Model::Register)
+              .linearizable);
+  }
+  SECTION("the overwrite is concurrent with the write") {
+    CHECK(check(history({write("1", 0, 2), write("2", 1, 3), read("1", 4, 5)}), Model::Register)
+              .linearizable);
+  }
+  SECTION("operations that touch at one instant are concurrent") {
+    CHECK(check(history({write("1", 0, 1), write("2", 1, 4), read("1", 4, 5)}), Model::Register)
+              .linearizable);
+  }
+  SECTION("a later writer of the value") {
+    CHECK(check(history({write("1", 0, 1), write("2", 2, 3), write("1", 3, 6), read("1", 4, 5)}),
+                Model::Register)
+              .linearizable);
+  }
+  SECTION("a writer of unknown outcome") {
+    CHECK(
+        check(history({pending_write("1", 0), write("2", 2, 3), read("1", 4, 5)}), Model::Register)
+            .linearizable);
+  }
+  SECTION("the overwrite is a cas of unknown outcome or a failed one") {
+    Op unknown_cas = cas("1", "2", 2, 3, Outcome::Info);
+    CHECK(check(history({write("1", 0, 1), unknown_cas, read("1", 4, 5)}), Model::Register)
+              .linearizable);
+    CHECK(check(history({write("1", 0, 1), cas("0", "2", 2, 3, Outcome::Fail), read("1", 4, 5)}),
+                Model::Register)
+              .linearizable);
+  }
+  SECTION("the overwrite writes the same value") {
+    CHECK(check(history({write("1", 0, 1), write("1", 2, 3), read("1", 4, 5)}), Model::Register)
+              .linearizable);
+  }
+}
+
+TEST_CASE("generated bad reads are violations, and the checker finds them",
+          "[lincheck][stale][property]") {
+  // bench/lincheck_gen.h promises that its bad read cannot be explained: brute force agrees on
+  // small histories, and so does the checker.
+  int checked = 0;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    gen::Params p;
+    p.ops = 24;
+    p.clients = 3;
+    p.values = static_cast<int>(seed % 4);  // 0: unique values
+    p.max_duration = 6;
+    const History ok = gen::linearizable_history(p, seed);
+    INFO("seed " << seed << "\n" << dump(ok));
+    REQUIRE(BruteForce(ok, Model::Register).linearizable());
+    REQUIRE(checker_says_linearizable(ok, Model::Register));
+    const auto bad = gen::with_bad_read(ok, seed, nullptr);
+    if (!bad) continue;
+    INFO("bad:\n" << dump(*bad));
+    REQUIRE_FALSE(BruteForce(*bad, Model::Register).linearizable());
+    const Verdict v = check(*bad, Model::Register);
+    REQUIRE_FALSE(v.linearizable);
+    REQUIRE_FALSE(v.timed_out);
+    require_minimal_window(
+        *bad, v, [](const History& r) { return BruteForce(r, Model::Register).linearizable(); });
+    ++checked;
+  }
+  CHECK(checked > 100);
+}
+
+TEST_CASE("register histories at sweep scale are decided within a small budget",
+          "[lincheck][stale][scale]") {
+  // 3,000 operations from 20 clients. Linearizable by construction: the search finds an order
+  // at once. With one bad read: the stale-observation proof decides it; the search alone used to
+  // exhaust 5 million states. Both value domains: 5 values, and a new value per write.
+  for (int values : {5, 0}) {
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+      INFO("values " << values << ", seed " << seed);
+      gen::Params p;
+      p.values = values;
+      const History ok = gen::linearizable_history(p, seed);
+      const Verdict good = check(ok, Model::Register, small_search_budget());
+      CHECK(good.linearizable);
+      CHECK_FALSE(good.timed_out);
+      size_t bad_op = 0;
+      const auto bad = gen::with_bad_read(ok, seed, &bad_op);
+      REQUIRE(bad);
+      CheckOptions budget = small_search_budget();
+      budget.max_window_steps = 0;
+      const Verdict v = check(*bad, Model::Register, budget);
+      CHECK_FALSE(v.linearizable);
+      CHECK_FALSE(v.timed_out);
+      CHECK(window_has(v, bad_op));
+      // Without the bad read's result, what the proof kept is linearizable: the read is the
+      // culprit.
+      History without = *bad;
+      without.ops[bad_op].outcome = Outcome::Fail;
+      CHECK(check(without, Model::Register, small_search_budget()).linearizable);
+    }
+  }
+}
+
+TEST_CASE("a value some read still needs and nothing left can write ends the configuration",
+          "[lincheck][scale]") {
+  // 10,000 operations from 50 clients, a new value per write, linearizable: linearizing a write
+  // too early orphans a concurrent read of the value it replaced. Without the orphan count the
+  // search only noticed at that read, after every order of the operations between; two of these
+  // seeds exhausted 5 million states.
+  gen::Params p;
+  p.ops = 10'000;
+  p.clients = 50;
+  p.values = 0;
+  for (uint64_t seed : {1, 2}) {
+    INFO("seed " << seed);
+    CheckOptions budget;
+    budget.max_states = 200'000;
+    const Verdict v = check(gen::linearizable_history(p, seed), Model::Register, budget);
+    CHECK(v.linearizable);
+    CHECK_FALSE(v.timed_out);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time cuts (docs/lincheck.md, "Before and beside the search").
+
+TEST_CASE("a time cut refutes only violations", "[lincheck][cut][property]") {
+  // Any window ending at any operation's return: when the cut says "fails from every start
+  // value", brute force must agree that the history is not linearizable. And cuts must find
+  // some violations, or this could not fail.
+  int refuted = 0;
+  int violations = 0;
+  for (uint64_t seed = 1; seed <= 1500; ++seed) {
+    Rng rng(seed);
+    const History h = random_history(rng, Model::Register, 12, seed % 3 == 0 ? 30 : 0);
+    const bool linearizable = BruteForce(h, Model::Register).linearizable();
+    violations += !linearizable;
+    for (size_t anchor = 0; anchor < h.ops.size(); ++anchor) {
+      if (!detail::refute_by_cut(h, Model::Register, "", anchor, 100'000)) continue;
+      INFO("seed " << seed << ", anchor " << anchor << "\n" << dump(h));
+      REQUIRE_FALSE(linearizable);
+      ++refuted;
+      break;
+    }
+  }
+  CHECK(violations > 300);
+  CHECK(refuted > violations / 4);
+}
+
+TEST_CASE("a violation hidden behind a hard prefix is proved by a time cut", "[lincheck][cut]") {
+  // 3,000 operations from 20 clients, 5 values; one read changed to a recent value (seed 4 of
+  // bench_lincheck_scale). No read is stale, and the search alone exceeded a million states.
+  gen::Params p;
+  const History ok = gen::linearizable_history(p, 4);
+  size_t changed = 0;
+  const History bad = gen::with_changed_read(ok, 4, &changed);
+  CheckOptions budget;
+  budget.max_states = 400'000;
+  const Verdict v = check(bad, Model::Register, budget);
+  CHECK_FALSE(v.timed_out);
+  CHECK_FALSE(v.linearizable);
+  REQUIRE(v.window_cut.has_value());
+  CHECK(window_has(v, changed));
+  CHECK(v.failing_window.size() < 100);
+  CHECK(v.explanation.find("Whatever the value at time") != std::string::npos);
+  // The original is linearizable, and decided at once.
+  CHECK(check(ok, Model::Register, small_search_budget()).linearizable);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,9 @@ struct Partition {
   explicit Partition(bool nil_is_empty) : values(nil_is_empty) {}
   ValueTable values;
   std::vector<LinOp> ops;  // sorted by call time
+  // The value before the first operation: nil unless set (a window after a cut starts from a
+  // value the operations before the cut may have left).
+  std::optional<ValueId> initial;
 };
 
 // The history's operations by key, each key's sorted by call time. Throws std::invalid_argument

@@ -17,7 +17,9 @@ constexpr int kLookaheadNodes = 512;
 }  // namespace
 
 Search::Search(Partition& partition, Budget& budget)
-    : partition_(partition), budget_(budget), state_(partition.values.intern(std::nullopt)) {
+    : partition_(partition),
+      budget_(budget),
+      state_(partition.initial ? *partition.initial : partition.values.intern(std::nullopt)) {
   const size_t n = partition_.ops.size();
   zobrist_.resize(n);
   for (size_t i = 0; i < n; ++i) zobrist_[i] = mix64(i + 0x9E3779B97F4A7C15ULL);
@@ -31,6 +33,15 @@ Search::Search(Partition& partition, Budget& budget)
   has_pending_ = pending_total > 0;
   finite_remaining_ = finite_total_;
   classify_pending_ops();
+  track_orphans_ = std::none_of(partition_.ops.begin(), partition_.ops.end(),
+                                [](const LinOp& op) { return op.kind == StepKind::Append; });
+  if (track_orphans_) {
+    ValueId top = state_;
+    for (const LinOp& op : partition_.ops) top = std::max({top, op.arg, op.from});
+    setters_left_.assign(top + 1, 0);
+    observers_left_.assign(top + 1, 0);
+    for (int32_t op = 0; op < static_cast<int32_t>(n); ++op) count_linearized(op, -1);
+  }
   build_list();
   record_progress();
   entry_ = node(kHead).next;
@@ -78,6 +89,22 @@ void Search::build_list() {
     node(kHead).prev = id;
     (events[i].is_return ? return_node_ : call_node_)[static_cast<size_t>(events[i].op)] = id;
     prev = id;
+  }
+}
+
+// Counts `op` as linearized (delta +1) or unlinearized (-1) in the orphan counts. Construction
+// counts every op as unlinearized.
+void Search::count_linearized(int32_t op, int delta) {
+  if (!track_orphans_) return;
+  const LinOp& lin_op = op_at(op);
+  auto update = [&](std::vector<uint32_t>& counts, ValueId v) {
+    const bool was = orphaned(v);
+    counts[v] = static_cast<uint32_t>(static_cast<int64_t>(counts[v]) - delta);
+    orphaned_ = orphaned_ - (was ? 1 : 0) + (orphaned(v) ? 1 : 0);
+  };
+  if (sets_value(lin_op)) update(setters_left_, lin_op.arg);
+  if (!is_pending(lin_op) && observes_value(lin_op)) {
+    update(observers_left_, observed_value(lin_op));
   }
 }
 
@@ -191,6 +218,7 @@ bool Search::push(int32_t op, ValueId next_state, bool forced) {
   config_id_ = ++configs_reached_;
   if (pending) ++pending_linearized_[pending_class_[slot_[static_cast<size_t>(op)]]];
   lift(op);
+  count_linearized(op, +1);
   if (!pending) --finite_remaining_;
   record_progress();
   return true;
@@ -206,6 +234,7 @@ int32_t Search::backtrack() {
     // Only histories with pending ops can have configurations that differ in pending ops alone.
     if (has_pending_) failed_.add(failed_hash(state_), frame.entry);
     unlift(frame.op);
+    count_linearized(frame.op, -1);
     flip(frame.op);
     state_ = frame.state_before;
     frontier_ = frame.frontier_before;
@@ -362,8 +391,8 @@ bool Search::observation_reachable() {
 // Prepares a configuration just reached: forced ops, the lookahead, the success test.
 Status Search::arrive() {
   if (finite_remaining_ == 0) return Status::Linearizable;
-  bool dead = !force_pure_ops() || (needs_observer_ && !run_can_end()) ||
-              (unobserved_ && !observation_reachable());
+  bool dead = !force_pure_ops() || orphaned_ > (track_orphans_ && orphaned(state_) ? 1u : 0u) ||
+              (needs_observer_ && !run_can_end()) || (unobserved_ && !observation_reachable());
   if (!dead) {
     const int32_t unseeable = unseeable_observer();
     if (unseeable >= 0 && furthest_.config == config_id_) furthest_.unseeable_op = unseeable;

@@ -95,6 +95,8 @@ class Search {
   void unlift(int32_t op);
   void flip(int32_t op);
   void record_progress();
+  bool orphaned(ValueId v) const { return observers_left_[v] > 0 && setters_left_[v] == 0; }
+  void count_linearized(int32_t op, int delta);
 
   Partition& partition_;
   Budget& budget_;
@@ -140,6 +142,14 @@ class Search {
   uint32_t epoch_ = 0;
   Snapshot furthest_;
   bool furthest_recorded_ = false;
+  // Per value (registers only: without appends no new values arise): unlinearized ops that can
+  // set it, and unlinearized completed ops that observe it. A value some op must still observe
+  // that nothing left can set is orphaned; a configuration with an orphaned value other than
+  // the current one is dead.
+  bool track_orphans_ = false;
+  std::vector<uint32_t> setters_left_;
+  std::vector<uint32_t> observers_left_;
+  uint32_t orphaned_ = 0;  // orphaned values
 };
 
 }  // namespace ballot::lin::detail

@@ -36,7 +36,12 @@ WindowShrinker::WindowShrinker(const History& history, Model model, const std::s
 }
 
 std::vector<size_t> WindowShrinker::shrink(size_t anchor, bool& minimal) {
-  std::vector<size_t> remaining = useful(key_ops_);
+  return shrink_from(key_ops_, anchor, minimal);
+}
+
+std::vector<size_t> WindowShrinker::shrink_from(const std::vector<size_t>& start, size_t anchor,
+                                                bool& minimal) {
+  std::vector<size_t> remaining = useful(start);
   const Op& at = history_.ops[anchor];
   auto distance = [&](size_t i) {
     const Op& op = history_.ops[i];
@@ -135,6 +140,238 @@ Shrunk WindowShrinker::test(const std::vector<size_t>& window) {
     return Shrunk::Unknown;
   }
   return status == Status::NotLinearizable ? Shrunk::Fails : Shrunk::Passes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stale observations.
+
+namespace {
+
+constexpr int64_t kNever = INT64_MAX;
+
+// Certain overwrites (completed writes and successful cas), by call time, with the two
+// earliest-returning ones of different values among those called at or after each position:
+// "the first certain overwrite with another value than v after time t" is then a binary search.
+class Overwrites {
+ public:
+  explicit Overwrites(const Partition& p) {
+    for (size_t i = 0; i < p.ops.size(); ++i) {
+      const LinOp& op = p.ops[i];
+      if (!is_pending(op) && (op.kind == StepKind::Write || op.kind == StepKind::CasOk)) {
+        calls_.push_back(op.call);
+        best_.push_back({{op.ret, op.arg, i}, {kNever, kNilId, 0}});
+      }
+    }
+    // p.ops is sorted by call, so calls_ is too. Suffix minima, keeping two values apart.
+    for (size_t j = best_.size(); j-- > 1;) {
+      Best& at = best_[j - 1];
+      const Best& next = best_[j];
+      for (const Entry& e : {next.first, next.second}) {
+        if (e.ret == kNever) continue;
+        if (e.ret < at.first.ret) {
+          if (e.value != at.first.value) at.second = at.first;
+          at.first = e;
+        } else if (e.value != at.first.value && e.ret < at.second.ret) {
+          at.second = e;
+        }
+      }
+    }
+  }
+
+  // The certain overwrite with a value other than `value`, called after `after`, that returns
+  // first: its return time (kNever if none) and op.
+  std::pair<int64_t, size_t> first_after(int64_t after, ValueId value) const {
+    const auto j =
+        static_cast<size_t>(std::upper_bound(calls_.begin(), calls_.end(), after) - calls_.begin());
+    if (j == best_.size()) return {kNever, 0};
+    const Entry& e = best_[j].first.value != value ? best_[j].first : best_[j].second;
+    return {e.ret, e.op};
+  }
+
+ private:
+  struct Entry {
+    int64_t ret;
+    ValueId value;
+    size_t op;
+  };
+  struct Best {
+    Entry first;   // earliest return
+    Entry second;  // earliest return with a value other than first's
+  };
+  std::vector<int64_t> calls_;
+  std::vector<Best> best_;
+};
+
+bool writes_value(const Op& op) {
+  return op.kind == OpKind::Write || op.kind == OpKind::Put || op.kind == OpKind::Cas;
+}
+
+}  // namespace
+
+std::optional<StaleObservation> find_stale_observation(const History& history,
+                                                       Partition& partition) {
+  for (const LinOp& op : partition.ops) {
+    if (op.kind == StepKind::Append) return std::nullopt;
+  }
+  const Overwrites overwrites(partition);
+  // Per value: its possible writers by call time, and the running maximum of the time until
+  // which each stays readable (the return of the first certain overwrite after it).
+  struct Writer {
+    int64_t call;
+    int64_t readable_until;  // running maximum over this and earlier writers
+  };
+  std::map<ValueId, std::vector<Writer>> writers;
+  const ValueId initial = partition.values.intern(std::nullopt);
+  const int64_t initial_until = overwrites.first_after(INT64_MIN, initial).first;
+  for (const LinOp& op : partition.ops) {
+    if (!sets_value(op)) continue;
+    const int64_t until = is_pending(op) ? kNever : overwrites.first_after(op.ret, op.arg).first;
+    std::vector<Writer>& list = writers[op.arg];
+    list.push_back({op.call, list.empty() ? until : std::max(until, list.back().readable_until)});
+  }
+  for (const LinOp& op : partition.ops) {
+    if (is_pending(op) || !observes_value(op)) continue;
+    if (op.kind == StepKind::CasOk && op.from == op.arg) continue;  // may be its own writer
+    const ValueId v = observed_value(op);
+    int64_t until = v == initial ? initial_until : INT64_MIN;
+    const auto it = writers.find(v);
+    if (it != writers.end()) {
+      const std::vector<Writer>& list = it->second;
+      const auto k = std::upper_bound(list.begin(), list.end(), op.ret,
+                                      [](int64_t t, const Writer& w) { return t < w.call; }) -
+                     list.begin();
+      if (k > 0) until = std::max(until, list[static_cast<size_t>(k - 1)].readable_until);
+    }
+    if (until >= op.call) continue;
+    // Refuted. The window: the observer, every operation of the key that could write v before
+    // it returned, and each one's first certain overwrite.
+    StaleObservation stale;
+    stale.observer = op.original;
+    stale.window.push_back(op.original);
+    if (v == initial) {
+      const size_t w = overwrites.first_after(INT64_MIN, initial).second;
+      stale.window.push_back(partition.ops[w].original);
+      stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
+    }
+    for (const LinOp& s : partition.ops) {
+      if (s.call > op.ret) break;
+      if (!sets_value(s) || s.arg != v) continue;
+      const size_t w = overwrites.first_after(s.ret, v).second;
+      stale.window.push_back(s.original);
+      stale.window.push_back(partition.ops[w].original);
+      if (stale.overwriter < 0) stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
+      ++stale.writers;
+    }
+    // Failed writes and failed cas of v: relaxed (outside the window) they could write it.
+    const std::string& key = history.ops[op.original].key;
+    for (size_t i = 0; i < history.ops.size(); ++i) {
+      const Op& h = history.ops[i];
+      if (h.key != key || h.outcome != Outcome::Fail || !writes_value(h) || h.call > op.ret) {
+        continue;
+      }
+      if (partition.values.intern(h.value) == v) stale.window.push_back(i);
+    }
+    std::sort(stale.window.begin(), stale.window.end());
+    stale.window.erase(std::unique(stale.window.begin(), stale.window.end()), stale.window.end());
+    return stale;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time cuts.
+
+namespace {
+
+// Decides the window [from, to] of the key's operations (ascending indices) from every possible
+// value at `from`: Fails only if every start value fails.
+Shrunk cut_fails(const History& history, Model model, const std::vector<size_t>& key_ops,
+                 int64_t from, int64_t to, uint64_t steps, size_t& window_ops,
+                 size_t& start_values) {
+  History sub;
+  std::vector<std::optional<std::string>> before;  // values written before the cut
+  before.push_back(std::nullopt);
+  int64_t horizon = INT64_MIN;
+  window_ops = 0;
+  for (size_t i : key_ops) {
+    const Op& op = history.ops[i];
+    const bool writes = op.kind != OpKind::Read && op.kind != OpKind::Get;
+    if (op.kind == OpKind::Append) return Shrunk::Unknown;
+    if (op.call < from && writes && op.value) before.push_back(op.value);
+    const bool open = op.outcome == Outcome::Info;
+    if (op.call >= from && op.call <= to) {
+      sub.ops.push_back(op);
+      ++window_ops;
+      if (!open) horizon = std::max(horizon, op.ret);
+    } else if (op.call < from && (open || op.ret >= from) && writes) {
+      sub.ops.push_back(op);  // open at the cut: may have taken effect before it, or after
+      relax(sub.ops.back());
+    }
+  }
+  for (size_t i : key_ops) {  // relaxed updates called after `to` but before the horizon
+    const Op& op = history.ops[i];
+    if (op.call > to && op.call <= horizon && op.kind != OpKind::Read && op.kind != OpKind::Get) {
+      sub.ops.push_back(op);
+      relax(sub.ops.back());
+    }
+  }
+  std::sort(before.begin(), before.end());
+  before.erase(std::unique(before.begin(), before.end()), before.end());
+  // Start values no operation of the window observes behave alike: try one of them.
+  std::vector<std::optional<std::string>> observed;
+  for (const Op& op : sub.ops) {
+    if (op.kind == OpKind::Read || op.kind == OpKind::Get) observed.push_back(op.value);
+    if (op.kind == OpKind::Cas) observed.push_back(op.expected);
+  }
+  std::sort(observed.begin(), observed.end());
+  bool other_tried = false;
+  start_values = 0;
+  uint64_t left = steps;
+  for (const auto& value : before) {
+    const bool seen = std::binary_search(observed.begin(), observed.end(), value);
+    if (!seen && other_tried) continue;
+    other_tried |= !seen;
+    ++start_values;
+    std::map<std::string, Partition> partitions = partition_by_key(sub, model);
+    if (partitions.empty()) return Shrunk::Passes;
+    Partition& partition = partitions.begin()->second;
+    partition.initial = partition.values.intern(value);
+    CheckOptions limits;
+    limits.max_steps = left;
+    Budget budget{limits};
+    Search search(partition, budget);
+    Status status = Status::Running;
+    while (status == Status::Running) status = search.run(kStepsPerTurn);
+    left -= std::min(left, budget.steps);
+    if (status == Status::TimedOut) return Shrunk::Unknown;
+    if (status == Status::Linearizable) return Shrunk::Passes;
+  }
+  return Shrunk::Fails;
+}
+
+}  // namespace
+
+std::optional<CutRefutation> refute_by_cut(const History& history, Model model,
+                                           const std::string& key, size_t anchor, uint64_t steps) {
+  const Op& at = history.ops[anchor];
+  if (at.outcome == Outcome::Info) return std::nullopt;
+  std::vector<size_t> key_ops;
+  int64_t first_call = INT64_MAX;
+  for (size_t i = 0; i < history.ops.size(); ++i) {
+    if (history.ops[i].key != key) continue;
+    key_ops.push_back(i);
+    first_call = std::min(first_call, history.ops[i].call);
+  }
+  for (int64_t span = std::max<int64_t>(1, at.ret - at.call);; span *= 2) {
+    const int64_t from = at.call - span;
+    if (from <= first_call) return std::nullopt;  // the whole prefix: the search's own job
+    CutRefutation cut{from, at.ret, 0, 0};
+    const Shrunk result =
+        cut_fails(history, model, key_ops, from, at.ret, steps, cut.window_ops, cut.start_values);
+    if (result == Shrunk::Fails) return cut;
+    if (result == Shrunk::Unknown) return std::nullopt;  // wider windows would be harder still
+    if (span > INT64_MAX / 4) return std::nullopt;
+  }
 }
 
 }  // namespace detail

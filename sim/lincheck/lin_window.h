@@ -8,6 +8,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ class WindowShrinker {
   // prefix is found by galloping, so the re-checked histories stay small when the violation is
   // local, which is what keeps them cheap: relaxed histories are full of unknown outcomes.
   std::vector<size_t> shrink(size_t anchor, bool& minimal);
+  // The same, from a known failing window (ascending) instead of all the key's operations.
+  std::vector<size_t> shrink_from(const std::vector<size_t>& start, size_t anchor, bool& minimal);
 
  private:
   std::vector<size_t> useful(const std::vector<size_t>& ops) const;
@@ -47,5 +50,53 @@ class WindowShrinker {
   uint64_t steps_left_;
   std::vector<size_t> key_ops_;  // indices of the violating key's operations, ascending
 };
+
+}  // namespace ballot::lin::detail
+
+namespace ballot::lin::detail {
+
+struct Partition;
+
+// A read (or successful cas) that no operation can have written the value for: every operation
+// that could have written it before the read returned (and the initial value, if it is the one)
+// is followed by an operation that certainly wrote another value, called after it returned and
+// returning before the read was called. A cheap, sound proof of a violation that the search can
+// only reach by exhausting every order of the operations before the read.
+struct StaleObservation {
+  size_t observer = 0;  // index into History::ops
+  // A failing window (relax_outside of it is not linearizable): the observer, every operation
+  // that could write its value before it returned (failed ones too: relaxed, they could), and
+  // for each the operation that certainly overwrote it.
+  std::vector<size_t> window;
+  size_t writers = 0;       // operations that could have written the value
+  int64_t overwriter = -1;  // one certain overwrite (index into History::ops), for messages
+};
+
+// The first such observation in call order, if any. Partitions with appends are not examined.
+std::optional<StaleObservation> find_stale_observation(const History& history,
+                                                       Partition& partition);
+
+}  // namespace ballot::lin::detail
+
+namespace ballot::lin::detail {
+
+// Refutation by a time cut. Whatever happened before a time T0, it left the register some value
+// s that an operation called before T0 wrote (or the initial one). So the history is linearizable
+// only if, for some such s, the operations called from T0 on are, starting from s, with those
+// still open at T0 given the benefit of the doubt (they may have taken effect before T0), and
+// those called after T1 too. A failure from every s proves a violation while searching only the
+// window [T0, T1]; the search over the whole history must instead exhaust every order of
+// everything before the violation. Registers only (no appends).
+struct CutRefutation {
+  int64_t from = 0;         // T0
+  int64_t to = 0;           // T1
+  size_t window_ops = 0;    // operations called in [T0, T1]
+  size_t start_values = 0;  // values tried at T0
+};
+
+// Tries windows ending at `anchor`'s return and starting ever earlier (doubling), each search
+// bounded by `steps`, until one fails (returned) or the next would reach the key's first call.
+std::optional<CutRefutation> refute_by_cut(const History& history, Model model,
+                                           const std::string& key, size_t anchor, uint64_t steps);
 
 }  // namespace ballot::lin::detail

@@ -32,6 +32,7 @@ namespace {
 using detail::Budget;
 using detail::kNilId;
 using detail::kStepsPerTurn;
+using detail::LinOp;
 using detail::Partition;
 using detail::partition_by_key;
 using detail::Search;
@@ -102,6 +103,69 @@ Verdict violation(const History& history, Model model, const std::string& key,
   return verdict;
 }
 
+// Stale-observation windows up to this size are shrunk to minimal ones; larger ones are reported
+// as found (failing, not claimed minimal).
+constexpr size_t kMaxStaleShrink = 64;
+
+// A violation proved by a stale observation (find_stale_observation), before any search.
+Verdict stale_violation(const History& history, const std::string& key,
+                        const detail::StaleObservation& stale) {
+  Verdict verdict;
+  verdict.failing_window = stale.window;
+  std::string& text = verdict.explanation;
+  text = "not linearizable";
+  if (!key.empty()) text += " (key " + quoted(key) + ")";
+  text += ": " + describe_with_process(history, stale.observer) + " cannot have seen its value: ";
+  if (stale.writers == 0) {
+    text += "it is the initial value, and ";
+  } else if (stale.writers == 1) {
+    text +=
+        "the only operation that could have written it before the read returned is followed "
+        "by ";
+  } else {
+    text += "each of the " + count_of(stale.writers, "operation") +
+            " that could have written it before the read returned is followed by ";
+  }
+  text +=
+      "an operation that certainly wrote another value after it and before the read was "
+      "called";
+  if (stale.overwriter >= 0) {
+    text +=
+        " (such as " + describe_with_process(history, static_cast<size_t>(stale.overwriter)) + ")";
+  }
+  text += ".";
+  return verdict;
+}
+
+// Time cuts (detail::refute_by_cut) are tried on a key once its search has spent kFirstCut steps,
+// then again each time that grows kCutGrowth-fold (the stuck operation may have moved); each
+// window's search gets kCutWindowSteps.
+constexpr uint64_t kFirstCut = uint64_t{1} << 17;
+constexpr uint64_t kCutGrowth = 4;
+constexpr uint64_t kCutWindowSteps = uint64_t{1} << 21;
+
+Verdict cut_violation(const History& history, const std::string& key, const Partition& partition,
+                      const Snapshot& at, size_t anchor, const detail::CutRefutation& cut) {
+  Verdict verdict;
+  for (const LinOp& op : partition.ops) {
+    if (op.call >= cut.from && op.call <= cut.to) verdict.failing_window.push_back(op.original);
+  }
+  std::sort(verdict.failing_window.begin(), verdict.failing_window.end());
+  verdict.window_cut = cut.from;
+  std::string& text = verdict.explanation;
+  text = "not linearizable";
+  if (!key.empty()) text += " (key " + quoted(key) + ")";
+  text += ": the search got furthest after linearizing " +
+          count_of(at.linearized_count, "completed operation") + ", stuck at " +
+          describe_with_process(history, anchor) + ". Whatever the value at time " +
+          std::to_string(cut.from) + " (" + count_of(cut.start_values, "value") + " tried), the " +
+          count_of(cut.window_ops, "operation") + " called from then until " +
+          std::to_string(cut.to) +
+          " cannot all have had the outcomes recorded, even if those still open at " +
+          std::to_string(cut.from) + " took effect before it.";
+  return verdict;
+}
+
 std::string render_value(const Op& op, const std::optional<std::string>& v) {
   if (!v) return "nil";
   const bool kv = op.kind == OpKind::Get || op.kind == OpKind::Put || op.kind == OpKind::Append;
@@ -143,20 +207,53 @@ std::string describe(const Op& op) {
 // key ends the check as soon as that key's search finds it.
 Verdict check(const History& history, Model model, CheckOptions options) {
   std::map<std::string, Partition> partitions = partition_by_key(history, model);
+  // First the cheap proof: a read that nothing can have written for. The search would find it
+  // too, but only after trying every order of the operations before that read.
+  for (auto& [key, partition] : partitions) {
+    if (auto stale = detail::find_stale_observation(history, partition)) {
+      Verdict verdict = stale_violation(history, key, *stale);
+      // Each re-check of the shrinking keeps the key's other updates as unknown outcomes: cheap
+      // for a window of a few writers, not for one of hundreds (a value written over and over).
+      if (options.max_window_steps > 0 && verdict.failing_window.size() <= kMaxStaleShrink) {
+        WindowShrinker shrinker(history, model, key, options);
+        verdict.failing_window =
+            shrinker.shrink_from(verdict.failing_window, stale->observer, verdict.window_minimal);
+      }
+      return verdict;
+    }
+  }
   Budget budget{options};
   struct Turn {
     const std::string* key;
     Partition* partition;
     std::unique_ptr<Search> search;
+    uint64_t steps = 0;  // spent on this key
+    uint64_t next_cut = kFirstCut;
   };
   std::vector<Turn> turns;
   for (auto& [key, partition] : partitions) {
-    turns.push_back({&key, &partition, std::make_unique<Search>(partition, budget)});
+    turns.push_back({&key, &partition, std::make_unique<Search>(partition, budget), 0, kFirstCut});
   }
   bool timed_out = false;
   while (!turns.empty()) {
     for (size_t i = 0; i < turns.size();) {
+      const uint64_t steps_before = budget.steps;
       const Status status = turns[i].search->run(kStepsPerTurn);
+      turns[i].steps += budget.steps - steps_before;
+      if (status == Status::Running && turns[i].steps >= turns[i].next_cut) {
+        // A key this hard may hide a violation behind every order of what precedes it: try to
+        // prove one within a window before the operation where the search is stuck.
+        turns[i].next_cut *= kCutGrowth;
+        const Snapshot& at = turns[i].search->furthest();
+        const int32_t stuck = at.unseeable_op >= 0 ? at.unseeable_op : at.blocking_op;
+        if (stuck >= 0) {
+          const size_t anchor = turns[i].partition->ops[static_cast<size_t>(stuck)].original;
+          if (auto cut =
+                  detail::refute_by_cut(history, model, *turns[i].key, anchor, kCutWindowSteps)) {
+            return cut_violation(history, *turns[i].key, *turns[i].partition, at, anchor, *cut);
+          }
+        }
+      }
       if (status == Status::NotLinearizable) {
         const Snapshot& at = turns[i].search->furthest();
         Verdict verdict = violation(history, model, *turns[i].key, *turns[i].partition, at);

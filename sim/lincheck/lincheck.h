@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,12 @@ struct Verdict {
   // that could not be placed), which need not fail on its own.
   std::vector<size_t> failing_window;
   bool window_minimal = false;
+  // Set when the violation was proved by a time cut (docs/lincheck.md, "Before and beside the
+  // search"): then failing_window holds the operations called from *window_cut to the stuck
+  // operation's return, which cannot all have had their recorded outcomes whatever value the
+  // register held at *window_cut. relax_outside(history, failing_window) need not fail then,
+  // and window_minimal is false.
+  std::optional<int64_t> window_cut;
   std::string explanation;  // one paragraph for people; empty when linearizable
 };
 
