@@ -7,3 +7,5 @@ target_compile_definitions(bench_lincheck PRIVATE BALLOT_SOURCE_DIR="${PROJECT_S
 # linearizable by construction and with one bad read; distribution of check times.
 add_executable(bench_lincheck_scale ${CMAKE_CURRENT_SOURCE_DIR}/bench_lincheck_scale.cpp)
 target_link_libraries(bench_lincheck_scale PRIVATE ballot_lincheck ballot_options)
+# The generator (bench/lincheck_gen.h) is shared with tests/test_lincheck.cpp: the source root.
+target_include_directories(bench_lincheck_scale PRIVATE ${PROJECT_SOURCE_DIR})
