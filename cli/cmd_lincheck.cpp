@@ -85,6 +85,8 @@ void print_json(const LincheckOptions& options, const lin::History& history,
                   ", \"timed_out\": " + (verdict.timed_out ? "true" : "false") +
                   ", \"explanation\": " + json_string(verdict.explanation) +
                   ", \"window_minimal\": " + (verdict.window_minimal ? "true" : "false") +
+                  ", \"window_cut\": " +
+                  (verdict.window_cut ? std::to_string(*verdict.window_cut) : std::string("null")) +
                   ", \"failing_window\": [";
   for (size_t i = 0; i < verdict.failing_window.size(); ++i) {
     s += (i ? ", " : "") + json_op(history, verdict.failing_window[i]);
@@ -131,6 +133,12 @@ void print_text(const LincheckOptions& options, const lin::History& history,
         "at any time after its call or not at all; give any one of them that benefit of "
         "the doubt too and the history is linearizable.\n",
         verdict.failing_window.size());
+  } else if (verdict.window_cut) {
+    std::printf(
+        "failing window from a time cut at %lld (not shrunk): whatever value the register held "
+        "then, these operations, called from then on up to where the search got stuck, cannot "
+        "all have had the outcomes recorded (docs/lincheck.md):\n",
+        static_cast<long long>(*verdict.window_cut));
   } else if (options.budget.max_window_steps == 0) {
     std::printf("where the search got stuck (not shrunk, --max-window-steps 0):\n");
   } else {
