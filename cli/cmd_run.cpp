@@ -71,6 +71,10 @@ int run(const RunOptions& o) {
   } else {
     print_summary(std::cout, report, o.trace_file);
   }
+  // The fault-effect audit: a fault that did nothing is a warning (an expectation failure under
+  // expect.no_inert_faults).
+  for (const std::string& w : inert_fault_warnings(report.faults))
+    std::fprintf(stderr, "ballot: %s: warning: %s\n", o.file.c_str(), w.c_str());
   if (!report.cut_limit.empty()) {
     std::fprintf(stderr, "ballot: %s: %s%s\n", o.file.c_str(), cut_message(report).c_str(),
                  o.trace_file.empty() ? ""

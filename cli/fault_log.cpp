@@ -217,4 +217,34 @@ std::string fault_end_text(const FiredFault& fault) {
   return text;
 }
 
+std::string fault_effect_text(const FiredFault& fault) {
+  const FaultEffect& e = fault.effect;
+  if (e.inert()) return "inert";
+  std::vector<std::string> parts;
+  auto count = [&parts](int64_t n, const char* what, const char* one, const char* many) {
+    if (n != 0)
+      parts.push_back(std::string(what) + " " + std::to_string(n) + " " + (n == 1 ? one : many));
+  };
+  const bool pause = fault.kind == "pause";
+  count(e.nodes_stopped, pause ? "paused" : "crashed", "node", "nodes");
+  count(e.dropped, "dropped", "msg", "msgs");
+  count(e.delayed, "delayed", "msg", "msgs");
+  count(e.duplicated, "duplicated", "msg", "msgs");
+  count(e.handlers_not_run, "held", "handler call", "handler calls");
+  count(e.faults_ended, "ended", "fault", "faults");
+  if (e.clock_offset_us != 0) parts.push_back("clock offset " + human_duration(e.clock_offset_us));
+  std::string text;
+  for (const std::string& p : parts) text += (text.empty() ? "" : ", ") + p;
+  return text;
+}
+
+std::vector<std::string> inert_fault_warnings(const std::vector<FiredFault>& faults) {
+  std::vector<std::string> warnings;
+  for (const FiredFault& f : faults)
+    if (f.effect.inert())
+      warnings.push_back("fault #" + std::to_string(f.id) + " (" + f.kind + " at " +
+                         human_duration(f.begin_us) + ", " + f.source + ") did nothing (inert)");
+  return warnings;
+}
+
 }  // namespace ballot

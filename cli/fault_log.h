@@ -9,6 +9,7 @@
 
 #include "sim/api/trace.h"
 #include "sim/kernel/scenario.h"
+#include "sim/kernel/simulator.h"
 
 namespace ballot {
 
@@ -24,6 +25,7 @@ struct FiredFault {
   Time_us end_us = kNever_us;    // kNever_us: in force until the end of the run
   uint64_t healed_by = 0;        // ended early by this heal fault (0: ended by its duration)
   int64_t flaps = 0;             // flap: how many times the link went down or up after the begin
+  FaultEffect effect;            // what it did (the kernel's fault-effect audit)
 };
 
 // Watches fault events (and the crashes and pauses a fault causes at once).
@@ -44,5 +46,9 @@ class FaultLog : public Observer {
 std::string fault_targets_text(const FiredFault& fault);
 // For people: how it ended ("until 6s (heal)", "until the end", "instant").
 std::string fault_end_text(const FiredFault& fault);
+// For people: what it did ("dropped 37 msgs", "crashed 1 node", "inert").
+std::string fault_effect_text(const FiredFault& fault);
+// One warning per inert fault: "fault #3 (crash at 5s, faults[2]) did nothing (inert)".
+std::vector<std::string> inert_fault_warnings(const std::vector<FiredFault>& faults);
 
 }  // namespace ballot

@@ -119,20 +119,23 @@ void print_faults(std::ostream& out, const RunReport& report) {
   out << "Faults: " << faults.size() << " fired\n";
   const size_t shown = std::min(faults.size(), kMaxListed);
   std::vector<std::string> targets;
-  size_t at_width = 0, kind_width = 0, target_width = 0, end_width = 0;
+  size_t at_width = 0, kind_width = 0, target_width = 0, end_width = 0, source_width = 0;
   for (size_t i = 0; i < shown; ++i) {
     targets.push_back(fault_targets_text(faults[i]));
     at_width = std::max(at_width, human_duration(faults[i].begin_us).size());
     kind_width = std::max(kind_width, faults[i].kind.size());
     target_width = std::max(target_width, targets.back().size());
     end_width = std::max(end_width, fault_end_text(faults[i]).size());
+    source_width = std::max(source_width, faults[i].source.size());
   }
   for (size_t i = 0; i < shown; ++i) {
     const FiredFault& f = faults[i];
     out << "  #" << std::left << std::setw(3) << f.id << std::setw(static_cast<int>(at_width) + 2)
         << human_duration(f.begin_us) << std::setw(static_cast<int>(kind_width) + 2) << f.kind
         << std::setw(static_cast<int>(target_width) + 2) << targets[i]
-        << std::setw(static_cast<int>(end_width) + 2) << fault_end_text(f) << f.source << "\n";
+        << std::setw(static_cast<int>(end_width) + 2) << fault_end_text(f)
+        << std::setw(static_cast<int>(source_width) + 2) << f.source << fault_effect_text(f)
+        << "\n";
   }
   if (faults.size() > shown) out << "  ... " << faults.size() - shown << " more in --json\n";
   out << "\n";
@@ -324,6 +327,15 @@ nlohmann::json faults_json(const std::vector<FiredFault>& faults) {
     if (f.healed_by != 0) one["healed_by"] = f.healed_by;
     if (f.kind == "crash" || f.kind == "disk_loss" || f.kind == "pause") one["affected"] = affected;
     if (f.kind == "flap") one["flips"] = f.flaps;
+    one["effect"] = {{"inert", f.effect.inert()},
+                     {"dropped", f.effect.dropped},
+                     {"delayed", f.effect.delayed},
+                     {"duplicated", f.effect.duplicated},
+                     {"nodes_stopped", f.effect.nodes_stopped},
+                     {"handlers_not_run", f.effect.handlers_not_run},
+                     {"clock_offset_us", f.effect.clock_offset_us},
+                     {"faults_ended", f.effect.faults_ended},
+                     {"text", fault_effect_text(f)}};
     list.push_back(std::move(one));
   }
   return list;
@@ -342,6 +354,7 @@ nlohmann::json report_json(const RunReport& report) {
   j["messages"] = r.metrics.count("messages_sent") ? r.metrics.at("messages_sent") : 0;
   j["trace_hash"] = hash_hex(r.trace_hash);
   j["warnings"] = report.scenario.warnings;
+  for (const std::string& w : inert_fault_warnings(report.faults)) j["warnings"].push_back(w);
   j["metrics"] = nlohmann::json::object();
   for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
   j["messages_by_type"] = nlohmann::json::object();

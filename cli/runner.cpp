@@ -42,6 +42,18 @@ void judge(const std::vector<Expectation>& expectations, const RunResult& result
       r.wanted = ">= " + show_value(e.metric, *e.min);
     else if (e.max)
       r.wanted = "<= " + show_value(e.metric, *e.max);
+    if (e.metric == "no_inert_faults") {
+      // Not a metric: judged on the fault effects. "no_inert_faults": false asks nothing.
+      const bool wanted = !e.eq || *e.eq != 0;
+      std::string inert;
+      for (const FaultEffect& f : result.fault_effects)
+        if (f.inert()) inert += (inert.empty() ? "#" : ", #") + std::to_string(f.fault);
+      r.wanted = wanted ? "no inert fault" : "anything";
+      r.got = inert.empty() ? "none inert" : "inert: " + inert;
+      r.ok = !wanted || inert.empty();
+      out.push_back(std::move(r));
+      continue;
+    }
     auto it = result.metrics.find(e.metric);
     if (it == result.metrics.end()) {
       r.got = "not measured in this run";
@@ -693,6 +705,9 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   sim->set_max_events(limits.max_events);
   report.result = sim->run();
   report.faults = fault_log.take(report.result.fault_schedule);
+  for (FiredFault& f : report.faults)
+    if (f.id >= 1 && f.id <= report.result.fault_effects.size())
+      f.effect = report.result.fault_effects[f.id - 1];
   if (report.result.stopped_early) {
     report.cut_limit = writer.hit() ? "max_trace_bytes" : "max_events";
     report.cut_value = writer.hit() ? limits.max_trace_bytes : limits.max_events;

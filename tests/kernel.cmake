@@ -3,6 +3,7 @@ ballot_add_test(test_kernel
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_rng.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_kernel.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_faults.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/test_fault_effects.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_fault_shapes.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_fault_kinds.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_determinism.cpp

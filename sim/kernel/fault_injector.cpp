@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "sim/api/int128.h"
 #include "sim/kernel/fault_shapes.h"
 #include "sim/kernel/kernel.h"
 
@@ -109,6 +110,15 @@ std::vector<FaultSpec> Simulator::Impl::fault_schedule() const {
 
 // ---- faults ----
 
+namespace {
+// How far a drift of `drift_ppm` instead of `previous_ppm` moved a clock over `elapsed_us`.
+Time_us drift_offset_us(int64_t drift_ppm, int64_t previous_ppm, Time_us elapsed_us) {
+  const int64_t diff =
+      drift_ppm > previous_ppm ? drift_ppm - previous_ppm : previous_ppm - drift_ppm;
+  return static_cast<Time_us>(static_cast<i128>(diff) * elapsed_us / 1'000'000);
+}
+}  // namespace
+
 NodeId Simulator::Impl::current_leader() const {
   NodeId best = kNoNode;
   for (NodeId i = 0; i < n; ++i) {
@@ -200,6 +210,7 @@ void Simulator::Impl::adjust_extras(const FaultSpec& f, int sign) {
 void Simulator::Impl::fault_begin(const FaultSpec& spec) {
   FaultInstance inst;
   inst.id = instances.size() + 1;
+  inst.effect.fault = inst.id;
   inst.spec = spec;
   if (spec.selector != Selector::None) {
     inst.spec.nodes = resolve(spec);
@@ -212,6 +223,8 @@ void Simulator::Impl::fault_begin(const FaultSpec& spec) {
   emit_fault(stored, "begin");
   apply_node_fault(stored);
   const bool instantaneous = fault_kind_info(stored.spec.kind).instantaneous();
+  if (!instantaneous && fault_kind_info(stored.spec.kind).on_network())
+    active_network.push_back(stored.id);
   if (!instantaneous && stored.spec.duration_us > 0) {
     QEvent end;
     end.at_us = add_saturating(now_us, stored.spec.duration_us);
@@ -245,7 +258,11 @@ void Simulator::Impl::apply_network_fault(FaultInstance& inst) {
     case FaultKind::Heal:
       network.clear_all_faults();
       for (FaultInstance& other : instances)
-        if (other.active && fault_kind_info(other.spec.kind).on_network()) other.active = false;
+        if (other.active && fault_kind_info(other.spec.kind).on_network()) {
+          other.active = false;
+          ++inst.effect.faults_ended;
+        }
+      active_network.clear();
       break;
     case FaultKind::Drop: {
       DropRule rule;
@@ -282,21 +299,26 @@ void Simulator::Impl::apply_node_fault(FaultInstance& inst) {
         if (!r.crashed) {
           crash(id, f.kind == FaultKind::DiskLoss, why);
           inst.affected.push_back(id);
+          ++inst.effect.nodes_stopped;
         }
         break;
       case FaultKind::Pause:
         if (!r.crashed && !r.paused) {
           pause(id);
+          r.paused_by = inst.id;
           inst.affected.push_back(id);
+          ++inst.effect.nodes_stopped;
         }
         break;
       case FaultKind::ClockDrift:
         inst.previous_drift_ppm.push_back(r.clock.drift_ppm());
         change_clock(id, f.drift_ppm, 0);
         inst.affected.push_back(id);
+        inst.drift_since_us = now_us;
         break;
       case FaultKind::ClockJump:
         change_clock(id, r.clock.drift_ppm(), f.jump_us);
+        inst.effect.clock_offset_us += f.jump_us < 0 ? -f.jump_us : f.jump_us;
         break;
       case FaultKind::Partition:
       case FaultKind::Isolate:
@@ -375,6 +397,7 @@ void Simulator::Impl::fault_end(uint64_t id) {
   FaultInstance& inst = instances[id - 1];
   if (!inst.active) return;  // already healed
   inst.active = false;
+  std::erase(active_network, id);
   const FaultSpec& f = inst.spec;
   if (f.kind == FaultKind::Flap) {
     if (inst.flap_down) {
@@ -416,9 +439,12 @@ void Simulator::Impl::fault_end(uint64_t id) {
         if (rt(node_id).crashed) boot(node_id, EventKind::Restart, fault_kind_name(f.kind));
         break;
       case FaultKind::Pause:
+        rt(node_id).paused_by = 0;
         resume(node_id);
         break;
       case FaultKind::ClockDrift:
+        inst.effect.clock_offset_us +=
+            drift_offset_us(f.drift_ppm, inst.previous_drift_ppm[i], now_us - inst.drift_since_us);
         change_clock(node_id, inst.previous_drift_ppm[i], 0);
         break;
       case FaultKind::Partition:
@@ -436,6 +462,64 @@ void Simulator::Impl::fault_end(uint64_t id) {
         break;  // nothing affected to restore
     }
   }
+}
+
+// ---- the fault-effect audit: counters only, nothing traced and no random draw ----
+
+void Simulator::Impl::audit_fate(NodeId from, NodeId to, const Fate& fate) {
+  if (fate.rule_owner != 0) {
+    ++instances[fate.rule_owner - 1].effect.dropped;
+    return;
+  }
+  const std::string_view why = fate.drop_reason;
+  const bool partition = why == "partition";
+  const bool no_route = why == "no_route";
+  const bool lost = why == "loss" && fate.extra_loss;
+  const bool delayed = why.empty() && fate.extra_delay;
+  if (!partition && !no_route && !lost && !delayed) return;
+  for (uint64_t id : active_network) {
+    FaultInstance& inst = instances[id - 1];
+    const FaultSpec& f = inst.spec;
+    if (partition || no_route) {
+      bool holds = false;
+      if (f.kind == FaultKind::Flap) {
+        holds = inst.flap_down &&
+                (!partition || (f.from == from && f.to == to) || (f.from == to && f.to == from));
+      } else if (partition) {
+        holds =
+            std::find(inst.cuts.begin(), inst.cuts.end(), std::pair{from, to}) != inst.cuts.end();
+      } else {
+        holds = !inst.cuts.empty();  // no route: every fault cutting links then shares the blame
+      }
+      if (holds) ++inst.effect.dropped;
+      continue;
+    }
+    const bool kind_matches =
+        lost ? f.kind == FaultKind::LossBurst
+             : f.kind == FaultKind::DelaySpike || f.kind == FaultKind::SlowNode;
+    if (!kind_matches) continue;
+    for (NodeId target : extra_targets(f)) {
+      if (target == kNoNode || target == from || target == to) {
+        ++(lost ? inst.effect.dropped : inst.effect.delayed);
+        break;
+      }
+    }
+  }
+}
+
+// Every instance's effect so far; clock drifts still in force count their offset up to now.
+std::vector<FaultEffect> Simulator::Impl::fault_effects() const {
+  std::vector<FaultEffect> effects;
+  effects.reserve(instances.size());
+  for (const FaultInstance& inst : instances) {
+    FaultEffect e = inst.effect;
+    if (inst.active && inst.spec.kind == FaultKind::ClockDrift)
+      for (int64_t previous : inst.previous_drift_ppm)
+        e.clock_offset_us +=
+            drift_offset_us(inst.spec.drift_ppm, previous, now_us - inst.drift_since_us);
+    effects.push_back(e);
+  }
+  return effects;
 }
 
 }  // namespace ballot

@@ -101,6 +101,7 @@ struct Simulator::Impl {
     std::unique_ptr<NodeContext> ctx;
     bool crashed = false;
     bool paused = false;
+    uint64_t paused_by = 0;  // the pause fault instance holding it (fault-effect audit)
     uint32_t incarnation = 0;
     std::map<TimerId, TimerRec> timers;  // ordered: rescheduling walks them in id order
     LocalClock clock;
@@ -173,6 +174,8 @@ struct Simulator::Impl {
     std::vector<NodeId> affected;                 // nodes it crashed or paused
     std::vector<int64_t> previous_drift_ppm;      // clock drift: what to restore
     bool flap_down = false;
+    Time_us drift_since_us = 0;  // clock drift: when it began (for the offset it applied)
+    FaultEffect effect;          // what it did so far (fault-effect audit)
   };
 
   struct ClientRt {
@@ -214,6 +217,7 @@ struct Simulator::Impl {
   std::vector<FaultSpec> nemesis_faults;  // the nemesis's faults drawn so far, in draw order
   NemesisSchedule nemesis;                // draws the nemesis's faults from the "faults" stream
   std::vector<FaultInstance> instances;
+  std::vector<uint64_t> active_network;  // ids of network fault instances in force, in order
   std::vector<ClientRt> clients;
   std::map<int32_t, size_t> client_index_of;
   lin::History history;
@@ -339,6 +343,9 @@ struct Simulator::Impl {
   void schedule_flap(const FaultInstance& inst);
   void fault_step(uint64_t id);
   void fault_end(uint64_t id);
+  // The fault-effect audit: attributes a message's fate to the fault instances responsible.
+  void audit_fate(NodeId from, NodeId to, const Fate& fate);
+  std::vector<FaultEffect> fault_effects() const;
 };
 
 }  // namespace ballot

@@ -186,6 +186,7 @@ Fate Network::route(NodeId from, NodeId to, std::string_view msg_type) {
     if ((rule.from == kNoNode || rule.from == from) && (rule.to == kNoNode || rule.to == to) &&
         (rule.msg_type.empty() || rule.msg_type == msg_type) && rng_.bernoulli(rule.probability)) {
       fate.drop_reason = "selective_drop";
+      fate.rule_owner = rule.owner;
       return fate;
     }
   }
@@ -197,6 +198,8 @@ Fate Network::route(NodeId from, NodeId to, std::string_view msg_type) {
     loss = 1.0 - (1.0 - loss) * (1.0 - std::clamp(extra, 0.0, 1.0));
     extra_us = extra_delay_all_us_ + extra_delay_us_[static_cast<size_t>(from)] +
                extra_delay_us_[static_cast<size_t>(to)];
+    fate.extra_loss = extra > 0.0;
+    fate.extra_delay = extra_us > 0;
   }
   if (loss > 0.0 && rng_.bernoulli(loss)) {
     fate.drop_reason = "loss";

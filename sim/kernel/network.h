@@ -19,6 +19,11 @@ struct Fate {
   Time_us delay_us = 0;
   bool duplicate = false;
   Time_us duplicate_delay_us = 0;
+  // For the fault-effect audit (not traced): the drop rule's owner on a selective drop; whether
+  // fault-added loss was in force on a loss drop, or fault-added delay on a delivery.
+  uint64_t rule_owner = 0;
+  bool extra_loss = false;
+  bool extra_delay = false;
 };
 
 // A message-type-selective drop rule in force.

@@ -75,6 +75,7 @@ void Simulator::Impl::crash(NodeId id, bool lose_unsynced, std::string_view why)
   for (QEvent& held : r.held) free_payload(held);
   r.held.clear();
   r.paused = false;
+  r.paused_by = 0;
   r.crashed = true;
   ++r.incarnation;  // messages in flight to the old incarnation are lost on arrival
   ++crashes;
@@ -108,6 +109,7 @@ void Simulator::Impl::resume(NodeId id) {
 bool Simulator::Impl::hold_if_paused(QEvent& ev) {
   NodeRt& r = rt(ev.node);
   if (!r.paused) return false;
+  if (r.paused_by != 0) ++instances[r.paused_by - 1].effect.handlers_not_run;
   r.held.push_back(ev);
   ev.ptr = nullptr;  // ownership moved to the held copy
   return true;
@@ -139,6 +141,7 @@ void Simulator::Impl::send(NodeId from, NodeId to, std::unique_ptr<Message> msg)
   sent.payload = msg.get();
   emit(sent);
   const Fate fate = network.route(from, to, msg->type());
+  if (!fate.drop_reason.empty() || fate.extra_delay) audit_fate(from, to, fate);
   if (!fate.drop_reason.empty()) {
     TraceEvent dropped = event(EventKind::Drop, to);
     dropped.peer = from;

@@ -72,6 +72,7 @@ RunResult Simulator::run() {
   result.metrics["client_info"] = info;
   result.history = s.history;
   result.fault_schedule = s.fault_schedule();
+  result.fault_effects = s.fault_effects();
   result.leader_intervals = s.leadership.leader_intervals();
   result.split_brains = s.leadership.split_brains();
   result.downtimes_us = s.leadership.downtimes_us();

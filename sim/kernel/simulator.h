@@ -20,6 +20,27 @@
 
 namespace ballot {
 
+// What one fault instance did (the fault-effect audit; counted by the kernel, not traced, so it
+// leaves the trace and its hash alone). Network faults: messages dropped while a link it cut was
+// down, by its drop rule, or lost while its loss burst was in force (which may include the link's
+// own loss), and messages delivered with its extra delay. Node faults: nodes crashed or paused,
+// handler calls held back while paused, clock offset applied (µs, summed over nodes). Heal: the
+// network faults it ended. A fault with all zero did nothing: it is inert.
+struct FaultEffect {
+  uint64_t fault = 0;  // the fault instance (1, 2, ... as in the trace's fault events)
+  int64_t dropped = 0;
+  int64_t delayed = 0;
+  int64_t duplicated = 0;  // no fault kind duplicates today (duplication is the link model's)
+  int64_t nodes_stopped = 0;
+  int64_t handlers_not_run = 0;
+  Time_us clock_offset_us = 0;
+  int64_t faults_ended = 0;
+  bool inert() const {
+    return dropped == 0 && delayed == 0 && duplicated == 0 && nodes_stopped == 0 &&
+           handlers_not_run == 0 && clock_offset_us == 0 && faults_ended == 0;
+  }
+};
+
 struct RunResult {
   Time_us end_us = 0;
   uint64_t events = 0;
@@ -28,7 +49,8 @@ struct RunResult {
   std::map<std::string, int64_t> metrics;
   std::vector<Violation> violations;
   lin::History history;
-  std::vector<FaultSpec> fault_schedule;  // scripted faults and the nemesis's draws, in time order
+  std::vector<FaultEffect> fault_effects;  // per fault instance, in firing order
+  std::vector<FaultSpec> fault_schedule;   // scripted faults and the nemesis's draws, in time order
   std::vector<LeaderInterval> leader_intervals;
   std::vector<SplitBrainInterval> split_brains;
   std::vector<Time_us> downtimes_us;      // belief downtime per belief leader loss

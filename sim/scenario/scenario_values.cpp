@@ -164,6 +164,8 @@ SchemaSet::SchemaSet() {
   object(expect_value, {{"eq", &leaf}, {"min", &leaf}, {"max", &leaf}});
   std::vector<std::pair<std::string, const Schema*>> metrics;
   for (const auto& m : metric_names()) metrics.emplace_back(m, &expect_value);
+  // Not a metric: true/false, judged on the run's fault effects (cli/runner.cpp).
+  metrics.emplace_back("no_inert_faults", &expect_value);
   object(expect_algo, metrics);
   expect_algo.what = "metric";
   map(by_algorithm, expect_algo);

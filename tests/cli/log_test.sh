@@ -116,12 +116,12 @@ expect 0 "truncated.jsonl: warning: no footer" -- "$ballot" log "$work/truncated
 # ---- ballot run: the Faults section ----
 cat >"$work/faults.txt" <<'END'
 Faults: 6 fired
-  #1  1s    crash      leader = n4              until 2s (restart)          faults[0]
-  #2  2.5s  partition  n1,n2 | n3,n4,n5         until 4s (heal, fault #4)   faults[1]
-  #3  3s    pause      random_minority = n3,n5  until 3.5s (resume)         faults[2]
-  #4  4s    heal       every network fault      instant                     faults[3]
-  #5  4.5s  crash      n2                       until the end               faults[4]
-  #6  5s    flap       n1 -> n3  every 200ms    until 5.6s (heal), 2 flips  faults[5]
+  #1  1s    crash      leader = n4              until 2s (restart)          faults[0]  crashed 1 node
+  #2  2.5s  partition  n1,n2 | n3,n4,n5         until 4s (heal, fault #4)   faults[1]  dropped 162 msgs
+  #3  3s    pause      random_minority = n3,n5  until 3.5s (resume)         faults[2]  paused 2 nodes, held 14 handler calls
+  #4  4s    heal       every network fault      instant                     faults[3]  ended 1 fault
+  #5  4.5s  crash      n2                       until the end               faults[4]  crashed 1 node
+  #6  5s    flap       n1 -> n3  every 200ms    until 5.6s (heal), 2 flips  faults[5]  inert
 END
 "$ballot" run "$src/tests/cli/faults.json" >"$work/run.txt"
 sed -n '/^Faults:/,/^$/p' "$work/run.txt" | sed '$d' >"$work/faults-got.txt"
@@ -134,9 +134,25 @@ expect 0 '"ended_by": "heal"' -- "$ballot" run "$src/tests/cli/faults.json" --js
 expect 0 '"end_us": null' -- "$ballot" run "$src/tests/cli/faults.json" --json
 expect 0 "^Faults: none$" -- "$ballot" run "$src/scenarios/raft-split-vote.json"
 
+# The fault-effect audit: the flap (#6) cuts n1 <-> n3, two followers that never talk while n4
+# leads, so it did nothing: a warning on stderr and in --json, an `effect` object per fault, and
+# a failed expectation under expect.no_inert_faults (run and check agree, through judge_run).
+expect 0 'warning: fault #6 \(flap at 5s, faults\[5\]\) did nothing \(inert\)' -- "$ballot" run "$src/tests/cli/faults.json"
+"$ballot" run "$src/tests/cli/faults.json" --json 2>/dev/null >"$work/faults-run.json"
+if grep -q '"fault #6 (flap at 5s, faults\[5\]) did nothing (inert)"' "$work/faults-run.json" &&
+   grep -q '"dropped": 162' "$work/faults-run.json" && grep -q '"inert": true' "$work/faults-run.json"; then
+  pass
+else
+  fail "run --json: effect objects and the inert warning"
+fi
+expect 1 "expect.no_inert_faults.*inert: #6" -- "$ballot" run "$src/tests/cli/faults.json" --set expect.no_inert_faults=true
+expect 0 "^Faults: 6 fired" -- "$ballot" run "$src/tests/cli/faults.json" --set expect.no_inert_faults=false
+sed '0,/{/s//{"expect": {"no_inert_faults": true},/' "$src/tests/cli/faults.json" >"$work/no-inert.json"
+expect 1 "no_inert_faults" -- "$ballot" check "$work/no-inert.json"
+
 # The nemesis: bounded text, every fault in --json, as many as the trace's fault begins.
 expect 0 "^  \.\.\. [0-9]+ more in --json$" -- "$ballot" run "$src/tests/cli/nemesis.json"
-expect 0 "  nemesis$" -- "$ballot" run "$src/tests/cli/nemesis.json"
+expect 0 "  nemesis  (inert|crashed|paused|dropped|delayed|held|ended|clock)" -- "$ballot" run "$src/tests/cli/nemesis.json"
 "$ballot" run "$src/tests/cli/nemesis.json" --trace "$work/nemesis.jsonl" --json >"$work/nemesis.json"
 begins=$("$ballot" log "$work/nemesis.jsonl" --kind fault | grep -c ' begin ')
 listed=$(grep -c '"source": "nemesis"' "$work/nemesis.json")
