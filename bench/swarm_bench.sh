@@ -24,7 +24,7 @@ sweep() {
 import json, sys
 d = json.load(sys.stdin)
 fails = d.get("failures", [])
-if sys.argv[1] == "safety":  # a catch: the run shows a safety violation (a checker's "[name] ...")
+if sys.argv[1] == "safety":  # a catch: a safety violation, a reason "[checker] ..."
     fails = [f for f in fails if any(r.startswith("[") for r in f.get("reasons", []))]
 seeds = sorted(f["seed"] for f in fails)
 print(seeds[0] if seeds else "-", len(seeds))' "$what"

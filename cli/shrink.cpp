@@ -291,10 +291,13 @@ class Shrinker {
     for (const FiredFault& fired : first.faults)
       if (std::optional<SFault> f = scripted_fault(fired)) faults_.push_back(std::move(*f));
     if (parsed.nemesis.enabled && parsed.nemesis.swarm) {
-      // A swarm nemesis also drew the network's loss and duplication: keep what this seed drew.
+      // A swarm nemesis also drew the network's loss and duplication and the clients' interval:
+      // keep what this seed drew.
       const Scenario drawn = draw_swarm(parsed);
       base_["network"]["loss"] = drawn.network.loss;
       base_["network"]["duplicate"] = drawn.network.duplicate;
+      if (parsed.workload.clients > 0)
+        base_["workload"]["mean_interval"] = std::to_string(drawn.workload.mean_interval_us) + "us";
     }
     base_.erase("nemesis");
     base_.erase("faults");

@@ -22,5 +22,14 @@ if [ -n "$on1" ] && [ "$on1" = "$on2" ] && [ "$on1" != "$off" ]; then pass; else
   fail "swarm run hashes: on '$on1' twice '$on2', off '$off'"
 fi
 
+# Shrinking a swarm failure keeps what the seed drew (loss, duplication, the clients' interval), so
+# the nemesis written as scripted faults still fails and the faults shrink.
+out=$("$ballot" shrink "$scenario" --seed 2 --algo paxos --out "$work/shrunk.json" \
+  --set params.paxos.bugs.ignore_accepted_in_promises=true 2>&1)
+if [ -f "$work/shrunk.json" ] && ! grep -q 'nothing shrunk' "$work/shrunk.json" &&
+  grep -qE 'faults 14 -> [0-9],' <<<"$out"; then pass; else
+  fail "shrink of a swarm failure: $out"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
