@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "sim/api/input_error.h"
+#include "sim/kernel/nemesis.h"
 
 namespace ballot {
 
@@ -254,7 +255,8 @@ class Shrinker {
     base_ = json::parse(original.resolved_json);
     base_.erase("golden");  // a golden hash is not a failure to shrink
     base_.erase("captions");
-    const RunReport first = run_scenario(parse_scenario(base_.dump(), o_.file), nullptr, o_.limits);
+    const Scenario parsed = parse_scenario(base_.dump(), o_.file);
+    const RunReport first = run_scenario(parsed, nullptr, o_.limits);
     ++r_.runs;
     throw_if_cut(first);
     const Verdict verdict = judge_run(first);
@@ -288,6 +290,15 @@ class Shrinker {
     // 1. The fired faults, scripted with their resolved targets; the nemesis off.
     for (const FiredFault& fired : first.faults)
       if (std::optional<SFault> f = scripted_fault(fired)) faults_.push_back(std::move(*f));
+    if (parsed.nemesis.enabled && parsed.nemesis.swarm) {
+      // A swarm nemesis also drew the network's loss and duplication and the clients' interval:
+      // keep what this seed drew.
+      const Scenario drawn = draw_swarm(parsed);
+      base_["network"]["loss"] = drawn.network.loss;
+      base_["network"]["duplicate"] = drawn.network.duplicate;
+      if (parsed.workload.clients > 0)
+        base_["workload"]["mean_interval"] = std::to_string(drawn.workload.mean_interval_us) + "us";
+    }
     base_.erase("nemesis");
     base_.erase("faults");
     if (!fails(build(faults_, ops_, duration_us_, nodes_))) {

@@ -45,3 +45,6 @@ add_test(NAME cli:scale_out_slurm
 set_tests_properties(cli:scale_out_slurm PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 # shrink_failure as a unit: fewer faults, the same failure, the budget, captions.
 ballot_add_test(test_shrink SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_shrink.cpp LIBS ballot_app)
+# Swarm testing: the shipped swarm nemesis passes without bugs and a short swarm sweep catches one.
+add_test(NAME cli:swarm
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/swarm_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})

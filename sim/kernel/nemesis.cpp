@@ -1,6 +1,7 @@
 #include "sim/kernel/nemesis.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "sim/kernel/fault_shapes.h"
 #include "sim/kernel/local_clock.h"
@@ -80,6 +81,53 @@ void draw_targets(int32_t n, Rng& rng, FaultSpec& f) {
       f.nodes = {random_node(n, rng)};
       break;
   }
+}
+
+namespace {
+
+Time_us log_uniform_us(Rng& rng, Time_us lo, Time_us hi) {
+  if (hi <= lo) return lo;
+  const double a = std::log(static_cast<double>(lo)), b = std::log(static_cast<double>(hi));
+  const auto v = static_cast<Time_us>(std::exp(rng.uniform_real(a, b)));
+  return std::clamp(v, lo, hi);
+}
+
+}  // namespace
+
+Scenario draw_swarm(const Scenario& s) {
+  Scenario r = s;
+  if (!s.nemesis.swarm) return r;
+  r.nemesis.swarm = false;
+  Rng rng = Rng(s.seed).substream("swarm");
+  NemesisSpec& n = r.nemesis;
+  // The same number of draws for every seed, whatever is kept: how many kinds are on (uniform
+  // in [1, K]), then which (a shuffle of the listed kinds, the first that many).
+  const auto k_all = static_cast<int64_t>(s.nemesis.kinds.size());
+  std::vector<FaultKind> order = s.nemesis.kinds;
+  const int64_t keep = k_all == 0 ? 0 : rng.uniform_int(1, k_all);
+  for (int64_t i = k_all - 1; i > 0; --i)
+    std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(rng.uniform_int(0, i))]);
+  // The kept kinds in the order the scenario lists them (the nemesis draws among them uniformly).
+  std::vector<FaultKind> kept;
+  for (FaultKind k : s.nemesis.kinds)
+    if (std::find(order.begin(), order.begin() + keep, k) != order.begin() + keep)
+      kept.push_back(k);
+  n.kinds = kept;
+  const Time_us mi = s.nemesis.mean_interval_us;
+  n.mean_interval_us = log_uniform_us(rng, std::max<Time_us>(kMillisecond_us, mi / 16),
+                                      std::max<Time_us>(kMillisecond_us, mi * 2));
+  const Time_us dmin = std::max<Time_us>(1, s.nemesis.duration_min_us);
+  n.duration_max_us = log_uniform_us(rng, dmin, std::max(dmin, s.nemesis.duration_max_us));
+  n.duration_min_us = log_uniform_us(rng, dmin, n.duration_max_us);
+  if (s.workload.clients > 0) {
+    const Time_us wi = s.workload.mean_interval_us;
+    r.workload.mean_interval_us = log_uniform_us(rng, wi, wi * 8);
+  }
+  const double loss_draw = rng.uniform01(), loss = rng.uniform_real(0.0, kSwarmMaxLoss);
+  r.network.loss = loss_draw < 1.0 / 3.0 ? 0.0 : loss;
+  const double dup_draw = rng.uniform01(), dup = rng.uniform_real(0.0, kSwarmMaxDuplicate);
+  r.network.duplicate = dup_draw < 0.5 ? 0.0 : dup;
+  return r;
 }
 
 }  // namespace ballot

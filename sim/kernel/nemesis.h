@@ -31,4 +31,18 @@ class NemesisSchedule {
 // spike's delay, ...) from `rng`; leaves the fields of kinds with no targets alone.
 void draw_targets(int32_t nodes, Rng& rng, FaultSpec& f);
 
+// Swarm testing (docs/scenario-format.md#swarm): when s.nemesis.swarm is set, returns a copy of
+// `s` whose nemesis and network settings are drawn from Rng(s.seed).substream("swarm") (a stream
+// of its own, so no other consumer's draws move), with swarm cleared; otherwise a plain copy.
+//   kinds: how many uniform in [1, K] of the K listed, then which uniformly;
+//   mean_interval: log-uniform in [mean_interval / 16, mean_interval * 2] (at least 1ms);
+//   duration_max: log-uniform in [duration_min, duration_max]; then duration_min log-uniform in
+//     [duration_min, the drawn duration_max];
+//   workload.mean_interval (with random clients): log-uniform in [mean_interval, mean_interval *
+//   8]; network.loss: 0 with probability 1/3, else uniform in [0, kSwarmMaxLoss];
+//   network.duplicate: 0 with probability 1/2, else uniform in [0, kSwarmMaxDuplicate].
+inline constexpr double kSwarmMaxLoss = 0.2;
+inline constexpr double kSwarmMaxDuplicate = 0.05;
+Scenario draw_swarm(const Scenario& s);
+
 }  // namespace ballot

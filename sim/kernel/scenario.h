@@ -87,6 +87,10 @@ struct NemesisSpec {
   Time_us mean_interval_us = 2 * kSecond_us;  // exponential gaps between fault starts
   Time_us duration_min_us = 500 * kMillisecond_us;
   Time_us duration_max_us = 3 * kSecond_us;
+  // Swarm testing: the run's own nemesis settings (which kinds are on, the interval, the
+  // duration range, the network's loss and duplication) are drawn from the seed's "swarm"
+  // stream within the ranges below before the run starts (draw_swarm, sim/kernel/nemesis.h).
+  bool swarm = false;
 };
 
 // One scripted client operation.

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "sim/kernel/kernel.h"
+#include "sim/kernel/nemesis.h"
 
 namespace ballot {
 
@@ -15,7 +16,8 @@ using namespace kernel;
 
 Simulator::Simulator(const Scenario& scenario,
                      std::function<std::unique_ptr<Node>(Context&)> make_node, bool has_epochs)
-    : impl_(std::make_unique<Impl>(scenario, std::move(make_node), has_epochs)) {}
+    : scenario_(std::make_unique<const Scenario>(draw_swarm(scenario))),
+      impl_(std::make_unique<Impl>(*scenario_, std::move(make_node), has_epochs)) {}
 
 Simulator::~Simulator() = default;
 

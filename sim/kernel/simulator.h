@@ -105,6 +105,8 @@ class Simulator {
 
  private:
   struct Impl;
+  // The scenario the run uses: the caller's, with a swarm nemesis resolved (draw_swarm).
+  std::unique_ptr<const Scenario> scenario_;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -284,6 +284,7 @@ NemesisSpec read_nemesis(const json& j, const std::string& path, const RunFrame&
   NemesisSpec n;
   n.enabled = true;
   if (const json* v = o.find("enabled")) n.enabled = read_bool(*v, o.at("enabled"));
+  if (const json* v = o.find("swarm")) n.swarm = read_bool(*v, o.at("swarm"));
   const json& kinds =
       o.require("kinds", " (a list of fault kinds like [\"partition\", \"crash\"])");
   if (!kinds.is_array() || kinds.empty()) {

@@ -138,7 +138,8 @@ SchemaSet::SchemaSet() {
                    {"stop", &leaf},
                    {"mean_interval", &leaf},
                    {"duration_min", &leaf},
-                   {"duration_max", &leaf}});
+                   {"duration_max", &leaf},
+                   {"swarm", &leaf}});
   object(workload, {{"model", &leaf},
                     {"clients", &leaf},
                     {"start", &leaf},
