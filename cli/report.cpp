@@ -1,5 +1,6 @@
 #include "cli/report.h"
 
+#include "sim/kernel/nemesis.h"
 #include "sim/lincheck/lincheck.h"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 
 namespace ballot::cli {
 
@@ -155,6 +157,38 @@ void print_input_error(const std::string& file, const InputError& e) {
     std::fprintf(stderr, "ballot: %s: %s: %s\n", file.c_str(), e.path().c_str(), e.what());
 }
 
+// The settings a swarm nemesis drew for this run (docs/scenario-format.md#swarm), for people and
+// for --json; null / nothing when the scenario has no swarm nemesis.
+static nlohmann::json swarm_json(const Scenario& s) {
+  if (!s.nemesis.enabled || !s.nemesis.swarm) return nullptr;
+  const Scenario d = draw_swarm(s);
+  nlohmann::json kinds = nlohmann::json::array();
+  for (FaultKind k : d.nemesis.kinds) kinds.push_back(fault_kind_name(k));
+  return {{"kinds", kinds},
+          {"mean_interval_us", d.nemesis.mean_interval_us},
+          {"duration_min_us", d.nemesis.duration_min_us},
+          {"duration_max_us", d.nemesis.duration_max_us},
+          {"loss", d.network.loss},
+          {"duplicate", d.network.duplicate},
+          {"client_mean_interval_us", d.workload.mean_interval_us}};
+}
+
+static std::string swarm_text(const nlohmann::json& j) {
+  std::string kinds;
+  for (const auto& k : j["kinds"]) kinds += (kinds.empty() ? "" : ",") + k.get<std::string>();
+  auto pct = [](double p) {
+    std::ostringstream o;
+    o << std::setprecision(3) << p * 100 << "%";
+    return o.str();
+  };
+  return kinds + "; a fault every " + human_duration(j["mean_interval_us"].get<int64_t>()) +
+         " on average, lasting " + human_duration(j["duration_min_us"].get<int64_t>()) + "-" +
+         human_duration(j["duration_max_us"].get<int64_t>()) + "; loss " +
+         pct(j["loss"].get<double>()) + ", duplicate " + pct(j["duplicate"].get<double>()) +
+         "; a client op every " + human_duration(j["client_mean_interval_us"].get<int64_t>()) +
+         " on average";
+}
+
 void print_summary(std::ostream& out, const RunReport& report, const std::string& trace_file) {
   // --json lists everything; the trace holds it too, when one was written.
   const std::string more_where = trace_file.empty() ? "in --json (or run with --trace FILE)"
@@ -164,7 +198,10 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
   out << "scenario   " << (s.name.empty() ? s.file : s.name) << "  (" << s.file << ")\n";
   out << "algorithm  " << s.algorithm << "   seed " << s.seed << "   nodes " << s.nodes
       << "   simulated " << human_duration(r.end_us) << "   events " << r.events << "   trace hash "
-      << hash_hex(r.trace_hash) << "\n\n";
+      << hash_hex(r.trace_hash) << "\n";
+  if (const nlohmann::json swarm = swarm_json(s); !swarm.is_null())
+    out << "swarm      " << swarm_text(swarm) << "\n";
+  out << "\n";
 
   print_faults(out, report);
   out << "Leadership\n";
@@ -353,6 +390,7 @@ nlohmann::json report_json(const RunReport& report) {
   j["events"] = r.events;
   j["messages"] = r.metrics.count("messages_sent") ? r.metrics.at("messages_sent") : 0;
   j["trace_hash"] = hash_hex(r.trace_hash);
+  j["swarm"] = swarm_json(report.scenario);
   j["warnings"] = report.scenario.warnings;
   for (const std::string& w : inert_fault_warnings(report.faults)) j["warnings"].push_back(w);
   j["metrics"] = nlohmann::json::object();

@@ -31,5 +31,11 @@ if [ -f "$work/shrunk.json" ] && ! grep -q 'nothing shrunk' "$work/shrunk.json" 
   fail "shrink of a swarm failure: $out"
 fi
 
+# ballot run says what the seed drew (text and --json); a run without swarm says nothing of it.
+expect 0 '^swarm      [a-z_,]+; a fault every [0-9.]+[mu]?s on average' -- "$ballot" run "$scenario" --algo raft --seed 9
+expect 0 '"client_mean_interval_us": [0-9]+,' -- \
+  bash -c "'$ballot' run '$scenario' --algo raft --seed 9 --json 2>/dev/null | grep -A1 '\"swarm\": {'"
+expect 0 '^  "swarm": null,$' -- "$ballot" run "$scenario" --algo raft --seed 9 --set nemesis.swarm=false --json
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
