@@ -31,6 +31,7 @@ class Rng {
     return z ^ (z >> 31);
   }
   int64_t below(int64_t n) { return static_cast<int64_t>(next() % static_cast<uint64_t>(n)); }
+  bool chance(int percent) { return below(100) < percent; }
 
  private:
   uint64_t state_;

@@ -262,22 +262,9 @@ class BruteForce {
   std::set<std::string> failed_;
 };
 
-// Deterministic generator for the differential test (splitmix64; no std distributions).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-  bool chance(int percent) { return below(100) < percent; }
-
- private:
-  uint64_t state_;
-};
+// Deterministic generator for the differential tests: the benchmark generator's splitmix64 (no
+// std distributions).
+using Rng = gen::Rng;
 
 // Changes one read result or cas outcome, if there is one (the result may become impossible).
 void corrupt_one_observation(Rng& rng, History& h) {

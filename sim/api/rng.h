@@ -1,8 +1,8 @@
 // Seeded randomness with our own generator and distributions.
 //
-// Why our own: the standard library's distributions are implementation-defined, so
-// std::normal_distribution gives different numbers on libstdc++ and libc++ (and may change between
-// versions). A run must be identical everywhere, so every number comes from the code below, and
+// Why our own: the standard library's distributions are implementation-defined, so its normal
+// distribution gives different numbers on libstdc++ and libc++ (and may change between versions). A
+// run must be identical everywhere, so every number comes from the code below, and
 // tests/test_rng.cpp pins the first outputs for a fixed seed.
 #pragma once
 #include <cstdint>
