@@ -4,7 +4,9 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/api/trace.h"
@@ -26,6 +28,9 @@ struct FiredFault {
   uint64_t healed_by = 0;        // ended early by this heal fault (0: ended by its duration)
   int64_t flaps = 0;             // flap: how many times the link went down or up after the begin
   FaultEffect effect;            // what it did (the kernel's fault-effect audit)
+  // A scripted fault whose `at` / `duration` the file wrote as a range: the range the run drew
+  // begin_us / the duration from (min, max); absent otherwise.
+  std::optional<std::pair<Time_us, Time_us>> at_range_us, duration_range_us;
 };
 
 // Watches fault events (and the crashes and pauses a fault causes at once).

@@ -112,6 +112,19 @@ nlohmann::json damage_json(const RunReport& report) {
   return j;
 }
 
+// Where a fault came from, with the ranges its times were drawn from: "faults[0] (at drawn from
+// 3s..3.05s)".
+std::string fault_source_text(const FiredFault& f) {
+  std::string drawn;
+  auto range = [&drawn](const char* what, const std::pair<Time_us, Time_us>& r) {
+    drawn += std::string(drawn.empty() ? "" : ", ") + what + " drawn from " +
+             human_duration(r.first) + ".." + human_duration(r.second);
+  };
+  if (f.at_range_us) range("at", *f.at_range_us);
+  if (f.duration_range_us) range("duration", *f.duration_range_us);
+  return drawn.empty() ? f.source : f.source + " (" + drawn + ")";
+}
+
 void print_faults(std::ostream& out, const RunReport& report) {
   const std::vector<FiredFault>& faults = report.faults;
   if (faults.empty()) {
@@ -120,15 +133,16 @@ void print_faults(std::ostream& out, const RunReport& report) {
   }
   out << "Faults: " << faults.size() << " fired\n";
   const size_t shown = std::min(faults.size(), kMaxListed);
-  std::vector<std::string> targets;
+  std::vector<std::string> targets, sources;
   size_t at_width = 0, kind_width = 0, target_width = 0, end_width = 0, source_width = 0;
   for (size_t i = 0; i < shown; ++i) {
     targets.push_back(fault_targets_text(faults[i]));
+    sources.push_back(fault_source_text(faults[i]));
     at_width = std::max(at_width, human_duration(faults[i].begin_us).size());
     kind_width = std::max(kind_width, faults[i].kind.size());
     target_width = std::max(target_width, targets.back().size());
     end_width = std::max(end_width, fault_end_text(faults[i]).size());
-    source_width = std::max(source_width, faults[i].source.size());
+    source_width = std::max(source_width, sources.back().size());
   }
   for (size_t i = 0; i < shown; ++i) {
     const FiredFault& f = faults[i];
@@ -136,7 +150,7 @@ void print_faults(std::ostream& out, const RunReport& report) {
         << human_duration(f.begin_us) << std::setw(static_cast<int>(kind_width) + 2) << f.kind
         << std::setw(static_cast<int>(target_width) + 2) << targets[i]
         << std::setw(static_cast<int>(end_width) + 2) << fault_end_text(f)
-        << std::setw(static_cast<int>(source_width) + 2) << f.source << fault_effect_text(f)
+        << std::setw(static_cast<int>(source_width) + 2) << sources[i] << fault_effect_text(f)
         << "\n";
   }
   if (faults.size() > shown) out << "  ... " << faults.size() - shown << " more in --json\n";
@@ -361,6 +375,11 @@ nlohmann::json faults_json(const std::vector<FiredFault>& faults) {
                      : f.healed_by != 0      ? "heal"
                                              : "duration"},
         {"end_text", fault_end_text(f)}};
+    auto range_json = [](const std::optional<std::pair<Time_us, Time_us>>& r) {
+      return r ? nlohmann::json::array({r->first, r->second}) : nlohmann::json(nullptr);
+    };
+    one["at_range_us"] = range_json(f.at_range_us);
+    one["duration_range_us"] = range_json(f.duration_range_us);
     if (f.healed_by != 0) one["healed_by"] = f.healed_by;
     if (f.kind == "crash" || f.kind == "disk_loss" || f.kind == "pause") one["affected"] = affected;
     if (f.kind == "flap") one["flips"] = f.flaps;

@@ -708,6 +708,13 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   for (FiredFault& f : report.faults)
     if (f.id >= 1 && f.id <= report.result.fault_effects.size())
       f.effect = report.result.fault_effects[f.id - 1];
+  for (FiredFault& f : report.faults)
+    for (const FaultSpec& spec : scenario.faults) {
+      if (spec.path != f.source) continue;
+      if (spec.at_max_us != kNever_us) f.at_range_us = std::make_pair(spec.at_us, spec.at_max_us);
+      if (spec.duration_max_us != kNever_us)
+        f.duration_range_us = std::make_pair(spec.duration_us, spec.duration_max_us);
+    }
   if (report.result.stopped_early) {
     report.cut_limit = writer.hit() ? "max_trace_bytes" : "max_events";
     report.cut_value = writer.hit() ? limits.max_trace_bytes : limits.max_events;

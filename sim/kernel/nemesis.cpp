@@ -130,4 +130,20 @@ Scenario draw_swarm(const Scenario& s) {
   return r;
 }
 
+Scenario draw_fault_times(const Scenario& s) {
+  Scenario r = s;
+  Rng rng = Rng(s.seed).substream("fault-times");
+  for (FaultSpec& f : r.faults) {
+    if (f.at_max_us != kNever_us) {
+      f.at_us = rng.uniform_int(f.at_us, f.at_max_us);
+      f.at_max_us = kNever_us;
+    }
+    if (f.duration_max_us != kNever_us) {
+      f.duration_us = rng.uniform_int(f.duration_us, f.duration_max_us);
+      f.duration_max_us = kNever_us;
+    }
+  }
+  return r;
+}
+
 }  // namespace ballot

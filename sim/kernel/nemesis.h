@@ -45,4 +45,11 @@ inline constexpr double kSwarmMaxLoss = 0.2;
 inline constexpr double kSwarmMaxDuplicate = 0.05;
 Scenario draw_swarm(const Scenario& s);
 
+// Fault times written as ranges (docs/scenario-format.md#faults): returns a copy of `s` whose
+// scripted faults with an `at` or `duration` range hold a value drawn uniformly (whole µs, both
+// ends included) from Rng(s.seed).substream("fault-times"), a stream of its own, so no other
+// consumer's draws move and a scenario without ranges draws nothing. The faults are visited in
+// file order, `at` before `duration`; the ranges are cleared.
+Scenario draw_fault_times(const Scenario& s);
+
 }  // namespace ballot

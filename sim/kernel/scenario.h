@@ -54,6 +54,11 @@ struct TopologySpec {
 struct FaultSpec {
   Time_us at_us = 0;
   Time_us duration_us = 0;  // 0: permanent (until a heal or the end of the run)
+  // `at` or `duration` written as a range {"min": ..., "max": ...}: at_us / duration_us hold the
+  // minimum until the run draws the value (draw_fault_times, sim/kernel/nemesis.h); kNever_us
+  // when the value was written as one time.
+  Time_us at_max_us = kNever_us;
+  Time_us duration_max_us = kNever_us;
   FaultKind kind = FaultKind::Partition;
   std::vector<std::vector<NodeId>> groups;  // partition (resolved)
   // Partition groups that name selectors ("leader", ...): resolved into `groups` when the fault

@@ -16,7 +16,7 @@ using namespace kernel;
 
 Simulator::Simulator(const Scenario& scenario,
                      std::function<std::unique_ptr<Node>(Context&)> make_node, bool has_epochs)
-    : scenario_(std::make_unique<const Scenario>(draw_swarm(scenario))),
+    : scenario_(std::make_unique<const Scenario>(draw_fault_times(draw_swarm(scenario)))),
       impl_(std::make_unique<Impl>(*scenario_, std::move(make_node), has_epochs)) {}
 
 Simulator::~Simulator() = default;

@@ -2,7 +2,8 @@
 //
 // Events are ordered by (time, sequence number assigned when scheduled), so equal times run
 // first-in first-out, never in heap or address order. Everything random comes from named
-// sub-streams of the root seed: "network", "faults", "fault-targets", "workload", "node/<i>".
+// sub-streams of the root seed: "network", "faults", "fault-targets", "fault-times", "swarm",
+// "workload", "node/<i>".
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -105,7 +106,8 @@ class Simulator {
 
  private:
   struct Impl;
-  // The scenario the run uses: the caller's, with a swarm nemesis resolved (draw_swarm).
+  // The scenario the run uses: the caller's, with a swarm nemesis resolved (draw_swarm) and fault
+  // times written as ranges drawn (draw_fault_times).
   std::unique_ptr<const Scenario> scenario_;
   std::unique_ptr<Impl> impl_;
 };

@@ -229,6 +229,22 @@ void read_link_ends(const json& from, const json& to, const std::string& from_pa
   }
 }
 
+// A time written as a range {"min": ..., "max": ...} (both required, min <= max), each end read
+// by `read_end`; the run draws the value (draw_fault_times, sim/kernel/nemesis.h).
+template <typename ReadEnd>
+std::pair<Time_us, Time_us> read_time_range(const json& j, const std::string& path,
+                                            ReadEnd read_end) {
+  const Obj o(j, path, schema().time_range);
+  const std::string context = " (a range like {\"min\": \"1s\", \"max\": \"1.05s\"})";
+  const Time_us lo = read_end(o.require("min", context), o.at("min"));
+  const Time_us hi = read_end(o.require("max", context), o.at("max"));
+  if (lo > hi) {
+    throw InputError(o.at("min"), "expected min <= max, got min " + format_duration(lo) +
+                                      " > max " + format_duration(hi));
+  }
+  return {lo, hi};
+}
+
 }  // namespace
 
 FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run) {
@@ -239,9 +255,36 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
   const FaultKindInfo& info = fault_kind_info(f.kind);
   check_fault_fields(o, info);
 
-  f.at_us = read_time_in_run(*o.find("at"), o.at("at"), run, "fault");
+  const json& at = *o.find("at");
+  for (const char* key : {"at", "duration"}) {
+    const json* v = o.find(key);
+    if (v && v->is_array()) {
+      throw InputError(o.at(key),
+                       "expected a duration like \"3s\" or a range like {\"min\": "
+                       "\"3s\", \"max\": \"3.05s\"}, got " +
+                           describe(*v));
+    }
+  }
+  if (at.is_object()) {
+    const auto [lo, hi] = read_time_range(at, o.at("at"), [&](const json& v, const std::string& p) {
+      return read_time_in_run(v, p, run, "fault");
+    });
+    f.at_us = lo;
+    f.at_max_us = hi;
+  } else {
+    f.at_us = read_time_in_run(at, o.at("at"), run, "fault");
+  }
   if (const json* v = o.find("duration")) {
-    f.duration_us = read_duration(*v, o.at("duration"), Sign::NonNegative);
+    auto read = [](const json& d, const std::string& p) {
+      return read_duration(d, p, Sign::NonNegative);
+    };
+    if (v->is_object()) {
+      const auto [lo, hi] = read_time_range(*v, o.at("duration"), read);
+      f.duration_us = lo;
+      f.duration_max_us = hi;
+    } else {
+      f.duration_us = read(*v, o.at("duration"));
+    }
   }
   if (const json* v = o.find("groups")) read_groups(*v, o.at("groups"), run.nodes, f);
   if (const json* v = o.find("nodes")) read_fault_nodes(*v, o.at("nodes"), info, run, f);

@@ -154,7 +154,9 @@ void apply_override(json& doc, const Override& o) {
   for (size_t k = 0; k < o.steps.size(); ++k) {
     const PathStep& step = o.steps[k];
     const bool last = k + 1 == o.steps.size();
-    if (k > 0 && reached[k - 1] == &schema().expect_value && cur->is_primitive() && !erase) {
+    if (k > 0 &&
+        (reached[k - 1] == &schema().expect_value || reached[k - 1] == &schema().time_range) &&
+        cur->is_primitive() && !erase) {
       *cur = json::object();
     }
     if (step.is_index) {

@@ -108,7 +108,7 @@ class SchemaSet {
   Schema leaf = shaped(Shape::Leaf), list = shaped(Shape::List), tree = shaped(Shape::Tree);
   Schema root, topology, edge, edges, network, latency, params, fault, faults, nemesis, workload,
       op, ops, expect, expect_algo, expect_value, by_algorithm, golden, golden_entry, caption,
-      captions;
+      captions, time_range;
 
   SchemaSet();
 

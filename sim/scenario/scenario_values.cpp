@@ -116,8 +116,10 @@ SchemaSet::SchemaSet() {
                    {"scale", &leaf},
                    {"shape", &leaf}});
   map(params, tree);
-  object(fault, {{"at", &leaf},
-                 {"duration", &leaf},
+  // A fault's `at` and `duration`: one time, or a range drawn per seed.
+  object(time_range, {{"min", &leaf}, {"max", &leaf}});
+  object(fault, {{"at", &time_range},
+                 {"duration", &time_range},
                  {"kind", &leaf},
                  {"groups", &list},
                  {"nodes", &list},
