@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "cli/seeds.h"
 #include "cli/sweep_report.h"
 #include "sim/api/input_error.h"
+#include "sim/api/params.h"
 #include "sim/kernel/observers.h"
 
 namespace ballot::cli {
@@ -37,13 +39,150 @@ struct SweepOptions {
   bool quiet = false;
   std::vector<std::string> sets;
   std::vector<std::string> stats;  // metrics to summarise over seeds
+  std::vector<std::string> where;  // conditions a run must meet to count in the stats
   std::string save_failures;       // directory for the failing runs as scenarios ("": none)
   RunLimits limits;
 };
 
+// ---- --where: which runs the stats count (docs/cli.md) ----
+//   COND  := ["!"] NAME | NAME OP VALUE        OP := == != < <= > >=
+//   NAME  := a run metric | faults[i].FIELD    VALUE := an integer, or a duration for *_us
+//   FIELD := target_was_leader | fired | recovered | at_us | recovery_leader_us | recovery_write_us
+// A name the run did not measure (a fault that never fired, never recovered) makes it false.
+struct Condition {
+  std::string text;
+  bool negate = false;
+  std::string name;
+  int fault = -1;     // faults[i]: i; -1 for a run metric
+  std::string field;  // of the fault
+  std::string op;     // "" for a plain truth value
+  int64_t value = 0;
+};
+
+const std::vector<std::string>& fault_fields() {
+  static const std::vector<std::string> fields = {
+      "target_was_leader", "fired", "recovered", "at_us", kRecoveryLeader, kRecoveryWrite};
+  return fields;
+}
+
+// "faults[2].recovery_leader_us" -> {2, "recovery_leader_us"}; nullopt when not of that form.
+std::optional<std::pair<int, std::string>> fault_name(const std::string& name) {
+  if (name.rfind("faults[", 0) != 0) return std::nullopt;
+  const size_t close = name.find("].");
+  if (close == std::string::npos || close == 7 || close > 12) return std::nullopt;
+  const std::string digits = name.substr(7, close - 7);
+  if (digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::make_pair(std::atoi(digits.c_str()), name.substr(close + 2));
+}
+
+// Checks a name for --where or --stats: a metric, or a field of a scripted fault the scenario has.
+void check_name(const std::string& name, const std::string& flag, size_t faults, bool for_stats) {
+  if (const auto f = fault_name(name)) {
+    const auto& fields = fault_fields();
+    // --stats takes the fields that are times; --where every field.
+    const bool known =
+        for_stats
+            ? f->second == "at_us" || f->second == kRecoveryLeader || f->second == kRecoveryWrite
+            : std::find(fields.begin(), fields.end(), f->second) != fields.end();
+    if (!known)
+      throw InputError(flag, "unknown field '" + f->second + "' of " +
+                                 name.substr(0, name.find(']') + 1) + " (expected " +
+                                 (for_stats ? "one of: at_us, recovery_leader_us, recovery_write_us"
+                                            : "one of: target_was_leader, fired, recovered, at_us, "
+                                              "recovery_leader_us, recovery_write_us") +
+                                 ")");
+    if (static_cast<size_t>(f->first) >= faults)
+      throw InputError(flag, "'" + name + "': the scenario has " + std::to_string(faults) +
+                                 " scripted fault(s)");
+    return;
+  }
+  const auto& known = metric_names();
+  if (std::find(known.begin(), known.end(), name) == known.end())
+    throw InputError(flag, "unknown metric '" + name + "' (see docs/cli.md; or faults[i].FIELD)");
+}
+
+Condition parse_condition(const std::string& text, size_t faults) {
+  Condition c;
+  c.text = text;
+  const std::string flag = "--where";
+  auto trim = [](std::string t) {
+    const size_t a = t.find_first_not_of(' '), b = t.find_last_not_of(' ');
+    return a == std::string::npos ? std::string() : t.substr(a, b - a + 1);
+  };
+  const size_t at = text.find_first_of("=!<>", 1);
+  std::string name = trim(at == std::string::npos ? text : text.substr(0, at));
+  if (at != std::string::npos) {
+    const size_t len = at + 1 < text.size() && text[at + 1] == '=' ? 2 : 1;
+    c.op = text.substr(at, len);
+    if (c.op == "=" || c.op == "!")
+      throw InputError(flag, "'" + text +
+                                 "': expected NAME, !NAME or NAME OP VALUE with OP one of "
+                                 "== != < <= > >=");
+    const std::string value = trim(text.substr(at + len));
+    const bool duration = name.size() > 3 && name.compare(name.size() - 3, 3, "_us") == 0;
+    try {
+      if (value.empty() || value.find_first_not_of("-0123456789") != std::string::npos) {
+        if (!duration) throw InputError(flag, "");
+        c.value = parse_duration_us(value, flag);
+      } else {
+        c.value = std::stoll(value);
+      }
+    } catch (const std::exception&) {
+      throw InputError(flag, "'" + text + "': expected an integer" +
+                                 (duration ? std::string(" or a duration like 100ms") : "") +
+                                 " after " + c.op + ", got '" + value + "'");
+    }
+  } else if (!name.empty() && name[0] == '!') {
+    c.negate = true;
+    name = trim(name.substr(1));
+  }
+  if (name.empty())
+    throw InputError(flag, "'" + text + "': expected a condition like faults[0].target_was_leader");
+  check_name(name, flag, faults, false);
+  c.name = name;
+  if (const auto f = fault_name(name)) {
+    c.fault = f->first;
+    c.field = f->second;
+  }
+  return c;
+}
+
+// The run's value of a name; nullopt when it was not measured.
+std::optional<int64_t> value_of(const RunReport& report, int fault, const std::string& field,
+                                const std::string& metric) {
+  if (fault < 0) {
+    auto it = report.result.metrics.find(metric);
+    return it == report.result.metrics.end() ? std::nullopt : std::optional<int64_t>(it->second);
+  }
+  const std::string source = "faults[" + std::to_string(fault) + "]";
+  for (const FiredFault& f : report.faults) {
+    if (f.source != source) continue;
+    if (field == "fired") return 1;
+    if (field == "target_was_leader") return f.target_was_leader ? 1 : 0;
+    if (field == "recovered") return f.recovery_leader_us ? 1 : 0;
+    if (field == "at_us") return f.begin_us;
+    if (field == kRecoveryLeader) return f.recovery_leader_us;
+    if (field == kRecoveryWrite) return f.recovery_write_us;
+  }
+  if (field == "fired") return 0;
+  return std::nullopt;
+}
+
+bool holds(const Condition& c, const RunReport& report) {
+  const std::optional<int64_t> v = value_of(report, c.fault, c.field, c.name);
+  if (!v) return false;
+  if (c.op.empty()) return (*v != 0) != c.negate;
+  if (c.op == "==") return *v == c.value;
+  if (c.op == "!=") return *v != c.value;
+  if (c.op == "<") return *v < c.value;
+  if (c.op == "<=") return *v <= c.value;
+  if (c.op == ">") return *v > c.value;
+  return *v >= c.value;
+}
+
 // One seed's run, judged; the samples of the --stats metrics kept.
-SweepRun run_seed(const SweepOptions& o, const std::string& algorithm, size_t index,
-                  uint64_t seed) {
+SweepRun run_seed(const SweepOptions& o, const std::vector<Condition>& where,
+                  const std::string& algorithm, size_t index, uint64_t seed) {
   std::vector<std::string> overrides = o.sets;
   if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
   overrides.push_back("seed=" + std::to_string(seed));
@@ -60,9 +199,13 @@ SweepRun run_seed(const SweepOptions& o, const std::string& algorithm, size_t in
     out.reasons.push_back(f.text);
     out.safety += f.safety;
   }
+  for (const Condition& c : where) out.matched = out.matched && holds(c, report);
+  if (!out.matched) return out;
   for (const std::string& m : o.stats) {
     std::vector<int64_t>& samples = out.samples[m];
-    if (m == kDowntimePerLoss) {
+    if (const auto f = fault_name(m)) {
+      if (const auto v = value_of(report, f->first, f->second, m)) samples.push_back(*v);
+    } else if (m == kDowntimePerLoss) {
       for (Time_us d : report.result.downtimes_us) samples.push_back(d);
     } else if (m == kLeaderLossPerLoss) {
       for (Time_us d : report.result.leader_losses_us) samples.push_back(d);
@@ -79,6 +222,7 @@ int sweep(const SweepOptions& o) {
   std::vector<uint64_t> seeds;
   std::vector<size_t> indexes;  // each seed's place in the whole --seeds list
   std::string algorithm = o.algorithm;
+  std::vector<Condition> where;
   size_t seed_count = 0;
   try {
     seeds = parse_seed_range(o.seeds, "--seeds");
@@ -105,17 +249,23 @@ int sweep(const SweepOptions& o) {
       seeds = mine;
       indexes = mine_at;
     }
-    for (const std::string& m : o.stats) {
-      const auto& known = metric_names();
-      if (m != kDowntimePerLoss && m != kLeaderLossPerLoss &&
-          std::find(known.begin(), known.end(), m) == known.end())
-        throw InputError("--stats", "unknown metric '" + m + "' (see docs/cli.md, or " +
-                                        kLeaderLossPerLoss + ", " + kDowntimePerLoss + ")");
-    }
     // Validate the scenario (and algorithm) once, up front.
     std::vector<std::string> overrides = o.sets;
     if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
     const Scenario first = load_scenario(o.file, overrides);
+    for (const std::string& m : o.stats) {
+      const auto& known = metric_names();
+      if (fault_name(m)) {
+        check_name(m, "--stats", first.faults.size(), true);
+      } else if (m != kDowntimePerLoss && m != kLeaderLossPerLoss &&
+                 std::find(known.begin(), known.end(), m) == known.end()) {
+        throw InputError("--stats", "unknown metric '" + m + "' (see docs/cli.md, or " +
+                                        kLeaderLossPerLoss + ", " + kDowntimePerLoss +
+                                        ", or faults[i].at_us, faults[i]." + kRecoveryLeader +
+                                        ", faults[i]." + kRecoveryWrite + ")");
+      }
+    }
+    for (const std::string& w : o.where) where.push_back(parse_condition(w, first.faults.size()));
     validate_algorithm_names(first);
     print_warnings(first);
     algorithm = first.algorithm;
@@ -138,7 +288,7 @@ int sweep(const SweepOptions& o) {
   auto worker = [&] {
     for (size_t i = next++; i < seeds.size(); i = next++) {
       try {
-        SweepRun run = run_seed(o, algorithm, indexes[i], seeds[i]);
+        SweepRun run = run_seed(o, where, algorithm, indexes[i], seeds[i]);
         if (!run.ok) {
           if (!o.save_failures.empty())
             run.saved = saved_line(save_failure(o.save_failures, o.file, algorithm, seeds[i],
@@ -173,7 +323,7 @@ int sweep(const SweepOptions& o) {
   std::vector<SweepRun> runs;
   runs.reserve(outcomes.size());
   for (std::optional<SweepRun>& r : outcomes) runs.push_back(std::move(*r));
-  const SweepHeader header{o.file, algorithm, o.seeds, o.sets, o.stats};
+  const SweepHeader header{o.file, algorithm, o.seeds, o.sets, o.stats, o.where};
   return print_sweep(header, runs, o.json, o.shard, seed_count);
 }
 
@@ -201,6 +351,10 @@ void add_sweep_command(CLI::App& app, Action& action) {
                   "Summarise metrics over the seeds: min, median, mean, p90, p99, max "
                   "(e.g. --stats leader_loss_per_loss_us,client_unavailable_max_us)")
       ->delimiter(',');
+  cmd->add_option("--where", o->where,
+                  "Count in --stats only the runs that meet this condition (repeatable: all must "
+                  "hold), e.g. faults[0].target_was_leader, '!faults[1].fired', "
+                  "'leader_loss_count==1' (docs/cli.md)");
   add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });
 }

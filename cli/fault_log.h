@@ -31,6 +31,12 @@ struct FiredFault {
   // A scripted fault whose `at` / `duration` the file wrote as a range: the range the run drew
   // begin_us / the duration from (min, max); absent otherwise.
   std::optional<std::pair<Time_us, Time_us>> at_range_us, duration_range_us;
+  // Recovery from this fault (measure_recovery, cli/runner.h; docs/cli.md): from its begin until
+  // a leader a majority follows can lead, and until the first write invoked at or after its begin
+  // succeeds; absent when that never happened before the run ended.
+  std::optional<Time_us> recovery_leader_us, recovery_write_us;
+  // Its resolved `nodes` included the leader a majority followed just before it began.
+  bool target_was_leader = false;
 };
 
 // Watches fault events (and the crashes and pauses a fault causes at once).

@@ -155,6 +155,21 @@ void print_faults(std::ostream& out, const RunReport& report) {
   }
   if (faults.size() > shown) out << "  ... " << faults.size() - shown << " more in --json\n";
   out << "\n";
+  // Recovery from each scripted fault (docs/cli.md): the nemesis's are in --json.
+  bool any = false;
+  for (const FiredFault& f : faults) {
+    if (f.source.rfind("faults[", 0) != 0) continue;
+    if (!any) out << "Recovery from scripted faults (from the fault's start)\n";
+    any = true;
+    auto after = [](const std::optional<Time_us>& t) {
+      return t ? human_duration(*t) : std::string("never");
+    };
+    out << "  " << f.source << " " << f.kind << " at " << human_duration(f.begin_us)
+        << ": leader followed by a majority after " << after(f.recovery_leader_us)
+        << "; first write ok after " << after(f.recovery_write_us)
+        << (f.target_was_leader ? "; it hit the leader" : "") << "\n";
+  }
+  if (any) out << "\n";
 }
 
 }  // namespace
@@ -378,6 +393,12 @@ nlohmann::json faults_json(const std::vector<FiredFault>& faults) {
     auto range_json = [](const std::optional<std::pair<Time_us, Time_us>>& r) {
       return r ? nlohmann::json::array({r->first, r->second}) : nlohmann::json(nullptr);
     };
+    auto opt = [](const std::optional<Time_us>& t) {
+      return t ? nlohmann::json(*t) : nlohmann::json(nullptr);
+    };
+    one["recovery"] = {{"leader_us", opt(f.recovery_leader_us)},
+                       {"write_us", opt(f.recovery_write_us)},
+                       {"target_was_leader", f.target_was_leader}};
     one["at_range_us"] = range_json(f.at_range_us);
     one["duration_range_us"] = range_json(f.duration_range_us);
     if (f.healed_by != 0) one["healed_by"] = f.healed_by;

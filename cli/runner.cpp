@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
 
@@ -135,6 +136,47 @@ class BullyErasureObserver final : public Observer {
 };
 
 }  // namespace
+
+void measure_recovery(RunReport& report) {
+  const std::vector<AvailabilityChange>& changes = report.result.availability;
+  const lin::History& history = report.result.history;
+  for (FiredFault& f : report.faults) {
+    const Time_us t = f.begin_us;
+    // The acknowledged leader just before the fault, and the state once everything that happened
+    // at its time (the fault and what it did at once) is done.
+    NodeId before = kNoNode;
+    bool serving_after = false;
+    size_t k = 0;
+    for (; k < changes.size() && changes[k].time_us <= t; ++k) {
+      if (changes[k].time_us < t) before = changes[k].acknowledged;
+      serving_after = changes[k].serving;
+    }
+    f.recovery_leader_us.reset();
+    if (serving_after) {
+      f.recovery_leader_us = 0;
+    } else {
+      for (; k < changes.size(); ++k) {
+        if (changes[k].serving) {
+          f.recovery_leader_us = changes[k].time_us - t;
+          break;
+        }
+      }
+    }
+    f.recovery_write_us.reset();
+    for (const lin::Op& op : history.ops) {
+      const bool write = op.kind != lin::OpKind::Read && op.kind != lin::OpKind::Get;
+      if (!write || op.outcome != lin::Outcome::Ok || op.call < t) continue;
+      if (!f.recovery_write_us || op.ret - t < *f.recovery_write_us)
+        f.recovery_write_us = op.ret - t;
+    }
+    f.target_was_leader = false;
+    const nlohmann::json d = nlohmann::json::parse(f.detail_json, nullptr, false);
+    if (before != kNoNode && d.is_object() && d.contains("nodes") && d["nodes"].is_array())
+      for (const nlohmann::json& n : d["nodes"])
+        if (n.is_number_integer() && n.get<int64_t>() == int64_t{before} + 1)
+          f.target_was_leader = true;
+  }
+}
 
 static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher,
                           const RunLimits& limits);
@@ -720,6 +762,7 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
     report.cut_value = writer.hit() ? limits.max_trace_bytes : limits.max_events;
   }
   judge_history(report);
+  measure_recovery(report);
   if (scenario.algorithm == "bully") {
     for (uint64_t id : report.lost_write_ops) {
       auto it = erasures.erased().find(id);

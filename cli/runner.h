@@ -110,6 +110,10 @@ Verdict judge_run(const RunReport& report);
 // written to it: header line, one line per event, footer line. `watcher` (not owned, optional)
 // sees every event too, e.g. to show progress. Throws InputError for an unknown algorithm or bad
 // parameters (path "algorithm" or "params.<algorithm>.<key>").
+// Fills every fired fault's recovery times and target_was_leader (FiredFault) from the run's
+// availability changes and client history. run_scenario calls it.
+void measure_recovery(RunReport& report);
+
 RunReport run_scenario(const Scenario& scenario, std::ostream* trace_out = nullptr,
                        const RunLimits& limits = {}, Observer* watcher = nullptr);
 // The same, with an extra observer that sees every event (not owned); no trace is written.

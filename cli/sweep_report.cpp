@@ -61,6 +61,7 @@ json run_json(const SweepRun& r) {
     j["safety"] = r.safety;
   }
   if (!r.samples.empty()) j["samples"] = r.samples;
+  if (!r.matched) j["matched"] = false;
   if (!r.saved.empty()) j["saved"] = r.saved;
   return j;
 }
@@ -79,6 +80,7 @@ SweepRun run_from_json(const json& j) {
   if (j.contains("samples"))
     r.samples = j["samples"].get<std::map<std::string, std::vector<int64_t>>>();
   if (j.contains("saved")) r.saved = j["saved"].get<std::string>();
+  if (j.contains("matched")) r.matched = j["matched"].get<bool>();
   return r;
 }
 
@@ -121,14 +123,21 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
       if (!out.saved.empty()) std::printf("  %s\n", out.saved.c_str());
     }
   }
+  size_t matched = 0;
+  for (const SweepRun& r : runs) matched += r.matched;
   json stats = json::object();
+  // The metric column fits the longest name ("faults[0].recovery_leader_us"), at least 22 wide.
+  int name_width = 22;
+  for (const std::string& m : h.stats)
+    name_width = std::max(name_width, static_cast<int>(m.size()));
   if (!h.stats.empty() && !as_json)
-    std::printf("%-22s %7s %10s %10s %10s %10s %10s %10s  %s\n", "metric over seeds", "samples",
-                "min", "median", "mean", "p90", "p99", "max", "min at seed, max at seed");
+    std::printf("%-*s %7s %10s %10s %10s %10s %10s %10s  %s\n", name_width, "metric over seeds",
+                "samples", "min", "median", "mean", "p90", "p99", "max",
+                "min at seed, max at seed");
   for (const std::string& m : h.stats) {
     const std::vector<Sample> v = samples_of(m, runs);
     if (v.empty()) {
-      if (!as_json) std::printf("%-22s %7d   (no samples)\n", m.c_str(), 0);
+      if (!as_json) std::printf("%-*s %7d   (no samples)\n", name_width, m.c_str(), 0);
       continue;
     }
     // Summed in --seeds order, so that a merge of parts sums alike.
@@ -149,10 +158,11 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
                 {"median", rank(v, 0.5)}, {"mean", mean},          {"p90", rank(v, 0.9)},
                 {"p99", rank(v, 0.99)},   {"max", v.back().value}, {"max_seed", max_seed}};
     if (!as_json)
-      std::printf("%-22s %7zu %10s %10s %10s %10s %10s %10s  %llu, %llu\n", m.c_str(), v.size(),
-                  show(m, lo.value).c_str(), show(m, rank(v, 0.5)).c_str(), show(m, mean).c_str(),
-                  show(m, rank(v, 0.9)).c_str(), show(m, rank(v, 0.99)).c_str(),
-                  show(m, v.back().value).c_str(), static_cast<unsigned long long>(min_seed),
+      std::printf("%-*s %7zu %10s %10s %10s %10s %10s %10s  %llu, %llu\n", name_width, m.c_str(),
+                  v.size(), show(m, lo.value).c_str(), show(m, rank(v, 0.5)).c_str(),
+                  show(m, mean).c_str(), show(m, rank(v, 0.9)).c_str(),
+                  show(m, rank(v, 0.99)).c_str(), show(m, v.back().value).c_str(),
+                  static_cast<unsigned long long>(min_seed),
                   static_cast<unsigned long long>(max_seed));
   }
   if (as_json) {
@@ -165,6 +175,9 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
                 {"runs_with_expected_violations", expected_runs},
                 {"expected_violations", expected_violations},
                 {"stats", stats}};
+    if (!h.where.empty())
+      out["where"] = {
+          {"conditions", h.where}, {"matched", matched}, {"left_out", runs.size() - matched}};
     if (!shard.empty()) {
       json all = json::array();
       for (const SweepRun& r : runs) all.push_back(run_json(r));
@@ -175,6 +188,7 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
                      {"seed_count", seed_count},
                      {"sets", h.sets},
                      {"stats", h.stats},
+                     {"where", h.where},
                      {"runs", all}};
     }
     std::cout << out.dump(2) << "\n";
@@ -185,6 +199,14 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
       std::printf("; %zu passed with the safety violations the scenario expects (%zu in all)",
                   expected_runs, expected_violations);
     std::printf("\n");
+    if (!h.where.empty()) {
+      std::string conditions;
+      for (const std::string& w : h.where) conditions += (conditions.empty() ? "" : " and ") + w;
+      std::printf(
+          "where %s: %zu of %zu runs matched, %zu left out (--stats counts only the "
+          "matched)\n",
+          conditions.c_str(), matched, runs.size(), runs.size() - matched);
+    }
   }
   return failed == 0 ? kExitOk : kExitFailed;
 }
@@ -241,6 +263,7 @@ int merge_parts(const std::vector<std::string>& files, bool as_json) {
       h.seeds = doc.at("seeds").get<std::string>();
       h.sets = part.at("sets").get<std::vector<std::string>>();
       h.stats = part.at("stats").get<std::vector<std::string>>();
+      if (part.contains("where")) h.where = part["where"].get<std::vector<std::string>>();
       const auto [k, parts] = shard_of(part.at("shard").get<std::string>());
       const size_t seeds = part.at("seed_count").get<size_t>();
       if (parts == 0 || k == 0 || k > parts)
@@ -262,6 +285,7 @@ int merge_parts(const std::vector<std::string>& files, bool as_json) {
         if (h.seeds != header.seeds || seeds != count) return differs("seeds");
         if (h.sets != header.sets) return differs("--set values");
         if (h.stats != header.stats) return differs("--stats");
+        if (h.where != header.where) return differs("--where");
         if (parts != n) return differs("shard count (/N)");
         if (written_by != version) return differs("ballot version");
       }

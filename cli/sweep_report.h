@@ -20,7 +20,8 @@ struct SweepRun {
   size_t safety = 0;                 // how many of the reasons are safety violations
   size_t violations = 0;             // every safety violation, expected or not
   std::map<std::string, std::vector<int64_t>> samples;  // per --stats metric
-  std::string saved;  // --save-failures: where it went, or why not ("" without the flag)
+  bool matched = true;  // the run meets every --where condition (else it has no samples)
+  std::string saved;    // --save-failures: where it went, or why not ("" without the flag)
 };
 
 struct SweepHeader {
@@ -29,12 +30,17 @@ struct SweepHeader {
   std::string seeds;  // the --seeds text
   std::vector<std::string> sets;
   std::vector<std::string> stats;  // --stats metrics, in order
+  std::vector<std::string> where;  // --where conditions, in order (all must hold)
 };
 
 // These pool every loss of every seed (belief leader losses, leader losses); other --stats names
 // are run metrics.
 inline constexpr const char* kDowntimePerLoss = "belief_downtime_per_loss_us";
 inline constexpr const char* kLeaderLossPerLoss = "leader_loss_per_loss_us";
+// Per scripted fault i (docs/cli.md): "faults[i].recovery_leader_us",
+// "faults[i].recovery_write_us".
+inline constexpr const char* kRecoveryLeader = "recovery_leader_us";
+inline constexpr const char* kRecoveryWrite = "recovery_write_us";
 
 // Prints the sweep's result on stdout (text, or one JSON object); `runs` in --seeds order. With a
 // `shard` ("K/N"), the JSON object is a part: it carries every run for `ballot merge` as well.

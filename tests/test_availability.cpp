@@ -178,3 +178,98 @@ TEST_CASE("a job whose periods queue up while no side has a majority is late, no
   // Leader loss spans the partition: no side could lead.
   CHECK(m.at("leader_loss_max_us") >= 4 * kSecond_us);
 }
+
+TEST_CASE("recovery per fault: until a followed leader can lead, and until a new write succeeds",
+          "[availability]") {
+  // The partition case above: n1 leads, a 2/3 partition at 2s cuts it off, n3 is acknowledged at
+  // 2.14s. A write invoked at 1.99s returns at 2.001s (before recovery, but invoked before the
+  // fault: it does not count); a read at 2.15s; writes at 2.2s (ok at 2.21s) and 2.18s (ok at
+  // 2.25s); a write at 2.19s that fails.
+  Feed f(5);
+  bool partitioned = false;
+  f.obs.set_connectivity([&partitioned](NodeId i) {
+    if (!partitioned) return std::vector<NodeId>{0, 1, 2, 3, 4};
+    return i <= 1 ? std::vector<NodeId>{0, 1} : std::vector<NodeId>{2, 3, 4};
+  });
+  f.elect(100 * ms, 0, 1, {1, 2, 3, 4});
+  partitioned = true;
+  f.send(2000 * ms, EventKind::Fault, kNoNode);
+  f.send(2130 * ms, EventKind::Role, 2, Role::Candidate, 2);
+  f.send(2130 * ms, EventKind::Role, 3, Role::Follower, 2);
+  f.send(2130 * ms, EventKind::Role, 4, Role::Follower, 2);
+  f.elect(2140 * ms, 2, 2, {3, 4});
+  f.finish(5000 * ms);
+
+  RunReport report;
+  report.result.availability = f.obs.availability_changes();
+  lin::Op read = write(1, 2150 * ms, 2160 * ms, lin::Outcome::Ok);
+  read.kind = lin::OpKind::Get;
+  report.result.history.ops = {write(0, 1990 * ms, 2001 * ms, lin::Outcome::Ok), read,
+                               write(2, 2180 * ms, 2250 * ms, lin::Outcome::Ok),
+                               write(3, 2190 * ms, 2195 * ms, lin::Outcome::Fail),
+                               write(1, 2200 * ms, 2210 * ms, lin::Outcome::Ok)};
+  FiredFault partition;
+  partition.begin_us = 2000 * ms;
+  partition.kind = "partition";
+  partition.detail_json = R"({"groups": [[1, 2], [3, 4, 5]]})";
+  FiredFault crash_follower;  // n4 at 3s: the leader n3 keeps a majority
+  crash_follower.begin_us = 3000 * ms;
+  crash_follower.kind = "crash";
+  crash_follower.detail_json = R"({"nodes": [4]})";
+  FiredFault crash_leader;  // n3 (1-based 3) at 4s: hit the leader, and nothing recovers
+  crash_leader.begin_us = 4000 * ms;
+  crash_leader.kind = "crash";
+  crash_leader.detail_json = R"({"nodes": [3]})";
+  report.faults = {partition, crash_follower, crash_leader};
+  measure_recovery(report);
+
+  const FiredFault& p = report.faults[0];
+  REQUIRE(p.recovery_leader_us.has_value());
+  CHECK(*p.recovery_leader_us == 140 * ms);
+  REQUIRE(p.recovery_write_us.has_value());
+  CHECK(*p.recovery_write_us == 210 * ms);  // the write invoked at 2.2s, ok at 2.21s
+  CHECK_FALSE(p.target_was_leader);         // a partition names no nodes
+  // The feed's stream has no crash events for the two crashes, so the leader stays able: 0.
+  const FiredFault& c = report.faults[1];
+  REQUIRE(c.recovery_leader_us.has_value());
+  CHECK(*c.recovery_leader_us == 0);
+  CHECK_FALSE(c.recovery_write_us.has_value());  // no write after 3s
+  CHECK_FALSE(c.target_was_leader);              // n4 followed
+  CHECK(report.faults[2].target_was_leader);     // n3 led
+}
+
+TEST_CASE("recovery per fault on a real run: a crash of the leader until the next one leads",
+          "[availability]") {
+  // n1 is the only node that can win at first (100ms timeout; n2 200ms, n3 5s); the leader
+  // crashes at 1s; n2 takes over. The recovery is the new leader's acknowledgement minus 1s, as
+  // the leader intervals say, and the first write invoked after 1s is the scripted one at 1.5s
+  // (sent to n2, the new leader).
+  const Scenario s = parse_scenario(R"({"nodes": 3, "duration": "3s", "algorithm": "raft",
+    "network": {"latency": {"dist": "constant", "value": "1ms"}},
+    "params": {"raft": {"n1": {"election_timeout_min": "100ms", "election_timeout_max": "100ms"},
+                        "n2": {"election_timeout_min": "200ms", "election_timeout_max": "200ms"},
+                        "n3": {"election_timeout_min": "5s", "election_timeout_max": "5s"}}},
+    "faults": [{"at": "1s", "kind": "crash", "nodes": ["leader"]}],
+    "workload": {"ops": [{"at": "1.5s", "node": "n2", "op": "write", "value": "1"}]}})",
+                                    "t.json");
+  const RunReport r = run_scenario(s);
+  REQUIRE(r.faults.size() == 1);
+  const FiredFault& f = r.faults[0];
+  CHECK(f.target_was_leader);
+  REQUIRE(r.result.leader_intervals.size() == 2);
+  CHECK(r.result.leader_intervals[0].node == 0);
+  const LeaderInterval& next = r.result.leader_intervals[1];
+  CHECK(next.node == 1);
+  REQUIRE(f.recovery_leader_us.has_value());
+  CHECK(*f.recovery_leader_us == next.acknowledged_us - 1000 * ms);
+  // n2 times out 200ms after its last AppendEntries (sent before 1s, 1ms away), then one round
+  // trip of votes: between 200ms and 203ms after the crash.
+  CHECK(*f.recovery_leader_us > 150 * ms);
+  CHECK(*f.recovery_leader_us < 260 * ms);
+  REQUIRE(r.result.history.ops.size() == 1);
+  const lin::Op& op = r.result.history.ops[0];
+  REQUIRE(op.outcome == lin::Outcome::Ok);
+  REQUIRE(f.recovery_write_us.has_value());
+  CHECK(*f.recovery_write_us == op.ret - 1000 * ms);
+  CHECK(op.ret - op.call < 10 * ms);
+}

@@ -79,6 +79,9 @@ void LeadershipObserver::update_ability(Time_us t) {
   if (!serving_ && serving && had_served_) leader_losses_us_.push_back(t - serving_lost_us_);
   had_served_ |= serving;
   serving_ = serving;
+  if (changes_.empty() || changes_.back().acknowledged != acknowledged_leader_ ||
+      changes_.back().serving != serving)
+    changes_.push_back({t, acknowledged_leader_, serving});
 }
 
 int32_t LeadershipObserver::followers_of(NodeId leader) const {

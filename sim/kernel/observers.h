@@ -25,6 +25,14 @@ struct LeaderInterval {
   Time_us acknowledged_us = kNever_us;  // when a majority (itself included) first followed it
 };
 
+// A change of the acknowledged leader (the leader a majority follows, itself included) or of
+// whether it can lead (live, and in touch with a majority of live, running nodes).
+struct AvailabilityChange {
+  Time_us time_us = 0;
+  NodeId acknowledged = kNoNode;  // kNoNode: no leader a majority follows
+  bool serving = false;           // the acknowledged leader can lead
+};
+
 struct SplitBrainInterval {
   Time_us begin_us = 0;
   Time_us end_us = 0;
@@ -52,6 +60,9 @@ class LeadershipObserver : public Observer {
   // could no longer lead (crashed, paused, or cut off from a majority of live, running nodes,
   // itself included) until an acknowledged leader can lead again.
   const std::vector<Time_us>& leader_losses_us() const { return leader_losses_us_; }
+  // Every change of the acknowledged leader or of its ability to lead, in event order (the
+  // per-fault recovery times of cli/runner.cpp are measured on it).
+  const std::vector<AvailabilityChange>& availability_changes() const { return changes_; }
   // The nodes that can talk both ways with `node` now (the network's view). Without it every
   // node reaches every other.
   void set_connectivity(std::function<std::vector<NodeId>(NodeId)> component_of) {
@@ -99,6 +110,7 @@ class LeadershipObserver : public Observer {
   bool had_served_ = false;
   Time_us serving_lost_us_ = 0;
   std::vector<Time_us> leader_losses_us_;
+  std::vector<AvailabilityChange> changes_;
 };
 
 class TrafficObserver : public Observer {

@@ -78,6 +78,7 @@ RunResult Simulator::run() {
   result.leader_intervals = s.leadership.leader_intervals();
   result.split_brains = s.leadership.split_brains();
   result.downtimes_us = s.leadership.downtimes_us();
+  result.availability = s.leadership.availability_changes();
   result.leader_losses_us = s.leadership.leader_losses_us();
   result.traffic_by_type = s.traffic.by_type();
   for (size_t i = 0; i < s.op_rt.size(); ++i)

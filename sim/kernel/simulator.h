@@ -54,8 +54,9 @@ struct RunResult {
   std::vector<FaultSpec> fault_schedule;   // scripted faults and the nemesis's draws, in time order
   std::vector<LeaderInterval> leader_intervals;
   std::vector<SplitBrainInterval> split_brains;
-  std::vector<Time_us> downtimes_us;      // belief downtime per belief leader loss
-  std::vector<Time_us> leader_losses_us;  // per leader loss (the leader could not lead)
+  std::vector<Time_us> downtimes_us;             // belief downtime per belief leader loss
+  std::vector<Time_us> leader_losses_us;         // per leader loss (the leader could not lead)
+  std::vector<AvailabilityChange> availability;  // the acknowledged leader and its ability
   std::map<std::string, TrafficObserver::Counts, std::less<>> traffic_by_type;
   // Per client op (by op id - 1): the node whose answer completed it, its epoch then, and when
   // (node kNoNode: it timed out).
