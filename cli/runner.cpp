@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
+#include <utility>
 
 #include "algorithms/registry.h"
 #include "sim/api/input_error.h"
@@ -138,40 +139,48 @@ class BullyErasureObserver final : public Observer {
 }  // namespace
 
 void measure_recovery(RunReport& report) {
-  const std::vector<AvailabilityChange>& changes = report.result.availability;
-  const lin::History& history = report.result.history;
+  // Both lookups are by time, so a run with many faults and many operations stays cheap.
+  const std::vector<AvailabilityChange>& changes = report.result.availability;  // in time order
+  // next_serving[k]: the first change at or after k where the leader can lead (size(): none).
+  std::vector<size_t> next_serving(changes.size() + 1, changes.size());
+  for (size_t k = changes.size(); k-- > 0;)
+    next_serving[k] = changes[k].serving ? k : next_serving[k + 1];
+  // Successful writes by call time, with the earliest return among those called at or after each.
+  std::vector<std::pair<int64_t, int64_t>> writes;  // (call, ret)
+  for (const lin::Op& op : report.result.history.ops) {
+    const bool write = op.kind != lin::OpKind::Read && op.kind != lin::OpKind::Get;
+    if (write && op.outcome == lin::Outcome::Ok) writes.emplace_back(op.call, op.ret);
+  }
+  std::sort(writes.begin(), writes.end());
+  std::vector<int64_t> first_ret(writes.size() + 1, INT64_MAX);
+  for (size_t k = writes.size(); k-- > 0;)
+    first_ret[k] = std::min(writes[k].second, first_ret[k + 1]);
+  const auto time_of = [](const AvailabilityChange& c, Time_us t) { return c.time_us < t; };
   for (FiredFault& f : report.faults) {
     const Time_us t = f.begin_us;
     // The acknowledged leader just before the fault, and the state once everything that happened
     // at its time (the fault and what it did at once) is done.
-    NodeId before = kNoNode;
-    bool serving_after = false;
-    size_t k = 0;
-    for (; k < changes.size() && changes[k].time_us <= t; ++k) {
-      if (changes[k].time_us < t) before = changes[k].acknowledged;
-      serving_after = changes[k].serving;
-    }
+    const size_t at = static_cast<size_t>(
+        std::lower_bound(changes.begin(), changes.end(), t, time_of) - changes.begin());
+    const size_t after = static_cast<size_t>(
+        std::upper_bound(changes.begin(), changes.end(), t,
+                         [](Time_us x, const AvailabilityChange& c) { return x < c.time_us; }) -
+        changes.begin());
+    const NodeId before = at == 0 ? kNoNode : changes[at - 1].acknowledged;
     f.recovery_leader_us.reset();
-    if (serving_after) {
+    if (after > 0 && changes[after - 1].serving)
       f.recovery_leader_us = 0;
-    } else {
-      for (; k < changes.size(); ++k) {
-        if (changes[k].serving) {
-          f.recovery_leader_us = changes[k].time_us - t;
-          break;
-        }
-      }
-    }
+    else if (next_serving[after] < changes.size())
+      f.recovery_leader_us = changes[next_serving[after]].time_us - t;
     f.recovery_write_us.reset();
-    for (const lin::Op& op : history.ops) {
-      const bool write = op.kind != lin::OpKind::Read && op.kind != lin::OpKind::Get;
-      if (!write || op.outcome != lin::Outcome::Ok || op.call < t) continue;
-      if (!f.recovery_write_us || op.ret - t < *f.recovery_write_us)
-        f.recovery_write_us = op.ret - t;
-    }
+    const size_t w = static_cast<size_t>(
+        std::lower_bound(writes.begin(), writes.end(), std::make_pair(t, INT64_MIN)) -
+        writes.begin());
+    if (first_ret[w] != INT64_MAX) f.recovery_write_us = first_ret[w] - t;
     f.target_was_leader = false;
+    if (before == kNoNode) continue;
     const nlohmann::json d = nlohmann::json::parse(f.detail_json, nullptr, false);
-    if (before != kNoNode && d.is_object() && d.contains("nodes") && d["nodes"].is_array())
+    if (d.is_object() && d.contains("nodes") && d["nodes"].is_array())
       for (const nlohmann::json& n : d["nodes"])
         if (n.is_number_integer() && n.get<int64_t>() == int64_t{before} + 1)
           f.target_was_leader = true;
