@@ -8,4 +8,5 @@ ballot_add_test(test_paxos
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_options.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_scenarios.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_kernel.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/test_paxos_messages.cpp
   LIBS ballot_paxos ballot_algorithms ballot_lincheck ballot_app)

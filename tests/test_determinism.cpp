@@ -188,12 +188,16 @@ TEST_CASE("replaying a trace's header reproduces the trace", "[determinism][repl
 // the up-front drawing it replaced (commit ba01343), over every fault kind: the lazy schedule must
 // give the same runs, event for event. The Raft hashes were re-recorded for trace format 2, which
 // writes candidate_id and leader_id 1-based: the same events, two fields' values shifted by one.
+// The Paxos hashes were re-recorded when Multi-Paxos's messages changed (issue #12: decisions on
+// the watermark, Accepts resent after a timeout, heartbeats only to idle followers); the old ones
+// had shown the lazy schedule equal to the up-front one for the old Paxos, as the other three
+// algorithms' hashes still show it.
 TEST_CASE("the lazily drawn nemesis gives the runs the up-front schedule gave",
           "[determinism][nemesis]") {
   const std::vector<std::tuple<std::string, uint64_t, std::string>> recorded = {
       {"bully", 1, "bdd45541954499bf"}, {"bully", 2, "14119889c951a0c4"},
       {"raft", 1, "d872a0db21480fac"},  {"raft", 2, "009adf673bc70786"},
-      {"paxos", 1, "3cc7da9778aa766a"}, {"paxos", 2, "c4d8718d5cd6eb55"},
+      {"paxos", 1, "03fb6917bb923433"}, {"paxos", 2, "5bd2eef8dcd76f39"},
       {"lease", 1, "424f4639f642dc45"}, {"lease", 2, "f573077df570afad"},
   };
   for (const auto& [algorithm, seed, hash] : recorded) {

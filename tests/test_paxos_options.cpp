@@ -24,7 +24,9 @@ TEST_CASE("Paxos options: defaults", "[paxos][options]") {
   CHECK(options[0].election_timeout_min_us == 150 * kMillisecond_us);
   CHECK(options[0].election_timeout_max_us == 300 * kMillisecond_us);
   CHECK(options[0].heartbeat_interval_us == 50 * kMillisecond_us);
+  CHECK(options[0].retransmit_timeout_us == 100 * kMillisecond_us);
   CHECK(options[0].max_decides_per_message == 64);
+  CHECK(options[0].leader_liveness == LeaderLiveness::None);
   CHECK_FALSE(options[0].bugs.ignore_accepted_in_promises);
   CHECK_FALSE(options[0].bugs.accept_despite_promise);
 }
@@ -33,7 +35,9 @@ TEST_CASE("Paxos options: every key is read, with per-node timing overrides", "[
   Params params("params.paxos", {{"election_timeout_min", ParamValue::of_string("20ms")},
                                  {"election_timeout_max", ParamValue::of_string("30ms")},
                                  {"heartbeat_interval", ParamValue::of_string("5ms")},
+                                 {"retransmit_timeout", ParamValue::of_string("30ms")},
                                  {"max_decides_per_message", ParamValue::of_int(8)},
+                                 {"leader_liveness", ParamValue::of_string("check_quorum")},
                                  {"bugs.ignore_accepted_in_promises", ParamValue::of_bool(true)},
                                  {"bugs.accept_despite_promise", ParamValue::of_bool(true)},
                                  {"n2.election_timeout_min", ParamValue::of_string("40ms")},
@@ -48,7 +52,9 @@ TEST_CASE("Paxos options: every key is read, with per-node timing overrides", "[
   CHECK(options[1].heartbeat_interval_us == 10 * kMillisecond_us);
   CHECK(options[2].election_timeout_min_us == 20 * kMillisecond_us);
   for (const PaxosOptions& o : options) {
+    CHECK(o.retransmit_timeout_us == 30 * kMillisecond_us);
     CHECK(o.max_decides_per_message == 8);
+    CHECK(o.leader_liveness == LeaderLiveness::CheckQuorum);
     CHECK(o.bugs.ignore_accepted_in_promises);
     CHECK(o.bugs.accept_despite_promise);
   }
@@ -67,6 +73,11 @@ TEST_CASE("Paxos options: bad values are InputErrors naming the path and what wa
         "got 300ms");
   CHECK(error_for({{"max_decides_per_message", ParamValue::of_int(0)}})
             .rfind("params.paxos.max_decides_per_message: ", 0) == 0);
+  CHECK(error_for({{"retransmit_timeout", ParamValue::of_string("0ms")}})
+            .rfind("params.paxos.retransmit_timeout: ", 0) == 0);
+  CHECK(error_for({{"leader_liveness", ParamValue::of_string("check-quorum")}}) ==
+        "params.paxos.leader_liveness: unknown value \"check-quorum\" (did you mean "
+        "'check_quorum'?): expected one of none, check_quorum");
   CHECK(error_for({{"bugs.ignore_accepted_in_promises", ParamValue::of_string("yes")}})
             .rfind("params.paxos.bugs.ignore_accepted_in_promises: ", 0) == 0);
   const std::string unknown = error_for({{"election_timout_min", ParamValue::of_string("100ms")}});

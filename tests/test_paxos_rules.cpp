@@ -15,12 +15,30 @@ Prepare prepare(int64_t ballot, int64_t from_slot = 1) {
   return p;
 }
 
-Accept accept(int64_t ballot, int64_t slot, const Value& value) {
+Accept accept(int64_t ballot, int64_t slot, const Value& value, int64_t first_unchosen = 1) {
   Accept a;
   a.ballot = ballot;
   a.slot = slot;
+  a.first_unchosen = first_unchosen;
   a.value = value;
   return a;
+}
+
+Heartbeat heartbeat(int64_t ballot, int64_t first_unchosen) {
+  Heartbeat h;
+  h.ballot = ballot;
+  h.first_unchosen = first_unchosen;
+  return h;
+}
+
+ClientRequest put_request(uint64_t op_id, const std::string& key, const std::string& value) {
+  ClientRequest request;
+  request.op_id = op_id;
+  request.client = 1;
+  request.kind = lin::OpKind::Put;
+  request.key = key;
+  request.value = value;
+  return request;
 }
 
 Promise promise(int64_t ballot, std::vector<AcceptedProposal> accepted) {
@@ -30,10 +48,12 @@ Promise promise(int64_t ballot, std::vector<AcceptedProposal> accepted) {
   return p;
 }
 
-Accepted accepted(int64_t ballot, int64_t slot) {
+Accepted accepted(int64_t ballot, int64_t slot, int64_t first_unchosen = 1, bool behind = false) {
   Accepted a;
   a.ballot = ballot;
   a.slot = slot;
+  a.first_unchosen = first_unchosen;
+  a.behind = behind;
   return a;
 }
 
@@ -213,21 +233,16 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Learning: a value accepted by a majority in one ballot is chosen: the leader tells the "
-    "others, applies slots in order and answers the client only then",
+    "Learning: a value accepted by a majority in one ballot is chosen: the leader applies "
+    "slots in order, answers the client only then, and tells the others on its next Accept",
     "[paxos][learn]") {
   Single s(0, 3);
   make_leader(s);
-  ClientRequest request;
-  request.op_id = 42;
-  request.client = 1;
-  request.kind = lin::OpKind::Put;
-  request.key = "x";
-  request.value = "7";
-  s.node->on_client_request(request);
+  s.node->on_client_request(put_request(42, "x", "7"));
   REQUIRE(s.ctx.sent_of<Accept>(1).size() == 1);
   const int64_t slot = s.ctx.sent_of<Accept>(1)[0]->slot;
   CHECK(slot == 1);
+  CHECK(s.ctx.sent_of<Accept>(1)[0]->first_unchosen == 1);
   CHECK(s.ctx.replies.empty());
   s.node->on_message(1, accepted(1, slot));  // with our own acceptance: 2 of 3
   CHECK(s.node->first_unchosen() == 2);
@@ -236,12 +251,225 @@ TEST_CASE(
   CHECK(s.ctx.replies[0].op_id == 42);
   CHECK(s.ctx.replies[0].status == ClientStatus::Ok);
   CHECK(s.node->state_machine().data().at("x") == "7");
-  auto decides = s.ctx.sent_of<Decide>(2);
-  REQUIRE(decides.size() == 1);
-  CHECK(decides[0]->chosen.at(0).slot == 1);
+  // No Decide per slot: the decision rides on the next Accept's watermark.
+  CHECK(s.ctx.sent_of<Decide>().empty());
+  s.node->on_client_request(put_request(43, "x", "8"));
+  for (NodeId peer : {1, 2}) {
+    REQUIRE(s.ctx.sent_of<Accept>(peer).size() == 2);
+    CHECK(s.ctx.sent_of<Accept>(peer)[1]->slot == 2);
+    CHECK(s.ctx.sent_of<Accept>(peer)[1]->first_unchosen == 2);
+  }
   // A late Accepted for a chosen slot changes nothing.
   s.node->on_message(2, accepted(1, slot));
   CHECK(s.ctx.facts_of<LearnFact>().size() == 1);
+  CHECK(s.ctx.sent_of<Decide>().empty());
+}
+
+TEST_CASE(
+    "Learning from the watermark: a follower learns the slots below it that it accepted in the "
+    "leader's ballot, and says behind when it lacks one",
+    "[paxos][learn]") {
+  Single s(1, 3);
+  const Value a = put("x", "1", 1, 1);
+  const Value b = put("x", "2", 2, 1);
+  const Value c = put("x", "3", 3, 1);
+  s.node->on_message(0, accept(1, 1, a, 1));
+  REQUIRE(s.ctx.sent_of<Accepted>(0).size() == 1);
+  CHECK(s.ctx.sent_of<Accepted>(0)[0]->first_unchosen == 1);
+  CHECK_FALSE(s.ctx.sent_of<Accepted>(0)[0]->behind);
+  CHECK(s.node->first_unchosen() == 1);  // accepted, not known chosen
+  // The next Accept says slot 1 is chosen: learned and applied.
+  s.node->on_message(0, accept(1, 2, b, 2));
+  CHECK(s.node->first_unchosen() == 2);
+  CHECK(s.node->last_applied() == 1);
+  CHECK(s.ctx.sent_of<Accepted>(0)[1]->first_unchosen == 2);
+  CHECK_FALSE(s.ctx.sent_of<Accepted>(0)[1]->behind);
+  // Slot 3's Accept is lost; slot 4's says 1..3 are chosen. Slot 2 is learned; slot 3, which we
+  // never accepted, cannot be: we are behind.
+  s.node->on_message(0, accept(1, 4, c, 4));
+  CHECK(s.node->first_unchosen() == 3);
+  CHECK(s.node->last_applied() == 2);
+  CHECK(s.ctx.sent_of<Accepted>(0)[2]->first_unchosen == 3);
+  CHECK(s.ctx.sent_of<Accepted>(0)[2]->behind);
+  // A heartbeat with the same watermark: still behind.
+  s.node->on_message(0, heartbeat(1, 4));
+  REQUIRE(s.ctx.sent_of<HeartbeatReply>(0).size() == 1);
+  CHECK(s.ctx.sent_of<HeartbeatReply>(0)[0]->behind);
+  CHECK(s.ctx.sent_of<HeartbeatReply>(0)[0]->first_unchosen == 3);
+  // The Accept of slot 3 was only late (overtaken): the watermark has passed it, so it is learned
+  // as soon as it is accepted.
+  s.node->on_message(0, accept(1, 3, put("y", "9", 4, 1), 4));
+  CHECK(s.node->first_unchosen() == 4);
+  CHECK(s.node->last_applied() == 3);
+  CHECK_FALSE(s.ctx.sent_of<Accepted>(0).back()->behind);
+  CHECK(s.ctx.sent_of<Decide>().empty());
+}
+
+TEST_CASE(
+    "Learning from the watermark: a slot accepted only in another ballot is not learned from "
+    "this ballot's watermark",
+    "[paxos][learn]") {
+  Single s(2, 3);
+  // Ballot 1 (n1) got slot 1 accepted here; ballot 2 (n2) leads now and says slot 1 is chosen. Its
+  // value there may differ from ours (a higher ballot can choose another value in a slot we
+  // accepted without its being chosen): we must not learn ours.
+  s.node->on_message(0, accept(1, 1, put("x", "old", 1, 1), 1));
+  s.node->on_message(1, heartbeat(2, 2));
+  CHECK(s.node->first_unchosen() == 1);
+  CHECK(s.ctx.facts_of<LearnFact>().empty());
+  REQUIRE(s.ctx.sent_of<HeartbeatReply>(1).size() == 1);
+  CHECK(s.ctx.sent_of<HeartbeatReply>(1)[0]->behind);
+  // Its catch-up Decide teaches us the value.
+  Decide decide;
+  decide.chosen.push_back(Decide::Entry{1, put("x", "new", 2, 2)});
+  s.node->on_message(1, decide);
+  CHECK(s.node->first_unchosen() == 2);
+  CHECK(s.node->state_machine().data().at("x") == "new");
+}
+
+TEST_CASE(
+    "Catch-up: a Decide goes only to a follower that answered behind, not to one whose lag is a "
+    "decision still in flight, and is repeated only after the retransmission timeout",
+    "[paxos][learn]") {
+  Single s(0, 3);
+  make_leader(s);
+  s.node->on_client_request(put_request(1, "x", "1"));
+  s.node->on_message(1, accepted(1, 1, 1, false));
+  REQUIRE(s.node->first_unchosen() == 2);
+  // n3 answers slot 1's Accept (whose watermark was 1): it lags, but the news is in flight.
+  s.node->on_message(2, accepted(1, 1, 1, false));
+  CHECK(s.ctx.sent_of<Decide>().empty());
+  // n3 answers a later message behind: it lacks our value of slot 1.
+  s.node->on_message(2, accepted(1, 1, 1, true));
+  REQUIRE(s.ctx.sent_of<Decide>(2).size() == 1);
+  CHECK(s.ctx.sent_of<Decide>(2)[0]->chosen.at(0).slot == 1);
+  // Another behind answer while that Decide is in flight: nothing more.
+  HeartbeatReply reply;
+  reply.ballot = 1;
+  reply.first_unchosen = 1;
+  reply.behind = true;
+  s.node->on_message(2, reply);
+  CHECK(s.ctx.sent_of<Decide>(2).size() == 1);
+  // After the retransmission timeout it may have been lost: sent again.
+  s.ctx.set_now(PaxosOptions().retransmit_timeout_us + 1);
+  s.node->on_message(2, reply);
+  CHECK(s.ctx.sent_of<Decide>(2).size() == 2);
+  CHECK(s.ctx.sent_of<Decide>(1).empty());
+}
+
+TEST_CASE(
+    "Retransmission: an unanswered Accept is resent after the retransmission timeout, not on "
+    "heartbeats, and only to acceptors heard from since",
+    "[paxos][phase2]") {
+  Single s(0, 5);
+  REQUIRE(s.ctx.fire(*s.node, kTagElection));
+  s.node->on_message(1, promise(1, {}));
+  s.node->on_message(2, promise(1, {}));
+  REQUIRE(s.node->role() == PaxosRole::Leader);
+  const Time_us t0 = 1000 * kMillisecond_us;
+  s.ctx.set_now(t0);
+  s.node->on_client_request(put_request(1, "x", "1"));
+  REQUIRE(s.ctx.sent_of<Accept>().size() == 4);
+  // Heartbeat intervals pass: no Accept is resent, and no Heartbeat goes to a follower we sent an
+  // Accept within the interval.
+  const PaxosOptions options;
+  s.ctx.advance(*s.node, t0 + options.heartbeat_interval_us - 1);
+  CHECK(s.ctx.sent_of<Accept>().size() == 4);
+  const size_t heartbeats_before = s.ctx.sent_of<Heartbeat>().size();
+  s.ctx.advance(*s.node, t0 + options.retransmit_timeout_us - 1);
+  CHECK(s.ctx.sent_of<Accept>().size() == 4);
+  CHECK(s.ctx.sent_of<Heartbeat>().size() > heartbeats_before);  // idle for an interval
+  // n2 accepted; n3 answered a heartbeat; n4 and n5 said nothing.
+  s.node->on_message(1, accepted(1, 1, 1));
+  HeartbeatReply reply;
+  reply.ballot = 1;
+  reply.first_unchosen = 1;
+  s.node->on_message(2, reply);
+  s.ctx.advance(*s.node, t0 + options.retransmit_timeout_us);
+  CHECK(s.ctx.sent_of<Accept>(1).size() == 1);  // it accepted
+  CHECK(s.ctx.sent_of<Accept>(2).size() == 2);  // heard from, not accepted: resent
+  CHECK(s.ctx.sent_of<Accept>(3).size() == 1);  // silent: not into a partition
+  CHECK(s.ctx.sent_of<Accept>(4).size() == 1);
+  // Once chosen, nothing more is resent.
+  s.node->on_message(2, accepted(1, 1, 1));
+  s.node->on_message(3, reply);
+  s.ctx.advance(*s.node, t0 + 3 * options.retransmit_timeout_us);
+  CHECK(s.ctx.sent_of<Accept>().size() == 5);
+}
+
+TEST_CASE(
+    "Heartbeats are sent to a follower only when nothing else went to it for a heartbeat "
+    "interval",
+    "[paxos][heartbeat]") {
+  Single s(0, 3);
+  make_leader(s);
+  const PaxosOptions options;
+  const Time_us interval = options.heartbeat_interval_us;
+  // Taking office: a Heartbeat to each follower (no phase 2 to carry the news).
+  CHECK(s.ctx.sent_of<Heartbeat>(1).size() == 1);
+  CHECK(s.ctx.sent_of<Heartbeat>(2).size() == 1);
+  // Accepts every interval / 2 keep both quiet.
+  for (int i = 1; i <= 10; ++i) {
+    s.ctx.advance(*s.node, i * interval / 2);
+    s.node->on_client_request(put_request(static_cast<uint64_t>(i), "x", std::to_string(i)));
+  }
+  CHECK(s.ctx.sent_of<Heartbeat>().size() == 2);
+  // Idle: a Heartbeat one interval after the last Accept, carrying the watermark.
+  s.ctx.advance(*s.node, 5 * interval + interval - 1);
+  CHECK(s.ctx.sent_of<Heartbeat>().size() == 2);
+  s.ctx.advance(*s.node, 5 * interval + interval);
+  REQUIRE(s.ctx.sent_of<Heartbeat>(1).size() == 2);
+  CHECK(s.ctx.sent_of<Heartbeat>(1)[1]->first_unchosen == s.node->first_unchosen());
+}
+
+TEST_CASE(
+    "leader_liveness check_quorum: a leader that hears from no majority within the election "
+    "timeout steps down: without it, it keeps leading",
+    "[paxos][liveness]") {
+  for (LeaderLiveness liveness : {LeaderLiveness::None, LeaderLiveness::CheckQuorum}) {
+    PaxosOptions options;
+    options.leader_liveness = liveness;
+    Single s(0, 5, options);
+    REQUIRE(s.ctx.fire(*s.node, kTagElection));
+    const Time_us t0 = s.ctx.now();
+    s.node->on_message(1, promise(1, {}));
+    s.node->on_message(2, promise(1, {}));
+    REQUIRE(s.node->role() == PaxosRole::Leader);
+    INFO(leader_liveness_name(liveness));
+    // n2 keeps answering; n3 went silent with the rest: two of five.
+    const Time_us timeout = options.election_timeout_min_us;
+    for (Time_us t = t0; t <= t0 + 3 * timeout; t += options.heartbeat_interval_us) {
+      s.ctx.advance(*s.node, t);
+      if (s.node->role() != PaxosRole::Leader) break;
+      HeartbeatReply reply;
+      reply.ballot = 1;
+      reply.first_unchosen = 1;
+      s.node->on_message(1, reply);
+    }
+    if (liveness == LeaderLiveness::None) {
+      CHECK(s.node->role() == PaxosRole::Leader);
+    } else {
+      CHECK(s.node->role() == PaxosRole::Follower);
+      CHECK(s.ctx.reports.back().role == Role::Follower);
+      CHECK(s.ctx.now() <= t0 + 2 * timeout);  // the first check after n3 fell silent
+      CHECK_FALSE(s.ctx.has_timer(kTagHeartbeat));
+      CHECK(s.ctx.has_timer(kTagElection));
+    }
+  }
+  // With a majority answering, check_quorum keeps the leader.
+  PaxosOptions options;
+  options.leader_liveness = LeaderLiveness::CheckQuorum;
+  Single s(0, 3, options);
+  make_leader(s);
+  for (Time_us t = 0; t <= 5 * options.election_timeout_min_us;
+       t += options.heartbeat_interval_us) {
+    s.ctx.advance(*s.node, t);
+    HeartbeatReply reply;
+    reply.ballot = 1;
+    reply.first_unchosen = 1;
+    s.node->on_message(1, reply);
+  }
+  CHECK(s.node->role() == PaxosRole::Leader);
 }
 
 TEST_CASE("Learning: a learner applies in slot order and waits at a gap", "[paxos][learn]") {

@@ -78,28 +78,39 @@ struct Promise : kit::Msg<Promise> {
 };
 
 // Phase 2(a): "an accept request to each of those acceptors for a proposal numbered n with a value
-// v", one slot at a time.
+// v", one slot at a time. It also carries the leader's decision watermark, as Raft's AppendEntries
+// carries leaderCommit: every slot below `first_unchosen` is chosen, and in each of them that this
+// ballot proposed, the value chosen is this ballot's proposal (PaxosNode::decided_below).
 struct Accept : kit::Msg<Accept> {
   static constexpr std::string_view kType = "Accept";
   int64_t ballot = 0;
   int64_t slot = 0;
+  int64_t first_unchosen = 1;  // the leader's decision watermark
   Value value;
   static constexpr auto declared_fields() {
     using S = Accept;
     return kit::fields(kit::num("ballot", &S::ballot), kit::num("slot", &S::slot),
+                       kit::num("first_unchosen", &S::first_unchosen),
                        kit::object("value", &S::value, &write_value));
   }
   int64_t size_bytes() const override;
 };
 
-// Phase 2(b): the acceptor accepted the proposal (`ballot`, `slot`).
+// Phase 2(b): the acceptor accepted the proposal (`ballot`, `slot`). It says how far the acceptor
+// has learned, and whether it is `behind`: it could not learn every slot below the watermark of
+// the message it answers (it lacks this ballot's value in one of them), so the leader sends the
+// chosen values it misses (a catch-up Decide).
 struct Accepted : kit::Msg<Accepted> {
   static constexpr std::string_view kType = "Accepted";
   int64_t ballot = 0;
   int64_t slot = 0;
+  int64_t first_unchosen = 1;  // the acceptor's lowest slot not known chosen
+  bool behind = false;
   static constexpr auto declared_fields() {
     using S = Accepted;
-    return kit::fields(kit::num("ballot", &S::ballot), kit::num("slot", &S::slot));
+    return kit::fields(kit::num("ballot", &S::ballot), kit::num("slot", &S::slot),
+                       kit::num("first_unchosen", &S::first_unchosen),
+                       kit::flag("behind", &S::behind));
   }
 };
 
@@ -116,29 +127,39 @@ struct Nack : kit::Msg<Nack> {
   }
 };
 
-// The fields of Heartbeat and HeartbeatReply: a ballot, and how far the sender has learned.
-struct HeartbeatFields {
+// §3: the leader's "I am alive" that keeps the others from starting phase 1, sent to a follower
+// only when nothing else went to it for a heartbeat interval (as Raft's empty AppendEntries). It
+// carries the decision watermark, as an Accept does.
+struct Heartbeat : kit::Msg<Heartbeat> {
+  static constexpr std::string_view kType = "Heartbeat";
   int64_t ballot = 0;
-  int64_t first_unchosen = 1;  // the sender's lowest slot not known chosen
+  int64_t first_unchosen = 1;  // the leader's decision watermark
   static constexpr auto declared_fields() {
-    using S = HeartbeatFields;
+    using S = Heartbeat;
     return kit::fields(kit::num("ballot", &S::ballot),
                        kit::num("first_unchosen", &S::first_unchosen));
   }
 };
 
-// §3: the leader's periodic "I am alive" that keeps the others from starting phase 1.
-struct Heartbeat : kit::Msg<Heartbeat, HeartbeatFields> {
-  static constexpr std::string_view kType = "Heartbeat";
-};
-
-// The follower's answer: how far it has learned, so that the leader sends what it misses.
-struct HeartbeatReply : kit::Msg<HeartbeatReply, HeartbeatFields> {
+// The follower's answer: how far it has learned, and whether it is `behind` the heartbeat's
+// watermark (as in Accepted), so that the leader sends what it misses.
+struct HeartbeatReply : kit::Msg<HeartbeatReply> {
   static constexpr std::string_view kType = "HeartbeatReply";
+  int64_t ballot = 0;
+  int64_t first_unchosen = 1;  // the follower's lowest slot not known chosen
+  bool behind = false;
+  static constexpr auto declared_fields() {
+    using S = HeartbeatReply;
+    return kit::fields(kit::num("ballot", &S::ballot),
+                       kit::num("first_unchosen", &S::first_unchosen),
+                       kit::flag("behind", &S::behind));
+  }
 };
 
 // §2.3, learning a chosen value: "the distinguished learner ... informs the other learners when a
-// value has been chosen". The leader sends the chosen values of these slots.
+// value has been chosen". Decisions normally ride on the leader's next Accept or Heartbeat (their
+// watermark); a Decide carries the chosen values themselves, to a follower that answered `behind`
+// (it lacks the leader's value in a slot below the watermark).
 struct Decide : kit::Msg<Decide> {
   static constexpr std::string_view kType = "Decide";
   struct Entry {

@@ -22,6 +22,16 @@ std::string show_ballot(int64_t ballot) {
   return "b" + std::to_string(ballot);
 }
 
+// "Never" for the per-peer times (nothing sent, nothing heard): far enough below any clock reading
+// that every interval has passed, and that a difference cannot overflow.
+constexpr Time_us kLongAgo_us = INT64_MIN / 4;
+
+// Whether `interval` has passed since `since` on a clock that reads `now`. A clock that jumped
+// back before `since` counts as passed: a heartbeat or a retry is never held back by a jump.
+bool elapsed(Time_us since, Time_us now, Time_us interval) {
+  return now < since || now - since >= interval;
+}
+
 }  // namespace
 
 int64_t ballot_owner(int64_t ballot, int32_t cluster_size) {
@@ -57,13 +67,16 @@ PaxosNode::PaxosNode(Context& ctx, const PaxosOptions& options) : Node(ctx), opt
 
 // A node starts as a follower. The acceptor's promise and accepted proposals come back from stable
 // storage (§2.3); what it had learned, and the state machine, are volatile and are rebuilt from the
-// leader's Decide messages (or, if it becomes leader, from its own phase 1).
+// leader's watermark and catch-up Decides (or, if it becomes leader, from its own phase 1).
 void PaxosNode::on_start() {
   durable_ = kit::durable_at_start<PaxosDurable>(ctx_);
   const int32_t n = ctx_.cluster_size();
   promised_by_.assign(n, false);
-  peer_first_unchosen_.assign(n, 1);
-  heard_from_.assign(n, false);
+  last_sent_us_.assign(n, kLongAgo_us);
+  catchup_below_.assign(n, 0);
+  catchup_sent_us_.assign(n, kLongAgo_us);
+  heard_us_.assign(n, kLongAgo_us);
+  heard_seq_.assign(n, 0);
   highest_seen_ = durable_->promised_ballot;
   if (durable_->promised_ballot > 0 || !durable_->accepted.empty()) {
     ctx_.note("recovered promise " + show_ballot(durable_->promised_ballot) +
@@ -76,7 +89,8 @@ void PaxosNode::on_start() {
 void PaxosNode::on_message(NodeId from, const Message& msg) {
   require(durable_ != nullptr, "on_message before on_start");
   if (from < 0 || from >= ctx_.cluster_size() || from == ctx_.self()) return;
-  heard_from_[from] = true;
+  heard_us_[from] = ctx_.now();
+  heard_seq_[from] = ++seq_;
   Messages::visit(msg, [&](const auto& m) { handle(from, m); });
   persist();
   check_invariants();
@@ -94,6 +108,12 @@ void PaxosNode::on_timer(uint64_t tag) {
       break;
     case kTagPrepareRetry:
       on_prepare_retry_timeout();
+      break;
+    case kTagAcceptRetry:
+      on_accept_retry_timeout();
+      break;
+    case kTagCheckQuorum:
+      on_check_quorum_timeout();
       break;
     default:
       require(false, "unknown timer tag");
@@ -141,7 +161,8 @@ void PaxosNode::handle(NodeId from, const Prepare& msg) {
 
 // Phase 2(b): "If an acceptor receives an accept request for a proposal numbered n, it accepts the
 // proposal unless it has already responded to a prepare request having a number greater than n."
-// The acceptance is on disk before Accepted leaves. An accept request also tells us who leads.
+// The acceptance is on disk before Accepted leaves. An accept request also tells us who leads, and
+// carries the leader's decision watermark (learn_decided); Accepted says how far we have learned.
 void PaxosNode::handle(NodeId from, const Accept& msg) {
   note_ballot_seen(msg.ballot);
   if (!accept_locally(msg.ballot, msg.slot, msg.value)) {
@@ -150,9 +171,13 @@ void PaxosNode::handle(NodeId from, const Accept& msg) {
   }
   if (role_ != PaxosRole::Follower && ballot_ < msg.ballot) step_down(msg.ballot);
   if (role_ == PaxosRole::Follower) follow(msg.ballot);
+  if (msg.ballot == decided_ballot_ && msg.slot < decided_below_) learn(msg.slot, msg.value);
+  learn_decided(msg.ballot, msg.first_unchosen);
   auto accepted = std::make_unique<Accepted>();
   accepted->ballot = msg.ballot;
   accepted->slot = msg.slot;
+  accepted->first_unchosen = first_unchosen_;
+  accepted->behind = first_unchosen_ < msg.first_unchosen;
   send(from, std::move(accepted));
 }
 
@@ -246,7 +271,10 @@ void PaxosNode::become_leader() {
   timers_.cancel(kTagElection);
   timers_.cancel(kTagPrepareRetry);
   proposals_.clear();
-  peer_first_unchosen_.assign(ctx_.cluster_size(), 1);
+  first_conflict_ = INT64_MAX;
+  last_sent_us_.assign(ctx_.cluster_size(), kLongAgo_us);
+  catchup_below_.assign(ctx_.cluster_size(), 0);
+  catchup_sent_us_.assign(ctx_.cluster_size(), kLongAgo_us);
   int64_t last_slot = first_unchosen_ - 1;
   if (!promised_accepted_.empty())
     last_slot = std::max(last_slot, promised_accepted_.rbegin()->first);
@@ -265,11 +293,15 @@ void PaxosNode::become_leader() {
     }
   }
   promised_accepted_.clear();
+  // Every follower hears of the new ballot now: through an Accept of phase 2 above, or else a
+  // Heartbeat.
+  for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
+    if (peer != ctx_.self() && last_sent_us_[peer] == kLongAgo_us) send_heartbeat(peer);
+  }
   timers_.set(kTagHeartbeat, options_.heartbeat_interval_us);
-  Heartbeat heartbeat;
-  heartbeat.ballot = ballot_;
-  heartbeat.first_unchosen = first_unchosen_;
-  ctx_.broadcast(heartbeat);
+  if (options_.leader_liveness == LeaderLiveness::CheckQuorum) {
+    timers_.set(kTagCheckQuorum, options_.election_timeout_min_us);
+  }
 }
 
 // Phase 2(a) for one slot: our own acceptor accepts first, then every other acceptor is asked.
@@ -280,9 +312,16 @@ void PaxosNode::propose(int64_t slot, const Value& value) {
   fact.ballot = ballot_;
   fact.value = value;
   ctx_.record(fact);
+  // A slot known chosen with another value (only a bug toggle or a higher ballot gets there): our
+  // watermark must not vouch for our proposal in it.
+  if (auto known = chosen_.find(slot); known != chosen_.end() && !(known->second == value)) {
+    first_conflict_ = std::min(first_conflict_, slot);
+  }
   Proposal& proposal = proposals_[slot];
   proposal.value = value;
   proposal.accepted_by.assign(ctx_.cluster_size(), false);
+  proposal.sent_us = ctx_.now();
+  proposal.sent_seq = seq_;
   require(accept_locally(ballot_, slot, value), "a leader's own acceptor accepts its ballot");
   proposal.accepted_by[ctx_.self()] = true;
   for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
@@ -291,21 +330,47 @@ void PaxosNode::propose(int64_t slot, const Value& value) {
   if (quorum() == 1) {
     proposals_.erase(slot);
     learn(slot, value);
+    return;
   }
+  arm_accept_retry();
 }
 
 void PaxosNode::send_accept(NodeId peer, int64_t slot) {
   auto msg = std::make_unique<Accept>();
   msg->ballot = ballot_;
   msg->slot = slot;
+  msg->first_unchosen = decided_below();
   msg->value = proposals_.at(slot).value;
+  last_sent_us_[peer] = ctx_.now();
   send(peer, std::move(msg));
 }
 
+void PaxosNode::send_heartbeat(NodeId peer) {
+  auto msg = std::make_unique<Heartbeat>();
+  msg->ballot = ballot_;
+  msg->first_unchosen = decided_below();
+  last_sent_us_[peer] = ctx_.now();
+  send(peer, std::move(msg));
+}
+
+// The decision watermark (Accept::first_unchosen), Multi-Paxos's counterpart of Raft's
+// leaderCommit. "Paxos Made Simple" §3 lets the leader, as the distinguished learner, tell the
+// others what is chosen; Paxos Made Live (Chandra, Griesemer, Redstone 2007, §4) and most
+// Multi-Paxos systems piggyback that news on the next message instead of a message per instance.
+// A follower learns from it only the slots it accepted in this ballot, so the watermark promises:
+// every slot below it is chosen (first_unchosen_), and where this ballot proposed, what is chosen
+// is its proposal — true when it was chosen by our own majority, and true by Paxos's P2b for a
+// value chosen in a lower ballot; first_conflict_ is the guard should anything else ever happen.
+int64_t PaxosNode::decided_below() const {
+  return std::min(first_unchosen_, first_conflict_);
+}
+
 // A value is chosen "when a large enough set of acceptors [a majority] has accepted it" in one
-// ballot. The leader is the distinguished learner (§2.3): it learns first and tells the others.
+// ballot. The leader is the distinguished learner (§2.3): it learns first and tells the others,
+// not with a message of its own but on the watermark of its next Accept or Heartbeat.
 void PaxosNode::handle(NodeId from, const Accepted& msg) {
   if (role_ != PaxosRole::Leader || msg.ballot != ballot_) return;
+  catch_up(from, msg.first_unchosen, msg.behind);
   auto it = proposals_.find(msg.slot);
   if (it == proposals_.end()) return;  // already chosen
   it->second.accepted_by[from] = true;
@@ -315,9 +380,6 @@ void PaxosNode::handle(NodeId from, const Accepted& msg) {
   const Value value = it->second.value;
   proposals_.erase(it);
   learn(msg.slot, value);
-  Decide decide;
-  decide.chosen.push_back(Decide::Entry{msg.slot, value});
-  ctx_.broadcast(decide);
 }
 
 // An acceptor refused our ballot because it promised a higher one (§2.2: "the proposer should
@@ -330,11 +392,25 @@ void PaxosNode::handle(NodeId from, const Nack& msg) {
   step_down(msg.promised);
 }
 
-// The leader catches up a follower that has learned less than it has.
+// The leader catches up a follower that could not learn all our watermark covers.
 void PaxosNode::handle(NodeId from, const HeartbeatReply& msg) {
   if (role_ != PaxosRole::Leader || msg.ballot != ballot_) return;
-  peer_first_unchosen_[from] = msg.first_unchosen;
-  if (msg.first_unchosen < first_unchosen_) send_decides(from, msg.first_unchosen);
+  catch_up(from, msg.first_unchosen, msg.behind);
+}
+
+// A follower that lags only because our newer decisions are still on their way (its answer was to
+// an older watermark) is not `behind`, and gets no Decide: the next Accept or Heartbeat brings
+// them. One that is behind misses a value it cannot learn from any watermark; a catch-up Decide
+// covering its first unchosen slot is sent once, and again only after retransmit_timeout (it may
+// have been lost) or once the follower has moved past what the last one carried.
+void PaxosNode::catch_up(NodeId peer, int64_t peer_first_unchosen, bool behind) {
+  if (!behind || peer_first_unchosen >= first_unchosen_) return;
+  const Time_us now = ctx_.now();
+  if (peer_first_unchosen < catchup_below_[peer] &&
+      !elapsed(catchup_sent_us_[peer], now, options_.retransmit_timeout_us)) {
+    return;  // the last catch-up is still in flight
+  }
+  send_decides(peer, peer_first_unchosen);
 }
 
 void PaxosNode::send_decides(NodeId peer, int64_t from_slot) {
@@ -343,7 +419,10 @@ void PaxosNode::send_decides(NodeId peer, int64_t from_slot) {
     if (static_cast<int64_t>(decide->chosen.size()) >= options_.max_decides_per_message) break;
     decide->chosen.push_back(Decide::Entry{it->first, it->second});
   }
-  if (!decide->chosen.empty()) send(peer, std::move(decide));
+  if (decide->chosen.empty()) return;
+  catchup_below_[peer] = decide->chosen.back().slot + 1;
+  catchup_sent_us_[peer] = ctx_.now();
+  send(peer, std::move(decide));
 }
 
 // ================================================================================================
@@ -351,7 +430,7 @@ void PaxosNode::send_decides(NodeId peer, int64_t from_slot) {
 // ================================================================================================
 
 // §2.3: a learner learns a value once the distinguished learner tells it the value is chosen. A
-// chosen value never changes, so a Decide from any leader, old or new, is true.
+// chosen value never changes, so a catch-up Decide from any leader, old or new, is true.
 void PaxosNode::handle(NodeId /*from*/, const Decide& msg) {
   for (const Decide::Entry& e : msg.chosen) learn(e.slot, e.value);
 }
@@ -373,10 +452,35 @@ void PaxosNode::handle(NodeId from, const Heartbeat& msg) {
   }
   if (role_ != PaxosRole::Follower && ballot_ < msg.ballot) step_down(msg.ballot);
   if (role_ == PaxosRole::Follower) follow(msg.ballot);
+  learn_decided(msg.ballot, msg.first_unchosen);
   auto reply = std::make_unique<HeartbeatReply>();
   reply->ballot = msg.ballot;
   reply->first_unchosen = first_unchosen_;
+  reply->behind = first_unchosen_ < msg.first_unchosen;
   send(from, std::move(reply));
+}
+
+// Learning from the leader's watermark (Raft's "if leaderCommit > commitIndex", in Paxos terms).
+// The leader of `ballot` vouches that every slot below `first_unchosen` is chosen and that, where
+// it proposed in `ballot`, its proposal is the value chosen (decided_below). A proposal of
+// (slot, ballot) is unique (one value per ballot and slot), so a slot we accepted in `ballot` is
+// learned with the value we accepted. A slot we accepted only in another ballot, or not at all,
+// cannot be learned this way: we answer `behind` and the leader sends its value (catch_up). The
+// watermark only grows per ballot, so each slot is looked at once; a slot accepted after the
+// watermark passed it (an Accept overtaken by a later message, or resent) is learned at once.
+void PaxosNode::learn_decided(int64_t ballot, int64_t first_unchosen) {
+  int64_t from = first_unchosen_;
+  if (ballot == decided_ballot_) {
+    from = std::max(from, decided_below_);
+  } else {
+    decided_ballot_ = ballot;
+    decided_below_ = 1;
+  }
+  for (int64_t slot = from; slot < first_unchosen; ++slot) {
+    const AcceptedProposal* a = durable_->accepted_in(slot);
+    if (a != nullptr && a->ballot == ballot) learn(slot, a->value);
+  }
+  decided_below_ = std::max(decided_below_, first_unchosen);
 }
 
 void PaxosNode::learn(int64_t slot, const Value& value) {
@@ -389,7 +493,13 @@ void PaxosNode::learn(int64_t slot, const Value& value) {
     }
     return;
   }
-  proposals_.erase(slot);  // learned from a Decide: no need to ask for it any more
+  // Learned from a catch-up Decide while our own proposal of the slot was in flight: no need to
+  // ask for it any more. A different value means a higher ballot chose there: our watermark must
+  // not vouch for our proposal (decided_below).
+  if (auto mine = proposals_.find(slot); mine != proposals_.end()) {
+    if (!(mine->second.value == value)) first_conflict_ = std::min(first_conflict_, slot);
+    proposals_.erase(mine);
+  }
   LearnFact fact;
   fact.slot = slot;
   fact.value = value;
@@ -424,24 +534,74 @@ void PaxosNode::on_election_timeout() {
   start_phase1();
 }
 
-// The leader's heartbeat. Accepts not yet answered are sent again (messages may be lost), to the
-// peers we have heard from since the last heartbeat: one cut off gets them once it answers.
+// The leader's heartbeat, Raft-style: a follower gets one only when we have sent it nothing (no
+// Accept, no Heartbeat) for heartbeat_interval, so a steady stream of Accepts keeps it quiet. The
+// timer is set for the earliest follower due.
 void PaxosNode::on_heartbeat_timeout() {
   if (role_ != PaxosRole::Leader) return;
-  timers_.set(kTagHeartbeat, options_.heartbeat_interval_us);
-  Heartbeat heartbeat;
-  heartbeat.ballot = ballot_;
-  heartbeat.first_unchosen = first_unchosen_;
-  persist();
-  ctx_.broadcast(heartbeat);
+  const Time_us now = ctx_.now();
+  const Time_us interval = options_.heartbeat_interval_us;
+  Time_us next_us = interval;
+  for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
+    if (peer == ctx_.self()) continue;
+    if (elapsed(last_sent_us_[peer], now, interval)) send_heartbeat(peer);
+    next_us = std::min(next_us, last_sent_us_[peer] + interval - now);
+  }
+  timers_.set(kTagHeartbeat, std::max<Time_us>(next_us, 1));
+}
+
+// Accepts are resent only after retransmit_timeout without an Accepted (messages may be lost), not
+// on every heartbeat, and only to acceptors heard from since the last send: one cut off gets them
+// once it answers something. The timer is set for the oldest proposal in flight.
+void PaxosNode::on_accept_retry_timeout() {
+  if (role_ != PaxosRole::Leader) return;
+  const Time_us now = ctx_.now();
+  const Time_us timeout = options_.retransmit_timeout_us;
   for (auto& [slot, proposal] : proposals_) {
+    if (!elapsed(proposal.sent_us, now, timeout)) continue;
     for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
-      if (peer != ctx_.self() && heard_from_[peer] && !proposal.accepted_by[peer]) {
+      if (peer != ctx_.self() && !proposal.accepted_by[peer] &&
+          heard_seq_[peer] > proposal.sent_seq) {
         send_accept(peer, slot);
       }
     }
+    proposal.sent_us = now;
+    proposal.sent_seq = seq_;
   }
-  heard_from_.assign(ctx_.cluster_size(), false);
+  arm_accept_retry();
+}
+
+void PaxosNode::arm_accept_retry() {
+  if (proposals_.empty() || timers_.armed(kTagAcceptRetry)) return;
+  const Time_us now = ctx_.now();
+  Time_us next_us = options_.retransmit_timeout_us;
+  for (const auto& [slot, proposal] : proposals_) {
+    next_us = std::min(next_us, proposal.sent_us + options_.retransmit_timeout_us - now);
+  }
+  timers_.set(kTagAcceptRetry, std::max<Time_us>(next_us, 1));
+}
+
+// leader_liveness check_quorum (Raft's check_quorum, Ongaro's thesis §6.2; Paxos Made Live §4 has
+// a master lease for the same purpose): a leader that has not heard from a majority (itself
+// included) within election_timeout_min steps down, so that clients look for the real leader.
+void PaxosNode::on_check_quorum_timeout() {
+  if (role_ != PaxosRole::Leader) return;
+  const Time_us now = ctx_.now();
+  int32_t heard = 1;  // ourselves
+  for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
+    if (peer != ctx_.self() && heard_us_[peer] <= now &&
+        now - heard_us_[peer] < options_.election_timeout_min_us) {
+      ++heard;
+    }
+  }
+  if (heard < quorum()) {
+    ctx_.note("check_quorum: heard from " + std::to_string(heard) + " of " +
+              std::to_string(ctx_.cluster_size()) +
+              " within the election timeout; stepping down from " + show_ballot(ballot_));
+    abdicate();
+    return;
+  }
+  timers_.set(kTagCheckQuorum, options_.election_timeout_min_us);
 }
 
 void PaxosNode::on_prepare_retry_timeout() {
@@ -466,6 +626,10 @@ void PaxosNode::on_prepare_retry_timeout() {
 void PaxosNode::step_down(int64_t higher_ballot) {
   require(higher_ballot > ballot_, "step_down only for a higher ballot");
   note_ballot_seen(higher_ballot);
+  abdicate();
+}
+
+void PaxosNode::abdicate() {
   role_ = PaxosRole::Follower;
   leader_id_ = kNoNode;
   leader_ballot_ = 0;
@@ -473,6 +637,8 @@ void PaxosNode::step_down(int64_t higher_ballot) {
   promised_accepted_.clear();
   timers_.cancel(kTagHeartbeat);
   timers_.cancel(kTagPrepareRetry);
+  timers_.cancel(kTagAcceptRetry);
+  timers_.cancel(kTagCheckQuorum);
   if (!timers_.armed(kTagElection)) reset_election_timer();
   report_role();
 }
@@ -502,7 +668,7 @@ void PaxosNode::on_client_request(const ClientRequest& request) {
     reply_client(ClientResponse{request.op_id, ClientStatus::NotLeader, std::nullopt, leader_id_});
     return;
   }
-  const int64_t slot = next_slot_++;
+  const int64_t slot = take_next_slot();
   pending_.add(slot, request.op_id);
   propose(slot, Value{Command::from_request(request), ballot_});
   persist();
@@ -521,8 +687,13 @@ void PaxosNode::on_id_tick() {
   if (durable_ != nullptr && role_ == PaxosRole::Leader) propose_duty(Command::id());
 }
 
+int64_t PaxosNode::take_next_slot() {
+  while (chosen_.count(next_slot_) != 0) ++next_slot_;
+  return next_slot_++;
+}
+
 void PaxosNode::propose_duty(const Command& duty) {
-  const int64_t slot = next_slot_++;
+  const int64_t slot = take_next_slot();
   const Value value{duty, ballot_};
   pending_duties_.add(slot, value);
   propose(slot, value);

@@ -68,8 +68,10 @@ const char* paxos_role_name(PaxosRole role);
 // Timer tags, as they appear in the trace.
 enum TimerTag : uint64_t {
   kTagElection = 1,      // no heartbeat from a leader: start phase 1
-  kTagHeartbeat = 2,     // leader: Heartbeat, and resend unanswered Accepts
+  kTagHeartbeat = 2,     // leader: Heartbeat to the followers it has sent nothing lately
   kTagPrepareRetry = 3,  // candidate: resend Prepare to the acceptors that have not answered
+  kTagAcceptRetry = 4,   // leader: resend Accepts unanswered for retransmit_timeout
+  kTagCheckQuorum = 5,   // leader (leader_liveness check_quorum): has a majority spoken lately?
 };
 
 class PaxosNode final : public Node {
@@ -115,19 +117,35 @@ class PaxosNode final : public Node {
   void on_election_timeout();
   void on_heartbeat_timeout();
   void on_prepare_retry_timeout();
+  void on_accept_retry_timeout();
+  void on_check_quorum_timeout();
 
   // ---- Role transitions ----
   void start_phase1();  // Phase 1(a) with a new ballot
   void become_leader();
   // Abandons our ballot (a higher one exists) and becomes a follower.
   void step_down(int64_t higher_ballot);
+  // Stops proposing and becomes a follower of no one (step_down, or check_quorum).
+  void abdicate();
   // Follows the owner of `ballot` (a current leader's message arrived).
   void follow(int64_t ballot);
 
   // ---- Proposer and learner helpers ----
   void propose(int64_t slot, const Value& value);  // Phase 2(a) for one slot
+  // The next free slot for a new value: never one already known chosen.
+  int64_t take_next_slot();
   void send_accept(NodeId peer, int64_t slot);
+  void send_heartbeat(NodeId peer);
+  // A follower answered `behind` (it lacks our value in a slot below our watermark): the chosen
+  // values from its first unchosen slot, unless a catch-up Decide covering it is still in flight.
+  void catch_up(NodeId peer, int64_t peer_first_unchosen, bool behind);
   void send_decides(NodeId peer, int64_t from_slot);
+  // Leader: the watermark our Accepts and Heartbeats carry (see Accept::first_unchosen).
+  int64_t decided_below() const;
+  // Follower: the leader of `ballot` says every slot below `first_unchosen` is chosen, with its
+  // ballot's value where it proposed one: we learn the slots we accepted in that ballot.
+  void learn_decided(int64_t ballot, int64_t first_unchosen);
+  void arm_accept_retry();
   // Our own acceptor takes part in our ballot: the same rules as for a remote proposer.
   bool accept_locally(int64_t ballot, int64_t slot, const Value& value);
   void learn(int64_t slot, const Value& value);
@@ -153,6 +171,8 @@ class PaxosNode final : public Node {
   struct Proposal {
     Value value;
     std::vector<bool> accepted_by;  // indexed by node
+    Time_us sent_us = 0;            // when the Accepts were last sent (the retransmission clock)
+    uint64_t sent_seq = 0;          // heard_seq_ then: who has spoken since
   };
 
   const PaxosOptions options_;
@@ -177,13 +197,28 @@ class PaxosNode final : public Node {
   // Per slot, the highest-numbered proposal among the promises received so far.
   std::map<int64_t, AcceptedProposal> promised_accepted_;
 
-  // Leader: the next slot for a new value; phase 2 in flight; how far each follower has learned.
+  // Leader: the next slot for a new value; phase 2 in flight.
   int64_t next_slot_ = 1;
   std::map<int64_t, Proposal> proposals_;
-  std::vector<int64_t> peer_first_unchosen_;
-  // Which peers have sent us anything since the last heartbeat: unanswered Accepts are resent only
-  // to them, not into a partition every interval.
-  std::vector<bool> heard_from_;
+  // The lowest slot where we learned a value other than the one this ballot proposed there (only
+  // possible once a higher ballot has chosen in it): our watermark stays below it.
+  int64_t first_conflict_ = INT64_MAX;
+  // Per peer: when we last sent it an Accept or a Heartbeat (a Heartbeat is due
+  // heartbeat_interval later), and the catch-up Decide last sent (the slot after its last value,
+  // and when).
+  std::vector<Time_us> last_sent_us_;
+  std::vector<int64_t> catchup_below_;
+  std::vector<Time_us> catchup_sent_us_;
+  // Per peer: when we last heard from it (any message: check_quorum), and the order of that
+  // message among everything we heard (a counter, not a time: clocks may jump). An unanswered
+  // Accept is resent only to peers heard from since it was last sent, not into a partition.
+  std::vector<Time_us> heard_us_;
+  std::vector<uint64_t> heard_seq_;
+  uint64_t seq_ = 0;
+
+  // Follower: the highest watermark a leader of decided_ballot_ has told us.
+  int64_t decided_ballot_ = 0;
+  int64_t decided_below_ = 1;
 
   // Client requests waiting for their slot to be applied: slot -> op_id. Kept across a step-down:
   // the value may still be chosen through the next leader's phase 1 (then we answer Ok), or another

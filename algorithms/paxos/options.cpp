@@ -16,9 +16,19 @@ constexpr int64_t kDecidesPerMessageMax = 1 << 20;
 
 }  // namespace
 
+const char* leader_liveness_name(LeaderLiveness liveness) {
+  return liveness == LeaderLiveness::CheckQuorum ? "check_quorum" : "none";
+}
+
 std::vector<PaxosOptions> read_paxos_options(Params& params, int32_t cluster_size) {
   PaxosOptions base;
   read_election_timing(params, "", base);
+  base.retransmit_timeout_us = params.get_duration_us(
+      "retransmit_timeout", base.retransmit_timeout_us, raft::kTimingMin_us, raft::kTimingMax_us);
+  base.leader_liveness =
+      params.get_enum("leader_liveness", "none", {"none", "check_quorum"}) == "check_quorum"
+          ? LeaderLiveness::CheckQuorum
+          : LeaderLiveness::None;
   base.max_decides_per_message = params.get_int(
       "max_decides_per_message", base.max_decides_per_message, 1, kDecidesPerMessageMax);
   base.bugs.ignore_accepted_in_promises =

@@ -20,15 +20,34 @@ struct PaxosBugs {
   bool accept_despite_promise = false;
 };
 
+// What a leader does to notice that it no longer leads anyone.
+enum class LeaderLiveness : uint8_t {
+  // Paxos Made Simple's leader: it leads until a higher ballot reaches it (a Nack, a Prepare, an
+  // Accept or a Heartbeat). A leader cut off in a minority believes it leads until the partition
+  // heals.
+  None,
+  // As Raft's check_quorum (Ongaro's thesis §6.2): every election_timeout_min the leader checks
+  // that a majority (itself included) has sent it something within the last election_timeout_min,
+  // and steps down otherwise.
+  CheckQuorum,
+};
+const char* leader_liveness_name(LeaderLiveness liveness);
+
 struct PaxosOptions {
   // A node that hears no heartbeat from a leader for a time drawn uniformly from [min, max] (on
   // every reset) starts phase 1 with a new ballot. Narrow, short ranges make dueling proposers.
   Time_us election_timeout_min_us = 150 * kMillisecond_us;
   Time_us election_timeout_max_us = 300 * kMillisecond_us;
-  // The leader sends a Heartbeat this often, and retries unanswered Prepare and Accept messages.
+  // The leader sends a follower a Heartbeat when it has sent it nothing else (no Accept) for this
+  // long; a candidate resends unanswered Prepares this often.
   Time_us heartbeat_interval_us = 50 * kMillisecond_us;
+  // The leader resends an Accept to an acceptor that has not accepted it this long after it was
+  // last sent (and that has been heard from since: not into a partition), and repeats a catch-up
+  // Decide that may have been lost after this long.
+  Time_us retransmit_timeout_us = 100 * kMillisecond_us;
   // Most chosen values in one Decide message (catching up a follower that lags).
   int64_t max_decides_per_message = 64;
+  LeaderLiveness leader_liveness = LeaderLiveness::None;
   PaxosBugs bugs;
 };
 

@@ -42,13 +42,13 @@ toggle raft-vote-before-persist raft 18 \
   '{"raft": {"election_timeout_max": "200ms", "bugs": {"vote_before_persist": true}}}' "$body"
 toggle paxos-ignore-accepted paxos 1 '{"paxos": {"bugs": {"ignore_accepted_in_promises": true}}}' \
   "${short_nemesis//KINDS/$all_kinds}"
-toggle paxos-accept-despite-promise paxos 4 '{"paxos": {"bugs": {"accept_despite_promise": true}}}' \
+toggle paxos-accept-despite-promise paxos 6 '{"paxos": {"bugs": {"accept_despite_promise": true}}}' \
   "${short_nemesis//KINDS/$all_kinds}"
 toggle lease-volatile-token lease 1 '{"lease": {"bugs": {"volatile_token_counter": true}}}' \
   "${short_nemesis//KINDS/[\"crash\"]}"
 
 declare -A seeds=([raft-vote-without-log-check]=1 [raft-commit-old-term]=32
-  [raft-vote-before-persist]=18 [paxos-ignore-accepted]=1 [paxos-accept-despite-promise]=4
+  [raft-vote-before-persist]=18 [paxos-ignore-accepted]=1 [paxos-accept-despite-promise]=6
   [lease-volatile-token]=1)
 for name in "${!seeds[@]}"; do
   seed=${seeds[$name]}
