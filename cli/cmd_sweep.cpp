@@ -42,12 +42,12 @@ struct SweepOptions {
 };
 
 // One seed's run, judged; the samples of the --stats metrics kept.
-SweepRun run_seed(const SweepOptions& o, const std::string& algorithm, size_t index,
-                  uint64_t seed) {
-  std::vector<std::string> overrides = o.sets;
-  if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
-  overrides.push_back("seed=" + std::to_string(seed));
-  const RunReport report = run_scenario(load_scenario(o.file, overrides), nullptr, o.limits);
+// `scenario`: the file read once with the --set overrides and the algorithm; each seed runs a
+// copy of it with its seed (with_seed: the same as reading the file with "--set seed=N" last).
+SweepRun run_seed(const SweepOptions& o, const Scenario& scenario, size_t index, uint64_t seed) {
+  RunLimits limits = o.limits;
+  limits.trace_hash = false;  // a sweep prints no hash (a golden one is still checked)
+  const RunReport report = run_scenario(with_seed(scenario, seed), nullptr, limits);
   throw_if_cut(report);
   const Verdict verdict = judge_run(report);
   SweepRun out;
@@ -80,6 +80,7 @@ int sweep(const SweepOptions& o) {
   std::vector<size_t> indexes;  // each seed's place in the whole --seeds list
   std::string algorithm = o.algorithm;
   size_t seed_count = 0;
+  Scenario first;  // read once; every seed runs a copy
   try {
     seeds = parse_seed_range(o.seeds, "--seeds");
     seed_count = seeds.size();
@@ -115,7 +116,7 @@ int sweep(const SweepOptions& o) {
     // Validate the scenario (and algorithm) once, up front.
     std::vector<std::string> overrides = o.sets;
     if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
-    const Scenario first = load_scenario(o.file, overrides);
+    first = load_scenario(o.file, overrides);
     validate_algorithm_names(first);
     print_warnings(first);
     algorithm = first.algorithm;
@@ -138,7 +139,7 @@ int sweep(const SweepOptions& o) {
   auto worker = [&] {
     for (size_t i = next++; i < seeds.size(); i = next++) {
       try {
-        SweepRun run = run_seed(o, algorithm, indexes[i], seeds[i]);
+        SweepRun run = run_seed(o, first, indexes[i], seeds[i]);
         if (!run.ok) {
           if (!o.save_failures.empty())
             run.saved = saved_line(save_failure(o.save_failures, o.file, algorithm, seeds[i],
