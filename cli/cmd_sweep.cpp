@@ -13,6 +13,10 @@
 #include <optional>
 #include <thread>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/report.h"
@@ -128,6 +132,13 @@ int sweep(const SweepOptions& o) {
     return kExitBadInput;
   }
   if (!o.save_failures.empty() && !prepare_failure_dir(o.save_failures)) return kExitBadInput;
+#if defined(__GLIBC__)
+  // Each run frees everything it allocated, and glibc would hand the top of the heap back to the
+  // kernel after every run only to fault it in again in the next one: a tenth of a Raft sweep's
+  // CPU time went to that (docs/PERFORMANCE.md, "10,000-seed sweep"). Keep it instead.
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 64 << 20);
+#endif
   // Runs are independent: parallelism across seeds never touches one run's determinism.
   std::vector<std::optional<SweepRun>> outcomes(seeds.size());
   std::atomic<size_t> next{0};
