@@ -313,12 +313,12 @@ TEST_CASE("a run without its trace hash is the same run, and golden hashes are s
   const Scenario bench =
       load_scenario(std::string(BALLOT_SOURCE_DIR) + "/bench/raft-nemesis-sweep.json");
   std::vector<std::pair<Scenario, uint64_t>> runs;  // scenario, seeds from 1
-  runs.emplace_back(bench, 12);
-  runs.emplace_back(load_scenario(source("scenarios/nemesis-swarm.json")), 4);
+  runs.emplace_back(bench, 6);
+  runs.emplace_back(load_scenario(source("scenarios/nemesis-swarm.json")), 3);
   runs.emplace_back(load_scenario(source("scenarios/nemesis-swarm.json"), {"algorithm=\"paxos\""}),
-                    3);
-  runs.emplace_back(load_scenario(source("scenarios/raft-figure8-bug.json")), 3);
-  runs.emplace_back(load_scenario(source("scenarios/bully-partition.json")), 3);
+                    2);
+  runs.emplace_back(load_scenario(source("scenarios/raft-figure8-bug.json")), 2);
+  runs.emplace_back(load_scenario(source("scenarios/bully-partition.json")), 2);
   for (const auto& [scenario, seeds] : runs) {
     for (uint64_t seed = 1; seed <= seeds; ++seed) {
       // Seeds past any golden entry, so that nothing forces the hash.
