@@ -754,6 +754,9 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   BullyErasureObserver erasures;
   if (scenario.algorithm == "bully") sim->watch(&erasures);
   sim->set_max_events(limits.max_events);
+  const auto golden =
+      scenario.golden.find(scenario.algorithm + "/" + std::to_string(scenario.seed));
+  sim->set_trace_hash(limits.trace_hash || trace_out != nullptr || golden != scenario.golden.end());
   report.result = sim->run();
   report.faults = fault_log.take(report.result.fault_schedule);
   for (FiredFault& f : report.faults)
@@ -783,7 +786,6 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   auto by_algo = scenario.expect_by_algorithm.find(scenario.algorithm);
   if (by_algo != scenario.expect_by_algorithm.end())
     judge(by_algo->second, report.result, report.expectations);
-  auto golden = scenario.golden.find(scenario.algorithm + "/" + std::to_string(scenario.seed));
   if (golden != scenario.golden.end()) {
     ExpectationResult g;
     g.path = "golden." + golden->first;

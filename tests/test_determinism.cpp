@@ -259,3 +259,97 @@ TEST_CASE("the nemesis schedule is drawn as the run goes, not up front", "[deter
   // The result's schedule lists exactly the faults that started.
   CHECK(result.fault_schedule.size() == all.lines.size());
 }
+
+// bench/sweep_bench.sh sweeps bench/raft-nemesis-sweep.json as "the property tests' shape": it
+// must be the Raft kernel property tests' nemesis scenario (the same runs, event for event), with
+// their safety judgement as its expectations (docs/PERFORMANCE.md, "10,000-seed sweep").
+TEST_CASE("the sweep benchmark's scenario is the Raft property tests' nemesis scenario",
+          "[determinism][nemesis]") {
+  const Scenario bench =
+      load_scenario(std::string(BALLOT_SOURCE_DIR) + "/bench/raft-nemesis-sweep.json");
+  const Scenario tests = parse_scenario(test::nemesis_scenario("raft"), "nemesis");
+  CHECK(bench.name == tests.name);
+  CHECK(bench.nodes == 5);
+  CHECK(bench.algorithm == "raft");
+  std::set<std::string> expected;
+  for (const Expectation& e : bench.expect) expected.insert(e.metric);
+  CHECK(expected == std::set<std::string>{"violations", "linearizable", "lost_writes",
+                                          "job_duplicates", "id_duplicates"});
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    INFO("seed " << seed);
+    const RunReport a = run_scenario(with_seed(bench, seed));
+    const RunReport b = run_scenario(with_seed(tests, seed));
+    CHECK(a.result.trace_hash == b.result.trace_hash);
+    CHECK(a.result.events == b.result.events);
+    CHECK(judge_run(a).ok());
+    CHECK(a.checked_linearizability);
+  }
+}
+
+namespace {
+// Everything a run shows but its hash.
+void require_same_run(const RunReport& a, const RunReport& b) {
+  CHECK(a.result.events == b.result.events);
+  CHECK(a.result.end_us == b.result.end_us);
+  CHECK(a.result.metrics == b.result.metrics);
+  REQUIRE(a.result.violations.size() == b.result.violations.size());
+  for (size_t i = 0; i < a.result.violations.size(); ++i) {
+    CHECK(a.result.violations[i].checker == b.result.violations[i].checker);
+    CHECK(a.result.violations[i].event_index == b.result.violations[i].event_index);
+    CHECK(a.result.violations[i].message == b.result.violations[i].message);
+  }
+  CHECK(a.result.history.ops.size() == b.result.history.ops.size());
+  CHECK(a.result.fault_effects.size() == b.result.fault_effects.size());
+  CHECK(a.result.leader_losses_us == b.result.leader_losses_us);
+  CHECK(a.linearizable == b.linearizable);
+  CHECK(a.lost_write_ops == b.lost_write_ops);
+  CHECK(judge_run(a).summary() == judge_run(b).summary());
+  CHECK(judge_run(a).ok() == judge_run(b).ok());
+}
+}  // namespace
+
+// `ballot sweep` runs without the trace hash (RunLimits::trace_hash = false) unless a golden hash
+// is checked: the run must be the same without it, and a golden hash must still be checked.
+TEST_CASE("a run without its trace hash is the same run, and golden hashes are still checked",
+          "[determinism][golden]") {
+  RunLimits no_hash;
+  no_hash.trace_hash = false;
+  const Scenario bench =
+      load_scenario(std::string(BALLOT_SOURCE_DIR) + "/bench/raft-nemesis-sweep.json");
+  std::vector<std::pair<Scenario, uint64_t>> runs;  // scenario, seeds from 1
+  runs.emplace_back(bench, 6);
+  runs.emplace_back(load_scenario(source("scenarios/nemesis-swarm.json")), 3);
+  runs.emplace_back(load_scenario(source("scenarios/nemesis-swarm.json"), {"algorithm=\"paxos\""}),
+                    2);
+  runs.emplace_back(load_scenario(source("scenarios/raft-figure8-bug.json")), 2);
+  runs.emplace_back(load_scenario(source("scenarios/bully-partition.json")), 2);
+  for (const auto& [scenario, seeds] : runs) {
+    for (uint64_t seed = 1; seed <= seeds; ++seed) {
+      // Seeds past any golden entry, so that nothing forces the hash.
+      const Scenario s = with_seed(scenario, 1000 + seed);
+      INFO(s.name << " " << s.algorithm << " seed " << s.seed);
+      const RunReport hashed = run_scenario(s);
+      const RunReport unhashed = run_scenario(s, nullptr, no_hash);
+      CHECK(hashed.result.trace_hashed);
+      CHECK(!unhashed.result.trace_hashed);
+      CHECK(unhashed.result.trace_hash == 0);
+      require_same_run(hashed, unhashed);
+    }
+  }
+  // A golden entry for the run's algorithm and seed turns the hash back on, and is judged.
+  int golden = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source("scenarios"))) {
+    if (entry.path().extension() != ".json") continue;
+    const Scenario s = load_scenario(entry.path().string());
+    if (s.golden.count(s.algorithm + "/" + std::to_string(s.seed)) == 0) continue;
+    INFO(entry.path().filename().string());
+    const RunReport r = run_scenario(s, nullptr, no_hash);
+    CHECK(r.result.trace_hashed);
+    bool judged = false;
+    for (const ExpectationResult& e : r.expectations)
+      if (e.metric == "trace_hash") judged = e.ok;
+    CHECK(judged);
+    ++golden;
+  }
+  CHECK(golden >= 3);
+}

@@ -52,6 +52,37 @@ TEST_CASE("local clock: drift scales time, jumps shift it, inverse is exact", "[
   CHECK(c.virtual_us_at(at3 - 10) == 3000000);  // already passed: now
 }
 
+// Without drift, local_us and virtual_us_at skip the 128-bit division (local_clock.h): the
+// readings must be those of rate 1 exactly, and the inverse the first instant, around jumps and
+// near the limits.
+TEST_CASE("local clock without drift: exact readings and first instants", "[kernel][clock]") {
+  using ballot::Time_us;
+  ballot::Rng rng(77);
+  for (int round = 0; round < 200; ++round) {
+    ballot::LocalClock c;
+    Time_us now = 0, base = 0;
+    for (int step = 0; step < 5; ++step) {
+      now += rng.uniform_int(0, 5 * ballot::kSecond_us);
+      const Time_us jump = round % 10 == 0
+                               ? rng.uniform_int(-(Time_us{1} << 62), Time_us{1} << 62)
+                               : rng.uniform_int(-2 * ballot::kSecond_us, 2 * ballot::kSecond_us);
+      if (step == 2) c.change(now, 1000, 0);  // drift for a while: the general path
+      c.change(now, 0, jump);
+      base = c.local_us(now);
+      for (int k = 0; k < 20; ++k) {
+        const Time_us d = rng.uniform_int(0, 10 * ballot::kSecond_us);
+        INFO("round " << round << " step " << step << " d " << d);
+        REQUIRE(c.local_us(now + d) == base + d);
+        const Time_us target = base + rng.uniform_int(-1000, 10 * ballot::kSecond_us);
+        const Time_us t = c.virtual_us_at(target);
+        REQUIRE(c.local_us(t) >= target);
+        if (t > now) REQUIRE(c.local_us(t - 1) < target);
+        if (target <= base) REQUIRE(t == now);
+      }
+    }
+  }
+}
+
 // Regression: a clock_jump of 2562047788h (about INT64_MAX µs) wrapped the local clock, so every
 // timer landed on the same instant forever; two jumps adding past the limit wrapped it negative.
 TEST_CASE("local clock arithmetic saturates instead of wrapping", "[kernel][clock]") {

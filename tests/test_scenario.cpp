@@ -18,6 +18,7 @@
 #include "sim/api/rng.h"
 #include "sim/kernel/scenario.h"
 #include "support/datadriven.h"
+#include "support/shipped_scenarios.h"
 
 using namespace ballot;
 
@@ -625,6 +626,36 @@ TEST_CASE("resolved_json reproduces the same scenario", "[scenario][overrides]")
   const Scenario defaults = parse_scenario("{}", "e.json", {"seed=12345678901234567890"});
   CHECK(defaults.seed == 12345678901234567890ULL);
   require_same(defaults, parse_scenario(defaults.resolved_json, "r.json"));
+}
+
+TEST_CASE("with_seed gives what reading the file with a last seed override gives",
+          "[scenario][overrides]") {
+  // `ballot sweep` reads its scenario once and runs with_seed copies of it.
+  std::vector<std::string> files = test::shipped_scenarios("");
+  files.push_back(std::string(BALLOT_SOURCE_DIR) + "/bench/raft-nemesis-sweep.json");
+  REQUIRE(files.size() > 20);
+  const std::vector<std::vector<std::string>> override_sets = {
+      {}, {"network.loss=0.125", "seed=5"}, {"duration=\"20s\"", "algorithm=\"raft\""}};
+  for (const std::string& file : files) {
+    const Scenario plain = load_scenario(file);
+    for (const auto& sets : override_sets) {
+      const Scenario base = load_scenario(file, sets);
+      for (uint64_t seed : {uint64_t{0}, uint64_t{1}, uint64_t{2}, uint64_t{9876},
+                            uint64_t{18446744073709551615ULL}}) {
+        INFO(file << " with " << sets.size() << " overrides, seed " << seed);
+        std::vector<std::string> with = sets;
+        with.push_back("seed=" + std::to_string(seed));
+        const Scenario want = load_scenario(file, with);
+        const Scenario got = with_seed(base, seed);
+        require_same(got, want);
+        CHECK(got.file == want.file);
+        CHECK(got.resolved_json == want.resolved_json);
+        CHECK(got.warnings == want.warnings);
+        CHECK(with_seed(plain, seed).resolved_json ==
+              load_scenario(file, {with.back()}).resolved_json);
+      }
+    }
+  }
 }
 
 TEST_CASE("bad input: one error with the exact JSON path and what was expected", "[scenario]") {

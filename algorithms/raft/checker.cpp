@@ -171,9 +171,14 @@ void RaftSafetyChecker::on_append(const TraceEvent& ev, int64_t index, const Log
   }
   const uint64_t prefix = extend_prefix(model.prefix(index - 1), entry);
   model.log.push_back(NodeEntry{entry, prefix});
-  auto [it, inserted] = entry_at_.emplace(std::make_pair(index, entry.term),
-                                          Seen{prefix, ev.node, ev.index, entry.term, entry});
-  if (inserted || it->second.hash == prefix) return;
+  // Looked up before anything is built: emplace would copy the entry even when it is seen again.
+  const std::pair<int64_t, int64_t> at{index, entry.term};
+  auto it = entry_at_.lower_bound(at);
+  if (it == entry_at_.end() || it->first != at) {
+    entry_at_.emplace_hint(it, at, Seen{prefix, ev.node, ev.index, entry.term, entry});
+    return;
+  }
+  if (it->second.hash == prefix) return;
   const Seen& first = it->second;
   std::string what = first.entry == entry
                          ? "the same entry (" + show(entry) + ") but their logs differ before it"
@@ -257,8 +262,12 @@ void RaftSafetyChecker::on_apply(const TraceEvent& ev, int64_t index, const LogE
   }
   model.last_applied = index;
   const uint64_t hash = entry_hash(entry);
-  auto [it, inserted] = applied_.emplace(index, Seen{hash, ev.node, ev.index, entry.term, entry});
-  if (inserted || it->second.hash == hash) return;
+  auto it = applied_.lower_bound(index);
+  if (it == applied_.end() || it->first != index) {
+    applied_.emplace_hint(it, index, Seen{hash, ev.node, ev.index, entry.term, entry});
+    return;
+  }
+  if (it->second.hash == hash) return;
   report(kStateMachineSafety, ev, {it->second.node, ev.node},
          name(ev.node) + " applied " + show(entry) + " at index " + std::to_string(index) +
              ", but " + name(it->second.node) + " applied " + show(it->second.entry) +

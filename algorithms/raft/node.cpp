@@ -486,6 +486,8 @@ void RaftNode::send_append_entries(NodeId peer) {
   rpc->prev_log_term = term_at(rpc->prev_log_index);
   const int64_t last =
       std::min(last_log_index(), rpc->prev_log_index + options_.max_entries_per_append);
+  if (last > rpc->prev_log_index)
+    rpc->entries.reserve(static_cast<size_t>(last - rpc->prev_log_index));
   for (int64_t index = rpc->prev_log_index + 1; index <= last; ++index) {
     rpc->entries.push_back(entry_at(index));
   }
@@ -507,6 +509,7 @@ void RaftNode::broadcast_append_entries() {
 void RaftNode::advance_commit_index() {
   require(role_ == RaftRole::Leader, "only a leader counts replicas");
   std::vector<int64_t> stored;
+  stored.reserve(static_cast<size_t>(ctx_.cluster_size()));
   for (NodeId peer = 0; peer < ctx_.cluster_size(); ++peer) {
     stored.push_back(peer == ctx_.self() ? last_log_index() : match_index_[peer]);
   }

@@ -226,6 +226,7 @@ struct Simulator::Impl {
 
   // -- observation --
   TraceHasher hasher;
+  bool hash_trace = true;            // see Simulator::set_trace_hash
   uint64_t max_events = UINT64_MAX;  // see Simulator::set_max_events
   bool stopped_early = false;
   uint64_t event_index = 0;
@@ -277,7 +278,10 @@ struct Simulator::Impl {
 
   void emit(TraceEvent& ev) {
     ev.index = event_index++;
-    hasher.add(ev);
+    if (hash_trace)
+      hasher.add(ev);
+    else
+      hasher.count(ev);
     for (Observer* o : observers_of[static_cast<size_t>(ev.kind)]) o->on_event(ev);
   }
 

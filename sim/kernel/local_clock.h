@@ -33,6 +33,9 @@ class LocalClock {
 
   Time_us local_us(Time_us virtual_us) const {
     const i128 elapsed = static_cast<i128>(virtual_us) - base_virtual_us_;
+    // Without drift the reading is base + elapsed exactly (the division below would be exact);
+    // this skips the 128-bit division on the hot path of every timer.
+    if (drift_ppm_ == 0) return saturate(base_local_us_ + elapsed);
     const i128 scaled = elapsed * (kMillion + drift_ppm_);
     // Floor division, so that the clock is monotone through zero.
     i128 q = scaled / kMillion;
@@ -44,6 +47,12 @@ class LocalClock {
   // representable virtual time gets there.
   Time_us virtual_us_at(Time_us local) const {
     if (local <= base_local_us_) return base_virtual_us_;
+    if (drift_ppm_ == 0 && local < kNever_us) {
+      // Exactly what the general case finds at rate 1: base_virtual + (local - base_local).
+      const i128 elapsed = static_cast<i128>(local) - base_local_us_;
+      if (base_virtual_us_ + elapsed >= kNever_us) return kNever_us;
+      return base_virtual_us_ + static_cast<Time_us>(elapsed);
+    }
     const i128 need = (static_cast<i128>(local) - base_local_us_) * kMillion;
     const i128 rate = kMillion + drift_ppm_;
     const i128 elapsed = (need + rate - 1) / rate;

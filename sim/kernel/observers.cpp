@@ -265,16 +265,14 @@ void LeadershipObserver::add_metrics(std::map<std::string, int64_t>& metrics) co
 // ---- traffic ----
 
 TrafficObserver::Counts& TrafficObserver::counts_for(std::string_view type) {
-  // Message types are static strings, so consecutive events of one type usually share the view:
-  // the same address is a sure hit; otherwise compare contents (never order or key by address).
-  if (last_counts_ != nullptr &&
-      ((type.data() == last_type_.data() && type.size() == last_type_.size()) ||
-       last_type_ == type))
-    return *last_counts_;
+  // Message types are static strings, so a type is nearly always seen again at the same address:
+  // the same address and size is a sure hit; otherwise look the name up by its contents (never
+  // order or key by address).
+  for (const Seen& s : seen_)
+    if (s.type.data() == type.data() && s.type.size() == type.size()) return *s.counts;
   auto it = by_type_.find(type);
   if (it == by_type_.end()) it = by_type_.emplace(std::string(type), Counts{}).first;
-  last_type_ = type;
-  last_counts_ = &it->second;
+  if (seen_.size() < 64) seen_.push_back(Seen{type, &it->second});
   return it->second;
 }
 

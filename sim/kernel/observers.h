@@ -131,8 +131,13 @@ class TrafficObserver : public Observer {
   Counts& counts_for(std::string_view type);
   std::map<std::string, Counts, std::less<>> by_type_;
   Counts total_;
-  std::string_view last_type_;
-  Counts* last_counts_ = nullptr;
+  // The types seen so far, by the address of their static name: a run has a handful of message
+  // types, so a short scan finds one without comparing names (never ordered by address).
+  struct Seen {
+    std::string_view type;
+    Counts* counts;
+  };
+  std::vector<Seen> seen_;
 };
 
 // Damage done by leaders who should not have acted: scheduled-job periods run twice (or never),

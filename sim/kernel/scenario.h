@@ -186,5 +186,9 @@ void check_json_text(const std::string& text, size_t first_line = 1);
 // The same from text (`file` only labels messages).
 Scenario parse_scenario(const std::string& text, const std::string& file,
                         const std::vector<std::string>& overrides = {});
+// `scenario` with another seed: what parsing its text again with a last "--set seed=N" would give
+// (resolved_json included), without reading and validating the text again. For sweeps, which
+// run one scenario over many seeds (tests/test_scenario.cpp compares the two).
+Scenario with_seed(const Scenario& scenario, uint64_t seed);
 
 }  // namespace ballot

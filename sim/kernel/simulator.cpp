@@ -29,6 +29,10 @@ void Simulator::watch(Observer* observer) {
   impl_->watchers.push_back(observer);
 }
 
+void Simulator::set_trace_hash(bool on) {
+  impl_->hash_trace = on;
+}
+
 void Simulator::set_max_events(uint64_t max_events) {
   impl_->max_events = max_events;
 }
@@ -51,7 +55,8 @@ RunResult Simulator::run() {
   RunResult result;
   result.end_us = s.now_us;
   result.events = s.hasher.events();
-  result.trace_hash = s.hasher.value();
+  result.trace_hashed = s.hash_trace;
+  result.trace_hash = s.hash_trace ? s.hasher.value() : 0;
   result.stopped_early = s.stopped_early;
   for (Observer* o : s.all_observers) {
     o->add_metrics(result.metrics);

@@ -46,6 +46,7 @@ struct RunResult {
   Time_us end_us = 0;
   uint64_t events = 0;
   uint64_t trace_hash = 0;
+  bool trace_hashed = true;    // false after Simulator::set_trace_hash(false): trace_hash is 0
   bool stopped_early = false;  // by set_max_events / stop_after_step, before the duration
   std::map<std::string, int64_t> metrics;
   std::vector<Violation> violations;
@@ -85,6 +86,11 @@ class Simulator {
   // `max_events` events have been emitted (the step in progress completes, so a few more may
   // follow). Deterministic: the same limit cuts the same run at the same event.
   void set_max_events(uint64_t max_events);
+  // Whether to compute the trace hash (default: yes). Without it a run is the same event for
+  // event, with the same metrics, violations and history; only RunResult::trace_hash is left 0
+  // (and trace_hashed false). For sweeps, which read no hash unless a golden one is checked;
+  // folding every message's fields into the hash is a sixth of a Raft run's work.
+  void set_trace_hash(bool on);
   // Stops the run after the step in progress (an observer's limit, such as the trace size).
   void stop_after_step() { set_max_events(0); }
 

@@ -342,6 +342,17 @@ void check_json_text(const std::string& text, size_t first_line) {
   }
 }
 
+Scenario with_seed(const Scenario& scenario, uint64_t seed) {
+  Scenario s = scenario;
+  s.seed = seed;
+  if (!s.resolved_json.empty()) {
+    json doc = json::parse(s.resolved_json);
+    doc["seed"] = seed;
+    s.resolved_json = doc.dump();
+  }
+  return s;
+}
+
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
   std::string text, error;
   if (!read_file_capped(file, kMaxScenarioBytes, "scenario", text, error)) {
