@@ -1,4 +1,5 @@
-# The kernel: randomness, queue, clocks, network and fault semantics, determinism, observers.
+# The kernel: randomness, queue, clocks, network and fault semantics, determinism, observers, the
+# STONITH fencing device.
 ballot_add_test(test_kernel
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_rng.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_kernel.cpp
@@ -11,6 +12,7 @@ ballot_add_test(test_kernel
           ${CMAKE_CURRENT_SOURCE_DIR}/test_determinism.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_observers.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_limits.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/test_stonith.cpp
   LIBS ballot_app)
 # Bully: the paper's properties and message counts on the kernel, and its rules on the test kit's
 # manual cluster with the registered nodes (tests/support/registered.h).

@@ -299,3 +299,128 @@ TEST_CASE("Raft parameters: durations, per-node overrides, toggles, and clear er
     CHECK_THROWS_AS(read_raft_options(p, 3), InputError);
   }
 }
+
+// ---- Candidate timeouts (Raft Refloated, Howard et al., ACM SIGOPS OSR 49(1), 2015) -----------
+
+TEST_CASE(
+    "Raft Refloated, fixed reduction: a candidate draws its election timeout from the candidate "
+    "range, a follower from the election range",
+    "[raft][refloated]") {
+  RaftOptions options = base_options();
+  options.election_timeout_min_us = 150 * kMillisecond_us;
+  options.election_timeout_max_us = 300 * kMillisecond_us;
+  options.candidate_timeout_min_us = 40 * kMillisecond_us;
+  options.candidate_timeout_max_us = 60 * kMillisecond_us;
+  Cluster c(3, options);
+  c.start_all();
+  for (NodeId id : {0, 1, 2}) {
+    const auto delay = c.timer_delay(id, kTagElection);
+    REQUIRE(delay);
+    CHECK(*delay >= 150 * kMillisecond_us);
+    CHECK(*delay <= 300 * kMillisecond_us);
+  }
+  c.isolate(0);
+  for (int election = 0; election < 5; ++election) {
+    REQUIRE(c.fire(0, kTagElection));
+    REQUIRE(c.node(0).role() == RaftRole::Candidate);
+    const auto delay = c.timer_delay(0, kTagElection);
+    REQUIRE(delay);
+    CHECK(*delay >= 40 * kMillisecond_us);
+    CHECK(*delay <= 60 * kMillisecond_us);  // no backoff: the reduced range every time
+  }
+  // Back to a follower (a leader of a later term is heard): the follower range again.
+  c.node(0).on_message(1, append_entries({.term = 20, .leader = 1}));
+  REQUIRE(c.node(0).role() == RaftRole::Follower);
+  const auto delay = c.timer_delay(0, kTagElection);
+  REQUIRE(delay);
+  CHECK(*delay >= 150 * kMillisecond_us);
+}
+
+TEST_CASE(
+    "Raft Refloated, binary exponential backoff: each failed election doubles the candidate "
+    "timeout, up to the cap, and hearing a leader or winning resets it",
+    "[raft][refloated]") {
+  RaftOptions options = base_options();
+  options.election_timeout_min_us = 100 * kMillisecond_us;
+  options.election_timeout_max_us = 100 * kMillisecond_us;
+  options.candidate_backoff = true;
+  Cluster c(3, options);
+  c.start_all();
+  c.isolate(0);
+  Time_us expected = 100 * kMillisecond_us;
+  for (int election = 0; election < 4; ++election) {
+    REQUIRE(c.fire(0, kTagElection));
+    REQUIRE(c.node(0).role() == RaftRole::Candidate);
+    CHECK(c.node(0).failed_elections() == election);
+    CHECK(c.timer_delay(0, kTagElection) == expected);
+    expected *= 2;
+  }
+  SECTION("the doubling stops at the cap") {
+    for (int election = 4; election < kCandidateBackoffDoublingsMax + 3; ++election) {
+      REQUIRE(c.fire(0, kTagElection));
+    }
+    CHECK(c.node(0).failed_elections() == kCandidateBackoffDoublingsMax + 2);
+    CHECK(c.timer_delay(0, kTagElection) ==
+          (Time_us{100} << kCandidateBackoffDoublingsMax) * kMillisecond_us);
+  }
+  SECTION("an AppendEntries from a current leader resets it") {
+    c.node(0).on_message(1, append_entries({.term = 20, .leader = 1}));
+    CHECK(c.node(0).failed_elections() == 0);
+    CHECK(c.timer_delay(0, kTagElection) == 100 * kMillisecond_us);
+    REQUIRE(c.fire(0, kTagElection));
+    CHECK(c.timer_delay(0, kTagElection) == 100 * kMillisecond_us);
+  }
+  SECTION("a won election resets it") {
+    c.drop();
+    c.heal();
+    c.elect(0);
+    REQUIRE(c.node(0).role() == RaftRole::Leader);
+    CHECK(c.node(0).failed_elections() == 0);
+  }
+}
+
+TEST_CASE("Without the Refloated options a candidate draws from the election range, unchanged",
+          "[raft][refloated]") {
+  RaftOptions options = base_options();
+  options.election_timeout_min_us = 100 * kMillisecond_us;
+  options.election_timeout_max_us = 100 * kMillisecond_us;
+  Cluster c(3, options);
+  c.start_all();
+  c.isolate(0);
+  for (int election = 0; election < 3; ++election) {
+    REQUIRE(c.fire(0, kTagElection));
+    CHECK(c.timer_delay(0, kTagElection) == 100 * kMillisecond_us);
+  }
+  CHECK(c.node(0).failed_elections() == 2);
+}
+
+TEST_CASE("Raft Refloated's candidate timeout parameters", "[raft][refloated][params]") {
+  SECTION("absent: the election range, no backoff") {
+    Params p = raft_params({});
+    auto options = read_raft_options(p, 3);
+    CHECK(options[0].candidate_timeout_min_us == 0);
+    CHECK(options[0].candidate_timeout_max_us == 0);
+    CHECK_FALSE(options[0].candidate_backoff);
+    CHECK(options[0].candidate_timeout_range_us(3) ==
+          std::pair(150 * kMillisecond_us, 300 * kMillisecond_us));
+  }
+  SECTION("set: the reduced range, doubled by the backoff") {
+    Params p = raft_params({{"candidate_timeout_min", ParamValue::of_string("50ms")},
+                            {"candidate_timeout_max", ParamValue::of_string("75ms")},
+                            {"candidate_backoff", ParamValue::of_bool(true)}});
+    auto options = read_raft_options(p, 3);
+    CHECK(options[1].candidate_timeout_range_us(0) ==
+          std::pair(50 * kMillisecond_us, 75 * kMillisecond_us));
+    CHECK(options[1].candidate_timeout_range_us(2) ==
+          std::pair(200 * kMillisecond_us, 300 * kMillisecond_us));
+  }
+  SECTION("a candidate range upside down names the key") {
+    Params p = raft_params({{"candidate_timeout_max", ParamValue::of_string("100ms")}});
+    try {
+      read_raft_options(p, 3);  // min defaults to election_timeout_min, 150ms
+      FAIL("expected an InputError");
+    } catch (const InputError& e) {
+      CHECK(e.path() == "params.raft.candidate_timeout_max");
+    }
+  }
+}

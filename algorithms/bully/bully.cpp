@@ -53,13 +53,38 @@ void BullyNode::start_election() {
   timers_.set(kAnswer, options_.answer_timeout_us);
 }
 
-// No higher node answered: announce to every lower node that this node coordinates, with its
-// state (the backups take it over), and start sending heartbeats.
+// No higher node answered: this node is to coordinate. With a fencing device (STONITH,
+// docs/stonith.md), it first has the coordinator it last followed powered off and waits, still a
+// candidate, for the device's answer (on_fenced): a coordinator that only seemed dead (paused,
+// slow, cut off) then cannot act beside it. Without one, it takes over at once.
 void BullyNode::become_coordinator() {
   timers_.cancel(kAnswer);
   timers_.cancel(kCoordinatorWait);
   timers_.cancel(kFailure);
+  if (fencing_) return;
+  const NodeId previous = previous_coordinator_;
+  if (previous != kNoNode && previous != ctx_.self() && ctx_.fence(previous)) {
+    fencing_ = true;
+    set_state(State::Electing);
+    return;
+  }
+  take_over();
+}
+
+// STONITH: the device powered the previous coordinator off (or, with on_unreachable "proceed",
+// did not answer): take over, unless this node has meanwhile heard of a higher coordinator.
+void BullyNode::on_fenced(NodeId, bool) {
+  if (!fencing_) return;
+  fencing_ = false;
+  if (state_ != State::Electing) return;
+  take_over();
+}
+
+// Announce to every lower node that this node coordinates, with its state (the backups take it
+// over), and start sending heartbeats.
+void BullyNode::take_over() {
   suspected_ = kNoNode;
+  previous_coordinator_ = kNoNode;
   coordinator_ = ctx_.self();
   set_state(State::Coordinator);
   Coordinator announce;
@@ -73,6 +98,9 @@ void BullyNode::accept_coordinator(NodeId coordinator) {
   timers_.cancel(kCoordinatorWait);
   timers_.cancel(kHeartbeat);
   suspected_ = kNoNode;
+  if (fencing_) ctx_.cancel_fence(previous_coordinator_);
+  fencing_ = false;
+  if (coordinator != ctx_.self()) previous_coordinator_ = coordinator;
   coordinator_ = coordinator;
   set_state(State::Follower);
   timers_.set(kFailure, options_.failure_timeout_us);
@@ -106,6 +134,8 @@ void BullyNode::handle(NodeId from, const Election&) {
 // On Answer: a higher node is alive and will take over; wait for its Coordinator message.
 void BullyNode::handle(NodeId, const Answer&) {
   if (state_ != State::Electing) return;
+  if (fencing_) ctx_.cancel_fence(previous_coordinator_);
+  fencing_ = false;  // a higher node takes over: no need to wait for the device
   timers_.cancel(kAnswer);
   state_ = State::AwaitingCoordinator;
   timers_.set(kCoordinatorWait, options_.coordinator_timeout_us);
@@ -149,7 +179,9 @@ void BullyNode::handle(NodeId from, const Heartbeat&) {
   // (a partition healed). It outranks ours: follow it. A heartbeat from a node between us and
   // our coordinator is stale (sent before it learnt of ours): ignore it.
   const bool outranks = coordinator_ == kNoNode || from > coordinator_;
-  if (outranks && (state_ == State::Follower || state_ == State::Coordinator))
+  // A node waiting for the fencing device (STONITH) to power off a higher coordinator that turns
+  // out to be alive and heard again follows it instead (it cannot have been powered off).
+  if (outranks && (state_ == State::Follower || state_ == State::Coordinator || fencing_))
     accept_coordinator(from);
 }
 

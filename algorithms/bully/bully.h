@@ -83,6 +83,8 @@ class BullyNode final : public Node {
   void on_client_request(const ClientRequest& request) override;
   void on_job(int64_t period) override;
   void on_id_tick() override;
+  // STONITH (docs/stonith.md): the fencing device answered; take over now.
+  void on_fenced(NodeId target, bool powered_off) override;
 
   enum class State { Follower, Electing, AwaitingCoordinator, Coordinator };
   State state() const { return state_; }
@@ -93,6 +95,7 @@ class BullyNode final : public Node {
 
   void start_election();
   void become_coordinator();
+  void take_over();
   void accept_coordinator(NodeId coordinator);
   // Message handlers (on_message visits them by type).
   void handle(NodeId from, const Election& msg);
@@ -107,7 +110,11 @@ class BullyNode final : public Node {
   State state_ = State::Follower;
   NodeId coordinator_ = kNoNode;  // whom this node follows (itself when coordinator)
   NodeId suspected_ = kNoNode;    // the coordinator whose failure this node detected
-  kit::Timers timers_{ctx_};      // named by Timer
+  // STONITH: the last coordinator this node followed, which it asks the fencing device to power
+  // off before it takes over; fencing_ while it waits for the device (docs/stonith.md).
+  NodeId previous_coordinator_ = kNoNode;
+  bool fencing_ = false;
+  kit::Timers timers_{ctx_};  // named by Timer
   // The register (volatile: a restarted node gets the coordinator's state again).
   std::map<std::string, std::string> store_;
 };

@@ -74,6 +74,7 @@ void CandidateNode::handle(const Granted& msg) {
 
 void CandidateNode::become_holder(int64_t token, Time_us deadline_us) {
   BALLOT_REQUIRE(!holding_ && token > token_, "tokens only go up, and one tenure at a time");
+  const NodeId previous = known_holder_;  // the holder the service last named to us, if any
   holding_ = true;
   token_ = token;
   deadline_us_ = deadline_us;
@@ -88,6 +89,21 @@ void CandidateNode::become_holder(int64_t token, Time_us deadline_us) {
   ctx_.note("holds the lease with fencing token " + std::to_string(token_) +
             "; believes it until its clock reads " + format_duration(deadline_us_));
   report();
+  // STONITH (docs/stonith.md): before it touches the resource, the new holder has the previous
+  // one powered off, so that a holder that only seems gone (paused, its clock slow) cannot write
+  // beside it, fencing tokens or not. It loads once the device answers (on_fenced).
+  if (previous != kNoNode && previous != ctx_.self() && previous != options_.lock_node &&
+      ctx_.fence(previous)) {
+    fencing_ = true;
+    fencing_target_ = previous;
+    return;
+  }
+  send_load();
+}
+
+void CandidateNode::on_fenced(NodeId target, bool) {
+  if (!holding_ || !fencing_ || target != fencing_target_) return;
+  fencing_ = false;
   send_load();
 }
 
@@ -97,6 +113,8 @@ void CandidateNode::step_down(const std::string& why) {
   if (!holding_) return;
   ctx_.note("stops holding the lease (token " + std::to_string(token_) + "): " + why);
   holding_ = false;
+  if (fencing_) ctx_.cancel_fence(fencing_target_);
+  fencing_ = false;
   ++generation_;
   loaded_ = false;
   busy_.clear();

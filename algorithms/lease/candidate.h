@@ -41,6 +41,8 @@ class CandidateNode final : public Node {
   void on_client_request(const ClientRequest& request) override;
   void on_job(int64_t period) override;
   void on_id_tick() override;
+  // STONITH (docs/stonith.md): the fencing device answered; the new holder may load and act.
+  void on_fenced(NodeId target, bool powered_off) override;
 
   bool holding() const { return holding_; }
   int64_t token() const { return token_; }
@@ -95,6 +97,11 @@ class CandidateNode final : public Node {
   // it has heard of.
   NodeId known_holder_ = kNoNode;
   int64_t highest_token_ = 0;
+
+  // STONITH: this tenure waits for the fencing device to power off the previous holder before
+  // it loads the resource (and so before it writes anything).
+  bool fencing_ = false;
+  NodeId fencing_target_ = kNoNode;
 
   // The copy of the resource, valid once loaded_ (this tenure's load arrived).
   bool loaded_ = false;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <tuple>
 
 #include "sim/api/trace.h"
 
@@ -244,6 +245,7 @@ void RaftNode::handle(NodeId from, const AppendEntries& rpc) {
   if (role_ != RaftRole::Follower) step_down(current_term());
   leader_id_ = rpc.leader_id;
   leader_contact_us_ = ctx_.now();
+  failed_elections_ = 0;  // Raft Refloated's backoff: a current leader is heard, so it resets
   reset_election_timer();
   report_role();
 
@@ -314,6 +316,11 @@ void RaftNode::handle(NodeId from, const AppendEntriesReply& reply) {
 // (thesis §9.6).
 void RaftNode::on_election_timeout() {
   if (role_ == RaftRole::Leader) return;
+  // Raft Refloated (OSR 2015), leader election, "binary exponential backoff": a candidate's (or
+  // pre-candidate's) timer firing is an election it lost; the next candidate timeout's range
+  // doubles (candidate_timeout_range_us). Counted whether or not the option is on; it only
+  // changes a timeout with candidate_backoff.
+  if (role_ == RaftRole::Candidate || role_ == RaftRole::PreCandidate) ++failed_elections_;
   if (options_.pre_vote) {
     become_pre_candidate();
   } else {
@@ -437,6 +444,7 @@ void RaftNode::become_leader() {
   require(role_ == RaftRole::Candidate, "only a candidate becomes leader");
   role_ = RaftRole::Leader;
   leader_id_ = ctx_.self();
+  failed_elections_ = 0;  // Raft Refloated's backoff resets on a won election
   report_role();
   timers_.cancel(kTagElection);
   timers_.cancel(kTagVoteRetry);
@@ -721,9 +729,20 @@ void RaftNode::reply_client(const ClientResponse& response) {
   ctx_.reply(response);
 }
 
+// §5.2: each election timeout is drawn uniformly from a range, one draw per reset. A follower
+// draws from [election_timeout_min, election_timeout_max]. A candidate or pre-candidate (the timer
+// armed when it stands) draws from Raft Refloated's candidate range (Howard et al., ACM SIGOPS OSR
+// 49(1), 2015, leader election): "fixed reduction" (candidate_timeout_min/_max below the
+// follower's range) and "binary exponential backoff" (candidate_backoff: the range doubles after
+// each failed election in a row). Without those options the candidate range is the follower's,
+// as in Figure 2. Still one draw per reset, so the random stream is used exactly as before.
 void RaftNode::reset_election_timer() {
-  const Time_us timeout_us =
-      ctx_.random().uniform_int(options_.election_timeout_min_us, options_.election_timeout_max_us);
+  Time_us low = options_.election_timeout_min_us;
+  Time_us high = options_.election_timeout_max_us;
+  if (role_ == RaftRole::Candidate || role_ == RaftRole::PreCandidate) {
+    std::tie(low, high) = options_.candidate_timeout_range_us(failed_elections_);
+  }
+  const Time_us timeout_us = ctx_.random().uniform_int(low, high);
   timers_.set(kTagElection, timeout_us);
 }
 

@@ -80,6 +80,8 @@ class RaftNode final : public Node {
   const KvStore& state_machine() const { return kv_; }
   int64_t next_index(NodeId peer) const { return next_index_.at(peer); }
   int64_t match_index(NodeId peer) const { return match_index_.at(peer); }
+  // Failed elections in a row (Raft Refloated's binary exponential backoff counts them).
+  int32_t failed_elections() const { return failed_elections_; }
   // Whether a read arriving now would be answered from the lease (thesis §6.4.1).
   bool lease_valid() const;
 
@@ -191,6 +193,11 @@ class RaftNode final : public Node {
   // Duty entries this node proposed as leader: log index -> the entry. It performs a duty only if
   // its own entry is the one applied at that index (lost on a crash: the duty is then missed).
   kit::Waiting<LogEntry> pending_duties_;
+
+  // Raft Refloated's binary exponential backoff (candidate_backoff): elections this node has
+  // stood in and lost in a row (its election timer fired while it was a candidate or
+  // pre-candidate); 0 after it wins or hears from a current leader. Volatile.
+  int32_t failed_elections_ = 0;
 
   // bugs.vote_before_persist: a granted vote not yet written to durable_ (valid in its term only).
   NodeId unflushed_vote_ = kNoNode;

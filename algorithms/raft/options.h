@@ -1,6 +1,7 @@
 // Raft's parameters ("params": {"raft": {...}} in a scenario), resolved per node.
 #pragma once
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "sim/api/params.h"
@@ -18,6 +19,9 @@ struct RaftBugs {
   // a crash in between forgets it and the node can vote twice in one term.
   bool vote_before_persist = false;
 };
+
+// Binary exponential backoff stops doubling after this many failed elections in a row.
+inline constexpr int32_t kCandidateBackoffDoublingsMax = 10;
 
 struct RaftOptions {
   // Election timeouts are drawn uniformly from [min, max] on every reset (§5.2).
@@ -41,7 +45,25 @@ struct RaftOptions {
   bool leader_noop = true;
   // Most entries in one AppendEntries.
   int64_t max_entries_per_append = 64;
+  // Raft Refloated (Howard, Schwarzkopf, Madhavapeddy, Crowcroft, "Raft Refloated: Do We Have
+  // Consensus?", ACM SIGOPS OSR 49(1):12-21, 2015), its evaluation of leader election, the
+  // candidate timeout "fixed reduction": a candidate (or pre-candidate) draws its election timeout
+  // from [candidate_timeout_min, candidate_timeout_max] instead of the follower's range, so that a
+  // candidate whose election failed retries before followers time out and stand against it.
+  // 0 means "the election timeout of this node" (the default: Figure 2, one range for both).
+  Time_us candidate_timeout_min_us = 0;
+  Time_us candidate_timeout_max_us = 0;
+  // Raft Refloated, the candidate timeout "binary exponential backoff": each failed election (the
+  // election timer of a candidate or pre-candidate fires) doubles the range of this node's next
+  // candidate timeout; winning an election or hearing from a current leader resets it. At most
+  // kCandidateBackoffDoublingsMax doublings (truncated, as Ethernet's backoff).
+  bool candidate_backoff = false;
   RaftBugs bugs;
+
+  // The range a candidate draws its election timeout from after `failed_elections` failed
+  // elections in a row: the candidate range (fixed reduction), doubled that many times with
+  // candidate_backoff (at most kCandidateBackoffDoublingsMax times, at most kTimingMax_us).
+  std::pair<Time_us, Time_us> candidate_timeout_range_us(int32_t failed_elections) const;
 
   // The lease a majority round buys: election_timeout_min / (1 + drift bound).
   Time_us lease_duration_us() const;

@@ -112,6 +112,23 @@ class Context {
   // periods run twice or never, and ids handed out twice.
   virtual void job_ran(int64_t period) = 0;
   virtual void id_issued(int64_t id) = 0;
+
+  // STONITH (docs/stonith.md): a node that is about to act as the new leader asks the
+  // scenario's fencing device to power off `previous`, the leader (or lock holder) it replaces.
+  // Returns false when the scenario has no device (the node acts at once, as without STONITH).
+  // Returns true when the request is on its way: the node must not act as leader until
+  // Node::on_fenced(previous, ...) is called: with true once the device has powered `previous`
+  // off (or found it off), with false when the device did not answer in time and the scenario
+  // says "proceed" (with "wait" the kernel keeps asking and on_fenced comes only with true).
+  // The default (contexts without a kernel, like the test kit's) has no device.
+  virtual bool fence(NodeId previous) {
+    (void)previous;
+    return false;
+  }
+  // The node no longer waits to power off `previous` (it heard of another leader, or stepped
+  // down): the kernel stops asking again, and on_fenced for it will not come. A request already
+  // on its way may still reach the device and be carried out.
+  virtual void cancel_fence(NodeId previous) { (void)previous; }
 };
 
 // The node's durable state as a T, for on_start: what survived a crash, or at the node's first
@@ -146,6 +163,13 @@ class Node {
   // `period` numbers the job's periods from 0 on the node's own clock. Default: no duty.
   virtual void on_job(int64_t period) { (void)period; }
   virtual void on_id_tick() {}
+  // STONITH: the answer to Context::fence(target). `powered_off` is true when the device powered
+  // `target` off (or found it off), false when it did not answer and the scenario proceeds
+  // without it. Default: nothing (an algorithm that never calls fence).
+  virtual void on_fenced(NodeId target, bool powered_off) {
+    (void)target;
+    (void)powered_off;
+  }
 
  protected:
   Context& ctx_;

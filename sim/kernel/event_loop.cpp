@@ -20,7 +20,9 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
     : scenario(s),
       make_node(std::move(make)),
       n(s.nodes),
-      network(s.nodes, s.topology, s.network, Rng(s.seed).substream("network")),
+      // With STONITH the fencing device is one more endpoint of the network (id n).
+      network(s.nodes + (s.stonith.enabled ? 1 : 0), s.topology, s.network,
+              Rng(s.seed).substream("network")),
       fault_target_rng(Rng(s.seed).substream("fault-targets")),
       workload_rng(Rng(s.seed).substream("workload")),
       nemesis(s.nemesis, s.duration_us, s.nodes, Rng(s.seed).substream("faults")),
@@ -28,7 +30,8 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
       damage(s.workload.job_period_us, s.workload.id_interval_us, s.workload.duties_start_us) {
   const Rng root(s.seed);
   // Leader loss is judged by what the network lets the leader do, not only by beliefs.
-  leadership.set_connectivity([this](NodeId i) { return network.mutual_component(i); });
+  leadership.set_connectivity([this](NodeId i) { return cluster_component(i); });
+  if (s.stonith.enabled) device = stonith_device_id(s.nodes);
   nodes.resize(static_cast<size_t>(n));
   for (NodeId i = 0; i < n; ++i) {
     NodeRt& r = nodes[static_cast<size_t>(i)];
@@ -128,6 +131,12 @@ void Simulator::Impl::dispatch(QEvent& ev) {
       return fault_step(ev.a);
     case Ev::Caption:
       return caption(ev.a);
+    case Ev::StonithArrive:
+      return stonith_arrive(ev.a);
+    case Ev::StonithAck:
+      return stonith_ack(ev);
+    case Ev::StonithTimeout:
+      return stonith_timeout(ev);
   }
 }
 

@@ -105,6 +105,12 @@ std::vector<FaultSpec> Simulator::Impl::fault_schedule() const {
   all.insert(all.end(), nemesis_faults.begin(), nemesis_faults.end());
   std::stable_sort(all.begin(), all.end(),
                    [](const FaultSpec& x, const FaultSpec& y) { return x.at_us < y.at_us; });
+  // The fencing device's power-offs are fault instances too (sim/kernel/stonith.cpp): each goes
+  // where its instance id says, so that the k-th entry stays the k-th fault that fired.
+  for (uint64_t id : stonith_power_offs) {
+    const size_t at = std::min(static_cast<size_t>(id - 1), all.size());
+    all.insert(all.begin() + static_cast<std::ptrdiff_t>(at), instances[id - 1].spec);
+  }
   return all;
 }
 
@@ -249,7 +255,19 @@ void Simulator::Impl::apply_network_fault(FaultInstance& inst) {
     case FaultKind::Partition:
     case FaultKind::Isolate:
     case FaultKind::LinkCut:
-      for (const auto& [from, to] : links_cut(n, f)) cut(inst, from, to);
+      // An isolated node reaches nobody, the fencing device included (network.size() is n, or
+      // n + 1 with a device); partitions and link cuts name the nodes they cut.
+      for (const auto& [from, to] : links_cut(f.kind == FaultKind::Isolate ? network.size() : n, f))
+        cut(inst, from, to);
+      // A partition that puts the device in one of its groups cuts it from the other groups.
+      if (f.device_in_groups && device != kNoNode) {
+        for (NodeId other = 0; other < n; ++other) {
+          if (std::find(f.device_side.begin(), f.device_side.end(), other) != f.device_side.end())
+            continue;
+          cut(inst, device, other);
+          cut(inst, other, device);
+        }
+      }
       break;
     case FaultKind::Flap:
       inst.flap_down = true;
@@ -292,6 +310,20 @@ void Simulator::Impl::apply_node_fault(FaultInstance& inst) {
   const FaultSpec& f = inst.spec;
   const std::string_view why = fault_kind_name(f.kind);
   for (NodeId id : f.nodes) {
+    if (id == device) {
+      // The fencing device (docs/stonith.md): a crash or a pause stops it answering. It has no
+      // node of the cluster's to run, so no crash or pause event: the fault event says it.
+      if (f.kind == FaultKind::Crash && !device_down) {
+        device_down = true;
+        inst.affected.push_back(id);
+        ++inst.effect.nodes_stopped;
+      } else if (f.kind == FaultKind::Pause && !device_paused) {
+        device_paused = true;
+        inst.affected.push_back(id);
+        ++inst.effect.nodes_stopped;
+      }
+      continue;
+    }
     NodeRt& r = rt(id);
     switch (f.kind) {
       case FaultKind::Crash:
@@ -364,7 +396,7 @@ void Simulator::Impl::emit_fault(const FaultInstance& inst, std::string_view pha
 // The nodes that can still talk both ways with a majority of the cluster (graph search).
 std::vector<NodeId> Simulator::Impl::majority_component() {
   for (NodeId i = 0; i < n; ++i) {
-    std::vector<NodeId> component = network.mutual_component(i);
+    std::vector<NodeId> component = cluster_component(i);
     if (static_cast<int32_t>(component.size()) * 2 > n) return component;
   }
   return {};
@@ -433,6 +465,11 @@ void Simulator::Impl::fault_end(uint64_t id) {
   emit_fault(inst, "end");
   for (size_t i = 0; i < inst.affected.size(); ++i) {
     const NodeId node_id = inst.affected[i];
+    if (node_id == device) {
+      if (f.kind == FaultKind::Crash) device_down = false;
+      if (f.kind == FaultKind::Pause) device_paused = false;
+      continue;
+    }
     switch (f.kind) {
       case FaultKind::Crash:
       case FaultKind::DiskLoss:

@@ -45,6 +45,9 @@ enum class Ev : uint8_t {
   FaultEnd,        // a = fault instance
   FaultStep,       // a = fault instance (flap toggles)
   Caption,         // a = caption index
+  StonithArrive,   // a fencing request reaches the device: a = request index
+  StonithAck,      // node: the device's acknowledgement reaches the requester; a = request index
+  StonithTimeout,  // node: the requester's wait for the device ends; a = request index
 };
 
 // 48 bytes, so that the heap moves little: the sender of a delivery travels in `b`, the server
@@ -164,6 +167,16 @@ struct Simulator::Impl {
       ev.tag = static_cast<uint64_t>(issued);
       sim.emit(ev);
     }
+    bool fence(NodeId previous) override { return sim.stonith_request(id, previous); }
+    void cancel_fence(NodeId previous) override { sim.stonith_cancel(id, previous); }
+  };
+
+  // A fencing request (sim/kernel/stonith.cpp), from the node that asked until it is answered.
+  struct StonithRequest {
+    NodeId requester = kNoNode;
+    NodeId target = kNoNode;
+    uint32_t incarnation = 0;  // the requester's, when it asked
+    bool answered = false;     // on_fenced was called (or the requester crashed)
   };
 
   struct FaultInstance {
@@ -240,6 +253,13 @@ struct Simulator::Impl {
   int64_t crashes = 0;
   bool ran = false;
 
+  // -- STONITH (sim/kernel/stonith.cpp) --
+  NodeId device = kNoNode;     // the fencing device's network id (n) when the scenario has one
+  bool device_down = false;    // crashed by a fault
+  bool device_paused = false;  // paused by a fault
+  std::vector<StonithRequest> stonith_requests;
+  std::vector<uint64_t> stonith_power_offs;  // the fault instances of power-offs, in order
+
   Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Context&)> make, bool has_epochs);
   ~Impl();
 
@@ -312,6 +332,17 @@ struct Simulator::Impl {
   void schedule_timer(NodeId id, TimerId timer, const TimerRec& rec);
   void reschedule_timers(NodeId id);
   void fire_timer(kernel::QEvent& ev);
+
+  // ---- sim/kernel/stonith.cpp: the fencing device ----
+  bool stonith_request(NodeId requester, NodeId target);
+  void stonith_cancel(NodeId requester, NodeId target);
+  void stonith_send(size_t request);
+  void stonith_arrive(size_t request);
+  void stonith_ack(kernel::QEvent& ev);
+  void stonith_timeout(kernel::QEvent& ev);
+  void power_off(NodeId target, NodeId requester);
+  // The nodes of the cluster (not the device) in `from`'s mutual component.
+  std::vector<NodeId> cluster_component(NodeId from);
 
   // ---- sim/kernel/workload_driver.cpp: clients ----
   size_t client(int32_t id);

@@ -73,8 +73,12 @@ struct FaultSpec {
   bool link_set_form = false;
   std::vector<NodeId> from_nodes, to_nodes;
   std::vector<NodeSetSpec> link_sets;
-  bool both = false;         // link cut in both directions
-  std::string msg_type;      // drop ("" = every type)
+  bool both = false;     // link cut in both directions
+  std::string msg_type;  // drop ("" = every type)
+  // A partition that names the fencing device ("stonith") in one of its groups: the device
+  // stays linked to device_side (that group's nodes) and is cut from every other node.
+  bool device_in_groups = false;
+  std::vector<NodeId> device_side;
   double probability = 1.0;  // drop
   double loss = 0.0;         // loss burst
   Time_us delay_us = 0;      // delay spike, slow node
@@ -131,6 +135,24 @@ struct WorkloadSpec {
   Time_us duties_start_us = 0;
 };
 
+// STONITH ("shoot the other node in the head", docs/stonith.md): a fencing device on the network
+// that powers off the previous leader when an algorithm asks it to (Context::fence), before the
+// new leader acts. It is an endpoint of the network with the id `nodes` (one past the cluster),
+// named "stonith" in faults: it can be crashed, paused, isolated or put on one side of a
+// partition. It runs no algorithm.
+struct StonithSpec {
+  bool enabled = false;
+  // When the device does not acknowledge within `timeout_us`: false ("wait") asks again and keeps
+  // the new leader waiting; true ("proceed") tells the new leader to go on unfenced.
+  bool proceed = false;
+  Time_us timeout_us = 100 * kMillisecond_us;
+};
+
+// The device's id in the network and in fault specs: one past the cluster's nodes.
+inline NodeId stonith_device_id(int32_t nodes) {
+  return nodes;
+}
+
 // An expectation on a metric: `eq`, or a range. Values are integers (µs for *_us metrics).
 struct Expectation {
   std::string metric;
@@ -158,6 +180,7 @@ struct Scenario {
   std::map<std::string, std::map<std::string, ParamValue>> params;
   std::vector<FaultSpec> faults;
   NemesisSpec nemesis;
+  StonithSpec stonith;
   WorkloadSpec workload;
   std::vector<Expectation> expect;                                      // for every algorithm
   std::map<std::string, std::vector<Expectation>> expect_by_algorithm;  // added per algorithm

@@ -47,11 +47,54 @@ void check_fault_fields(const Obj& o, const FaultKindInfo& info) {
   for (const auto& key : required) o.require(key, context);
 }
 
+// The fencing device's name in faults (docs/stonith.md).
+constexpr std::string_view kDeviceName = "stonith";
+
+bool names_device(const json& j) {
+  return j.is_string() && j.get<std::string>() == kDeviceName;
+}
+
+// The list without "stonith".
+json without_device(const json& list) {
+  json out = json::array();
+  for (const json& item : list)
+    if (!names_device(item)) out.push_back(item);
+  return out;
+}
+
 // A fault's `nodes`: node names or a selector; every node once for a kind whose order matters.
-void read_fault_nodes(const json& v, const std::string& path, const FaultKindInfo& info,
+// With a fencing device, a crash, pause or isolate may also name "stonith".
+void read_fault_nodes(const json& given, const std::string& path, const FaultKindInfo& info,
                       const RunFrame& run, FaultSpec& f) {
   const FaultField& field = *info.field("nodes");
+  json v = given;
+  bool device = false;
+  if (v.is_array()) {
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!names_device(v[i])) continue;
+      const std::string at = index_path(path, i);
+      if (!run.stonith)
+        throw InputError(at,
+                         "\"stonith\" names the fencing device, and the scenario has none "
+                         "(add a \"stonith\" block)");
+      if (f.kind != FaultKind::Crash && f.kind != FaultKind::Pause &&
+          f.kind != FaultKind::Isolate) {
+        throw InputError(at,
+                         "the fencing device can be crashed, paused or isolated, not hit by a " +
+                             std::string(info.name) + " fault");
+      }
+      if (device) throw InputError(at, "\"stonith\" is listed twice");
+      device = true;
+    }
+    v = without_device(v);
+  }
+  if (device && v.empty()) {
+    f.nodes = {stonith_device_id(run.nodes)};
+    return;
+  }
   const Targets t = read_targets(v, path, run.nodes);
+  if (device && t.selector != Selector::None)
+    throw InputError(path, "a selector must stand alone: not with \"stonith\"");
   if (field.required && t.nodes.empty() && t.selector == Selector::None) {
     throw InputError(path,
                      "expected at least one node, or a selector like "
@@ -59,6 +102,7 @@ void read_fault_nodes(const json& v, const std::string& path, const FaultKindInf
   }
   f.nodes = t.nodes;
   f.selector = t.selector;
+  if (device) f.nodes.push_back(stonith_device_id(run.nodes));
   if (field.type == FaultFieldType::NodeOrder) {
     std::vector<NodeId> sorted = f.nodes;
     std::sort(sorted.begin(), sorted.end());
@@ -203,6 +247,39 @@ void read_groups(const json& j, const std::string& path, int32_t nodes, FaultSpe
   }
 }
 
+// A partition's groups with the fencing device taken out: the group that names "stonith" (as an
+// item, or alone) is where the device stays linked (f.device_side, its fixed nodes); a group of
+// the device alone leaves it linked to nobody. Groups with selectors or "majority"/"minority"
+// cannot hold the device (their nodes are known only when the fault fires).
+json read_device_group(const json& j, const std::string& path, const RunFrame& run, FaultSpec& f) {
+  if (!j.is_array()) return j;
+  json out = json::array();
+  for (size_t g = 0; g < j.size(); ++g) {
+    const std::string at = index_path(path, g);
+    const bool alone =
+        names_device(j[g]) || (j[g].is_array() && j[g].size() == 1 && names_device(j[g][0]));
+    const bool inside = j[g].is_array() && std::any_of(j[g].begin(), j[g].end(), names_device);
+    if (!alone && !inside) {
+      out.push_back(j[g]);
+      continue;
+    }
+    if (f.device_in_groups) throw InputError(at, "\"stonith\" is already in another group");
+    f.device_in_groups = true;
+    if (alone) continue;
+    const json rest = without_device(j[g]);
+    const NodeSetSpec set = read_node_set(rest, at, run.nodes);
+    if (set.dynamic() || set.fill != NodeSetSpec::Fill::None) {
+      throw InputError(at,
+                       "a group with \"stonith\" takes node names and ranges only (no "
+                       "selector, \"majority\" or \"minority\")");
+    }
+    f.device_side = set.nodes;
+    std::sort(f.device_side.begin(), f.device_side.end());
+    out.push_back(rest);
+  }
+  return out;
+}
+
 // A link cut's ends: single nodes as before, or sets (every link from one to the other is cut).
 void read_link_ends(const json& from, const json& to, const std::string& from_path,
                     const std::string& to_path, int32_t nodes, FaultSpec& f) {
@@ -286,7 +363,14 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
       f.duration_us = read(*v, o.at("duration"));
     }
   }
-  if (const json* v = o.find("groups")) read_groups(*v, o.at("groups"), run.nodes, f);
+  if (const json* v = o.find("groups")) {
+    if (run.stonith && f.kind == FaultKind::Partition) {
+      const json groups = read_device_group(*v, o.at("groups"), run, f);
+      read_groups(groups, o.at("groups"), run.nodes, f);
+    } else {
+      read_groups(*v, o.at("groups"), run.nodes, f);
+    }
+  }
   if (const json* v = o.find("nodes")) read_fault_nodes(*v, o.at("nodes"), info, run, f);
   if (f.kind == FaultKind::LinkCut) {
     read_link_ends(*o.find("from"), *o.find("to"), o.at("from"), o.at("to"), run.nodes, f);
@@ -320,6 +404,23 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
   }
   if (const json* v = o.find("jump")) f.jump_us = read_duration(*v, o.at("jump"), Sign::Any);
   return f;
+}
+
+StonithSpec read_stonith(const json& j, const std::string& path) {
+  const Obj o(j, path, schema().stonith);
+  StonithSpec st;
+  st.enabled = true;
+  if (const json* v = o.find("on_unreachable")) {
+    const std::string what = read_string(*v, o.at("on_unreachable"), "\"wait\"");
+    if (what != "wait" && what != "proceed") {
+      throw InputError(o.at("on_unreachable"),
+                       "expected \"wait\" or \"proceed\", got " + describe(*v));
+    }
+    st.proceed = what == "proceed";
+  }
+  if (const json* v = o.find("timeout"))
+    st.timeout_us = read_duration(*v, o.at("timeout"), Sign::Positive);
+  return st;
 }
 
 NemesisSpec read_nemesis(const json& j, const std::string& path, const RunFrame& run) {

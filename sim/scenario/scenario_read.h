@@ -106,9 +106,9 @@ class SchemaSet {
  public:
   using Shape = Schema::Shape;
   Schema leaf = shaped(Shape::Leaf), list = shaped(Shape::List), tree = shaped(Shape::Tree);
-  Schema root, topology, edge, edges, network, latency, params, fault, faults, nemesis, workload,
-      op, ops, expect, expect_algo, expect_value, by_algorithm, golden, golden_entry, caption,
-      captions, time_range;
+  Schema root, topology, edge, edges, network, latency, params, fault, faults, nemesis, stonith,
+      workload, op, ops, expect, expect_algo, expect_value, by_algorithm, golden, golden_entry,
+      caption, captions, time_range;
 
   SchemaSet();
 
@@ -201,6 +201,7 @@ Targets read_targets(const json& j, const std::string& path, int32_t nodes);
 struct RunFrame {
   int32_t nodes = 3;
   Time_us duration_us = 10 * kSecond_us;
+  bool stonith = false;  // the scenario has a fencing device: faults may name "stonith"
 };
 
 Time_us read_time_in_run(const json& j, const std::string& path, const RunFrame& run,
@@ -213,6 +214,8 @@ FaultKind read_fault_kind(const json& j, const std::string& path);
 FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run);
 
 NemesisSpec read_nemesis(const json& j, const std::string& path, const RunFrame& run);
+// The "stonith" block (docs/stonith.md).
+StonithSpec read_stonith(const json& j, const std::string& path);
 
 // ---- sim/scenario/scenario_sections.cpp ----
 

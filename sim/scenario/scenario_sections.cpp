@@ -502,6 +502,17 @@ Scenario read_scenario(const json& doc) {
   run.duration_us = s.duration_us;
 
   if (const json* v = o.find("topology")) s.topology = read_topology(*v, "topology", run.nodes);
+  // Before the faults, which may name the device.
+  if (const json* v = o.find("stonith")) {
+    s.stonith = read_stonith(*v, "stonith");
+    if (s.topology.kind != TopologySpec::Kind::FullMesh) {
+      throw InputError("stonith",
+                       "a fencing device needs the full-mesh topology (the device is linked to "
+                       "every node), got topology.kind \"" +
+                           std::string(o.find("topology")->value("kind", "")) + "\"");
+    }
+    run.stonith = true;
+  }
   if (const json* v = o.find("network")) s.network = read_network(*v, "network");
   if (const json* v = o.find("params")) s.params = read_params(*v, "params");
   if (const json* v = o.find("faults")) {

@@ -95,6 +95,7 @@ SchemaSet::SchemaSet() {
                 {"params", &params},
                 {"faults", &faults},
                 {"nemesis", &nemesis},
+                {"stonith", &stonith},
                 {"workload", &workload},
                 {"expect", &expect},
                 {"golden", &golden},
@@ -142,6 +143,7 @@ SchemaSet::SchemaSet() {
                    {"duration_min", &leaf},
                    {"duration_max", &leaf},
                    {"swarm", &leaf}});
+  object(stonith, {{"on_unreachable", &leaf}, {"timeout", &leaf}});
   object(workload, {{"model", &leaf},
                     {"clients", &leaf},
                     {"start", &leaf},
