@@ -32,6 +32,8 @@ struct RunLimits {
   uint64_t max_trace_bytes = kDefaultMaxTraceBytes;
   // Count the trace's bytes even when none is written (replay re-cuts a run cut by size).
   bool count_trace_bytes = false;
+  // Not a limit: name every message a fault dropped (FaultEffect::messages; `ballot shrink`).
+  bool record_dropped_messages = false;
 };
 // "50000000", "50M", "2G", "512Ki", "2GiB": a positive count with an optional suffix (K, M, G, T
 // are powers of 1000; Ki, Mi, Gi, Ti powers of 1024; a trailing B is allowed). Throws
