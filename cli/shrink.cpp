@@ -256,6 +256,9 @@ std::string pretty(const nlohmann::ordered_json& doc) {
   return out + "}\n";
 }
 
+// At most this many runs for one attempt to replace network faults by single message drops.
+constexpr uint64_t kDropAttemptRuns = 40;
+
 class Shrinker {
  public:
   // `script_only`: stop once the faults and operations are scripted (script_failure).
@@ -400,6 +403,8 @@ class Shrinker {
       report("run cut");
     }
 
+    // The single message drops get a fifth of the budget, over all rounds.
+    drop_runs_left_ = o_.budget / 5;
     // 3. Rounds until one changes nothing (or the budget is spent): removing a fault changes the
     // timing of everything after it, so what was needed in one round may not be in the next.
     for (int round = 1; !exhausted(); ++round) {
@@ -412,8 +417,10 @@ class Shrinker {
         return build(fs, ops_, duration_us_, nodes_);
       });
       report("faults reduced" + r);
-      // Broad network faults by the single message drops they effected.
-      if (replace_network_faults()) report("network faults as message drops" + r);
+      // Broad network faults by the single message drops they effected, once the faults are
+      // minimal (delta debugging removed none this round).
+      if (faults_.size() == faults_were && replace_network_faults())
+        report("network faults as message drops" + r);
       if (scripted_ops_) {
         ops_ = ddmin<SOp>(ops_, [this](const std::vector<SOp>& os) {
           return build(faults_, os, duration_us_, nodes_);
@@ -509,7 +516,7 @@ class Shrinker {
   bool exhausted() {
     if (script_only_) return false;
     if (r_.runs >= o_.budget) r_.budget_exhausted = true;
-    return r_.budget_exhausted;
+    return r_.budget_exhausted || r_.runs >= step_limit_;
   }
 
   void report(const std::string& phase) { report(phase, faults_.size(), ops_.size()); }
@@ -613,6 +620,7 @@ class Shrinker {
     limits.record_dropped_messages = true;
     RunReport report = run_scenario(s, nullptr, limits);
     ++r_.runs;
+    if (drop_runs_left_ > 0) --drop_runs_left_;
     const Verdict v = judge_run(report);
     if (v.ok() || v.failures.front().safety != target_.safety ||
         v.failures.front().what != target_.what)
@@ -649,6 +657,13 @@ class Shrinker {
     bool any = false;
     for (const SFault& f : faults_) any = any || replaceable(f.kind);
     if (!any || exhausted()) return false;
+    // Tried on the same kinds of faults already (in an earlier round, before times were shortened
+    // or a node dropped): the answer would most likely be the same, and the runs are better spent
+    // elsewhere.
+    std::string key;
+    for (const SFault& f : faults_) key += f.kind + ",";
+    if (key == drops_tried_for_ || drop_runs_left_ == 0) return false;
+    drops_tried_for_ = std::move(key);
     std::optional<std::vector<std::vector<SFault>>> drops = drops_by_fault();
     if (!drops) return false;
     // All at once, then (when that loses the failure) one fault at a time.
@@ -667,11 +682,18 @@ class Shrinker {
         fs.insert(fs.end(), ds.begin(), ds.end());
         return fs;
       };
-      if (!fails(build(with(added), ops_, duration_us_, nodes_))) return false;
-      added = ddmin<SFault>(added, [&](const std::vector<SFault>& ds) {
-        return build(with(ds), ops_, duration_us_, nodes_);
-      });
-      if (kept.size() + added.size() > faults_.size()) return false;
+      if (drop_runs_left_ == 0) return false;
+      // Each attempt may spend a few dozen runs of the share the single drops get.
+      const uint64_t start = r_.runs;
+      step_limit_ = r_.runs + std::min<uint64_t>(drop_runs_left_, kDropAttemptRuns);
+      const bool reproduces = fails(build(with(added), ops_, duration_us_, nodes_));
+      if (reproduces)
+        added = ddmin<SFault>(added, [&](const std::vector<SFault>& ds) {
+          return build(with(ds), ops_, duration_us_, nodes_);
+        });
+      step_limit_ = UINT64_MAX;
+      drop_runs_left_ -= std::min(drop_runs_left_, r_.runs - start);
+      if (!reproduces || kept.size() + added.size() > faults_.size()) return false;
       std::vector<SFault> fs = with(added);
       std::stable_sort(fs.begin(), fs.end(),
                        [](const SFault& x, const SFault& y) { return x.at_us < y.at_us; });
@@ -685,6 +707,7 @@ class Shrinker {
       if (replaceable(faults_[i].kind)) all.push_back(i);
     const size_t was = faults_.size();
     if (attempt(all)) return true;
+    if (all.size() == 1) return false;
     // One at a time; faults_ changes on success, so match by content.
     bool changed = false;
     const std::vector<SFault> before = faults_;
@@ -886,6 +909,10 @@ class Shrinker {
   std::vector<SFault> faults_;
   std::vector<SOp> ops_;
   bool scripted_ops_ = false;
+  // A step's own cap on the runs (the single message drops: a share of the budget).
+  uint64_t step_limit_ = UINT64_MAX;
+  uint64_t drop_runs_left_ = 0;  // for the single message drops, over all rounds
+  std::string drops_tried_for_;  // the faults (as JSON) they were last tried on
   int32_t nodes_ = 3;
   Time_us duration_us_ = 0;
 };
