@@ -20,6 +20,9 @@ struct AlgorithmInfo {
   std::string name;         // "bully", "raft", ...
   std::string description;  // one line for `ballot list algorithms`
   bool has_epochs = false;  // epochs (terms, ballots) are meaningful: check one leader per epoch
+  // The types of the messages its nodes send one another, as the trace names them (a
+  // drop_message fault's `type` must be one).
+  std::vector<std::string> message_types;
   // Reads and validates parameters (Params::finish() included) and returns the node factory.
   // Throws InputError on bad parameters.
   std::function<NodeFactory(Params&, int32_t cluster_size)> make;

@@ -181,6 +181,7 @@ std::string fault_targets_text(const FiredFault& fault) {
       parts.push_back(end("from") + (d.value("both", false) ? " <-> " : " -> ") + end("to"));
     }
     if (d.contains("type")) parts.push_back("type " + d["type"].get<std::string>());
+    if (d.contains("nth")) parts.push_back("nth " + std::to_string(d["nth"].get<int64_t>()));
     if (d.contains("probability_ppm"))
       parts.push_back("p " + percent(d["probability_ppm"].get<int64_t>()));
     if (d.contains("loss_ppm")) parts.push_back("loss " + percent(d["loss_ppm"].get<int64_t>()));

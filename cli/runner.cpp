@@ -733,6 +733,20 @@ void validate_algorithm_names(const Scenario& scenario) {
     // not when someone later runs the scenario with --algo.
     if (name != scenario.algorithm) (void)make_node_factory(*algo, scenario);
   }
+  // A drop_message names a message type of the algorithm that runs (a typo would drop nothing).
+  const AlgorithmInfo& running = *find_algorithm(scenario.algorithm);
+  for (const FaultSpec& f : scenario.faults) {
+    if (f.kind != FaultKind::DropMessage) continue;
+    const auto& types = running.message_types;
+    if (std::find(types.begin(), types.end(), f.msg_type) != types.end()) continue;
+    std::string valid;
+    for (const std::string& t : types) valid += (valid.empty() ? "" : ", ") + t;
+    const std::string guess = closest_name(f.msg_type, types);
+    throw InputError(f.path + ".type", "unknown message type '" + f.msg_type + "' for " +
+                                           running.name + " (" +
+                                           (guess.empty() ? "" : "did you mean '" + guess + "'? ") +
+                                           "its message types: " + valid + ")");
+  }
 }
 
 static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher,
@@ -757,6 +771,7 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   const auto golden =
       scenario.golden.find(scenario.algorithm + "/" + std::to_string(scenario.seed));
   sim->set_trace_hash(limits.trace_hash || trace_out != nullptr || golden != scenario.golden.end());
+  if (limits.record_dropped_messages) sim->record_dropped_messages();
   report.result = sim->run();
   report.faults = fault_log.take(report.result.fault_schedule);
   for (FiredFault& f : report.faults)

@@ -35,6 +35,8 @@ struct RunLimits {
   // Not a limit: false skips the trace hash when nothing reads it (sweep). It is still computed
   // when a trace is written or the scenario has a golden hash for the run's algorithm and seed.
   bool trace_hash = true;
+  // Not a limit: name every message a fault dropped (FaultEffect::messages; `ballot shrink`).
+  bool record_dropped_messages = false;
 };
 // "50000000", "50M", "2G", "512Ki", "2GiB": a positive count with an optional suffix (K, M, G, T
 // are powers of 1000; Ki, Mi, Gi, Ti powers of 1024; a trailing B is allowed). Throws

@@ -75,6 +75,13 @@ std::optional<SFault> scripted_fault(const FiredFault& fired) {
       f.fields["to"] = node_name1(d["to"].get<int64_t>());
     }
     if (d.value("both", false)) f.fields["both"] = true;
+  } else if (k == "drop_message") {
+    if (!d.contains("from") || !d.contains("to") || !d.contains("type") || !d.contains("nth"))
+      return std::nullopt;
+    f.fields["from"] = node_name1(d["from"].get<int64_t>());
+    f.fields["to"] = node_name1(d["to"].get<int64_t>());
+    f.fields["type"] = d["type"];
+    f.fields["nth"] = d["nth"];
   } else if (k == "drop" || k == "flap") {
     if (d.contains("from")) f.fields["from"] = node_name1(d["from"].get<int64_t>());
     if (d.contains("to")) f.fields["to"] = node_name1(d["to"].get<int64_t>());
@@ -155,6 +162,16 @@ std::string caption_of(const SFault& f) {
                                 : std::string("every message dropped");
     if (d.contains("probability"))
       text += " (p " + std::to_string(d["probability"].get<double>()).substr(0, 5) + ")";
+  } else if (k == "drop_message") {
+    const int64_t nth = d.value("nth", int64_t{0});
+    const char* suffix = nth % 100 / 10 == 1 ? "th"
+                         : nth % 10 == 1     ? "st"
+                         : nth % 10 == 2     ? "nd"
+                         : nth % 10 == 3     ? "rd"
+                                             : "th";
+    text = "the " + std::to_string(nth) + suffix + " " + d.value("type", std::string("?")) + " " +
+           d.value("from", std::string("?")) + " -> " + d.value("to", std::string("?")) +
+           " dropped";
   } else if (k == "delay_spike") {
     text = "messages of " + who + " delayed +" + d.value("delay", std::string("?"));
   } else if (k == "loss_burst") {
@@ -238,6 +255,9 @@ std::string pretty(const nlohmann::ordered_json& doc) {
   }
   return out + "}\n";
 }
+
+// At most this many runs for one attempt to replace network faults by single message drops.
+constexpr uint64_t kDropAttemptRuns = 40;
 
 class Shrinker {
  public:
@@ -383,6 +403,8 @@ class Shrinker {
       report("run cut");
     }
 
+    // The single message drops get a fifth of the budget, over all rounds.
+    drop_runs_left_ = o_.budget / 5;
     // 3. Rounds until one changes nothing (or the budget is spent): removing a fault changes the
     // timing of everything after it, so what was needed in one round may not be in the next.
     for (int round = 1; !exhausted(); ++round) {
@@ -395,6 +417,10 @@ class Shrinker {
         return build(fs, ops_, duration_us_, nodes_);
       });
       report("faults reduced" + r);
+      // Broad network faults by the single message drops they effected, once the faults are
+      // minimal (delta debugging removed none this round).
+      if (faults_.size() == faults_were && replace_network_faults())
+        report("network faults as message drops" + r);
       if (scripted_ops_) {
         ops_ = ddmin<SOp>(ops_, [this](const std::vector<SOp>& os) {
           return build(faults_, os, duration_us_, nodes_);
@@ -490,7 +516,7 @@ class Shrinker {
   bool exhausted() {
     if (script_only_) return false;
     if (r_.runs >= o_.budget) r_.budget_exhausted = true;
-    return r_.budget_exhausted;
+    return r_.budget_exhausted || r_.runs >= step_limit_;
   }
 
   void report(const std::string& phase) { report(phase, faults_.size(), ops_.size()); }
@@ -570,6 +596,134 @@ class Shrinker {
         op.fields[key] = it->second;
       }
     if (fails(build(faults_, os, duration_us_, nodes_))) ops_ = std::move(os);
+  }
+
+  // The kinds whose drops a drop_message can stand for: they cut links or lose messages, and a
+  // message they dropped is all they did to it (delays are not drops: those kinds stay).
+  static bool replaceable(const std::string& kind) {
+    return kind == "partition" || kind == "isolate" || kind == "link_cut" || kind == "bridge" ||
+           kind == "majorities_ring" || kind == "flap" || kind == "drop" || kind == "loss_burst";
+  }
+
+  // Runs the current faults once more, naming every message each fault dropped; per fault (in
+  // faults_'s order), the drop_message faults that drop exactly those messages. nullopt when the
+  // run no longer fails like the target (then nothing is replaced).
+  std::optional<std::vector<std::vector<SFault>>> drops_by_fault() {
+    if (exhausted()) return std::nullopt;
+    Scenario s;
+    try {
+      s = parse_scenario(build(faults_, ops_, duration_us_, nodes_).dump(), o_.file);
+    } catch (const InputError&) {
+      return std::nullopt;
+    }
+    RunLimits limits = o_.limits;
+    limits.record_dropped_messages = true;
+    RunReport report = run_scenario(s, nullptr, limits);
+    ++r_.runs;
+    if (drop_runs_left_ > 0) --drop_runs_left_;
+    const Verdict v = judge_run(report);
+    if (v.ok() || v.failures.front().safety != target_.safety ||
+        v.failures.front().what != target_.what)
+      return std::nullopt;
+    // Instance k is the k-th fault to fire: the scripted faults in time order (a stable sort,
+    // as the kernel's), those that begin before the end of the run.
+    std::vector<size_t> order;
+    for (size_t i = 0; i < faults_.size(); ++i)
+      if (faults_[i].at_us < duration_us_) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [this](size_t x, size_t y) { return faults_[x].at_us < faults_[y].at_us; });
+    std::vector<std::vector<SFault>> drops(faults_.size());
+    const auto& effects = report.result.fault_effects;
+    for (size_t k = 0; k < order.size() && k < effects.size(); ++k) {
+      for (const DroppedMessage& m : effects[k].messages) {
+        SFault d;
+        d.at_us = round_down(m.sent_us, kMillisecond_us);
+        d.kind = "drop_message";
+        d.fields["from"] = node_name1(int64_t{m.from} + 1);
+        d.fields["to"] = node_name1(int64_t{m.to} + 1);
+        d.fields["type"] = m.type;
+        d.fields["nth"] = m.nth;
+        drops[order[k]].push_back(std::move(d));
+      }
+    }
+    return drops;
+  }
+
+  // Replaces broad network faults (partitions, cuts, loss) by the single message drops they
+  // effected, when the failure survives it, then keeps only the drops it needs (delta debugging
+  // over them). A replacement is kept only when it leaves no more faults than it found (a drop
+  // counts as one fault). True when faults_ changed.
+  bool replace_network_faults() {
+    bool any = false;
+    for (const SFault& f : faults_) any = any || replaceable(f.kind);
+    if (!any || exhausted()) return false;
+    // Tried on the same kinds of faults already (in an earlier round, before times were shortened
+    // or a node dropped): the answer would most likely be the same, and the runs are better spent
+    // elsewhere.
+    std::string key;
+    for (const SFault& f : faults_) key += f.kind + ",";
+    if (key == drops_tried_for_ || drop_runs_left_ == 0) return false;
+    drops_tried_for_ = std::move(key);
+    std::optional<std::vector<std::vector<SFault>>> drops = drops_by_fault();
+    if (!drops) return false;
+    // All at once, then (when that loses the failure) one fault at a time.
+    auto attempt = [this, &drops](const std::vector<size_t>& which) {
+      std::vector<SFault> kept, added;
+      for (size_t i = 0; i < faults_.size(); ++i) {
+        if (std::find(which.begin(), which.end(), i) == which.end()) {
+          kept.push_back(faults_[i]);
+        } else {
+          for (const SFault& d : (*drops)[i])
+            if (d.at_us < duration_us_) added.push_back(d);
+        }
+      }
+      auto with = [&kept](const std::vector<SFault>& ds) {
+        std::vector<SFault> fs = kept;
+        fs.insert(fs.end(), ds.begin(), ds.end());
+        return fs;
+      };
+      if (drop_runs_left_ == 0) return false;
+      // Each attempt may spend a few dozen runs of the share the single drops get.
+      const uint64_t start = r_.runs;
+      step_limit_ = r_.runs + std::min<uint64_t>(drop_runs_left_, kDropAttemptRuns);
+      const bool reproduces = fails(build(with(added), ops_, duration_us_, nodes_));
+      if (reproduces)
+        added = ddmin<SFault>(added, [&](const std::vector<SFault>& ds) {
+          return build(with(ds), ops_, duration_us_, nodes_);
+        });
+      step_limit_ = UINT64_MAX;
+      drop_runs_left_ -= std::min(drop_runs_left_, r_.runs - start);
+      if (!reproduces || kept.size() + added.size() > faults_.size()) return false;
+      std::vector<SFault> fs = with(added);
+      std::stable_sort(fs.begin(), fs.end(),
+                       [](const SFault& x, const SFault& y) { return x.at_us < y.at_us; });
+      // The ddmin's last failing run may not be this exact set: confirm it.
+      if (!fails(build(fs, ops_, duration_us_, nodes_))) return false;
+      faults_ = std::move(fs);
+      return true;
+    };
+    std::vector<size_t> all;
+    for (size_t i = 0; i < faults_.size(); ++i)
+      if (replaceable(faults_[i].kind)) all.push_back(i);
+    const size_t was = faults_.size();
+    if (attempt(all)) return true;
+    if (all.size() == 1) return false;
+    // One at a time; faults_ changes on success, so match by content.
+    bool changed = false;
+    const std::vector<SFault> before = faults_;
+    for (size_t b = 0; b < before.size() && !exhausted(); ++b) {
+      if (!replaceable(before[b].kind)) continue;
+      size_t i = 0;
+      while (i < faults_.size() && fault_json(faults_[i]) != fault_json(before[b])) ++i;
+      if (i == faults_.size()) continue;
+      if (changed) {
+        // The drops were recorded for the faults as they were: record them again.
+        drops = drops_by_fault();
+        if (!drops) break;
+      }
+      if (attempt({i})) changed = true;
+    }
+    return changed || faults_.size() != was;
   }
 
   bool try_faults(const std::vector<SFault>& fs) {
@@ -755,6 +909,10 @@ class Shrinker {
   std::vector<SFault> faults_;
   std::vector<SOp> ops_;
   bool scripted_ops_ = false;
+  // A step's own cap on the runs (the single message drops: a share of the budget).
+  uint64_t step_limit_ = UINT64_MAX;
+  uint64_t drop_runs_left_ = 0;  // for the single message drops, over all rounds
+  std::string drops_tried_for_;  // the faults (as JSON) they were last tried on
   int32_t nodes_ = 3;
   Time_us duration_us_ = 0;
 };
@@ -767,8 +925,8 @@ void write_scripted(nlohmann::ordered_json& out, const Shrinker& shrinker) {
     nlohmann::ordered_json j;
     j["at"] = human_duration(f.at_us);
     j["kind"] = f.kind;
-    for (const char* key : {"groups", "nodes", "from", "to", "both", "type", "probability", "loss",
-                            "delay", "period", "drift_ppm", "jump"})
+    for (const char* key : {"groups", "nodes", "from", "to", "both", "type", "nth", "probability",
+                            "loss", "delay", "period", "drift_ppm", "jump"})
       if (f.fields.contains(key)) j[key] = f.fields[key];
     if (f.duration_us > 0) j["duration"] = human_duration(f.duration_us);
     faults.push_back(j);

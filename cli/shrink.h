@@ -1,9 +1,11 @@
 // `ballot shrink`: from one failing run, a small scenario that fails the same way (docs/cli.md).
 // The nemesis's resolved schedule becomes scripted faults and the random clients' operations
-// scripted ones; then delta debugging removes faults and operations, shortens and moves what is
-// left, cuts the run after the failure and drops nodes. Every candidate is judged with judge_run,
-// so "fails the same way" means what run, compare, sweep and check mean: the first failure has the
-// same kind (safety violation or failed expectation) and the same checker or expectation path.
+// scripted ones; then delta debugging removes faults and operations, replaces network faults by
+// the single message drops (drop_message) they effected where that leaves no more faults, shortens
+// and moves what is left, cuts the run after the failure and drops nodes. Every candidate is
+// judged with judge_run, so "fails the same way" means what run, compare, sweep and check mean:
+// the first failure has the same kind (safety violation or failed expectation) and the same
+// checker or expectation path.
 #pragma once
 #include <cstdint>
 #include <functional>

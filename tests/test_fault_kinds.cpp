@@ -2,10 +2,12 @@
 // docs' table, the scenario reader and the trace header must all agree with it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "algorithms/registry.h"
 #include "cli/runner.h"
 #include "cli/trace_file.h"
 #include "sim/api/input_error.h"
@@ -49,7 +51,7 @@ TEST_CASE("the fault table has every kind once, in enum order, with distinct nam
     CHECK_FALSE(k.effect.empty());
     CHECK(fault_look_from_name(fault_look_name(k.look)) == k.look);
   }
-  CHECK(fault_kinds().size() == static_cast<size_t>(FaultKind::DiskLoss) + 1);
+  CHECK(fault_kinds().size() == static_cast<size_t>(FaultKind::DropMessage) + 1);
   CHECK_FALSE(fault_kind_from_name("no_such_kind").has_value());
 }
 
@@ -130,4 +132,24 @@ TEST_CASE("the trace header carries the fault table and the reader gives it back
       parse_trace_header(R"({"format":"ballot-trace","format_version":2,"scenario":{}})");
   CHECK(old.fault_kinds.size() == fault_kinds().size());
   CHECK(old.fault_kinds.at("crash").look == "crash");
+}
+
+TEST_CASE("each algorithm lists every message type its nodes send (drop_message checks them)") {
+  for (const AlgorithmInfo& algo : algorithms()) {
+    INFO(algo.name);
+    REQUIRE_FALSE(algo.message_types.empty());
+    const Scenario s =
+        parse_scenario(R"({"nodes": 5, "duration": "4s", "algorithm": ")" + algo.name + R"(",
+            "network": {"loss": 0.05},
+            "nemesis": {"kinds": ["partition", "crash", "pause"], "mean_interval": "300ms"},
+            "workload": {"clients": 2, "mean_interval": "100ms", "read_fraction": 0.3}})",
+                       "test.json");
+    const RunReport report = run_scenario(s);
+    CHECK(report.result.traffic_by_type.size() >= 2);
+    for (const auto& [type, counts] : report.result.traffic_by_type) {
+      INFO(type);
+      CHECK(std::find(algo.message_types.begin(), algo.message_types.end(), type) !=
+            algo.message_types.end());
+    }
+  }
 }

@@ -331,3 +331,76 @@ TEST_CASE("huge clock jumps neither hang a run nor wrap a clock", "[faults][cloc
     CHECK(sim->local_time(2) <= -kClockLimit_us + 3 * kSecond_us);
   }
 }
+
+TEST_CASE("drop_message drops exactly the nth message of its type on its link", "[faults]") {
+  // The probe pings every peer every 100ms from 100ms: the 5th Ping n1 -> n2 is sent at 500ms.
+  auto run = run_probe(cluster(
+      3,
+      R"("faults": [{"at": "200ms", "kind": "drop_message", "from": "n1", "to": "n2", "type": "Ping", "nth": 5}])"));
+  CHECK(count(run->log, 1, 0, 510 * ms, 510 * ms) == 0);
+  CHECK(count(run->log, 1, 0, 0, 509 * ms) == 4);
+  CHECK(count(run->log, 1, 0, 511 * ms, 3000 * ms) == 24);
+  CHECK(count(run->log, 0, 1, 0, 3000 * ms) == 29);  // the reverse link is untouched
+  CHECK(count(run->log, 2, 0, 0, 3000 * ms) == 29);  // and so are n1's other links
+  CHECK(run->rec.drop_reasons == std::vector<std::string>{"drop_message"});
+  REQUIRE(run->result.fault_effects.size() == 1);
+  CHECK(run->result.fault_effects[0].dropped == 1);
+  CHECK_FALSE(run->result.fault_effects[0].inert());
+
+  SECTION("counted from the start of the run: armed after its message, it is inert") {
+    auto late = run_probe(cluster(
+        3,
+        R"("faults": [{"at": "600ms", "kind": "drop_message", "from": "n1", "to": "n2", "type": "Ping", "nth": 5}])"));
+    CHECK(late->rec.drop_reasons.empty());
+    REQUIRE(late->result.fault_effects.size() == 1);
+    CHECK(late->result.fault_effects[0].inert());
+  }
+  SECTION("a message that never comes, or another type, drops nothing") {
+    auto never = run_probe(cluster(
+        3,
+        R"("faults": [{"at": "0s", "kind": "drop_message", "from": "n1", "to": "n2", "type": "Ping", "nth": 1000},
+                      {"at": "0s", "kind": "drop_message", "from": "n1", "to": "n2", "type": "Pong", "nth": 1}])"));
+    CHECK(never->rec.drop_reasons.empty());
+    REQUIRE(never->result.fault_effects.size() == 2);
+    CHECK(never->result.fault_effects[0].inert());
+    CHECK(never->result.fault_effects[1].inert());
+  }
+}
+
+TEST_CASE("the drops a partition effected, as drop_message faults, replay the same deliveries",
+          "[faults]") {
+  const std::string partition =
+      R"("faults": [{"at": "1s", "duration": "300ms", "kind": "partition", "groups": [["n1"], ["n2", "n3"]]}])";
+  const Scenario scenario = parse_scenario(cluster(3, partition, "7ms"), "test");
+  ProbeLog log;
+  Simulator sim(scenario, probe_factory(log, {}), true);
+  LogClock clock(log);
+  sim.watch(&clock);
+  sim.record_dropped_messages();
+  const RunResult recorded = sim.run();
+  REQUIRE(recorded.fault_effects.size() == 1);
+  const FaultEffect& effect = recorded.fault_effects[0];
+  // n1 <-> n2 and n1 <-> n3, both ways, three pings each (1.1s, 1.2s, 1.3s: 1s begins before the
+  // pings of that instant, 1.3s ends before them).
+  CHECK(effect.dropped == 12);
+  REQUIRE(effect.messages.size() == 12);
+  std::string drops;
+  for (const DroppedMessage& m : effect.messages) {
+    CHECK(m.type == "Ping");
+    CHECK(m.sent_us >= 1000 * ms);
+    CHECK(m.sent_us < 1300 * ms);
+    if (!drops.empty()) drops += ",";
+    drops += R"({"at": ")" + std::to_string(m.sent_us) +
+             R"(us", "kind": "drop_message", "from": "n)" + std::to_string(m.from + 1) +
+             R"(", "to": "n)" + std::to_string(m.to + 1) + R"(", "type": "Ping", "nth": )" +
+             std::to_string(m.nth) + "}";
+  }
+  auto replayed = run_probe(cluster(3, R"("faults": [)" + drops + "]", "7ms"));
+  CHECK(replayed->rec.drop_reasons == std::vector<std::string>(12, "drop_message"));
+  REQUIRE(replayed->log.deliveries.size() == log.deliveries.size());
+  for (size_t i = 0; i < log.deliveries.size(); ++i) {
+    CHECK(replayed->log.deliveries[i].at_us == log.deliveries[i].at_us);
+    CHECK(replayed->log.deliveries[i].from == log.deliveries[i].from);
+    CHECK(replayed->log.deliveries[i].to == log.deliveries[i].to);
+  }
+}

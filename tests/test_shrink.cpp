@@ -137,3 +137,38 @@ TEST_CASE("script_failure: the run as a self-contained scenario that outlives th
   passing.sets = {"params.raft.bugs.vote_without_log_check=false"};
   CHECK_THROWS_AS(script_failure(passing, "unit test"), NotFailing);
 }
+
+TEST_CASE("shrink: a network fault becomes the single message drop the failure needs", "[shrink]") {
+  // Any dropped message fails this run: the partition dropped many, one drop_message suffices.
+  ShrinkOptions o;
+  o.file = write_scenario("ballot-test-shrink-drops.json",
+                          R"({"name": "drops", "nodes": 3, "algorithm": "bully", "seed": 1,
+    "duration": "2s",
+    "faults": [{"at": "500ms", "kind": "partition", "groups": [["n1"], ["n2", "n3"]],
+                "duration": "500ms"}],
+    "expect": {"messages_dropped": 0}})");
+  const ShrinkResult r = shrink_failure(o);
+  CHECK_FALSE(r.safety);
+  CHECK(r.what == "expect.messages_dropped");
+  CHECK(r.faults_before == 1);
+  CHECK(r.faults_after == 1);
+  const Scenario s = parse_scenario(r.scenario_text, "shrunk.json");
+  REQUIRE(s.faults.size() == 1);
+  CHECK(s.faults[0].kind == FaultKind::DropMessage);
+  CHECK(s.faults[0].nth >= 1);
+  CHECK_FALSE(s.faults[0].msg_type.empty());
+  // It drops exactly one message, and its caption says which.
+  const RunReport report = run_scenario(s);
+  CHECK(judge_run(report).ok());
+  CHECK(report.result.metrics.at("messages_dropped") == 1);
+  CHECK(r.scenario_text.find(" dropped\"") != std::string::npos);
+}
+
+TEST_CASE("shrink: a drop_message caption names the message", "[shrink]") {
+  CHECK(fault_caption(R"({"at": "1s", "kind": "drop_message", "from": "n1", "to": "n3",
+                          "type": "RequestVote", "nth": 2})") ==
+        "the 2nd RequestVote n1 -> n3 dropped");
+  CHECK(fault_caption(R"({"at": "1s", "kind": "drop_message", "from": "n1", "to": "n3",
+                          "type": "AppendEntries", "nth": 11})") ==
+        "the 11th AppendEntries n1 -> n3 dropped");
+}

@@ -288,6 +288,9 @@ AlgorithmInfo bully_algorithm() {
   info.name = "bully";
   info.description = "Garcia-Molina's Bully election with heartbeats; primary-backup register";
   info.has_epochs = false;
+  for (std::string_view t :
+       {Election::kType, Answer::kType, Coordinator::kType, Heartbeat::kType, Replicate::kType})
+    info.message_types.emplace_back(t);
   info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
     constexpr Time_us kMin_us = 1, kMax_us = 3600 * kSecond_us;
     Options defaults;

@@ -2,6 +2,7 @@
 
 #include "algorithms/lease/candidate.h"
 #include "algorithms/lease/checker.h"
+#include "algorithms/lease/messages.h"
 #include "algorithms/lease/options.h"
 #include "algorithms/lease/service_node.h"
 
@@ -15,6 +16,10 @@ AlgorithmInfo lease_algorithm() {
       "leases, fenced storage; options ttl, fencing";
   // The fencing token is the epoch: each token has exactly one holder.
   info.has_epochs = true;
+  for (std::string_view t :
+       {Acquire::kType, Renew::kType, Granted::kType, Denied::kType, StorageOp::kType,
+        StorageResult::kType, StorageLoad::kType, StorageSnapshot::kType})
+    info.message_types.emplace_back(t);
   info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
     const LeaseOptions options = read_lease_options(params, cluster_size);
     return [options](Context& ctx) -> std::unique_ptr<Node> {

@@ -1,6 +1,7 @@
 #include "algorithms/paxos/paxos.h"
 
 #include "algorithms/paxos/checker.h"
+#include "algorithms/paxos/messages.h"
 #include "algorithms/paxos/node.h"
 #include "algorithms/paxos/options.h"
 
@@ -13,6 +14,10 @@ AlgorithmInfo paxos_algorithm() {
       "Multi-Paxos (Paxos Made Simple): ballots, one phase 1 per leader, phase 2 per slot, leader "
       "heartbeats; a key-value store";
   info.has_epochs = true;  // the epoch is the ballot
+  for (std::string_view t : {paxos::Prepare::kType, paxos::Promise::kType, paxos::Accept::kType,
+                             paxos::Accepted::kType, paxos::Nack::kType, paxos::Heartbeat::kType,
+                             paxos::HeartbeatReply::kType, paxos::Decide::kType})
+    info.message_types.emplace_back(t);
   info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
     std::vector<paxos::PaxosOptions> options = paxos::read_paxos_options(params, cluster_size);
     return [options = std::move(options)](Context& ctx) -> std::unique_ptr<Node> {

@@ -1,6 +1,7 @@
 #include "algorithms/raft/raft.h"
 
 #include "algorithms/raft/checker.h"
+#include "algorithms/raft/messages.h"
 #include "algorithms/raft/node.h"
 #include "algorithms/raft/options.h"
 
@@ -13,6 +14,10 @@ AlgorithmInfo raft_algorithm() {
       "Raft (Figure 2) with log replication and a key-value store; options pre_vote, check_quorum, "
       "lease_reads";
   info.has_epochs = true;
+  for (std::string_view t :
+       {raft::RequestVote::kType, raft::RequestVoteReply::kType, raft::PreVote::kType,
+        raft::PreVoteReply::kType, raft::AppendEntries::kType, raft::AppendEntriesReply::kType})
+    info.message_types.emplace_back(t);
   info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
     std::vector<raft::RaftOptions> options = raft::read_raft_options(params, cluster_size);
     return [options = std::move(options)](Context& ctx) -> std::unique_ptr<Node> {

@@ -44,6 +44,8 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
   // Tracking unsynced writes only costs snapshot copies; it changes nothing a run shows unless a
   // disk-loss fault happens, so the nemesis turns it on when it may draw one.
   for (const FaultSpec& f : scripted) track_unsynced |= f.kind == FaultKind::DiskLoss;
+  for (const FaultSpec& f : scripted) count_sends |= f.kind == FaultKind::DropMessage;
+  if (count_sends) send_counts.resize(static_cast<size_t>(n) * static_cast<size_t>(n));
   if (s.nemesis.enabled)
     for (FaultKind k : s.nemesis.kinds) track_unsynced |= k == FaultKind::DiskLoss;
 }

@@ -49,6 +49,7 @@ struct FaultDetail final : MessageBase<FaultDetail> {
     if (spec.period_us != 0) sink.put_int("period_us", spec.period_us);
     if (spec.kind == FaultKind::ClockDrift) sink.put_int("drift_ppm", spec.drift_ppm);
     if (spec.kind == FaultKind::ClockJump) sink.put_int("jump_us", spec.jump_us);
+    if (spec.kind == FaultKind::DropMessage) sink.put_int("nth", spec.nth);
     if (spec.duration_us != 0) sink.put_int("duration_us", spec.duration_us);
     if (!majority.empty()) node_list("majority", majority);
   }
@@ -297,6 +298,10 @@ void Simulator::Impl::apply_network_fault(FaultInstance& inst) {
     case FaultKind::LossBurst:
       adjust_extras(f, +1);
       break;
+    case FaultKind::DropMessage:
+      // Armed until its message is sent; inert when that message was sent before now.
+      if (count_send_so_far(f.from, f.to, f.msg_type) < f.nth) armed_drops.push_back(inst.id);
+      break;
     case FaultKind::Crash:
     case FaultKind::DiskLoss:
     case FaultKind::Pause:
@@ -363,6 +368,7 @@ void Simulator::Impl::apply_node_fault(FaultInstance& inst) {
       case FaultKind::LossBurst:
       case FaultKind::Flap:
       case FaultKind::SlowNode:
+      case FaultKind::DropMessage:
         break;  // network faults: applied in apply_network_fault
     }
   }
@@ -460,6 +466,7 @@ void Simulator::Impl::fault_end(uint64_t id) {
     case FaultKind::ClockDrift:
     case FaultKind::ClockJump:
     case FaultKind::DiskLoss:
+    case FaultKind::DropMessage:
       break;  // cuts: taken back above; node faults: below
   }
   emit_fault(inst, "end");
@@ -496,6 +503,7 @@ void Simulator::Impl::fault_end(uint64_t id) {
       case FaultKind::Flap:
       case FaultKind::ClockJump:
       case FaultKind::SlowNode:
+      case FaultKind::DropMessage:
         break;  // nothing affected to restore
     }
   }
@@ -503,9 +511,48 @@ void Simulator::Impl::fault_end(uint64_t id) {
 
 // ---- the fault-effect audit: counters only, nothing traced and no random draw ----
 
-void Simulator::Impl::audit_fate(NodeId from, NodeId to, const Fate& fate) {
+namespace {
+void count_drop(FaultEffect& effect, const DroppedMessage* message) {
+  ++effect.dropped;
+  if (message != nullptr) effect.messages.push_back(*message);
+}
+}  // namespace
+
+int64_t Simulator::Impl::count_send(NodeId from, NodeId to, std::string_view type) {
+  auto& counts =
+      send_counts[static_cast<size_t>(from) * static_cast<size_t>(n) + static_cast<size_t>(to)];
+  for (auto& [t, c] : counts)
+    if (t == type) return ++c;
+  counts.emplace_back(type, 1);
+  return 1;
+}
+
+int64_t Simulator::Impl::count_send_so_far(NodeId from, NodeId to, std::string_view type) const {
+  if (from < 0 || to < 0 || from >= n || to >= n) return 0;
+  const auto& counts =
+      send_counts[static_cast<size_t>(from) * static_cast<size_t>(n) + static_cast<size_t>(to)];
+  for (const auto& [t, c] : counts)
+    if (t == type) return c;
+  return 0;
+}
+
+uint64_t Simulator::Impl::take_armed_drop(NodeId from, NodeId to, std::string_view type,
+                                          int64_t nth) {
+  for (auto it = armed_drops.begin(); it != armed_drops.end(); ++it) {
+    const FaultSpec& f = instances[*it - 1].spec;
+    if (f.from == from && f.to == to && f.nth == nth && f.msg_type == type) {
+      const uint64_t id = *it;
+      armed_drops.erase(it);
+      return id;
+    }
+  }
+  return 0;
+}
+
+void Simulator::Impl::audit_fate(NodeId from, NodeId to, const Fate& fate,
+                                 const DroppedMessage* message) {
   if (fate.rule_owner != 0) {
-    ++instances[fate.rule_owner - 1].effect.dropped;
+    count_drop(instances[fate.rule_owner - 1].effect, message);
     return;
   }
   const std::string_view why = fate.drop_reason;
@@ -528,7 +575,7 @@ void Simulator::Impl::audit_fate(NodeId from, NodeId to, const Fate& fate) {
       } else {
         holds = !inst.cuts.empty();  // no route: every fault cutting links then shares the blame
       }
-      if (holds) ++inst.effect.dropped;
+      if (holds) count_drop(inst.effect, message);
       continue;
     }
     const bool kind_matches =
@@ -537,7 +584,10 @@ void Simulator::Impl::audit_fate(NodeId from, NodeId to, const Fate& fate) {
     if (!kind_matches) continue;
     for (NodeId target : extra_targets(f)) {
       if (target == kNoNode || target == from || target == to) {
-        ++(lost ? inst.effect.dropped : inst.effect.delayed);
+        if (lost)
+          count_drop(inst.effect, message);
+        else
+          ++inst.effect.delayed;
         break;
       }
     }

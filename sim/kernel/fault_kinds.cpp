@@ -175,6 +175,20 @@ std::vector<FaultKindInfo> make_table() {
        "crash losing unsynced durable writes",
        "restarts from what was synced after `duration` (never if 0)",
        {{"nodes", T::Nodes, true, ""}}},
+      {FaultKind::DropMessage,
+       "drop_message",
+       On::Network,
+       Ends::Instant,
+       Look::Loss,
+       "drop one message: the nth of a type from one node to another",
+       "the `nth` message of `type` sent from `from` to `to`, counted from the start of the run "
+       "(every send counts, whatever became of it), is lost; inert when it was sent before `at` "
+       "or never is",
+       "after its one message (a heal does not disarm it)",
+       {{"from", T::Node, true, ""},
+        {"to", T::Node, true, "not `from`"},
+        {"type", T::MessageType, true, "as the trace names it; checked against the algorithm's"},
+        {"nth", T::Count, true, "1 is the first such message of the run"}}},
   };
 }
 
@@ -193,7 +207,7 @@ const char* field_type_words(FaultFieldType type) {
     case T::Bool:
       return "bool, default false";
     case T::MessageType:
-      return "message type, default every type";
+      return "message type";
     case T::Probability:
       return "probability";
     case T::Delay:
@@ -202,6 +216,8 @@ const char* field_type_words(FaultFieldType type) {
       return "integer in [-999999, 1000000]";
     case T::Jump:
       return "duration, may be negative";
+    case T::Count:
+      return "integer >= 1";
   }
   return "";
 }
@@ -281,8 +297,9 @@ std::string fault_kinds_markdown() {
     std::string fields;
     for (const FaultField& f : k.fields) {
       if (!fields.empty()) fields += "; ";
+      const bool every = f.type == T::MessageType && !f.required;  // absent: every type
       fields += "`" + std::string(f.name) + "` (" + field_type_words(f.type) +
-                (f.required ? ", required" : "") + ")";
+                (every ? ", default every type" : "") + (f.required ? ", required" : "") + ")";
       if (!f.help.empty()) fields += ": " + std::string(f.help);
     }
     out += "| `" + std::string(k.name) + "` | " + fault_acts_on_name(k.acts_on) + " | " +

@@ -29,6 +29,7 @@ enum class FaultKind {
   ClockJump,       // nodes' clocks jump by jump_us (may be negative); instantaneous
   SlowNode,        // delay_us added to every message from and to the node
   DiskLoss,        // the node crashes and loses unsynced durable writes; restart after duration
+  DropMessage,     // the nth message of type from -> to (counted from the start of the run) is lost
 };
 
 // The type of a scenario field of a fault (how the reader reads it, how the docs name it).
@@ -44,6 +45,7 @@ enum class FaultFieldType {
   Delay,        // a duration > 0
   Ppm,          // an integer in [-999999, 1000000]
   Jump,         // a duration that may be negative
+  Count,        // an integer >= 1
 };
 
 struct FaultField {

@@ -104,6 +104,7 @@ Links links_cut(int32_t n, const FaultSpec& f) {
     case FaultKind::ClockDrift:
     case FaultKind::ClockJump:
     case FaultKind::DiskLoss:
+    case FaultKind::DropMessage:
       return {};
   }
   return {};
@@ -129,6 +130,7 @@ std::vector<NodeId> extra_targets(const FaultSpec& f) {
     case FaultKind::ClockDrift:
     case FaultKind::ClockJump:
     case FaultKind::DiskLoss:
+    case FaultKind::DropMessage:
       return {};
   }
   return {};

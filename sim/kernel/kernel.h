@@ -231,6 +231,13 @@ struct Simulator::Impl {
   NemesisSchedule nemesis;                // draws the nemesis's faults from the "faults" stream
   std::vector<FaultInstance> instances;
   std::vector<uint64_t> active_network;  // ids of network fault instances in force, in order
+  // Sends counted per ordered pair and message type (types are the messages' static kType
+  // views), for drop_message faults and the dropped-message record; off unless either needs it.
+  bool count_sends = false;
+  bool record_drops = false;
+  std::vector<std::vector<std::pair<std::string_view, int64_t>>> send_counts;
+  // drop_message faults armed and waiting for their message: the instance ids.
+  std::vector<uint64_t> armed_drops;
   std::vector<ClientRt> clients;
   std::map<int32_t, size_t> client_index_of;
   lin::History history;
@@ -379,7 +386,12 @@ struct Simulator::Impl {
   void fault_step(uint64_t id);
   void fault_end(uint64_t id);
   // The fault-effect audit: attributes a message's fate to the fault instances responsible.
-  void audit_fate(NodeId from, NodeId to, const Fate& fate);
+  void audit_fate(NodeId from, NodeId to, const Fate& fate, const DroppedMessage* message);
+  // This send's number among the sends of its type on its link (1-based), when counting.
+  int64_t count_send(NodeId from, NodeId to, std::string_view type);
+  int64_t count_send_so_far(NodeId from, NodeId to, std::string_view type) const;
+  // The armed drop_message that takes this message, if any (0: none); disarms it.
+  uint64_t take_armed_drop(NodeId from, NodeId to, std::string_view type, int64_t nth);
   std::vector<FaultEffect> fault_effects() const;
 };
 

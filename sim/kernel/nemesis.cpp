@@ -73,6 +73,7 @@ void draw_targets(int32_t n, Rng& rng, FaultSpec& f) {
       f.delay_us = rng.uniform_int(20, 200) * kMillisecond_us;
       break;
     case FaultKind::Heal:
+    case FaultKind::DropMessage:  // never drawn (the reader refuses it in nemesis.kinds)
       break;
     case FaultKind::Isolate:
     case FaultKind::Crash:

@@ -140,8 +140,25 @@ void Simulator::Impl::send(NodeId from, NodeId to, std::unique_ptr<Message> msg)
   sent.msg_id = id;
   sent.payload = msg.get();
   emit(sent);
-  const Fate fate = network.route(from, to, msg->type());
-  if (!fate.drop_reason.empty() || fate.extra_delay) audit_fate(from, to, fate);
+  // A drop_message takes its message before the network sees it, so that the network draws
+  // nothing for it, as for a message on a cut link: replacing a cut by the drops it effected
+  // leaves the rest of the run as it was.
+  DroppedMessage counted;
+  if (count_sends) {
+    counted = {from, to, std::string(), count_send(from, to, msg->type()), now_us};
+    if (record_drops) counted.type = msg->type();
+  }
+  const uint64_t armed =
+      armed_drops.empty() ? 0 : take_armed_drop(from, to, msg->type(), counted.nth);
+  Fate fate;
+  if (armed != 0) {
+    fate.drop_reason = "drop_message";
+    fate.rule_owner = armed;
+  } else {
+    fate = network.route(from, to, msg->type());
+  }
+  if (!fate.drop_reason.empty() || fate.extra_delay)
+    audit_fate(from, to, fate, record_drops ? &counted : nullptr);
   if (!fate.drop_reason.empty()) {
     TraceEvent dropped = event(EventKind::Drop, to);
     dropped.peer = from;

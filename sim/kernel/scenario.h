@@ -85,6 +85,7 @@ struct FaultSpec {
   Time_us period_us = 0;     // flap
   int64_t drift_ppm = 0;     // clock drift
   Time_us jump_us = 0;       // clock jump
+  int64_t nth = 0;           // drop_message: the nth message of msg_type from -> to (1-based)
   std::string path;          // JSON path, for messages ("faults[3]")
 };
 

@@ -37,6 +37,13 @@ void Simulator::set_max_events(uint64_t max_events) {
   impl_->max_events = max_events;
 }
 
+void Simulator::record_dropped_messages() {
+  Impl& s = *impl_;
+  s.record_drops = true;
+  s.count_sends = true;
+  s.send_counts.resize(static_cast<size_t>(s.n) * static_cast<size_t>(s.n));
+}
+
 RunResult Simulator::run() {
   Impl& s = *impl_;
   BALLOT_REQUIRE(!s.ran, "Simulator::run() called twice");

@@ -26,7 +26,18 @@ namespace ballot {
 // down, by its drop rule, or lost while its loss burst was in force (which may include the link's
 // own loss), and messages delivered with its extra delay. Node faults: nodes crashed or paused,
 // handler calls held back while paused, clock offset applied (µs, summed over nodes). Heal: the
-// network faults it ended. A fault with all zero did nothing: it is inert.
+// network faults it ended. A fault with all zero did nothing: it is inert. A drop_message drops
+// one message or none.
+//
+// One dropped message, named so that a drop_message fault drops exactly it: the nth message of
+// `type` from -> to, counted from the start of the run (every send counts).
+struct DroppedMessage {
+  NodeId from = kNoNode, to = kNoNode;
+  std::string type;
+  int64_t nth = 0;
+  Time_us sent_us = 0;
+};
+
 struct FaultEffect {
   uint64_t fault = 0;  // the fault instance (1, 2, ... as in the trace's fault events)
   int64_t dropped = 0;
@@ -36,6 +47,9 @@ struct FaultEffect {
   int64_t handlers_not_run = 0;
   Time_us clock_offset_us = 0;
   int64_t faults_ended = 0;
+  // The messages it dropped, only when Simulator::record_dropped_messages() asked for them (for
+  // `ballot shrink`, which replaces a broad network fault by the single drops it effected).
+  std::vector<DroppedMessage> messages;
   bool inert() const {
     return dropped == 0 && delayed == 0 && duplicated == 0 && nodes_stopped == 0 &&
            handlers_not_run == 0 && clock_offset_us == 0 && faults_ended == 0;
@@ -93,6 +107,9 @@ class Simulator {
   void set_trace_hash(bool on);
   // Stops the run after the step in progress (an observer's limit, such as the trace size).
   void stop_after_step() { set_max_events(0); }
+  // The fault-effect audit also names each message a fault dropped (FaultEffect::messages). Costs
+  // a count per send; changes nothing the run shows (nor its hash). Call before run().
+  void record_dropped_messages();
 
   // For tests: the leadership observer of this run.
   const LeadershipObserver& leadership() const;

@@ -378,7 +378,7 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
     if (const json* v = o.find("from")) f.from = read_node(*v, o.at("from"), run.nodes);
     if (const json* v = o.find("to")) f.to = read_node(*v, o.at("to"), run.nodes);
   }
-  if (f.kind == FaultKind::Flap && f.from == f.to) {
+  if ((f.kind == FaultKind::Flap || f.kind == FaultKind::DropMessage) && f.from == f.to) {
     throw InputError(o.at("to"), "from and to are the same node ('" + node_name(f.to) +
                                      "'): expected two different nodes");
   }
@@ -403,6 +403,7 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
     f.drift_ppm = read_int(*v, o.at("drift_ppm"), kMinDriftPpm, kMaxDriftPpm);
   }
   if (const json* v = o.find("jump")) f.jump_us = read_duration(*v, o.at("jump"), Sign::Any);
+  if (const json* v = o.find("nth")) f.nth = read_int(*v, o.at("nth"), 1, INT64_MAX);
   return f;
 }
 
@@ -440,6 +441,11 @@ NemesisSpec read_nemesis(const json& j, const std::string& path, const RunFrame&
   for (size_t i = 0; i < kinds.size(); ++i) {
     const std::string at = index_path(o.at("kinds"), i);
     const FaultKind kind = read_fault_kind(kinds[i], at);
+    if (kind == FaultKind::DropMessage) {
+      throw InputError(at,
+                       "the nemesis does not draw drop_message faults (they name one message); "
+                       "script them under \"faults\"");
+    }
     if (std::find(n.kinds.begin(), n.kinds.end(), kind) != n.kinds.end()) {
       throw InputError(at,
                        std::string("fault kind '") + fault_kind_name(kind) + "' is listed twice");

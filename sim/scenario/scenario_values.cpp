@@ -133,7 +133,8 @@ SchemaSet::SchemaSet() {
                  {"delay", &leaf},
                  {"period", &leaf},
                  {"drift_ppm", &leaf},
-                 {"jump", &leaf}});
+                 {"jump", &leaf},
+                 {"nth", &leaf}});
   array(faults, fault);
   object(nemesis, {{"enabled", &leaf},
                    {"kinds", &list},

@@ -10,6 +10,7 @@ printf '{"nodes": 3, "durration": "1s"}' >"$work/typo.json"
 printf '{"nodes": 3, "params": {"bully": {"failure_timout": "1s"}}}' >"$work/param.json"
 printf '{"nodes": 3, "duration": "1s", "expect": {"leader_changes": 5}}' >"$work/expect.json"
 printf '\x00\x01\x02garbage' >"$work/binary.json"
+printf '{"nodes": 3, "duration": "1s", "algorithm": "raft", "faults": [{"at": "0s", "kind": "drop_message", "from": "n1", "to": "n2", "type": "RequestVotes", "nth": 1}]}' >"$work/msgtype.json"
 
 # Good runs.
 expect 0 "split brain" -- "$ballot" run "$scenario"
@@ -26,6 +27,8 @@ expect 2 "syntax.json.*line 1" -- "$ballot" run "$work/syntax.json"
 expect 2 "typo.json.*durration.*did you mean 'duration'" -- "$ballot" run "$work/typo.json"
 expect 2 "params.bully.failure_timout.*failure_timeout" -- "$ballot" run "$work/param.json"
 expect 2 "binary.json" -- "$ballot" run "$work/binary.json"
+expect 2 "msgtype.json: faults\[0\]\.type: unknown message type 'RequestVotes' for raft \(did you mean 'RequestVote'\? its message types: RequestVote, " -- "$ballot" run "$work/msgtype.json"
+expect 2 "faults\[0\]\.type: unknown message type 'RequestVotes' for paxos" -- "$ballot" run "$work/msgtype.json" --algo paxos
 expect 2 "unknown algorithm 'paxoss'" -- "$ballot" run "$scenario" --algo paxoss
 expect 2 "--set|unknown key" -- "$ballot" run "$scenario" --set nodez=3
 expect 2 "seed" -- "$ballot" run "$scenario" --seed notanumber
