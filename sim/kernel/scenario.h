@@ -24,9 +24,14 @@ struct LatencyModel {
   Dist dist = Dist::Uniform;
   Time_us constant_us = 1000;              // constant
   Time_us min_us = 1000, max_us = 5000;    // uniform
-  double mean_us = 2000, stddev_us = 500;  // normal (truncated at 0), exponential (mean)
+  double mean_us = 2000, stddev_us = 500;  // normal, exponential (mean)
   double mu = 7.6, sigma = 0.5;            // lognormal of the delay in µs
   double scale_us = 1000, shape = 2.0;     // pareto
+  // The "min" of every distribution but uniform (whose min is min_us), as
+  // docs/scenario-format.md defines it per distribution: normal is truncated at it (conditioned
+  // on X > floor), exponential and lognormal are shifted by it, pareto is truncated at it (its
+  // scale becomes max(scale, floor)), a constant must not lie below it.
+  Time_us floor_us = 0;
 
   Time_us sample_us(Rng& rng) const;
 };
