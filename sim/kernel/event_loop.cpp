@@ -34,6 +34,7 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
     NodeRt& r = nodes[static_cast<size_t>(i)];
     r.ctx = std::make_unique<NodeContext>(*this, i);
     r.rng = root.substream("node/" + std::to_string(i));
+    r.jitter_rng = root.substream("timer-jitter/" + std::to_string(i));
   }
   scripted = s.faults;
   std::stable_sort(scripted.begin(), scripted.end(),

@@ -106,6 +106,7 @@ struct Simulator::Impl {
     std::map<TimerId, TimerRec> timers;  // ordered: rescheduling walks them in id order
     LocalClock clock;
     Rng rng;
+    Rng jitter_rng;  // timer jitter ("timer-jitter/<i>"): used only when the scenario asks
     std::unique_ptr<DurableState> durable;
     std::unique_ptr<DurableState> synced;  // only when disk-loss faults can happen
     std::vector<kernel::QEvent> held;      // events that arrived while paused, in order

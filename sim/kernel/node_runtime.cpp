@@ -204,7 +204,11 @@ TimerId Simulator::Impl::set_timer(NodeId id, Time_us delay_us, uint64_t tag) {
   NodeRt& r = rt(id);
   const TimerId timer = ++next_timer_id;
   TimerRec rec;
-  rec.deadline_local_us = add_saturating(r.clock.local_us(now_us), std::max<Time_us>(0, delay_us));
+  delay_us = std::max<Time_us>(0, delay_us);
+  // Jitter only ever delays a timer: a node's timer never fires before the delay it asked for.
+  if (scenario.timer_jitter)
+    delay_us = add_saturating(delay_us, scenario.timer_jitter->sample_us(r.jitter_rng));
+  rec.deadline_local_us = add_saturating(r.clock.local_us(now_us), delay_us);
   rec.tag = tag;
   r.timers.emplace(timer, rec);
   schedule_timer(id, timer, rec);

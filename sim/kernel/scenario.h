@@ -154,6 +154,9 @@ struct Scenario {
   Time_us duration_us = 10 * kSecond_us;
   TopologySpec topology;
   LinkModel network;
+  // Timer jitter: added to every node timer's delay when it is set, drawn from the node's own
+  // "timer-jitter/<i>" stream. None (the default) leaves timers exact.
+  std::optional<LatencyModel> timer_jitter;
   // Per algorithm ("raft" -> its flattened parameters); JSON path "params.<algorithm>".
   std::map<std::string, std::map<std::string, ParamValue>> params;
   std::vector<FaultSpec> faults;

@@ -92,6 +92,7 @@ SchemaSet::SchemaSet() {
                 {"duration", &leaf},
                 {"topology", &topology},
                 {"network", &network},
+                {"timers", &timers},
                 {"params", &params},
                 {"faults", &faults},
                 {"nemesis", &nemesis},
@@ -115,6 +116,7 @@ SchemaSet::SchemaSet() {
                    {"sigma", &leaf},
                    {"scale", &leaf},
                    {"shape", &leaf}});
+  object(timers, {{"jitter", &latency}});
   map(params, tree);
   object(fault, {{"at", &leaf},
                  {"duration", &leaf},
