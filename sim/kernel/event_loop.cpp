@@ -10,8 +10,9 @@ namespace ballot {
 using namespace kernel;
 
 void kernel::free_payload(QEvent& ev) {
-  if (ev.type == Ev::Deliver) delete static_cast<Message*>(ev.ptr);
-  if (ev.type == Ev::ClientResponse) delete static_cast<ServedResponse*>(ev.ptr);
+  if (ev.type == Ev::Deliver || ev.type == Ev::Depart) delete static_cast<Message*>(ev.ptr);
+  if (ev.type == Ev::ClientResponse || ev.type == Ev::DepartReply)
+    delete static_cast<ServedResponse*>(ev.ptr);
   ev.ptr = nullptr;
 }
 
@@ -35,6 +36,7 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
     r.ctx = std::make_unique<NodeContext>(*this, i);
     r.rng = root.substream("node/" + std::to_string(i));
     r.jitter_rng = root.substream("timer-jitter/" + std::to_string(i));
+    r.storage_rng = root.substream("storage/" + std::to_string(i));
   }
   scripted = s.faults;
   std::stable_sort(scripted.begin(), scripted.end(),
@@ -42,6 +44,8 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
   // Tracking unsynced writes only costs snapshot copies; it changes nothing a run shows unless a
   // disk-loss fault happens, so the nemesis turns it on when it may draw one.
   for (const FaultSpec& f : scripted) track_unsynced |= f.kind == FaultKind::DiskLoss;
+  // With a disk model a crash loses every write not yet on disk.
+  track_unsynced |= s.storage_sync.has_value();
   if (s.nemesis.enabled)
     for (FaultKind k : s.nemesis.kinds) track_unsynced |= k == FaultKind::DiskLoss;
 }
@@ -129,6 +133,9 @@ void Simulator::Impl::dispatch(QEvent& ev) {
       return fault_step(ev.a);
     case Ev::Caption:
       return caption(ev.a);
+    case Ev::Depart:
+    case Ev::DepartReply:
+      return depart(ev);
   }
 }
 

@@ -157,6 +157,10 @@ struct Scenario {
   // Timer jitter: added to every node timer's delay when it is set, drawn from the node's own
   // "timer-jitter/<i>" stream. None (the default) leaves timers exact.
   std::optional<LatencyModel> timer_jitter;
+  // The disk: how long each Context::sync takes to reach stable storage, drawn per sync from the
+  // node's "storage/<i>" stream. While a node's syncs are in flight, what it sends waits for them,
+  // and a crash loses every write not yet on disk. None (the default): syncs cost no time.
+  std::optional<LatencyModel> storage_sync;
   // Per algorithm ("raft" -> its flattened parameters); JSON path "params.<algorithm>".
   std::map<std::string, std::map<std::string, ParamValue>> params;
   std::vector<FaultSpec> faults;

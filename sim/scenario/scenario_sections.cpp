@@ -145,6 +145,13 @@ std::optional<LatencyModel> read_timers(const json& j, const std::string& path) 
   return std::nullopt;
 }
 
+// "storage": {"sync": <distribution>} (docs/scenario-format.md, "storage").
+std::optional<LatencyModel> read_storage(const json& j, const std::string& path) {
+  const Obj o(j, path, schema().storage);
+  if (const json* v = o.find("sync")) return read_latency(*v, o.at("sync"));
+  return std::nullopt;
+}
+
 TopologySpec read_topology(const json& j, const std::string& path, int32_t nodes) {
   using K = TopologySpec::Kind;
   static const std::vector<std::pair<std::string, K>> kinds = {
@@ -528,6 +535,7 @@ Scenario read_scenario(const json& doc) {
   if (const json* v = o.find("topology")) s.topology = read_topology(*v, "topology", run.nodes);
   if (const json* v = o.find("network")) s.network = read_network(*v, "network");
   if (const json* v = o.find("timers")) s.timer_jitter = read_timers(*v, "timers");
+  if (const json* v = o.find("storage")) s.storage_sync = read_storage(*v, "storage");
   if (const json* v = o.find("params")) s.params = read_params(*v, "params");
   if (const json* v = o.find("faults")) {
     if (!v->is_array())

@@ -93,6 +93,7 @@ SchemaSet::SchemaSet() {
                 {"topology", &topology},
                 {"network", &network},
                 {"timers", &timers},
+                {"storage", &storage},
                 {"params", &params},
                 {"faults", &faults},
                 {"nemesis", &nemesis},
@@ -117,6 +118,7 @@ SchemaSet::SchemaSet() {
                    {"scale", &leaf},
                    {"shape", &leaf}});
   object(timers, {{"jitter", &latency}});
+  object(storage, {{"sync", &latency}});
   map(params, tree);
   object(fault, {{"at", &leaf},
                  {"duration", &leaf},
