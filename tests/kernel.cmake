@@ -13,6 +13,7 @@ ballot_add_test(test_kernel
           ${CMAKE_CURRENT_SOURCE_DIR}/test_observers.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_limits.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_stonith.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/test_node_model.cpp
   LIBS ballot_app)
 # Bully: the paper's properties and message counts on the kernel, and its rules on the test kit's
 # manual cluster with the registered nodes (tests/support/registered.h).

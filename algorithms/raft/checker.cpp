@@ -2,6 +2,7 @@
 #include "algorithms/kit/dispatch.h"
 
 #include "algorithms/raft/messages.h"
+#include "sim/api/params.h"
 #include "sim/api/rng.h"
 
 namespace ballot::raft {
@@ -10,6 +11,8 @@ namespace {
 
 // Only the first few violations of each property are kept in full; all are counted.
 constexpr int64_t kViolationsKeptPerProperty = 10;
+// The note the kernel writes for each sync under a disk model (sim/kernel/node_runtime.cpp).
+constexpr std::string_view kSyncNote = "sync: on disk in ";
 
 uint64_t entry_hash(const LogEntry& entry) {
   uint64_t state =
@@ -78,6 +81,15 @@ void RaftSafetyChecker::add_metrics(std::map<std::string, int64_t>& metrics) con
   }
 }
 
+void RaftSafetyChecker::NodeModel::settle_syncs(Time_us now_us) {
+  size_t done = 0;
+  while (done < syncs_in_flight.size() && syncs_in_flight[done].first <= now_us) ++done;
+  if (done == 0) return;
+  on_disk = std::move(syncs_in_flight[done - 1].second);
+  syncs_in_flight.erase(syncs_in_flight.begin(),
+                        syncs_in_flight.begin() + static_cast<std::ptrdiff_t>(done));
+}
+
 void RaftSafetyChecker::on_event(const TraceEvent& ev) {
   NodeModel* model = node(ev.node);
   if (model == nullptr) return;
@@ -85,7 +97,22 @@ void RaftSafetyChecker::on_event(const TraceEvent& ev) {
     case EventKind::Role:
       on_role(ev);
       break;
+    case EventKind::Note:
+      // The kernel's disk model (sim/kernel/node_runtime.cpp, start_sync).
+      if (ev.text.starts_with(kSyncNote)) {
+        model->settle_syncs(ev.time_us);
+        model->disk_model = true;
+        const Time_us latency_us =
+            parse_duration_us(std::string(ev.text.substr(kSyncNote.size())), "note");
+        model->syncs_in_flight.emplace_back(ev.time_us + latency_us, model->log);
+      }
+      break;
     case EventKind::Crash:
+      if (model->disk_model) {  // writes not yet on disk are lost
+        model->settle_syncs(ev.time_us);
+        model->syncs_in_flight.clear();
+        model->log = model->on_disk;
+      }
       model->up = false;
       model->role = Role::Follower;
       model->last_applied = 0;

@@ -57,6 +57,13 @@ class RaftSafetyChecker final : public Observer {
     int64_t term = 0;
     int64_t last_applied = 0;  // volatile: 0 again after a crash
     bool up = true;
+    // Under a disk model (scenario "storage") the kernel notes each sync ("sync: on disk in
+    // <d>"); a crash keeps only what the last completed sync wrote. The log each sync wrote, by
+    // completion time, and the log on disk.
+    std::vector<std::pair<Time_us, std::vector<NodeEntry>>> syncs_in_flight;
+    std::vector<NodeEntry> on_disk;
+    bool disk_model = false;
+    void settle_syncs(Time_us now_us);
     bool leader() const { return up && role == Role::Leader; }
     uint64_t prefix(int64_t index) const { return index == 0 ? 0 : log[index - 1].prefix; }
   };

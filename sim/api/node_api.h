@@ -28,8 +28,9 @@ enum class Role : uint8_t { Follower, Candidate, Leader };
 const char* role_name(Role role);
 
 // State that survives a crash. The node allocates it once (set_durable) and keeps a pointer; the
-// kernel owns it. Writes are durable at once unless the scenario enables loss of unsynced writes,
-// in which case a crash reverts the state to the last Context::sync().
+// kernel owns it. Writes are durable at once unless the scenario enables loss of unsynced writes
+// (disk_loss faults, or a disk model), in which case a crash reverts the state to the last
+// Context::sync() that reached the disk.
 class DurableState {
  public:
   virtual ~DurableState() = default;
@@ -89,7 +90,9 @@ class Context {
   // Durable storage: null until the node first calls set_durable; survives crashes.
   virtual DurableState* durable() = 0;
   virtual void set_durable(std::unique_ptr<DurableState> state) = 0;
-  // Marks the durable state as on disk (the point a disk-loss fault reverts to).
+  // Writes the durable state to disk (the point a disk-loss fault reverts to). With a disk model
+  // (scenario "storage") the write takes time: until it is on disk, what this node sends and its
+  // client replies wait, and a crash loses it. Call it before answering from durable state.
   virtual void sync() = 0;
 
   // Tells the kernel what this node believes: its role, its epoch (term, ballot, fencing token;

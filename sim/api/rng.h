@@ -34,6 +34,11 @@ class Rng {
   double lognormal(double mu, double sigma);
   // Pareto type I with scale x_m > 0 and shape alpha > 0.
   double pareto(double scale, double shape);
+  // The normal(mean, stddev) conditioned on being above `lo` (the truncated normal), by inverse-CDF
+  // sampling from the upper tail: exactly one next_u64() per call, so the number of draws never
+  // depends on the parameters. Needs stddev > 0 and a tail P(X > lo) that is not negligible
+  // (normal_upper_tail((lo - mean) / stddev) >= 1e-15; scenario reading checks this).
+  double truncated_normal(double mean, double stddev, double lo);
 
   uint64_t seed() const { return seed_; }
 
@@ -41,6 +46,12 @@ class Rng {
   uint64_t seed_;
   uint64_t s_[4];
 };
+
+// P(Z > z) for a standard normal Z (0.5 * erfc(z / sqrt 2)).
+double normal_upper_tail(double z);
+// The standard normal's quantile (inverse CDF) for p in (0, 1): Acklam's rational approximation
+// refined by one Halley step, so it is accurate to a few ulps over the whole range.
+double normal_quantile(double p);
 
 // SplitMix64 step: used to expand seeds and to mix names into seeds.
 uint64_t splitmix64(uint64_t& state);

@@ -10,8 +10,9 @@ namespace ballot {
 using namespace kernel;
 
 void kernel::free_payload(QEvent& ev) {
-  if (ev.type == Ev::Deliver) delete static_cast<Message*>(ev.ptr);
-  if (ev.type == Ev::ClientResponse) delete static_cast<ServedResponse*>(ev.ptr);
+  if (ev.type == Ev::Deliver || ev.type == Ev::Depart) delete static_cast<Message*>(ev.ptr);
+  if (ev.type == Ev::ClientResponse || ev.type == Ev::DepartReply)
+    delete static_cast<ServedResponse*>(ev.ptr);
   ev.ptr = nullptr;
 }
 
@@ -37,6 +38,8 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
     NodeRt& r = nodes[static_cast<size_t>(i)];
     r.ctx = std::make_unique<NodeContext>(*this, i);
     r.rng = root.substream("node/" + std::to_string(i));
+    r.jitter_rng = root.substream("timer-jitter/" + std::to_string(i));
+    r.storage_rng = root.substream("storage/" + std::to_string(i));
   }
   scripted = s.faults;
   std::stable_sort(scripted.begin(), scripted.end(),
@@ -46,6 +49,8 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
   for (const FaultSpec& f : scripted) track_unsynced |= f.kind == FaultKind::DiskLoss;
   for (const FaultSpec& f : scripted) count_sends |= f.kind == FaultKind::DropMessage;
   if (count_sends) send_counts.resize(static_cast<size_t>(n) * static_cast<size_t>(n));
+  // With a disk model a crash loses every write not yet on disk.
+  track_unsynced |= s.storage_sync.has_value();
   if (s.nemesis.enabled)
     for (FaultKind k : s.nemesis.kinds) track_unsynced |= k == FaultKind::DiskLoss;
 }
@@ -139,6 +144,9 @@ void Simulator::Impl::dispatch(QEvent& ev) {
       return stonith_ack(ev);
     case Ev::StonithTimeout:
       return stonith_timeout(ev);
+    case Ev::Depart:
+    case Ev::DepartReply:
+      return depart(ev);
   }
 }
 

@@ -48,6 +48,8 @@ enum class Ev : uint8_t {
   StonithArrive,   // a fencing request reaches the device: a = request index
   StonithAck,      // node: the device's acknowledgement reaches the requester; a = request index
   StonithTimeout,  // node: the requester's wait for the device ends; a = request index
+  Depart,          // node -> b: a message (owned) that waited for node's disk (storage model)
+  DepartReply,     // node: a client reply, ptr = ServedResponse (owned), waited for the disk
 };
 
 // 48 bytes, so that the heap moves little: the sender of a delivery travels in `b`, the server
@@ -109,6 +111,12 @@ struct Simulator::Impl {
     std::map<TimerId, TimerRec> timers;  // ordered: rescheduling walks them in id order
     LocalClock clock;
     Rng rng;
+    Rng jitter_rng;  // timer jitter ("timer-jitter/<i>"): used only when the scenario asks
+    // The storage model (scenario "storage"): the node's "storage/<i>" stream, when every sync it
+    // started is on disk, and the syncs still in flight (completion time, the state written).
+    Rng storage_rng;
+    Time_us disk_free_us = 0;
+    std::vector<std::pair<Time_us, std::unique_ptr<DurableState>>> syncs_in_flight;
     std::unique_ptr<DurableState> durable;
     std::unique_ptr<DurableState> synced;  // only when disk-loss faults can happen
     std::vector<kernel::QEvent> held;      // events that arrived while paused, in order
@@ -141,6 +149,7 @@ struct Simulator::Impl {
     }
     void sync() override {
       NodeRt& r = sim.rt(id);
+      if (sim.scenario.storage_sync) return sim.start_sync(id);
       if (sim.track_unsynced && r.durable) r.durable->sync_to(r.synced);
     }
     void report(Role role, int64_t epoch, NodeId leader) override {
@@ -331,8 +340,16 @@ struct Simulator::Impl {
   void resume(NodeId id);
   bool hold_if_paused(kernel::QEvent& ev);
   void report(NodeId id, Role role, int64_t epoch, NodeId leader);
+  // the disk (storage model)
+  void start_sync(NodeId id);
+  void settle_syncs(NodeRt& r);
+  bool waits_for_disk(NodeId id) const {
+    return scenario.storage_sync && rt(id).disk_free_us > now_us;
+  }
+  void depart(kernel::QEvent& ev);
   // messages
   void send(NodeId from, NodeId to, std::unique_ptr<Message> msg);
+  void send_now(NodeId from, NodeId to, std::unique_ptr<Message> msg);
   void deliver(kernel::QEvent& ev);
   // timers (on the node's local clock)
   TimerId set_timer(NodeId id, Time_us delay_us, uint64_t tag);
@@ -363,6 +380,7 @@ struct Simulator::Impl {
   void send_request(uint64_t op_id, NodeId target, Time_us at_us);
   void client_request_arrives(kernel::QEvent& ev);
   void client_reply(NodeId from, const ClientResponse& response);
+  void client_reply_now(NodeId from, std::unique_ptr<kernel::ServedResponse> response);
   void client_response_arrives(kernel::QEvent& ev);
   void client_timeout(uint64_t op_id);
   void complete(uint64_t op_id);

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "sim/api/int128.h"
+#include "sim/api/params.h"
 #include "sim/kernel/kernel.h"
 
 namespace ballot {
@@ -79,6 +81,14 @@ void Simulator::Impl::crash(NodeId id, bool lose_unsynced, std::string_view why)
   r.crashed = true;
   ++r.incarnation;  // messages in flight to the old incarnation are lost on arrival
   ++crashes;
+  if (scenario.storage_sync) {
+    // Only what reached the disk survives: syncs still in flight are lost with everything
+    // written since the last one that completed (and the messages waiting for them).
+    settle_syncs(r);
+    r.syncs_in_flight.clear();
+    r.disk_free_us = now_us;
+    lose_unsynced = true;
+  }
   if (lose_unsynced && track_unsynced)
     r.durable = r.synced ? r.synced->clone() : std::unique_ptr<DurableState>();
 }
@@ -126,6 +136,49 @@ void Simulator::Impl::report(NodeId id, Role role, int64_t epoch, NodeId leader)
   emit(ev);
 }
 
+// ---- the disk (storage model, scenario "storage") ----
+
+// A sync writes the durable state as it is now; it is on disk after the drawn latency, once the
+// syncs before it are (one disk, in order).
+void Simulator::Impl::start_sync(NodeId id) {
+  NodeRt& r = rt(id);
+  if (!r.durable) return;
+  settle_syncs(r);
+  const Time_us latency_us = scenario.storage_sync->sample_us(r.storage_rng);
+  r.disk_free_us = add_saturating(std::max(now_us, r.disk_free_us), latency_us);
+  r.syncs_in_flight.emplace_back(r.disk_free_us, r.durable->clone());
+  TraceEvent ev = event(EventKind::Note, id);
+  const std::string text = "sync: on disk in " + format_duration(r.disk_free_us - now_us);
+  ev.text = text;
+  emit(ev);
+}
+
+// Syncs whose time has come are on disk: the latest of them is what a crash keeps.
+void Simulator::Impl::settle_syncs(NodeRt& r) {
+  size_t done = 0;
+  while (done < r.syncs_in_flight.size() && r.syncs_in_flight[done].first <= now_us) ++done;
+  if (done == 0) return;
+  r.synced = std::move(r.syncs_in_flight[done - 1].second);
+  r.syncs_in_flight.erase(r.syncs_in_flight.begin(),
+                          r.syncs_in_flight.begin() + static_cast<std::ptrdiff_t>(done));
+}
+
+// What a node sent while its disk was busy leaves when every sync started before it is done,
+// unless the node crashed in between (then it was never sent).
+void Simulator::Impl::depart(QEvent& ev) {
+  NodeRt& r = rt(ev.node);
+  const bool lost = r.crashed || (r.incarnation & kIncarnationMask) != ev.incarnation;
+  if (ev.type == Ev::Depart) {
+    std::unique_ptr<Message> msg(static_cast<Message*>(ev.ptr));
+    ev.ptr = nullptr;
+    if (!lost) send_now(ev.node, static_cast<NodeId>(ev.b), std::move(msg));
+  } else {
+    std::unique_ptr<ServedResponse> response(static_cast<ServedResponse*>(ev.ptr));
+    ev.ptr = nullptr;
+    if (!lost) client_reply_now(ev.node, std::move(response));
+  }
+}
+
 // ---- messages ----
 
 void Simulator::Impl::send(NodeId from, NodeId to, std::unique_ptr<Message> msg) {
@@ -134,6 +187,21 @@ void Simulator::Impl::send(NodeId from, NodeId to, std::unique_ptr<Message> msg)
                  static_cast<int>(msg->type().size()), msg->type().data(), to);
     std::abort();
   }
+  if (waits_for_disk(from)) {
+    QEvent ev;
+    ev.type = Ev::Depart;
+    ev.node = from;
+    ev.incarnation = rt(from).incarnation & kIncarnationMask;
+    ev.b = static_cast<uint64_t>(to);
+    ev.at_us = rt(from).disk_free_us;
+    ev.ptr = msg.release();
+    push(ev);
+    return;
+  }
+  send_now(from, to, std::move(msg));
+}
+
+void Simulator::Impl::send_now(NodeId from, NodeId to, std::unique_ptr<Message> msg) {
   const uint64_t id = ++next_msg_id;
   TraceEvent sent = event(EventKind::Send, from);
   sent.peer = to;
@@ -221,7 +289,11 @@ TimerId Simulator::Impl::set_timer(NodeId id, Time_us delay_us, uint64_t tag) {
   NodeRt& r = rt(id);
   const TimerId timer = ++next_timer_id;
   TimerRec rec;
-  rec.deadline_local_us = add_saturating(r.clock.local_us(now_us), std::max<Time_us>(0, delay_us));
+  delay_us = std::max<Time_us>(0, delay_us);
+  // Jitter only ever delays a timer: a node's timer never fires before the delay it asked for.
+  if (scenario.timer_jitter)
+    delay_us = add_saturating(delay_us, scenario.timer_jitter->sample_us(r.jitter_rng));
+  rec.deadline_local_us = add_saturating(r.clock.local_us(now_us), delay_us);
   rec.tag = tag;
   r.timers.emplace(timer, rec);
   schedule_timer(id, timer, rec);

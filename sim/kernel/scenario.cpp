@@ -10,26 +10,32 @@ namespace {
 // Delays are whole microseconds, never negative, and bounded so that time arithmetic cannot
 // overflow however heavy the distribution's tail.
 constexpr double kMaxDelay_us = 3600.0 * 1e6;
+// Continuous distributions are rounded *up* to whole microseconds: a continuous delay is above
+// its lower bound with probability 1, so it never becomes that bound (0 µs by default) by
+// rounding down.
 Time_us to_delay_us(double x) {
   if (!(x > 0.0)) return 0;  // also catches NaN
-  return static_cast<Time_us>(std::llround(std::min(x, kMaxDelay_us)));
+  return static_cast<Time_us>(std::ceil(std::min(x, kMaxDelay_us)));
 }
 }  // namespace
 
 Time_us LatencyModel::sample_us(Rng& rng) const {
+  const double lo = static_cast<double>(floor_us);
   switch (dist) {
     case Dist::Constant:
-      return constant_us;
+      return std::max(constant_us, floor_us);  // reading rejects value < min
     case Dist::Uniform:
       return rng.uniform_int(min_us, max_us);
     case Dist::Normal:
-      return to_delay_us(rng.normal(mean_us, stddev_us));
+      return to_delay_us(rng.truncated_normal(mean_us, stddev_us, lo));
     case Dist::Exponential:
-      return to_delay_us(rng.exponential(mean_us));
+      // Shifting and truncating at the floor are the same for the memoryless exponential.
+      return to_delay_us(lo + rng.exponential(mean_us));
     case Dist::Lognormal:
-      return to_delay_us(rng.lognormal(mu, sigma));
+      return to_delay_us(lo + rng.lognormal(mu, sigma));
     case Dist::Pareto:
-      return to_delay_us(rng.pareto(scale_us, shape));
+      // A Pareto conditioned on X >= m (m >= scale) is the Pareto with scale m.
+      return to_delay_us(rng.pareto(std::max(scale_us, lo), shape));
   }
   return constant_us;
 }

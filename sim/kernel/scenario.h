@@ -24,9 +24,14 @@ struct LatencyModel {
   Dist dist = Dist::Uniform;
   Time_us constant_us = 1000;              // constant
   Time_us min_us = 1000, max_us = 5000;    // uniform
-  double mean_us = 2000, stddev_us = 500;  // normal (truncated at 0), exponential (mean)
+  double mean_us = 2000, stddev_us = 500;  // normal, exponential (mean)
   double mu = 7.6, sigma = 0.5;            // lognormal of the delay in µs
   double scale_us = 1000, shape = 2.0;     // pareto
+  // The "min" of every distribution but uniform (whose min is min_us), as
+  // docs/scenario-format.md defines it per distribution: normal is truncated at it (conditioned
+  // on X > floor), exponential and lognormal are shifted by it, pareto is truncated at it (its
+  // scale becomes max(scale, floor)), a constant must not lie below it.
+  Time_us floor_us = 0;
 
   Time_us sample_us(Rng& rng) const;
 };
@@ -177,6 +182,13 @@ struct Scenario {
   Time_us duration_us = 10 * kSecond_us;
   TopologySpec topology;
   LinkModel network;
+  // Timer jitter: added to every node timer's delay when it is set, drawn from the node's own
+  // "timer-jitter/<i>" stream. None (the default) leaves timers exact.
+  std::optional<LatencyModel> timer_jitter;
+  // The disk: how long each Context::sync takes to reach stable storage, drawn per sync from the
+  // node's "storage/<i>" stream. While a node's syncs are in flight, what it sends waits for them,
+  // and a crash loses every write not yet on disk. None (the default): syncs cost no time.
+  std::optional<LatencyModel> storage_sync;
   // Per algorithm ("raft" -> its flattened parameters); JSON path "params.<algorithm>".
   std::map<std::string, std::map<std::string, ParamValue>> params;
   std::vector<FaultSpec> faults;

@@ -160,15 +160,30 @@ void Simulator::Impl::client_request_arrives(QEvent& ev) {
 
 void Simulator::Impl::client_reply(NodeId from, const ClientResponse& response) {
   if (response.op_id == 0 || response.op_id > history.ops.size()) return;
-  if (client_cut_off(op_rt[response.op_id - 1].client_index, from, false)) return;
+  // The server's epoch as it answered: the trace names who acknowledged the operation.
+  auto served = std::make_unique<ServedResponse>(ServedResponse{response, rt(from).epoch});
+  if (waits_for_disk(from)) {  // the storage model: the reply leaves once the disk has synced
+    QEvent ev;
+    ev.type = Ev::DepartReply;
+    ev.node = from;
+    ev.incarnation = rt(from).incarnation & kIncarnationMask;
+    ev.at_us = rt(from).disk_free_us;
+    ev.ptr = served.release();
+    push(ev);
+    return;
+  }
+  client_reply_now(from, std::move(served));
+}
+
+void Simulator::Impl::client_reply_now(NodeId from, std::unique_ptr<ServedResponse> response) {
+  if (client_cut_off(op_rt[response->op_id - 1].client_index, from, false)) return;
   QEvent ev;
   ev.at_us = add_saturating(now_us, network.client_delay_us());
   ev.type = Ev::ClientResponse;
   ev.node = from;
-  ev.a = response.op_id;
-  ev.b = op_rt[response.op_id - 1].attempt;
-  // The server's epoch as it answered: the trace names who acknowledged the operation.
-  ev.ptr = new ServedResponse{response, rt(from).epoch};
+  ev.a = response->op_id;
+  ev.b = op_rt[response->op_id - 1].attempt;
+  ev.ptr = response.release();
   push(ev);
 }
 

@@ -106,9 +106,9 @@ class SchemaSet {
  public:
   using Shape = Schema::Shape;
   Schema leaf = shaped(Shape::Leaf), list = shaped(Shape::List), tree = shaped(Shape::Tree);
-  Schema root, topology, edge, edges, network, latency, params, fault, faults, nemesis, stonith,
-      workload, op, ops, expect, expect_algo, expect_value, by_algorithm, golden, golden_entry,
-      caption, captions, time_range;
+  Schema root, topology, edge, edges, network, latency, timers, storage, params, fault, faults,
+      nemesis, stonith, workload, op, ops, expect, expect_algo, expect_value, by_algorithm, golden,
+      golden_entry, caption, captions, time_range;
 
   SchemaSet();
 

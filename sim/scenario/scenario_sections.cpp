@@ -31,17 +31,17 @@ std::vector<std::string> distribution_fields(LatencyModel::Dist dist) {
   using D = LatencyModel::Dist;
   switch (dist) {
     case D::Constant:
-      return {"value"};
+      return {"value", "min"};
     case D::Uniform:
       return {"min", "max"};
     case D::Normal:
-      return {"mean", "stddev"};
+      return {"mean", "stddev", "min"};
     case D::Exponential:
-      return {"mean"};
+      return {"mean", "min"};
     case D::Lognormal:
-      return {"mu", "sigma"};
+      return {"mu", "sigma", "min"};
     case D::Pareto:
-      return {"scale", "shape"};
+      return {"scale", "shape", "min"};
   }
   return {};
 }
@@ -79,9 +79,15 @@ LatencyModel read_latency(const json& j, const std::string& path) {
       out = static_cast<double>(read_duration(*v, o.at(key), sign));
     }
   };
+  if (m.dist != D::Uniform) duration("min", m.floor_us, Sign::NonNegative);
   switch (m.dist) {
     case D::Constant:
       duration("value", m.constant_us, Sign::NonNegative);
+      if (m.constant_us < m.floor_us) {
+        throw InputError(o.at(o.find("value") ? "value" : "min"),
+                         "expected value >= min, got value " + format_duration(m.constant_us) +
+                             " < min " + format_duration(m.floor_us));
+      }
       break;
     case D::Uniform:
       duration("min", m.min_us, Sign::NonNegative);
@@ -95,6 +101,17 @@ LatencyModel read_latency(const json& j, const std::string& path) {
     case D::Normal:
       duration_double("mean", m.mean_us, Sign::NonNegative);
       duration_double("stddev", m.stddev_us, Sign::NonNegative);
+      // Truncation conditions on X > min: refuse a normal with (almost) nothing above min rather
+      // than sample a tail that is all rounding error.
+      if (m.stddev_us > 0 ? normal_upper_tail((static_cast<double>(m.floor_us) - m.mean_us) /
+                                              m.stddev_us) < 1e-15
+                          : m.mean_us < static_cast<double>(m.floor_us)) {
+        throw InputError(o.at(o.find("min") ? "min" : "mean"),
+                         "a normal with mean " + format_duration(std::llround(m.mean_us)) +
+                             " and stddev " + format_duration(std::llround(m.stddev_us)) +
+                             " has almost no mass above min " + format_duration(m.floor_us) +
+                             " (less than 1e-15); raise mean or stddev, or lower min");
+      }
       break;
     case D::Exponential:
       duration_double("mean", m.mean_us, Sign::Positive);
@@ -119,6 +136,20 @@ LinkModel read_network(const json& j, const std::string& path) {
   if (const json* v = o.find("duplicate")) n.duplicate = read_probability(*v, o.at("duplicate"));
   if (const json* v = o.find("fifo")) n.fifo = read_bool(*v, o.at("fifo"));
   return n;
+}
+
+// "timers": {"jitter": <distribution>} (docs/scenario-format.md, "timers").
+std::optional<LatencyModel> read_timers(const json& j, const std::string& path) {
+  const Obj o(j, path, schema().timers);
+  if (const json* v = o.find("jitter")) return read_latency(*v, o.at("jitter"));
+  return std::nullopt;
+}
+
+// "storage": {"sync": <distribution>} (docs/scenario-format.md, "storage").
+std::optional<LatencyModel> read_storage(const json& j, const std::string& path) {
+  const Obj o(j, path, schema().storage);
+  if (const json* v = o.find("sync")) return read_latency(*v, o.at("sync"));
+  return std::nullopt;
 }
 
 TopologySpec read_topology(const json& j, const std::string& path, int32_t nodes) {
@@ -514,6 +545,8 @@ Scenario read_scenario(const json& doc) {
     run.stonith = true;
   }
   if (const json* v = o.find("network")) s.network = read_network(*v, "network");
+  if (const json* v = o.find("timers")) s.timer_jitter = read_timers(*v, "timers");
+  if (const json* v = o.find("storage")) s.storage_sync = read_storage(*v, "storage");
   if (const json* v = o.find("params")) s.params = read_params(*v, "params");
   if (const json* v = o.find("faults")) {
     if (!v->is_array())

@@ -92,6 +92,8 @@ SchemaSet::SchemaSet() {
                 {"duration", &leaf},
                 {"topology", &topology},
                 {"network", &network},
+                {"timers", &timers},
+                {"storage", &storage},
                 {"params", &params},
                 {"faults", &faults},
                 {"nemesis", &nemesis},
@@ -116,6 +118,8 @@ SchemaSet::SchemaSet() {
                    {"sigma", &leaf},
                    {"scale", &leaf},
                    {"shape", &leaf}});
+  object(timers, {{"jitter", &latency}});
+  object(storage, {{"sync", &latency}});
   map(params, tree);
   // A fault's `at` and `duration`: one time, or a range drawn per seed.
   object(time_range, {{"min", &leaf}, {"max", &leaf}});
