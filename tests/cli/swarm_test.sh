@@ -22,6 +22,11 @@ expect 1 'election_safety\] .*two leaders in term' -- "$ballot" run "$scenario" 
 expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 218..218 --quiet \
   --set params.raft.bugs.vote_before_persist=true --set nemesis.swarm=false
 expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 218..218 --quiet
+# commit_old_term_by_count is not caught in 1..1000; its first catch over 1001..3000 is seed 1480
+# (Leader Completeness), which passes with the bug off.
+expect 1 'leader_completeness\] .*without committed index' -- "$ballot" run "$scenario" \
+  --seed 1480 --set params.raft.bugs.commit_old_term_by_count=true
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 1480..1480 --quiet
 
 # Swarm on and off give different runs for one seed; each is the same run twice.
 hash() { "$ballot" run "$scenario" --seed 5 "$@" 2>/dev/null | grep -iE 'hash' | head -1; }
