@@ -1,6 +1,7 @@
 #include "algorithms/registry.h"
 
 #include "algorithms/all.h"  // generated: algorithms/<name>/<name>.h of every algorithm folder
+#include "sim/kernel/nemesis.h"
 #include "sim/kernel/scenario.h"
 #include "sim/kernel/simulator.h"
 
@@ -25,9 +26,25 @@ NodeFactory make_node_factory(const AlgorithmInfo& algo, const Scenario& scenari
   return algo.make(params, scenario.nodes);
 }
 
+AlgorithmInfo::SwarmParams swarm_params(const AlgorithmInfo& algo, const Scenario& scenario) {
+  if (!scenario.nemesis.swarm || !algo.swarm) return {};
+  Rng rng = Rng(scenario.seed).substream("swarm/params");
+  auto found = scenario.params.find(algo.name);
+  return algo.swarm(found == scenario.params.end() ? AlgorithmInfo::SwarmParams{} : found->second,
+                    rng);
+}
+
+Scenario resolve_swarm(const AlgorithmInfo& algo, const Scenario& scenario) {
+  Scenario r = draw_swarm(scenario);
+  for (auto& [key, value] : swarm_params(algo, scenario)) r.params[algo.name][key] = value;
+  return r;
+}
+
 std::unique_ptr<Simulator> make_simulator(const AlgorithmInfo& algo, const Scenario& scenario) {
+  // The Simulator keeps its own copy of the resolved scenario (its draw_swarm then draws nothing).
+  const Scenario resolved = resolve_swarm(algo, scenario);
   auto sim =
-      std::make_unique<Simulator>(scenario, make_node_factory(algo, scenario), algo.has_epochs);
+      std::make_unique<Simulator>(resolved, make_node_factory(algo, resolved), algo.has_epochs);
   if (algo.checkers) {
     for (auto& checker : algo.checkers(scenario.nodes)) sim->add_checker(std::move(checker));
   }

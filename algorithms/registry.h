@@ -1,12 +1,14 @@
 // The algorithms ballot knows, and how to build their nodes from a scenario's parameters.
 #pragma once
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/api/node_api.h"
 #include "sim/api/params.h"
+#include "sim/api/rng.h"
 #include "sim/api/trace.h"
 
 namespace ballot {
@@ -28,6 +30,12 @@ struct AlgorithmInfo {
   std::function<NodeFactory(Params&, int32_t cluster_size)> make;
   // Algorithm-specific safety checkers (e.g. Raft's log properties); may be empty.
   std::function<std::vector<std::unique_ptr<Observer>>(int32_t cluster_size)> checkers;
+  // Swarm testing (docs/scenario-format.md#swarm): draws the algorithm's swarmable parameters
+  // from `rng`, within the ranges its page documents, and returns them. A key in `given` (the
+  // scenario's params.<name>) is kept as given: it is not returned, though its draws are made all
+  // the same, so pinning one key moves no other. Empty: the algorithm draws nothing.
+  using SwarmParams = std::map<std::string, ParamValue>;
+  std::function<SwarmParams(const SwarmParams& given, Rng& rng)> swarm;
 };
 
 const std::vector<AlgorithmInfo>& algorithms();
@@ -45,6 +53,13 @@ NodeFactory make_node_factory(const AlgorithmInfo& algo, const Scenario& scenari
 // A simulator running `algo` on `scenario`, with the algorithm's checkers attached. It keeps a
 // reference to `scenario`, which must outlive it.
 std::unique_ptr<Simulator> make_simulator(const AlgorithmInfo& algo, const Scenario& scenario);
+// The parameters a swarm nemesis draws for `algo` on the scenario's seed (AlgorithmInfo::swarm,
+// from Rng(seed).substream("swarm/params"), a stream every algorithm shares so that the timing
+// keys Raft and Multi-Paxos share are drawn alike); empty without nemesis.swarm.
+AlgorithmInfo::SwarmParams swarm_params(const AlgorithmInfo& algo, const Scenario& scenario);
+// The scenario a run of `algo` uses: draw_swarm (the nemesis's, network's and clients' settings)
+// with swarm_params merged into params.<algo>; a plain copy without nemesis.swarm.
+Scenario resolve_swarm(const AlgorithmInfo& algo, const Scenario& scenario);
 // nullptr when unknown.
 const AlgorithmInfo* find_algorithm(const std::string& name);
 

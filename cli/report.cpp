@@ -1,5 +1,6 @@
 #include "cli/report.h"
 
+#include "algorithms/registry.h"
 #include "sim/kernel/nemesis.h"
 #include "sim/lincheck/lincheck.h"
 
@@ -188,34 +189,67 @@ void print_input_error(const std::string& file, const InputError& e) {
 
 // The settings a swarm nemesis drew for this run (docs/scenario-format.md#swarm), for people and
 // for --json; null / nothing when the scenario has no swarm nemesis.
+static nlohmann::json param_json(const ParamValue& v) {
+  switch (v.kind) {
+    case ParamValue::Kind::Int:
+      return v.i;
+    case ParamValue::Kind::Double:
+      return v.d;
+    case ParamValue::Kind::Bool:
+      return v.b;
+    case ParamValue::Kind::String:
+      return v.s;
+  }
+  return nullptr;
+}
+
 static nlohmann::json swarm_json(const Scenario& s) {
   if (!s.nemesis.enabled || !s.nemesis.swarm) return nullptr;
   const Scenario d = draw_swarm(s);
   nlohmann::json kinds = nlohmann::json::array();
   for (FaultKind k : d.nemesis.kinds) kinds.push_back(fault_kind_name(k));
+  // The algorithm's own drawn parameters (AlgorithmInfo::swarm); {} when it draws none.
+  nlohmann::json params = nlohmann::json::object();
+  if (const AlgorithmInfo* algo = find_algorithm(s.algorithm))
+    for (const auto& [key, value] : swarm_params(*algo, s)) params[key] = param_json(value);
   return {{"kinds", kinds},
           {"mean_interval_us", d.nemesis.mean_interval_us},
           {"duration_min_us", d.nemesis.duration_min_us},
           {"duration_max_us", d.nemesis.duration_max_us},
           {"loss", d.network.loss},
           {"duplicate", d.network.duplicate},
-          {"client_mean_interval_us", d.workload.mean_interval_us}};
+          {"client_mean_interval_us", d.workload.mean_interval_us},
+          {"epoch_crash", d.nemesis.epoch_crash},
+          {"epoch_crash_delay_max_us", d.nemesis.epoch_crash_delay_max_us},
+          {"epoch_crash_down_min_us", d.nemesis.epoch_crash_down_min_us},
+          {"epoch_crash_down_max_us", d.nemesis.epoch_crash_down_max_us},
+          {"params", params}};
 }
 
 static std::string swarm_text(const nlohmann::json& j) {
-  std::string kinds;
-  for (const auto& k : j["kinds"]) kinds += (kinds.empty() ? "" : ",") + k.get<std::string>();
   auto pct = [](double p) {
     std::ostringstream o;
     o << std::setprecision(3) << p * 100 << "%";
     return o.str();
   };
+  std::string params;
+  for (const auto& [key, value] : j["params"].items())
+    params += (params.empty() ? "; params " : " ") + key + "=" +
+              (value.is_string() ? value.get<std::string>() : value.dump());
+  std::string epoch;
+  if (const double p = j["epoch_crash"].get<double>(); p > 0)
+    epoch = "; a node entering a new epoch crashes with probability " + pct(p) + " within " +
+            human_duration(j["epoch_crash_delay_max_us"].get<int64_t>()) + ", down " +
+            human_duration(j["epoch_crash_down_min_us"].get<int64_t>()) + "-" +
+            human_duration(j["epoch_crash_down_max_us"].get<int64_t>());
+  std::string kinds;
+  for (const auto& k : j["kinds"]) kinds += (kinds.empty() ? "" : ",") + k.get<std::string>();
   return kinds + "; a fault every " + human_duration(j["mean_interval_us"].get<int64_t>()) +
          " on average, lasting " + human_duration(j["duration_min_us"].get<int64_t>()) + "-" +
          human_duration(j["duration_max_us"].get<int64_t>()) + "; loss " +
          pct(j["loss"].get<double>()) + ", duplicate " + pct(j["duplicate"].get<double>()) +
          "; a client op every " + human_duration(j["client_mean_interval_us"].get<int64_t>()) +
-         " on average";
+         " on average" + epoch + params;
 }
 
 void print_summary(std::ostream& out, const RunReport& report, const std::string& trace_file) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "algorithms/registry.h"
 #include "sim/api/input_error.h"
 #include "sim/kernel/nemesis.h"
 
@@ -318,6 +319,26 @@ class Shrinker {
       base_["network"]["duplicate"] = drawn.network.duplicate;
       if (parsed.workload.clients > 0)
         base_["workload"]["mean_interval"] = std::to_string(drawn.workload.mean_interval_us) + "us";
+      // And the algorithm's own drawn parameters (timeouts, options).
+      if (const AlgorithmInfo* algo = find_algorithm(parsed.algorithm)) {
+        for (const auto& [key, v] : swarm_params(*algo, parsed)) {
+          json& slot = base_["params"][algo->name][key];
+          switch (v.kind) {
+            case ParamValue::Kind::Int:
+              slot = v.i;
+              break;
+            case ParamValue::Kind::Double:
+              slot = v.d;
+              break;
+            case ParamValue::Kind::Bool:
+              slot = v.b;
+              break;
+            case ParamValue::Kind::String:
+              slot = v.s;
+              break;
+          }
+        }
+      }
     }
     base_.erase("nemesis");
     base_.erase("faults");

@@ -39,4 +39,14 @@ std::vector<PaxosOptions> read_paxos_options(Params& params, int32_t cluster_siz
   return per_node_options(params, base, cluster_size);
 }
 
+std::map<std::string, ParamValue> draw_paxos_swarm(const std::map<std::string, ParamValue>& given,
+                                                   Rng& rng) {
+  std::map<std::string, ParamValue> drawn;
+  raft::draw_election_timing(given, "params.paxos", rng, drawn);
+  const int64_t batch = raft::draw_swarm_batch(rng, PaxosOptions{}.max_decides_per_message);
+  if (given.count("max_decides_per_message") == 0)
+    drawn["max_decides_per_message"] = ParamValue::of_int(batch);
+  return drawn;
+}
+
 }  // namespace ballot::paxos

@@ -1,9 +1,12 @@
 // Multi-Paxos parameters ("params": {"paxos": {...}} in a scenario), resolved per node.
 #pragma once
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "sim/api/params.h"
+#include "sim/api/rng.h"
 #include "sim/api/time.h"
 
 namespace ballot::paxos {
@@ -55,5 +58,12 @@ struct PaxosOptions {
 // "nK.election_timeout_min", "nK.election_timeout_max" and "nK.heartbeat_interval" (K = 1..n).
 // Calls params.finish(). Throws InputError on bad or unknown values.
 std::vector<PaxosOptions> read_paxos_options(Params& params, int32_t cluster_size);
+
+// Swarm testing (docs/paxos.md#swarm): draws the swarmable parameters from `rng`, keeping those
+// `given` (params.paxos): the timing keys as Raft draws them (raft::draw_election_timing, first,
+// so that one seed gives both algorithms the same timings), then max_decides_per_message
+// (raft::draw_swarm_batch). Bug toggles and per-node keys are never drawn.
+std::map<std::string, ParamValue> draw_paxos_swarm(const std::map<std::string, ParamValue>& given,
+                                                   Rng& rng);
 
 }  // namespace ballot::paxos

@@ -25,6 +25,7 @@ AlgorithmInfo paxos_algorithm() {
     };
   };
   info.checkers = [](int32_t cluster_size) { return paxos::paxos_checkers(cluster_size); };
+  info.swarm = paxos::draw_paxos_swarm;
   return info;
 }
 

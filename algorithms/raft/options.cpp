@@ -77,4 +77,21 @@ std::vector<RaftOptions> read_raft_options(Params& params, int32_t cluster_size)
   return per_node;
 }
 
+std::map<std::string, ParamValue> draw_raft_swarm(const std::map<std::string, ParamValue>& given,
+                                                  Rng& rng) {
+  std::map<std::string, ParamValue> drawn;
+  draw_election_timing(given, "params.raft", rng, drawn);
+  auto flag = [&](const std::string& key) {
+    const bool v = rng.bernoulli(0.5);
+    if (given.count(key) == 0) drawn[key] = ParamValue::of_bool(v);
+  };
+  flag("leader_noop");
+  flag("pre_vote");
+  flag("check_quorum");
+  const int64_t batch = draw_swarm_batch(rng, RaftOptions{}.max_entries_per_append);
+  if (given.count("max_entries_per_append") == 0)
+    drawn["max_entries_per_append"] = ParamValue::of_int(batch);
+  return drawn;
+}
+
 }  // namespace ballot::raft

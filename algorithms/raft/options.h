@@ -1,10 +1,13 @@
 // Raft's parameters ("params": {"raft": {...}} in a scenario), resolved per node.
 #pragma once
 #include <cstdint>
+#include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "sim/api/params.h"
+#include "sim/api/rng.h"
 #include "sim/api/time.h"
 
 namespace ballot::raft {
@@ -73,5 +76,13 @@ struct RaftOptions {
 // "nK.election_timeout_min", "nK.election_timeout_max" and "nK.heartbeat_interval" (K = 1..n).
 // Calls params.finish(). Throws InputError on bad or unknown values.
 std::vector<RaftOptions> read_raft_options(Params& params, int32_t cluster_size);
+
+// Swarm testing (docs/raft.md#swarm): draws the swarmable parameters from `rng`, keeping those
+// `given` (params.raft): the timing keys (draw_election_timing), then leader_noop, pre_vote and
+// check_quorum (each true with probability 1/2) and max_entries_per_append (draw_swarm_batch).
+// The same draws for every seed whatever is given. Bug toggles, lease reads (which clock jumps
+// break by design) and per-node keys are never drawn.
+std::map<std::string, ParamValue> draw_raft_swarm(const std::map<std::string, ParamValue>& given,
+                                                  Rng& rng);
 
 }  // namespace ballot::raft

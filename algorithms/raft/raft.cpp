@@ -25,6 +25,7 @@ AlgorithmInfo raft_algorithm() {
     };
   };
   info.checkers = [](int32_t cluster_size) { return raft::raft_checkers(cluster_size); };
+  info.swarm = raft::draw_raft_swarm;
   return info;
 }
 

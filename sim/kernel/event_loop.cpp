@@ -27,6 +27,7 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
       fault_target_rng(Rng(s.seed).substream("fault-targets")),
       workload_rng(Rng(s.seed).substream("workload")),
       nemesis(s.nemesis, s.duration_us, s.nodes, Rng(s.seed).substream("faults")),
+      epoch_crash_rng(Rng(s.seed).substream("faults/epoch")),
       leadership(s.nodes, has_epochs),
       damage(s.workload.job_period_us, s.workload.id_interval_us, s.workload.duties_start_us) {
   const Rng root(s.seed);
@@ -131,6 +132,7 @@ void Simulator::Impl::dispatch(QEvent& ev) {
     case Ev::ScriptedOp:
       return scripted_op(ev.a);
     case Ev::FaultBegin:
+      if (ev.b == 2) return fault_begin(FaultSpec(nemesis_faults[ev.a]));
       return ev.b == 0 ? fault_begin(scripted[ev.a]) : nemesis_fault_begins(ev.a);
     case Ev::FaultEnd:
       return fault_end(ev.a);

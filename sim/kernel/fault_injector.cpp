@@ -100,6 +100,34 @@ void Simulator::Impl::nemesis_fault_begins(size_t index) {
   fault_begin(spec);
 }
 
+// The nemesis's crashes at a new epoch (NemesisSpec::epoch_crash): `id` has just reported an epoch
+// above every one before. Three draws from the "faults/epoch" stream per new epoch, hit or not.
+void Simulator::Impl::maybe_crash_at_new_epoch(NodeId id) {
+  const NemesisSpec& spec = scenario.nemesis;
+  if (!spec.enabled || spec.epoch_crash <= 0.0) return;
+  if (now_us < spec.start_us || now_us >= std::min(spec.stop_us, scenario.duration_us)) return;
+  const bool hit = epoch_crash_rng.bernoulli(spec.epoch_crash);
+  const Time_us delay_us = epoch_crash_rng.uniform_int(0, spec.epoch_crash_delay_max_us);
+  const Time_us down_us =
+      epoch_crash_rng.uniform_int(spec.epoch_crash_down_min_us, spec.epoch_crash_down_max_us);
+  if (!hit) return;
+  FaultSpec f;
+  f.at_us = add_saturating(now_us, delay_us);
+  f.kind = FaultKind::Crash;
+  f.duration_us = down_us;
+  f.nodes = {id};
+  f.path = "nemesis (new epoch)";
+  QEvent ev;
+  ev.at_us = f.at_us;
+  ev.type = Ev::FaultBegin;
+  ev.a = nemesis_faults.size();
+  ev.b = 2;
+  ev.seq = scripted.size() + nemesis_faults.size();
+  BALLOT_REQUIRE(ev.seq < kFirstEventSeq, "too many faults for the reserved sequence numbers");
+  nemesis_faults.push_back(std::move(f));
+  queue.push(ev);
+}
+
 // Scripted faults and the nemesis's, in time order (scripted first at equal times).
 std::vector<FaultSpec> Simulator::Impl::fault_schedule() const {
   std::vector<FaultSpec> all = scripted;

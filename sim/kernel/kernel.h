@@ -41,7 +41,8 @@ enum class Ev : uint8_t {
   ClientTimeout,   // a = op id
   ClientTick,      // a = client index
   ScriptedOp,      // a = index into workload.ops
-  FaultBegin,      // a = index into `scripted` (b = 0) or `nemesis_faults` (b = 1)
+  FaultBegin,      // a = index into `scripted` (b = 0) or `nemesis_faults` (b = 1; b = 2: a
+                   // crash at a new epoch, which draws no next fault)
   FaultEnd,        // a = fault instance
   FaultStep,       // a = fault instance (flap toggles)
   Caption,         // a = caption index
@@ -122,6 +123,7 @@ struct Simulator::Impl {
     std::vector<kernel::QEvent> held;      // events that arrived while paused, in order
     Role role = Role::Follower;
     int64_t epoch = 0;
+    int64_t epoch_high = 0;  // the highest epoch it ever reported (kept across crashes)
   };
 
   struct NodeContext final : Context {
@@ -238,6 +240,7 @@ struct Simulator::Impl {
   std::vector<FaultSpec> scripted;        // the scenario's faults, stably sorted by time
   std::vector<FaultSpec> nemesis_faults;  // the nemesis's faults drawn so far, in draw order
   NemesisSchedule nemesis;                // draws the nemesis's faults from the "faults" stream
+  Rng epoch_crash_rng;                    // the nemesis's crashes at a new epoch ("faults/epoch")
   std::vector<FaultInstance> instances;
   std::vector<uint64_t> active_network;  // ids of network fault instances in force, in order
   // Sends counted per ordered pair and message type (types are the messages' static kType
@@ -388,6 +391,7 @@ struct Simulator::Impl {
   // ---- sim/kernel/fault_injector.cpp: faults ----
   bool draw_next_nemesis();
   void nemesis_fault_begins(size_t index);
+  void maybe_crash_at_new_epoch(NodeId id);
   std::vector<FaultSpec> fault_schedule() const;
   NodeId current_leader() const;
   std::vector<NodeId> resolve(const FaultSpec& f);

@@ -128,6 +128,21 @@ Scenario draw_swarm(const Scenario& s) {
   r.network.loss = loss_draw < 1.0 / 3.0 ? 0.0 : loss;
   const double dup_draw = rng.uniform01(), dup = rng.uniform_real(0.0, kSwarmMaxDuplicate);
   r.network.duplicate = dup_draw < 0.5 ? 0.0 : dup;
+  // Crashes at a new epoch, when crashes are in the mix: on with probability 1/2, each new epoch
+  // then crashing its node with a probability uniform in [kSwarmEpochCrashMin, kSwarmEpochCrashMax]
+  // after a delay up to a log-uniform [1ms, 100ms], down for a log-uniform range in [1ms, 1s].
+  const double epoch_draw = rng.uniform01();
+  const double epoch_p = rng.uniform_real(kSwarmEpochCrashMin, kSwarmEpochCrashMax);
+  const Time_us delay_max = log_uniform_us(rng, kMillisecond_us, 100 * kMillisecond_us);
+  const Time_us down_max = log_uniform_us(rng, kMillisecond_us, kSecond_us);
+  const Time_us down_min = log_uniform_us(rng, kMillisecond_us, down_max);
+  const bool crashes = std::find(kept.begin(), kept.end(), FaultKind::Crash) != kept.end();
+  if (crashes && epoch_draw < 0.5) {
+    n.epoch_crash = epoch_p;
+    n.epoch_crash_delay_max_us = delay_max;
+    n.epoch_crash_down_min_us = down_min;
+    n.epoch_crash_down_max_us = down_max;
+  }
   return r;
 }
 

@@ -41,7 +41,13 @@ void draw_targets(int32_t nodes, Rng& rng, FaultSpec& f);
 //   workload.mean_interval (with random clients): log-uniform in [mean_interval, mean_interval *
 //   8]; network.loss: 0 with probability 1/3, else uniform in [0, kSwarmMaxLoss];
 //   network.duplicate: 0 with probability 1/2, else uniform in [0, kSwarmMaxDuplicate].
+//   epoch_crash (when crash is among the kinds kept): 0 with probability 1/2, else uniform in
+//     [kSwarmEpochCrashMin, kSwarmEpochCrashMax]; epoch_crash_delay_max log-uniform in [1ms,
+//     100ms]; epoch_crash_down_max log-uniform in [1ms, 1s], then epoch_crash_down_min log-uniform
+//     in [1ms, the drawn max]. These draws come last, so the ones above are as before.
 inline constexpr double kSwarmMaxLoss = 0.2;
+inline constexpr double kSwarmEpochCrashMin = 0.05;
+inline constexpr double kSwarmEpochCrashMax = 0.5;
 inline constexpr double kSwarmMaxDuplicate = 0.05;
 Scenario draw_swarm(const Scenario& s);
 

@@ -134,6 +134,10 @@ void Simulator::Impl::report(NodeId id, Role role, int64_t epoch, NodeId leader)
   ev.epoch = epoch;
   ev.leader = leader;
   emit(ev);
+  if (epoch > r.epoch_high) {
+    r.epoch_high = epoch;
+    maybe_crash_at_new_epoch(id);
+  }
 }
 
 // ---- the disk (storage model, scenario "storage") ----

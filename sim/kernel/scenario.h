@@ -106,6 +106,15 @@ struct NemesisSpec {
   // duration range, the network's loss and duplication) are drawn from the seed's "swarm"
   // stream within the ranges below before the run starts (draw_swarm, sim/kernel/nemesis.h).
   bool swarm = false;
+  // Crashes at a new epoch (set by the swarm draw; docs/scenario-format.md#swarm): when a node
+  // reports an epoch (a term, a ballot) above every one it reported before, between start and
+  // stop, it crashes with probability epoch_crash, after a delay uniform in [0,
+  // epoch_crash_delay_max_us], for a downtime uniform in [epoch_crash_down_min_us,
+  // epoch_crash_down_max_us]; drawn from the "faults/epoch" stream. 0: never (the default).
+  double epoch_crash = 0.0;
+  Time_us epoch_crash_delay_max_us = 0;
+  Time_us epoch_crash_down_min_us = kMillisecond_us;
+  Time_us epoch_crash_down_max_us = kMillisecond_us;
 };
 
 // One scripted client operation.

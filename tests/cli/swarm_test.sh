@@ -13,6 +13,21 @@ expect 0 '3 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 1..3 --algo
 expect 1 'failed' -- "$ballot" sweep "$scenario" --seeds 1..3 --algo paxos --quiet \
   --set params.paxos.bugs.ignore_accepted_in_promises=true
 
+# The sweep claim of docs/PERFORMANCE.md ("Swarm nemesis"): with swarm, Raft's vote_before_persist
+# is first caught at seed 218 of 1..1000 (an election safety violation: two leaders in a term),
+# which needs the drawn crash at a new epoch and short election timeouts; the plain nemesis does
+# not catch it on that seed.
+expect 1 'election_safety\] .*two leaders in term' -- "$ballot" run "$scenario" --seed 218 \
+  --set params.raft.bugs.vote_before_persist=true
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 218..218 --quiet \
+  --set params.raft.bugs.vote_before_persist=true --set nemesis.swarm=false
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 218..218 --quiet
+# commit_old_term_by_count is not caught in 1..1000; its first catch over 1001..3000 is seed 1480
+# (Leader Completeness), which passes with the bug off.
+expect 1 'leader_completeness\] .*without committed index' -- "$ballot" run "$scenario" \
+  --seed 1480 --set params.raft.bugs.commit_old_term_by_count=true
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 1480..1480 --quiet
+
 # Swarm on and off give different runs for one seed; each is the same run twice.
 hash() { "$ballot" run "$scenario" --seed 5 "$@" 2>/dev/null | grep -iE 'hash' | head -1; }
 on1=$(hash)
@@ -36,6 +51,11 @@ expect 0 '^swarm      [a-z_,]+; a fault every [0-9.]+[mu]?s on average' -- "$bal
 expect 0 '"client_mean_interval_us": [0-9]+,' -- \
   bash -c "'$ballot' run '$scenario' --algo raft --seed 9 --json 2>/dev/null | grep -A1 '\"swarm\": {'"
 expect 0 '^  "swarm": null,$' -- "$ballot" run "$scenario" --algo raft --seed 9 --set nemesis.swarm=false --json
+# The algorithm's drawn parameters and the crashes at a new epoch are in the swarm line too.
+expect 0 '^swarm .*a node entering a new epoch crashes with probability [0-9.]+% within .*; params check_quorum=(true|false) election_timeout_max=[0-9]+ms election_timeout_min=[0-9]+ms heartbeat_interval=[0-9]+ms leader_noop=(true|false) max_entries_per_append=[0-9]+ pre_vote=(true|false)$' -- \
+  "$ballot" run "$scenario" --algo raft --seed 218
+expect 0 '"params": \{"election_timeout_max":"[0-9]+ms","election_timeout_min":"[0-9]+ms","heartbeat_interval":"[0-9]+ms","max_decides_per_message":[0-9]+\}' -- \
+  bash -c "'$ballot' run '$scenario' --algo paxos --seed 218 --json 2>/dev/null | python3 -c 'import json,sys; print(\"\\\"params\\\": \" + json.dumps(json.load(sys.stdin)[\"swarm\"][\"params\"], separators=(\",\", \":\")))'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
