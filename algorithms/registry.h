@@ -3,10 +3,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/api/node_api.h"
 #include "sim/api/params.h"
+#include "sim/api/situation.h"
 #include "sim/api/trace.h"
 
 namespace ballot {
@@ -25,7 +27,14 @@ struct AlgorithmInfo {
   std::function<NodeFactory(Params&, int32_t cluster_size)> make;
   // Algorithm-specific safety checkers (e.g. Raft's log properties); may be empty.
   std::function<std::vector<std::unique_ptr<Observer>>(int32_t cluster_size)> checkers;
+  // The situations its nodes report through Context::reached, indexed by SituationId
+  // (sim/api/situation.h): what `ballot list situations`, `sweep --coverage` and expect.reached
+  // name.
+  std::vector<Situation> situations;
 };
+
+// The id of the situation `name` of `algo`, or -1 when it has none of that name.
+int find_situation(const AlgorithmInfo& algo, std::string_view name);
 
 const std::vector<AlgorithmInfo>& algorithms();
 

@@ -1,5 +1,7 @@
 #include "algorithms/bully/bully.h"
 
+#include "algorithms/bully/situations.h"
+
 #include "sim/api/require.h"
 
 namespace ballot::bully {
@@ -106,6 +108,7 @@ void BullyNode::handle(NodeId from, const Election&) {
 // On Answer: a higher node is alive and will take over; wait for its Coordinator message.
 void BullyNode::handle(NodeId, const Answer&) {
   if (state_ != State::Electing) return;
+  ctx_.reached(Reached::HigherNodeAnswered);
   timers_.cancel(kAnswer);
   state_ = State::AwaitingCoordinator;
   timers_.set(kCoordinatorWait, options_.coordinator_timeout_us);
@@ -115,6 +118,7 @@ void BullyNode::handle(NodeId, const Answer&) {
 // from a lower node means that node did not hear us: hold an election to bully it.
 void BullyNode::handle(NodeId from, const Coordinator& msg) {
   if (from < ctx_.self()) {
+    ctx_.reached(Reached::LowerCoordinatorBullied);
     if (state_ == State::Coordinator) {
       Coordinator announce;
       announce.state = store_;
@@ -124,6 +128,7 @@ void BullyNode::handle(NodeId from, const Coordinator& msg) {
     }
     return;
   }
+  if (state_ == State::Coordinator) ctx_.reached(Reached::CoordinatorDeposed);
   store_ = msg.state;
   accept_coordinator(from);
 }
@@ -136,6 +141,8 @@ void BullyNode::handle(NodeId from, const Heartbeat&) {
   }
   if (from < ctx_.self()) {
     // A lower node believes it coordinates (split brain after a partition heals): bully it.
+    if (state_ == State::Coordinator || state_ == State::Follower)
+      ctx_.reached(Reached::LowerCoordinatorBullied);
     if (state_ == State::Coordinator) {
       Coordinator announce;
       announce.state = store_;
@@ -149,8 +156,10 @@ void BullyNode::handle(NodeId from, const Heartbeat&) {
   // (a partition healed). It outranks ours: follow it. A heartbeat from a node between us and
   // our coordinator is stale (sent before it learnt of ours): ignore it.
   const bool outranks = coordinator_ == kNoNode || from > coordinator_;
-  if (outranks && (state_ == State::Follower || state_ == State::Coordinator))
+  if (outranks && (state_ == State::Follower || state_ == State::Coordinator)) {
+    if (state_ == State::Coordinator) ctx_.reached(Reached::CoordinatorDeposed);
     accept_coordinator(from);
+  }
 }
 
 void BullyNode::on_timer(uint64_t tag) {
@@ -164,15 +173,20 @@ void BullyNode::on_timer(uint64_t tag) {
     case kFailure:
       if (state_ != State::Follower) return;
       ctx_.note("coordinator " + node_name(coordinator_) + " suspected: no heartbeat");
+      ctx_.reached(Reached::CoordinatorSuspected);
       suspected_ = coordinator_;
       start_election();
       return;
     case kAnswer:
-      if (state_ == State::Electing) become_coordinator();
+      if (state_ == State::Electing) {
+        ctx_.reached(Reached::WonUnopposed);  // nobody higher is alive, as far as it can tell
+        become_coordinator();
+      }
       return;
     case kCoordinatorWait:
       // The higher node that answered never announced itself: try again.
       if (state_ == State::AwaitingCoordinator) {
+        ctx_.reached(Reached::AnsweredButSilent);
         state_ = State::Follower;
         start_election();
       }
@@ -256,6 +270,7 @@ AlgorithmInfo bully_algorithm() {
   info.name = "bully";
   info.description = "Garcia-Molina's Bully election with heartbeats; primary-backup register";
   info.has_epochs = false;
+  info.situations.assign(kSituations.begin(), kSituations.end());
   info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
     constexpr Time_us kMin_us = 1, kMax_us = 3600 * kSecond_us;
     Options defaults;

@@ -3,6 +3,7 @@
 #include "algorithms/paxos/checker.h"
 #include "algorithms/paxos/node.h"
 #include "algorithms/paxos/options.h"
+#include "algorithms/paxos/situations.h"
 
 namespace ballot {
 
@@ -20,6 +21,7 @@ AlgorithmInfo paxos_algorithm() {
     };
   };
   info.checkers = [](int32_t cluster_size) { return paxos::paxos_checkers(cluster_size); };
+  info.situations.assign(paxos::kSituations.begin(), paxos::kSituations.end());
   return info;
 }
 

@@ -3,6 +3,7 @@
 #include "algorithms/raft/checker.h"
 #include "algorithms/raft/node.h"
 #include "algorithms/raft/options.h"
+#include "algorithms/raft/situations.h"
 
 namespace ballot {
 
@@ -20,6 +21,7 @@ AlgorithmInfo raft_algorithm() {
     };
   };
   info.checkers = [](int32_t cluster_size) { return raft::raft_checkers(cluster_size); };
+  info.situations.assign(raft::kSituations.begin(), raft::kSituations.end());
   return info;
 }
 

@@ -10,10 +10,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "sim/api/history.h"
 #include "sim/api/message.h"
 #include "sim/api/rng.h"
+#include "sim/api/situation.h"
 #include "sim/api/time.h"
 
 namespace ballot {
@@ -112,6 +114,15 @@ class Context {
   // periods run twice or never, and ids handed out twice.
   virtual void job_ran(int64_t period) = 0;
   virtual void id_issued(int64_t id) = 0;
+
+  // The node reached one of its algorithm's situations (sim/api/situation.h): `situation` indexes
+  // the algorithm's table. Counted by the kernel beside the trace, not in it, so it changes no
+  // trace and no trace hash. Call it exactly at the rule that realises the situation.
+  virtual void reached(SituationId situation) = 0;
+  // The same with the algorithm's enum of its situations (in the order of its table).
+  template <class E>
+  requires std::is_enum_v<E>
+  void reached(E situation) { reached(static_cast<SituationId>(situation)); }
 };
 
 // The node's durable state as a T, for on_start: what survived a crash, or at the node's first

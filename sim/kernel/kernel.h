@@ -164,6 +164,16 @@ struct Simulator::Impl {
       ev.tag = static_cast<uint64_t>(issued);
       sim.emit(ev);
     }
+    // Counted beside the trace, not traced: situations leave the trace and its hash alone.
+    void reached(SituationId situation) override {
+      std::vector<SituationCount>& counts = sim.situations;
+      if (situation >= counts.size()) counts.resize(size_t{situation} + 1);
+      SituationCount& c = counts[situation];
+      if (c.count++ == 0) {
+        c.first_us = sim.now_us;
+        c.first_node = id;
+      }
+    }
   };
 
   struct FaultInstance {
@@ -237,6 +247,7 @@ struct Simulator::Impl {
   std::vector<Observer*> all_observers;
   std::array<std::vector<Observer*>, kEventKinds> observers_of;  // by event kind, in order
   int64_t crashes = 0;
+  std::vector<SituationCount> situations;  // by SituationId (Context::reached)
   bool ran = false;
 
   Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Context&)> make, bool has_epochs);
