@@ -40,6 +40,13 @@ int find_situation(const AlgorithmInfo& algo, std::string_view name) {
   return -1;
 }
 
+std::string situations_markdown(const AlgorithmInfo& algo) {
+  std::string out = "| situation | reached when |\n|---|---|\n";
+  for (const Situation& s : algo.situations)
+    out += "| `" + std::string(s.name) + "` | " + std::string(s.definition) + " |\n";
+  return out;
+}
+
 const AlgorithmInfo* find_algorithm(const std::string& name) {
   for (const AlgorithmInfo& info : algorithms())
     if (info.name == name) return &info;

@@ -35,6 +35,9 @@ struct AlgorithmInfo {
 
 // The id of the situation `name` of `algo`, or -1 when it has none of that name.
 int find_situation(const AlgorithmInfo& algo, std::string_view name);
+// The table of `algo`'s situations in Markdown (situation, reached when), as docs/<algo>.md holds
+// it (`ballot list situations --algo A --markdown`; tests/test_situations.cpp keeps them equal).
+std::string situations_markdown(const AlgorithmInfo& algo);
 
 const std::vector<AlgorithmInfo>& algorithms();
 

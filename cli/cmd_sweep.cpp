@@ -35,6 +35,7 @@ struct SweepOptions {
   unsigned jobs = 1;
   bool json = false;
   bool quiet = false;
+  bool coverage = false;  // count the situations reached (print_sweep's coverage table)
   std::vector<std::string> sets;
   std::vector<std::string> stats;  // metrics to summarise over seeds
   std::string save_failures;       // directory for the failing runs as scenarios ("": none)
@@ -72,6 +73,10 @@ SweepRun run_seed(const SweepOptions& o, const std::string& algorithm, size_t in
     }
     if (samples.empty()) out.samples.erase(m);
   }
+  if (o.coverage)
+    for (size_t id = 0; id < report.situations.size(); ++id)
+      if (const int64_t times = report.times_reached(id); times > 0)
+        out.reached[std::string(report.situations[id].name)] = times;
   return out;
 }
 
@@ -173,7 +178,7 @@ int sweep(const SweepOptions& o) {
   std::vector<SweepRun> runs;
   runs.reserve(outcomes.size());
   for (std::optional<SweepRun>& r : outcomes) runs.push_back(std::move(*r));
-  const SweepHeader header{o.file, algorithm, o.seeds, o.sets, o.stats};
+  const SweepHeader header{o.file, algorithm, o.seeds, o.sets, o.stats, o.coverage};
   return print_sweep(header, runs, o.json, o.shard, seed_count);
 }
 
@@ -201,6 +206,10 @@ void add_sweep_command(CLI::App& app, Action& action) {
                   "Summarise metrics over the seeds: min, median, mean, p90, p99, max "
                   "(e.g. --stats leader_loss_per_loss_us,client_unavailable_max_us)")
       ->delimiter(',');
+  cmd->add_flag(
+      "--coverage", o->coverage,
+      "Count the algorithm's situations over the seeds: seeds reaching each, their share, "
+      "how often in all, the first seed; then those never reached");
   add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });
 }

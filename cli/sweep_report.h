@@ -20,6 +20,7 @@ struct SweepRun {
   size_t safety = 0;                 // how many of the reasons are safety violations
   size_t violations = 0;             // every safety violation, expected or not
   std::map<std::string, std::vector<int64_t>> samples;  // per --stats metric
+  std::map<std::string, int64_t> reached;  // --coverage: situations reached, by name (count > 0)
   std::string saved;  // --save-failures: where it went, or why not ("" without the flag)
 };
 
@@ -29,7 +30,11 @@ struct SweepHeader {
   std::string seeds;  // the --seeds text
   std::vector<std::string> sets;
   std::vector<std::string> stats;  // --stats metrics, in order
+  bool coverage = false;           // --coverage: how often each situation was reached
 };
+
+// The names of `algorithm`'s situations, in the order of its table (empty when unknown).
+std::vector<std::string> situation_names(const std::string& algorithm);
 
 // These pool every loss of every seed (belief leader losses, leader losses); other --stats names
 // are run metrics.

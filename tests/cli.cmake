@@ -48,3 +48,6 @@ ballot_add_test(test_shrink SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_shrink.cpp 
 # Swarm testing: the shipped swarm nemesis passes without bugs and a short swarm sweep catches one.
 add_test(NAME cli:swarm
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/swarm_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# Situations: run lists them, sweep --coverage counts them (and merge alike), expect.reached.
+add_test(NAME cli:coverage
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/coverage_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
