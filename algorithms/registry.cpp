@@ -51,6 +51,19 @@ std::unique_ptr<Simulator> make_simulator(const AlgorithmInfo& algo, const Scena
   return sim;
 }
 
+int find_situation(const AlgorithmInfo& algo, std::string_view name) {
+  for (size_t i = 0; i < algo.situations.size(); ++i)
+    if (algo.situations[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::string situations_markdown(const AlgorithmInfo& algo) {
+  std::string out = "| situation | reached when |\n|---|---|\n";
+  for (const Situation& s : algo.situations)
+    out += "| `" + std::string(s.name) + "` | " + std::string(s.definition) + " |\n";
+  return out;
+}
+
 const AlgorithmInfo* find_algorithm(const std::string& name) {
   for (const AlgorithmInfo& info : algorithms())
     if (info.name == name) return &info;

@@ -4,11 +4,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/api/node_api.h"
 #include "sim/api/params.h"
 #include "sim/api/rng.h"
+#include "sim/api/situation.h"
 #include "sim/api/trace.h"
 
 namespace ballot {
@@ -36,7 +38,17 @@ struct AlgorithmInfo {
   // the same, so pinning one key moves no other. Empty: the algorithm draws nothing.
   using SwarmParams = std::map<std::string, ParamValue>;
   std::function<SwarmParams(const SwarmParams& given, Rng& rng)> swarm;
+  // The situations its nodes report through Context::reached, indexed by SituationId
+  // (sim/api/situation.h): what `ballot list situations`, `sweep --coverage` and expect.reached
+  // name.
+  std::vector<Situation> situations;
 };
+
+// The id of the situation `name` of `algo`, or -1 when it has none of that name.
+int find_situation(const AlgorithmInfo& algo, std::string_view name);
+// The table of `algo`'s situations in Markdown (situation, reached when), as docs/<algo>.md holds
+// it (`ballot list situations --algo A --markdown`; tests/test_situations.cpp keeps them equal).
+std::string situations_markdown(const AlgorithmInfo& algo);
 
 const std::vector<AlgorithmInfo>& algorithms();
 

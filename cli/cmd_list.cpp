@@ -1,4 +1,4 @@
-// `ballot list algorithms|scenarios|faults`
+// `ballot list algorithms|scenarios|faults|situations`
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -17,7 +17,31 @@ namespace ballot::cli {
 namespace {
 
 // `dir_flag` is --dir, or empty for the shipped scenarios.
-int list(const std::string& what, const std::string& dir_flag, bool markdown) {
+int list(const std::string& what, const std::string& dir_flag, bool markdown,
+         const std::string& algo_flag) {
+  if (what == "situations") {
+    // Each algorithm's table of situations (sim/api/situation.h); --markdown prints the table
+    // that docs/<algo>.md holds.
+    std::vector<const AlgorithmInfo*> chosen;
+    for (const AlgorithmInfo& a : algorithms())
+      if (algo_flag.empty() || a.name == algo_flag) chosen.push_back(&a);
+    if (chosen.empty()) {
+      std::fprintf(stderr, "ballot: --algo: unknown algorithm '%s'\n", algo_flag.c_str());
+      return kExitBadInput;
+    }
+    for (const AlgorithmInfo* a : chosen) {
+      if (markdown) {
+        if (chosen.size() > 1) std::printf("### %s\n\n", a->name.c_str());
+        std::fputs(situations_markdown(*a).c_str(), stdout);
+        if (chosen.size() > 1) std::printf("\n");
+        continue;
+      }
+      for (const Situation& s : a->situations)
+        std::printf("%-8s %-30s %.*s\n", a->name.c_str(), std::string(s.name).c_str(),
+                    static_cast<int>(s.definition.size()), s.definition.data());
+    }
+    return kExitOk;
+  }
   if (what == "algorithms") {
     for (const AlgorithmInfo& a : algorithms())
       std::printf("%-8s %s\n", a.name.c_str(), a.description.c_str());
@@ -97,16 +121,18 @@ void add_list_command(CLI::App& app, Action& action) {
   auto dir = std::make_shared<std::string>();
   CLI::App* cmd =
       app.add_subcommand("list", "List the algorithms, curated scenarios or fault kinds.");
-  cmd->add_option("what", *what, "algorithms | scenarios | faults")
+  cmd->add_option("what", *what, "algorithms | scenarios | faults | situations")
       ->required()
-      ->check(CLI::IsMember({"algorithms", "scenarios", "faults"}));
+      ->check(CLI::IsMember({"algorithms", "scenarios", "faults", "situations"}));
+  auto algo = std::make_shared<std::string>();
+  cmd->add_option("--algo", *algo, "For 'list situations': only this algorithm's");
   cmd->add_option("--dir", *dir,
                   "Scenario directory for 'list scenarios' (default: the shipped one)");
   auto markdown = std::make_shared<bool>(false);
   cmd->add_flag("--markdown", *markdown,
-                "For 'list faults': the fault table of docs/scenario-format.md, in Markdown");
-  cmd->callback([what, dir, markdown, &action] {
-    action = [what, dir, markdown] { return list(*what, *dir, *markdown); };
+                "For 'list faults' and 'list situations': the table the docs hold, in Markdown");
+  cmd->callback([what, dir, markdown, algo, &action] {
+    action = [what, dir, markdown, algo] { return list(*what, *dir, *markdown, *algo); };
   });
 }
 

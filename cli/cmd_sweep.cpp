@@ -41,6 +41,7 @@ struct SweepOptions {
   unsigned jobs = 1;
   bool json = false;
   bool quiet = false;
+  bool coverage = false;  // count the situations reached (print_sweep's coverage table)
   std::vector<std::string> sets;
   std::vector<std::string> stats;  // metrics to summarise over seeds
   std::vector<std::string> where;  // conditions a run must meet to count in the stats
@@ -220,6 +221,10 @@ SweepRun run_seed(const SweepOptions& o, const std::vector<Condition>& where,
     }
     if (samples.empty()) out.samples.erase(m);
   }
+  if (o.coverage)
+    for (size_t id = 0; id < report.situations.size(); ++id)
+      if (const int64_t times = report.times_reached(id); times > 0)
+        out.reached[std::string(report.situations[id].name)] = times;
   return out;
 }
 
@@ -336,7 +341,7 @@ int sweep(const SweepOptions& o) {
   std::vector<SweepRun> runs;
   runs.reserve(outcomes.size());
   for (std::optional<SweepRun>& r : outcomes) runs.push_back(std::move(*r));
-  const SweepHeader header{o.file, algorithm, o.seeds, o.sets, o.stats, o.where};
+  const SweepHeader header{o.file, algorithm, o.seeds, o.sets, o.stats, o.where, o.coverage};
   return print_sweep(header, runs, o.json, o.shard, seed_count);
 }
 
@@ -368,6 +373,10 @@ void add_sweep_command(CLI::App& app, Action& action) {
                   "Count in --stats only the runs that meet this condition (repeatable: all must "
                   "hold), e.g. faults[0].target_was_leader, '!faults[1].fired', "
                   "'leader_loss_count==1' (docs/cli.md)");
+  cmd->add_flag(
+      "--coverage", o->coverage,
+      "Count the algorithm's situations over the seeds: seeds reaching each, their share, "
+      "how often in all, the first seed; then those never reached");
   add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });
 }

@@ -126,6 +126,49 @@ std::string fault_source_text(const FiredFault& f) {
   return drawn.empty() ? f.source : f.source + " (" + drawn + ")";
 }
 
+// The algorithm's situations this run reached (how often, first when and where), then those it
+// did not reach.
+void print_situations(std::ostream& out, const RunReport& report) {
+  if (report.situations.empty()) return;
+  size_t reached = 0, width = 0;
+  for (size_t id = 0; id < report.situations.size(); ++id) {
+    reached += report.times_reached(id) > 0;
+    width = std::max(width, report.situations[id].name.size());
+  }
+  out << "Situations: " << reached << " of " << report.situations.size() << " reached\n";
+  std::string missed;
+  for (size_t id = 0; id < report.situations.size(); ++id) {
+    const std::string name(report.situations[id].name);
+    const int64_t times = report.times_reached(id);
+    if (times == 0) {
+      missed += (missed.empty() ? "" : ", ") + name;
+      continue;
+    }
+    const SituationCount& c = report.result.situations[id];
+    out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << name << std::right
+        << std::setw(6) << times << "   first at " << human_duration(c.first_us) << " ("
+        << node_name(c.first_node) << ")\n"
+        << std::left;
+  }
+  // The names not reached, wrapped under one another.
+  constexpr size_t kWidth = 100;
+  std::string line = "  not reached:";
+  for (size_t id = 0; id < report.situations.size() && !missed.empty(); ++id) {
+    if (report.times_reached(id) > 0) continue;
+    const std::string name(report.situations[id].name);
+    if (line.size() + name.size() + 2 > kWidth) {
+      out << line << "\n";
+      line = "   ";
+    }
+    line += " " + name + ",";
+  }
+  if (!missed.empty()) {
+    line.pop_back();
+    out << line << "\n";
+  }
+  out << "\n";
+}
+
 void print_faults(std::ostream& out, const RunReport& report) {
   const std::vector<FiredFault>& faults = report.faults;
   if (faults.empty()) {
@@ -376,6 +419,7 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
     out << "\n";
   }
 
+  print_situations(out, report);
   if (!report.safety_checked) {
     // "none" would read as a clean bill of health; nothing was checked.
     out << "Violations: not checked: " << report.scenario.algorithm
@@ -521,6 +565,16 @@ nlohmann::json report_json(const RunReport& report) {
                      {"explanation", report.lincheck_explanation}};
   }
   j["damage"] = damage_json(report);
+  j["situations"] = nlohmann::json::array();
+  for (size_t id = 0; id < report.situations.size(); ++id) {
+    const int64_t times = report.times_reached(id);
+    const SituationCount* c = times > 0 ? &r.situations[id] : nullptr;
+    j["situations"].push_back(
+        {{"name", report.situations[id].name},
+         {"count", times},
+         {"first_us", c ? nlohmann::json(c->first_us) : nlohmann::json(nullptr)},
+         {"first_node", c ? nlohmann::json(node_name(c->first_node)) : nlohmann::json(nullptr)}});
+  }
   const Verdict verdict = judge_run(report);
   j["failures"] = nlohmann::json::array();
   for (const Failure& f : verdict.failures)

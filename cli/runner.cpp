@@ -31,8 +31,9 @@ std::string show_value(const std::string& metric, int64_t value) {
   return std::to_string(value);
 }
 
-void judge(const std::vector<Expectation>& expectations, const RunResult& result,
+void judge(const std::vector<Expectation>& expectations, const RunReport& report,
            std::vector<ExpectationResult>& out) {
+  const RunResult& result = report.result;
   for (const Expectation& e : expectations) {
     ExpectationResult r;
     r.path = e.path;
@@ -44,6 +45,24 @@ void judge(const std::vector<Expectation>& expectations, const RunResult& result
       r.wanted = ">= " + show_value(e.metric, *e.min);
     else if (e.max)
       r.wanted = "<= " + show_value(e.metric, *e.max);
+    if (e.metric == "reached") {
+      // Not a metric: judged on the situations the run reached (validate_algorithm_names has
+      // checked the name against the algorithm's table).
+      size_t id = 0;
+      while (id < report.situations.size() && report.situations[id].name != e.situation) ++id;
+      const int64_t times = report.times_reached(id);
+      r.wanted = "reached " + e.situation;
+      if (times == 0) {
+        r.got = "not reached";
+      } else {
+        const SituationCount& c = result.situations[id];
+        r.got = std::to_string(times) + (times == 1 ? " time" : " times") + ", first at " +
+                human_duration(c.first_us) + " (" + node_name(c.first_node) + ")";
+      }
+      r.ok = times > 0;
+      out.push_back(std::move(r));
+      continue;
+    }
     if (e.metric == "no_inert_faults") {
       // Not a metric: judged on the fault effects. "no_inert_faults": false asks nothing.
       const bool wanted = !e.eq || *e.eq != 0;
@@ -715,6 +734,24 @@ namespace {
                              ")");
 }
 
+// Each expect.reached name of `expectations` must be one of `algo`'s situations.
+void validate_situations(const std::vector<Expectation>& expectations, const AlgorithmInfo& algo) {
+  for (const Expectation& e : expectations) {
+    if (e.metric != "reached" || find_situation(algo, e.situation) >= 0) continue;
+    std::vector<std::string> names;
+    std::string known;
+    for (const Situation& s : algo.situations) {
+      names.emplace_back(s.name);
+      known += (known.empty() ? "" : ", ") + std::string(s.name);
+    }
+    const std::string guess = closest_name(e.situation, names);
+    throw InputError(
+        e.path,
+        "unknown situation '" + e.situation + "' for " + algo.name + " (" +
+            (guess.empty() ? "expected one of: " + known : "did you mean '" + guess + "'?") + ")");
+  }
+}
+
 }  // namespace
 
 void validate_algorithm_names(const Scenario& scenario) {
@@ -747,6 +784,11 @@ void validate_algorithm_names(const Scenario& scenario) {
                                            (guess.empty() ? "" : "did you mean '" + guess + "'? ") +
                                            "its message types: " + valid + ")");
   }
+  // Situations are the algorithm's own: expect.reached names the running algorithm's, and
+  // expect.by_algorithm.A.reached A's.
+  validate_situations(scenario.expect, *find_algorithm(scenario.algorithm));
+  for (const auto& [name, expectations] : scenario.expect_by_algorithm)
+    validate_situations(expectations, *find_algorithm(name));
 }
 
 static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Observer* watcher,
@@ -757,6 +799,7 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   report.scenario = scenario;
   report.has_epochs = algo->has_epochs;
   report.safety_checked = has_safety_checker(*algo);
+  report.situations = algo->situations;
   const std::unique_ptr<Simulator> sim = make_simulator(*algo, report.scenario);
   const std::string header = trace_header(report.scenario);
   LimitedTraceWriter writer(trace_out, header.size() + 1, limits.max_trace_bytes, *sim);
@@ -797,10 +840,10 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
     }
   }
 
-  judge(scenario.expect, report.result, report.expectations);
+  judge(scenario.expect, report, report.expectations);
   auto by_algo = scenario.expect_by_algorithm.find(scenario.algorithm);
   if (by_algo != scenario.expect_by_algorithm.end())
-    judge(by_algo->second, report.result, report.expectations);
+    judge(by_algo->second, report, report.expectations);
   if (golden != scenario.golden.end()) {
     ExpectationResult g;
     g.path = "golden." + golden->first;

@@ -79,6 +79,13 @@ struct RunReport {
   // "max_trace_bytes", and the limit's value. The trace footer records it as "cut".
   std::string cut_limit;
   uint64_t cut_value = 0;
+  // The algorithm's situations (AlgorithmInfo::situations); result.situations counts them by id.
+  std::vector<Situation> situations;
+
+  // How often the run reached situation `id` (0 when never).
+  int64_t times_reached(size_t id) const {
+    return id < result.situations.size() ? result.situations[id].count : 0;
+  }
 
   bool violated() const { return !result.violations.empty(); }
   bool expectations_hold() const;
@@ -133,8 +140,10 @@ std::string cut_message(const RunReport& report);
 
 // Every algorithm the scenario names must be registered: "algorithm", the keys of
 // expect.by_algorithm, the algorithm half of golden keys and of params; and the params of the
-// algorithms not running are validated against their own options. Throws InputError naming the
-// JSON path, with the closest known name. run_scenario calls it first.
+// algorithms not running are validated against their own options. Every name in expect.reached
+// must be a situation of the algorithm running, and every one in expect.by_algorithm.A.reached a
+// situation of A. Throws InputError naming the JSON path, with the closest known name.
+// run_scenario calls it first.
 void validate_algorithm_names(const Scenario& scenario);
 
 // Acknowledged writes of every kind (put, append, write, cas) that the last successful read of

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "algorithms/registry.h"
 #include "cli/commands.h"
 #include "cli/runner.h"
 #include "cli/seeds.h"
@@ -62,6 +63,7 @@ json run_json(const SweepRun& r) {
   }
   if (!r.samples.empty()) j["samples"] = r.samples;
   if (!r.matched) j["matched"] = false;
+  if (!r.reached.empty()) j["reached"] = r.reached;
   if (!r.saved.empty()) j["saved"] = r.saved;
   return j;
 }
@@ -79,12 +81,66 @@ SweepRun run_from_json(const json& j) {
   }
   if (j.contains("samples"))
     r.samples = j["samples"].get<std::map<std::string, std::vector<int64_t>>>();
+  if (j.contains("reached")) r.reached = j["reached"].get<std::map<std::string, int64_t>>();
   if (j.contains("saved")) r.saved = j["saved"].get<std::string>();
   if (j.contains("matched")) r.matched = j["matched"].get<bool>();
   return r;
 }
 
+// --coverage: per situation of the algorithm, the seeds that reached it (and their share), how
+// often in all, and the first seed in --seeds order that did; then those no seed reached.
+json print_coverage(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as_json) {
+  const std::vector<std::string> names = situation_names(h.algorithm);
+  json rows = json::array();
+  json never = json::array();
+  size_t width = std::string("situation").size();
+  for (const std::string& name : names) width = std::max(width, name.size());
+  if (!as_json)
+    std::printf("%-*s %7s %7s %9s  %s\n", static_cast<int>(width), "situation", "seeds", "share",
+                "count", "first seed");
+  for (const std::string& name : names) {
+    size_t seeds = 0;
+    int64_t count = 0;
+    const SweepRun* first = nullptr;
+    for (const SweepRun& r : runs) {
+      auto it = r.reached.find(name);
+      if (it == r.reached.end()) continue;
+      ++seeds;
+      count += it->second;
+      if (first == nullptr) first = &r;
+    }
+    const double share = runs.empty() ? 0.0 : static_cast<double>(seeds) / runs.size();
+    if (seeds == 0) never.push_back(name);
+    rows.push_back({{"name", name},
+                    {"seeds", seeds},
+                    {"share", share},
+                    {"count", count},
+                    {"first_seed", first ? json(first->seed) : json(nullptr)}});
+    if (!as_json)
+      std::printf("%-*s %7zu %6.1f%% %9lld  %s\n", static_cast<int>(width), name.c_str(), seeds,
+                  share * 100, static_cast<long long>(count),
+                  first ? std::to_string(first->seed).c_str() : "-");
+  }
+  if (!as_json) {
+    if (never.empty()) {
+      std::printf("all %zu situations reached\n", names.size());
+    } else {
+      std::string list;
+      for (const json& n : never) list += (list.empty() ? "" : ", ") + n.get<std::string>();
+      std::printf("never reached (%zu of %zu): %s\n", never.size(), names.size(), list.c_str());
+    }
+  }
+  return {{"situations", rows}, {"never_reached", never}};
+}
+
 }  // namespace
+
+std::vector<std::string> situation_names(const std::string& algorithm) {
+  std::vector<std::string> names;
+  if (const AlgorithmInfo* algo = find_algorithm(algorithm))
+    for (const Situation& s : algo->situations) names.emplace_back(s.name);
+  return names;
+}
 
 int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as_json,
                 const std::string& shard, size_t seed_count) {
@@ -165,6 +221,8 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
                   static_cast<unsigned long long>(min_seed),
                   static_cast<unsigned long long>(max_seed));
   }
+  json coverage;
+  if (h.coverage) coverage = print_coverage(h, runs, as_json);
   if (as_json) {
     json out = {{"scenario", h.file},
                 {"algorithm", h.algorithm},
@@ -178,6 +236,7 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
     if (!h.where.empty())
       out["where"] = {
           {"conditions", h.where}, {"matched", matched}, {"left_out", runs.size() - matched}};
+    if (h.coverage) out["coverage"] = coverage;
     if (!shard.empty()) {
       json all = json::array();
       for (const SweepRun& r : runs) all.push_back(run_json(r));
@@ -189,6 +248,7 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
                      {"sets", h.sets},
                      {"stats", h.stats},
                      {"where", h.where},
+                     {"coverage", h.coverage},
                      {"runs", all}};
     }
     std::cout << out.dump(2) << "\n";
@@ -264,6 +324,7 @@ int merge_parts(const std::vector<std::string>& files, bool as_json) {
       h.sets = part.at("sets").get<std::vector<std::string>>();
       h.stats = part.at("stats").get<std::vector<std::string>>();
       if (part.contains("where")) h.where = part["where"].get<std::vector<std::string>>();
+      h.coverage = part.value("coverage", false);
       const auto [k, parts] = shard_of(part.at("shard").get<std::string>());
       const size_t seeds = part.at("seed_count").get<size_t>();
       if (parts == 0 || k == 0 || k > parts)
@@ -286,6 +347,7 @@ int merge_parts(const std::vector<std::string>& files, bool as_json) {
         if (h.sets != header.sets) return differs("--set values");
         if (h.stats != header.stats) return differs("--stats");
         if (h.where != header.where) return differs("--where");
+        if (h.coverage != header.coverage) return differs("--coverage");
         if (parts != n) return differs("shard count (/N)");
         if (written_by != version) return differs("ballot version");
       }

@@ -21,6 +21,7 @@ struct SweepRun {
   size_t violations = 0;             // every safety violation, expected or not
   std::map<std::string, std::vector<int64_t>> samples;  // per --stats metric
   bool matched = true;  // the run meets every --where condition (else it has no samples)
+  std::map<std::string, int64_t> reached;  // --coverage: situations reached, by name (count > 0)
   std::string saved;    // --save-failures: where it went, or why not ("" without the flag)
 };
 
@@ -31,7 +32,11 @@ struct SweepHeader {
   std::vector<std::string> sets;
   std::vector<std::string> stats;  // --stats metrics, in order
   std::vector<std::string> where;  // --where conditions, in order (all must hold)
+  bool coverage = false;           // --coverage: how often each situation was reached
 };
+
+// The names of `algorithm`'s situations, in the order of its table (empty when unknown).
+std::vector<std::string> situation_names(const std::string& algorithm);
 
 // These pool every loss of every seed (belief leader losses, leader losses); other --stats names
 // are run metrics.

@@ -51,3 +51,6 @@ add_test(NAME cli:swarm
 # Fault times drawn per seed, recovery per scripted fault, sweep --where (docs/cli.md).
 add_test(NAME cli:fault_times
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/fault_times_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# Situations: run lists them, sweep --coverage counts them (and merge alike), expect.reached.
+add_test(NAME cli:coverage
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/coverage_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})

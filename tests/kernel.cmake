@@ -7,6 +7,7 @@ ballot_add_test(test_kernel
           ${CMAKE_CURRENT_SOURCE_DIR}/test_fault_effects.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_fault_shapes.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_fault_kinds.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/test_situations.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_swarm.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_fault_times.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/test_determinism.cpp

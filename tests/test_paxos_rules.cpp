@@ -2,9 +2,11 @@
 // driven by hand with the messages its peers would send.
 #include <catch2/catch.hpp>
 
+#include "algorithms/paxos/situations.h"
 #include "support/paxos.h"
 
 using namespace paxos_test;
+using ballot::paxos::Reached;
 
 namespace {
 
@@ -116,6 +118,7 @@ TEST_CASE("Phase 1(b): a prepare numbered below the promise is refused with a Na
   REQUIRE(nacks.size() == 1);
   CHECK(nacks[0]->ballot == 5);
   CHECK(nacks[0]->promised == 6);
+  CHECK(s.ctx.times_reached(Reached::OldBallotRefused) == 1);
   // A retransmitted prepare of the ballot promised is answered again, identically.
   s.node->on_message(2, prepare(6));
   CHECK(s.ctx.sent_of<Promise>(2).size() == 2);
@@ -493,8 +496,10 @@ TEST_CASE("A Nack carrying a higher ballot makes a leader step down", "[paxos][n
   Nack nack;
   nack.ballot = 1;
   nack.promised = 5;
+  CHECK(s.ctx.times_reached(Reached::DuelingProposers) == 0);
   s.node->on_message(1, nack);
   CHECK(s.node->role() == PaxosRole::Follower);
+  CHECK(s.ctx.times_reached(Reached::DuelingProposers) == 1);  // §2.2: abandoned
   CHECK(s.ctx.reports.back().role == Role::Follower);
   CHECK(s.ctx.has_timer(kTagElection));
   CHECK_FALSE(s.ctx.has_timer(kTagHeartbeat));
@@ -511,6 +516,7 @@ TEST_CASE("A Nack for an older ballot, or not above ours, is ignored", "[paxos][
   stale.promised = 5;
   s.node->on_message(1, stale);
   CHECK(s.node->role() == PaxosRole::Leader);
+  CHECK(s.ctx.times_reached(Reached::DuelingProposers) == 0);
 }
 
 TEST_CASE(

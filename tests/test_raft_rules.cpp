@@ -2,9 +2,11 @@
 // rule.
 #include <catch2/catch.hpp>
 
+#include "algorithms/raft/situations.h"
 #include "support/raft.h"
 
 using namespace raft_test;
+using ballot::raft::Reached;
 
 namespace {
 
@@ -216,10 +218,12 @@ TEST_CASE("Figure 2, Candidates: if the election timeout elapses, start a new el
   c.start_all();
   c.fire(0, kTagElection);
   c.drop();
+  CHECK(c.ctx(0).times_reached(Reached::SplitVote) == 0);
   c.fire(0, kTagElection);
   CHECK(c.node(0).role() == RaftRole::Candidate);
   CHECK(c.node(0).current_term() == 2);
   CHECK(count_in_flight<RequestVote>(c) == 2);
+  CHECK(c.ctx(0).times_reached(Reached::SplitVote) == 1);  // term 1 ended with no winner
 }
 
 TEST_CASE("Raft §5.1: a candidate retries RequestVote to peers that have not answered",
@@ -255,6 +259,7 @@ TEST_CASE("Figure 2, AppendEntries receiver rule 1: reply false if term < curren
   CHECK(replies[0].second->term == 2);
   CHECK(c.node(1).log().empty());
   CHECK(c.node(1).role() == RaftRole::Candidate);
+  CHECK(c.ctx(1).times_reached(Reached::StaleLeaderRejected) == 1);
 }
 
 TEST_CASE(
@@ -277,6 +282,7 @@ TEST_CASE(
     REQUIRE(replies.size() == 1);
     CHECK_FALSE(replies[0].second->success);
     CHECK(replies[0].second->conflict_index == 4);
+    CHECK(c.ctx(1).times_reached(Reached::AppendConsistencyFailed) == 1);
   }
   SECTION("term mismatch: the hint skips the whole conflicting term") {
     AppendEntries probe = append_entries({.term = 3, .leader = 0, .prev_index = 4, .prev_term = 3});
@@ -286,6 +292,8 @@ TEST_CASE(
     CHECK_FALSE(replies[0].second->success);
     CHECK(replies[0].second->conflict_index == 2);  // entries 3..4 are term 2
     CHECK(c.node(1).log().size() == 4);             // nothing deleted on a failed check
+    CHECK(c.ctx(1).times_reached(Reached::AppendConsistencyFailed) == 1);
+    CHECK(c.ctx(1).times_reached(Reached::FollowerLogTruncated) == 0);
   }
   // Either way the leader was heard from: the follower knows it and reset its timer.
   CHECK(c.node(1).leader_id() == 0);
@@ -311,6 +319,7 @@ TEST_CASE(
   REQUIRE(truncations.size() == 1);
   CHECK(truncations[0]->from_index == 2);
   CHECK(truncations[0]->last_index == 3);
+  CHECK(c.ctx(1).times_reached(Reached::FollowerLogTruncated) == 1);  // at rule 3, once
   CHECK(facts_of<AppendFact>(c.ctx(1)).size() == 4);
   auto replies = c.in_flight<AppendEntriesReply>();
   REQUIRE(replies.size() == 2);
@@ -331,6 +340,7 @@ TEST_CASE("Raft §5.3: a late, shorter AppendEntries does not delete matching en
   c.node(1).on_message(0, stale);
   CHECK(c.node(1).log().size() == 3);
   CHECK(facts_of<TruncateFact>(c.ctx(1)).empty());
+  CHECK(c.ctx(1).times_reached(Reached::FollowerLogTruncated) == 0);
   auto replies = c.in_flight<AppendEntriesReply>();
   REQUIRE(replies.size() == 2);
   CHECK(replies[1].second->match_index == 1);  // vouches only for what that request covered

@@ -31,6 +31,13 @@ std::string failed_expectations(const Scenario& scenario, const RunResult& resul
   }
   std::string failures;
   for (const Expectation& e : all) {
+    if (e.metric == "reached") {  // a situation, counted beside the metrics (sim/api/situation.h)
+      const int id = find_situation(*find_algorithm("raft"), e.situation);
+      const bool reached = id >= 0 && static_cast<size_t>(id) < result.situations.size() &&
+                           result.situations[static_cast<size_t>(id)].count > 0;
+      if (!reached) failures += e.path + ": " + e.situation + " not reached\n";
+      continue;
+    }
     auto it = result.metrics.find(e.metric);
     if (it == result.metrics.end()) {
       failures += e.path + ": not measured\n";

@@ -1,5 +1,7 @@
 #include "algorithms/bully/bully.h"
 
+#include "algorithms/bully/situations.h"
+
 #include "sim/api/require.h"
 
 namespace ballot::bully {
@@ -136,6 +138,7 @@ void BullyNode::handle(NodeId, const Answer&) {
   if (state_ != State::Electing) return;
   if (fencing_) ctx_.cancel_fence(previous_coordinator_);
   fencing_ = false;  // a higher node takes over: no need to wait for the device
+  ctx_.reached(Reached::HigherNodeAnswered);
   timers_.cancel(kAnswer);
   state_ = State::AwaitingCoordinator;
   timers_.set(kCoordinatorWait, options_.coordinator_timeout_us);
@@ -145,6 +148,7 @@ void BullyNode::handle(NodeId, const Answer&) {
 // from a lower node means that node did not hear us: hold an election to bully it.
 void BullyNode::handle(NodeId from, const Coordinator& msg) {
   if (from < ctx_.self()) {
+    ctx_.reached(Reached::LowerCoordinatorBullied);
     if (state_ == State::Coordinator) {
       Coordinator announce;
       announce.state = store_;
@@ -154,6 +158,7 @@ void BullyNode::handle(NodeId from, const Coordinator& msg) {
     }
     return;
   }
+  if (state_ == State::Coordinator) ctx_.reached(Reached::CoordinatorDeposed);
   store_ = msg.state;
   accept_coordinator(from);
 }
@@ -166,6 +171,8 @@ void BullyNode::handle(NodeId from, const Heartbeat&) {
   }
   if (from < ctx_.self()) {
     // A lower node believes it coordinates (split brain after a partition heals): bully it.
+    if (state_ == State::Coordinator || state_ == State::Follower)
+      ctx_.reached(Reached::LowerCoordinatorBullied);
     if (state_ == State::Coordinator) {
       Coordinator announce;
       announce.state = store_;
@@ -181,8 +188,10 @@ void BullyNode::handle(NodeId from, const Heartbeat&) {
   const bool outranks = coordinator_ == kNoNode || from > coordinator_;
   // A node waiting for the fencing device (STONITH) to power off a higher coordinator that turns
   // out to be alive and heard again follows it instead (it cannot have been powered off).
-  if (outranks && (state_ == State::Follower || state_ == State::Coordinator || fencing_))
+  if (outranks && (state_ == State::Follower || state_ == State::Coordinator || fencing_)) {
+    if (state_ == State::Coordinator) ctx_.reached(Reached::CoordinatorDeposed);
     accept_coordinator(from);
+  }
 }
 
 void BullyNode::on_timer(uint64_t tag) {
@@ -196,15 +205,20 @@ void BullyNode::on_timer(uint64_t tag) {
     case kFailure:
       if (state_ != State::Follower) return;
       ctx_.note("coordinator " + node_name(coordinator_) + " suspected: no heartbeat");
+      ctx_.reached(Reached::CoordinatorSuspected);
       suspected_ = coordinator_;
       start_election();
       return;
     case kAnswer:
-      if (state_ == State::Electing) become_coordinator();
+      if (state_ == State::Electing) {
+        ctx_.reached(Reached::WonUnopposed);  // nobody higher is alive, as far as it can tell
+        become_coordinator();
+      }
       return;
     case kCoordinatorWait:
       // The higher node that answered never announced itself: try again.
       if (state_ == State::AwaitingCoordinator) {
+        ctx_.reached(Reached::AnsweredButSilent);
         state_ = State::Follower;
         start_election();
       }
@@ -291,6 +305,7 @@ AlgorithmInfo bully_algorithm() {
   for (std::string_view t :
        {Election::kType, Answer::kType, Coordinator::kType, Heartbeat::kType, Replicate::kType})
     info.message_types.emplace_back(t);
+  info.situations.assign(kSituations.begin(), kSituations.end());
   info.make = [](Params& params, int32_t cluster_size) -> NodeFactory {
     constexpr Time_us kMin_us = 1, kMax_us = 3600 * kSecond_us;
     Options defaults;

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "algorithms/lease/situations.h"
 #include "sim/api/require.h"
 #include "sim/api/trace.h"
 
@@ -64,6 +65,7 @@ void CandidateNode::handle(const Granted& msg) {
   // A duplicate or older grant (the network duplicates messages): never believe a token again.
   if (msg.token <= token_) return;
   if (deadline_us <= ctx_.now()) {
+    ctx_.reached(Reached::GrantTooLate);
     ctx_.note("grant of token " + std::to_string(msg.token) +
               " came too late to believe in; the service will let it expire");
     return;
@@ -364,6 +366,8 @@ void CandidateNode::on_timer(uint64_t tag) {
       timers_.set(kRenew, options_.renew_interval_us);
       return;
     case kBeliefEnds:
+      // No renewal came back in time: the holder gives the lease up by its own clock.
+      ctx_.reached(Reached::HolderDeadlinePassed);
       step_down("its lease deadline passed on its own clock");
       return;
     case kLoadTimeout:

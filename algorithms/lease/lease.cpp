@@ -5,6 +5,7 @@
 #include "algorithms/lease/messages.h"
 #include "algorithms/lease/options.h"
 #include "algorithms/lease/service_node.h"
+#include "algorithms/lease/situations.h"
 
 namespace ballot::lease {
 
@@ -28,6 +29,7 @@ AlgorithmInfo lease_algorithm() {
     };
   };
   info.checkers = [](int32_t cluster_size) { return lease_checkers(cluster_size); };
+  info.situations.assign(kSituations.begin(), kSituations.end());
   return info;
 }
 

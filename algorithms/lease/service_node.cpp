@@ -3,6 +3,7 @@
 #include <string>
 
 #include "algorithms/kit/replica.h"
+#include "algorithms/lease/situations.h"
 #include "sim/api/require.h"
 #include "sim/api/trace.h"
 
@@ -14,6 +15,7 @@ void LockServiceNode::on_start() {
   service_.emplace(options_.ttl_us, durable_->lock, ctx_.now());
   storage_.emplace(options_.fencing, durable_->storage);
   if (durable_->lock.holder != kNoNode) {
+    ctx_.reached(Reached::ServiceRestartHonoursLease);
     ctx_.note("restarted: honouring " + node_name(durable_->lock.holder) + "'s lease (token " +
               std::to_string(durable_->lock.holder_token) + ") for a full TTL");
     arm_expiry();
@@ -50,6 +52,7 @@ void LockServiceNode::arm_expiry() {
 void LockServiceNode::expire_if_due() {
   const LockState before = service_->state();
   if (!service_->expire(ctx_.now())) return;
+  ctx_.reached(Reached::LeaseExpired);
   record_lease("expired", before.holder, before.holder_token);
   ctx_.note("lease of " + node_name(before.holder) + " (token " +
             std::to_string(before.holder_token) + ") expired: no renewal for a TTL");
@@ -92,6 +95,7 @@ void LockServiceNode::handle(NodeId from, const Renew& msg) {
   expire_if_due();
   const LockService::Decision d = service_->renew(from, msg.token, ctx_.now());
   if (!d.granted) {
+    ctx_.reached(Reached::RenewalRefused);
     Denied denied;
     denied.holder = d.holder;
     denied.token = d.holder_token;
@@ -111,6 +115,11 @@ void LockServiceNode::handle(NodeId from, const Renew& msg) {
 // The storage applies an operation if its token passes the fence, and records the decision for
 // the fencing checker whatever it is.
 void LockServiceNode::handle(NodeId from, const StorageOp& msg) {
+  // A write whose token no longer holds the lease by the service's clock (expired, due to expire,
+  // or superseded): the holder wrote after its lease ended. Only fencing can stop it now.
+  const LockState& lock = service_->state();
+  const bool lease_live = lock.holder != kNoNode && lock.holder_token == msg.token &&
+                          ctx_.now() < service_->expires_us();
   const FencedStorage::Outcome out = storage_->apply(msg.token, msg.seq, msg.key, msg.value);
   if (out.duplicate) {
     // Its answer went out already, or its sender gave up on it: nobody waits for a reply.
@@ -126,11 +135,14 @@ void LockServiceNode::handle(NodeId from, const StorageOp& msg) {
   fact.fencing = storage_->fencing();
   fact.key = msg.key;
   ctx_.record(fact);
+  if (msg.value && !lease_live) ctx_.reached(Reached::WriteAfterExpiry);
   if (!out.accepted) {
+    ctx_.reached(Reached::FencingRejection);  // the fence: a token below the highest seen
     ctx_.note("storage rejected " + node_name(from) + "'s stale token " +
               std::to_string(msg.token) + " (highest seen " + std::to_string(out.highest_before) +
               ")");
   } else if (msg.token < out.highest_before) {
+    ctx_.reached(Reached::StaleTokenAccepted);  // no fence: the stale write lands
     ctx_.note("storage accepted " + node_name(from) + "'s stale token " +
               std::to_string(msg.token) + " (highest seen " + std::to_string(out.highest_before) +
               "): fencing is off");
@@ -146,6 +158,7 @@ void LockServiceNode::handle(NodeId from, const StorageOp& msg) {
 
 void LockServiceNode::handle(NodeId from, const StorageLoad& msg) {
   const FencedStorage::Outcome out = storage_->load(msg.token);
+  if (!out.accepted) ctx_.reached(Reached::FencingRejection);  // a load with a stale token
   StorageFact fact;
   fact.from = from;
   fact.token = msg.token;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "algorithms/paxos/situations.h"
 #include "sim/api/trace.h"
 
 namespace ballot::paxos {
@@ -145,7 +146,10 @@ void PaxosNode::handle(NodeId from, const Prepare& msg) {
     durable_->promised_ballot = msg.ballot;
     unsynced_.mark();
     // Our own proposals are now refused by our own acceptor: abandon them.
-    if (role_ != PaxosRole::Follower && ballot_ < msg.ballot) step_down(msg.ballot);
+    if (role_ != PaxosRole::Follower && ballot_ < msg.ballot) {
+      ctx_.reached(Reached::DuelingProposers);  // preempted by a higher Prepare
+      step_down(msg.ballot);
+    }
     // We stop following the old leader (its accepts will be refused here) and give the new
     // proposer a full election timeout to finish its phase 1.
     leader_id_ = kNoNode;
@@ -287,8 +291,12 @@ void PaxosNode::become_leader() {
     if (chosen_.count(slot) != 0) continue;  // already chosen: nothing to decide
     auto found = promised_accepted_.find(slot);
     if (found != promised_accepted_.end() && !options_.bugs.ignore_accepted_in_promises) {
+      ctx_.reached(Reached::ValueAdoptedFromPromise);  // phase 2(a): the highest-numbered value
       propose(slot, found->second.value);
     } else {
+      // A slot nothing was reported for is a gap (§3); with the bug, a reported value is dropped.
+      ctx_.reached(found != promised_accepted_.end() ? Reached::AcceptedValueIgnored
+                                                     : Reached::GapFilledWithNoop);
       propose(slot, Value{Command{}, ballot_});  // a no-op
     }
   }
@@ -389,6 +397,7 @@ void PaxosNode::handle(NodeId from, const Nack& msg) {
   if (role_ == PaxosRole::Follower || msg.ballot != ballot_ || msg.promised <= ballot_) return;
   ctx_.note(node_name(from) + " refused " + show_ballot(ballot_) + ": it promised " +
             show_ballot(msg.promised));
+  ctx_.reached(Reached::DuelingProposers);  // §2.2: abandon the proposal
   step_down(msg.promised);
 }
 
@@ -410,6 +419,8 @@ void PaxosNode::catch_up(NodeId peer, int64_t peer_first_unchosen, bool behind) 
       !elapsed(catchup_sent_us_[peer], now, options_.retransmit_timeout_us)) {
     return;  // the last catch-up is still in flight
   }
+  // A catch-up Decide goes out: the follower learned less than we did (situation table).
+  ctx_.reached(Reached::FollowerCaughtUp);
   send_decides(peer, peer_first_unchosen);
 }
 
@@ -531,6 +542,8 @@ void PaxosNode::apply_chosen() {
 // reliable algorithm for electing a proposer must use either randomness or real time").
 void PaxosNode::on_election_timeout() {
   if (role_ == PaxosRole::Leader) return;
+  // Our ballot did not gather a majority of promises in time: try a higher one.
+  if (role_ == PaxosRole::Candidate) ctx_.reached(Reached::Phase1TimedOut);
   start_phase1();
 }
 
@@ -647,6 +660,9 @@ void PaxosNode::follow(int64_t ballot) {
   require(role_ == PaxosRole::Follower, "only a follower follows");
   leader_id_ = static_cast<NodeId>(ballot_owner(ballot, ctx_.cluster_size()));
   leader_ballot_ = ballot;
+  // Leadership passed on: the leader we followed before had a lower ballot.
+  if (followed_ballot_ != 0 && ballot > followed_ballot_) ctx_.reached(Reached::LeaderChange);
+  followed_ballot_ = std::max(followed_ballot_, ballot);
   reset_election_timer();
   report_role();
 }
@@ -729,6 +745,7 @@ void PaxosNode::send(NodeId to, std::unique_ptr<Message> msg) {
 
 // §2.2: tell the proposer of `ballot` that a higher ballot was promised, so it can give up.
 void PaxosNode::send_nack(NodeId to, int64_t ballot) {
+  ctx_.reached(Reached::OldBallotRefused);
   auto nack = std::make_unique<Nack>();
   nack->ballot = ballot;
   nack->promised = durable_->promised_ballot;

@@ -181,10 +181,11 @@ class PaxosNode final : public Node {
 
   // Volatile state: starts empty after a restart.
   PaxosRole role_ = PaxosRole::Follower;
-  int64_t ballot_ = 0;          // the ballot we propose in (candidate, leader); else our last one
-  int64_t highest_seen_ = 0;    // the highest ballot seen anywhere: our next one exceeds it
-  NodeId leader_id_ = kNoNode;  // the leader we follow (ourselves when leading)
-  int64_t leader_ballot_ = 0;   // its ballot
+  int64_t ballot_ = 0;           // the ballot we propose in (candidate, leader); else our last one
+  int64_t highest_seen_ = 0;     // the highest ballot seen anywhere: our next one exceeds it
+  NodeId leader_id_ = kNoNode;   // the leader we follow (ourselves when leading)
+  int64_t leader_ballot_ = 0;    // its ballot
+  int64_t followed_ballot_ = 0;  // the highest leader ballot followed (situation leader_change)
   // Learner: the chosen values we know; every slot below first_unchosen_ is in chosen_.
   std::map<int64_t, Value> chosen_;
   int64_t first_unchosen_ = 1;

@@ -4,6 +4,7 @@
 #include "algorithms/paxos/messages.h"
 #include "algorithms/paxos/node.h"
 #include "algorithms/paxos/options.h"
+#include "algorithms/paxos/situations.h"
 
 namespace ballot {
 
@@ -26,6 +27,7 @@ AlgorithmInfo paxos_algorithm() {
   };
   info.checkers = [](int32_t cluster_size) { return paxos::paxos_checkers(cluster_size); };
   info.swarm = paxos::draw_paxos_swarm;
+  info.situations.assign(paxos::kSituations.begin(), paxos::kSituations.end());
   return info;
 }
 

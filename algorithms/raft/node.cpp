@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 
+#include "algorithms/raft/situations.h"
 #include "sim/api/trace.h"
 
 namespace ballot::raft {
@@ -162,6 +163,7 @@ void RaftNode::handle(NodeId from, const RequestVote& rpc) {
   auto reply = std::make_unique<RequestVoteReply>();
   reply->term = current_term();
   if (rpc.term > current_term()) {
+    ctx_.reached(Reached::DisruptiveVoteIgnored);  // thesis §4.2.3: neither term nor vote moves
     ctx_.note("ignored RequestVote from n" + std::to_string(from + 1) +
               ": heard from a leader within the minimum election timeout (thesis §4.2.3)");
     send(from, std::move(reply));
@@ -179,6 +181,8 @@ void RaftNode::handle(NodeId from, const RequestVote& rpc) {
     reply->vote_granted = true;
     // Figure 2, Followers: granting a vote restarts the election timeout.
     reset_election_timer();
+  } else if (free_to_vote) {
+    ctx_.reached(Reached::VoteRefusedStaleLog);  // §5.4.1: the election restriction refuses
   }
   send(from, std::move(reply));
 }
@@ -202,6 +206,7 @@ void RaftNode::handle(NodeId from, const PreVote& rpc) {
   const bool log_ok = options_.bugs.vote_without_log_check ||
                       log_is_up_to_date(rpc.last_log_index, rpc.last_log_term);
   reply->vote_granted = rpc.term > current_term() && log_ok && !heard_from_leader_recently();
+  if (!reply->vote_granted) ctx_.reached(Reached::PreVoteRefused);  // thesis §9.6: "no"
   send(from, std::move(reply));
 }
 
@@ -232,6 +237,7 @@ void RaftNode::handle(NodeId from, const AppendEntries& rpc) {
   reply->sent_us = rpc.sent_us;
   reply->term = current_term();
   if (rpc.term < current_term()) {  // rule 1
+    ctx_.reached(Reached::StaleLeaderRejected);
     send(from, std::move(reply));
     return;
   }
@@ -251,11 +257,13 @@ void RaftNode::handle(NodeId from, const AppendEntries& rpc) {
 
   // Rule 2: the consistency check.
   if (rpc.prev_log_index > last_log_index()) {
+    ctx_.reached(Reached::AppendConsistencyFailed);  // no entry at prevLogIndex
     reply->conflict_index = last_log_index();
     send(from, std::move(reply));
     return;
   }
   if (term_at(rpc.prev_log_index) != rpc.prev_log_term) {
+    ctx_.reached(Reached::AppendConsistencyFailed);  // the entry at prevLogIndex has another term
     // Skip back over the whole conflicting term at once (end of §5.3).
     const int64_t conflict_term = term_at(rpc.prev_log_index);
     int64_t first = rpc.prev_log_index;
@@ -270,6 +278,8 @@ void RaftNode::handle(NodeId from, const AppendEntries& rpc) {
     ++index;
     if (index <= last_log_index()) {
       if (term_at(index) == entry.term) continue;  // already have it (Log Matching)
+      // Rule 3: an existing entry conflicts with a new one: delete it and all that follow it.
+      ctx_.reached(Reached::FollowerLogTruncated);
       truncate_from(index);
     }
     append_entry(entry);
@@ -321,6 +331,9 @@ void RaftNode::on_election_timeout() {
   // doubles (candidate_timeout_range_us). Counted whether or not the option is on; it only
   // changes a timeout with candidate_backoff.
   if (role_ == RaftRole::Candidate || role_ == RaftRole::PreCandidate) ++failed_elections_;
+  // Figure 2, Candidates: "If election timeout elapses: start new election". The term we stood in
+  // ended with no winner we know of: the votes were split (or did not reach a majority).
+  if (role_ == RaftRole::Candidate) ctx_.reached(Reached::SplitVote);
   if (options_.pre_vote) {
     become_pre_candidate();
   } else {
@@ -357,6 +370,7 @@ void RaftNode::on_check_quorum_timeout() {
   if (role_ != RaftRole::Leader) return;
   if (quorum_contact_us() < ctx_.now() - options_.election_timeout_min_us) {
     ctx_.note("check-quorum: no majority answered within the election timeout; stepping down");
+    ctx_.reached(Reached::CheckQuorumStepDown);  // thesis §6.2
     step_down(current_term());
     return;
   }
@@ -466,6 +480,10 @@ void RaftNode::become_leader() {
 void RaftNode::step_down(int64_t term) {
   require(current_term() <= term, "step_down never lowers the term");
   const bool was_leader = role_ == RaftRole::Leader;
+  // A leader leaves entries it has not committed to whoever leads next: they may be committed by
+  // it or overwritten (§5.4.2, Figure 8).
+  if (was_leader && last_log_index() > commit_index_)
+    ctx_.reached(Reached::LeaderDeposedUncommitted);
   if (term > current_term()) {
     set_term(term);
     leader_id_ = kNoNode;
@@ -524,7 +542,14 @@ void RaftNode::advance_commit_index() {
   std::sort(stored.begin(), stored.end(), std::greater<>());
   const int64_t majority_index = stored[quorum() - 1];  // stored on a majority
   if (majority_index <= commit_index_) return;
-  if (term_at(majority_index) == current_term() || options_.bugs.commit_old_term_by_count) {
+  // Terms never fall along a log, so the first newly committed entry has the oldest term.
+  const bool earlier_terms = term_at(commit_index_ + 1) < current_term();
+  if (term_at(majority_index) == current_term()) {
+    // §5.4.2: entries of earlier terms are committed indirectly, by an entry of ours after them.
+    if (earlier_terms) ctx_.reached(Reached::OldTermCommittedIndirectly);
+    set_commit_index(majority_index);
+  } else if (options_.bugs.commit_old_term_by_count) {
+    ctx_.reached(Reached::OldTermCommittedByCount);  // Figure 8's unsafe rule
     set_commit_index(majority_index);
   }
 }
@@ -563,6 +588,7 @@ void RaftNode::on_client_request(const ClientRequest& request) {
   }
   const Command command = Command::from_request(request);
   if (command.is_read() && lease_valid()) {
+    ctx_.reached(Reached::LeaseRead);  // thesis §6.4.1: answered without a log round
     const ApplyResult result = kv_.read(command.key);
     reply_client(ClientResponse{request.op_id, result.status, result.value, ctx_.self()});
     return;

@@ -4,6 +4,7 @@
 #include "algorithms/raft/messages.h"
 #include "algorithms/raft/node.h"
 #include "algorithms/raft/options.h"
+#include "algorithms/raft/situations.h"
 
 namespace ballot {
 
@@ -26,6 +27,7 @@ AlgorithmInfo raft_algorithm() {
   };
   info.checkers = [](int32_t cluster_size) { return raft::raft_checkers(cluster_size); };
   info.swarm = raft::draw_raft_swarm;
+  info.situations.assign(raft::kSituations.begin(), raft::kSituations.end());
   return info;
 }
 

@@ -10,10 +10,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "sim/api/history.h"
 #include "sim/api/message.h"
 #include "sim/api/rng.h"
+#include "sim/api/situation.h"
 #include "sim/api/time.h"
 
 namespace ballot {
@@ -132,6 +134,14 @@ class Context {
   // down): the kernel stops asking again, and on_fenced for it will not come. A request already
   // on its way may still reach the device and be carried out.
   virtual void cancel_fence(NodeId previous) { (void)previous; }
+  // The node reached one of its algorithm's situations (sim/api/situation.h): `situation` indexes
+  // the algorithm's table. Counted by the kernel beside the trace, not in it, so it changes no
+  // trace and no trace hash. Call it exactly at the rule that realises the situation.
+  virtual void reached(SituationId situation) = 0;
+  // The same with the algorithm's enum of its situations (in the order of its table).
+  template <class E>
+  requires std::is_enum_v<E>
+  void reached(E situation) { reached(static_cast<SituationId>(situation)); }
 };
 
 // The node's durable state as a T, for on_start: what survived a crash, or at the node's first

@@ -180,6 +180,16 @@ struct Simulator::Impl {
     }
     bool fence(NodeId previous) override { return sim.stonith_request(id, previous); }
     void cancel_fence(NodeId previous) override { sim.stonith_cancel(id, previous); }
+    // Counted beside the trace, not traced: situations leave the trace and its hash alone.
+    void reached(SituationId situation) override {
+      std::vector<SituationCount>& counts = sim.situations;
+      if (situation >= counts.size()) counts.resize(size_t{situation} + 1);
+      SituationCount& c = counts[situation];
+      if (c.count++ == 0) {
+        c.first_us = sim.now_us;
+        c.first_node = id;
+      }
+    }
   };
 
   // A fencing request (sim/kernel/stonith.cpp), from the node that asked until it is answered.
@@ -270,6 +280,7 @@ struct Simulator::Impl {
   std::vector<Observer*> all_observers;
   std::array<std::vector<Observer*>, kEventKinds> observers_of;  // by event kind, in order
   int64_t crashes = 0;
+  std::vector<SituationCount> situations;  // by SituationId (Context::reached)
   bool ran = false;
 
   // -- STONITH (sim/kernel/stonith.cpp) --

@@ -169,10 +169,14 @@ inline NodeId stonith_device_id(int32_t nodes) {
 }
 
 // An expectation on a metric: `eq`, or a range. Values are integers (µs for *_us metrics).
+// `expect.reached` lists situations the run must reach (sim/api/situation.h): one Expectation per
+// name, with metric "reached" and the name in `situation` (path "expect.reached[0]"). The reader
+// takes any name; the runner checks it against the algorithm's table (validate_algorithm_names).
 struct Expectation {
   std::string metric;
   std::optional<int64_t> eq, min, max;
-  std::string path;  // "expect.split_brain_us"
+  std::string path;       // "expect.split_brain_us"
+  std::string situation;  // metric "reached": the situation's name
 };
 
 struct Caption {

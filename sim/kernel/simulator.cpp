@@ -98,6 +98,7 @@ RunResult Simulator::run() {
         {s.op_rt[i].served_by, s.op_rt[i].served_epoch, s.history.ops[i].ret});
   result.job_duplicates = s.damage.job_duplicate_runs();
   result.id_duplicates = s.damage.id_duplicate_issues();
+  result.situations = s.situations;
   return result;
 }
 

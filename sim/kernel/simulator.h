@@ -56,6 +56,14 @@ struct FaultEffect {
   }
 };
 
+// How often a run reached one situation of its algorithm (sim/api/situation.h), and where first.
+// Counted by the kernel beside the trace (Context::reached), so not covered by the trace hash.
+struct SituationCount {
+  int64_t count = 0;
+  Time_us first_us = 0;
+  NodeId first_node = kNoNode;
+};
+
 struct RunResult {
   Time_us end_us = 0;
   uint64_t events = 0;
@@ -78,6 +86,8 @@ struct RunResult {
   std::vector<Occurrence> op_served;
   std::vector<Duplicate> job_duplicates;  // every repeated job run, in trace order
   std::vector<Duplicate> id_duplicates;   // every repeated id
+  // By SituationId of the algorithm's table; situations past the last one reached may be missing.
+  std::vector<SituationCount> situations;
 };
 
 class Simulator {

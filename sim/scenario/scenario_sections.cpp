@@ -425,6 +425,21 @@ void read_expectations(const json& j, const std::string& path, const Schema& s, 
     Expectation e;
     e.metric = metric;
     e.path = at;
+    if (metric == "reached") {
+      // Situation names; whether the algorithm has them is the runner's to say (the reader
+      // knows no algorithm).
+      if (!v.is_array())
+        throw InputError(
+            at, "expected a list of situation names like [\"split_vote\"], got " + describe(v));
+      for (size_t i = 0; i < v.size(); ++i) {
+        e.path = index_path(at, i);
+        e.situation = read_string(v[i], e.path, "\"split_vote\"");
+        if (e.situation.empty())
+          throw InputError(e.path, "expected a situation name like \"split_vote\", got \"\"");
+        out.push_back(e);
+      }
+      continue;
+    }
     if (!v.is_object()) {
       e.eq = read_bound(v, at, metric, nodes);
       out.push_back(e);

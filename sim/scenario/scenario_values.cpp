@@ -176,6 +176,8 @@ SchemaSet::SchemaSet() {
   for (const auto& m : metric_names()) metrics.emplace_back(m, &expect_value);
   // Not a metric: true/false, judged on the run's fault effects (cli/runner.cpp).
   metrics.emplace_back("no_inert_faults", &expect_value);
+  // Not a metric: a list of situation names the run must reach (checked by the runner).
+  metrics.emplace_back("reached", &list);
   object(expect_algo, metrics);
   expect_algo.what = "metric";
   map(by_algorithm, expect_algo);

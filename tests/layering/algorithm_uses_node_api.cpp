@@ -9,6 +9,7 @@
 #include "sim/api/params.h"
 #include "sim/api/require.h"
 #include "sim/api/rng.h"
+#include "sim/api/situation.h"
 #include "sim/api/time.h"
 #include "sim/api/trace.h"
 
@@ -17,7 +18,10 @@ namespace {
 class ProbeNode final : public ballot::Node {
  public:
   using Node::Node;
-  void on_start() override { ctx_.set_timer(ballot::kMillisecond_us, 0); }
+  void on_start() override {
+    ctx_.set_timer(ballot::kMillisecond_us, 0);
+    ctx_.reached(ballot::SituationId{0});
+  }
   void on_message(ballot::NodeId from, const ballot::Message& msg) override {
     (void)from;
     (void)msg;

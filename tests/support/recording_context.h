@@ -121,6 +121,14 @@ class RecordingContext final : public Context {
   }
   void job_ran(int64_t period) override { jobs_ran.push_back(period); }
   void id_issued(int64_t id) override { ids_issued.push_back(id); }
+  void reached(SituationId situation) override { situations_reached.push_back(situation); }
+  using Context::reached;
+  // How often this node reached `situation` (an algorithm's enum value).
+  template <class E>
+  size_t times_reached(E situation) const {
+    return static_cast<size_t>(std::count(situations_reached.begin(), situations_reached.end(),
+                                          static_cast<SituationId>(situation)));
+  }
 
   // ---- Driving one node by hand ----
   void set_now(Time_us now_us) { clock_->now_us = now_us; }
@@ -215,6 +223,7 @@ class RecordingContext final : public Context {
   std::vector<ClientResponse> replies;
   std::vector<int64_t> jobs_ran;
   std::vector<int64_t> ids_issued;
+  std::vector<SituationId> situations_reached;  // every Context::reached, in order
   int64_t syncs = 0;
   int64_t unsynced_effects = 0;  // sends and replies made while a durable write was unsynced
   DurableEqual durable_equal;
