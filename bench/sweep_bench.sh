@@ -2,7 +2,7 @@
 # The 10,000-seed sweep (docs/PERFORMANCE.md, "10,000-seed sweep"): `ballot sweep` of the Raft
 # kernel property tests' scenario (bench/raft-nemesis-sweep.json: 5 nodes, every fault kind,
 # register clients, linearizability checked) over seeds 1..N with J parallel runs, timed with
-# /usr/bin/time. Prints wall, user and system seconds, runs per wall second and runs per CPU
+# GNU time (`env time`). Prints wall, user and system seconds, runs per wall second and runs per CPU
 # second (user + system: the steadier figure on a shared machine), and the sweep's summary line.
 # Use a Release build. Usage: bench/sweep_bench.sh BALLOT_BINARY [SEEDS=10000] [JOBS=2]
 set -u
@@ -16,7 +16,7 @@ times=$(mktemp)
 trap 'rm -f "$out" "$times"' EXIT
 
 echo "command: $ballot sweep bench/raft-nemesis-sweep.json --seeds 1..$seeds --jobs $jobs --quiet"
-/usr/bin/time -o "$times" -f '%e %U %S' \
+env time -o "$times" -f '%e %U %S' \
   "$ballot" sweep "$scenario" --seeds "1..$seeds" --jobs "$jobs" --quiet >"$out" 2>&1
 status=$?
 read -r wall user sys <"$times"
