@@ -22,7 +22,7 @@ struct SweepRun {
   std::map<std::string, std::vector<int64_t>> samples;  // per --stats metric
   bool matched = true;  // the run meets every --where condition (else it has no samples)
   std::map<std::string, int64_t> reached;  // --coverage: situations reached, by name (count > 0)
-  std::string saved;    // --save-failures: where it went, or why not ("" without the flag)
+  std::string saved;  // --save-failures: where it went, or why not ("" without the flag)
 };
 
 struct SweepHeader {

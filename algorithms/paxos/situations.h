@@ -40,7 +40,8 @@ inline constexpr std::array<Situation, 8> kSituations = {{
     {"leader_change",
      "A follower started following a leader of a higher ballot than the leader it had followed."},
     {"follower_caught_up",
-     "A leader sent a catch-up Decide to a follower whose reply showed it was behind: missing a value it cannot learn from the watermark."},
+     "A leader sent a catch-up Decide to a follower whose reply showed it was behind: missing a "
+     "value it cannot learn from the watermark."},
 }};
 
 }  // namespace ballot::paxos

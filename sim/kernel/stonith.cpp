@@ -63,7 +63,8 @@ void Simulator::Impl::stonith_cancel(NodeId requester, NodeId target) {
 void Simulator::Impl::stonith_send(size_t index) {
   const StonithRequest& req = stonith_requests[index];
   const Fate fate = network.route(req.requester, device, kPowerOff);
-  if (!fate.drop_reason.empty() || fate.extra_delay) audit_fate(req.requester, device, fate, nullptr);
+  if (!fate.drop_reason.empty() || fate.extra_delay)
+    audit_fate(req.requester, device, fate, nullptr);
   if (fate.drop_reason.empty()) {
     QEvent arrive;
     arrive.type = Ev::StonithArrive;
@@ -87,7 +88,8 @@ void Simulator::Impl::stonith_arrive(size_t index) {
   const StonithRequest& req = stonith_requests[index];
   if (!rt(req.target).crashed) power_off(req.target, req.requester);
   const Fate fate = network.route(device, req.requester, kPowerOffAck);
-  if (!fate.drop_reason.empty() || fate.extra_delay) audit_fate(device, req.requester, fate, nullptr);
+  if (!fate.drop_reason.empty() || fate.extra_delay)
+    audit_fate(device, req.requester, fate, nullptr);
   if (!fate.drop_reason.empty()) return;
   QEvent ack;
   ack.type = Ev::StonithAck;
