@@ -115,6 +115,13 @@ Checked check_one(const CheckOptions& o, const std::string& file, const std::str
               fs::path(file).filename().string().c_str(), algorithm.c_str(),
               static_cast<unsigned long long>(seed), c.record.hash.c_str(), detail.c_str());
   if (golden_failed) print_golden_difference(s, c.key, c.record, file);
+  // The fault-effect audit, one line per run: the scripted faults that did nothing (a nemesis's
+  // inert faults are routine, as in sweep and compare; `ballot run` lists every one).
+  std::string inert;
+  for (const FiredFault& f : report.faults)
+    if (f.effect.inert() && scripted_index(f))
+      inert += (inert.empty() ? "" : ", ") + fault_label(f);
+  if (!inert.empty()) std::printf("      warning: did nothing (inert): %s\n", inert.c_str());
   if (!c.ok) {
     std::printf("      reproduce with: %s\n", repro_command(file, algorithm, seed, {}).c_str());
     if (!o.trace_dir.empty()) keep_trace(o, s, file);

@@ -21,6 +21,7 @@
 #include "cli/runner.h"
 #include "cli/save_failures.h"
 #include "cli/seeds.h"
+#include "cli/sweep_report.h"
 #include "sim/api/input_error.h"
 
 namespace ballot::cli {
@@ -33,6 +34,7 @@ struct CompareOptions {
   std::string seeds = "1..20";
   std::string format = "table";
   bool quiet = false;
+  bool coverage = false;  // per algorithm, the situations its runs reached
   std::vector<std::string> sets;
   std::string save_failures;  // directory for the failing runs as scenarios ("": none)
   RunLimits limits;
@@ -223,6 +225,10 @@ struct Table {
   size_t seed_count = 0;
   std::vector<std::string> algos;
   std::map<std::string, Samples> by_algo;
+  // Per algorithm, each run's situations reached (with --coverage) and inert scripted faults, in
+  // --seeds order (the sweep's outcome type: the same tallies).
+  std::map<std::string, std::vector<SweepRun>> runs_by_algo;
+  bool coverage = false;
   std::vector<FailedRun> failures;
   std::vector<ExpectedViolations> expected;
 };
@@ -453,6 +459,27 @@ nlohmann::json table_json(const Table& t) {
           {"samples", s.n}, {"min", s.min}, {"median", s.median}, {"max", s.max}, {"mean", s.mean}};
       if (s.n >= kMinSamplesForP99) row[c.key]["p99"] = s.p99;
     }
+    const std::vector<SweepRun>& runs = t.runs_by_algo.at(a);
+    row["inert_faults"] = nlohmann::json::array();
+    for (const InertCount& c : count_inert(runs))
+      row["inert_faults"].push_back({{"fault", c.fault},
+                                     {"kind", c.kind},
+                                     {"runs", c.runs},
+                                     {"first_seed", c.first_seed},
+                                     {"text", inert_count_text(c, runs.size())}});
+    if (t.coverage) {
+      nlohmann::json situations = nlohmann::json::array(), never = nlohmann::json::array();
+      for (const CoverageRow& c : coverage_rows(a, runs)) {
+        if (c.seeds == 0) never.push_back(c.name);
+        situations.push_back(
+            {{"name", c.name},
+             {"seeds", c.seeds},
+             {"share", c.share},
+             {"count", c.count},
+             {"first_seed", c.reached ? nlohmann::json(c.first_seed) : nlohmann::json(nullptr)}});
+      }
+      row["coverage"] = {{"situations", situations}, {"never_reached", never}};
+    }
     j["algorithms"].push_back(row);
   }
   j["failures"] = nlohmann::json::array();
@@ -473,6 +500,36 @@ nlohmann::json table_json(const Table& t) {
                                         {"repro", e.repro}});
   j["ok"] = t.failures.empty();
   return j;
+}
+
+// --coverage: per algorithm, the situations its runs reached (the sweep's coverage table).
+void print_coverage(std::ostream& out, const Table& t, bool markdown) {
+  for (const std::string& a : t.algos) {
+    const std::vector<SweepRun>& runs = t.runs_by_algo.at(a);
+    const std::vector<CoverageRow> rows = coverage_rows(a, runs);
+    if (!markdown) {
+      out << "\nsituations of " << a << " over " << runs.size() << " runs:\n"
+          << coverage_text(rows);
+      continue;
+    }
+    out << "\nSituations of " << a << " over " << runs.size() << " runs:\n\n"
+        << "| situation | seeds | share | count | first seed |\n|---|---|---|---|---|\n";
+    for (const CoverageRow& c : rows) {
+      char share[16];
+      std::snprintf(share, sizeof share, "%.1f%%", c.share * 100);
+      out << "| `" << c.name << "` | " << c.seeds << " | " << share << " | " << c.count << " | "
+          << (c.reached ? std::to_string(c.first_seed) : "-") << " |\n";
+    }
+  }
+}
+
+// The fault-effect audit: per algorithm, each scripted fault that did nothing in some runs, once.
+void print_inert(std::ostream& out, const Table& t) {
+  for (const std::string& a : t.algos) {
+    const std::vector<SweepRun>& runs = t.runs_by_algo.at(a);
+    for (const InertCount& c : count_inert(runs))
+      out << "warning: " << a << ": " << inert_count_text(c, runs.size()) << "\n";
+  }
 }
 
 // The runs that failed, each with its repro line, then the runs whose violations the scenario
@@ -553,6 +610,8 @@ int compare(const CompareOptions& o) {
     return kExitBadInput;
   }
   t.sets = o.sets;
+  t.coverage = o.coverage;
+  for (const std::string& a : t.algos) t.runs_by_algo[a];
   for (uint64_t seed : seeds) {
     for (const std::string& a : t.algos) {
       std::vector<std::string> overrides = o.sets;
@@ -562,6 +621,14 @@ int compare(const CompareOptions& o) {
         const RunReport report = run_scenario(load_scenario(o.file, overrides), nullptr, o.limits);
         throw_if_cut(report);
         collect(report, t.by_algo[a]);
+        SweepRun outcome;
+        outcome.seed = seed;
+        outcome.inert = inert_scripted_faults(report);
+        if (o.coverage)
+          for (size_t id = 0; id < report.situations.size(); ++id)
+            if (const int64_t times = report.times_reached(id); times > 0)
+              outcome.reached[std::string(report.situations[id].name)] = times;
+        t.runs_by_algo[a].push_back(std::move(outcome));
         const Verdict verdict = judge_run(report);
         const std::string repro = repro_command(o.file, a, seed, o.sets);
         if (!verdict.ok()) {
@@ -591,13 +658,18 @@ int compare(const CompareOptions& o) {
     std::cout << table_json(t).dump(2) << "\n";
   } else if (o.format == "md") {
     print_markdown(std::cout, t);
+    if (t.coverage) print_coverage(std::cout, t, true);
     print_runs(std::cerr, t);  // the page gets the table; the runs go to the terminal
+    print_inert(std::cerr, t);
   } else if (o.format == "csv") {
     print_csv(std::cout, t);
     print_runs(std::cerr, t);
+    print_inert(std::cerr, t);
   } else {
     print_table(std::cout, t);
+    if (t.coverage) print_coverage(std::cout, t, false);
     print_runs(std::cout, t);
+    print_inert(std::cout, t);
   }
   return t.failures.empty() ? kExitOk : kExitFailed;
 }
@@ -621,6 +693,9 @@ void add_compare_command(CLI::App& app, Action& action) {
   cmd->add_option("--save-failures", o->save_failures,
                   "Write each failing run to this directory as a self-contained scenario "
                   "(faults and operations scripted; created if missing)");
+  cmd->add_flag("--coverage", o->coverage,
+                "Per algorithm, count its situations over the seeds: seeds reaching each, their "
+                "share, how often in all, the first seed; then those never reached");
   add_limit_options(cmd, o->limits);
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([o, &action] { action = [o] { return compare(*o); }; });

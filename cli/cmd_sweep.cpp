@@ -205,6 +205,7 @@ SweepRun run_seed(const SweepOptions& o, const std::vector<Condition>& where,
     out.reasons.push_back(f.text);
     out.safety += f.safety;
   }
+  out.inert = inert_scripted_faults(report);
   for (const Condition& c : where) out.matched = out.matched && holds(c, report);
   if (!out.matched) return out;
   for (const std::string& m : o.stats) {

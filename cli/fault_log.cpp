@@ -239,13 +239,26 @@ std::string fault_effect_text(const FiredFault& fault) {
   return text;
 }
 
+std::string fault_label(const FiredFault& f) {
+  return "fault #" + std::to_string(f.id) + " (" + f.kind + " at " + human_duration(f.begin_us) +
+         ", " + f.source + ")";
+}
+
 std::vector<std::string> inert_fault_warnings(const std::vector<FiredFault>& faults) {
   std::vector<std::string> warnings;
   for (const FiredFault& f : faults)
-    if (f.effect.inert())
-      warnings.push_back("fault #" + std::to_string(f.id) + " (" + f.kind + " at " +
-                         human_duration(f.begin_us) + ", " + f.source + ") did nothing (inert)");
+    if (f.effect.inert()) warnings.push_back(fault_label(f) + " did nothing (inert)");
   return warnings;
+}
+
+std::optional<size_t> scripted_index(const FiredFault& f) {
+  constexpr const char* kPrefix = "faults[";
+  if (f.source.rfind(kPrefix, 0) != 0) return std::nullopt;
+  const size_t close = f.source.find(']');
+  const std::string digits = f.source.substr(7, close == std::string::npos ? 0 : close - 7);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return static_cast<size_t>(std::stoull(digits));
 }
 
 }  // namespace ballot

@@ -61,5 +61,9 @@ std::string fault_end_text(const FiredFault& fault);
 std::string fault_effect_text(const FiredFault& fault);
 // One warning per inert fault: "fault #3 (crash at 5s, faults[2]) did nothing (inert)".
 std::vector<std::string> inert_fault_warnings(const std::vector<FiredFault>& faults);
+// How those warnings name a fault: "fault #3 (crash at 5s, faults[2])".
+std::string fault_label(const FiredFault& fault);
+// i for a scripted fault (source "faults[i]"); nullopt for a nemesis fault.
+std::optional<size_t> scripted_index(const FiredFault& fault);
 
 }  // namespace ballot

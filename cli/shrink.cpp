@@ -292,6 +292,20 @@ class Shrinker {
       throw NotFailing(why + "): nothing to shrink");
     }
     target_ = verdict.failures.front();
+    // Coverage and audit expectations: not failures a smaller run could show better.
+    const std::string kind = target_.safety ? "" : metric_of(first, target_.what);
+    if (kind == "reached")
+      throw NotFailing("its failure is " + target_.text +
+                       ": a situation the run did not reach, a coverage gap rather than a "
+                       "failure to shrink: a smaller run (fewer faults, operations, nodes) fails "
+                       "to reach it just as well, down to an empty scenario, so shrinking would "
+                       "only throw the scenario away (to find seeds that reach it: ballot sweep "
+                       "--coverage): nothing to shrink");
+    if (kind == "no_inert_faults")
+      throw NotFailing("its failure is " + target_.text +
+                       ": a fault that did nothing, which the failure names already ('ballot "
+                       "run' lists it under Faults); the smallest scenario failing the same way "
+                       "is that fault alone, which tells no more: nothing to shrink");
     if (!target_.safety && !measured(first, target_.what))
       throw NotFailing("its failure is " + target_.text +
                        ": a metric the run does not measure, which no smaller run can show");
@@ -528,6 +542,13 @@ class Shrinker {
   }
 
   // The expectation at `path` was judged on a value the run measured.
+  // The metric of the expectation at `path` ("reached", "no_inert_faults", ...); "" if none.
+  static std::string metric_of(const RunReport& report, const std::string& path) {
+    for (const ExpectationResult& e : report.expectations)
+      if (e.path == path) return e.metric;
+    return "";
+  }
+
   static bool measured(const RunReport& report, const std::string& path) {
     for (const ExpectationResult& e : report.expectations)
       if (e.path == path) return report.result.metrics.count(e.metric) > 0;

@@ -54,6 +54,10 @@ std::string show(const std::string& metric, double v) {
   return buffer;
 }
 
+json inert_json(const InertFault& f) {
+  return {{"fault", f.fault}, {"kind", f.kind}};
+}
+
 json run_json(const SweepRun& r) {
   json j = {{"index", r.index}, {"seed", r.seed}, {"ok", r.ok}, {"violations", r.violations}};
   if (!r.ok) {
@@ -65,6 +69,10 @@ json run_json(const SweepRun& r) {
   if (!r.matched) j["matched"] = false;
   if (!r.reached.empty()) j["reached"] = r.reached;
   if (!r.saved.empty()) j["saved"] = r.saved;
+  if (!r.inert.empty()) {
+    j["inert"] = json::array();
+    for (const InertFault& f : r.inert) j["inert"].push_back(inert_json(f));
+  }
   return j;
 }
 
@@ -84,56 +92,114 @@ SweepRun run_from_json(const json& j) {
   if (j.contains("reached")) r.reached = j["reached"].get<std::map<std::string, int64_t>>();
   if (j.contains("saved")) r.saved = j["saved"].get<std::string>();
   if (j.contains("matched")) r.matched = j["matched"].get<bool>();
+  if (j.contains("inert"))
+    for (const json& f : j["inert"])
+      r.inert.push_back({f.at("fault").get<size_t>(), f.at("kind").get<std::string>()});
   return r;
 }
 
-// --coverage: per situation of the algorithm, the seeds that reached it (and their share), how
-// often in all, and the first seed in --seeds order that did; then those no seed reached.
+// --coverage: the table on stdout (unless as_json), and its JSON.
 json print_coverage(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as_json) {
-  const std::vector<std::string> names = situation_names(h.algorithm);
+  const std::vector<CoverageRow> table = coverage_rows(h.algorithm, runs);
   json rows = json::array();
   json never = json::array();
-  size_t width = std::string("situation").size();
-  for (const std::string& name : names) width = std::max(width, name.size());
-  if (!as_json)
-    std::printf("%-*s %7s %7s %9s  %s\n", static_cast<int>(width), "situation", "seeds", "share",
-                "count", "first seed");
-  for (const std::string& name : names) {
-    size_t seeds = 0;
-    int64_t count = 0;
-    const SweepRun* first = nullptr;
-    for (const SweepRun& r : runs) {
-      auto it = r.reached.find(name);
-      if (it == r.reached.end()) continue;
-      ++seeds;
-      count += it->second;
-      if (first == nullptr) first = &r;
-    }
-    const double share = runs.empty() ? 0.0 : static_cast<double>(seeds) / runs.size();
-    if (seeds == 0) never.push_back(name);
-    rows.push_back({{"name", name},
-                    {"seeds", seeds},
-                    {"share", share},
-                    {"count", count},
-                    {"first_seed", first ? json(first->seed) : json(nullptr)}});
-    if (!as_json)
-      std::printf("%-*s %7zu %6.1f%% %9lld  %s\n", static_cast<int>(width), name.c_str(), seeds,
-                  share * 100, static_cast<long long>(count),
-                  first ? std::to_string(first->seed).c_str() : "-");
+  for (const CoverageRow& c : table) {
+    if (c.seeds == 0) never.push_back(c.name);
+    rows.push_back({{"name", c.name},
+                    {"seeds", c.seeds},
+                    {"share", c.share},
+                    {"count", c.count},
+                    {"first_seed", c.reached ? json(c.first_seed) : json(nullptr)}});
   }
-  if (!as_json) {
-    if (never.empty()) {
-      std::printf("all %zu situations reached\n", names.size());
-    } else {
-      std::string list;
-      for (const json& n : never) list += (list.empty() ? "" : ", ") + n.get<std::string>();
-      std::printf("never reached (%zu of %zu): %s\n", never.size(), names.size(), list.c_str());
-    }
-  }
+  if (!as_json) std::fputs(coverage_text(table).c_str(), stdout);
   return {{"situations", rows}, {"never_reached", never}};
 }
 
 }  // namespace
+
+std::vector<CoverageRow> coverage_rows(const std::string& algorithm,
+                                       const std::vector<SweepRun>& runs) {
+  std::vector<CoverageRow> rows;
+  for (const std::string& name : situation_names(algorithm)) {
+    CoverageRow c;
+    c.name = name;
+    for (const SweepRun& r : runs) {
+      auto it = r.reached.find(name);
+      if (it == r.reached.end()) continue;
+      ++c.seeds;
+      c.count += it->second;
+      if (!c.reached) {
+        c.reached = true;
+        c.first_seed = r.seed;
+      }
+    }
+    c.share = runs.empty() ? 0.0 : static_cast<double>(c.seeds) / runs.size();
+    rows.push_back(std::move(c));
+  }
+  return rows;
+}
+
+std::string coverage_text(const std::vector<CoverageRow>& rows) {
+  size_t width = std::string("situation").size();
+  for (const CoverageRow& c : rows) width = std::max(width, c.name.size());
+  std::string text;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-*s %7s %7s %9s  %s\n", static_cast<int>(width), "situation",
+                "seeds", "share", "count", "first seed");
+  text += line;
+  std::string never;
+  size_t never_count = 0;
+  for (const CoverageRow& c : rows) {
+    std::snprintf(line, sizeof line, "%-*s %7zu %6.1f%% %9lld  %s\n", static_cast<int>(width),
+                  c.name.c_str(), c.seeds, c.share * 100, static_cast<long long>(c.count),
+                  c.reached ? std::to_string(c.first_seed).c_str() : "-");
+    text += line;
+    if (c.seeds == 0) {
+      never += (never.empty() ? "" : ", ") + c.name;
+      ++never_count;
+    }
+  }
+  if (never_count == 0)
+    text += "all " + std::to_string(rows.size()) + " situations reached\n";
+  else
+    text += "never reached (" + std::to_string(never_count) + " of " + std::to_string(rows.size()) +
+            "): " + never + "\n";
+  return text;
+}
+
+std::vector<InertFault> inert_scripted_faults(const RunReport& report) {
+  std::vector<InertFault> inert;
+  for (const FiredFault& f : report.faults)
+    if (f.effect.inert())
+      if (const auto i = scripted_index(f)) inert.push_back({*i, f.kind});
+  std::stable_sort(inert.begin(), inert.end(),
+                   [](const InertFault& a, const InertFault& b) { return a.fault < b.fault; });
+  return inert;
+}
+
+std::vector<InertCount> count_inert(const std::vector<SweepRun>& runs) {
+  std::map<size_t, InertCount> by_fault;
+  for (const SweepRun& r : runs) {
+    for (const InertFault& f : r.inert) {
+      InertCount& c = by_fault[f.fault];
+      if (c.runs == 0) {
+        c.fault = f.fault;
+        c.kind = f.kind;
+        c.first_seed = r.seed;
+      }
+      ++c.runs;
+    }
+  }
+  std::vector<InertCount> out;
+  for (auto& [fault, c] : by_fault) out.push_back(std::move(c));
+  return out;
+}
+
+std::string inert_count_text(const InertCount& c, size_t runs) {
+  return "faults[" + std::to_string(c.fault) + "] (" + c.kind + ") was inert in " +
+         std::to_string(c.runs) + " of " + std::to_string(runs) + (runs == 1 ? " run" : " runs") +
+         "; first seed " + std::to_string(c.first_seed);
+}
 
 std::vector<std::string> situation_names(const std::string& algorithm) {
   std::vector<std::string> names;
@@ -223,6 +289,15 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
   }
   json coverage;
   if (h.coverage) coverage = print_coverage(h, runs, as_json);
+  // The fault-effect audit: each scripted fault that did nothing in some runs, once.
+  const std::vector<InertCount> inert = count_inert(runs);
+  json inert_faults = json::array();
+  for (const InertCount& c : inert)
+    inert_faults.push_back({{"fault", c.fault},
+                            {"kind", c.kind},
+                            {"runs", c.runs},
+                            {"first_seed", c.first_seed},
+                            {"text", inert_count_text(c, runs.size())}});
   if (as_json) {
     json out = {{"scenario", h.file},
                 {"algorithm", h.algorithm},
@@ -237,6 +312,7 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
       out["where"] = {
           {"conditions", h.where}, {"matched", matched}, {"left_out", runs.size() - matched}};
     if (h.coverage) out["coverage"] = coverage;
+    out["inert_faults"] = inert_faults;
     if (!shard.empty()) {
       json all = json::array();
       for (const SweepRun& r : runs) all.push_back(run_json(r));
@@ -267,6 +343,8 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
           "matched)\n",
           conditions.c_str(), matched, runs.size(), runs.size() - matched);
     }
+    for (const InertCount& c : inert)
+      std::printf("warning: %s\n", inert_count_text(c, runs.size()).c_str());
   }
   return failed == 0 ? kExitOk : kExitFailed;
 }

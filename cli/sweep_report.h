@@ -8,7 +8,18 @@
 #include <string>
 #include <vector>
 
+namespace ballot {
+struct RunReport;
+}
+
 namespace ballot::cli {
+
+// A scripted fault (`faults[fault]` of the file) that did nothing in a run: the fault-effect
+// audit's "inert".
+struct InertFault {
+  size_t fault = 0;
+  std::string kind;
+};
 
 // One seed's outcome: all a summary needs.
 struct SweepRun {
@@ -23,6 +34,7 @@ struct SweepRun {
   bool matched = true;  // the run meets every --where condition (else it has no samples)
   std::map<std::string, int64_t> reached;  // --coverage: situations reached, by name (count > 0)
   std::string saved;  // --save-failures: where it went, or why not ("" without the flag)
+  std::vector<InertFault> inert;  // the scripted faults that were inert, in the file's order
 };
 
 struct SweepHeader {
@@ -37,6 +49,37 @@ struct SweepHeader {
 
 // The names of `algorithm`'s situations, in the order of its table (empty when unknown).
 std::vector<std::string> situation_names(const std::string& algorithm);
+
+// Per scripted fault that was inert in some runs: in how many, and the first seed (in --seeds
+// order) where it was; in the file's order of faults.
+struct InertCount {
+  size_t fault = 0;
+  std::string kind;
+  size_t runs = 0;
+  uint64_t first_seed = 0;
+};
+// The scripted faults of a run that were inert (a nemesis's inert faults are routine, such as a
+// crash of a node already down, and left out).
+std::vector<InertFault> inert_scripted_faults(const RunReport& report);
+std::vector<InertCount> count_inert(const std::vector<SweepRun>& runs);
+// "faults[2] (crash) was inert in 37 of 1000 runs; first seed 12"
+std::string inert_count_text(const InertCount& c, size_t runs);
+
+// --coverage: per situation of the algorithm (in the order of its table), the runs that reached
+// it, their share, how often in all, and the first seed (in --seeds order) that did.
+struct CoverageRow {
+  std::string name;
+  size_t seeds = 0;
+  double share = 0;
+  int64_t count = 0;
+  bool reached = false;  // first_seed is set
+  uint64_t first_seed = 0;
+};
+std::vector<CoverageRow> coverage_rows(const std::string& algorithm,
+                                       const std::vector<SweepRun>& runs);
+// The table for people, then "never reached (K of N): ..." or "all N situations reached"; each
+// line ends in a newline.
+std::string coverage_text(const std::vector<CoverageRow>& rows);
 
 // These pool every loss of every seed (belief leader losses, leader losses); other --stats names
 // are run metrics.

@@ -63,6 +63,34 @@ expect 2 "expect.by_algorithm.paxos.reached\[0\]: unknown situation 'split_vote'
 
 # list situations: every algorithm's, or one's in Markdown.
 expect 0 '^lease +fencing_rejection ' -- "$ballot" list situations
+# compare --coverage: one table per algorithm (the sweep's, over the same seeds), in --json too;
+# nothing of it without the flag.
+"$ballot" compare scenario.json --algos raft,paxos --seeds 1..12 --coverage --quiet >compare.txt
+expect 0 '^situations of raft over 12 runs:$' -- cat compare.txt
+expect 0 '^situations of paxos over 12 runs:$' -- cat compare.txt
+# The raft rows equal the sweep's.
+if [ "$(grep -E '^check_quorum_step_down ' compare.txt)" = "$(grep -E '^check_quorum_step_down ' whole.txt)" ] &&
+   [ "$(grep -c '^never reached\|^all [0-9]* situations reached' compare.txt)" -eq 2 ]; then
+  pass
+else
+  fail "compare --coverage: the raft table differs from the sweep's: $(cat compare.txt)"
+fi
+if "$ballot" compare scenario.json --algos raft,paxos --seeds 1..12 | grep -q '^situations of'; then
+  fail "compare: a coverage table without --coverage"
+else
+  pass
+fi
+expect 0 '^\| situation \| seeds \| share \| count \| first seed \|$' -- "$ballot" compare scenario.json --algos raft --seeds 1..3 --coverage --format md --quiet
+if "$ballot" compare scenario.json --algos raft,paxos --seeds 1..12 --coverage --format json --quiet | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+a = {x["algorithm"]: x for x in j["algorithms"]}
+raft = {s["name"]: s for s in a["raft"]["coverage"]["situations"]}
+assert len(raft) == 12, raft
+assert raft["check_quorum_step_down"] == {"name": "check_quorum_step_down", "seeds": 12, "share": 1.0, "count": 12, "first_seed": 1}, raft
+assert raft["split_vote"]["first_seed"] is None and "split_vote" in a["raft"]["coverage"]["never_reached"]
+assert "dueling_proposers" in {s["name"] for s in a["paxos"]["coverage"]["situations"]}
+'; then pass; else fail "compare --coverage --json"; fi
 expect 0 '^\| `dueling_proposers` \| ' -- "$ballot" list situations --algo paxos --markdown
 expect 2 "unknown algorithm 'rafts'" -- "$ballot" list situations --algo rafts
 

@@ -150,6 +150,58 @@ expect 0 "^Faults: 6 fired" -- "$ballot" run "$src/tests/cli/faults.json" --set 
 sed '0,/{/s//{"expect": {"no_inert_faults": true},/' "$src/tests/cli/faults.json" >"$work/no-inert.json"
 expect 1 "no_inert_faults" -- "$ballot" check "$work/no-inert.json"
 
+# The audit in sweep, compare and check (docs/cli.md): a warning without the expectation, once per
+# scripted fault (sweep, compare: per algorithm) or one line per run (check), never a failure.
+faults="$src/tests/cli/faults.json"
+expect 0 '^warning: faults\[5\] \(flap\) was inert in 13 of 20 runs; first seed 1$' -- "$ballot" sweep "$faults" --seeds 1..20 --quiet
+"$ballot" sweep "$faults" --seeds 1..20 --quiet >"$work/sweep-inert.txt" 2>/dev/null
+if [ "$(grep -c '^warning: ' "$work/sweep-inert.txt")" -eq 1 ] &&
+   [ "$(tail -n 1 "$work/sweep-inert.txt" | cut -c1-8)" = "warning:" ] &&
+   grep -q '20 passed, 0 failed$' "$work/sweep-inert.txt"; then
+  pass
+else
+  fail "sweep: one inert line, after the summary: $(cat "$work/sweep-inert.txt")"
+fi
+if "$ballot" sweep "$faults" --seeds 1..20 --quiet --json | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+assert j["inert_faults"] == [{"fault": 5, "kind": "flap", "runs": 13, "first_seed": 1,
+    "text": "faults[5] (flap) was inert in 13 of 20 runs; first seed 1"}], j["inert_faults"]
+'; then pass; else fail "sweep --json: inert_faults"; fi
+# Without any inert scripted fault: no line, an empty list.
+expect 0 '"inert_faults": \[\]' -- "$ballot" sweep "$src/scenarios/raft-split-vote.json" --seeds 1..3 --json --quiet
+if "$ballot" sweep "$src/scenarios/raft-split-vote.json" --seeds 1..3 --quiet | grep -q '^warning'; then
+  fail "sweep: an inert line without an inert fault"
+else
+  pass
+fi
+expect 1 'expect.no_inert_faults' -- "$ballot" sweep "$faults" --seeds 1..3 --set expect.no_inert_faults=true --quiet
+# compare: per algorithm (text on stdout; md and csv on stderr; --json per algorithm).
+expect 0 '^warning: raft: faults\[5\] \(flap\) was inert in 5 of 6 runs; first seed 1$' -- "$ballot" compare "$faults" --seeds 1..6 --quiet
+expect 0 '^warning: bully: faults\[5\] \(flap\) was inert in 6 of 6 runs; first seed 1$' -- "$ballot" compare "$faults" --seeds 1..6 --quiet
+if "$ballot" compare "$faults" --seeds 1..6 --quiet --format csv 2>/dev/null | grep -q 'inert'; then
+  fail "compare --format csv: the inert lines belong on stderr"
+else
+  pass
+fi
+if "$ballot" compare "$faults" --seeds 1..6 --format json --quiet | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+a = {x["algorithm"]: x for x in j["algorithms"]}
+assert [(f["fault"], f["runs"], f["first_seed"]) for f in a["raft"]["inert_faults"]] == [(5, 5, 1)], a["raft"]["inert_faults"]
+assert [(f["fault"], f["runs"]) for f in a["bully"]["inert_faults"]] == [(5, 6)], a["bully"]["inert_faults"]
+assert "coverage" not in a["raft"]
+'; then pass; else fail "compare --json: inert_faults per algorithm"; fi
+# check: one line under the run.
+expect 0 '^      warning: did nothing \(inert\): fault #6 \(flap at 5s, faults\[5\]\)$' -- "$ballot" check "$faults" --quiet
+# A nemesis's inert faults are routine: run lists them, sweep, compare and check do not.
+expect 0 'nemesis\) did nothing \(inert\)' -- "$ballot" run "$src/scenarios/nemesis-swarm.json" --quiet
+if "$ballot" check "$src/scenarios/nemesis-swarm.json" --quiet | grep -q 'inert'; then
+  fail "check: a nemesis's inert fault warned"
+else
+  pass
+fi
+
 # The nemesis: bounded text, every fault in --json, as many as the trace's fault begins.
 expect 0 "^  \.\.\. [0-9]+ more in --json$" -- "$ballot" run "$src/tests/cli/nemesis.json"
 expect 0 "  nemesis  (inert|crashed|paused|dropped|delayed|held|ended|clock)" -- "$ballot" run "$src/tests/cli/nemesis.json"

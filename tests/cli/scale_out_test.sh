@@ -63,5 +63,19 @@ expect 1 'over 10 seeds: 8 passed, 2 failed' -- "$ballot" merge bug/part-*.json
 "$ballot" merge bug/part-*.json >bug-merged.txt
 expect 0 '' -- cmp bug-whole.txt bug-merged.txt
 
+# The fault-effect audit: the inert lines (and "inert_faults") of a sharded sweep, merged, are the
+# unsharded sweep's, byte for byte (tests/cli/faults.json's flap is inert in some seeds).
+cp "$src/tests/cli/faults.json" faults.json
+"$ballot" sweep faults.json --seeds 1..20 --quiet >inert-whole.txt 2>/dev/null
+"$ballot" sweep faults.json --seeds 1..20 --json --quiet >inert-whole.json 2>/dev/null
+mkdir inert
+parallel --will-cite "$ballot" sweep faults.json --seeds 1..20 --shard {}/3 --json --quiet \
+  '>' inert/part-{}.json ::: 1 2 3
+"$ballot" merge inert/part-*.json >inert-merged.txt
+"$ballot" merge inert/part-*.json --json >inert-merged.json
+expect 0 '^warning: faults\[5\] \(flap\) was inert in 13 of 20 runs; first seed 1$' -- cat inert-merged.txt
+expect 0 '' -- cmp inert-whole.txt inert-merged.txt
+expect 0 '' -- cmp inert-whole.json inert-merged.json
+
 printf 'scale_out_test: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

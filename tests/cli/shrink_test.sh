@@ -92,6 +92,11 @@ expect 2 'the run passes \(0 safety violations, every expectation holds\): nothi
   "$ballot" shrink "$work/raft.json" --set params.raft.bugs.vote_without_log_check=false --out "$work/x.json"
 expect 2 'all expected by its expect.violations' -- \
   "$ballot" shrink "$work/raft.json" --set 'expect.violations={"min":1}' --out "$work/x.json"
+# Coverage and audit failures are not shrunk (docs/cli.md): the message says why.
+expect 2 'expect.reached\[0\]: wanted reached lease_read, got not reached: a situation the run did not reach, a coverage gap rather than a failure to shrink.*nothing to shrink' -- \
+  "$ballot" shrink "$src/tests/cli/faults.json" --set 'expect.reached=["lease_read"]' --out "$work/x.json"
+expect 2 'expect.no_inert_faults: wanted no inert fault, got inert: #6: a fault that did nothing.*nothing to shrink' -- \
+  "$ballot" shrink "$src/tests/cli/faults.json" --set expect.no_inert_faults=true --out "$work/x.json"
 if [ ! -e "$work/x.json" ]; then pass; else fail "bad input wrote a file"; fi
 
 printf 'shrink: %d passed, %d failed\n' "$passed" "$failed"
