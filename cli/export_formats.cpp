@@ -83,13 +83,23 @@ std::string to_perfetto(const LoadedTrace& t) {
                         {"args", {{"sort_index", n}}}});
   }
 
-  // Sends by message id, for the flows of their deliveries.
-  struct Sent {
-    int64_t t = 0, node = 0;
-  };
-  std::map<int64_t, Sent> sent;
+  // One flow per delivery of a sent message, numbered in delivery order. Each flow event is
+  // written right after its message's slice (the same sort key, made next), so that a reader
+  // that binds a flow to the slice open on its thread at its time (Perfetto, catapult) finds
+  // that one even when a node sends several messages at the same microsecond.
+  std::map<int64_t, std::vector<int64_t>> flows_of;  // message id -> its flows
+  {
+    std::set<int64_t> sent_ids;
+    int64_t next_flow = 1;
+    for (const Json& e : t.events) {
+      const std::string k = str(e, "k");
+      if (k == "send") sent_ids.insert(num(e, "id"));
+      if (k == "deliver" && sent_ids.count(num(e, "id")))
+        flows_of[num(e, "id")].push_back(next_flow++);
+    }
+  }
+  std::map<int64_t, size_t> delivered;  // message id -> deliveries seen
   std::map<int64_t, NodeSpans> spans;
-  int64_t next_flow = 1;
 
   auto span = [&](int64_t node, const NodeSpans::Open& o, int64_t until) {
     if (until <= o.start) return;  // a state that lasted no time is not drawn
@@ -126,7 +136,6 @@ std::string to_perfetto(const LoadedTrace& t) {
     const std::string k = str(e, "k");
     const int64_t ts = num(e, "t"), n = num(e, "n"), index = num(e, "i");
     if (k == "send") {
-      sent[num(e, "id")] = Sent{ts, n};
       push(ts, 1,
            Json{{"ph", "X"},
                 {"pid", pid},
@@ -140,6 +149,15 @@ std::string to_perfetto(const LoadedTrace& t) {
                   {"to", node_name(num(e, "to"))},
                   {"id", num(e, "id")},
                   {"msg", e.contains("msg") ? e["msg"] : Json::object()}}}});
+      for (const int64_t flow : flows_of[num(e, "id")])
+        push(ts, 1,
+             Json{{"ph", "s"},
+                  {"pid", pid},
+                  {"tid", n},
+                  {"ts", ts},
+                  {"cat", "msg"},
+                  {"name", str(e, "type")},
+                  {"id", flow}});
     } else if (k == "deliver") {
       const int64_t id = num(e, "id");
       push(ts, 1,
@@ -155,18 +173,10 @@ std::string to_perfetto(const LoadedTrace& t) {
                   {"from", node_name(num(e, "from"))},
                   {"id", id},
                   {"dup", e.contains("dup") && e["dup"].is_boolean() && e["dup"].get<bool>()}}}});
-      auto it = sent.find(id);
-      if (it != sent.end()) {
-        const int64_t flow = next_flow++;
-        push(it->second.t, -1,
-             Json{{"ph", "s"},
-                  {"pid", pid},
-                  {"tid", it->second.node},
-                  {"ts", it->second.t},
-                  {"cat", "msg"},
-                  {"name", str(e, "type")},
-                  {"id", flow}});
-        push(ts, -1,
+      auto it = flows_of.find(id);
+      const size_t nth = delivered[id]++;
+      if (it != flows_of.end() && nth < it->second.size())
+        push(ts, 1,
              Json{{"ph", "f"},
                   {"bp", "e"},
                   {"pid", pid},
@@ -174,8 +184,7 @@ std::string to_perfetto(const LoadedTrace& t) {
                   {"ts", ts},
                   {"cat", "msg"},
                   {"name", str(e, "type")},
-                  {"id", flow}});
-      }
+                  {"id", it->second[nth]}});
     } else if (k == "drop") {
       instant(ts, n, "drop", "drop " + str(e, "type") + " (" + str(e, "reason") + ")",
               Json{{"event", index}, {"from", node_name(num(e, "from"))}, {"id", num(e, "id")}});

@@ -33,6 +33,7 @@ def check_perfetto(events, path):
     spans = {}
     flows = {}
     counts = {}
+    last_x = {}  # track -> the last X event before, in file order
     for n, e in enumerate(evs):
         ph = e.get("ph")
         if ph not in ("M", "X", "i", "s", "f"):
@@ -68,6 +69,7 @@ def check_perfetto(events, path):
                 bad(f"event {n}: X without a duration")
                 continue
             spans.setdefault(track, []).append((ts, ts + e["dur"], e["name"], n))
+            last_x[track] = e
         elif ph == "i":
             if e.get("s") not in ("g", "p", "t"):
                 bad(f"event {n}: instant scope {e.get('s')!r}")
@@ -79,7 +81,14 @@ def check_perfetto(events, path):
                 continue
             if ph == "f" and e.get("bp") != "e":
                 bad(f"event {n}: flow end without bp e (bind to the enclosing slice)")
-            flows.setdefault(e["id"], []).append((ph, ts, track, n))
+            # Bound to the message slice written just before it on its thread (a reader binds
+            # a flow to the slice open there at its time): a send for s, a delivery for f.
+            x = last_x.get(track)
+            want = "send" if ph == "s" else "deliver"
+            if not x or x.get("cat") != want or x["ts"] != ts:
+                bad(f"event {n}: flow {ph} not right after a {want} slice at its time")
+                continue
+            flows.setdefault(e["id"], []).append((ph, ts, track, n, x["args"]["id"]))
     # Spans per track nest properly: any two are disjoint or one holds the other.
     for track, lst in spans.items():
         lst.sort(key=lambda s: (s[0], -(s[1] - s[0])))
@@ -104,6 +113,8 @@ def check_perfetto(events, path):
             continue
         s = next(x for x in lst if x[0] == "s")
         f = next(x for x in lst if x[0] == "f")
+        if f[4] != s[4]:
+            bad(f"flow {fid}: from message #{s[4]} to message #{f[4]}")
         if f[1] < s[1]:
             bad(f"flow {fid}: ends at {f[1]} before it starts at {s[1]}")
         for x in (s, f):
