@@ -19,6 +19,14 @@ for s in split-brain-3-2 leader-pause raft-figure8 flapping-link lease-service-c
     fi
   done
 done
+# Duplicated messages: one flow per delivered copy.
+"$ballot" run "$src/scenarios/leader-pause.json" --seed 1 --set network.duplicate=0.2 --trace "$work/dup.jsonl" >/dev/null 2>&1
+grep -q '"dup":true' "$work/dup.jsonl" && pass || fail "network.duplicate=0.2 duplicated nothing"
+for format in perfetto shiviz; do
+  "$ballot" export "$work/dup.jsonl" --format "$format" -o "$work/dup.$format" 2>/dev/null
+  out=$(python3 "$checker" "$format" "$work/dup.jsonl" "$work/dup.$format")
+  [ "$out" = ok ] && pass || fail "duplicates: --format $format: $(head -5 <<<"$out")"
+done
 # What the traces hold, so that the checks above saw crashes, pauses, drops and faults.
 grep -q '"k":"crash"' "$work/raft-figure8.jsonl" && pass || fail "raft-figure8 has no crash"
 grep -q '"k":"pause"' "$work/leader-pause.jsonl" && pass || fail "leader-pause has no pause"
