@@ -1,12 +1,15 @@
-// `ballot export TRACE --format jepsen -o FILE`: the client history of a trace as a
-// Jepsen/Knossos EDN history, so that it can also be checked with those tools.
+// `ballot export TRACE --format jepsen|perfetto|shiviz -o FILE`: the client history of a trace as
+// a Jepsen/Knossos EDN history, so that it can also be checked with those tools; or the whole run
+// for Perfetto's UI or ShiViz (cli/export_formats.cpp).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.h"
+#include "cli/export_formats.h"
 #include "cli/trace_file.h"
 #include "sim/api/history.h"
 #include "sim/api/input_error.h"
@@ -37,7 +40,35 @@ int fail(const std::string& where, const std::string& what) {
   return kExitBadInput;
 }
 
+int write_output(const ExportOptions& o, const std::string& text, const std::string& what) {
+  if (o.output.empty() || o.output == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kExitOk;
+  }
+  std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
+  if (!out) return fail("-o " + o.output, "cannot open the file for writing");
+  out << text;
+  out.close();
+  if (!out) return fail("-o " + o.output, "writing failed");
+  std::fprintf(stderr, "wrote %s to %s\n", what.c_str(), o.output.c_str());
+  return kExitOk;
+}
+
+// perfetto, shiviz: the whole trace, read at once.
+int export_whole(const ExportOptions& o) {
+  const std::optional<LoadedTrace> t = load_trace(o.trace);
+  if (!t) return kExitBadInput;
+  if (!t->footer)
+    std::fprintf(stderr,
+                 "ballot: %s: warning: no footer (the trace is truncated%s); exported what is "
+                 "there\n",
+                 o.trace.c_str(), t->cut_mid_line ? ", its last line cut in the middle" : "");
+  const std::string what = std::to_string(t->events.size()) + " events";
+  return write_output(o, o.format == "perfetto" ? to_perfetto(*t) : to_shiviz(*t), what);
+}
+
 int export_trace(const ExportOptions& o) {
+  if (o.format != "jepsen") return export_whole(o);
   std::ifstream in(o.trace, std::ios::binary);
   if (!in) return fail(o.trace, "cannot open the trace file");
   lin::History history;
@@ -98,18 +129,7 @@ int export_trace(const ExportOptions& o) {
                  "ballot: %s: warning: no footer (the trace is truncated%s); exported what is "
                  "there\n",
                  o.trace.c_str(), reader.cut_mid_line() ? ", its last line cut in the middle" : "");
-  const std::string edn = lin::to_edn(history);
-  if (o.output.empty() || o.output == "-") {
-    std::fwrite(edn.data(), 1, edn.size(), stdout);
-    return kExitOk;
-  }
-  std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
-  if (!out) return fail("-o " + o.output, "cannot open the file for writing");
-  out << edn;
-  out.close();
-  if (!out) return fail("-o " + o.output, "writing failed");
-  std::fprintf(stderr, "wrote %zu operations to %s\n", history.ops.size(), o.output.c_str());
-  return kExitOk;
+  return write_output(o, lin::to_edn(history), std::to_string(history.ops.size()) + " operations");
 }
 
 }  // namespace
@@ -119,10 +139,12 @@ void add_export_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand(
       "export",
       "Convert a trace: --format jepsen writes its client history as a Jepsen/Knossos "
-      "EDN history (checkable with 'ballot lincheck', Knossos or Porcupine).");
+      "EDN history (checkable with 'ballot lincheck', Knossos or Porcupine); perfetto the "
+      "whole run as Trace Event Format JSON (Perfetto's UI, chrome://tracing); shiviz a ShiViz "
+      "log with vector clocks.");
   cmd->add_option("trace", o->trace, "Trace file written by 'ballot run --trace'")->required();
   cmd->add_option("--format", o->format, "Output format")
-      ->check(CLI::IsMember({"jepsen"}))
+      ->check(CLI::IsMember({"jepsen", "perfetto", "shiviz"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", o->output, "Output file (default: standard output)");
   cmd->callback([o, &action] { action = [o] { return export_trace(*o); }; });

@@ -35,6 +35,7 @@ void add_export_command(CLI::App& app, Action& action);
 void add_log_command(CLI::App& app, Action& action);
 void add_shrink_command(CLI::App& app, Action& action);
 void add_merge_command(CLI::App& app, Action& action);
+void add_diff_command(CLI::App& app, Action& action);
 
 // --max-events N and --max-trace-bytes N (docs/cli.md), stored into `limits` (which must outlive
 // the parse); a bad value is a parse error naming the flag (exit 2).

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add_merge_command(app, action);
   add_check_command(app, action);
   add_export_command(app, action);
+  add_diff_command(app, action);
   add_log_command(app, action);
   add_lincheck_command(app, action);
   add_shrink_command(app, action);

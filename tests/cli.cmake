@@ -54,3 +54,6 @@ add_test(NAME cli:fault_times
 # Situations: run lists them, sweep --coverage counts them (and merge alike), expect.reached.
 add_test(NAME cli:coverage
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/coverage_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# `ballot export --format perfetto|shiviz` against each format's rules, and `ballot diff`.
+add_test(NAME cli:export_diff
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/export_diff_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
