@@ -515,3 +515,92 @@ TEST_CASE("split-brain-3-2 under Bully in-process: the footer names each lost wr
   CHECK(ret.find(R"("op":)" + std::to_string(m->lost_writes[0].op) + ",") !=
         std::string_view::npos);
 }
+
+namespace {
+
+// Every time-stamped thing in `m` ends at or before `t`: what reveal mode promises.
+void check_nothing_after(const TraceModel& m, Time_us t) {
+  for (const Event& e : m.events) CHECK(e.t_us <= t);
+  for (const NodeTrack& n : m.nodes) {
+    for (const RoleBand& b : n.bands) CHECK(b.end_us <= t);
+    for (const Interval& p : n.pauses) CHECK(p.end_us <= t);
+    for (const Vote& v : n.votes) CHECK(v.t_us <= t);
+    for (const LogFact& f : n.log_facts) CHECK(f.t_us <= t);
+  }
+  for (const Message& msg : m.messages) CHECK(msg.end_us <= t);
+  for (const Fault& f : m.faults) CHECK(f.span.end_us <= t);
+  for (const SplitBrain& s : m.split_brains) CHECK(s.end_us <= t);
+  for (const ClientOp& op : m.ops) CHECK(op.return_us <= t);
+  for (const Caption& c : m.captions) CHECK(c.t_us <= t);
+  CHECK(m.end_us <= t);
+  // The footer's verdicts are revealed at the end.
+  CHECK_FALSE(m.has_footer);
+  CHECK(m.metrics.empty());
+  CHECK(m.violations.empty());
+  CHECK(m.lost_writes.empty());
+  CHECK_FALSE(m.has_lincheck);
+}
+
+}  // namespace
+
+TEST_CASE("reveal mode: the prefix up to the cursor holds nothing after it",
+          "[viz][model][reveal]") {
+  const std::shared_ptr<const TraceModel> full =
+      parse_trace(small_trace() + footer(kSmallEvents, 1000), "small");
+  for (Time_us t : {Time_us{0}, Time_us{11}, Time_us{26}, Time_us{150}, Time_us{305}, Time_us{335},
+                    Time_us{699}}) {
+    INFO("cursor " << t);
+    const std::shared_ptr<const TraceModel> m = reveal_until(full, t);
+    REQUIRE(m != full);
+    CHECK(m->revealed());
+    CHECK(m->revealed_until_us == t);
+    CHECK(m->run_end_us() == 1000);
+    CHECK_FALSE(m->truncated());  // a prefix is not a cut trace
+    check_nothing_after(*m, t);
+    // Everything up to the cursor is there, with the same event numbers.
+    size_t upto = 0;
+    for (const Event& e : full->events) upto += e.t_us <= t;
+    REQUIRE(m->events.size() == upto);
+    for (size_t i = 0; i < upto; ++i) CHECK(m->line(static_cast<uint32_t>(i)) == full->line(i));
+  }
+  // At 150 n1 is crashed; the crash's fault bar ends at the cursor, not at its real end (200).
+  const auto at150 = reveal_until(full, 150);
+  REQUIRE(at150->faults.size() == 1);
+  CHECK(at150->faults[0].span.end_us == 150);
+  CHECK(at150->nodes[0].bands.back().role == Role::Crashed);
+  // The duplicated AppendEntries (delivered at 25, again at 26) at 25: one copy delivered, the
+  // network's duplicate not yet made.
+  int copies = 0;
+  for (const Message& msg : reveal_until(full, 25)->messages)
+    if (msg.id == 4) {
+      ++copies;
+      CHECK(msg.fate == Message::Fate::Delivered);
+      CHECK_FALSE(msg.duplicate);
+    }
+  CHECK(copies == 1);
+  // Op 1 at 325 is pending.
+  const auto at325 = reveal_until(full, 325);
+  REQUIRE(at325->ops.size() == 1);
+  CHECK(at325->ops[0].outcome == ClientOp::Outcome::Pending);
+  CHECK(at325->ops[0].return_us == 325);
+  // At or after the end: the whole trace, footer and all.
+  CHECK(reveal_until(full, 1000) == full);
+  CHECK(reveal_until(full, 5000) == full);
+}
+
+TEST_CASE("reveal mode on bully-partition: split brain and messages stop at the cursor",
+          "[viz][model][reveal][run]") {
+  const std::string file = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-partition.json";
+  const InProcessRun run = run_in_process(file, std::string("bully"), 1, {});
+  const std::shared_ptr<const TraceModel> full = parse_trace(run.trace, run.label);
+  REQUIRE_FALSE(full->split_brains.empty());
+  const Time_us t = full->split_brains[0].begin_us + 1000;
+  const auto m = reveal_until(full, t);
+  check_nothing_after(*m, t);
+  REQUIRE(m->split_brains.size() == 1);
+  CHECK(m->split_brains[0].end_us == t);
+  // Some message was in flight at the cursor: it stays in flight, ending at the cursor.
+  bool in_flight = false;
+  for (const Message& msg : m->messages) in_flight |= msg.fate == Message::Fate::InFlight;
+  CHECK(in_flight);
+}

@@ -460,6 +460,14 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
       ImGui::TextColored(col4(kViolationColor),
                          "TRUNCATED: no footer%s. Metrics and verdicts are missing.",
                          m.last_line_incomplete ? "; the last line was cut" : "");
+    if (m.revealed()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, col4(kCaptionColor));
+      ImGui::TextWrapped(
+          "REVEAL: the run up to %s of %s. The verdict, violations, damage and metrics are "
+          "revealed at the end.",
+          format_time(m.revealed_until_us).c_str(), format_time(m.run_end_us()).c_str());
+      ImGui::PopStyleColor();
+    }
     if (!m.cut_limit.empty())
       ImGui::TextColored(col4(kViolationColor),
                          "CUT: a limit (%s %llu) stopped the run here; metrics and verdicts cover "

@@ -575,8 +575,12 @@ class Builder {
 
   Time_us last_t() const { return last_t_; }
 
-  void finish() {
+  void finish(Time_us reveal_us) {
     if (!m_.has_footer || m_.end_us < last_t_) m_.end_us = last_t_;
+    if (reveal_us >= 0) {
+      m_.revealed_until_us = reveal_us;
+      m_.end_us = std::max(reveal_us, last_t_);
+    }
     const Time_us end = m_.end_us;
     for (NodeTrack& n : m_.nodes) {
       if (!n.bands.empty() && n.bands.back().end_us == kOpen_us) n.bands.back().end_us = end;
@@ -1079,8 +1083,10 @@ class Builder {
 
 }  // namespace
 
-std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
-                                              const LoadProgress& progress) {
+namespace {
+
+std::shared_ptr<TraceModel> parse(std::string text, const std::string& label,
+                                  const LoadProgress& progress, Time_us reveal_us) {
   auto model = std::make_shared<TraceModel>();
   TraceModel& m = *model;
   m.file_label = label;
@@ -1138,9 +1144,38 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
     builder.event(fields, line_no, offset, static_cast<uint32_t>(line.size()));
   }
   if (!header_seen) fail(1, "expected the trace header, got only blank lines");
-  builder.finish();
+  builder.finish(reveal_us);
   if (progress) progress(total, total);
   return model;
+}
+
+}  // namespace
+
+std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
+                                              const LoadProgress& progress) {
+  return parse(std::move(text), label, progress, -1);
+}
+
+std::shared_ptr<const TraceModel> reveal_until(const std::shared_ptr<const TraceModel>& full,
+                                               Time_us cursor_us) {
+  if (!full || cursor_us >= full->end_us) return full;
+  cursor_us = std::max<Time_us>(cursor_us, 0);
+  const std::vector<Event>& ev = full->events;
+  const auto after = std::upper_bound(ev.begin(), ev.end(), cursor_us,
+                                      [](Time_us t, const Event& e) { return t < e.t_us; });
+  // The header and the events up to the cursor, each line with its newline.
+  size_t cut;
+  if (after != ev.end())
+    cut = static_cast<size_t>(after->offset);
+  else if (!ev.empty())
+    cut = static_cast<size_t>(ev.back().offset + ev.back().length);
+  else
+    cut = full->text.find('\n');
+  std::string text = full->text.substr(0, std::min(cut, full->text.size()));
+  if (text.empty() || text.back() != '\n') text += '\n';
+  std::shared_ptr<TraceModel> m = parse(std::move(text), full->file_label, {}, cursor_us);
+  m->revealed_from_end_us = full->end_us;
+  return m;
 }
 
 std::shared_ptr<const TraceModel> load_trace_file(const std::string& path,

@@ -257,7 +257,15 @@ struct TraceModel {
     const Event& e = events[event];
     return std::string_view(text).substr(e.offset, e.length);
   }
-  bool truncated() const { return !has_footer; }
+  // Reveal mode (docs/viz.md#reveal-mode): this model is the run's prefix up to
+  // revealed_until_us, built by reveal_until(); -1 for a whole trace. A prefix has no footer
+  // (verdict, metrics, damage and violations are revealed at the end) and is not "truncated".
+  Time_us revealed_until_us = -1;
+  Time_us revealed_from_end_us = 0;  // a prefix: the whole trace's end_us
+  bool revealed() const { return revealed_until_us >= 0; }
+  // The whole run's end: end_us, or for a prefix the end of the trace it was cut from.
+  Time_us run_end_us() const { return revealed() ? revealed_from_end_us : end_us; }
+  bool truncated() const { return !has_footer && !revealed(); }
   // A limit stopped the run (the footer's "cut": "max_events" or "max_trace_bytes"); the trace
   // is complete up to there.
   std::string cut_limit;
@@ -287,6 +295,13 @@ using LoadProgress = std::function<void(uint64_t done, uint64_t total)>;
 // footer loads, flagged truncated(); a last line cut in the middle is dropped and flagged.
 std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
                                               const LoadProgress& progress = {});
+// Reveal mode: the model of `full`'s prefix up to `cursor_us`, as if the run had been recorded
+// only that far: every event with t > cursor_us is left out (bands, pauses, faults, operations
+// and messages still open then end at cursor_us; in-flight messages stay in flight), and so is
+// the footer. Event indices are those of `full`. Returns `full` itself when the cursor is at or
+// after its end. Costs a parse of the prefix.
+std::shared_ptr<const TraceModel> reveal_until(const std::shared_ptr<const TraceModel>& full,
+                                               Time_us cursor_us);
 // Reads and parses a file. Throws InputError with an empty path when the file cannot be read;
 // see parse_trace for the rest.
 std::shared_ptr<const TraceModel> load_trace_file(const std::string& path,
