@@ -9,6 +9,7 @@
 #include "sim/api/input_error.h"
 #include "viz/draw_util.h"
 #include "viz/inprocess.h"
+#include "viz/sizes.h"
 #include "viz/trace_query.h"
 
 namespace ballot::viz {
@@ -37,6 +38,19 @@ bool letter_pressed(char capital) {
 }
 bool nav_pressed(ImGuiKey key, bool repeat = true) {
   return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
+}
+
+const char* const kSideTabs[] = {"Inspector", "Filters", "Captions", "Summary", "Compare"};
+
+// What the side panel's tab labels need side by side, in the current font.
+float side_tabs_width() {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  // ImGui 1.86 makes a tab its label plus twice the frame padding plus 1, spaced by the inner
+  // item spacing; half a font of slack for rounding.
+  float w = 2 * style.WindowPadding.x + 2 * style.ChildBorderSize + ImGui::GetFontSize() * 0.5f;
+  for (const char* tab : kSideTabs)
+    w += ImGui::CalcTextSize(tab).x + 2 * style.FramePadding.x + 1 + style.ItemInnerSpacing.x;
+  return w;
 }
 
 }  // namespace
@@ -260,7 +274,8 @@ void App::Frame(float dt_s) {
   DrawCaptionBanner(shown, view_);
 
   const float w = ImGui::GetContentRegionAvail().x;
-  const float side_w = view_.show_side_panel ? std::clamp(w * 0.34f, 340.0f, 560.0f) : 0.0f;
+  const float side_w =
+      view_.show_side_panel ? side_panel_width(w, ImGui::GetFontSize(), side_tabs_width()) : 0.0f;
   ImGui::BeginChild(
       "timeline", ImVec2(w - side_w - (side_w > 0 ? ImGui::GetStyle().ItemSpacing.x : 0), 0), false,
       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |

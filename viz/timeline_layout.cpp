@@ -203,6 +203,13 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
   return L;
 }
 
+float side_panel_width(float window_w, float font_px, float tabs_w) {
+  const float least = std::max(tabs_w, font_px * kSidePanelMin_fonts);
+  const float most = std::max(least, font_px * kSidePanelMax_fonts);
+  const float w = std::clamp(window_w * kSidePanelFraction, least, most);
+  return std::min(w, window_w * kSidePanelMaxFraction);
+}
+
 void fit_all(const std::vector<const TraceModel*>& models, ViewState& view) {
   Time_us end = 1;
   for (const TraceModel* m : models) end = std::max(end, m->run_end_us());

@@ -139,6 +139,12 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
 // fault and sets `rows` to the number of rows used.
 std::vector<int> pack_fault_rows(const std::vector<Fault>& faults, int& rows);
 
+// The side panel's width in a window `window_w` wide: about a third of it, but at least what its
+// tab labels need (`tabs_w`, measured in the panel's font) and kSidePanelMin_fonts of that font,
+// so that larger text (--font-size) widens the panel instead of clipping it; at most
+// kSidePanelMaxFraction of the window, so that the timeline keeps the rest.
+float side_panel_width(float window_w, float font_px, float tabs_w);
+
 // The visible window: the whole run in view, with a small margin.
 void fit_all(const std::vector<const TraceModel*>& models, ViewState& view);
 // Zooms by `factor` (< 1 zooms in) keeping time `anchor_us` at the same place, between
