@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -192,9 +193,58 @@ TEST_CASE("messages pair sends with deliveries, drops and duplicates", "[viz][mo
     if (m->messages[i].end_us >= 13) ids.insert(m->messages[i].id);
   CHECK(ids == std::set<int64_t>{2, 3});
 
-  REQUIRE(m->nodes[1].votes.size() == 1);
+  // n2 granted its vote to n3 (RequestVoteReply at 30), then voted for itself as a candidate at
+  // 300: the messages carry vote_granted, so candidacies are votes too.
+  REQUIRE(m->nodes[1].votes.size() == 2);
   CHECK(m->nodes[1].votes[0].term == 2);
   CHECK(m->nodes[1].votes[0].candidate == 3);
+  CHECK(m->nodes[1].votes[1].t_us == 300);
+  CHECK(m->nodes[1].votes[1].candidate == 2);
+  // The reply is marked granted; other messages are not answers.
+  for (const Message& msg : m->messages)
+    CHECK(msg.answer == (msg.id == 5 ? Message::Answer::Granted : Message::Answer::None));
+}
+
+TEST_CASE(
+    "vote replies are marked granted or refused, pre-votes are not votes, candidates vote "
+    "for themselves",
+    "[viz][model][votes]") {
+  std::string t = kHeader;
+  const char* lines[] = {
+      R"({"i":0,"t":0,"k":"role","n":1,"role":"follower","epoch":0,"leader":0})",
+      R"({"i":1,"t":0,"k":"role","n":2,"role":"follower","epoch":0,"leader":0})",
+      R"({"i":2,"t":0,"k":"role","n":3,"role":"follower","epoch":0,"leader":0})",
+      R"({"i":3,"t":5,"k":"send","n":2,"to":1,"id":1,"type":"PreVoteReply","msg":{"term":1,"vote_granted":true}})",
+      R"({"i":4,"t":10,"k":"role","n":1,"role":"candidate","epoch":1,"leader":0})",
+      R"({"i":5,"t":12,"k":"send","n":2,"to":1,"id":2,"type":"RequestVoteReply","msg":{"term":1,"vote_granted":true}})",
+      R"({"i":6,"t":12,"k":"send","n":3,"to":1,"id":3,"type":"RequestVoteReply","msg":{"term":1,"vote_granted":false}})",
+      R"({"i":7,"t":14,"k":"deliver","n":1,"from":2,"id":2,"type":"RequestVoteReply"})",
+      R"({"i":8,"t":15,"k":"drop","n":1,"from":3,"id":3,"type":"RequestVoteReply","reason":"loss"})",
+  };
+  for (const char* l : lines) t += std::string(l) + "\n";
+  auto m = parse_trace(t + footer(9, 20), "votes");
+  std::map<int64_t, Message::Answer> answers;
+  for (const Message& msg : m->messages) answers[msg.id] = msg.answer;
+  CHECK(answers[1] == Message::Answer::Granted);  // a granted pre-vote is still marked
+  CHECK(answers[2] == Message::Answer::Granted);
+  CHECK(answers[3] == Message::Answer::Refused);
+  // n1 voted for itself as candidate in term 1; n2's vote is the RequestVote one, not the pre-vote.
+  REQUIRE(m->nodes[0].votes.size() == 1);
+  CHECK(m->nodes[0].votes[0].candidate == 1);
+  CHECK(m->nodes[0].votes[0].term == 1);
+  REQUIRE(m->nodes[1].votes.size() == 1);
+  CHECK(m->nodes[1].votes[0].candidate == 1);
+  CHECK(m->nodes[1].votes[0].t_us == 12);
+  CHECK(m->nodes[2].votes.empty());  // refused
+  CHECK(state_at(*m, 1, 11).last_vote->candidate == 1);
+  // Bully's candidates answer no votes: no self-votes there.
+  auto bully = parse_trace(
+      small_trace().substr(0, small_trace().find(R"({"i":14,)")) +
+          std::string(
+              R"({"i":14,"t":300,"k":"role","n":2,"role":"candidate","epoch":0,"leader":0})") +
+          "\n",
+      "no votes");
+  CHECK(bully->nodes[1].votes.empty());
 }
 
 TEST_CASE("split-brain intervals: two or more nodes believe they lead", "[viz][model]") {

@@ -3,7 +3,8 @@
 //
 //   test_viz_screenshot MODE BALLOT_VIZ SOURCE_DIR WORK_DIR
 //
-// MODE is one of: screenshot, compare, truncated, bad-input, damage, reveal (these need xvfb-run),
+// MODE is one of: screenshot, compare, truncated, bad-input, damage, reveal, votes (these need
+// xvfb-run),
 // no-display.
 // Plain main rather than Catch2: each mode is one ctest, so the Xvfb ones can hold a RESOURCE_LOCK.
 #include <stb_image.h>  // the implementation is compiled into libstb
@@ -97,10 +98,10 @@ bool same(Rgb a, Rgb b, int tolerance = 6) {
          std::abs(a.b - b.b) <= tolerance;
 }
 
-long count_color(const Image& img, Rgb c) {
+long count_color(const Image& img, Rgb c, int tolerance = 6) {
   long n = 0;
   for (int y = 0; y < img.h; ++y)
-    for (int x = 0; x < img.w; ++x) n += same(img.at(x, y), c);
+    for (int x = 0; x < img.w; ++x) n += same(img.at(x, y), c, tolerance);
   return n;
 }
 
@@ -315,6 +316,23 @@ void reveal(const std::string& viz, const std::string& src, const std::string& w
   check(on == 0, "with --reveal nothing after the cursor is drawn (" + std::to_string(on) + " px)");
 }
 
+// Votes: raft-partition-leader-minority around n3's election in term 2: n4's and n5's granted
+// replies carry a green disc; with heartbeats hidden nothing else is drawn in that colour.
+void votes(const std::string& viz, const std::string& src, const std::string& work) {
+  const std::string png = work + "/votes.png";
+  std::filesystem::remove(png);
+  const Run r =
+      run("xvfb-run -a " + quote(viz) + " " +
+          quote(src + "/scenarios/raft-partition-leader-minority.json") + " --screenshot " +
+          quote(png) + " --size 1280x720 --window 0.95s:1.35s --at 1.3s --hide-heartbeats");
+  check(r.exit_code == 0, "votes: ballot-viz --screenshot exits 0");
+  Image img;
+  check(load_png(png, img), "votes: the screenshot is a readable PNG");
+  const long granted = img.w == 0 ? -1 : count_color(img, ballot::viz::kVoteGrantedColor, 3);
+  check(granted > 20, "granted votes are marked on their arrows (" + std::to_string(granted) +
+                          " px of the granted colour)");
+}
+
 void no_display(const std::string& viz, const std::string& src) {
   const Run r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " +
                     quote(src + "/scenarios/bully-partition.json") + " --algo bully --seed 1");
@@ -345,6 +363,8 @@ int main(int argc, char** argv) {
     damage(viz, src, work);
   else if (mode == "reveal")
     reveal(viz, src, work);
+  else if (mode == "votes")
+    votes(viz, src, work);
   else if (mode == "no-display")
     no_display(viz, src);
   else {

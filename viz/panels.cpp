@@ -161,6 +161,12 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
       ImGui::Text("%s #%lld:  %s %s %s", m.message_types[msg.type].c_str(),
                   static_cast<long long>(msg.id), node_name(msg.from).c_str(), arrow_text(),
                   node_name(msg.to).c_str());
+      if (msg.answer == Message::Answer::Granted)
+        ImGui::TextColored(col4(kVoteGrantedColor), "vote GRANTED: %s votes for %s",
+                           node_name(msg.from).c_str(), node_name(msg.to).c_str());
+      else if (msg.answer == Message::Answer::Refused)
+        ImGui::TextColored(col4(kVoteRefusedColor), "vote REFUSED: %s does not vote for %s",
+                           node_name(msg.from).c_str(), node_name(msg.to).c_str());
       ImGui::Text("sent at %s", format_time(msg.send_us).c_str());
       ImGui::SameLine();
       event_button("go##send", models, sel.model, msg.send_event, view);
@@ -310,7 +316,9 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
         if (any_votes) {
           ImGui::TableNextColumn();
           if (st.last_vote)
-            ImGui::Text("%s in %lld", node_name(st.last_vote->candidate).c_str(),
+            ImGui::Text("%s in %lld",
+                        st.last_vote->candidate == n ? "itself"
+                                                     : node_name(st.last_vote->candidate).c_str(),
                         static_cast<long long>(st.last_vote->term));
         }
       }

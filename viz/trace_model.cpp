@@ -115,7 +115,7 @@ struct LineFields {
   std::string k, type, reason, role, kind, phase, f, key, value, expected, outcome, text;
   bool has_value = false, has_expected = false;
   // msg.*
-  bool vote_granted = false, has_entries = false;
+  bool vote_granted = false, has_vote_granted = false, has_entries = false;
   int64_t msg_term = 0, entries = 0;
   // fact.*
   int64_t fact_index = 0, fact_term = 0, fact_from_index = 0, fact_commit_index = 0;
@@ -129,7 +129,7 @@ struct LineFields {
     k.clear(), type.clear(), reason.clear(), role.clear(), kind.clear(), phase.clear();
     f.clear(), key.clear(), value.clear(), expected.clear(), outcome.clear(), text.clear();
     has_value = has_expected = false;
-    vote_granted = has_entries = false;
+    vote_granted = has_vote_granted = has_entries = false;
     msg_term = entries = 0;
     fact_index = fact_term = fact_from_index = fact_commit_index = 0;
   }
@@ -223,7 +223,10 @@ class LineSax {
   bool boolean(bool v) {
     if (depth_ == 1) out_.seen.field(field_, ballot::JsonType::Boolean);
     if (depth_ == 1 && key_ == Key::Dup) out_.dup = v;
-    if (depth_ == 2 && key_ == Key::Msg && sub_ == "vote_granted") out_.vote_granted = v;
+    if (depth_ == 2 && key_ == Key::Msg && (sub_ == "vote_granted" || sub_ == "granted")) {
+      out_.vote_granted = v;
+      out_.has_vote_granted = true;
+    }
     return value_seen();
   }
   bool number_integer(int64_t v) {
@@ -593,6 +596,7 @@ class Builder {
       m_.split_brains.back().end_us = end;
     finish_messages(end);
     finish_ops(end);
+    finish_votes();
   }
 
  private:
@@ -607,6 +611,7 @@ class Builder {
     uint16_t type = 0;
     bool heartbeat = false;
     bool resolved = false;
+    Message::Answer answer = Message::Answer::None;
   };
   // What a node was doing at this instant: the delivery whose handler is running, so that the
   // sends it makes can be attributed to it.
@@ -727,7 +732,12 @@ class Builder {
     // to a heartbeat's sender while handling it.
     s.heartbeat = contains_heartbeat(f.type) || (f.has_entries && f.entries == 0) ||
                   (c.deliver_event >= 0 && c.heartbeat && c.from == s.to);
-    if (f.vote_granted) node(e.node).votes.push_back({e.t_us, f.msg_term, s.to});
+    if (f.has_vote_granted) {
+      s.answer = f.vote_granted ? Message::Answer::Granted : Message::Answer::Refused;
+      saw_vote_answers_ = true;
+      if (f.vote_granted && f.type.find("PreVote") == std::string::npos)
+        node(e.node).votes.push_back({e.t_us, f.msg_term, s.to});
+    }
     remember_send(f.id, s, line);
   }
 
@@ -775,6 +785,7 @@ class Builder {
       m.from = s->from;
       m.type = s->type;
       m.heartbeat = s->heartbeat;
+      m.answer = s->answer;
     } else {  // the send is not in this trace (it cannot be in one written by ballot)
       m.send_us = e.t_us;
       m.send_event = index;
@@ -812,6 +823,7 @@ class Builder {
     const bool was_leading = leading_[static_cast<size_t>(e.node - 1)];
     set_band(e.node, e.t_us, role, f.epoch, leader, index);
     if (role == Role::Leader && !was_leading) m_.leader_change_events.push_back(index);
+    if (role == Role::Candidate) candidacies_.push_back({e.node, {e.t_us, f.epoch, e.node}});
   }
 
   // Closes the node's open band at t and opens the new state, mirroring the kernel's leadership
@@ -1017,6 +1029,7 @@ class Builder {
       m.to = s.to;
       m.type = s.type;
       m.heartbeat = s.heartbeat;
+      m.answer = s.answer;
       m.fate = Message::Fate::InFlight;
       m_.messages.push_back(m);
     }
@@ -1037,6 +1050,16 @@ class Builder {
     Time_us running = std::numeric_limits<Time_us>::min();
     for (size_t i = 0; i < ms.size(); ++i)
       m_.messages_end_max_us[i] = running = std::max(running, ms[i].end_us);
+  }
+
+  // Where votes are answered (some reply carries vote_granted), a candidate has voted for itself
+  // in its epoch: the vote that "voted for" would otherwise miss.
+  void finish_votes() {
+    if (!saw_vote_answers_ || candidacies_.empty()) return;
+    for (const auto& [n, vote] : candidacies_) node(n).votes.push_back(vote);
+    for (NodeTrack& n : m_.nodes)
+      std::stable_sort(n.votes.begin(), n.votes.end(),
+                       [](const Vote& a, const Vote& b) { return a.t_us < b.t_us; });
   }
 
   void finish_ops(Time_us end) {
@@ -1078,6 +1101,8 @@ class Builder {
   std::map<int64_t, size_t> open_faults_;
   std::unordered_map<int64_t, size_t> open_ops_;
   std::vector<HeaderCaption> header_captions_;
+  bool saw_vote_answers_ = false;
+  std::vector<std::pair<int32_t, Vote>> candidacies_;  // (node, its own vote) per candidate event
   std::map<std::string, ballot::TraceHeader::FaultKind> fault_kinds_;  // from the header
 };
 

@@ -80,6 +80,8 @@ struct Interval {
 // fate InFlight and ends at the end of the trace.
 struct Message {
   enum class Fate : uint8_t { Delivered, Dropped, InFlight };
+  // A reply to a vote request: its boolean msg.vote_granted (or msg.granted) field.
+  enum class Answer : uint8_t { None, Granted, Refused };
   Time_us send_us = 0;
   Time_us end_us = 0;  // delivery or drop time
   int64_t id = 0;
@@ -93,6 +95,7 @@ struct Message {
   Fate fate = Fate::Delivered;
   bool duplicate = false;  // this copy was the network's duplicate
   bool heartbeat = false;  // see docs/viz.md: "Heartbeat" types, empty AppendEntries, their replies
+  Answer answer = Answer::None;
 };
 
 // A fault instance from its `begin` to its `end` event (or the end of the trace). Instantaneous
@@ -174,8 +177,10 @@ struct Expectation {
   bool ok = false;
 };
 
-// A vote: `voter` granted its vote to `candidate` for `term` (from a *VoteReply with
-// vote_granted: true); what the Inspector shows as "votes".
+// A vote: the node granted its vote to `candidate` for `term`: a reply with msg.vote_granted (or
+// msg.granted) true, not a pre-vote's (type containing "PreVote"); or, in a trace whose messages
+// carry that field, the node's own vote when it became candidate in `term` (candidate is then
+// the node itself). What the Inspector shows as "voted for".
 struct Vote {
   Time_us t_us = 0;
   int64_t term = 0;
