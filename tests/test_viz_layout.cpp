@@ -422,3 +422,18 @@ TEST_CASE("the side panel widens with the font instead of clipping", "[viz][layo
   CHECK(side_panel_width(1280, 28, tabs(28)) == Approx(1280 * kSidePanelMaxFraction));
   CHECK(side_panel_width(600, 24, tabs(24)) == Approx(600 * kSidePanelMaxFraction));
 }
+
+TEST_CASE("a client op's bar shows its full label, else the short one, else none",
+          "[viz][layout][ops]") {
+  ClientOp op;
+  op.label = "write k0 23 ok";  // 14 characters
+  op.short_label = "write ok";  // 8
+  const auto seven_px = [](const std::string& t) { return 7.0f * static_cast<float>(t.size()); };
+  const std::string* full = op_label_fitting(op, 200, seven_px);
+  REQUIRE(full != nullptr);
+  CHECK(*full == "write k0 23 ok");
+  const std::string* short_one = op_label_fitting(op, 80, seven_px);
+  REQUIRE(short_one != nullptr);
+  CHECK(*short_one == "write ok");
+  CHECK(op_label_fitting(op, 50, seven_px) == nullptr);
+}

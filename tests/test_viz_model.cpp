@@ -273,7 +273,8 @@ TEST_CASE("faults, client ops, captions and log facts", "[viz][model]") {
 
   REQUIRE(m->ops.size() == 2);
   CHECK(m->ops[0].outcome == ClientOp::Outcome::Ok);
-  CHECK(m->ops[0].label == "write 7");
+  CHECK(m->ops[0].label == "write 7 ok");
+  CHECK(m->ops[0].short_label == "write ok");
   CHECK(m->ops[0].return_us == 330);
   CHECK(m->ops[1].outcome == ClientOp::Outcome::Pending);
   CHECK(m->ops[1].return_us == 1000);
@@ -653,4 +654,28 @@ TEST_CASE("reveal mode on bully-partition: split brain and messages stop at the 
   bool in_flight = false;
   for (const Message& msg : m->messages) in_flight |= msg.fate == Message::Fate::InFlight;
   CHECK(in_flight);
+}
+
+TEST_CASE("client operations are labelled with operation, key, value and result",
+          "[viz][model][ops]") {
+  std::string t = kHeader;
+  const char* lines[] = {
+      R"({"i":0,"t":1,"k":"invoke","op":1,"client":0,"f":"read","key":"k0"})",
+      R"({"i":1,"t":2,"k":"return","op":1,"client":0,"f":"read","key":"k0","outcome":"ok","value":"5"})",
+      R"({"i":2,"t":3,"k":"invoke","op":2,"client":1,"f":"cas","key":"k1","expected":"1","value":"2"})",
+      R"({"i":3,"t":4,"k":"return","op":2,"client":1,"f":"cas","key":"k1","outcome":"fail"})",
+      R"({"i":4,"t":5,"k":"invoke","op":3,"client":0,"f":"write","key":"k0","value":"9"})",
+      R"({"i":5,"t":6,"k":"return","op":3,"client":0,"f":"write","key":"k0","outcome":"info","value":"9"})",
+      R"({"i":6,"t":7,"k":"invoke","op":4,"client":1,"f":"write","key":"k2","value":"3"})",
+  };
+  for (const char* l : lines) t += std::string(l) + "\n";
+  auto m = parse_trace(t + footer(7, 10), "ops");
+  REQUIRE(m->ops.size() == 4);
+  CHECK(m->ops[0].label == "read k0 -> 5");
+  CHECK(m->ops[0].short_label == "read -> 5");
+  CHECK(m->ops[1].label == "cas k1 1->2 fail");
+  CHECK(m->ops[1].short_label == "cas fail");
+  CHECK(m->ops[2].label == "write k0 9 ?");
+  CHECK(m->ops[3].label == "write k2 3");  // pending: no result yet
+  CHECK(m->ops[3].short_label == "write");
 }

@@ -203,6 +203,14 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
   return L;
 }
 
+const std::string* op_label_fitting(const ClientOp& op, float width,
+                                    const std::function<float(const std::string&)>& text_w,
+                                    float pad) {
+  for (const std::string* label : {&op.label, &op.short_label})
+    if (!label->empty() && text_w(*label) + pad < width) return label;
+  return nullptr;
+}
+
 float side_panel_width(float window_w, float font_px, float tabs_w) {
   const float least = std::max(tabs_w, font_px * kSidePanelMin_fonts);
   const float most = std::max(least, font_px * kSidePanelMax_fonts);

@@ -974,6 +974,7 @@ class Builder {
       if (!f.key.empty()) op.label += " " + f.key;
       if (f.has_expected) op.label += " " + f.expected + "->";
       if (f.has_value) op.label += (f.has_expected ? "" : " ") + f.value;
+      op.short_label = f.f;
       m_.client_count = std::max(m_.client_count, op.client + 1);
       open_ops_[f.op] = m_.ops.size();
       m_.events[index].aux = static_cast<uint32_t>(m_.ops.size());
@@ -995,8 +996,16 @@ class Builder {
       op.outcome = ClientOp::Outcome::Info;
     else
       fail(line, "expected \"outcome\" to be ok, fail or info, got \"" + f.outcome + "\"");
+    // The result: what a read returned, else the outcome ("?" when unknown).
+    std::string result;
     if (f.has_value && f.f != "write" && f.f != "put" && f.f != "append" && f.f != "cas")
-      op.label += " -> " + f.value;
+      result = " -> " + f.value;
+    else
+      result = op.outcome == ClientOp::Outcome::Ok     ? " ok"
+               : op.outcome == ClientOp::Outcome::Fail ? " fail"
+                                                       : " ?";
+    op.label += result;
+    op.short_label += result;
     open_ops_.erase(it);
   }
 

@@ -132,7 +132,9 @@ struct ClientOp {
   Outcome outcome = Outcome::Pending;
   bool blamed = false;  // listed in the footer's lincheck.failing_ops
   bool lost = false;    // an acknowledged write listed in the footer's damage.lost_writes
-  std::string label;    // "write 3", "read -> 5", "cas 1->2"
+  // The operation, key, value and result: "write k0 3 ok", "read k0 -> 5", "cas k0 1->2 fail",
+  // "write k1 4 ?" (unknown), "write k1 4" while pending; short: "write ok", "read -> 5".
+  std::string label, short_label;
 };
 
 struct Caption {
