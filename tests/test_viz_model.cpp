@@ -679,3 +679,53 @@ TEST_CASE("client operations are labelled with operation, key, value and result"
   CHECK(m->ops[3].label == "write k2 3");  // pending: no result yet
   CHECK(m->ops[3].short_label == "write");
 }
+
+TEST_CASE("reveal mode: moving the cut between two events in place equals cutting again",
+          "[viz][model][reveal]") {
+  const std::string file = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-partition.json";
+  const InProcessRun run = run_in_process(file, std::string("bully"), 1, {});
+  const std::shared_ptr<const TraceModel> full = parse_trace(run.trace, run.label);
+  // Cursors inside the split brain and elsewhere, each moved to just before the next event.
+  int extended = 0;
+  for (Time_us t : {Time_us{100'000}, full->split_brains[0].begin_us + 1, Time_us{4'000'000},
+                    Time_us{7'500'000}}) {
+    INFO("cursor " << t);
+    std::shared_ptr<TraceModel> moved = cut_prefix(*full, t);
+    const auto next = std::upper_bound(full->events.begin(), full->events.end(), t,
+                                       [](Time_us x, const Event& e) { return x < e.t_us; });
+    REQUIRE(next != full->events.end());
+    const Time_us later = next->t_us - 1;
+    if (later <= t) continue;
+    REQUIRE(extend_prefix(*moved, *full, later));
+    ++extended;
+    const std::shared_ptr<TraceModel> fresh = cut_prefix(*full, later);
+    CHECK(moved->end_us == fresh->end_us);
+    CHECK(moved->revealed_until_us == later);
+    REQUIRE(moved->nodes.size() == fresh->nodes.size());
+    for (size_t n = 0; n < fresh->nodes.size(); ++n) {
+      REQUIRE(moved->nodes[n].bands.size() == fresh->nodes[n].bands.size());
+      for (size_t b = 0; b < fresh->nodes[n].bands.size(); ++b)
+        CHECK(moved->nodes[n].bands[b].end_us == fresh->nodes[n].bands[b].end_us);
+      REQUIRE(moved->nodes[n].pauses.size() == fresh->nodes[n].pauses.size());
+      for (size_t p = 0; p < fresh->nodes[n].pauses.size(); ++p)
+        CHECK(moved->nodes[n].pauses[p].end_us == fresh->nodes[n].pauses[p].end_us);
+    }
+    REQUIRE(moved->faults.size() == fresh->faults.size());
+    for (size_t i = 0; i < fresh->faults.size(); ++i)
+      CHECK(moved->faults[i].span.end_us == fresh->faults[i].span.end_us);
+    REQUIRE(moved->split_brains.size() == fresh->split_brains.size());
+    for (size_t i = 0; i < fresh->split_brains.size(); ++i)
+      CHECK(moved->split_brains[i].end_us == fresh->split_brains[i].end_us);
+    REQUIRE(moved->messages.size() == fresh->messages.size());
+    for (size_t i = 0; i < fresh->messages.size(); ++i)
+      CHECK(moved->messages[i].end_us == fresh->messages[i].end_us);
+    CHECK(moved->messages_end_max_us == fresh->messages_end_max_us);
+    REQUIRE(moved->ops.size() == fresh->ops.size());
+    for (size_t i = 0; i < fresh->ops.size(); ++i)
+      CHECK(moved->ops[i].return_us == fresh->ops[i].return_us);
+    // Past the next event it cannot move in place.
+    CHECK_FALSE(extend_prefix(*moved, *full, next->t_us));
+    CHECK(moved->revealed_until_us == later);
+  }
+  CHECK(extended >= 3);
+}

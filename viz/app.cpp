@@ -184,12 +184,22 @@ Models App::reveal(const Models& models) {
   Models out;
   for (size_t i = 0; i < models.size() && i < 2; ++i) {
     if (shown_from_[i] != full[i].get() || shown_at_us_ != view_.cursor_us || !shown_[i]) {
-      shown_[i] = reveal_until(full[i], view_.cursor_us);
+      // Past the end: the whole trace. Between two events (playback): the cut moves forward in
+      // place. Else the prefix is read again.
+      if (view_.cursor_us >= full[i]->end_us) {
+        prefix_[i].reset();
+        shown_[i] = full[i];
+      } else {
+        if (!prefix_[i] || shown_from_[i] != full[i].get() ||
+            !extend_prefix(*prefix_[i], *full[i], view_.cursor_us))
+          prefix_[i] = cut_prefix(*full[i], view_.cursor_us);
+        shown_[i] = prefix_[i];
+      }
       shown_from_[i] = full[i].get();
     }
     out.push_back(shown_[i].get());
   }
-  if (models.size() < 2) shown_[1].reset();
+  if (models.size() < 2) shown_[1].reset(), prefix_[1].reset();
   shown_at_us_ = view_.cursor_us;
   for (Selection* s : {&view_.selection, &view_.hovered})
     if (s->model < static_cast<int>(out.size()) &&

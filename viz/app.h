@@ -105,6 +105,7 @@ class App {
   std::shared_ptr<const TraceModel> main_, compare_;
   // Reveal mode's prefixes of main_ and compare_, and what they were cut from and at.
   std::shared_ptr<const TraceModel> shown_[2];
+  std::shared_ptr<TraceModel> prefix_[2];  // shown_ when it is a prefix (extend_prefix moves it)
   const TraceModel* shown_from_[2] = {nullptr, nullptr};
   Time_us shown_at_us_ = -1;
   std::optional<std::string> failure_;

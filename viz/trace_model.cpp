@@ -1193,6 +1193,50 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
 std::shared_ptr<const TraceModel> reveal_until(const std::shared_ptr<const TraceModel>& full,
                                                Time_us cursor_us) {
   if (!full || cursor_us >= full->end_us) return full;
+  return cut_prefix(*full, cursor_us);
+}
+
+bool extend_prefix(TraceModel& m, const TraceModel& full, Time_us cursor_us) {
+  const Time_us old = m.revealed_until_us;
+  if (!m.revealed() || cursor_us < old || cursor_us >= full.end_us ||
+      m.events.size() > full.events.size())
+    return false;
+  if (m.events.size() < full.events.size() && full.events[m.events.size()].t_us <= cursor_us)
+    return false;  // an event to reveal: parse again
+  if (cursor_us == old) return true;
+  int leaders = 0;
+  for (NodeTrack& n : m.nodes) {
+    if (!n.bands.empty() && n.bands.back().end_us == old) {
+      n.bands.back().end_us = cursor_us;
+      leaders += n.bands.back().role == Role::Leader;
+    }
+    for (Interval& p : n.pauses)
+      if (p.end_event == p.begin_event && p.end_us == old) p.end_us = cursor_us;
+  }
+  for (Fault& f : m.faults)
+    if (!f.instantaneous && f.span.end_event == f.span.begin_event && f.span.end_us == old)
+      f.span.end_us = cursor_us;
+  if (!m.split_brains.empty() && m.split_brains.back().end_us == old && leaders >= 2)
+    m.split_brains.back().end_us = cursor_us;
+  Time_us running = std::numeric_limits<Time_us>::min();
+  for (size_t i = 0; i < m.messages.size(); ++i) {
+    Message& msg = m.messages[i];
+    if (msg.fate == Message::Fate::InFlight) msg.end_us = cursor_us;
+    m.messages_end_max_us[i] = running = std::max(running, msg.end_us);
+  }
+  running = std::numeric_limits<Time_us>::min();
+  for (size_t i = 0; i < m.ops.size(); ++i) {
+    ClientOp& op = m.ops[i];
+    if (op.outcome == ClientOp::Outcome::Pending) op.return_us = cursor_us;
+    m.ops_end_max_us[i] = running = std::max(running, op.return_us);
+  }
+  m.end_us = cursor_us;
+  m.revealed_until_us = cursor_us;
+  return true;
+}
+
+std::shared_ptr<TraceModel> cut_prefix(const TraceModel& full_model, Time_us cursor_us) {
+  const TraceModel* full = &full_model;
   cursor_us = std::max<Time_us>(cursor_us, 0);
   const std::vector<Event>& ev = full->events;
   const auto after = std::upper_bound(ev.begin(), ev.end(), cursor_us,

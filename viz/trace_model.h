@@ -309,6 +309,13 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
 // after its end. Costs a parse of the prefix.
 std::shared_ptr<const TraceModel> reveal_until(const std::shared_ptr<const TraceModel>& full,
                                                Time_us cursor_us);
+// The prefix itself, always cut (cursor_us before full's end).
+std::shared_ptr<TraceModel> cut_prefix(const TraceModel& full, Time_us cursor_us);
+// Moves a prefix's cut forward to `cursor_us` in place when no event of `full` lies between its
+// cut and the cursor: what is still going on (the open band, pause, fault, split brain, messages
+// in flight, pending ops) then just lasts longer, which costs a pass over the messages and ops
+// instead of a parse (playback in reveal mode). Returns false, changing nothing, otherwise.
+bool extend_prefix(TraceModel& prefix, const TraceModel& full, Time_us cursor_us);
 // Reads and parses a file. Throws InputError with an empty path when the file cannot be read;
 // see parse_trace for the rest.
 std::shared_ptr<const TraceModel> load_trace_file(const std::string& path,
