@@ -398,3 +398,42 @@ TEST_CASE("timeline layout of a real compare: two runs fit a 1280x720 canvas",
   CHECK(L.axis.x(0) > L.axis.x0);  // fit all leaves a margin
   CHECK(L.axis.x(std::max(a->end_us, b->end_us)) < L.axis.x1);
 }
+
+TEST_CASE("the side panel widens with the font instead of clipping", "[viz][layout]") {
+  // The tab labels at a font: DejaVu Sans averages under half the font per character (measured:
+  // "Filters" is 62 px at 22 px); 2x8 px of padding and 4 of spacing each; the panel's padding.
+  auto tabs = [](float font) {
+    const float chars = 9 + 7 + 8 + 7 + 7;  // Inspector Filters Captions Summary Compare
+    return chars * font * 0.5f + 5 * (17 + 4) + 18 + font * 0.5f;
+  };
+  // The default font on the default window: a third of it, as before.
+  CHECK(side_panel_width(1600, 16, tabs(16)) == Approx(1600 * 0.34f));
+  // 22 px on 1280x720 (a projector): wide enough for the tabs and kSidePanelMin_fonts of text,
+  // and the timeline keeps more than half the window.
+  for (float font : {16.0f, 20.0f, 22.0f}) {
+    INFO("font " << font);
+    const float w = side_panel_width(1280, font, tabs(font));
+    CHECK(w >= tabs(font));
+    CHECK(w >= font * kSidePanelMin_fonts);
+    CHECK(w <= 1280 * kSidePanelMaxFraction);
+  }
+  CHECK(side_panel_width(1280, 22, tabs(22)) > side_panel_width(1280, 16, tabs(16)));
+  // Larger still, or a narrow window: the timeline keeps its share and the tabs scroll.
+  CHECK(side_panel_width(1280, 28, tabs(28)) == Approx(1280 * kSidePanelMaxFraction));
+  CHECK(side_panel_width(600, 24, tabs(24)) == Approx(600 * kSidePanelMaxFraction));
+}
+
+TEST_CASE("a client op's bar shows its full label, else the short one, else none",
+          "[viz][layout][ops]") {
+  ClientOp op;
+  op.label = "write k0 23 ok";  // 14 characters
+  op.short_label = "write ok";  // 8
+  const auto seven_px = [](const std::string& t) { return 7.0f * static_cast<float>(t.size()); };
+  const std::string* full = op_label_fitting(op, 200, seven_px);
+  REQUIRE(full != nullptr);
+  CHECK(*full == "write k0 23 ok");
+  const std::string* short_one = op_label_fitting(op, 80, seven_px);
+  REQUIRE(short_one != nullptr);
+  CHECK(*short_one == "write ok");
+  CHECK(op_label_fitting(op, 50, seven_px) == nullptr);
+}

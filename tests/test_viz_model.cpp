@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -192,9 +193,58 @@ TEST_CASE("messages pair sends with deliveries, drops and duplicates", "[viz][mo
     if (m->messages[i].end_us >= 13) ids.insert(m->messages[i].id);
   CHECK(ids == std::set<int64_t>{2, 3});
 
-  REQUIRE(m->nodes[1].votes.size() == 1);
+  // n2 granted its vote to n3 (RequestVoteReply at 30), then voted for itself as a candidate at
+  // 300: the messages carry vote_granted, so candidacies are votes too.
+  REQUIRE(m->nodes[1].votes.size() == 2);
   CHECK(m->nodes[1].votes[0].term == 2);
   CHECK(m->nodes[1].votes[0].candidate == 3);
+  CHECK(m->nodes[1].votes[1].t_us == 300);
+  CHECK(m->nodes[1].votes[1].candidate == 2);
+  // The reply is marked granted; other messages are not answers.
+  for (const Message& msg : m->messages)
+    CHECK(msg.answer == (msg.id == 5 ? Message::Answer::Granted : Message::Answer::None));
+}
+
+TEST_CASE(
+    "vote replies are marked granted or refused, pre-votes are not votes, candidates vote "
+    "for themselves",
+    "[viz][model][votes]") {
+  std::string t = kHeader;
+  const char* lines[] = {
+      R"({"i":0,"t":0,"k":"role","n":1,"role":"follower","epoch":0,"leader":0})",
+      R"({"i":1,"t":0,"k":"role","n":2,"role":"follower","epoch":0,"leader":0})",
+      R"({"i":2,"t":0,"k":"role","n":3,"role":"follower","epoch":0,"leader":0})",
+      R"({"i":3,"t":5,"k":"send","n":2,"to":1,"id":1,"type":"PreVoteReply","msg":{"term":1,"vote_granted":true}})",
+      R"({"i":4,"t":10,"k":"role","n":1,"role":"candidate","epoch":1,"leader":0})",
+      R"({"i":5,"t":12,"k":"send","n":2,"to":1,"id":2,"type":"RequestVoteReply","msg":{"term":1,"vote_granted":true}})",
+      R"({"i":6,"t":12,"k":"send","n":3,"to":1,"id":3,"type":"RequestVoteReply","msg":{"term":1,"vote_granted":false}})",
+      R"({"i":7,"t":14,"k":"deliver","n":1,"from":2,"id":2,"type":"RequestVoteReply"})",
+      R"({"i":8,"t":15,"k":"drop","n":1,"from":3,"id":3,"type":"RequestVoteReply","reason":"loss"})",
+  };
+  for (const char* l : lines) t += std::string(l) + "\n";
+  auto m = parse_trace(t + footer(9, 20), "votes");
+  std::map<int64_t, Message::Answer> answers;
+  for (const Message& msg : m->messages) answers[msg.id] = msg.answer;
+  CHECK(answers[1] == Message::Answer::Granted);  // a granted pre-vote is still marked
+  CHECK(answers[2] == Message::Answer::Granted);
+  CHECK(answers[3] == Message::Answer::Refused);
+  // n1 voted for itself as candidate in term 1; n2's vote is the RequestVote one, not the pre-vote.
+  REQUIRE(m->nodes[0].votes.size() == 1);
+  CHECK(m->nodes[0].votes[0].candidate == 1);
+  CHECK(m->nodes[0].votes[0].term == 1);
+  REQUIRE(m->nodes[1].votes.size() == 1);
+  CHECK(m->nodes[1].votes[0].candidate == 1);
+  CHECK(m->nodes[1].votes[0].t_us == 12);
+  CHECK(m->nodes[2].votes.empty());  // refused
+  CHECK(state_at(*m, 1, 11).last_vote->candidate == 1);
+  // Bully's candidates answer no votes: no self-votes there.
+  auto bully = parse_trace(
+      small_trace().substr(0, small_trace().find(R"({"i":14,)")) +
+          std::string(
+              R"({"i":14,"t":300,"k":"role","n":2,"role":"candidate","epoch":0,"leader":0})") +
+          "\n",
+      "no votes");
+  CHECK(bully->nodes[1].votes.empty());
 }
 
 TEST_CASE("split-brain intervals: two or more nodes believe they lead", "[viz][model]") {
@@ -223,7 +273,8 @@ TEST_CASE("faults, client ops, captions and log facts", "[viz][model]") {
 
   REQUIRE(m->ops.size() == 2);
   CHECK(m->ops[0].outcome == ClientOp::Outcome::Ok);
-  CHECK(m->ops[0].label == "write 7");
+  CHECK(m->ops[0].label == "write 7 ok");
+  CHECK(m->ops[0].short_label == "write ok");
   CHECK(m->ops[0].return_us == 330);
   CHECK(m->ops[1].outcome == ClientOp::Outcome::Pending);
   CHECK(m->ops[1].return_us == 1000);
@@ -514,4 +565,167 @@ TEST_CASE("split-brain-3-2 under Bully in-process: the footer names each lost wr
   CHECK(ret.find(R"("k":"return")") != std::string_view::npos);
   CHECK(ret.find(R"("op":)" + std::to_string(m->lost_writes[0].op) + ",") !=
         std::string_view::npos);
+}
+
+namespace {
+
+// Every time-stamped thing in `m` ends at or before `t`: what reveal mode promises.
+void check_nothing_after(const TraceModel& m, Time_us t) {
+  for (const Event& e : m.events) CHECK(e.t_us <= t);
+  for (const NodeTrack& n : m.nodes) {
+    for (const RoleBand& b : n.bands) CHECK(b.end_us <= t);
+    for (const Interval& p : n.pauses) CHECK(p.end_us <= t);
+    for (const Vote& v : n.votes) CHECK(v.t_us <= t);
+    for (const LogFact& f : n.log_facts) CHECK(f.t_us <= t);
+  }
+  for (const Message& msg : m.messages) CHECK(msg.end_us <= t);
+  for (const Fault& f : m.faults) CHECK(f.span.end_us <= t);
+  for (const SplitBrain& s : m.split_brains) CHECK(s.end_us <= t);
+  for (const ClientOp& op : m.ops) CHECK(op.return_us <= t);
+  for (const Caption& c : m.captions) CHECK(c.t_us <= t);
+  CHECK(m.end_us <= t);
+  // The footer's verdicts are revealed at the end.
+  CHECK_FALSE(m.has_footer);
+  CHECK(m.metrics.empty());
+  CHECK(m.violations.empty());
+  CHECK(m.lost_writes.empty());
+  CHECK_FALSE(m.has_lincheck);
+}
+
+}  // namespace
+
+TEST_CASE("reveal mode: the prefix up to the cursor holds nothing after it",
+          "[viz][model][reveal]") {
+  const std::shared_ptr<const TraceModel> full =
+      parse_trace(small_trace() + footer(kSmallEvents, 1000), "small");
+  for (Time_us t : {Time_us{0}, Time_us{11}, Time_us{26}, Time_us{150}, Time_us{305}, Time_us{335},
+                    Time_us{699}}) {
+    INFO("cursor " << t);
+    const std::shared_ptr<const TraceModel> m = reveal_until(full, t);
+    REQUIRE(m != full);
+    CHECK(m->revealed());
+    CHECK(m->revealed_until_us == t);
+    CHECK(m->run_end_us() == 1000);
+    CHECK_FALSE(m->truncated());  // a prefix is not a cut trace
+    check_nothing_after(*m, t);
+    // Everything up to the cursor is there, with the same event numbers.
+    size_t upto = 0;
+    for (const Event& e : full->events) upto += e.t_us <= t;
+    REQUIRE(m->events.size() == upto);
+    for (size_t i = 0; i < upto; ++i) CHECK(m->line(static_cast<uint32_t>(i)) == full->line(i));
+  }
+  // At 150 n1 is crashed; the crash's fault bar ends at the cursor, not at its real end (200).
+  const auto at150 = reveal_until(full, 150);
+  REQUIRE(at150->faults.size() == 1);
+  CHECK(at150->faults[0].span.end_us == 150);
+  CHECK(at150->nodes[0].bands.back().role == Role::Crashed);
+  // The duplicated AppendEntries (delivered at 25, again at 26) at 25: one copy delivered, the
+  // network's duplicate not yet made.
+  int copies = 0;
+  for (const Message& msg : reveal_until(full, 25)->messages)
+    if (msg.id == 4) {
+      ++copies;
+      CHECK(msg.fate == Message::Fate::Delivered);
+      CHECK_FALSE(msg.duplicate);
+    }
+  CHECK(copies == 1);
+  // Op 1 at 325 is pending.
+  const auto at325 = reveal_until(full, 325);
+  REQUIRE(at325->ops.size() == 1);
+  CHECK(at325->ops[0].outcome == ClientOp::Outcome::Pending);
+  CHECK(at325->ops[0].return_us == 325);
+  // At or after the end: the whole trace, footer and all.
+  CHECK(reveal_until(full, 1000) == full);
+  CHECK(reveal_until(full, 5000) == full);
+}
+
+TEST_CASE("reveal mode on bully-partition: split brain and messages stop at the cursor",
+          "[viz][model][reveal][run]") {
+  const std::string file = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-partition.json";
+  const InProcessRun run = run_in_process(file, std::string("bully"), 1, {});
+  const std::shared_ptr<const TraceModel> full = parse_trace(run.trace, run.label);
+  REQUIRE_FALSE(full->split_brains.empty());
+  const Time_us t = full->split_brains[0].begin_us + 1000;
+  const auto m = reveal_until(full, t);
+  check_nothing_after(*m, t);
+  REQUIRE(m->split_brains.size() == 1);
+  CHECK(m->split_brains[0].end_us == t);
+  // Some message was in flight at the cursor: it stays in flight, ending at the cursor.
+  bool in_flight = false;
+  for (const Message& msg : m->messages) in_flight |= msg.fate == Message::Fate::InFlight;
+  CHECK(in_flight);
+}
+
+TEST_CASE("client operations are labelled with operation, key, value and result",
+          "[viz][model][ops]") {
+  std::string t = kHeader;
+  const char* lines[] = {
+      R"({"i":0,"t":1,"k":"invoke","op":1,"client":0,"f":"read","key":"k0"})",
+      R"({"i":1,"t":2,"k":"return","op":1,"client":0,"f":"read","key":"k0","outcome":"ok","value":"5"})",
+      R"({"i":2,"t":3,"k":"invoke","op":2,"client":1,"f":"cas","key":"k1","expected":"1","value":"2"})",
+      R"({"i":3,"t":4,"k":"return","op":2,"client":1,"f":"cas","key":"k1","outcome":"fail"})",
+      R"({"i":4,"t":5,"k":"invoke","op":3,"client":0,"f":"write","key":"k0","value":"9"})",
+      R"({"i":5,"t":6,"k":"return","op":3,"client":0,"f":"write","key":"k0","outcome":"info","value":"9"})",
+      R"({"i":6,"t":7,"k":"invoke","op":4,"client":1,"f":"write","key":"k2","value":"3"})",
+  };
+  for (const char* l : lines) t += std::string(l) + "\n";
+  auto m = parse_trace(t + footer(7, 10), "ops");
+  REQUIRE(m->ops.size() == 4);
+  CHECK(m->ops[0].label == "read k0 -> 5");
+  CHECK(m->ops[0].short_label == "read -> 5");
+  CHECK(m->ops[1].label == "cas k1 1->2 fail");
+  CHECK(m->ops[1].short_label == "cas fail");
+  CHECK(m->ops[2].label == "write k0 9 ?");
+  CHECK(m->ops[3].label == "write k2 3");  // pending: no result yet
+  CHECK(m->ops[3].short_label == "write");
+}
+
+TEST_CASE("reveal mode: moving the cut between two events in place equals cutting again",
+          "[viz][model][reveal]") {
+  const std::string file = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-partition.json";
+  const InProcessRun run = run_in_process(file, std::string("bully"), 1, {});
+  const std::shared_ptr<const TraceModel> full = parse_trace(run.trace, run.label);
+  // Cursors inside the split brain and elsewhere, each moved to just before the next event.
+  int extended = 0;
+  for (Time_us t : {Time_us{100'000}, full->split_brains[0].begin_us + 1, Time_us{4'000'000},
+                    Time_us{7'500'000}}) {
+    INFO("cursor " << t);
+    std::shared_ptr<TraceModel> moved = cut_prefix(*full, t);
+    const auto next = std::upper_bound(full->events.begin(), full->events.end(), t,
+                                       [](Time_us x, const Event& e) { return x < e.t_us; });
+    REQUIRE(next != full->events.end());
+    const Time_us later = next->t_us - 1;
+    if (later <= t) continue;
+    REQUIRE(extend_prefix(*moved, *full, later));
+    ++extended;
+    const std::shared_ptr<TraceModel> fresh = cut_prefix(*full, later);
+    CHECK(moved->end_us == fresh->end_us);
+    CHECK(moved->revealed_until_us == later);
+    REQUIRE(moved->nodes.size() == fresh->nodes.size());
+    for (size_t n = 0; n < fresh->nodes.size(); ++n) {
+      REQUIRE(moved->nodes[n].bands.size() == fresh->nodes[n].bands.size());
+      for (size_t b = 0; b < fresh->nodes[n].bands.size(); ++b)
+        CHECK(moved->nodes[n].bands[b].end_us == fresh->nodes[n].bands[b].end_us);
+      REQUIRE(moved->nodes[n].pauses.size() == fresh->nodes[n].pauses.size());
+      for (size_t p = 0; p < fresh->nodes[n].pauses.size(); ++p)
+        CHECK(moved->nodes[n].pauses[p].end_us == fresh->nodes[n].pauses[p].end_us);
+    }
+    REQUIRE(moved->faults.size() == fresh->faults.size());
+    for (size_t i = 0; i < fresh->faults.size(); ++i)
+      CHECK(moved->faults[i].span.end_us == fresh->faults[i].span.end_us);
+    REQUIRE(moved->split_brains.size() == fresh->split_brains.size());
+    for (size_t i = 0; i < fresh->split_brains.size(); ++i)
+      CHECK(moved->split_brains[i].end_us == fresh->split_brains[i].end_us);
+    REQUIRE(moved->messages.size() == fresh->messages.size());
+    for (size_t i = 0; i < fresh->messages.size(); ++i)
+      CHECK(moved->messages[i].end_us == fresh->messages[i].end_us);
+    CHECK(moved->messages_end_max_us == fresh->messages_end_max_us);
+    REQUIRE(moved->ops.size() == fresh->ops.size());
+    for (size_t i = 0; i < fresh->ops.size(); ++i)
+      CHECK(moved->ops[i].return_us == fresh->ops[i].return_us);
+    // Past the next event it cannot move in place.
+    CHECK_FALSE(extend_prefix(*moved, *full, next->t_us));
+    CHECK(moved->revealed_until_us == later);
+  }
+  CHECK(extended >= 3);
 }

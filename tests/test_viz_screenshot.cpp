@@ -3,7 +3,8 @@
 //
 //   test_viz_screenshot MODE BALLOT_VIZ SOURCE_DIR WORK_DIR
 //
-// MODE is one of: screenshot, compare, truncated, bad-input, damage (these need xvfb-run),
+// MODE is one of: screenshot, compare, truncated, bad-input, damage, reveal, votes (these need
+// xvfb-run),
 // no-display.
 // Plain main rather than Catch2: each mode is one ctest, so the Xvfb ones can hold a RESOURCE_LOCK.
 #include <stb_image.h>  // the implementation is compiled into libstb
@@ -97,10 +98,10 @@ bool same(Rgb a, Rgb b, int tolerance = 6) {
          std::abs(a.b - b.b) <= tolerance;
 }
 
-long count_color(const Image& img, Rgb c) {
+long count_color(const Image& img, Rgb c, int tolerance = 6) {
   long n = 0;
   for (int y = 0; y < img.h; ++y)
-    for (int x = 0; x < img.w; ++x) n += same(img.at(x, y), c);
+    for (int x = 0; x < img.w; ++x) n += same(img.at(x, y), c, tolerance);
   return n;
 }
 
@@ -265,6 +266,73 @@ void damage(const std::string& viz, const std::string& src, const std::string& w
   check(raft == 0, "raft: no lost write, no lost-write colour (" + std::to_string(raft) + " px)");
 }
 
+// Reveal mode: with the cursor early, nothing is drawn right of it in the timeline (only the
+// background and the lanes' stripes), where the same view without --reveal draws bands, arrows
+// and the split brain.
+void reveal(const std::string& viz, const std::string& src, const std::string& work) {
+  using namespace ballot::viz;
+  auto shot = [&](const std::string& name, const std::string& flags) {
+    const std::string png = work + "/" + name + ".png";
+    std::filesystem::remove(png);
+    const Run r =
+        run("xvfb-run -a " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
+            " --algo bully --seed 1 --screenshot " + quote(png) +
+            " --size 1280x720 --no-side-panel --at 2.5s" + flags);
+    check(r.exit_code == 0, name + ": ballot-viz --screenshot exits 0");
+    Image img;
+    check(load_png(png, img) && img.w == 1280 && img.h == 720, name + ": a 1280x720 PNG");
+    return img;
+  };
+  const Image plain = shot("reveal-off", ""), revealed = shot("reveal-on", " --reveal");
+  if (plain.w != 1280 || revealed.w != 1280) return;
+  // The timeline between the ruler and the legend.
+  const int y0 = plain.h * 17 / 100, y1 = plain.h * 86 / 100;
+  // The cursor: the column with the most cursor-white pixels there.
+  int cursor_x = -1, best = 0;
+  for (int x = revealed.w / 10; x < revealed.w * 9 / 10; ++x) {  // right of the lane labels
+    int n = 0;
+    for (int y = y0; y < y1; ++y) {
+      const Rgb p = revealed.at(x, y);  // drawn at alpha 230: near white
+      n += p.r > 220 && p.g > 220 && p.b > 220;
+    }
+    if (n > best) best = n, cursor_x = x;
+  }
+  check(cursor_x > revealed.w / 10 && cursor_x < revealed.w / 2,
+        "the cursor line is found early in the run (x " + std::to_string(cursor_x) + ")");
+  if (cursor_x < 0) return;
+  auto drawn_right_of_cursor = [&](const Image& img) {
+    long n = 0;
+    for (int y = y0; y < y1; ++y)
+      for (int x = cursor_x + 8; x < img.w - 12; ++x) {  // marks at the cursor are 2x6 px wide
+        const Rgb p = img.at(x, y);
+        n += !(same(p, kBackgroundColor, 3) || same(p, kLaneColor, 3) ||
+               same(p, kLaneAltColor, 3) || same(p, kStripColor, 3));
+      }
+    return n;
+  };
+  const long off = drawn_right_of_cursor(plain), on = drawn_right_of_cursor(revealed);
+  check(off > 20000,
+        "without --reveal the run after the cursor is drawn (" + std::to_string(off) + " px)");
+  check(on == 0, "with --reveal nothing after the cursor is drawn (" + std::to_string(on) + " px)");
+}
+
+// Votes: raft-partition-leader-minority around n3's election in term 2: n4's and n5's granted
+// replies carry a green disc; with heartbeats hidden nothing else is drawn in that colour.
+void votes(const std::string& viz, const std::string& src, const std::string& work) {
+  const std::string png = work + "/votes.png";
+  std::filesystem::remove(png);
+  const Run r =
+      run("xvfb-run -a " + quote(viz) + " " +
+          quote(src + "/scenarios/raft-partition-leader-minority.json") + " --screenshot " +
+          quote(png) + " --size 1280x720 --window 0.95s:1.35s --at 1.3s --hide-heartbeats");
+  check(r.exit_code == 0, "votes: ballot-viz --screenshot exits 0");
+  Image img;
+  check(load_png(png, img), "votes: the screenshot is a readable PNG");
+  const long granted = img.w == 0 ? -1 : count_color(img, ballot::viz::kVoteGrantedColor, 3);
+  check(granted > 20, "granted votes are marked on their arrows (" + std::to_string(granted) +
+                          " px of the granted colour)");
+}
+
 void no_display(const std::string& viz, const std::string& src) {
   const Run r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " +
                     quote(src + "/scenarios/bully-partition.json") + " --algo bully --seed 1");
@@ -293,6 +361,10 @@ int main(int argc, char** argv) {
     bad_input(viz, src, work);
   else if (mode == "damage")
     damage(viz, src, work);
+  else if (mode == "reveal")
+    reveal(viz, src, work);
+  else if (mode == "votes")
+    votes(viz, src, work);
   else if (mode == "no-display")
     no_display(viz, src);
   else {

@@ -297,3 +297,36 @@ TEST_CASE("a corrupt trace fails the load with its line", "[viz][ui]") {
   CHECK_THAT(*ui.app().failure(), Catch::Contains("line 2: expected one JSON object per line"));
   std::filesystem::remove(path);
 }
+
+TEST_CASE("reveal mode: R and --reveal show the run up to the cursor, stepping reveals more",
+          "[viz][ui][reveal]") {
+  AppOptions o = scenario_options();
+  o.reveal = true;
+  Ui ui(o);
+  const TraceModel& full = *ui.app().main_model();
+  CHECK(ui.view().reveal);
+  auto shown = [&] { return ui.app().shown_models().front(); };
+  REQUIRE(shown()->revealed());
+  CHECK(shown()->revealed_until_us == 0);
+  CHECK(shown()->split_brains.empty());
+  CHECK(shown()->metrics.empty());
+  // The next leader change: the timeline now holds the run up to it, and no further.
+  ui.key('L');
+  const Time_us t = ui.view().cursor_us;
+  REQUIRE(t == 2'201'719);
+  ui.frame();
+  CHECK(shown()->revealed_until_us == t);
+  CHECK(shown()->end_us == t);
+  for (const Event& e : shown()->events) CHECK(e.t_us <= t);
+  CHECK(shown()->events.size() < full.events.size());
+  const size_t before = shown()->events.size();
+  for (int i = 0; i < 50 && ui.view().cursor_us == t; ++i) ui.key(kKeyRight);
+  ui.frame();
+  CHECK(ui.view().cursor_us > t);
+  CHECK(shown()->events.size() > before);
+  // R turns it off: the whole run again, footer and all.
+  ui.key('R');
+  CHECK_FALSE(ui.view().reveal);
+  CHECK(shown() == &full);
+  CHECK_FALSE(shown()->metrics.empty());
+}

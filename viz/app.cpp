@@ -9,6 +9,7 @@
 #include "sim/api/input_error.h"
 #include "viz/draw_util.h"
 #include "viz/inprocess.h"
+#include "viz/sizes.h"
 #include "viz/trace_query.h"
 
 namespace ballot::viz {
@@ -37,6 +38,19 @@ bool letter_pressed(char capital) {
 }
 bool nav_pressed(ImGuiKey key, bool repeat = true) {
   return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
+}
+
+const char* const kSideTabs[] = {"Inspector", "Filters", "Captions", "Summary", "Compare"};
+
+// What the side panel's tab labels need side by side, in the current font.
+float side_tabs_width() {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  // ImGui 1.86 makes a tab its label plus twice the frame padding plus 1, spaced by the inner
+  // item spacing; half a font of slack for rounding.
+  float w = 2 * style.WindowPadding.x + 2 * style.ChildBorderSize + ImGui::GetFontSize() * 0.5f;
+  for (const char* tab : kSideTabs)
+    w += ImGui::CalcTextSize(tab).x + 2 * style.FramePadding.x + 1 + style.ItemInnerSpacing.x;
+  return w;
 }
 
 }  // namespace
@@ -129,6 +143,71 @@ std::vector<const TraceModel*> App::models() const {
   return out;
 }
 
+std::vector<const TraceModel*> App::shown_models() const {
+  if (!view_.reveal) return models();
+  std::vector<const TraceModel*> out;
+  for (const auto& m : shown_)
+    if (m) out.push_back(m.get());
+  return out;
+}
+
+namespace {
+
+// Whether a selection still points at something in `m` (a prefix has fewer of everything).
+bool selection_in(const Selection& s, const TraceModel& m) {
+  if (s.kind == Selection::Kind::None || s.index < 0) return true;
+  const auto i = static_cast<size_t>(s.index);
+  switch (s.kind) {
+    case Selection::Kind::Event:
+      return i < m.events.size();
+    case Selection::Kind::Message:
+      return i < m.messages.size();
+    case Selection::Kind::Op:
+      return i < m.ops.size();
+    case Selection::Kind::Fault:
+      return i < m.faults.size();
+    case Selection::Kind::SplitBrain:
+      return i < m.split_brains.size();
+    case Selection::Kind::Band:
+      return s.node >= 1 && s.node <= static_cast<int32_t>(m.nodes.size()) &&
+             i < m.nodes[static_cast<size_t>(s.node - 1)].bands.size();
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+Models App::reveal(const Models& models) {
+  if (!view_.reveal) return models;
+  const std::shared_ptr<const TraceModel> full[2] = {main_, compare_};
+  Models out;
+  for (size_t i = 0; i < models.size() && i < 2; ++i) {
+    if (shown_from_[i] != full[i].get() || shown_at_us_ != view_.cursor_us || !shown_[i]) {
+      // Past the end: the whole trace. Between two events (playback): the cut moves forward in
+      // place. Else the prefix is read again.
+      if (view_.cursor_us >= full[i]->end_us) {
+        prefix_[i].reset();
+        shown_[i] = full[i];
+      } else {
+        if (!prefix_[i] || shown_from_[i] != full[i].get() ||
+            !extend_prefix(*prefix_[i], *full[i], view_.cursor_us))
+          prefix_[i] = cut_prefix(*full[i], view_.cursor_us);
+        shown_[i] = prefix_[i];
+      }
+      shown_from_[i] = full[i].get();
+    }
+    out.push_back(shown_[i].get());
+  }
+  if (models.size() < 2) shown_[1].reset(), prefix_[1].reset();
+  shown_at_us_ = view_.cursor_us;
+  for (Selection* s : {&view_.selection, &view_.hovered})
+    if (s->model < static_cast<int>(out.size()) &&
+        !selection_in(*s, *out[static_cast<size_t>(s->model)]))
+      *s = Selection{};
+  return out;
+}
+
 void App::poll_loaders() {
   if (main_loader_ && main_loader_->finished()) {
     main_ = main_loader_->result();
@@ -188,29 +267,34 @@ void App::Frame(float dt_s) {
       view_.t1_us = std::max(options_.window_us->second, view_.t0_us + 1);
     }
     if (options_.cursor_us) view_.cursor_us = *options_.cursor_us;
+    view_.reveal = options_.reveal;
     initialised_view_ = true;
   }
   if (view_.request_fit_all) {
     fit_all(models, view_);
     view_.request_fit_all = false;
   }
+  // Keys, playback and the toolbar's steps and jumps move through the whole run; everything
+  // drawn and listed below sees only `shown` (in reveal mode, the run up to the cursor).
   handle_keys(models);
   play(models, dt_s);
 
   draw_toolbar(models);
-  DrawCaptionBanner(models, view_);
+  const Models shown = reveal(models);
+  DrawCaptionBanner(shown, view_);
 
   const float w = ImGui::GetContentRegionAvail().x;
-  const float side_w = view_.show_side_panel ? std::clamp(w * 0.34f, 340.0f, 560.0f) : 0.0f;
+  const float side_w =
+      view_.show_side_panel ? side_panel_width(w, ImGui::GetFontSize(), side_tabs_width()) : 0.0f;
   ImGui::BeginChild(
       "timeline", ImVec2(w - side_w - (side_w > 0 ? ImGui::GetStyle().ItemSpacing.x : 0), 0), false,
       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
           ImGuiWindowFlags_NoBackground);
-  timeline_.Draw(models, view_);
+  timeline_.Draw(shown, view_);
   ImGui::EndChild();
   if (view_.show_side_panel) {
     ImGui::SameLine();
-    draw_side_panel(models);
+    draw_side_panel(shown);
   }
   ImGui::End();
 }
@@ -268,6 +352,12 @@ void App::draw_toolbar(const Models& models) {
   ImGui::SameLine();
   ImGui::Checkbox("Hide heartbeats", &view_.filters.hide_heartbeats);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("H");
+  ImGui::SameLine();
+  ImGui::Checkbox("Reveal", &view_.reveal);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "Reveal mode (R): nothing after the cursor is shown, not even the verdict; play and "
+        "step reveal the rest");
   ImGui::SameLine();
   // What is shown, at the right; clipped when the window is narrow (the Summary tab has it all).
   std::string title = (m.scenario_name.empty() ? m.file_label : m.scenario_name) + "  \u00B7  " +
@@ -367,6 +457,7 @@ void App::handle_keys(const Models& models) {
   if (letter_pressed('V')) jump_violation(models, dir);
   if (letter_pressed('H')) view_.filters.hide_heartbeats = !view_.filters.hide_heartbeats;
   if (letter_pressed('P')) view_.show_side_panel = !view_.show_side_panel;
+  if (letter_pressed('R')) view_.reveal = !view_.reveal;
   Time_us full = 1;
   for (const TraceModel* x : models) full = std::max(full, x->end_us);
   if (letter_pressed('=') || nav_pressed(ImGuiKey_UpArrow)) zoom(view_, 0.5, view_.cursor_us, full);

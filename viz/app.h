@@ -62,6 +62,7 @@ struct AppOptions {
   std::optional<uint32_t> select_event;                  // --select: inspect this event
   bool side_panel = true;
   bool hide_heartbeats = false;
+  bool reveal = false;  // --reveal: start in reveal mode
   std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare
 };
 
@@ -80,10 +81,16 @@ class App {
   const Timeline& timeline() const { return timeline_; }
   ViewState& view() { return view_; }
   std::vector<const TraceModel*> models() const;
+  // What the timeline and the panels draw: models(), or in reveal mode their prefixes up to the
+  // cursor (as of the last frame).
+  std::vector<const TraceModel*> shown_models() const;
   const TraceModel* main_model() const { return main_.get(); }
 
  private:
   void poll_loaders();
+  // Reveal mode: cuts the models at the cursor (cached while the cursor stays put) and drops a
+  // selection that points past what is revealed.
+  Models reveal(const Models& models);
   void draw_loading();
   void draw_toolbar(const Models& models);
   void draw_side_panel(const Models& models);
@@ -96,6 +103,11 @@ class App {
   AppOptions options_;
   std::unique_ptr<TraceLoader> main_loader_, compare_loader_;
   std::shared_ptr<const TraceModel> main_, compare_;
+  // Reveal mode's prefixes of main_ and compare_, and what they were cut from and at.
+  std::shared_ptr<const TraceModel> shown_[2];
+  std::shared_ptr<TraceModel> prefix_[2];  // shown_ when it is a prefix (extend_prefix moves it)
+  const TraceModel* shown_from_[2] = {nullptr, nullptr};
+  Time_us shown_at_us_ = -1;
   std::optional<std::string> failure_;
   std::string compare_error_;
   bool initialised_view_ = false;

@@ -33,6 +33,9 @@ inline constexpr Rgb kFaultBarColor{90, 110, 150};
 inline constexpr Rgb kHeartbeatColor{140, 146, 162};
 inline constexpr Rgb kDropColor{240, 60, 50};
 inline constexpr Rgb kDuplicateColor{250, 210, 60};
+// A vote reply's answer on its arrow and in the Inspector.
+inline constexpr Rgb kVoteGrantedColor{70, 200, 110};
+inline constexpr Rgb kVoteRefusedColor{225, 70, 90};
 
 // Client operations by outcome.
 inline constexpr Rgb kOpOkColor{60, 180, 90};

@@ -15,6 +15,26 @@ namespace ballot::viz {
 
 namespace {
 
+// A table that scrolls sideways when its columns are wider than the panel (large fonts), as tall
+// as its rows plus a horizontal scrollbar.
+bool begin_wide_table(const char* id, int columns, int rows) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float row_h = ImGui::GetTextLineHeight() + 2 * style.CellPadding.y;
+  const float h =
+      row_h * static_cast<float>(rows + 1) + style.ScrollbarSize + 2 * style.CellPadding.y;
+  if (!ImGui::BeginTable(id, columns,
+                         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                             ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollX,
+                         ImVec2(0, h)))
+    return false;
+  ImGui::PushTextWrapPos(-1.0f);  // cells do not wrap: the columns fit their text
+  return true;
+}
+void end_wide_table() {
+  ImGui::PopTextWrapPos();
+  ImGui::EndTable();
+}
+
 // A two-column table of an event's fields.
 void fields_table(const TraceModel& m, uint32_t event, const char* id) {
   if (!ImGui::BeginTable(id, 2,
@@ -23,6 +43,7 @@ void fields_table(const TraceModel& m, uint32_t event, const char* id) {
     return;
   ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthFixed);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::PushTextWrapPos(-1.0f);  // the names fit their column; the values wrap
   for (const auto& [k, v] : event_fields(m, event)) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
@@ -30,6 +51,7 @@ void fields_table(const TraceModel& m, uint32_t event, const char* id) {
     ImGui::TableSetColumnIndex(1);
     ImGui::TextWrapped("%s", v.c_str());
   }
+  ImGui::PopTextWrapPos();
   ImGui::EndTable();
 }
 
@@ -115,9 +137,12 @@ bool event_shown(const TraceModel& m, uint32_t event, const Filters& filters) {
 // ---- Inspector ----
 
 void Inspector::Draw(const Models& models, ViewState& view) {
+  // Long lines wrap at the panel's edge (large fonts); tables scroll sideways instead.
+  ImGui::PushTextWrapPos(0.0f);
   draw_selection(models, view);
   ImGui::Separator();
   draw_state_at_cursor(models, view);
+  ImGui::PopTextWrapPos();
 }
 
 void Inspector::draw_selection(const Models& models, ViewState& view) {
@@ -136,6 +161,12 @@ void Inspector::draw_selection(const Models& models, ViewState& view) {
       ImGui::Text("%s #%lld:  %s %s %s", m.message_types[msg.type].c_str(),
                   static_cast<long long>(msg.id), node_name(msg.from).c_str(), arrow_text(),
                   node_name(msg.to).c_str());
+      if (msg.answer == Message::Answer::Granted)
+        ImGui::TextColored(col4(kVoteGrantedColor), "vote GRANTED: %s votes for %s",
+                           node_name(msg.from).c_str(), node_name(msg.to).c_str());
+      else if (msg.answer == Message::Answer::Refused)
+        ImGui::TextColored(col4(kVoteRefusedColor), "vote REFUSED: %s does not vote for %s",
+                           node_name(msg.from).c_str(), node_name(msg.to).c_str());
       ImGui::Text("sent at %s", format_time(msg.send_us).c_str());
       ImGui::SameLine();
       event_button("go##send", models, sel.model, msg.send_event, view);
@@ -249,9 +280,7 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
     }
     const int columns = 4 + (m.has_epochs ? 1 : 0) + (any_votes ? 1 : 0);
     ImGui::PushID(static_cast<int>(mi));
-    if (ImGui::BeginTable("state", columns,
-                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
-                              ImGuiTableFlags_SizingFixedFit)) {
+    if (begin_wide_table("state", columns, m.node_count)) {
       ImGui::TableSetupColumn("node");
       ImGui::TableSetupColumn("role");
       if (m.has_epochs) ImGui::TableSetupColumn("epoch");
@@ -287,18 +316,20 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
         if (any_votes) {
           ImGui::TableNextColumn();
           if (st.last_vote)
-            ImGui::Text("%s in %lld", node_name(st.last_vote->candidate).c_str(),
+            ImGui::Text("%s in %lld",
+                        st.last_vote->candidate == n ? "itself"
+                                                     : node_name(st.last_vote->candidate).c_str(),
                         static_cast<long long>(st.last_vote->term));
         }
       }
-      ImGui::EndTable();
+      end_wide_table();
     }
     ImGui::PopID();
     if (!any_log) continue;
     // Each node's log as the paper draws it: one box per entry, coloured and numbered by term;
     // committed entries filled, the rest outlined.
     ImGui::Spacing();
-    ImGui::TextUnformatted("Logs (box = entry, number = term; filled = committed)");
+    ImGui::TextWrapped("Logs (box = entry, number = term; filled = committed)");
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float box = ImGui::GetFontSize() * 1.35f;
     const float avail = ImGui::GetContentRegionAvail().x;
@@ -447,19 +478,34 @@ void CaptionsPanel::Draw(const Models& models, ViewState& view) {
 // ---- Summary ----
 
 void SummaryPanel::Draw(const Models& models, ViewState& view) {
+  ImGui::PushTextWrapPos(0.0f);  // as in the Inspector
+  draw(models, view);
+  ImGui::PopTextWrapPos();
+}
+
+void SummaryPanel::draw(const Models& models, ViewState& view) {
   for (size_t mi = 0; mi < models.size(); ++mi) {
     const TraceModel& m = *models[mi];
     ImGui::PushID(static_cast<int>(mi));
     if (models.size() > 1) ImGui::Text("%c", mi == 0 ? 'A' : 'B');
     ImGui::TextWrapped("%s", m.file_label.c_str());
-    ImGui::Text("%s  %s  seed %llu  nodes %d", m.scenario_name.c_str(), m.algorithm.c_str(),
-                static_cast<unsigned long long>(m.seed), m.node_count);
-    ImGui::Text("%zu events, %s simulated%s%s", m.events.size(), format_time(m.end_us).c_str(),
-                m.trace_hash.empty() ? "" : ", hash ", m.trace_hash.c_str());
+    ImGui::TextWrapped("%s  %s  seed %llu  nodes %d", m.scenario_name.c_str(), m.algorithm.c_str(),
+                       static_cast<unsigned long long>(m.seed), m.node_count);
+    ImGui::TextWrapped("%zu events, %s simulated%s%s", m.events.size(),
+                       format_time(m.end_us).c_str(), m.trace_hash.empty() ? "" : ", hash ",
+                       m.trace_hash.c_str());
     if (m.truncated())
       ImGui::TextColored(col4(kViolationColor),
                          "TRUNCATED: no footer%s. Metrics and verdicts are missing.",
                          m.last_line_incomplete ? "; the last line was cut" : "");
+    if (m.revealed()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, col4(kCaptionColor));
+      ImGui::TextWrapped(
+          "REVEAL: the run up to %s of %s. The verdict, violations, damage and metrics are "
+          "revealed at the end.",
+          format_time(m.revealed_until_us).c_str(), format_time(m.run_end_us()).c_str());
+      ImGui::PopStyleColor();
+    }
     if (!m.cut_limit.empty())
       ImGui::TextColored(col4(kViolationColor),
                          "CUT: a limit (%s %llu) stopped the run here; metrics and verdicts cover "
@@ -565,12 +611,14 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
     if (!m.expectations.empty()) {
       ImGui::Spacing();
       ImGui::TextUnformatted("Expectations");
-      for (const Expectation& x : m.expectations)
-        ImGui::TextColored(col4(x.ok ? kLeaderColor : kViolationColor), "%s %s %s (got %s)",
-                           x.ok ? "ok  " : "FAIL", x.path.c_str(), x.wanted.c_str(), x.got.c_str());
+      for (const Expectation& x : m.expectations) {
+        ImGui::PushStyleColor(ImGuiCol_Text, col4(x.ok ? kLeaderColor : kViolationColor));
+        ImGui::TextWrapped("%s %s %s (got %s)", x.ok ? "ok  " : "FAIL", x.path.c_str(),
+                           x.wanted.c_str(), x.got.c_str());
+        ImGui::PopStyleColor();
+      }
     }
-    if (!m.metrics.empty() &&
-        ImGui::BeginTable("metrics", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+    if (!m.metrics.empty() && begin_wide_table("metrics", 2, static_cast<int>(m.metrics.size()))) {
       ImGui::TableSetupColumn("metric");
       ImGui::TableSetupColumn("value");
       ImGui::TableHeadersRow();
@@ -581,7 +629,7 @@ void SummaryPanel::Draw(const Models& models, ViewState& view) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(metric_text(name, value).c_str());
       }
-      ImGui::EndTable();
+      end_wide_table();
     }
     ImGui::PopID();
     ImGui::Separator();

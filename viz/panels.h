@@ -49,6 +49,9 @@ void DrawCaptionBanner(const Models& models, const ViewState& view);
 
 struct SummaryPanel {
   void Draw(const Models& models, ViewState& view);
+
+ private:
+  void draw(const Models& models, ViewState& view);
 };
 
 struct ComparePanel {

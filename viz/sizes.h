@@ -70,6 +70,17 @@ inline constexpr float kFaultDiamond_rows = 0.45f;
 inline constexpr float kSplitBrainMin_px = 2.0f;
 inline constexpr float kOpMin_px = 2.0f;
 
+// Reveal mode: how far past the cursor a mark standing at the cursor (a lost message's X, a
+// band's frame) may still be drawn; the sections are clipped there.
+inline constexpr float kRevealClipMargin_px = 6.0f;
+
+// The side panel (side_panel_width): its share of the window, its least width in fonts (the
+// state table and a log row), and the most of the window it may take.
+inline constexpr float kSidePanelFraction = 0.34f;
+inline constexpr float kSidePanelMin_fonts = 21.0f;
+inline constexpr float kSidePanelMax_fonts = 35.0f;
+inline constexpr float kSidePanelMaxFraction = 0.47f;
+
 // Interaction.
 inline constexpr float kHitRadius_px = 5.0f;      // how near an arrow the mouse must be
 inline constexpr float kClickSlop_px = 3.0f;      // a drag shorter than this is a click

@@ -39,7 +39,12 @@ PointerInput read_pointer() {
 // other lanes does not stripe them; where messages were lost, and the selected one, go on top.
 void draw_section(timeline::Frame& f, const timeline::Section& s) {
   using namespace timeline;
-  f.dl->PushClipRect(ImVec2(f.label_x(), f.L.top), ImVec2(f.L.right, f.L.bottom), true);
+  // Reveal mode: the model holds nothing after the cursor (reveal_until); the clip also keeps
+  // labels and marks that stand at an earlier time from spilling past it.
+  float right = f.L.right;
+  if (s.m->revealed())
+    right = std::min(right, f.axis().x(s.m->revealed_until_us) + kRevealClipMargin_px);
+  f.dl->PushClipRect(ImVec2(f.label_x(), f.L.top), ImVec2(right, f.L.bottom), true);
   draw_section_header(f, s);
   draw_lane_labels(f, s);
   draw_network_faults(f, s);

@@ -81,9 +81,17 @@ void draw_client_lane(Frame& f, const Section& s) {
         sel.index == static_cast<int64_t>(i))
       dl->AddRect(ImVec2(xa - 1, y0 - 1), ImVec2(xb + 1, y1 + 1), col(kCursorColor), kOpRounding_px,
                   0, kSelectedFrame_px);
-    const ImVec2 ts = ImGui::CalcTextSize(op.label.c_str());
-    if (xb - xa > ts.x + 6 && y1 - y0 >= ts.y - 3)
-      dl->AddText(ImVec2(xa + 3, (y0 + y1 - ts.y) * 0.5f), text_color_on(oc), op.label.c_str());
+    // Operation, key, value and result where there is room; else the operation and result.
+    const float th = ImGui::GetTextLineHeight();
+    const std::string* label = y1 - y0 >= th - 3
+                                   ? op_label_fitting(op, std::min(xb, g.x1) - std::max(xa, g.x0),
+                                                      [](const std::string& t) {
+                                                        return ImGui::CalcTextSize(t.c_str()).x;
+                                                      })
+                                   : nullptr;
+    if (label)
+      dl->AddText(ImVec2(std::max(xa, g.x0) + 3, (y0 + y1 - th) * 0.5f), text_color_on(oc),
+                  label->c_str());
     f.hits.push_back({Hit::Kind::Op, false, xa, y0, xb, y1, s.model, static_cast<int64_t>(i), 0});
   }
   for (size_t row = 0; row < runs.size(); ++row) draw_run(row);

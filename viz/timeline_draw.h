@@ -48,6 +48,13 @@ struct DropMark {
   float x, y, r;
 };
 
+// A vote reply's answer: a green tick (granted) or a red bar (refused) in a disc on its arrow,
+// drawn over the bands.
+struct AnswerMark {
+  float x, y, r;
+  bool granted;
+};
+
 // What one frame's drawers share.
 struct Frame {
   ImDrawList* dl;
@@ -55,8 +62,9 @@ struct Frame {
   const ViewState& view;
   std::vector<Hit>& hits;  // what was drawn, for hover and click
   TimelineStats& stats;
-  std::vector<DropMark> drop_marks;  // per section, drawn over its bands
-  int64_t selected_hit = -1;         // index in hits of the selected message's arrow
+  std::vector<DropMark> drop_marks;      // per section, drawn over its bands
+  int64_t selected_hit = -1;             // index in hits of the selected message's arrow
+  std::vector<AnswerMark> answer_marks;  // per section, drawn over its bands
 
   const TimeAxis& axis() const { return L.axis; }
   // The label column's left edge.

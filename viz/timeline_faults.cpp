@@ -231,6 +231,8 @@ void draw_fault_lane(Frame& f, const Section& s) {
         next_x = std::min(next_x, g.x(faults[j].span.begin_us));
         break;
       }
+    // Reveal mode: a label never runs past the cursor, where nothing is shown.
+    if (s.m->revealed()) next_x = std::min(next_x, g.x(s.m->revealed_until_us));
     const ImVec2 ts = ImGui::CalcTextSize(fault.summary.c_str());
     const float ty = y0 + (y1 - y0 - ts.y) * 0.5f;
     const float inside_x = std::max(xa, g.x0) + 4;

@@ -142,7 +142,7 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
   const float x1 = vp.x + L.width - kPlotRightMargin_px;
   L.right = x1 + kPlotRightMargin_px;
   L.axis = TimeAxis::make(vp.x + L.label_w, x1, view.t0_us, view.t1_us);
-  for (const TraceModel* m : models) L.full_span_us = std::max(L.full_span_us, m->end_us);
+  for (const TraceModel* m : models) L.full_span_us = std::max(L.full_span_us, m->run_end_us());
 
   // What each section needs whatever the lanes' height.
   const float font = vp.font;
@@ -203,9 +203,24 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
   return L;
 }
 
+const std::string* op_label_fitting(const ClientOp& op, float width,
+                                    const std::function<float(const std::string&)>& text_w,
+                                    float pad) {
+  for (const std::string* label : {&op.label, &op.short_label})
+    if (!label->empty() && text_w(*label) + pad < width) return label;
+  return nullptr;
+}
+
+float side_panel_width(float window_w, float font_px, float tabs_w) {
+  const float least = std::max(tabs_w, font_px * kSidePanelMin_fonts);
+  const float most = std::max(least, font_px * kSidePanelMax_fonts);
+  const float w = std::clamp(window_w * kSidePanelFraction, least, most);
+  return std::min(w, window_w * kSidePanelMaxFraction);
+}
+
 void fit_all(const std::vector<const TraceModel*>& models, ViewState& view) {
   Time_us end = 1;
-  for (const TraceModel* m : models) end = std::max(end, m->end_us);
+  for (const TraceModel* m : models) end = std::max(end, m->run_end_us());
   const Time_us margin = std::max<Time_us>(end / 100, 1);
   view.t0_us = -margin;
   view.t1_us = end + margin;

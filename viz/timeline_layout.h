@@ -8,6 +8,8 @@
 // bottom. The label column on the left holds the lanes' names; the plot is right of it.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "viz/trace_model.h"
@@ -138,6 +140,18 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
 // takes the first row free at its start (the last row when none is). Returns the row of each
 // fault and sets `rows` to the number of rows used.
 std::vector<int> pack_fault_rows(const std::vector<Fault>& faults, int& rows);
+
+// The label an op's bar of `width` px has room for: its full label, else its short one, else
+// none (nullptr). `text_w` measures a text in the lane's font; `pad` is the room kept around it.
+const std::string* op_label_fitting(const ClientOp& op, float width,
+                                    const std::function<float(const std::string&)>& text_w,
+                                    float pad = 6.0f);
+
+// The side panel's width in a window `window_w` wide: about a third of it, but at least what its
+// tab labels need (`tabs_w`, measured in the panel's font) and kSidePanelMin_fonts of that font,
+// so that larger text (--font-size) widens the panel instead of clipping it; at most
+// kSidePanelMaxFraction of the window, so that the timeline keeps the rest.
+float side_panel_width(float window_w, float font_px, float tabs_w);
 
 // The visible window: the whole run in view, with a small margin.
 void fit_all(const std::vector<const TraceModel*>& models, ViewState& view);

@@ -1,6 +1,7 @@
 // Messages between the node lanes: an arrow each while they can be told apart, else folded into
 // traffic ticks per pixel column; losses (an X) and the selected message drawn over the bands.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -45,6 +46,10 @@ constexpr float kDropMarkMin_px = 3.5f;
 constexpr float kDropMark_heads = 0.55f;
 constexpr float kDropMarkLine_px = 2.0f;
 constexpr float kDuplicateRing_px = 4.0f;
+// A vote reply's answer: a disc this far along the arrow from the voter, this fraction of a head.
+constexpr float kAnswerAlong = 0.3f;
+constexpr float kAnswerMark_heads = 0.6f;
+constexpr float kAnswerMarkMin_px = 4.0f;
 // The selected message: thicker, in the cursor colour, ringed at both ends.
 constexpr float kSelectedThickness_px = 3.0f;
 constexpr float kSelectedHead_px = 10.0f;
@@ -195,6 +200,10 @@ void draw_messages(Frame& f, const Section& s) {
       arrow(dl, a, b, color, thick, head);
       if (msg.duplicate) dl->AddCircle(b, kDuplicateRing_px, col(kDuplicateColor), 8, 2.0f);
     }
+    if (msg.answer != Message::Answer::None && !dense)
+      f.answer_marks.push_back({a.x + (b.x - a.x) * kAnswerAlong, a.y + (b.y - a.y) * kAnswerAlong,
+                                std::max(kAnswerMarkMin_px, head * kAnswerMark_heads),
+                                msg.answer == Message::Answer::Granted});
     if (view.selection.kind == Selection::Kind::Message && view.selection.model == s.model &&
         view.selection.index == static_cast<int64_t>(i))
       f.selected_hit = static_cast<int64_t>(f.hits.size());
@@ -217,6 +226,20 @@ void draw_message_overlays(Frame& f, const Section& s) {
   for (const DropMark& d : f.drop_marks)
     x_mark(dl, ImVec2(d.x, d.y), d.r, col(kDropColor), kDropMarkLine_px);
   f.drop_marks.clear();
+  for (const AnswerMark& v : f.answer_marks) {
+    const ImVec2 p(v.x, v.y);
+    const float r = v.r;
+    dl->AddCircleFilled(p, r, col(v.granted ? kVoteGrantedColor : kVoteRefusedColor), 12);
+    if (v.granted)  // a tick
+      dl->AddPolyline(std::array<ImVec2, 3>{ImVec2(p.x - r * 0.5f, p.y),
+                                            ImVec2(p.x - r * 0.1f, p.y + r * 0.45f),
+                                            ImVec2(p.x + r * 0.55f, p.y - r * 0.45f)}
+                          .data(),
+                      3, col(kWhite), 0, 1.6f);
+    else  // a bar
+      dl->AddLine(ImVec2(p.x - r * 0.55f, p.y), ImVec2(p.x + r * 0.55f, p.y), col(kWhite), 1.8f);
+  }
+  f.answer_marks.clear();
   if (f.selected_hit >= 0) {
     const Hit& h = f.hits[static_cast<size_t>(f.selected_hit)];
     const Message& msg = s.m->messages[static_cast<size_t>(h.index)];

@@ -140,7 +140,10 @@ void draw_lane_labels(Frame& f, const Section& s) {
             col(kLaneLabelColor), name.c_str());
     // The partition group the node is in at the cursor.
     for (const Fault& fault : m.faults) {
-      if (fault.groups.empty() || fault.span.begin_us > cursor || fault.span.end_us <= cursor)
+      // A partition that never ended within the trace (or the revealed prefix) is still on.
+      const bool open = fault.span.end_event == fault.span.begin_event;
+      if (fault.groups.empty() || fault.span.begin_us > cursor ||
+          (fault.span.end_us <= cursor && !open))
         continue;
       for (size_t gi = 0; gi < fault.groups.size(); ++gi) {
         const auto& group = fault.groups[gi];

@@ -27,6 +27,10 @@ void message_tooltip(const TraceModel& m, const Hit& hit) {
                        m.drop_reasons[msg.drop_reason].c_str());
   else
     ImGui::TextUnformatted("still in flight when the trace ends");
+  if (msg.answer == Message::Answer::Granted)
+    ImGui::TextColored(col4(kVoteGrantedColor), "vote granted");
+  else if (msg.answer == Message::Answer::Refused)
+    ImGui::TextColored(col4(kVoteRefusedColor), "vote refused");
   if (msg.duplicate)
     ImGui::TextColored(col4(kDuplicateColor), "a duplicate copy made by the network");
 }

@@ -115,7 +115,7 @@ struct LineFields {
   std::string k, type, reason, role, kind, phase, f, key, value, expected, outcome, text;
   bool has_value = false, has_expected = false;
   // msg.*
-  bool vote_granted = false, has_entries = false;
+  bool vote_granted = false, has_vote_granted = false, has_entries = false;
   int64_t msg_term = 0, entries = 0;
   // fact.*
   int64_t fact_index = 0, fact_term = 0, fact_from_index = 0, fact_commit_index = 0;
@@ -129,7 +129,7 @@ struct LineFields {
     k.clear(), type.clear(), reason.clear(), role.clear(), kind.clear(), phase.clear();
     f.clear(), key.clear(), value.clear(), expected.clear(), outcome.clear(), text.clear();
     has_value = has_expected = false;
-    vote_granted = has_entries = false;
+    vote_granted = has_vote_granted = has_entries = false;
     msg_term = entries = 0;
     fact_index = fact_term = fact_from_index = fact_commit_index = 0;
   }
@@ -223,7 +223,10 @@ class LineSax {
   bool boolean(bool v) {
     if (depth_ == 1) out_.seen.field(field_, ballot::JsonType::Boolean);
     if (depth_ == 1 && key_ == Key::Dup) out_.dup = v;
-    if (depth_ == 2 && key_ == Key::Msg && sub_ == "vote_granted") out_.vote_granted = v;
+    if (depth_ == 2 && key_ == Key::Msg && (sub_ == "vote_granted" || sub_ == "granted")) {
+      out_.vote_granted = v;
+      out_.has_vote_granted = true;
+    }
     return value_seen();
   }
   bool number_integer(int64_t v) {
@@ -575,8 +578,12 @@ class Builder {
 
   Time_us last_t() const { return last_t_; }
 
-  void finish() {
+  void finish(Time_us reveal_us) {
     if (!m_.has_footer || m_.end_us < last_t_) m_.end_us = last_t_;
+    if (reveal_us >= 0) {
+      m_.revealed_until_us = reveal_us;
+      m_.end_us = std::max(reveal_us, last_t_);
+    }
     const Time_us end = m_.end_us;
     for (NodeTrack& n : m_.nodes) {
       if (!n.bands.empty() && n.bands.back().end_us == kOpen_us) n.bands.back().end_us = end;
@@ -589,6 +596,7 @@ class Builder {
       m_.split_brains.back().end_us = end;
     finish_messages(end);
     finish_ops(end);
+    finish_votes();
   }
 
  private:
@@ -603,6 +611,7 @@ class Builder {
     uint16_t type = 0;
     bool heartbeat = false;
     bool resolved = false;
+    Message::Answer answer = Message::Answer::None;
   };
   // What a node was doing at this instant: the delivery whose handler is running, so that the
   // sends it makes can be attributed to it.
@@ -723,7 +732,12 @@ class Builder {
     // to a heartbeat's sender while handling it.
     s.heartbeat = contains_heartbeat(f.type) || (f.has_entries && f.entries == 0) ||
                   (c.deliver_event >= 0 && c.heartbeat && c.from == s.to);
-    if (f.vote_granted) node(e.node).votes.push_back({e.t_us, f.msg_term, s.to});
+    if (f.has_vote_granted) {
+      s.answer = f.vote_granted ? Message::Answer::Granted : Message::Answer::Refused;
+      saw_vote_answers_ = true;
+      if (f.vote_granted && f.type.find("PreVote") == std::string::npos)
+        node(e.node).votes.push_back({e.t_us, f.msg_term, s.to});
+    }
     remember_send(f.id, s, line);
   }
 
@@ -771,6 +785,7 @@ class Builder {
       m.from = s->from;
       m.type = s->type;
       m.heartbeat = s->heartbeat;
+      m.answer = s->answer;
     } else {  // the send is not in this trace (it cannot be in one written by ballot)
       m.send_us = e.t_us;
       m.send_event = index;
@@ -808,6 +823,7 @@ class Builder {
     const bool was_leading = leading_[static_cast<size_t>(e.node - 1)];
     set_band(e.node, e.t_us, role, f.epoch, leader, index);
     if (role == Role::Leader && !was_leading) m_.leader_change_events.push_back(index);
+    if (role == Role::Candidate) candidacies_.push_back({e.node, {e.t_us, f.epoch, e.node}});
   }
 
   // Closes the node's open band at t and opens the new state, mirroring the kernel's leadership
@@ -958,6 +974,7 @@ class Builder {
       if (!f.key.empty()) op.label += " " + f.key;
       if (f.has_expected) op.label += " " + f.expected + "->";
       if (f.has_value) op.label += (f.has_expected ? "" : " ") + f.value;
+      op.short_label = f.f;
       m_.client_count = std::max(m_.client_count, op.client + 1);
       open_ops_[f.op] = m_.ops.size();
       m_.events[index].aux = static_cast<uint32_t>(m_.ops.size());
@@ -979,8 +996,16 @@ class Builder {
       op.outcome = ClientOp::Outcome::Info;
     else
       fail(line, "expected \"outcome\" to be ok, fail or info, got \"" + f.outcome + "\"");
+    // The result: what a read returned, else the outcome ("?" when unknown).
+    std::string result;
     if (f.has_value && f.f != "write" && f.f != "put" && f.f != "append" && f.f != "cas")
-      op.label += " -> " + f.value;
+      result = " -> " + f.value;
+    else
+      result = op.outcome == ClientOp::Outcome::Ok     ? " ok"
+               : op.outcome == ClientOp::Outcome::Fail ? " fail"
+                                                       : " ?";
+    op.label += result;
+    op.short_label += result;
     open_ops_.erase(it);
   }
 
@@ -1013,6 +1038,7 @@ class Builder {
       m.to = s.to;
       m.type = s.type;
       m.heartbeat = s.heartbeat;
+      m.answer = s.answer;
       m.fate = Message::Fate::InFlight;
       m_.messages.push_back(m);
     }
@@ -1033,6 +1059,16 @@ class Builder {
     Time_us running = std::numeric_limits<Time_us>::min();
     for (size_t i = 0; i < ms.size(); ++i)
       m_.messages_end_max_us[i] = running = std::max(running, ms[i].end_us);
+  }
+
+  // Where votes are answered (some reply carries vote_granted), a candidate has voted for itself
+  // in its epoch: the vote that "voted for" would otherwise miss.
+  void finish_votes() {
+    if (!saw_vote_answers_ || candidacies_.empty()) return;
+    for (const auto& [n, vote] : candidacies_) node(n).votes.push_back(vote);
+    for (NodeTrack& n : m_.nodes)
+      std::stable_sort(n.votes.begin(), n.votes.end(),
+                       [](const Vote& a, const Vote& b) { return a.t_us < b.t_us; });
   }
 
   void finish_ops(Time_us end) {
@@ -1074,13 +1110,17 @@ class Builder {
   std::map<int64_t, size_t> open_faults_;
   std::unordered_map<int64_t, size_t> open_ops_;
   std::vector<HeaderCaption> header_captions_;
+  bool saw_vote_answers_ = false;
+  std::vector<std::pair<int32_t, Vote>> candidacies_;  // (node, its own vote) per candidate event
   std::map<std::string, ballot::TraceHeader::FaultKind> fault_kinds_;  // from the header
 };
 
 }  // namespace
 
-std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
-                                              const LoadProgress& progress) {
+namespace {
+
+std::shared_ptr<TraceModel> parse(std::string text, const std::string& label,
+                                  const LoadProgress& progress, Time_us reveal_us) {
   auto model = std::make_shared<TraceModel>();
   TraceModel& m = *model;
   m.file_label = label;
@@ -1138,9 +1178,82 @@ std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::strin
     builder.event(fields, line_no, offset, static_cast<uint32_t>(line.size()));
   }
   if (!header_seen) fail(1, "expected the trace header, got only blank lines");
-  builder.finish();
+  builder.finish(reveal_us);
   if (progress) progress(total, total);
   return model;
+}
+
+}  // namespace
+
+std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
+                                              const LoadProgress& progress) {
+  return parse(std::move(text), label, progress, -1);
+}
+
+std::shared_ptr<const TraceModel> reveal_until(const std::shared_ptr<const TraceModel>& full,
+                                               Time_us cursor_us) {
+  if (!full || cursor_us >= full->end_us) return full;
+  return cut_prefix(*full, cursor_us);
+}
+
+bool extend_prefix(TraceModel& m, const TraceModel& full, Time_us cursor_us) {
+  const Time_us old = m.revealed_until_us;
+  if (!m.revealed() || cursor_us < old || cursor_us >= full.end_us ||
+      m.events.size() > full.events.size())
+    return false;
+  if (m.events.size() < full.events.size() && full.events[m.events.size()].t_us <= cursor_us)
+    return false;  // an event to reveal: parse again
+  if (cursor_us == old) return true;
+  int leaders = 0;
+  for (NodeTrack& n : m.nodes) {
+    if (!n.bands.empty() && n.bands.back().end_us == old) {
+      n.bands.back().end_us = cursor_us;
+      leaders += n.bands.back().role == Role::Leader;
+    }
+    for (Interval& p : n.pauses)
+      if (p.end_event == p.begin_event && p.end_us == old) p.end_us = cursor_us;
+  }
+  for (Fault& f : m.faults)
+    if (!f.instantaneous && f.span.end_event == f.span.begin_event && f.span.end_us == old)
+      f.span.end_us = cursor_us;
+  if (!m.split_brains.empty() && m.split_brains.back().end_us == old && leaders >= 2)
+    m.split_brains.back().end_us = cursor_us;
+  Time_us running = std::numeric_limits<Time_us>::min();
+  for (size_t i = 0; i < m.messages.size(); ++i) {
+    Message& msg = m.messages[i];
+    if (msg.fate == Message::Fate::InFlight) msg.end_us = cursor_us;
+    m.messages_end_max_us[i] = running = std::max(running, msg.end_us);
+  }
+  running = std::numeric_limits<Time_us>::min();
+  for (size_t i = 0; i < m.ops.size(); ++i) {
+    ClientOp& op = m.ops[i];
+    if (op.outcome == ClientOp::Outcome::Pending) op.return_us = cursor_us;
+    m.ops_end_max_us[i] = running = std::max(running, op.return_us);
+  }
+  m.end_us = cursor_us;
+  m.revealed_until_us = cursor_us;
+  return true;
+}
+
+std::shared_ptr<TraceModel> cut_prefix(const TraceModel& full_model, Time_us cursor_us) {
+  const TraceModel* full = &full_model;
+  cursor_us = std::max<Time_us>(cursor_us, 0);
+  const std::vector<Event>& ev = full->events;
+  const auto after = std::upper_bound(ev.begin(), ev.end(), cursor_us,
+                                      [](Time_us t, const Event& e) { return t < e.t_us; });
+  // The header and the events up to the cursor, each line with its newline.
+  size_t cut;
+  if (after != ev.end())
+    cut = static_cast<size_t>(after->offset);
+  else if (!ev.empty())
+    cut = static_cast<size_t>(ev.back().offset + ev.back().length);
+  else
+    cut = full->text.find('\n');
+  std::string text = full->text.substr(0, std::min(cut, full->text.size()));
+  if (text.empty() || text.back() != '\n') text += '\n';
+  std::shared_ptr<TraceModel> m = parse(std::move(text), full->file_label, {}, cursor_us);
+  m->revealed_from_end_us = full->end_us;
+  return m;
 }
 
 std::shared_ptr<const TraceModel> load_trace_file(const std::string& path,

@@ -80,6 +80,8 @@ struct Interval {
 // fate InFlight and ends at the end of the trace.
 struct Message {
   enum class Fate : uint8_t { Delivered, Dropped, InFlight };
+  // A reply to a vote request: its boolean msg.vote_granted (or msg.granted) field.
+  enum class Answer : uint8_t { None, Granted, Refused };
   Time_us send_us = 0;
   Time_us end_us = 0;  // delivery or drop time
   int64_t id = 0;
@@ -93,6 +95,7 @@ struct Message {
   Fate fate = Fate::Delivered;
   bool duplicate = false;  // this copy was the network's duplicate
   bool heartbeat = false;  // see docs/viz.md: "Heartbeat" types, empty AppendEntries, their replies
+  Answer answer = Answer::None;
 };
 
 // A fault instance from its `begin` to its `end` event (or the end of the trace). Instantaneous
@@ -129,7 +132,9 @@ struct ClientOp {
   Outcome outcome = Outcome::Pending;
   bool blamed = false;  // listed in the footer's lincheck.failing_ops
   bool lost = false;    // an acknowledged write listed in the footer's damage.lost_writes
-  std::string label;    // "write 3", "read -> 5", "cas 1->2"
+  // The operation, key, value and result: "write k0 3 ok", "read k0 -> 5", "cas k0 1->2 fail",
+  // "write k1 4 ?" (unknown), "write k1 4" while pending; short: "write ok", "read -> 5".
+  std::string label, short_label;
 };
 
 struct Caption {
@@ -174,8 +179,10 @@ struct Expectation {
   bool ok = false;
 };
 
-// A vote: `voter` granted its vote to `candidate` for `term` (from a *VoteReply with
-// vote_granted: true); what the Inspector shows as "votes".
+// A vote: the node granted its vote to `candidate` for `term`: a reply with msg.vote_granted (or
+// msg.granted) true, not a pre-vote's (type containing "PreVote"); or, in a trace whose messages
+// carry that field, the node's own vote when it became candidate in `term` (candidate is then
+// the node itself). What the Inspector shows as "voted for".
 struct Vote {
   Time_us t_us = 0;
   int64_t term = 0;
@@ -257,7 +264,15 @@ struct TraceModel {
     const Event& e = events[event];
     return std::string_view(text).substr(e.offset, e.length);
   }
-  bool truncated() const { return !has_footer; }
+  // Reveal mode (docs/viz.md#reveal-mode): this model is the run's prefix up to
+  // revealed_until_us, built by reveal_until(); -1 for a whole trace. A prefix has no footer
+  // (verdict, metrics, damage and violations are revealed at the end) and is not "truncated".
+  Time_us revealed_until_us = -1;
+  Time_us revealed_from_end_us = 0;  // a prefix: the whole trace's end_us
+  bool revealed() const { return revealed_until_us >= 0; }
+  // The whole run's end: end_us, or for a prefix the end of the trace it was cut from.
+  Time_us run_end_us() const { return revealed() ? revealed_from_end_us : end_us; }
+  bool truncated() const { return !has_footer && !revealed(); }
   // A limit stopped the run (the footer's "cut": "max_events" or "max_trace_bytes"); the trace
   // is complete up to there.
   std::string cut_limit;
@@ -287,6 +302,20 @@ using LoadProgress = std::function<void(uint64_t done, uint64_t total)>;
 // footer loads, flagged truncated(); a last line cut in the middle is dropped and flagged.
 std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
                                               const LoadProgress& progress = {});
+// Reveal mode: the model of `full`'s prefix up to `cursor_us`, as if the run had been recorded
+// only that far: every event with t > cursor_us is left out (bands, pauses, faults, operations
+// and messages still open then end at cursor_us; in-flight messages stay in flight), and so is
+// the footer. Event indices are those of `full`. Returns `full` itself when the cursor is at or
+// after its end. Costs a parse of the prefix.
+std::shared_ptr<const TraceModel> reveal_until(const std::shared_ptr<const TraceModel>& full,
+                                               Time_us cursor_us);
+// The prefix itself, always cut (cursor_us before full's end).
+std::shared_ptr<TraceModel> cut_prefix(const TraceModel& full, Time_us cursor_us);
+// Moves a prefix's cut forward to `cursor_us` in place when no event of `full` lies between its
+// cut and the cursor: what is still going on (the open band, pause, fault, split brain, messages
+// in flight, pending ops) then just lasts longer, which costs a pass over the messages and ops
+// instead of a parse (playback in reveal mode). Returns false, changing nothing, otherwise.
+bool extend_prefix(TraceModel& prefix, const TraceModel& full, Time_us cursor_us);
 // Reads and parses a file. Throws InputError with an empty path when the file cannot be read;
 // see parse_trace for the rest.
 std::shared_ptr<const TraceModel> load_trace_file(const std::string& path,

@@ -47,6 +47,9 @@ struct ViewState {
   double speed = 0.1;  // simulated seconds per real second
   bool pause_at_captions = true;
   bool follow_cursor = true;  // keep the cursor in view while playing
+  // Reveal mode: nothing after the cursor is drawn or listed anywhere (docs/viz.md#reveal-mode);
+  // the timeline and the panels get the run's prefix (reveal_until), play and step reveal more.
+  bool reveal = false;
 
   Filters filters;
   bool show_side_panel = true;

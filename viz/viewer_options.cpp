@@ -78,6 +78,8 @@ std::optional<int> parse_command_line(int argc, char** argv, ViewerOptions& o) {
   cli.add_option("--font-size", o.font_size, "Font size in pixels (default 16)");
   cli.add_flag("--no-side-panel", o.no_side_panel,
                "Start with the side panels hidden (P toggles them)");
+  cli.add_flag("--reveal", o.reveal,
+               "start in reveal mode: nothing after the cursor is shown (R toggles)");
   cli.add_flag("--hide-heartbeats", o.hide_heartbeats,
                "Start with heartbeats hidden (H toggles them)");
   cli.add_option("--panel", o.panel,
@@ -138,6 +140,7 @@ std::optional<int> resolve_options(const ViewerOptions& o, AppOptions& app, int&
   }
   app.side_panel = !o.no_side_panel;
   app.hide_heartbeats = o.hide_heartbeats;
+  app.reveal = o.reveal;
   app.panel = o.panel;
   if (o.select >= 0) app.select_event = static_cast<uint32_t>(o.select);
   return std::nullopt;

@@ -26,6 +26,7 @@ struct ViewerOptions {
   float font_size = 16.0f;
   bool no_side_panel = false;
   bool hide_heartbeats = false;
+  bool reveal = false;
   int64_t select = -1;
   std::string panel;
 };
