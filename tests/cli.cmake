@@ -54,3 +54,7 @@ add_test(NAME cli:fault_times
 # Situations: run lists them, sweep --coverage counts them (and merge alike), expect.reached.
 add_test(NAME cli:coverage
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/coverage_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# Published experiments (scenarios/literature/, docs/literature.md): check, a few seeds of every
+# variant keep safety, and docs/literature.sh regenerates a page of the committed page's shape.
+add_test(NAME cli:literature
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/literature_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
