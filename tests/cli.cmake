@@ -57,3 +57,7 @@ add_test(NAME cli:coverage
 # `ballot export --format perfetto|shiviz` against each format's rules, and `ballot diff`.
 add_test(NAME cli:export_diff
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/export_diff_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# Published experiments (scenarios/literature/, docs/literature.md): check, a few seeds of every
+# variant keep safety, and docs/literature.sh regenerates a page of the committed page's shape.
+add_test(NAME cli:literature
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/literature_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})

@@ -67,7 +67,7 @@ check "marker scenario written" \
   grep -q "only in the moved install" "$shipped/zz-installed-only.json"
 expect 0 "zz-installed-only.json +bully +only in the moved install" -- "$ballot" list scenarios
 listed=$("$ballot" list scenarios | wc -l)
-installed=$(find "$shipped" -name '*.json' | wc -l)
+installed=$(find "$shipped" -maxdepth 1 -name '*.json' | wc -l)  # list reads one folder, not literature/
 check "list scenarios shows the $installed installed files (it showed $listed)" \
   test "$listed" -eq "$installed"
 
