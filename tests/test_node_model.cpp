@@ -278,3 +278,27 @@ TEST_CASE("a slow disk on one node delays its replies only", "[model][storage]")
   CHECK(v.noted(1, "sync: on disk in 10ms"));
   CHECK_FALSE(v.noted(2, "sync:"));
 }
+
+TEST_CASE("what waits for the disk of a paused node leaves when it resumes", "[model][storage]") {
+  // n2 grants n1's vote at 111 ms; the vote is on disk at 121 ms. n2 is paused from 115 ms.
+  const std::string pause =
+      R"("faults": [{"at": "115ms", "duration": "50ms", "kind": "pause", "nodes": ["n2"]}])";
+  VoteWatch w;
+  run_scenario_watched(parse_scenario(storage_raft(pause), "t.json"), &w);
+  std::vector<Time_us> n2_to_n1;
+  for (const auto& reply : w.replies)
+    if (reply.node == 1 && reply.peer == 0 && reply.granted) n2_to_n1.push_back(reply.at_us);
+  REQUIRE_FALSE(n2_to_n1.empty());
+  // Not at 121 ms, while n2 was paused: at its resume.
+  CHECK(n2_to_n1.front() == 165 * kMillisecond_us);
+  SECTION("a crash during the pause keeps the sync the disk finished but never sends the reply") {
+    const std::string pause_crash =
+        R"("faults": [{"at": "115ms", "duration": "50ms", "kind": "pause", "nodes": ["n2"]},
+                      {"at": "140ms", "duration": "50ms", "kind": "crash", "nodes": ["n2"]}])";
+    VoteWatch c;
+    run_scenario_watched(parse_scenario(storage_raft(pause_crash), "t.json"), &c);
+    for (const auto& reply : c.replies)
+      if (reply.node == 1) CHECK(reply.at_us >= 190 * kMillisecond_us);
+    CHECK(c.noted(1, "recovered term 1, voted_for n1"));
+  }
+}

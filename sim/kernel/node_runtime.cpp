@@ -168,10 +168,17 @@ void Simulator::Impl::settle_syncs(NodeRt& r) {
 }
 
 // What a node sent while its disk was busy leaves when every sync started before it is done,
-// unless the node crashed in between (then it was never sent).
+// unless the node crashed in between (then it was never sent). Sending is the node's own act, and
+// a paused node runs nothing: if it is paused when the disk finishes, what waited leaves when it
+// resumes (the disk itself completes on time, so a crash during the pause keeps the sync).
 void Simulator::Impl::depart(QEvent& ev) {
   NodeRt& r = rt(ev.node);
   const bool lost = r.crashed || (r.incarnation & kIncarnationMask) != ev.incarnation;
+  if (!lost && r.paused) {
+    r.held.push_back(ev);  // not a handler: the pause audit's handlers_not_run is not counted
+    ev.ptr = nullptr;      // ownership moved to the held copy
+    return;
+  }
   if (ev.type == Ev::Depart) {
     std::unique_ptr<Message> msg(static_cast<Message*>(ev.ptr));
     ev.ptr = nullptr;
