@@ -334,8 +334,9 @@ struct Filter {
 
 class Printer {
  public:
-  Printer(const Filter& filter, std::string epoch_word)
-      : filter_(filter), epoch_word_(std::move(epoch_word)) {}
+  // `device`: the fencing device's number in fault details (docs/stonith.md), 0 for none.
+  Printer(const Filter& filter, std::string epoch_word, int64_t device)
+      : filter_(filter), epoch_word_(std::move(epoch_word)), device_(device) {}
 
   // Returns false once past --to (the trace is in time order).
   bool event(const Json& j) {
@@ -394,6 +395,7 @@ class Printer {
       who = "--";
       FiredFault f;
       f.kind = need_str(j, "kind");
+      f.device = device_;
       if (j.contains("detail")) f.detail_json = need_obj(j, "detail").dump();
       what = f.kind + " #" + std::to_string(need_int(j, "fault")) + " " + need_str(j, "phase") +
              "  " + fault_targets_text(f);
@@ -450,6 +452,7 @@ class Printer {
  private:
   const Filter& filter_;
   std::string epoch_word_;
+  int64_t device_ = 0;
   const std::vector<std::string> kinds_ = kind_names();
   std::map<int64_t, std::string> sent_;  // message id -> its rendered fields
   uint64_t printed_ = 0;
@@ -505,7 +508,10 @@ int log_trace(const LogOptions& o) {
         throw TraceError{0, "--node n" + std::to_string(n) + ": the trace has " +
                                 std::to_string(nodes) + " nodes (n1..n" + std::to_string(nodes) +
                                 ")"};
-    printer.emplace(filter, epoch_word);
+    // A scenario with a "stonith" block has the fencing device, numbered nodes + 1 in faults.
+    const bool stonith =
+        scenario.is_object() && scenario.contains("stonith") && !scenario["stonith"].is_null();
+    printer.emplace(filter, epoch_word, stonith && nodes > 0 ? nodes + 1 : 0);
   };
   try {
     const TraceInfo info = read_trace(file, on_header, [&](size_t line_no, const Json& j) {

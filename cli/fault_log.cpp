@@ -70,11 +70,11 @@ std::string selector_text(const FaultSpec& spec) {
   return selector_name(spec.selector);
 }
 
-std::string names(const nlohmann::json& list) {
+std::string names(const nlohmann::json& list, int64_t device) {
   std::string text;
   for (const nlohmann::json& n : list)
     if (n.is_number_integer())
-      text += (text.empty() ? "n" : ",n") + std::to_string(n.get<int64_t>());
+      text += (text.empty() ? "" : ",") + fault_node_name(n.get<int64_t>(), device);
   return text;
 }
 
@@ -156,27 +156,33 @@ std::vector<FiredFault> FaultLog::take(const std::vector<FaultSpec>& schedule) {
   return std::move(faults_);
 }
 
+std::string fault_node_name(int64_t one_based, int64_t device) {
+  return device != 0 && one_based == device ? "stonith" : "n" + std::to_string(one_based);
+}
+
 std::string fault_targets_text(const FiredFault& fault) {
+  const int64_t device = fault.device;
   const nlohmann::json d = nlohmann::json::parse(fault.detail_json, nullptr, false);
   std::vector<std::string> parts;
   if (d.is_object()) {
     if (d.contains("groups")) {
       std::string groups;
       for (const nlohmann::json& g : d["groups"])
-        groups += (groups.empty() ? "" : " | ") + names(g);
+        groups += (groups.empty() ? "" : " | ") + names(g, device);
       parts.push_back(groups);
     }
     if (d.contains("nodes")) {
-      const std::string nodes = names(d["nodes"]);
+      const std::string nodes = names(d["nodes"], device);
       parts.push_back(nodes.empty() ? "nobody" : nodes);
     }
     if (d.contains("from_nodes") && d.contains("to_nodes")) {
-      parts.push_back("{" + names(d["from_nodes"]) + "}" +
-                      (d.value("both", false) ? " <-> " : " -> ") + "{" + names(d["to_nodes"]) +
-                      "}");
+      parts.push_back("{" + names(d["from_nodes"], device) + "}" +
+                      (d.value("both", false) ? " <-> " : " -> ") + "{" +
+                      names(d["to_nodes"], device) + "}");
     } else if (d.contains("from") || d.contains("to")) {
-      auto end = [&d](const char* key) {
-        return d.contains(key) ? "n" + std::to_string(d[key].get<int64_t>()) : std::string("any");
+      auto end = [&d, device](const char* key) {
+        return d.contains(key) ? fault_node_name(d[key].get<int64_t>(), device)
+                               : std::string("any");
       };
       parts.push_back(end("from") + (d.value("both", false) ? " <-> " : " -> ") + end("to"));
     }

@@ -37,6 +37,9 @@ struct FiredFault {
   std::optional<Time_us> recovery_leader_us, recovery_write_us;
   // Its resolved `nodes` included the leader a majority followed just before it began.
   bool target_was_leader = false;
+  // The fencing device's number in the detail's node lists (nodes + 1, as the trace writes it;
+  // docs/stonith.md), 0 without a device: named "stonith" for people and in scripted faults.
+  int64_t device = 0;
 };
 
 // Watches fault events (and the crashes and pauses a fault causes at once).
@@ -52,6 +55,10 @@ class FaultLog : public Observer {
   std::vector<FiredFault> faults_;
   size_t opening_ = 0;  // 1 + index of the fault that just began (its node effects follow it)
 };
+
+// A node of a fault's detail (1-based, as the trace writes it) by name: "n3", or "stonith" for the
+// fencing device (`device`, 0 for none), as a scenario's faults name it.
+std::string fault_node_name(int64_t one_based, int64_t device);
 
 // For people: the resolved targets of a fault ("n1,n2 | n3,n4,n5", "leader = n5", "n1 -> n3").
 std::string fault_targets_text(const FiredFault& fault);

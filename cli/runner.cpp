@@ -817,6 +817,9 @@ static RunReport run_impl(const Scenario& scenario, std::ostream* trace_out, Obs
   if (limits.record_dropped_messages) sim->record_dropped_messages();
   report.result = sim->run();
   report.faults = fault_log.take(report.result.fault_schedule);
+  if (report.scenario.stonith.enabled)
+    for (FiredFault& f : report.faults)
+      f.device = int64_t{stonith_device_id(report.scenario.nodes)} + 1;
   for (FiredFault& f : report.faults)
     if (f.id >= 1 && f.id <= report.result.fault_effects.size())
       f.effect = report.result.fault_effects[f.id - 1];

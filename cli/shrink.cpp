@@ -21,9 +21,11 @@ std::string node_name1(int64_t one_based) {
   return "n" + std::to_string(one_based);
 }
 
-json names_of(const json& ids) {
+// Node numbers of a fault's detail by name; the fencing device (`device`, 0 for none) as
+// "stonith", which is how a scenario's faults name it (docs/stonith.md).
+json names_of(const json& ids, int64_t device) {
   json list = json::array();
-  for (const json& id : ids) list.push_back(node_name1(id.get<int64_t>()));
+  for (const json& id : ids) list.push_back(fault_node_name(id.get<int64_t>(), device));
   return list;
 }
 
@@ -62,30 +64,31 @@ std::optional<SFault> scripted_fault(const FiredFault& fired) {
   if (k == "partition") {
     json groups = json::array();
     for (const json& g : d.value("groups", json::array()))
-      if (!g.empty()) groups.push_back(names_of(g));
+      if (!g.empty()) groups.push_back(names_of(g, fired.device));
     if (groups.empty()) return std::nullopt;
     f.fields["groups"] = groups;
   } else if (k == "link_cut") {
     if (d.contains("from_nodes")) {
       if (d["from_nodes"].empty() || d["to_nodes"].empty()) return std::nullopt;
-      f.fields["from"] = names_of(d["from_nodes"]);
-      f.fields["to"] = names_of(d["to_nodes"]);
+      f.fields["from"] = names_of(d["from_nodes"], fired.device);
+      f.fields["to"] = names_of(d["to_nodes"], fired.device);
     } else {
       if (!d.contains("from") || !d.contains("to")) return std::nullopt;
-      f.fields["from"] = node_name1(d["from"].get<int64_t>());
-      f.fields["to"] = node_name1(d["to"].get<int64_t>());
+      f.fields["from"] = fault_node_name(d["from"].get<int64_t>(), fired.device);
+      f.fields["to"] = fault_node_name(d["to"].get<int64_t>(), fired.device);
     }
     if (d.value("both", false)) f.fields["both"] = true;
   } else if (k == "drop_message") {
     if (!d.contains("from") || !d.contains("to") || !d.contains("type") || !d.contains("nth"))
       return std::nullopt;
-    f.fields["from"] = node_name1(d["from"].get<int64_t>());
-    f.fields["to"] = node_name1(d["to"].get<int64_t>());
+    f.fields["from"] = fault_node_name(d["from"].get<int64_t>(), fired.device);
+    f.fields["to"] = fault_node_name(d["to"].get<int64_t>(), fired.device);
     f.fields["type"] = d["type"];
     f.fields["nth"] = d["nth"];
   } else if (k == "drop" || k == "flap") {
-    if (d.contains("from")) f.fields["from"] = node_name1(d["from"].get<int64_t>());
-    if (d.contains("to")) f.fields["to"] = node_name1(d["to"].get<int64_t>());
+    if (d.contains("from"))
+      f.fields["from"] = fault_node_name(d["from"].get<int64_t>(), fired.device);
+    if (d.contains("to")) f.fields["to"] = fault_node_name(d["to"].get<int64_t>(), fired.device);
     if (d.contains("type")) f.fields["type"] = d["type"];
     if (d.contains("probability_ppm") && d["probability_ppm"].get<int64_t>() != 1000000)
       f.fields["probability"] = static_cast<double>(d["probability_ppm"].get<int64_t>()) / 1e6;
@@ -93,7 +96,7 @@ std::optional<SFault> scripted_fault(const FiredFault& fired) {
   } else if (k != "heal") {
     if (d.contains("nodes")) {
       if (d["nodes"].empty()) return std::nullopt;  // a selector that found nobody
-      f.fields["nodes"] = names_of(d["nodes"]);
+      f.fields["nodes"] = names_of(d["nodes"], fired.device);
     } else if (k != "delay_spike" && k != "loss_burst" && k != "bridge" && k != "majorities_ring") {
       return std::nullopt;
     }
@@ -1119,8 +1122,8 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
   nlohmann::ordered_json out;
   out["name"] = result.name;
   out["description"] = description;
-  for (const char* key : {"nodes", "algorithm", "seed", "duration", "topology", "network", "params",
-                          "faults", "nemesis", "workload"})
+  for (const char* key : {"nodes", "algorithm", "seed", "duration", "topology", "network", "timers",
+                          "storage", "params", "faults", "nemesis", "stonith", "workload"})
     if (doc.contains(key)) out[key] = doc[key];
   if (reproduced) {
     write_scripted(out, shrinker);
@@ -1219,8 +1222,9 @@ SavedFailure script_failure(const ShrinkOptions& options, const std::string& sav
   out["name"] = base_name + "-failure-" + r.algorithm + "-" + std::to_string(r.seed);
   out["description"] = description;
   out["generated_by"] = generated;
-  for (const char* key : {"nodes", "algorithm", "seed", "duration", "topology", "network", "params",
-                          "faults", "nemesis", "workload", "expect"})
+  for (const char* key :
+       {"nodes", "algorithm", "seed", "duration", "topology", "network", "timers", "storage",
+        "params", "faults", "nemesis", "stonith", "workload", "expect"})
     if (doc.contains(key)) out[key] = doc[key];
   if (reproduced) write_scripted(out, shrinker);
   saved.scenario_text = pretty(out);

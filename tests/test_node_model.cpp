@@ -182,3 +182,123 @@ TEST_CASE("the Raft checker knows a crash loses log writes still on their way to
   for (const auto& v : r.result.violations) FAIL_CHECK(v.checker << ": " << v.message);
   CHECK(r.result.violations.empty());
 }
+
+// ---- per-node settings ("timers.nodes", "storage.nodes") ----
+
+namespace {
+
+// When each node's timers fire.
+struct TimerWatch final : Observer {
+  std::vector<std::vector<Time_us>> fired = std::vector<std::vector<Time_us>>(3);
+  void on_event(const TraceEvent& ev) override {
+    if (ev.kind == EventKind::Timer) fired[static_cast<size_t>(ev.node)].push_back(ev.time_us);
+  }
+};
+
+std::string without_disk(std::string text) {
+  const std::string disk = R"("storage": {"sync": {"dist": "constant", "value": "10ms"}},)";
+  text.erase(text.find(disk), disk.size());
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("per-node timer jitter delays only the named node's timers", "[model][jitter]") {
+  const std::string only_n3 =
+      R"("timers": {"nodes": {"n3": {"jitter": {"dist": "uniform", "min": "1ms", "max": "20ms"}}}})";
+  const Scenario s = parse_scenario(lockstep_raft(only_n3), "t.json");
+  CHECK_FALSE(s.timer_jitter.has_value());
+  REQUIRE(s.timer_jitter_of(2) != nullptr);
+  CHECK(s.timer_jitter_of(0) == nullptr);
+  CHECK(s.timer_jitter_of(1) == nullptr);
+  TimerWatch w;
+  const RunReport r = run_scenario_watched(s, &w);
+  // n1 and n2 time out exactly when they asked to; n3 (its timer drawn >= 1 ms late) does not.
+  REQUIRE_FALSE(w.fired[0].empty());
+  REQUIRE_FALSE(w.fired[1].empty());
+  CHECK(w.fired[0].front() == 150 * kMillisecond_us);
+  CHECK(w.fired[1].front() == 150 * kMillisecond_us);
+  if (!w.fired[2].empty()) CHECK(w.fired[2].front() != 150 * kMillisecond_us);
+  // n3 out of step breaks the tie: it votes for the first candidate to reach it.
+  CHECK_FALSE(r.result.leader_intervals.empty());
+  // The same as a scenario-wide jitter that n1 and n2 turn off (null, or an entry without it):
+  // each node draws from its own stream.
+  const std::string wide_but_n1_n2 =
+      R"("timers": {"jitter": {"dist": "uniform", "min": "1ms", "max": "20ms"},
+                    "nodes": {"n1": {"jitter": null}, "n2": {}}})";
+  const Scenario t = parse_scenario(lockstep_raft(wide_but_n1_n2), "t.json");
+  CHECK(t.timer_jitter_of(0) == nullptr);
+  CHECK(t.timer_jitter_of(1) == nullptr);
+  CHECK(t.timer_jitter_of(2) != nullptr);
+  CHECK(run_scenario(t).result.trace_hash == r.result.trace_hash);
+  // Without any jitter the lockstep stays.
+  CHECK(run_scenario(parse_scenario(lockstep_raft(""), "t.json")).result.leader_intervals.empty());
+}
+
+TEST_CASE("a slow disk on one node delays its replies only", "[model][storage]") {
+  // No disk by default; n2's syncs take 10 ms.
+  const std::string slow_n2 =
+      R"("storage": {"nodes": {"n2": {"sync": {"dist": "constant", "value": "10ms"}}}})";
+  const Scenario s = parse_scenario(without_disk(storage_raft(slow_n2)), "t.json");
+  CHECK_FALSE(s.storage_sync.has_value());
+  REQUIRE(s.storage_sync_of(1) != nullptr);
+  CHECK(s.storage_sync_of(0) == nullptr);
+  CHECK(s.storage_sync_of(2) == nullptr);
+  VoteWatch w;
+  const RunReport r = run_scenario_watched(s, &w);
+  CHECK(r.result.violations.empty());
+  // n1 has no disk: its RequestVote leaves as it times out, at 100 ms, and arrives at 101 ms.
+  REQUIRE_FALSE(w.requests.empty());
+  CHECK(w.requests.front().at_us == 101 * kMillisecond_us);
+  int n2_replies = 0, n3_replies = 0;
+  for (const auto& reply : w.replies) {
+    Time_us asked_us = -1;
+    for (const auto& q : w.requests)
+      if (q.node == reply.node && q.peer == reply.peer && q.at_us <= reply.at_us)
+        asked_us = q.at_us;
+    REQUIRE(asked_us >= 0);
+    if (reply.node == 1) {
+      ++n2_replies;
+      CHECK(reply.at_us == asked_us + 10 * kMillisecond_us);  // waits for its own disk
+    } else if (reply.node == 2) {
+      ++n3_replies;
+      CHECK(reply.at_us == asked_us);  // no disk: answers at once
+    }
+  }
+  CHECK(n2_replies > 0);
+  CHECK(n3_replies > 0);
+  CHECK(w.noted(1, "sync: on disk in 10ms"));
+  CHECK_FALSE(w.noted(0, "sync:"));
+  CHECK_FALSE(w.noted(2, "sync:"));
+  // The other way round: a disk everywhere but n3 (null turns it off for n3).
+  VoteWatch v;
+  run_scenario_watched(
+      parse_scenario(storage_raft(""), "t.json", {R"(storage.nodes.n3={"sync": null})"}), &v);
+  CHECK(v.noted(0, "sync: on disk in 10ms"));
+  CHECK(v.noted(1, "sync: on disk in 10ms"));
+  CHECK_FALSE(v.noted(2, "sync:"));
+}
+
+TEST_CASE("what waits for the disk of a paused node leaves when it resumes", "[model][storage]") {
+  // n2 grants n1's vote at 111 ms; the vote is on disk at 121 ms. n2 is paused from 115 ms.
+  const std::string pause =
+      R"("faults": [{"at": "115ms", "duration": "50ms", "kind": "pause", "nodes": ["n2"]}])";
+  VoteWatch w;
+  run_scenario_watched(parse_scenario(storage_raft(pause), "t.json"), &w);
+  std::vector<Time_us> n2_to_n1;
+  for (const auto& reply : w.replies)
+    if (reply.node == 1 && reply.peer == 0 && reply.granted) n2_to_n1.push_back(reply.at_us);
+  REQUIRE_FALSE(n2_to_n1.empty());
+  // Not at 121 ms, while n2 was paused: at its resume.
+  CHECK(n2_to_n1.front() == 165 * kMillisecond_us);
+  SECTION("a crash during the pause keeps the sync the disk finished but never sends the reply") {
+    const std::string pause_crash =
+        R"("faults": [{"at": "115ms", "duration": "50ms", "kind": "pause", "nodes": ["n2"]},
+                      {"at": "140ms", "duration": "50ms", "kind": "crash", "nodes": ["n2"]}])";
+    VoteWatch c;
+    run_scenario_watched(parse_scenario(storage_raft(pause_crash), "t.json"), &c);
+    for (const auto& reply : c.replies)
+      if (reply.node == 1) CHECK(reply.at_us >= 190 * kMillisecond_us);
+    CHECK(c.noted(1, "recovered term 1, voted_for n1"));
+  }
+}

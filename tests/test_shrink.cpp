@@ -172,3 +172,42 @@ TEST_CASE("shrink: a drop_message caption names the message", "[shrink]") {
                           "type": "AppendEntries", "nth": 11})") ==
         "the 11th AppendEntries n1 -> n3 dropped");
 }
+
+TEST_CASE("shrink: a failure whose faults hit the fencing device shrinks, naming it stonith",
+          "[shrink][stonith]") {
+  // Under "proceed" with the device isolated, n2 takes over unfenced beside the paused n3:
+  // the failure needs the isolate of the device, so the shrunk scenario must keep it.
+  ShrinkOptions o;
+  o.file = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-pause-stonith-unreachable.json";
+  o.sets = {"stonith.on_unreachable=proceed", R"(expect={"lost_writes": 0})"};
+  const ShrinkResult r = shrink_failure(o);
+  INFO(r.what << ": " << r.text << "\n" << r.scenario_text);
+  CHECK(r.faults_scripted);
+  CHECK(r.faults_after >= 1);
+  const Scenario s = parse_scenario(r.scenario_text, "shrunk.json");
+  CHECK(s.stonith.enabled);
+  bool device_isolated = false;
+  for (const FaultSpec& f : s.faults)
+    device_isolated |= f.kind == FaultKind::Isolate && f.nodes.size() == 1 &&
+                       f.nodes[0] == stonith_device_id(s.nodes);
+  CHECK(device_isolated);
+  CHECK(r.scenario_text.find(R"("stonith")") != std::string::npos);
+  CHECK(r.scenario_text.find(R"("n4")") == std::string::npos);
+  CHECK(judge_run(run_scenario(s)).ok());
+}
+
+TEST_CASE("fault lists name the fencing device stonith, not n<nodes+1>", "[stonith]") {
+  const RunReport r = run_scenario(load_scenario(
+      std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-pause-stonith-unreachable.json", {}));
+  REQUIRE_FALSE(r.faults.empty());
+  CHECK(r.faults.front().kind == "isolate");
+  CHECK(r.faults.front().device == 4);
+  CHECK(fault_targets_text(r.faults.front()) == "stonith");
+  // A cluster node keeps its name; without a device, n4 is n4.
+  CHECK(fault_targets_text(r.faults.back()) == "n3");
+  FiredFault plain = r.faults.front();
+  plain.device = 0;
+  CHECK(fault_targets_text(plain) == "n4");
+  CHECK(fault_node_name(4, 4) == "stonith");
+  CHECK(fault_node_name(3, 4) == "n3");
+}

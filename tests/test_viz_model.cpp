@@ -432,6 +432,17 @@ TEST_CASE("bully-partition run in-process: lanes, split brain and the footer agr
   CHECK_FALSE(m->captions[0].pause);
 }
 
+TEST_CASE("the fencing device is named stonith in a fault's label", "[viz][model][run]") {
+  const std::string file =
+      std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-pause-stonith-unreachable.json";
+  const InProcessRun run = run_in_process(file, std::string("bully"), 1, {});
+  auto m = parse_trace(run.trace, run.label);
+  CHECK(m->node_count == 3);
+  REQUIRE(m->faults.size() >= 2);
+  CHECK(m->faults[0].summary == "isolate stonith");
+  CHECK(m->faults[1].summary == "pause n3");
+}
+
 TEST_CASE("a bad scenario or algorithm is an input error", "[viz][run]") {
   const std::string file = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully-partition.json";
   CHECK_THROWS_AS(run_in_process(file, std::string("no-such-algo"), 1, {}), ballot::InputError);

@@ -426,10 +426,15 @@ bool contains_heartbeat(std::string_view type) {
   return false;
 }
 
-std::string node_list(const std::vector<int32_t>& nodes) {
+// A fault's node: "n3", or "stonith" for the fencing device (`device`: its number, nodes + 1, in
+// fault details; 0 without one; docs/stonith.md).
+std::string fault_node(int32_t node, int32_t device) {
+  return device != 0 && node == device ? "stonith" : "n" + std::to_string(node);
+}
+
+std::string node_list(const std::vector<int32_t>& nodes, int32_t device) {
   std::string out;
-  for (size_t i = 0; i < nodes.size(); ++i)
-    out += (i ? "," : "") + ("n" + std::to_string(nodes[i]));
+  for (size_t i = 0; i < nodes.size(); ++i) out += (i ? "," : "") + fault_node(nodes[i], device);
   return out;
 }
 
@@ -457,8 +462,11 @@ class Builder {
       const json s = json::parse(h.scenario_json);
       m_.scenario_json = s.dump(2);
       m_.scenario_name = s.value("name", "");
-      if (s.contains("nodes") && s["nodes"].is_number_integer())
+      if (s.contains("nodes") && s["nodes"].is_number_integer()) {
         set_node_count(s["nodes"].get<int32_t>());
+        if (s.contains("stonith") && !s["stonith"].is_null())
+          device_ = s["nodes"].get<int32_t>() + 1;
+      }
       if (s.contains("captions") && s["captions"].is_array())
         for (const json& c : s["captions"])
           if (c.is_object())
@@ -949,12 +957,13 @@ class Builder {
       fault.from = d.value("from", 0);
       fault.to = d.value("to", 0);
       for (size_t i = 0; i < fault.groups.size(); ++i)
-        targets += (i ? " | " : "") + ("{" + node_list(fault.groups[i]) + "}");
-      if (!fault.nodes.empty()) targets += (targets.empty() ? "" : " ") + node_list(fault.nodes);
+        targets += (i ? " | " : "") + ("{" + node_list(fault.groups[i], device_) + "}");
+      if (!fault.nodes.empty())
+        targets += (targets.empty() ? "" : " ") + node_list(fault.nodes, device_);
       if (fault.from != 0 || fault.to != 0)
         targets += (targets.empty() ? "" : " ") +
-                   (fault.from ? "n" + std::to_string(fault.from) : std::string("any")) + "->" +
-                   (fault.to ? "n" + std::to_string(fault.to) : std::string("any"));
+                   (fault.from ? fault_node(fault.from, device_) : std::string("any")) + "->" +
+                   (fault.to ? fault_node(fault.to, device_) : std::string("any"));
       if (d.contains("type") && d["type"].is_string() && !d["type"].get<std::string>().empty())
         targets += " " + d["type"].get<std::string>();
     }
@@ -1113,6 +1122,7 @@ class Builder {
   bool saw_vote_answers_ = false;
   std::vector<std::pair<int32_t, Vote>> candidacies_;  // (node, its own vote) per candidate event
   std::map<std::string, ballot::TraceHeader::FaultKind> fault_kinds_;  // from the header
+  int32_t device_ = 0;  // the fencing device's number in fault details, 0 without one
 };
 
 }  // namespace

@@ -41,6 +41,8 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
     r.rng = root.substream("node/" + std::to_string(i));
     r.jitter_rng = root.substream("timer-jitter/" + std::to_string(i));
     r.storage_rng = root.substream("storage/" + std::to_string(i));
+    r.jitter = s.timer_jitter_of(i);
+    r.disk = s.storage_sync_of(i);
   }
   scripted = s.faults;
   std::stable_sort(scripted.begin(), scripted.end(),
@@ -51,7 +53,7 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
   for (const FaultSpec& f : scripted) count_sends |= f.kind == FaultKind::DropMessage;
   if (count_sends) send_counts.resize(static_cast<size_t>(n) * static_cast<size_t>(n));
   // With a disk model a crash loses every write not yet on disk.
-  track_unsynced |= s.storage_sync.has_value();
+  for (const NodeRt& r : nodes) track_unsynced |= r.disk != nullptr;
   if (s.nemesis.enabled)
     for (FaultKind k : s.nemesis.kinds) track_unsynced |= k == FaultKind::DiskLoss;
 }

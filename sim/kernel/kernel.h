@@ -113,6 +113,8 @@ struct Simulator::Impl {
     LocalClock clock;
     Rng rng;
     Rng jitter_rng;  // timer jitter ("timer-jitter/<i>"): used only when the scenario asks
+    const LatencyModel* jitter = nullptr;  // this node's timer jitter (scenario "timers"), or none
+    const LatencyModel* disk = nullptr;    // this node's sync latency (scenario "storage"), or none
     // The storage model (scenario "storage"): the node's "storage/<i>" stream, when every sync it
     // started is on disk, and the syncs still in flight (completion time, the state written).
     Rng storage_rng;
@@ -151,7 +153,7 @@ struct Simulator::Impl {
     }
     void sync() override {
       NodeRt& r = sim.rt(id);
-      if (sim.scenario.storage_sync) return sim.start_sync(id);
+      if (r.disk) return sim.start_sync(id);
       if (sim.track_unsynced && r.durable) r.durable->sync_to(r.synced);
     }
     void report(Role role, int64_t epoch, NodeId leader) override {
@@ -357,9 +359,7 @@ struct Simulator::Impl {
   // the disk (storage model)
   void start_sync(NodeId id);
   void settle_syncs(NodeRt& r);
-  bool waits_for_disk(NodeId id) const {
-    return scenario.storage_sync && rt(id).disk_free_us > now_us;
-  }
+  bool waits_for_disk(NodeId id) const { return rt(id).disk && rt(id).disk_free_us > now_us; }
   void depart(kernel::QEvent& ev);
   // messages
   void send(NodeId from, NodeId to, std::unique_ptr<Message> msg);

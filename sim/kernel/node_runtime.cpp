@@ -81,7 +81,7 @@ void Simulator::Impl::crash(NodeId id, bool lose_unsynced, std::string_view why)
   r.crashed = true;
   ++r.incarnation;  // messages in flight to the old incarnation are lost on arrival
   ++crashes;
-  if (scenario.storage_sync) {
+  if (r.disk) {
     // Only what reached the disk survives: syncs still in flight are lost with everything
     // written since the last one that completed (and the messages waiting for them).
     settle_syncs(r);
@@ -148,7 +148,7 @@ void Simulator::Impl::start_sync(NodeId id) {
   NodeRt& r = rt(id);
   if (!r.durable) return;
   settle_syncs(r);
-  const Time_us latency_us = scenario.storage_sync->sample_us(r.storage_rng);
+  const Time_us latency_us = r.disk->sample_us(r.storage_rng);
   r.disk_free_us = add_saturating(std::max(now_us, r.disk_free_us), latency_us);
   r.syncs_in_flight.emplace_back(r.disk_free_us, r.durable->clone());
   TraceEvent ev = event(EventKind::Note, id);
@@ -168,10 +168,17 @@ void Simulator::Impl::settle_syncs(NodeRt& r) {
 }
 
 // What a node sent while its disk was busy leaves when every sync started before it is done,
-// unless the node crashed in between (then it was never sent).
+// unless the node crashed in between (then it was never sent). Sending is the node's own act, and
+// a paused node runs nothing: if it is paused when the disk finishes, what waited leaves when it
+// resumes (the disk itself completes on time, so a crash during the pause keeps the sync).
 void Simulator::Impl::depart(QEvent& ev) {
   NodeRt& r = rt(ev.node);
   const bool lost = r.crashed || (r.incarnation & kIncarnationMask) != ev.incarnation;
+  if (!lost && r.paused) {
+    r.held.push_back(ev);  // not a handler: the pause audit's handlers_not_run is not counted
+    ev.ptr = nullptr;      // ownership moved to the held copy
+    return;
+  }
   if (ev.type == Ev::Depart) {
     std::unique_ptr<Message> msg(static_cast<Message*>(ev.ptr));
     ev.ptr = nullptr;
@@ -295,8 +302,7 @@ TimerId Simulator::Impl::set_timer(NodeId id, Time_us delay_us, uint64_t tag) {
   TimerRec rec;
   delay_us = std::max<Time_us>(0, delay_us);
   // Jitter only ever delays a timer: a node's timer never fires before the delay it asked for.
-  if (scenario.timer_jitter)
-    delay_us = add_saturating(delay_us, scenario.timer_jitter->sample_us(r.jitter_rng));
+  if (r.jitter) delay_us = add_saturating(delay_us, r.jitter->sample_us(r.jitter_rng));
   rec.deadline_local_us = add_saturating(r.clock.local_us(now_us), delay_us);
   rec.tag = tag;
   r.timers.emplace(timer, rec);

@@ -19,6 +19,24 @@ Time_us to_delay_us(double x) {
 }
 }  // namespace
 
+namespace {
+const LatencyModel* per_node(const std::optional<LatencyModel>& all,
+                             const std::map<NodeId, std::optional<LatencyModel>>& nodes,
+                             NodeId id) {
+  const auto it = nodes.find(id);
+  const std::optional<LatencyModel>& m = it == nodes.end() ? all : it->second;
+  return m ? &*m : nullptr;
+}
+}  // namespace
+
+const LatencyModel* Scenario::timer_jitter_of(NodeId id) const {
+  return per_node(timer_jitter, timer_jitter_nodes, id);
+}
+
+const LatencyModel* Scenario::storage_sync_of(NodeId id) const {
+  return per_node(storage_sync, storage_sync_nodes, id);
+}
+
 Time_us LatencyModel::sample_us(Rng& rng) const {
   const double lo = static_cast<double>(floor_us);
   switch (dist) {

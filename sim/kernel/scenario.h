@@ -202,6 +202,13 @@ struct Scenario {
   // node's "storage/<i>" stream. While a node's syncs are in flight, what it sends waits for them,
   // and a crash loses every write not yet on disk. None (the default): syncs cost no time.
   std::optional<LatencyModel> storage_sync;
+  // Per-node overrides of both ("timers.nodes", "storage.nodes"): a node listed uses its own entry
+  // (none when it is null), every other node the scenario-wide one above.
+  std::map<NodeId, std::optional<LatencyModel>> timer_jitter_nodes;
+  std::map<NodeId, std::optional<LatencyModel>> storage_sync_nodes;
+  // What node `id` uses; nullptr for none.
+  const LatencyModel* timer_jitter_of(NodeId id) const;
+  const LatencyModel* storage_sync_of(NodeId id) const;
   // Per algorithm ("raft" -> its flattened parameters); JSON path "params.<algorithm>".
   std::map<std::string, std::map<std::string, ParamValue>> params;
   std::vector<FaultSpec> faults;

@@ -106,9 +106,10 @@ class SchemaSet {
  public:
   using Shape = Schema::Shape;
   Schema leaf = shaped(Shape::Leaf), list = shaped(Shape::List), tree = shaped(Shape::Tree);
-  Schema root, topology, edge, edges, network, latency, timers, storage, params, fault, faults,
-      nemesis, stonith, workload, op, ops, expect, expect_algo, expect_value, by_algorithm, golden,
-      golden_entry, caption, captions, time_range;
+  Schema root, topology, edge, edges, network, latency, timers, timer_nodes, timer_node, storage,
+      storage_nodes, storage_node, params, fault, faults, nemesis, stonith, workload, op, ops,
+      expect, expect_algo, expect_value, by_algorithm, golden, golden_entry, caption, captions,
+      time_range;
 
   SchemaSet();
 

@@ -138,18 +138,29 @@ LinkModel read_network(const json& j, const std::string& path) {
   return n;
 }
 
-// "timers": {"jitter": <distribution>} (docs/scenario-format.md, "timers").
-std::optional<LatencyModel> read_timers(const json& j, const std::string& path) {
-  const Obj o(j, path, schema().timers);
-  if (const json* v = o.find("jitter")) return read_latency(*v, o.at("jitter"));
-  return std::nullopt;
+// A distribution, or null for none (a node's override turning the scenario-wide one off).
+std::optional<LatencyModel> read_optional_latency(const json& j, const std::string& path) {
+  if (j.is_null()) return std::nullopt;
+  return read_latency(j, path);
 }
 
-// "storage": {"sync": <distribution>} (docs/scenario-format.md, "storage").
-std::optional<LatencyModel> read_storage(const json& j, const std::string& path) {
-  const Obj o(j, path, schema().storage);
-  if (const json* v = o.find("sync")) return read_latency(*v, o.at("sync"));
-  return std::nullopt;
+// `{"<field>": <distribution or null>, "nodes": {"n3": {"<field>": ...}}}`: the scenario-wide
+// model and the per-node overrides (a node's entry without the field means none for it).
+void read_per_node_model(const json& j, const std::string& path, const Schema& schema,
+                         const std::string& field, int32_t nodes, std::optional<LatencyModel>& all,
+                         std::map<NodeId, std::optional<LatencyModel>>& by_node) {
+  const Obj o(j, path, schema);
+  if (const json* v = o.find(field)) all = read_optional_latency(*v, o.at(field));
+  const json* per = o.find("nodes");
+  if (!per) return;
+  const Obj p(*per, o.at("nodes"), *schema.field("nodes"));
+  for (const auto& [key, value] : per->items()) {
+    const NodeId id = read_node(json(key), p.at(key), nodes);
+    const Obj e(value, p.at(key), *schema.field("nodes")->elem);
+    std::optional<LatencyModel> m;
+    if (const json* v = e.find(field)) m = read_optional_latency(*v, e.at(field));
+    by_node[id] = m;
+  }
 }
 
 TopologySpec read_topology(const json& j, const std::string& path, int32_t nodes) {
@@ -560,8 +571,16 @@ Scenario read_scenario(const json& doc) {
     run.stonith = true;
   }
   if (const json* v = o.find("network")) s.network = read_network(*v, "network");
-  if (const json* v = o.find("timers")) s.timer_jitter = read_timers(*v, "timers");
-  if (const json* v = o.find("storage")) s.storage_sync = read_storage(*v, "storage");
+  // "timers": {"jitter": <distribution>, "nodes": {...}} and "storage": {"sync": ...} in the same
+  // shape (docs/scenario-format.md, "timers" and "storage").
+  if (const json* v = o.find("timers")) {
+    read_per_node_model(*v, "timers", schema().timers, "jitter", run.nodes, s.timer_jitter,
+                        s.timer_jitter_nodes);
+  }
+  if (const json* v = o.find("storage")) {
+    read_per_node_model(*v, "storage", schema().storage, "sync", run.nodes, s.storage_sync,
+                        s.storage_sync_nodes);
+  }
   if (const json* v = o.find("params")) s.params = read_params(*v, "params");
   if (const json* v = o.find("faults")) {
     if (!v->is_array())

@@ -118,8 +118,12 @@ SchemaSet::SchemaSet() {
                    {"sigma", &leaf},
                    {"scale", &leaf},
                    {"shape", &leaf}});
-  object(timers, {{"jitter", &latency}});
-  object(storage, {{"sync", &latency}});
+  object(timers, {{"jitter", &latency}, {"nodes", &timer_nodes}});
+  map(timer_nodes, timer_node);  // node name -> its own jitter
+  object(timer_node, {{"jitter", &latency}});
+  object(storage, {{"sync", &latency}, {"nodes", &storage_nodes}});
+  map(storage_nodes, storage_node);  // node name -> its own disk
+  object(storage_node, {{"sync", &latency}});
   map(params, tree);
   // A fault's `at` and `duration`: one time, or a range drawn per seed.
   object(time_range, {{"min", &leaf}, {"max", &leaf}});

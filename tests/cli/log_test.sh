@@ -224,5 +224,15 @@ for seed in 1 2 3 4 5 6; do
 done
 if [ "$same" -eq 6 ]; then pass; else fail "raft and paxos: the same first candidate on every seed"; fi
 
+# ---- the fencing device is "stonith" in run's Faults section and in the log (docs/stonith.md) ----
+"$ballot" run "$src/scenarios/bully-pause-stonith-unreachable.json" --trace "$work/stonith.jsonl" >"$work/stonith-run.txt"
+check "run's Faults section names the device stonith" \
+  '/^  #1 .* isolate +stonith +until the end/ { found = 1 } END { if (found) print "ok" }' "$work/stonith-run.txt"
+check "the trace still numbers the device nodes+1" \
+  '/"k":"fault".*"kind":"isolate".*"nodes":\[4\]/ { found = 1 } END { if (found) print "ok" }' "$work/stonith.jsonl"
+"$ballot" log "$work/stonith.jsonl" --kind fault >"$work/stonith-log.txt"
+check "log names the device stonith" \
+  '/isolate #1 begin  stonith/ { found = 1 } / n4/ { bad = 1 } END { if (found && !bad) print "ok" }' "$work/stonith-log.txt"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
