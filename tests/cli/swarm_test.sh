@@ -22,8 +22,16 @@ expect 1 'election_safety\] .*two leaders in term' -- "$ballot" run "$scenario" 
 expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 218..218 --quiet \
   --set params.raft.bugs.vote_before_persist=true --set nemesis.swarm=false
 expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 218..218 --quiet
-# commit_old_term_by_count is not caught in 1..1000; its first catch over 1001..3000 is seed 1480
-# (Leader Completeness), which passes with the bug off.
+# commit_old_term_by_count is first caught at seed 806 of 1..1000 (Leader Completeness), through
+# the drawn isolation of a leader at a client request; it passes with the bug off, and the plain
+# nemesis does not catch it there. Seed 1480 (its first catch before that draw) still catches it.
+expect 1 'leader_completeness\] .*without committed index' -- "$ballot" run "$scenario" \
+  --seed 806 --set params.raft.bugs.commit_old_term_by_count=true
+expect 0 '^swarm .*a leader a client request reaches is isolated with probability [0-9.]+% for ' -- \
+  "$ballot" run "$scenario" --seed 806
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 806..806 --quiet
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 806..806 --quiet \
+  --set params.raft.bugs.commit_old_term_by_count=true --set nemesis.swarm=false
 expect 1 'leader_completeness\] .*without committed index' -- "$ballot" run "$scenario" \
   --seed 1480 --set params.raft.bugs.commit_old_term_by_count=true
 expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 1480..1480 --quiet
