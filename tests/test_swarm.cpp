@@ -366,7 +366,7 @@ TEST_CASE("the swarm draws leader isolation at a request only with isolation in 
     CHECK(a.nemesis.leader_isolate_max_us <= 2 * kSecond_us);
   }
   CHECK(on > 40);
-  CHECK(off_with_isolate > 40);
+  CHECK(off_with_isolate > 15);  // off with probability 1/4 when isolation is kept
   Scenario plain = swarm_scenario(1);
   plain.nemesis.swarm = false;
   CHECK(draw_swarm(plain).nemesis.leader_isolate == 0.0);
