@@ -266,6 +266,9 @@ static nlohmann::json swarm_json(const Scenario& s) {
           {"epoch_crash_delay_max_us", d.nemesis.epoch_crash_delay_max_us},
           {"epoch_crash_down_min_us", d.nemesis.epoch_crash_down_min_us},
           {"epoch_crash_down_max_us", d.nemesis.epoch_crash_down_max_us},
+          {"leader_isolate", d.nemesis.leader_isolate},
+          {"leader_isolate_min_us", d.nemesis.leader_isolate_min_us},
+          {"leader_isolate_max_us", d.nemesis.leader_isolate_max_us},
           {"params", params}};
 }
 
@@ -285,6 +288,10 @@ static std::string swarm_text(const nlohmann::json& j) {
             human_duration(j["epoch_crash_delay_max_us"].get<int64_t>()) + ", down " +
             human_duration(j["epoch_crash_down_min_us"].get<int64_t>()) + "-" +
             human_duration(j["epoch_crash_down_max_us"].get<int64_t>());
+  if (const double p = j["leader_isolate"].get<double>(); p > 0)
+    epoch += "; a leader a client request reaches is isolated with probability " + pct(p) +
+             " for " + human_duration(j["leader_isolate_min_us"].get<int64_t>()) + "-" +
+             human_duration(j["leader_isolate_max_us"].get<int64_t>());
   std::string kinds;
   for (const auto& k : j["kinds"]) kinds += (kinds.empty() ? "" : ",") + k.get<std::string>();
   return kinds + "; a fault every " + human_duration(j["mean_interval_us"].get<int64_t>()) +

@@ -337,3 +337,91 @@ TEST_CASE("a node entering a new epoch crashes at once when the nemesis says so"
     CHECK(a.violations.empty());
   }
 }
+
+// ------------------------------------------------------------------------------------------------
+// Isolation of a leader at a client request (NemesisSpec::leader_isolate)
+// ------------------------------------------------------------------------------------------------
+
+TEST_CASE("the swarm draws leader isolation at a request only with isolation in the mix") {
+  int on = 0, off_with_isolate = 0;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    Scenario base = swarm_scenario(seed);
+    base.nemesis.kinds.push_back(FaultKind::Isolate);
+    const Scenario a = draw_swarm(base), b = draw_swarm(base);
+    CHECK(a.nemesis.leader_isolate == b.nemesis.leader_isolate);
+    CHECK(a.nemesis.leader_isolate_min_us == b.nemesis.leader_isolate_min_us);
+    CHECK(a.nemesis.leader_isolate_max_us == b.nemesis.leader_isolate_max_us);
+    const bool isolates = std::find(a.nemesis.kinds.begin(), a.nemesis.kinds.end(),
+                                    FaultKind::Isolate) != a.nemesis.kinds.end();
+    if (a.nemesis.leader_isolate == 0.0) {
+      off_with_isolate += isolates ? 1 : 0;
+      continue;
+    }
+    ++on;
+    CHECK(isolates);
+    CHECK(a.nemesis.leader_isolate >= kSwarmLeaderIsolateMin);
+    CHECK(a.nemesis.leader_isolate <= kSwarmLeaderIsolateMax);
+    CHECK(a.nemesis.leader_isolate_min_us >= kMillisecond_us);
+    CHECK(a.nemesis.leader_isolate_min_us <= a.nemesis.leader_isolate_max_us);
+    CHECK(a.nemesis.leader_isolate_max_us <= 2 * kSecond_us);
+  }
+  CHECK(on > 40);
+  CHECK(off_with_isolate > 15);  // off with probability 1/4 when isolation is kept
+  Scenario plain = swarm_scenario(1);
+  plain.nemesis.swarm = false;
+  CHECK(draw_swarm(plain).nemesis.leader_isolate == 0.0);
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    Scenario s = swarm_scenario(seed);
+    s.nemesis.kinds = {FaultKind::Crash, FaultKind::Pause};
+    CHECK(draw_swarm(s).nemesis.leader_isolate == 0.0);
+  }
+}
+
+namespace {
+
+RunResult run_raft_with_leader_isolation(double p, uint64_t seed) {
+  Scenario s;
+  s.nodes = 5;
+  s.seed = seed;
+  s.algorithm = "raft";
+  s.duration_us = 4 * kSecond_us;
+  s.nemesis.enabled = true;
+  s.nemesis.kinds = {FaultKind::Pause};
+  s.nemesis.mean_interval_us = 10 * kSecond_us;  // scheduled faults are rare
+  s.nemesis.start_us = 0;
+  s.nemesis.stop_us = 3 * kSecond_us;
+  s.nemesis.leader_isolate = p;
+  s.nemesis.leader_isolate_min_us = 20 * kMillisecond_us;
+  s.nemesis.leader_isolate_max_us = 30 * kMillisecond_us;
+  s.workload.clients = 2;
+  s.workload.start_us = 300 * kMillisecond_us;
+  s.workload.stop_us = 3 * kSecond_us;
+  s.workload.mean_interval_us = 50 * kMillisecond_us;
+  return make_simulator(*find_algorithm("raft"), s)->run();
+}
+
+}  // namespace
+
+TEST_CASE("a leader a client request reaches is isolated at once when the nemesis says so") {
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const RunResult none = run_raft_with_leader_isolation(0.0, seed);
+    for (const FaultSpec& f : none.fault_schedule) CHECK(f.path != "nemesis (leader at a request)");
+    const RunResult a = run_raft_with_leader_isolation(0.9, seed);
+    const RunResult b = run_raft_with_leader_isolation(0.9, seed);
+    CHECK(a.trace_hash == b.trace_hash);
+    CHECK(a.trace_hash != none.trace_hash);
+    int isolations = 0;
+    for (const FaultSpec& f : a.fault_schedule) {
+      if (f.path != "nemesis (leader at a request)") continue;
+      ++isolations;
+      CHECK(f.kind == FaultKind::Isolate);
+      REQUIRE(f.nodes.size() == 1);
+      CHECK(f.duration_us >= 20 * kMillisecond_us);
+      CHECK(f.duration_us <= 30 * kMillisecond_us);
+      CHECK(f.at_us >= 300 * kMillisecond_us);
+      CHECK(f.at_us < 3 * kSecond_us);
+    }
+    CHECK(isolations > 0);
+    CHECK(a.violations.empty());
+  }
+}

@@ -28,6 +28,7 @@ Simulator::Impl::Impl(const Scenario& s, std::function<std::unique_ptr<Node>(Con
       workload_rng(Rng(s.seed).substream("workload")),
       nemesis(s.nemesis, s.duration_us, s.nodes, Rng(s.seed).substream("faults")),
       epoch_crash_rng(Rng(s.seed).substream("faults/epoch")),
+      leader_isolate_rng(Rng(s.seed).substream("faults/leader")),
       leadership(s.nodes, has_epochs),
       damage(s.workload.job_period_us, s.workload.id_interval_us, s.workload.duties_start_us) {
   const Rng root(s.seed);

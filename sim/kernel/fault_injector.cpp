@@ -128,6 +128,28 @@ void Simulator::Impl::maybe_crash_at_new_epoch(NodeId id) {
   queue.push(ev);
 }
 
+// The nemesis's isolation of a leader at a client request (NemesisSpec::leader_isolate): a client
+// request has just reached `id`, which reports the Leader role, and is about to be handled. Two
+// draws from the "faults/leader" stream per such request, hit or not; a hit isolates the node now,
+// before it handles the request, through the same path as the nemesis's own faults.
+void Simulator::Impl::maybe_isolate_leader_at_request(NodeId id) {
+  const NemesisSpec& spec = scenario.nemesis;
+  if (!spec.enabled || spec.leader_isolate <= 0.0) return;
+  if (now_us < spec.start_us || now_us >= std::min(spec.stop_us, scenario.duration_us)) return;
+  const bool hit = leader_isolate_rng.bernoulli(spec.leader_isolate);
+  const Time_us for_us =
+      leader_isolate_rng.uniform_int(spec.leader_isolate_min_us, spec.leader_isolate_max_us);
+  if (!hit) return;
+  FaultSpec f;
+  f.at_us = now_us;
+  f.kind = FaultKind::Isolate;
+  f.duration_us = for_us;
+  f.nodes = {id};
+  f.path = "nemesis (leader at a request)";
+  nemesis_faults.push_back(f);
+  fault_begin(f);
+}
+
 // Scripted faults and the nemesis's, in time order (scripted first at equal times).
 std::vector<FaultSpec> Simulator::Impl::fault_schedule() const {
   std::vector<FaultSpec> all = scripted;

@@ -253,6 +253,7 @@ struct Simulator::Impl {
   std::vector<FaultSpec> nemesis_faults;  // the nemesis's faults drawn so far, in draw order
   NemesisSchedule nemesis;                // draws the nemesis's faults from the "faults" stream
   Rng epoch_crash_rng;                    // the nemesis's crashes at a new epoch ("faults/epoch")
+  Rng leader_isolate_rng;  // the nemesis's isolation of a leader at a request ("faults/leader")
   std::vector<FaultInstance> instances;
   std::vector<uint64_t> active_network;  // ids of network fault instances in force, in order
   // Sends counted per ordered pair and message type (types are the messages' static kType
@@ -403,6 +404,7 @@ struct Simulator::Impl {
   bool draw_next_nemesis();
   void nemesis_fault_begins(size_t index);
   void maybe_crash_at_new_epoch(NodeId id);
+  void maybe_isolate_leader_at_request(NodeId id);
   std::vector<FaultSpec> fault_schedule() const;
   NodeId current_leader() const;
   std::vector<NodeId> resolve(const FaultSpec& f);

@@ -143,6 +143,20 @@ Scenario draw_swarm(const Scenario& s) {
     n.epoch_crash_down_min_us = down_min;
     n.epoch_crash_down_max_us = down_max;
   }
+  // Isolation of a leader at a client request, when isolation is in the mix (drawn last, so the
+  // draws above stay what they were for every seed): on with probability 3/4, each request
+  // reaching a leader then isolating it with a probability uniform in [kSwarmLeaderIsolateMin,
+  // kSwarmLeaderIsolateMax], for a log-uniform range in [1ms, 2s].
+  const double isolate_draw = rng.uniform01();
+  const double isolate_p = rng.uniform_real(kSwarmLeaderIsolateMin, kSwarmLeaderIsolateMax);
+  const Time_us isolate_max = log_uniform_us(rng, kMillisecond_us, 2 * kSecond_us);
+  const Time_us isolate_min = log_uniform_us(rng, kMillisecond_us, isolate_max);
+  const bool isolates = std::find(kept.begin(), kept.end(), FaultKind::Isolate) != kept.end();
+  if (isolates && isolate_draw < 0.75) {
+    n.leader_isolate = isolate_p;
+    n.leader_isolate_min_us = isolate_min;
+    n.leader_isolate_max_us = isolate_max;
+  }
   return r;
 }
 

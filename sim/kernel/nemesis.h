@@ -45,9 +45,15 @@ void draw_targets(int32_t nodes, Rng& rng, FaultSpec& f);
 //     [kSwarmEpochCrashMin, kSwarmEpochCrashMax]; epoch_crash_delay_max log-uniform in [1ms,
 //     100ms]; epoch_crash_down_max log-uniform in [1ms, 1s], then epoch_crash_down_min log-uniform
 //     in [1ms, the drawn max]. These draws come last, so the ones above are as before.
+//   leader_isolate (when isolate is among the kinds kept): 0 with probability 1/4, else uniform in
+//     [kSwarmLeaderIsolateMin, kSwarmLeaderIsolateMax]; leader_isolate_max log-uniform in [1ms,
+//     2s], then leader_isolate_min log-uniform in [1ms, the drawn max]. Drawn after epoch_crash,
+//     so every draw above is as before.
 inline constexpr double kSwarmMaxLoss = 0.2;
 inline constexpr double kSwarmEpochCrashMin = 0.05;
 inline constexpr double kSwarmEpochCrashMax = 0.5;
+inline constexpr double kSwarmLeaderIsolateMin = 0.2;
+inline constexpr double kSwarmLeaderIsolateMax = 1.0;
 inline constexpr double kSwarmMaxDuplicate = 0.05;
 Scenario draw_swarm(const Scenario& s);
 

@@ -115,6 +115,15 @@ struct NemesisSpec {
   Time_us epoch_crash_delay_max_us = 0;
   Time_us epoch_crash_down_min_us = kMillisecond_us;
   Time_us epoch_crash_down_max_us = kMillisecond_us;
+  // Isolation of a leader at a client request (set by the swarm draw;
+  // docs/scenario-format.md#swarm): when a client request reaches a node that reports the Leader
+  // role, between start and stop, the node is isolated with probability leader_isolate just before
+  // it handles the request (what it sends about it is lost), for a time uniform in
+  // [leader_isolate_min_us, leader_isolate_max_us]; drawn from the "faults/leader" stream. 0:
+  // never (the default).
+  double leader_isolate = 0.0;
+  Time_us leader_isolate_min_us = kMillisecond_us;
+  Time_us leader_isolate_max_us = kMillisecond_us;
 };
 
 // One scripted client operation.

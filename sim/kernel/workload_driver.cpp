@@ -155,6 +155,7 @@ void Simulator::Impl::client_request_arrives(QEvent& ev) {
   request.key = op.key;
   request.value = op.value;
   request.expected = op.expected;
+  if (r.role == Role::Leader) maybe_isolate_leader_at_request(ev.node);
   live_node(ev.node).on_client_request(request);
 }
 

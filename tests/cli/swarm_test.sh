@@ -13,17 +13,27 @@ expect 0 '3 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 1..3 --algo
 expect 1 'failed' -- "$ballot" sweep "$scenario" --seeds 1..3 --algo paxos --quiet \
   --set params.paxos.bugs.ignore_accepted_in_promises=true
 
-# The sweep claim of docs/PERFORMANCE.md ("Swarm nemesis"): with swarm, Raft's vote_before_persist
-# is first caught at seed 218 of 1..1000 (an election safety violation: two leaders in a term),
+# The sweep claims of docs/PERFORMANCE.md ("Swarm nemesis"): with swarm, Raft's vote_before_persist
+# is first caught at seed 169 of 1..1000 (an election safety violation: two leaders in a term),
 # which needs the drawn crash at a new epoch and short election timeouts; the plain nemesis does
-# not catch it on that seed.
+# not catch it on that seed. Seed 218, its first catch before leader isolation was drawn, still is.
+expect 1 'election_safety\] .*two leaders in term' -- "$ballot" run "$scenario" --seed 169 \
+  --set params.raft.bugs.vote_before_persist=true
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 169..169 --quiet \
+  --set params.raft.bugs.vote_before_persist=true --set nemesis.swarm=false
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 169..169 --quiet
 expect 1 'election_safety\] .*two leaders in term' -- "$ballot" run "$scenario" --seed 218 \
   --set params.raft.bugs.vote_before_persist=true
-expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 218..218 --quiet \
-  --set params.raft.bugs.vote_before_persist=true --set nemesis.swarm=false
-expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 218..218 --quiet
-# commit_old_term_by_count is not caught in 1..1000; its first catch over 1001..3000 is seed 1480
-# (Leader Completeness), which passes with the bug off.
+# commit_old_term_by_count is first caught at seed 58 of 1..1000 (Leader Completeness), through
+# the drawn isolation of a leader at a client request; it passes with the bug off, and the plain
+# nemesis does not catch it there. Seed 1480 (its first catch before that draw) still catches it.
+expect 1 'leader_completeness\] .*without committed index' -- "$ballot" run "$scenario" \
+  --seed 58 --set params.raft.bugs.commit_old_term_by_count=true
+expect 0 '^swarm .*a leader a client request reaches is isolated with probability [0-9.]+% for ' -- \
+  "$ballot" run "$scenario" --seed 58
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 58..58 --quiet
+expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 58..58 --quiet \
+  --set params.raft.bugs.commit_old_term_by_count=true --set nemesis.swarm=false
 expect 1 'leader_completeness\] .*without committed index' -- "$ballot" run "$scenario" \
   --seed 1480 --set params.raft.bugs.commit_old_term_by_count=true
 expect 0 '1 passed, 0 failed' -- "$ballot" sweep "$scenario" --seeds 1480..1480 --quiet
