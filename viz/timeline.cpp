@@ -91,7 +91,7 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
   // No background rectangle: the window is cleared to kBackgroundColor, and on software OpenGL
   // every full-size layer costs milliseconds.
   const std::vector<timeline::Section> sections = timeline::make_sections(models, layout_, view);
-  timeline::Frame frame{dl, layout_, view, hits_, stats_, {}, -1};
+  timeline::Frame frame{dl, layout_, view, hits_, stats_, {}, -1, {}};
   for (const timeline::Section& s : sections) draw_section(frame, s);
   timeline::draw_ruler(frame, models);
   timeline::draw_cursor(frame, in.x, pointer.in_plot && !in.active);
