@@ -301,6 +301,7 @@ void PaxosNode::on_fenced(NodeId target, bool powered_off) {
 
 void PaxosNode::take_leadership() {
   require(role_ == PaxosRole::Candidate, "only a candidate becomes leader");
+  previous_leader_ = kNoNode;  // STONITH: replaced; a later win fences only a leader heard since
   role_ = PaxosRole::Leader;
   leader_id_ = ctx_.self();
   leader_ballot_ = ballot_;

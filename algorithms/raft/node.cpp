@@ -489,6 +489,7 @@ void RaftNode::on_fenced(NodeId target, bool powered_off) {
 
 void RaftNode::take_leadership() {
   require(role_ == RaftRole::Candidate, "only a candidate becomes leader");
+  previous_leader_ = kNoNode;  // STONITH: replaced; a later win fences only a leader heard since
   role_ = RaftRole::Leader;
   leader_id_ = ctx_.self();
   failed_elections_ = 0;  // Raft Refloated's backoff resets on a won election
