@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/registry.h"
 #include "cli/runner.h"
 #include "sim/api/input_error.h"
 #include "sim/kernel/scenario.h"
@@ -289,4 +290,116 @@ TEST_CASE(
   CHECK(r.result.metrics.at("crashes") == 1);
   CHECK(r.result.metrics.at("final_leader") == 4);
   CHECK(r.expectations_hold());
+}
+
+// ---- Raft and Multi-Paxos: a won election waits for the device before acting as leader ----
+
+namespace {
+
+// What happens after the first leader (`old_leader`) is isolated at 1s: the first message a new
+// leader sends as leader (AppendEntries in Raft; Accept or Heartbeat in Paxos), the first
+// power-off, and the first request to the device.
+struct LeaderProbe final : Observer {
+  std::string_view algorithm;
+  NodeId old_leader = kNoNode;
+  uint64_t first_lead_send = UINT64_MAX;  // event index
+  Time_us first_lead_send_us = -1;
+  NodeId first_lead_sender = kNoNode;
+  uint64_t first_power_off = UINT64_MAX;
+  NodeId powered_off = kNoNode;
+  int crashes = 0;
+  Time_us first_ask_us = -1;
+  void on_event(const TraceEvent& ev) override {
+    if (ev.kind == EventKind::Role && ev.role == Role::Leader && old_leader == kNoNode)
+      old_leader = ev.node;
+    if (ev.kind == EventKind::Crash) {
+      ++crashes;
+      if (first_power_off == UINT64_MAX &&
+          std::string(ev.text).find("stonith: powered off by the fencing device") == 0) {
+        first_power_off = ev.index;
+        powered_off = ev.node;
+      }
+    }
+    if (ev.kind == EventKind::Note && first_ask_us < 0 &&
+        std::string(ev.text).find("stonith: asks the fencing device") == 0)
+      first_ask_us = ev.time_us;
+    if (ev.kind == EventKind::Send && ev.node != old_leader && ev.payload != nullptr &&
+        first_lead_send == UINT64_MAX) {
+      const std::string_view type = ev.payload->type();
+      const bool as_leader =
+          algorithm == "raft" ? type == "AppendEntries" : type == "Accept" || type == "Heartbeat";
+      if (as_leader) {
+        first_lead_send = ev.index;
+        first_lead_send_us = ev.time_us;
+        first_lead_sender = ev.node;
+      }
+    }
+  }
+};
+
+// 3 nodes, constant 1ms latency; the leader is isolated from 1s to the end of the 4s run; the
+// device (when `stonith` is given) is isolated too when `device_isolated`.
+LeaderProbe run_leader_change(const std::string& algorithm, const std::string& stonith,
+                              bool device_isolated) {
+  std::string faults = R"({"at": "1s", "duration": "3s", "kind": "isolate", "nodes": ["leader"]})";
+  if (device_isolated)
+    faults += R"(, {"at": "500ms", "duration": "4s", "kind": "isolate", "nodes": ["stonith"]})";
+  const std::string text = R"({"nodes": 3, "duration": "4s", "algorithm": ")" + algorithm +
+                           R"(", "network": {"latency": {"dist": "constant", "value": "1ms"}})" +
+                           (stonith.empty() ? "" : ", \"stonith\": " + stonith) +
+                           ", \"faults\": [" + faults + "]}";
+  const Scenario s = parse_scenario(text, "stonith-leader.json");
+  const AlgorithmInfo* algo = find_algorithm(algorithm);
+  REQUIRE(algo != nullptr);
+  LeaderProbe probe;
+  probe.algorithm = algorithm == "raft" ? "raft" : "paxos";
+  std::unique_ptr<Simulator> sim = make_simulator(*algo, s);
+  sim->watch(&probe);
+  sim->run();
+  return probe;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "STONITH in Raft and Multi-Paxos: the old leader is powered off before the new leader "
+    "sends anything as leader",
+    "[stonith][raft][paxos]") {
+  for (const std::string algorithm : {"raft", "paxos"}) {
+    INFO(algorithm);
+    const LeaderProbe without = run_leader_change(algorithm, "", false);
+    REQUIRE(without.old_leader != kNoNode);
+    CHECK(without.crashes == 0);
+    CHECK(without.first_lead_send != UINT64_MAX);  // a new leader acts at once
+    CHECK(without.first_ask_us < 0);
+    const LeaderProbe with = run_leader_change(algorithm, R"({"timeout": "100ms"})", false);
+    REQUIRE(with.old_leader != kNoNode);
+    CHECK(with.crashes == 1);
+    CHECK(with.powered_off == with.old_leader);
+    REQUIRE(with.first_power_off != UINT64_MAX);
+    REQUIRE(with.first_lead_send != UINT64_MAX);
+    CHECK(with.first_power_off < with.first_lead_send);
+  }
+}
+
+TEST_CASE(
+    "STONITH in Raft and Multi-Paxos with the device isolated: wait never acts as leader, "
+    "proceed acts after the timeout",
+    "[stonith][raft][paxos]") {
+  for (const std::string algorithm : {"raft", "paxos"}) {
+    INFO(algorithm);
+    const LeaderProbe wait =
+        run_leader_change(algorithm, R"({"on_unreachable": "wait", "timeout": "100ms"})", true);
+    REQUIRE(wait.old_leader != kNoNode);
+    CHECK(wait.first_ask_us >= 1 * kSecond_us);  // a new leader was elected and asked
+    CHECK(wait.crashes == 0);
+    CHECK(wait.first_lead_send == UINT64_MAX);  // and never acted
+    const LeaderProbe proceed =
+        run_leader_change(algorithm, R"({"on_unreachable": "proceed", "timeout": "100ms"})", true);
+    REQUIRE(proceed.old_leader != kNoNode);
+    CHECK(proceed.crashes == 0);
+    REQUIRE(proceed.first_ask_us >= 1 * kSecond_us);
+    REQUIRE(proceed.first_lead_send != UINT64_MAX);
+    CHECK(proceed.first_lead_send_us >= proceed.first_ask_us + 100 * ms);
+  }
 }

@@ -266,8 +266,42 @@ void PaxosNode::handle(NodeId from, const Promise& msg) {
 // responses, or is any value if the responses reported no proposals." §3: gaps below the highest
 // slot reported are filled with no-ops so that later commands can be applied. Then the leader
 // serves clients, one new slot per command.
+//
+// STONITH (docs/stonith.md): with a fencing device, a proposer whose phase 1 succeeded first has
+// the device power off the last leader it followed (one that only seemed dead, paused or cut off,
+// could otherwise still serve reads or run duties beside it). Until on_fenced it stays a candidate
+// with no timers: no phase-2 Accept, no heartbeat, clients answered NotLeader (they retry). A
+// higher ballot meanwhile makes it a follower and cancels the request (abdicate). Without a device
+// fence() is false and it leads at once.
 void PaxosNode::become_leader() {
   require(role_ == PaxosRole::Candidate, "only a candidate becomes leader");
+  if (fencing_ != kNoNode) return;  // already waiting for the device
+  const NodeId previous = previous_leader_;
+  if (previous != kNoNode && previous != ctx_.self() && ctx_.fence(previous)) {
+    fencing_ = previous;
+    fencing_ballot_ = ballot_;
+    timers_.cancel(kTagElection);
+    timers_.cancel(kTagPrepareRetry);
+    return;
+  }
+  take_leadership();
+}
+
+// STONITH: the device powered the previous leader off (or, with on_unreachable "proceed", did not
+// answer in time): run phase 2, unless this node has meanwhile given up that ballot.
+void PaxosNode::on_fenced(NodeId target, bool powered_off) {
+  (void)powered_off;
+  if (fencing_ == kNoNode || target != fencing_) return;
+  fencing_ = kNoNode;
+  if (role_ != PaxosRole::Candidate || ballot_ != fencing_ballot_) return;
+  take_leadership();
+  persist();
+  check_invariants();
+}
+
+void PaxosNode::take_leadership() {
+  require(role_ == PaxosRole::Candidate, "only a candidate becomes leader");
+  previous_leader_ = kNoNode;  // STONITH: replaced; a later win fences only a leader heard since
   role_ = PaxosRole::Leader;
   leader_id_ = ctx_.self();
   leader_ballot_ = ballot_;
@@ -643,6 +677,10 @@ void PaxosNode::step_down(int64_t higher_ballot) {
 }
 
 void PaxosNode::abdicate() {
+  if (fencing_ != kNoNode) {  // STONITH: a higher ballot; stop asking the device
+    ctx_.cancel_fence(fencing_);
+    fencing_ = kNoNode;
+  }
   role_ = PaxosRole::Follower;
   leader_id_ = kNoNode;
   leader_ballot_ = 0;
@@ -659,6 +697,7 @@ void PaxosNode::abdicate() {
 void PaxosNode::follow(int64_t ballot) {
   require(role_ == PaxosRole::Follower, "only a follower follows");
   leader_id_ = static_cast<NodeId>(ballot_owner(ballot, ctx_.cluster_size()));
+  if (leader_id_ != ctx_.self()) previous_leader_ = leader_id_;  // STONITH's target
   leader_ballot_ = ballot;
   // Leadership passed on: the leader we followed before had a lower ballot.
   if (followed_ballot_ != 0 && ballot > followed_ballot_) ctx_.reached(Reached::LeaderChange);

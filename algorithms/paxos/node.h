@@ -86,6 +86,7 @@ class PaxosNode final : public Node {
   // is chosen and applied (see perform_duty), as Raft does through its log.
   void on_job(int64_t period) override;
   void on_id_tick() override;
+  void on_fenced(NodeId target, bool powered_off) override;
 
   // Read-only views, for tests.
   PaxosRole role() const { return role_; }
@@ -127,6 +128,7 @@ class PaxosNode final : public Node {
   void step_down(int64_t higher_ballot);
   // Stops proposing and becomes a follower of no one (step_down, or check_quorum).
   void abdicate();
+  void take_leadership();
   // Follows the owner of `ballot` (a current leader's message arrived).
   void follow(int64_t ballot);
 
@@ -228,6 +230,13 @@ class PaxosNode final : public Node {
   // Duty values this node proposed: slot -> value. It performs a duty only if its own value is the
   // one chosen in that slot (lost on a crash: the duty is then missed, never doubled).
   kit::Waiting<Value> pending_duties_;
+
+  // STONITH (docs/stonith.md): the last leader this node followed (other than itself), and the
+  // previous leader a won phase 1 waits to have powered off (kNoNode when not waiting), with the
+  // ballot that phase 1 was won with.
+  NodeId previous_leader_ = kNoNode;
+  NodeId fencing_ = kNoNode;
+  int64_t fencing_ballot_ = 0;
 
   kit::Timers timers_{ctx_};  // named by TimerTag
   kit::RoleReport reported_;

@@ -250,6 +250,7 @@ void RaftNode::handle(NodeId from, const AppendEntries& rpc) {
   }
   if (role_ != RaftRole::Follower) step_down(current_term());
   leader_id_ = rpc.leader_id;
+  if (rpc.leader_id != ctx_.self()) previous_leader_ = rpc.leader_id;  // STONITH's target
   leader_contact_us_ = ctx_.now();
   failed_elections_ = 0;  // Raft Refloated's backoff: a current leader is heard, so it resets
   reset_election_timer();
@@ -454,8 +455,41 @@ void RaftNode::become_candidate() {
 // Figure 2, Leaders, upon election: reinitialize nextIndex to our last log index + 1 and matchIndex
 // to 0, and send initial AppendEntries to each server (§5.2, §5.3). With leader_noop, the first
 // entry of the term is an empty one (thesis §6.4), so that earlier entries commit promptly.
+//
+// STONITH (docs/stonith.md): with a fencing device, a candidate that won first has the device power
+// off the last leader it followed (one that only seemed dead, paused or cut off, could otherwise
+// still answer reads or run duties beside it). Until on_fenced it stays a candidate with no timers:
+// it sends no AppendEntries, not even the first heartbeat, and answers clients NotLeader (they
+// retry). A higher term meanwhile makes it a follower and cancels the request (step_down). Without
+// a device fence() is false and it leads at once.
 void RaftNode::become_leader() {
   require(role_ == RaftRole::Candidate, "only a candidate becomes leader");
+  if (fencing_ != kNoNode) return;  // already waiting for the device
+  const NodeId previous = previous_leader_;
+  if (previous != kNoNode && previous != ctx_.self() && ctx_.fence(previous)) {
+    fencing_ = previous;
+    fencing_term_ = current_term();
+    timers_.cancel(kTagElection);
+    timers_.cancel(kTagVoteRetry);
+    return;
+  }
+  take_leadership();
+}
+
+// STONITH: the device powered the previous leader off (or, with on_unreachable "proceed", did not
+// answer in time): lead, unless this node has meanwhile left the candidacy of that term.
+void RaftNode::on_fenced(NodeId target, bool powered_off) {
+  (void)powered_off;
+  if (fencing_ == kNoNode || target != fencing_) return;
+  fencing_ = kNoNode;
+  if (role_ != RaftRole::Candidate || current_term() != fencing_term_) return;
+  take_leadership();
+  persist();
+}
+
+void RaftNode::take_leadership() {
+  require(role_ == RaftRole::Candidate, "only a candidate becomes leader");
+  previous_leader_ = kNoNode;  // STONITH: replaced; a later win fences only a leader heard since
   role_ = RaftRole::Leader;
   leader_id_ = ctx_.self();
   failed_elections_ = 0;  // Raft Refloated's backoff resets on a won election
@@ -489,6 +523,10 @@ void RaftNode::step_down(int64_t term) {
     leader_id_ = kNoNode;
   }
   if (was_leader) leader_id_ = kNoNode;
+  if (fencing_ != kNoNode) {  // STONITH: another leader or a higher term; stop asking the device
+    ctx_.cancel_fence(fencing_);
+    fencing_ = kNoNode;
+  }
   role_ = RaftRole::Follower;
   timers_.cancel(kTagHeartbeat);
   timers_.cancel(kTagVoteRetry);

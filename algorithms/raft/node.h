@@ -68,6 +68,7 @@ class RaftNode final : public Node {
   // once that entry is applied (see perform_duty).
   void on_job(int64_t period) override;
   void on_id_tick() override;
+  void on_fenced(NodeId target, bool powered_off) override;
 
   // Read-only views, for tests.
   RaftRole role() const { return role_; }
@@ -159,6 +160,7 @@ class RaftNode final : public Node {
   void send(NodeId to, std::unique_ptr<Message> msg);
   void reply_client(const ClientResponse& response);
   void reset_election_timer();
+  void take_leadership();
   void report_role();
   bool heard_from_leader_recently() const;
   int32_t quorum() const { return kit::majority(ctx_.cluster_size()); }
@@ -202,6 +204,13 @@ class RaftNode final : public Node {
   // bugs.vote_before_persist: a granted vote not yet written to durable_ (valid in its term only).
   NodeId unflushed_vote_ = kNoNode;
   int64_t unflushed_vote_term_ = 0;
+
+  // STONITH (docs/stonith.md): the last leader this node followed (other than itself), and the
+  // previous leader a won election waits to have powered off (kNoNode when not waiting), with the
+  // term that election was won in.
+  NodeId previous_leader_ = kNoNode;
+  NodeId fencing_ = kNoNode;
+  int64_t fencing_term_ = 0;
 
   kit::Timers timers_{ctx_};  // named by TimerTag
   kit::RoleReport reported_;
