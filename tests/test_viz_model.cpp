@@ -633,7 +633,9 @@ TEST_CASE("reveal mode: the prefix up to the cursor holds nothing after it",
   // The duplicated AppendEntries (delivered at 25, again at 26) at 25: one copy delivered, the
   // network's duplicate not yet made.
   int copies = 0;
-  for (const Message& msg : reveal_until(full, 25)->messages)
+  // Held in a variable: a range-for over a member of a temporary shared_ptr reads freed memory.
+  const auto at25 = reveal_until(full, 25);
+  for (const Message& msg : at25->messages)
     if (msg.id == 4) {
       ++copies;
       CHECK(msg.fate == Message::Fate::Delivered);
