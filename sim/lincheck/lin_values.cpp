@@ -41,7 +41,7 @@ ValueId ValueTable::concat(ValueId prefix, ValueId suffix) {
   }
   if (prefix == kNilId || nodes_[prefix].length == 0) return suffix;
   const uint64_t memo_key = (uint64_t{prefix} << 32) | suffix;
-  if (auto it = concat_memo_.find(memo_key); it != concat_memo_.end()) return it->second;
+  if (const ValueId* known = concat_memo_.find(memo_key)) return *known;
   const Node& a = nodes_[prefix];
   const Node& b = nodes_[suffix];
   const Node node{a.hash * b.power + b.hash,
@@ -52,7 +52,7 @@ ValueId ValueTable::concat(ValueId prefix, ValueId suffix) {
                   -1,
                   kNilId};
   const ValueId id = find_or_add(node);
-  concat_memo_.emplace(memo_key, id);
+  concat_memo_.try_emplace(memo_key, id);
   return id;
 }
 
@@ -61,17 +61,17 @@ ValueId ValueTable::find_or_add(const Node& node) {
   const uint64_t key = bucket_key(node.hash, node.length);
   const auto id = static_cast<ValueId>(nodes_.size());
   nodes_.push_back(node);
-  auto [it, inserted] = by_hash_.emplace(key, id);
+  auto [first, inserted] = by_hash_.try_emplace(key, id);
   if (inserted) return id;
-  for (ValueId other = it->second; other != kNilId; other = nodes_[other].next_equal) {
+  for (ValueId other = *first; other != kNilId; other = nodes_[other].next_equal) {
     if (nodes_[other].hash == node.hash && nodes_[other].length == node.length &&
         same_text(other, id)) {
       nodes_.pop_back();
       return other;
     }
   }
-  nodes_.back().next_equal = it->second;
-  it->second = id;
+  nodes_.back().next_equal = *first;
+  *first = id;
   return id;
 }
 
@@ -107,8 +107,8 @@ std::string ValueTable::render(ValueId id) const {
 }
 
 const ValueTable::PrefixIndex& ValueTable::prefix_index(ValueId id) {
-  auto [it, inserted] = prefix_indexes_.try_emplace(id);
-  PrefixIndex& index = it->second;
+  auto [stored, inserted] = prefix_indexes_.try_emplace(id);
+  PrefixIndex& index = *stored;
   if (inserted) {
     index.text = text(id);
     uint64_t hash = 0;

@@ -8,8 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "lookup_map.h"
 
 namespace ballot::lin::detail {
 
@@ -60,11 +61,11 @@ class ValueTable {
   ValueId empty_id_ = kNilId;
   std::vector<Node> nodes_;  // nodes_[kNilId] is nil
   std::vector<std::string_view> literals_;
-  // Lookup-only caches (find / emplace, never iterated), so their order cannot reach a verdict or
-  // an output; value ids come from nodes_, in insertion order.
-  std::unordered_map<uint64_t, ValueId> by_hash_;            // (hash, length) -> first node
-  std::unordered_map<uint64_t, ValueId> concat_memo_;        // (prefix, suffix) -> result
-  std::unordered_map<ValueId, PrefixIndex> prefix_indexes_;  // of read results
+  // Lookup-only caches: LookupMap cannot be iterated, so no hash order can reach a verdict or an
+  // output; value ids come from nodes_, in insertion order.
+  LookupMap<uint64_t, ValueId> by_hash_;            // (hash, length) -> first node
+  LookupMap<uint64_t, ValueId> concat_memo_;        // (prefix, suffix) -> result
+  LookupMap<ValueId, PrefixIndex> prefix_indexes_;  // of read results
 };
 
 }  // namespace ballot::lin::detail
