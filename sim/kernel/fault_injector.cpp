@@ -81,17 +81,23 @@ struct ClockDetail final : MessageBase<ClockDetail> {
 bool Simulator::Impl::draw_next_nemesis() {
   std::optional<FaultSpec> drawn = nemesis.next();
   if (!drawn) return false;
-  FaultSpec& f = *drawn;
+  queue_nemesis_fault(std::move(*drawn), 1);
+  return true;
+}
+
+// Queues the start of a nemesis fault, numbered after every fault queued before it. `origin` is
+// the FaultBegin event's b: 1 for the drawn schedule (its start draws the next), 2 for a fault the
+// run provoked (a crash at a new epoch), which draws nothing when it starts.
+void Simulator::Impl::queue_nemesis_fault(FaultSpec f, uint64_t origin) {
   QEvent ev;
   ev.at_us = f.at_us;
   ev.type = Ev::FaultBegin;
   ev.a = nemesis_faults.size();
-  ev.b = 1;
+  ev.b = origin;
   ev.seq = scripted.size() + nemesis_faults.size();
   BALLOT_REQUIRE(ev.seq < kFirstEventSeq, "too many faults for the reserved sequence numbers");
   nemesis_faults.push_back(std::move(f));
   queue.push(ev);
-  return true;
 }
 
 void Simulator::Impl::nemesis_fault_begins(size_t index) {
@@ -117,15 +123,7 @@ void Simulator::Impl::maybe_crash_at_new_epoch(NodeId id) {
   f.duration_us = down_us;
   f.nodes = {id};
   f.path = "nemesis (new epoch)";
-  QEvent ev;
-  ev.at_us = f.at_us;
-  ev.type = Ev::FaultBegin;
-  ev.a = nemesis_faults.size();
-  ev.b = 2;
-  ev.seq = scripted.size() + nemesis_faults.size();
-  BALLOT_REQUIRE(ev.seq < kFirstEventSeq, "too many faults for the reserved sequence numbers");
-  nemesis_faults.push_back(std::move(f));
-  queue.push(ev);
+  queue_nemesis_fault(std::move(f), 2);
 }
 
 // The nemesis's isolation of a leader at a client request (NemesisSpec::leader_isolate): a client

@@ -402,6 +402,7 @@ struct Simulator::Impl {
 
   // ---- sim/kernel/fault_injector.cpp: faults ----
   bool draw_next_nemesis();
+  void queue_nemesis_fault(FaultSpec f, uint64_t origin);
   void nemesis_fault_begins(size_t index);
   void maybe_crash_at_new_epoch(NodeId id);
   void maybe_isolate_leader_at_request(NodeId id);
