@@ -61,3 +61,7 @@ add_test(NAME cli:export_diff
 # variant keep safety, and docs/literature.sh regenerates a page of the committed page's shape.
 add_test(NAME cli:literature
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/literature_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# The stock lessons (scenarios/lessons/, docs/teaching.md): every file the folder holds when the
+# test runs passes `ballot check`, has the shape of a lesson and is described in docs/teaching.md.
+add_test(NAME cli:lessons
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/lessons_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})

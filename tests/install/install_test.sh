@@ -54,6 +54,10 @@ unset BALLOT_SCENARIOS
 check "installed bin/ballot" test -x "$ballot"
 check "installed share/ballot/scenarios/bully-partition.json" \
   test -f "$shipped/bully-partition.json"
+# The stock lessons are installed in their folder, and the installed ballot checks them there.
+check "installed share/ballot/scenarios/lessons/01-leader-election.json" \
+  test -f "$shipped/lessons/01-leader-election.json"
+expect 0 " 0 failed" -- "$ballot" check "$shipped/lessons" --quiet
 check "installed share/doc/ballot/README.md" test -f "$prefix/share/doc/ballot/README.md"
 check "installed share/doc/ballot/docs/cli.md" test -f "$prefix/share/doc/ballot/docs/cli.md"
 if [ "$with_viz" = 1 ]; then
