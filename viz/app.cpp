@@ -483,12 +483,16 @@ void App::play(const Models& models, float dt_s) {
     next = end;
     view_.playing = false;
   }
-  view_.cursor_us = next;
+  seek_playing(next);
+}
+
+void App::seek_playing(Time_us t) {
+  view_.cursor_us = t;
   view_.cursor_event = -1;
   // Keep the cursor in view: turn the page when it reaches the right edge.
   const Time_us span = view_.span_us();
-  if (view_.follow_cursor && (next > view_.t1_us - span / 50 || next < view_.t0_us)) {
-    view_.t0_us = next - span / 10;
+  if (view_.follow_cursor && (t > view_.t1_us - span / 50 || t < view_.t0_us)) {
+    view_.t0_us = t - span / 10;
     view_.t1_us = view_.t0_us + span;
   }
 }

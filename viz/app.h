@@ -85,6 +85,9 @@ class App {
   // cursor (as of the last frame).
   std::vector<const TraceModel*> shown_models() const;
   const TraceModel* main_model() const { return main_.get(); }
+  // Moves the cursor to t as playback does: the window turns the page when the cursor reaches its
+  // edge (--record plays the run this way, one frame at a time).
+  void seek_playing(Time_us t);
 
  private:
   void poll_loaders();

@@ -29,6 +29,8 @@ struct ViewerOptions {
   bool reveal = false;
   int64_t select = -1;
   std::string panel;
+  // --record FILE --from T --to T --fps N --speed X (viz/record.h); empty when not given.
+  std::string record, record_from, record_to, record_fps, record_speed;
 };
 
 // Parses argv into `o`; an exit code when the program should stop (--help, a bad flag).
