@@ -4,6 +4,7 @@
 //
 // MODE record (under xvfb-run, with ffmpeg and ffprobe): an MP4 and a GIF of a shipped scenario
 // have the frames, the size and the rate asked for (ffprobe -count_frames decodes every frame);
+// a frame is what --screenshot draws at its cursor (with --reveal: only the run up to it);
 // a failing ffmpeg's messages are shown, the exit code is 3 and no file is left behind.
 // MODE errors (no display needed): bad flags exit 2 naming the flag; without ffmpeg on PATH it
 // exits 3 and says to install the Debian package.
@@ -11,10 +12,13 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
@@ -85,9 +89,44 @@ long expected_frames(double from_s, double to_s, int fps, double speed) {
   return static_cast<long>(std::floor((to_s - from_s) * fps / speed + 1e-9)) + 1;
 }
 
-void record_one(const std::string& viz, const std::string& src, const std::string& work,
-                const std::string& name, double from_s, double to_s, int fps, double speed, int w,
-                int h, const std::string& extra) {
+// Frame k of a video as raw RGB bytes (decoded by ffmpeg), or "" when it cannot be read.
+std::string raw_frame(const std::string& video, int k, const std::string& name) {
+  const std::string out = std::filesystem::path(video).parent_path().string() + "/" + name;
+  std::filesystem::remove(out);
+  run("ffmpeg -v error -y -i " + quote(video) + " -vf 'select=eq(n\\," + std::to_string(k) +
+      ")' -frames:v 1 -f rawvideo -pix_fmt rgb24 " + quote(out));
+  std::ifstream in(out, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// A --screenshot of bully-partition with `flags`, as raw RGB bytes.
+std::string screenshot_rgb(const std::string& viz, const std::string& src, const std::string& work,
+                           const std::string& name, const std::string& flags) {
+  const std::string png = work + "/" + name + ".png";
+  std::filesystem::remove(png);
+  run("xvfb-run -a " + quote(viz) + " " + quote(src + "/scenarios/bully-partition.json") +
+      " --algo bully --seed 1 --screenshot " + quote(png) + flags);
+  return raw_frame(png, 0, name + ".rgb");
+}
+
+// How many pixels of two RGB images differ by more than a little in some channel; -1 when they
+// are not the same size (or empty).
+long pixels_apart(const std::string& a, const std::string& b) {
+  if (a.empty() || a.size() != b.size()) return -1;
+  long n = 0;
+  for (size_t i = 0; i + 2 < a.size(); i += 3) {
+    int most = 0;
+    for (size_t c = 0; c < 3; ++c)
+      most = std::max(most, std::abs(static_cast<unsigned char>(a[i + c]) -
+                                     static_cast<unsigned char>(b[i + c])));
+    n += most > 24;
+  }
+  return n;
+}
+
+Run record_one(const std::string& viz, const std::string& src, const std::string& work,
+               const std::string& name, double from_s, double to_s, int fps, double speed, int w,
+               int h, const std::string& extra) {
   const std::string file = work + "/" + name;
   std::filesystem::remove(file);
   char flags[256];
@@ -115,13 +154,31 @@ void record_one(const std::string& viz, const std::string& src, const std::strin
           name + ": yuv420p, which every player shows (got " + p["pix_fmt"] + ")");
   else
     check(p["codec_name"] == "gif", name + ": a GIF (got " + p["codec_name"] + ")");
+  return r;
 }
 
 void record(const std::string& viz, const std::string& src, const std::string& work) {
   // 0.5 s of the run at a quarter of real time: 2 s of video at 10 fps.
   record_one(viz, src, work, "partition.mp4", 2.0, 2.5, 10, 0.25, 640, 360, "");
-  // A GIF in reveal mode, with a step that does not divide the span.
-  record_one(viz, src, work, "partition.gif", 1.0, 1.63, 20, 0.5, 480, 300, " --reveal");
+  // A GIF in reveal mode, with a step that does not divide the span; 64 frames, which is long
+  // enough for progress on stderr.
+  const Run gif =
+      record_one(viz, src, work, "partition.gif", 1.0, 1.63, 20, 0.2, 480, 300, " --reveal");
+  check(contains(gif.output, "100% (64 of 64 frames)"), "partition.gif: progress on stderr");
+  // Its last frame (cursor at 1.63s) is what --screenshot draws there with --reveal, and not
+  // what it draws without (the run after the cursor). The GIF's palette may shift a few pixels.
+  const std::string last = raw_frame(work + "/partition.gif", 63, "last.rgb");
+  const std::string revealed =
+      screenshot_rgb(viz, src, work, "reveal-1.63s", " --reveal --at 1.63s --size 480x300");
+  const std::string plain =
+      screenshot_rgb(viz, src, work, "plain-1.63s", " --at 1.63s --size 480x300");
+  const long pixels = 480 * 300, off_reveal = pixels_apart(last, revealed),
+             off_plain = pixels_apart(last, plain);
+  check(off_reveal >= 0 && off_reveal < pixels / 200,
+        "partition.gif: the last frame is --screenshot --reveal at its cursor (" +
+            std::to_string(off_reveal) + " px differ)");
+  check(off_plain > pixels / 20, "partition.gif: and not the screenshot without --reveal (" +
+                                     std::to_string(off_plain) + " px differ)");
 
   // A failing ffmpeg (a stand-in earlier on PATH): its messages, exit 3, no file.
   const std::string fake_dir = work + "/failing-ffmpeg";
