@@ -10,7 +10,8 @@
 
 namespace ballot::viz {
 
-// Exit codes: 0 ok; 1 no display (or no OpenGL 3.3); 2 bad input (flags, trace, scenario).
+// Exit codes: 0 ok; 1 no display (or no OpenGL 3.3); 2 bad input (flags, trace, scenario); 3
+// --record could not make its video (kExitRecordFailed in viz/record.h).
 inline constexpr int kExitOk = 0, kExitNoDisplay = 1, kExitBadInput = 2;
 
 struct ViewerOptions {
