@@ -742,3 +742,26 @@ TEST_CASE("reveal mode: moving the cut between two events in place equals cuttin
   }
   CHECK(extended >= 3);
 }
+
+TEST_CASE("reveal mode: the CUT and TRUNCATED badges wait for the cursor to reach the end",
+          "[viz][model][reveal]") {
+  // Stopped by a limit (the footer's "cut"): CUT, but not on a prefix.
+  const std::shared_ptr<const TraceModel> cut = parse_trace(
+      small_trace() + footer(kSmallEvents, 700, R"(,"cut":{"limit":"max_events","value":36})"),
+      "cut");
+  REQUIRE(cut->cut_limit == "max_events");
+  CHECK(std::string(trace_badge(*cut)) == "CUT");
+  for (Time_us t : {Time_us{0}, Time_us{300}, Time_us{699}}) {
+    INFO("cursor " << t);
+    CHECK(std::string(trace_badge(*reveal_until(cut, t))) == "");
+  }
+  CHECK(std::string(trace_badge(*reveal_until(cut, 700))) == "CUT");
+  // No footer: TRUNCATED, but not on a prefix.
+  const std::shared_ptr<const TraceModel> truncated = parse_trace(small_trace(), "truncated");
+  CHECK(std::string(trace_badge(*truncated)) == "TRUNCATED");
+  CHECK(std::string(trace_badge(*reveal_until(truncated, 400))) == "");
+  CHECK(std::string(trace_badge(*reveal_until(truncated, 700))) == "TRUNCATED");
+  // A whole run has none.
+  CHECK(std::string(trace_badge(*parse_trace(small_trace() + footer(kSmallEvents, 1000), "x"))) ==
+        "");
+}

@@ -314,6 +314,36 @@ void reveal(const std::string& viz, const std::string& src, const std::string& w
   check(off > 20000,
         "without --reveal the run after the cursor is drawn (" + std::to_string(off) + " px)");
   check(on == 0, "with --reveal nothing after the cursor is drawn (" + std::to_string(on) + " px)");
+
+  // A truncated trace: the toolbar's red TRUNCATED badge is the future too, shown only once the
+  // cursor reaches the cut.
+  const std::string full = write_trace(src, work, "reveal-full.jsonl");
+  std::ifstream in(full, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string cut = work + "/reveal-truncated.jsonl";
+  std::ofstream(cut, std::ios::binary) << text.substr(0, text.size() / 2);
+  auto badge_px = [&](const std::string& name, const std::string& flags) {
+    const std::string png = work + "/" + name + ".png";
+    std::filesystem::remove(png);
+    const Run r = run("xvfb-run -a " + quote(viz) + " " + quote(cut) + " --screenshot " +
+                      quote(png) + " --size 1280x720 --no-side-panel" + flags);
+    check(r.exit_code == 0, name + ": ballot-viz --screenshot exits 0");
+    Image img;
+    if (!load_png(png, img)) return -1L;
+    long n = 0;  // the toolbar: the top rows
+    for (int y = 0; y < img.h * 6 / 100; ++y)
+      for (int x = 0; x < img.w; ++x) n += same(img.at(x, y), kViolationColor);
+    return n;
+  };
+  const long plain_badge = badge_px("truncated-plain", " --at 1s");
+  const long early = badge_px("truncated-reveal-early", " --at 1s --reveal");
+  const long at_cut = badge_px("truncated-reveal-end", " --at 1000s --reveal");
+  check(plain_badge > 50, "without --reveal the toolbar says TRUNCATED in red (" +
+                              std::to_string(plain_badge) + " px)");
+  check(early == 0, "with --reveal before the cut the toolbar has no TRUNCATED badge (" +
+                        std::to_string(early) + " px)");
+  check(at_cut > 50,
+        "with --reveal at the cut the badge appears (" + std::to_string(at_cut) + " px)");
 }
 
 // Votes: raft-partition-leader-minority around n3's election in term 2: n4's and n5's granted

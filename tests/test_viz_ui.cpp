@@ -310,10 +310,9 @@ TEST_CASE("reveal mode: R and --reveal show the run up to the cursor, stepping r
   CHECK(shown()->revealed_until_us == 0);
   CHECK(shown()->split_brains.empty());
   CHECK(shown()->metrics.empty());
-  // The next leader change: the timeline now holds the run up to it, and no further.
-  ui.key('L');
+  // At n2's election: the timeline now holds the run up to it, and no further.
+  ui.view().cursor_us = 2'201'719;
   const Time_us t = ui.view().cursor_us;
-  REQUIRE(t == 2'201'719);
   ui.frame();
   CHECK(shown()->revealed_until_us == t);
   CHECK(shown()->end_us == t);
@@ -329,4 +328,67 @@ TEST_CASE("reveal mode: R and --reveal show the run up to the cursor, stepping r
   CHECK_FALSE(ui.view().reveal);
   CHECK(shown() == &full);
   CHECK_FALSE(shown()->metrics.empty());
+}
+
+TEST_CASE("reveal mode: the fault, leader and violation jumps go only to what is revealed",
+          "[viz][ui][reveal]") {
+  AppOptions o = scenario_options();
+  o.reveal = true;
+  Ui ui(o);
+  // At 0 nothing is revealed: the next fault (2s) and leader change (2.2s) stay hidden.
+  ui.key('N');
+  CHECK(ui.view().cursor_us == 0);
+  ui.key('L');
+  CHECK(ui.view().cursor_us == 0);
+  // At 4s the partition's beginning is behind: back jumps reach it; its end (6s) stays hidden.
+  ui.view().cursor_us = 4'000'000;
+  ui.key('N', /*shift=*/true);
+  CHECK(ui.view().cursor_us == 2'000'000);
+  ui.key('N');
+  CHECK(ui.view().cursor_us == 2'000'000);
+  ui.key('L', /*shift=*/true);
+  CHECK(ui.view().cursor_us < 2'000'000);
+  // Reveal off: the jumps go through the whole run again.
+  ui.view().cursor_us = 4'000'000;
+  ui.view().cursor_event = -1;
+  ui.key('R');
+  REQUIRE_FALSE(ui.view().reveal);
+  ui.key('N');
+  CHECK(ui.view().cursor_us == 6'000'000);
+}
+
+TEST_CASE("reveal mode: violations (the footer's) are jumped to only once the end is revealed",
+          "[viz][ui][reveal]") {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "ballot-viz-reveal-violation.jsonl").string();
+  {
+    std::ofstream out(path);
+    out << R"({"format":"ballot-trace","format_version":2,"algorithm":"x","seed":1,"scenario":{"name":"v","nodes":2}})"
+           "\n"
+        << R"({"i":0,"t":0,"k":"start","n":1})"
+           "\n"
+        << R"({"i":1,"t":0,"k":"start","n":2})"
+           "\n"
+        << R"({"i":2,"t":100,"k":"role","n":1,"role":"leader","epoch":1,"leader":1})"
+           "\n"
+        << R"({"i":3,"t":300,"k":"role","n":2,"role":"leader","epoch":1,"leader":2})"
+           "\n"
+        << R"({"footer":true,"events":4,"end_us":1000,"violations":[{"checker":"one_leader_per_epoch","event":3,"t":300,"nodes":[1,2],"message":"two leaders in epoch 1"}]})"
+        << "\n";
+  }
+  AppOptions o;
+  o.main.path = path;
+  o.reveal = true;
+  Ui ui(o);
+  REQUIRE_FALSE(ui.app().failure());
+  ui.key('V');
+  CHECK(ui.view().cursor_us == 0);  // ahead: not revealed
+  ui.view().cursor_us = 500;        // past the violation, but the footer is not revealed yet
+  ui.key('V', /*shift=*/true);
+  CHECK(ui.view().cursor_us == 500);
+  ui.view().cursor_us = 1000;  // the end: the footer, and its violation, are revealed
+  ui.key('V', /*shift=*/true);
+  CHECK(ui.view().cursor_us == 300);
+  CHECK(ui.view().cursor_event == 3);
+  std::filesystem::remove(path);
 }

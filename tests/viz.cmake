@@ -24,6 +24,12 @@ add_dependencies(test_viz_screenshot ballot-viz)
 set(viz_work ${CMAKE_CURRENT_BINARY_DIR}/viz-screenshots)
 add_test(NAME viz:no-display
          COMMAND test_viz_screenshot no-display $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work})
+# --record (docs/viz.md#recording-a-video): its flags and a missing ffmpeg, without a display.
+add_executable(test_viz_record ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_record.cpp)
+target_link_libraries(test_viz_record PRIVATE ballot_options)
+add_dependencies(test_viz_record ballot-viz)
+add_test(NAME viz:record-errors
+         COMMAND test_viz_record errors $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work}/record)
 find_program(XVFB_RUN xvfb-run)
 if(NOT XVFB_RUN)
   message(STATUS "ballot-viz: xvfb-run not found; the screenshot tests are not registered "
@@ -41,3 +47,17 @@ foreach(mode screenshot compare truncated bad-input damage reveal votes)
     set_tests_properties(viz:${mode} PROPERTIES ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0")
   endif()
 endforeach()
+# Recordings, checked with ffprobe; they need ffmpeg (Debian: ffmpeg, which .ci/setup installs).
+find_program(FFMPEG ffmpeg)
+find_program(FFPROBE ffprobe)
+if(NOT FFMPEG OR NOT FFPROBE)
+  message(STATUS "ballot-viz: ffmpeg or ffprobe not found; viz:record is not registered "
+                 "(Debian: ffmpeg)")
+  return()
+endif()
+add_test(NAME viz:record
+         COMMAND test_viz_record record $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work}/record)
+set_tests_properties(viz:record PROPERTIES RESOURCE_LOCK xvfb TIMEOUT 300)
+if(BALLOT_SANITIZE)
+  set_tests_properties(viz:record PROPERTIES ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0")
+endif()

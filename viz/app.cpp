@@ -279,8 +279,8 @@ void App::Frame(float dt_s) {
   handle_keys(models);
   play(models, dt_s);
 
-  draw_toolbar(models);
-  const Models shown = reveal(models);
+  draw_toolbar(models, *reveal(models).front());
+  const Models shown = reveal(models);  // again: the toolbar may have moved the cursor
   DrawCaptionBanner(shown, view_);
 
   const float w = ImGui::GetContentRegionAvail().x;
@@ -299,7 +299,7 @@ void App::Frame(float dt_s) {
   ImGui::End();
 }
 
-void App::draw_toolbar(const Models& models) {
+void App::draw_toolbar(const Models& models, const TraceModel& shown_main) {
   const TraceModel& m = *models.front();
   const bool glyphs = unicode_glyphs();
   const char* prev = glyphs ? "\u25C0" : "<";
@@ -322,29 +322,39 @@ void App::draw_toolbar(const Models& models) {
   }
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Playback speed: %s", speed_label(view_.speed).c_str());
-  // Pairs of buttons: "Step [<][>]".
-  auto pair = [&](const char* name, const char* tip, auto&& action) {
+  // Pairs of buttons: "Step [<][>]". In reveal mode a jump that would land past the cursor is
+  // disabled (see jump()).
+  auto pair = [&](const char* name, const char* tip, bool back_ok, bool next_ok, auto&& action) {
     ImGui::SameLine(0, 14);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(name);
     ImGui::SameLine(0, 4);
     ImGui::PushID(name);
-    if (ImGui::Button(prev)) action(-1);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    auto button = [&](const char* label, bool ok, int dir) {
+      ImGui::BeginDisabled(!ok);
+      if (ImGui::Button(label)) action(dir);
+      ImGui::EndDisabled();
+      if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip(
+            "%s%s", tip,
+            ok ? "" : "\nReveal mode: only what is revealed; play or step to reveal more");
+    };
+    button(prev, back_ok, -1);
     ImGui::SameLine(0, 2);
-    if (ImGui::Button(next)) action(+1);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    button(next, next_ok, +1);
     ImGui::PopID();
   };
+  const bool ahead_ok = !view_.reveal;  // a jump forward would show the future
+  const bool footer_ok = violations_revealed(m);
   pair("Step",
        "Previous / next event (Left / Right arrow keys); events hidden by the filters are skipped",
-       [&](int d) { step(models, d); });
-  pair("Fault", "Previous / next fault, crash, restart, pause or clock change (Shift+N / N)",
-       [&](int d) { jump(models, m.fault_events, d); });
-  pair("Leader", "Previous / next time a node becomes leader (Shift+L / L)",
+       true, true, [&](int d) { step(models, d); });
+  pair("Fault", "Previous / next fault, crash, restart, pause or clock change (Shift+N / N)", true,
+       ahead_ok, [&](int d) { jump(models, m.fault_events, d); });
+  pair("Leader", "Previous / next time a node becomes leader (Shift+L / L)", true, ahead_ok,
        [&](int d) { jump(models, m.leader_change_events, d); });
-  pair("Violation", "Previous / next safety violation (Shift+V / V)",
-       [&](int d) { jump_violation(models, d); });
+  pair("Violation", "Previous / next safety violation (Shift+V / V)", footer_ok,
+       footer_ok && ahead_ok, [&](int d) { jump_violation(models, d); });
   ImGui::SameLine(0, 14);
   if (ImGui::Button("Fit all")) fit_all(models, view_);
   if (ImGui::IsItemHovered())
@@ -364,8 +374,10 @@ void App::draw_toolbar(const Models& models) {
                       m.algorithm + "  \u00B7  seed " + std::to_string(m.seed);
   if (models.size() > 1)
     title += "   vs   " + models[1]->algorithm + " seed " + std::to_string(models[1]->seed);
-  if (m.truncated()) title = "TRUNCATED  " + title;
-  if (!m.cut_limit.empty()) title = "CUT  " + title;
+  // In reveal mode the badge waits, like the footer, for the cursor to reach the end.
+  const std::string badge = trace_badge(shown_main);
+  const bool truncated = badge == std::string("TRUNCATED");
+  if (!badge.empty()) title = badge + "  " + title;
   const float x0 = ImGui::GetCursorPosX() + 10;
   const float right = ImGui::GetWindowContentRegionMax().x;
   const float tw = ImGui::CalcTextSize(title.c_str()).x;
@@ -373,13 +385,13 @@ void App::draw_toolbar(const Models& models) {
   ImGui::AlignTextToFramePadding();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImGui::PushClipRect(p, ImVec2(p.x + (right - std::max(x0, right - tw)), p.y + 100), true);
-  ImGui::TextColored(m.truncated() ? col4(kViolationColor) : ImVec4(0.85f, 0.87f, 0.92f, 1), "%s",
+  ImGui::TextColored(truncated ? col4(kViolationColor) : ImVec4(0.85f, 0.87f, 0.92f, 1), "%s",
                      title.c_str());
   ImGui::PopClipRect();
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(
         "%s%s", m.file_label.c_str(),
-        m.truncated()
+        truncated
             ? "\nThe trace has no footer: the run was cut short. Everything up to the cut is shown."
             : "");
 }
@@ -483,12 +495,16 @@ void App::play(const Models& models, float dt_s) {
     next = end;
     view_.playing = false;
   }
-  view_.cursor_us = next;
+  seek_playing(next);
+}
+
+void App::seek_playing(Time_us t) {
+  view_.cursor_us = t;
   view_.cursor_event = -1;
   // Keep the cursor in view: turn the page when it reaches the right edge.
   const Time_us span = view_.span_us();
-  if (view_.follow_cursor && (next > view_.t1_us - span / 50 || next < view_.t0_us)) {
-    view_.t0_us = next - span / 10;
+  if (view_.follow_cursor && (t > view_.t1_us - span / 50 || t < view_.t0_us)) {
+    view_.t0_us = t - span / 10;
     view_.t1_us = view_.t0_us + span;
   }
 }
@@ -510,9 +526,14 @@ void App::step(const Models& models, int dir) {
   jump_to_event(models, 0, static_cast<uint32_t>(e), view_);
 }
 
+bool App::violations_revealed(const TraceModel& m) const {
+  return !view_.reveal || view_.cursor_us >= m.end_us;
+}
+
 void App::jump(const Models& models, const std::vector<uint32_t>& list, int dir) {
   const TraceModel& m = *models.front();
   view_.playing = false;
+  if (view_.reveal && dir > 0) return;  // the next one is not revealed yet
   const int64_t e = view_.cursor_event >= 0 ? neighbour_in(list, view_.cursor_event, dir)
                                             : neighbour_in_time(m, list, view_.cursor_us, dir);
   if (e >= 0) jump_to_event(models, 0, static_cast<uint32_t>(e), view_);
@@ -521,6 +542,8 @@ void App::jump(const Models& models, const std::vector<uint32_t>& list, int dir)
 void App::jump_violation(const Models& models, int dir) {
   const TraceModel& m = *models.front();
   view_.playing = false;
+  // Violations come from the footer, revealed at the end; from there every one is behind.
+  if (view_.reveal && (dir > 0 || !violations_revealed(m))) return;
   const Violation* best = nullptr;
   for (const Violation& v : m.violations) {
     if (dir > 0 && v.t_us > view_.cursor_us && (!best || v.t_us < best->t_us)) best = &v;

@@ -85,6 +85,9 @@ class App {
   // cursor (as of the last frame).
   std::vector<const TraceModel*> shown_models() const;
   const TraceModel* main_model() const { return main_.get(); }
+  // Moves the cursor to t as playback does: the window turns the page when the cursor reaches its
+  // edge (--record plays the run this way, one frame at a time).
+  void seek_playing(Time_us t);
 
  private:
   void poll_loaders();
@@ -92,13 +95,16 @@ class App {
   // selection that points past what is revealed.
   Models reveal(const Models& models);
   void draw_loading();
-  void draw_toolbar(const Models& models);
+  // `shown_main`: the main trace as the timeline shows it (in reveal mode, its prefix).
+  void draw_toolbar(const Models& models, const TraceModel& shown_main);
   void draw_side_panel(const Models& models);
   void handle_keys(const Models& models);
   void play(const Models& models, float dt_s);
   void step(const Models& models, int dir);
   void jump(const Models& models, const std::vector<uint32_t>& list, int dir);
   void jump_violation(const Models& models, int dir);
+  // Whether the violations (the footer's) may be shown: not in reveal mode before the end.
+  bool violations_revealed(const TraceModel& m) const;
 
   AppOptions options_;
   std::unique_ptr<TraceLoader> main_loader_, compare_loader_;

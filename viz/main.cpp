@@ -3,8 +3,10 @@
 //   ballot-viz TRACE
 //   ballot-viz SCENARIO [--algo A] [--seed N] [--set k=v]...     run in-process, then show it
 //   ... [--compare TRACE2 | --compare-algo B] [--screenshot FILE.png [--at TIME] [--size WxH]]
+//   ... --record FILE.mp4|FILE.gif [--from T] [--to T] [--fps N] [--speed X]
 //
-// Exit codes: 0 ok; 1 no display (or no OpenGL 3.3); 2 bad input (flags, trace, scenario).
+// Exit codes: 0 ok; 1 no display (or no OpenGL 3.3); 2 bad input (flags, trace, scenario);
+// 3 --record: ffmpeg is not on PATH, or it failed.
 //
 // main() is the outline: the command line (viz/viewer_options.h), the window and Dear ImGui, the
 // App (viz/app.h) and its frames until done, the benchmark's report (viz/benchmark.h).
@@ -27,6 +29,7 @@
 #include "viz/benchmark.h"
 #include "viz/colors.h"
 #include "viz/draw_util.h"
+#include "viz/record.h"
 #include "viz/screenshot.h"
 #include "viz/viewer_options.h"
 
@@ -193,8 +196,9 @@ std::pair<int, int> render_frame(GLFWwindow* window, App& app, float dt, bool he
 
 // Renders frames until the window closes, the screenshot is written or the benchmark is done;
 // returns the exit code.
-int run_frames(GLFWwindow* window, App& app, const ViewerOptions& o, Benchmark& bench) {
-  const bool headless = !o.screenshot.empty() || bench.on();
+int run_frames(GLFWwindow* window, App& app, const ViewerOptions& o, Benchmark& bench,
+               const std::optional<RecordPlan>& recording) {
+  const bool headless = !o.screenshot.empty() || bench.on() || recording;
   int frames_after_load = 0;
   auto last = std::chrono::steady_clock::now();
   while (!glfwWindowShouldClose(window)) {
@@ -216,6 +220,8 @@ int run_frames(GLFWwindow* window, App& app, const ViewerOptions& o, Benchmark& 
         render_frame(window, app, headless && !bench.on() ? 0.0f : dt, headless, bench);
 
     if (loaded) ++frames_after_load;
+    if (recording && loaded && frames_after_load >= kScreenshotFrames)
+      return record(app, *recording, [&] { return render_frame(window, app, 0.0f, true, bench); });
     if (!o.screenshot.empty() && loaded && frames_after_load >= kScreenshotFrames) {
       std::string error;
       if (write_back_buffer_png(o.screenshot, fb_w, fb_h, error)) return kExitOk;
@@ -237,15 +243,20 @@ int main(int argc, char** argv) {
   AppOptions app_options;
   int width = 0, height = 0;
   if (const auto code = resolve_options(o, app_options, width, height)) return *code;
+  std::optional<RecordPlan> recording;
+  bool record = false;
+  RecordPlan plan;
+  if (const auto code = resolve_record(o, width, height, app_options, plan, record)) return *code;
+  if (record) recording = plan;
 
-  const bool headless = !o.screenshot.empty() || o.benchmark_frames > 0;
+  const bool headless = !o.screenshot.empty() || o.benchmark_frames > 0 || recording;
   GLFWwindow* window = open_window(width, height, headless, o.input);
   if (window == nullptr) return kExitNoDisplay;
   start_imgui(window, o.font_size);
 
   Benchmark bench(o.benchmark_frames);
   App app(app_options);  // starts loading the trace(s) in the background
-  const int exit_code = run_frames(window, app, o, bench);
+  const int exit_code = run_frames(window, app, o, bench, recording);
   if (exit_code == kExitOk) bench.report(app, width, height);
   close_window(window);
   return exit_code;

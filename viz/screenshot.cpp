@@ -8,7 +8,7 @@
 
 namespace ballot::viz {
 
-bool write_back_buffer_png(const std::string& path, int width, int height, std::string& error) {
+bool read_back_buffer(int width, int height, std::vector<unsigned char>& rgb, std::string& error) {
   if (width <= 0 || height <= 0) {
     error = "empty framebuffer";
     return false;
@@ -22,12 +22,18 @@ bool write_back_buffer_png(const std::string& path, int width, int height, std::
     error = "glReadPixels failed";
     return false;
   }
-  // OpenGL's first row is the bottom one; PNG's is the top.
-  std::vector<unsigned char> flipped(pixels.size());
+  // OpenGL's first row is the bottom one; images start at the top.
+  rgb.resize(pixels.size());
   for (int y = 0; y < height; ++y)
-    std::memcpy(&flipped[static_cast<size_t>(y) * row],
+    std::memcpy(&rgb[static_cast<size_t>(y) * row],
                 &pixels[static_cast<size_t>(height - 1 - y) * row], row);
-  if (stbi_write_png(path.c_str(), width, height, 3, flipped.data(), static_cast<int>(row)) == 0) {
+  return true;
+}
+
+bool write_back_buffer_png(const std::string& path, int width, int height, std::string& error) {
+  std::vector<unsigned char> rgb;
+  if (!read_back_buffer(width, height, rgb, error)) return false;
+  if (stbi_write_png(path.c_str(), width, height, 3, rgb.data(), width * 3) == 0) {
     error = "cannot write " + path;
     return false;
   }

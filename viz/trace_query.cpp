@@ -212,6 +212,13 @@ int64_t event_at(const TraceModel& m, int32_t node, Time_us t) {
 
 }  // namespace
 
+const char* trace_badge(const TraceModel& shown) {
+  if (shown.revealed()) return "";
+  if (!shown.cut_limit.empty()) return "CUT";
+  if (shown.truncated()) return "TRUNCATED";
+  return "";
+}
+
 std::vector<DamageLine> damage_lines(const TraceModel& m, size_t max_per_list) {
   std::vector<DamageLine> out;
   auto more = [&out, max_per_list](size_t total, const char* what) {

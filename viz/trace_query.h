@@ -59,6 +59,11 @@ std::string format_tick(Time_us t, Time_us step_us);
 // Parses "4s", "1.5s", "250ms", "37us", "3m" or a plain number of microseconds; nullopt if bad.
 std::optional<Time_us> parse_time(const std::string& text);
 
+// The toolbar's badge for a trace as it is shown: "CUT" (a limit stopped the run; the footer's
+// "cut"), "TRUNCATED" (no footer) or "". A reveal-mode prefix has none: the badge, like the
+// footer, appears once the cursor reaches the end (docs/viz.md#reveal-mode).
+const char* trace_badge(const TraceModel& shown);
+
 // The footer's damage as lines for the Summary, each with the event a click jumps to: a lost
 // write's return event, a duplicate's repeat (the first event of that node at that time), or
 // the time alone (event -1) when no such event is in the trace. At most `max_per_list` lines per

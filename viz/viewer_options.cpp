@@ -87,6 +87,15 @@ std::optional<int> parse_command_line(int argc, char** argv, ViewerOptions& o) {
       ->check(CLI::IsMember({"inspector", "filters", "captions", "summary", "compare"}));
   cli.add_option("--select", o.select,
                  "Select event number I (its \"i\") in the Inspector and move the cursor to it");
+  cli.add_option("--record", o.record,
+                 "Play the run into a video, FILE.mp4 or FILE.gif, and exit (needs a display, "
+                 "use xvfb-run; and ffmpeg)");
+  cli.add_option("--from", o.record_from, "Where --record starts, e.g. 1.9s (default 0)");
+  cli.add_option("--to", o.record_to,
+                 "Where --record ends, e.g. 2.6s (default: the end of the run)");
+  cli.add_option("--fps", o.record_fps, "Frames per second of --record's video (default 30)");
+  cli.add_option("--speed", o.record_speed,
+                 "Run time per second of --record's video, e.g. 0.1 (the default) or 1");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,7 +10,8 @@
 
 namespace ballot::viz {
 
-// Exit codes: 0 ok; 1 no display (or no OpenGL 3.3); 2 bad input (flags, trace, scenario).
+// Exit codes: 0 ok; 1 no display (or no OpenGL 3.3); 2 bad input (flags, trace, scenario); 3
+// --record could not make its video (kExitRecordFailed in viz/record.h).
 inline constexpr int kExitOk = 0, kExitNoDisplay = 1, kExitBadInput = 2;
 
 struct ViewerOptions {
@@ -29,6 +30,8 @@ struct ViewerOptions {
   bool reveal = false;
   int64_t select = -1;
   std::string panel;
+  // --record FILE --from T --to T --fps N --speed X (viz/record.h); empty when not given.
+  std::string record, record_from, record_to, record_fps, record_speed;
 };
 
 // Parses argv into `o`; an exit code when the program should stop (--help, a bad flag).
