@@ -1,0 +1,7 @@
+# Plots (docs/cli.md, "Plots"): the empirical CDF shared by the CLI and the viewer, and
+# `compare --plot` / `sweep --stats M --plot` through gnuplot end to end.
+ballot_add_test(test_cdf SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_cdf.cpp LIBS ballot_app)
+add_test(NAME cli:plot
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/plot_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# Without gnuplot (Debian gnuplot-nox) the test says so and is skipped.
+set_tests_properties(cli:plot PROPERTIES SKIP_RETURN_CODE 77)
