@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -127,6 +128,9 @@ std::string axis_text(const PlotPanel& p, const AxisUnit& unit) {
          (unit.name.empty() ? "" : ", in " + unit.name);
 }
 
+// Above this many steps a CDF curve is drawn without its points.
+constexpr size_t kMaxStepPoints = 200;
+
 // Pixel heights: a CDF panel, a strip panel (by its rows), a title line.
 constexpr int kWidth = 900;
 constexpr int kCdfHeight = 380;
@@ -168,8 +172,11 @@ void cdf_panel(std::string& s, const PlotPanel& p, size_t index, const AxisUnit&
       s += number(st.value / unit.divisor) + " " + number(st.fraction) + "\n";
     s += "EOD\n";
     plots += block + " using 1:2 with steps lw 2 lc rgb '" + colour(c) + "' title " + title +
-             " noenhanced, \\\n     " + block +
-             " every ::1 using 1:2 with points pt 7 ps 0.5 lc rgb '" + colour(c) + "' notitle";
+             " noenhanced";
+    // A point at the top of each step, while they stay apart; beyond, the line alone.
+    if (steps.size() <= kMaxStepPoints)
+      plots += ", \\\n     " + block + " every ::1 using 1:2 with points pt 7 ps 0.5 lc rgb '" +
+               colour(c) + "' notitle";
   }
   s += x_range(p, unit);
   s += "set yrange [0:1.02]\nset key bottom right noenhanced\nset ytics 0.25\nset grid\n";
