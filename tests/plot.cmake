@@ -13,3 +13,5 @@ if(BALLOT_BUILD_VIZ)
     ballot_add_test(test_viz_cdf SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_cdf.cpp LIBS viz_gui)
   endif()
 endif()
+# The gnuplot script itself, without gnuplot (cli/plot.cpp).
+ballot_add_test(test_plot_script SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_plot_script.cpp LIBS ballot_app)
