@@ -16,6 +16,7 @@
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
+#include "cli/plot.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
@@ -37,6 +38,8 @@ struct CompareOptions {
   bool coverage = false;  // per algorithm, the situations its runs reached
   std::vector<std::string> sets;
   std::string save_failures;  // directory for the failing runs as scenarios ("": none)
+  std::string plot;           // --plot FILE.svg|FILE.png ("": none)
+  std::string plot_script;    // --plot-script: keep the gnuplot script here ("": none)
   RunLimits limits;
 };
 
@@ -231,7 +234,27 @@ struct Table {
   bool coverage = false;
   std::vector<FailedRun> failures;
   std::vector<ExpectedViolations> expected;
+  // Per algorithm, each run's damage (kDamageKeys it measured), in --seeds order: --plot's strips.
+  std::map<std::string, std::vector<std::pair<uint64_t, std::map<std::string, double>>>>
+      damage_by_algo;
 };
+
+// The damage --plot draws per seed (rows of the table): safety violations, then what a run did
+// to its clients' data and duties.
+const std::vector<std::string>& damage_keys() {
+  static const std::vector<std::string> keys = {"violations", "lost_writes", "job_duplicates",
+                                                "id_duplicates"};
+  return keys;
+}
+
+// The recovery time --plot draws as a CDF: one sample per leader loss.
+constexpr const char* kRecoveryKey = "leader_loss_per_loss_us";
+
+const Column& column(const std::string& key) {
+  for (const Column& c : columns())
+    if (key == c.key) return c;
+  return columns().front();
+}
 
 bool any_algo_has(const Table& t, const Column& c) {
   for (const std::string& a : t.algos)
@@ -559,6 +582,70 @@ void print_runs(std::ostream& out, const Table& t) {
   }
 }
 
+// --plot: the CDF of leader loss (per loss) per algorithm, then per damage row a strip with a
+// mark per seed; the title names the scenario and seeds, and says so when runs had safety
+// violations or failed.
+PlotFigure plot_figure(const Table& t) {
+  PlotFigure f;
+  f.title.push_back("ballot compare " + t.file + (t.name.empty() ? "" : " (" + t.name + ")") +
+                    ", seeds " + t.seeds_text);
+  f.title.push_back(runs_text(t) + (t.sets.empty() ? "" : "; " + sets_text(t.sets)));
+  std::string violations;
+  for (const std::string& a : t.algos) {
+    size_t runs = 0, total = 0;
+    for (const auto& [seed, values] : t.damage_by_algo.at(a)) {
+      auto it = values.find("violations");
+      if (it == values.end() || it->second <= 0) continue;
+      ++runs;
+      total += static_cast<size_t>(it->second);
+    }
+    if (runs > 0)
+      violations += (violations.empty() ? "" : "; ") + a + " " + std::to_string(total) + " in " +
+                    std::to_string(runs) + (runs == 1 ? " run" : " runs");
+  }
+  if (!violations.empty())
+    f.title.push_back("SAFETY VIOLATIONS: " + violations +
+                      (t.failures.empty() ? " (expected by the scenario)" : ""));
+  if (!t.failures.empty())
+    f.title.push_back("FAILED: " + std::to_string(t.failures.size()) + " of " +
+                      std::to_string(t.seed_count * t.algos.size()) +
+                      " runs (see the table's list of failing runs)");
+  PlotPanel cdf;
+  cdf.kind = PlotPanel::Kind::Cdf;
+  cdf.metric = kRecoveryKey;
+  cdf.label = column(kRecoveryKey).label;
+  for (const std::string& a : t.algos) {
+    PlotCurve curve{a, {}};
+    auto it = t.by_algo.at(a).find(kRecoveryKey);
+    if (it != t.by_algo.at(a).end()) curve.samples = it->second;
+    cdf.curves.push_back(std::move(curve));
+  }
+  f.panels.push_back(std::move(cdf));
+  for (const std::string& key : damage_keys()) {
+    PlotPanel strip;
+    strip.kind = PlotPanel::Kind::Strip;
+    strip.metric = key;
+    strip.label = column(key).label;
+    bool measured = false;
+    for (const std::string& a : t.algos) {
+      StripRow row{a, "", {}};
+      const AlgorithmInfo* info = find_algorithm(a);
+      if (key == "violations" && info != nullptr && !has_safety_checker(*info)) {
+        row.note = "no checker";
+      } else {
+        for (const auto& [seed, values] : t.damage_by_algo.at(a)) {
+          auto it = values.find(key);
+          if (it != values.end()) row.marks.push_back({seed, it->second});
+        }
+      }
+      measured = measured || !row.marks.empty();
+      strip.rows.push_back(std::move(row));
+    }
+    if (measured) f.panels.push_back(std::move(strip));
+  }
+  return f;
+}
+
 int compare(const CompareOptions& o) {
   Table t;
   t.file = o.file;
@@ -596,6 +683,7 @@ int compare(const CompareOptions& o) {
     return kExitBadInput;
   }
   if (!o.save_failures.empty() && !prepare_failure_dir(o.save_failures)) return kExitBadInput;
+  if (const int code = check_plot_flags(o.plot, o.plot_script); code != kExitOk) return code;
   Progress progress(std::cerr, progress_wanted(o.quiet), steady_seconds, "compare");
   uint64_t done = 0;
   try {
@@ -611,7 +699,11 @@ int compare(const CompareOptions& o) {
   }
   t.sets = o.sets;
   t.coverage = o.coverage;
-  for (const std::string& a : t.algos) t.runs_by_algo[a];
+  for (const std::string& a : t.algos) {
+    t.runs_by_algo[a];
+    t.by_algo[a];
+    t.damage_by_algo[a];
+  }
   for (uint64_t seed : seeds) {
     for (const std::string& a : t.algos) {
       std::vector<std::string> overrides = o.sets;
@@ -621,6 +713,15 @@ int compare(const CompareOptions& o) {
         const RunReport report = run_scenario(load_scenario(o.file, overrides), nullptr, o.limits);
         throw_if_cut(report);
         collect(report, t.by_algo[a]);
+        std::map<std::string, double> damage;
+        for (const std::string& key : damage_keys()) {
+          if (key == "violations") {
+            damage[key] = static_cast<double>(report.result.violations.size());
+          } else if (auto it = report.result.metrics.find(key); it != report.result.metrics.end()) {
+            damage[key] = static_cast<double>(it->second);
+          }
+        }
+        t.damage_by_algo[a].emplace_back(seed, std::move(damage));
         SweepRun outcome;
         outcome.seed = seed;
         outcome.inert = inert_scripted_faults(report);
@@ -671,6 +772,9 @@ int compare(const CompareOptions& o) {
     print_runs(std::cout, t);
     print_inert(std::cout, t);
   }
+  if (!o.plot.empty())
+    if (const int code = draw_plot(plot_figure(t), o.plot, o.plot_script); code != kExitOk)
+      return code;
   return t.failures.empty() ? kExitOk : kExitFailed;
 }
 
@@ -696,6 +800,11 @@ void add_compare_command(CLI::App& app, Action& action) {
   cmd->add_flag("--coverage", o->coverage,
                 "Per algorithm, count its situations over the seeds: seeds reaching each, their "
                 "share, how often in all, the first seed; then those never reached");
+  cmd->add_option("--plot", o->plot,
+                  "Draw FILE.svg or FILE.png with gnuplot: the CDF of leader loss (per loss) per "
+                  "algorithm, and the damage per seed (docs/cli.md, \"Plots\")");
+  cmd->add_option("--plot-script", o->plot_script,
+                  "With --plot: keep the gnuplot script (data inline) in this file, to restyle");
   add_limit_options(cmd, o->limits);
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([o, &action] { action = [o] { return compare(*o); }; });

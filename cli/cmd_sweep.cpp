@@ -19,6 +19,7 @@
 #endif
 
 #include "cli/commands.h"
+#include "cli/plot.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/runner.h"
@@ -46,6 +47,8 @@ struct SweepOptions {
   std::vector<std::string> stats;  // metrics to summarise over seeds
   std::vector<std::string> where;  // conditions a run must meet to count in the stats
   std::string save_failures;       // directory for the failing runs as scenarios ("": none)
+  std::string plot;                // --plot FILE.svg|FILE.png ("": none)
+  std::string plot_script;         // --plot-script: keep the gnuplot script here ("": none)
   RunLimits limits;
 };
 
@@ -229,6 +232,54 @@ SweepRun run_seed(const SweepOptions& o, const std::vector<Condition>& where,
   return out;
 }
 
+// --plot: per --stats metric, the CDF of its samples over the seeds and a strip with a mark per
+// sample (per seed; per loss for the per-loss metrics); the title says so when runs had safety
+// violations or failed.
+PlotFigure plot_figure(const SweepOptions& o, const std::string& algorithm,
+                       const std::vector<SweepRun>& runs) {
+  PlotFigure f;
+  f.title.push_back("ballot sweep " + o.file + " --algo " + algorithm + ", seeds " + o.seeds);
+  std::string shape = std::to_string(runs.size()) + (runs.size() == 1 ? " run" : " runs");
+  if (!o.shard.empty()) shape += " (shard " + o.shard + ")";
+  for (const std::string& set : o.sets) shape += "; --set " + set;
+  for (const std::string& w : o.where) shape += "; --where " + w;
+  f.title.push_back(shape);
+  size_t violating = 0, violations = 0, failed = 0;
+  for (const SweepRun& r : runs) {
+    violating += r.violations > 0;
+    violations += r.violations;
+    failed += !r.ok;
+  }
+  if (violations > 0)
+    f.title.push_back("SAFETY VIOLATIONS: " + std::to_string(violations) + " in " +
+                      std::to_string(violating) + (violating == 1 ? " run" : " runs"));
+  if (failed > 0)
+    f.title.push_back("FAILED: " + std::to_string(failed) + " of " + std::to_string(runs.size()) +
+                      " runs");
+  for (const std::string& m : o.stats) {
+    PlotPanel cdf;
+    cdf.kind = PlotPanel::Kind::Cdf;
+    cdf.metric = cdf.label = m;
+    PlotPanel strip = cdf;
+    strip.kind = PlotPanel::Kind::Strip;
+    PlotCurve curve{algorithm, {}};
+    StripRow row{algorithm, "", {}};
+    for (const SweepRun& r : runs) {
+      auto it = r.samples.find(m);
+      if (it == r.samples.end()) continue;
+      for (int64_t v : it->second) {
+        curve.samples.push_back(static_cast<double>(v));
+        row.marks.push_back({r.seed, static_cast<double>(v)});
+      }
+    }
+    cdf.curves.push_back(std::move(curve));
+    strip.rows.push_back(std::move(row));
+    f.panels.push_back(std::move(cdf));
+    f.panels.push_back(std::move(strip));
+  }
+  return f;
+}
+
 int sweep(const SweepOptions& o) {
   std::vector<uint64_t> seeds;
   std::vector<size_t> indexes;  // each seed's place in the whole --seeds list
@@ -289,6 +340,11 @@ int sweep(const SweepOptions& o) {
     return kExitBadInput;
   }
   if (!o.save_failures.empty() && !prepare_failure_dir(o.save_failures)) return kExitBadInput;
+  if (!o.plot.empty() && o.stats.empty()) {
+    std::fprintf(stderr, "ballot: --plot: needs --stats M (the metrics to plot over the seeds)\n");
+    return kExitBadInput;
+  }
+  if (const int code = check_plot_flags(o.plot, o.plot_script); code != kExitOk) return code;
 #if defined(__GLIBC__)
   // Each run frees everything it allocated, and glibc would hand the top of the heap back to the
   // kernel after every run only to fault it in again in the next one: a tenth of a Raft sweep's
@@ -343,7 +399,12 @@ int sweep(const SweepOptions& o) {
   runs.reserve(outcomes.size());
   for (std::optional<SweepRun>& r : outcomes) runs.push_back(std::move(*r));
   const SweepHeader header{o.file, algorithm, o.seeds, o.sets, o.stats, o.where, o.coverage};
-  return print_sweep(header, runs, o.json, o.shard, seed_count);
+  const int code = print_sweep(header, runs, o.json, o.shard, seed_count);
+  if (!o.plot.empty())
+    if (const int plotted = draw_plot(plot_figure(o, algorithm, runs), o.plot, o.plot_script);
+        plotted != kExitOk)
+      return plotted;
+  return code;
 }
 
 }  // namespace
@@ -378,6 +439,11 @@ void add_sweep_command(CLI::App& app, Action& action) {
       "--coverage", o->coverage,
       "Count the algorithm's situations over the seeds: seeds reaching each, their share, "
       "how often in all, the first seed; then those never reached");
+  cmd->add_option("--plot", o->plot,
+                  "With --stats: draw FILE.svg or FILE.png with gnuplot, per metric its CDF over "
+                  "the seeds and a mark per seed (docs/cli.md, \"Plots\")");
+  cmd->add_option("--plot-script", o->plot_script,
+                  "With --plot: keep the gnuplot script (data inline) in this file, to restyle");
   add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });
 }

@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include "viz/cdf_plot_draw.h"
 #include "viz/draw_util.h"
 #include "viz/trace_query.h"
 
@@ -649,6 +650,7 @@ void ComparePanel::Draw(const Models& models, ViewState& view, std::string* open
                                               ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if ((ImGui::Button("Open") || enter) && path_[0] != '\0') *open_path = path_;
+  cdf_ = {};
   if (models.size() < 2) return;
   const TraceModel& a = *models[0];
   const TraceModel& b = *models[1];
@@ -659,6 +661,13 @@ void ComparePanel::Draw(const Models& models, ViewState& view, std::string* open
         "Note: the traces differ in scenario or seed (%s seed %llu vs %s seed %llu).",
         a.scenario_name.c_str(), static_cast<unsigned long long>(a.seed), b.scenario_name.c_str(),
         static_cast<unsigned long long>(b.seed));
+  // What `ballot compare --plot` draws per algorithm, here per trace (docs/viz.md), above
+  // the metrics.
+  ImGui::Spacing();
+  ImGui::TextWrapped("Leader loss (per loss), leader_loss_per_loss_us: empirical CDF");
+  cdf_ = DrawCdfPlot({a.leader_losses_us, b.leader_losses_us},
+                     {"A: " + a.algorithm, "B: " + b.algorithm}, 160);
+  ImGui::Spacing();
   if (!ImGui::BeginTable("cmp", 3,
                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                              ImGuiTableFlags_SizingStretchProp))

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "viz/cdf_plot.h"
 #include "viz/trace_model.h"
 #include "viz/view_state.h"
 
@@ -57,9 +58,13 @@ struct SummaryPanel {
 struct ComparePanel {
   // Sets *open_path when the user asks to open a trace; *close when they close the comparison.
   void Draw(const Models& models, ViewState& view, std::string* open_path, bool* close);
+  // The CDF of leader loss (per loss) of A and B drawn in the last frame (no curves when there
+  // was one trace).
+  const CdfPlotGeometry& cdf() const { return cdf_; }
 
  private:
   char path_[512] = {};
+  CdfPlotGeometry cdf_;
 };
 
 }  // namespace ballot::viz

@@ -511,6 +511,9 @@ class Builder {
     if (j.contains("metrics") && j["metrics"].is_object())
       for (const auto& [name, value] : j["metrics"].items())
         m_.metrics.emplace_back(name, value.dump());
+    if (j.contains("leader_loss_us") && j["leader_loss_us"].is_array())
+      for (const json& d : j["leader_loss_us"])
+        if (d.is_number_integer()) m_.leader_losses_us.push_back(d.get<Time_us>());
     if (j.contains("violations") && j["violations"].is_array())
       for (const json& v : j["violations"]) {
         if (!v.is_object()) continue;

@@ -247,6 +247,7 @@ struct TraceModel {
   Time_us end_us = 0;                 // footer end_us, else the last event's time
   std::string trace_hash;
   std::vector<std::pair<std::string, std::string>> metrics;  // name -> value as text
+  std::vector<Time_us> leader_losses_us;  // the footer's leader_loss_us: each leader loss
   std::vector<Violation> violations;
   std::vector<Expectation> expectations;
   // The footer's "lincheck" object, when the run had a client workload.
