@@ -62,8 +62,16 @@ expect 2 "--variant fenced: the file declares no variants" -- \
   "$ballot" run "$src/scenarios/lease-pause.json" --variant fenced
 expect 2 "variants\[0\].set\[0\]: nodes=0: nodes: expected an integer in \[1, 1000\], got 0" -- bash -c \
   "sed 's/params.lease.fencing=true/nodes=0/' '$lesson' >'$work/badset.json' && '$ballot' run '$work/badset.json' --variant fenced"
-# compare and shrink read scenarios through the same path.
+# compare and sweep read scenarios through the same path: judged by the variant's expectations.
 expect 0 "lease" -- "$ballot" compare "$lesson" --variant fenced --algos lease --seeds 1..2 --quiet
+expect 0 "over 2 seeds: 2 passed, 0 failed" -- "$ballot" sweep "$lesson" --variant fenced --seeds 1..2 --quiet
+expect 1 "reproduce|--variant fenced" -- "$ballot" sweep "$bad" --variant fenced --seeds 1..2 --quiet
+expect 1 "ballot run .*09-wrong.json --algo lease --seed 1 --variant fenced" -- \
+  "$ballot" sweep "$bad" --variant fenced --seeds 1..1 --quiet
+# Sweep parts of different variants are not one sweep.
+"$ballot" sweep "$lesson" --seeds 1..2 --shard 1/2 --json --quiet >"$work/p1.json" 2>/dev/null
+"$ballot" sweep "$lesson" --variant fenced --seeds 1..2 --shard 2/2 --json --quiet >"$work/p2.json" 2>/dev/null
+expect 2 "differs from .* in its --variant" -- "$ballot" merge "$work/p1.json" "$work/p2.json"
 
 echo "variants: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
