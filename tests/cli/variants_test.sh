@@ -24,6 +24,12 @@ expect 1 "^1 passed, 1 failed" -- "$ballot" check --quiet "$bad"
 expect 1 "reproduce with: ballot run .*09-wrong.json --algo lease --seed 1 --variant fenced" -- \
   "$ballot" check --quiet "$bad"
 expect 1 "fencing_rejected_ops" -- "$ballot" run --quiet "$bad" --variant fenced
+# --trace-dir and --save-failures name the variant; the saved scenario is the variant's run.
+expect 1 "saved to .*/09-wrong.fenced.lease.seed1.json" -- \
+  "$ballot" check --quiet "$bad" --save-failures "$work/saved" --trace-dir "$work/traces"
+expect 0 "^kept$" -- bash -c "test -s '$work/traces/09-wrong.fenced.lease.seed1.jsonl' && echo kept"
+fenced_hash=$(grep -oE '"hash": "[0-9a-f]{16}"' "$lesson" | sed -n 2p | grep -oE '[0-9a-f]{16}')
+expect 1 "trace hash $fenced_hash" -- "$ballot" run --quiet "$work/saved/09-wrong.fenced.lease.seed1.json"
 expect 0 "Violations: none" -- "$ballot" run --quiet "$lesson" --variant fenced
 # The variant's overrides by hand are judged by the file's own expectations, which expect the damage.
 expect 1 "FAILED expect.lost_writes +>= 1 +got 0" -- "$ballot" run --quiet "$lesson" --set params.lease.fencing=true
