@@ -74,6 +74,10 @@ expect 0 "over 2 seeds: 2 passed, 0 failed" -- "$ballot" sweep "$lesson" --varia
 expect 1 "reproduce|--variant fenced" -- "$ballot" sweep "$bad" --variant fenced --seeds 1..2 --quiet
 expect 1 "ballot run .*09-wrong.json --algo lease --seed 1 --variant fenced" -- \
   "$ballot" sweep "$bad" --variant fenced --seeds 1..1 --quiet
+# shrink: the variant's failure is kept; the file itself does not fail.
+expect 0 "failure kept: expect.fencing_rejected_ops: wanted >= 100" -- \
+  "$ballot" shrink "$bad" --variant fenced --out "$work/shrunk.json" --budget 30 --quiet
+expect 2 "the run passes .*nothing to shrink" -- "$ballot" shrink "$bad" --out "$work/shrunk2.json" --budget 30 --quiet
 # Sweep parts of different variants are not one sweep.
 "$ballot" sweep "$lesson" --seeds 1..2 --shard 1/2 --json --quiet >"$work/p1.json" 2>/dev/null
 "$ballot" sweep "$lesson" --variant fenced --seeds 1..2 --shard 2/2 --json --quiet >"$work/p2.json" 2>/dev/null
