@@ -35,6 +35,7 @@ struct CheckOptions {
   bool update_golden = false;  // record golden entries instead of failing on them
   std::string trace_dir;       // where the traces of failing runs go (empty: nowhere)
   std::string save_failures;   // where the failing runs go as scenarios (empty: nowhere)
+  std::string variant;         // --variant NAME: only that variant of each file ("" : all)
 };
 
 // "raft/7": the key of a golden entry; keys read from a file are normalised ("raft/07").
@@ -46,16 +47,17 @@ std::string normalised_key(const std::string& key) {
   return golden_key(key.substr(0, slash), std::stoull(key.substr(slash + 1)));
 }
 
-// Where the trace of a failing run goes: DIR/<scenario file stem>.<algorithm>.seed<N>.jsonl.
-fs::path trace_path(const std::string& dir, const std::string& file, const std::string& algorithm,
-                    uint64_t seed) {
-  return fs::path(dir) / (fs::path(file).stem().string() + "." + algorithm + ".seed" +
-                          std::to_string(seed) + ".jsonl");
+// Where the trace of a failing run goes: DIR/<scenario file stem>[.<variant>].<algorithm>.seed<N>
+// .jsonl.
+fs::path trace_path(const std::string& dir, const std::string& file, const std::string& variant,
+                    const std::string& algorithm, uint64_t seed) {
+  return fs::path(dir) / (fs::path(file).stem().string() + (variant.empty() ? "" : "." + variant) +
+                          "." + algorithm + ".seed" + std::to_string(seed) + ".jsonl");
 }
 
 // Runs the scenario again (the same run: it is deterministic), writing its trace.
 void keep_trace(const CheckOptions& o, const Scenario& s, const std::string& file) {
-  const fs::path path = trace_path(o.trace_dir, file, s.algorithm, s.seed);
+  const fs::path path = trace_path(o.trace_dir, file, s.variant, s.algorithm, s.seed);
   std::ofstream out(path, std::ios::binary);
   if (out) run_scenario(s, &out, o.limits);
   out.close();
@@ -86,10 +88,11 @@ struct Checked {
 // Runs one (scenario, algorithm, seed); prints one line; ok when everything held. A run made
 // only for its golden hash is judged on safety and that hash, not on the other expectations.
 // When updating goldens, a golden hash that differs is not a failure (it is recorded).
-Checked check_one(const CheckOptions& o, const std::string& file, const std::string& algorithm,
-                  uint64_t seed, bool golden_only, Progress& progress) {
-  const Scenario s =
-      load_scenario(file, {"algorithm=\"" + algorithm + "\"", "seed=" + std::to_string(seed)});
+Checked check_one(const CheckOptions& o, const std::string& file, const std::string& variant,
+                  const std::string& algorithm, uint64_t seed, bool golden_only,
+                  Progress& progress) {
+  const Scenario s = load_scenario(
+      file, {"algorithm=\"" + algorithm + "\"", "seed=" + std::to_string(seed)}, variant);
   const RunReport report = run_scenario(s, nullptr, o.limits);
   throw_if_cut(report);
   const Verdict verdict = judge_run(report);
@@ -111,9 +114,12 @@ Checked check_one(const CheckOptions& o, const std::string& file, const std::str
     detail = "  (" + std::to_string(verdict.safety_violations) + " expected safety violation" +
              (verdict.safety_violations == 1 ? "" : "s") + ")" + detail;
   progress.clear();  // the line printed next must not run into it
-  std::printf("%s %-40s %-6s seed %-6llu %s%s\n", c.ok ? "ok    " : "FAILED",
-              fs::path(file).filename().string().c_str(), algorithm.c_str(),
-              static_cast<unsigned long long>(seed), c.record.hash.c_str(), detail.c_str());
+  // A variant's runs name it after the file: "05-figure8.json [buggy]".
+  const std::string label =
+      fs::path(file).filename().string() + (variant.empty() ? "" : " [" + variant + "]");
+  std::printf("%s %-40s %-6s seed %-6llu %s%s\n", c.ok ? "ok    " : "FAILED", label.c_str(),
+              algorithm.c_str(), static_cast<unsigned long long>(seed), c.record.hash.c_str(),
+              detail.c_str());
   if (golden_failed) print_golden_difference(s, c.key, c.record, file);
   // The fault-effect audit, one line per run: the scripted faults that did nothing (a nemesis's
   // inert faults are routine, as in sweep and compare; `ballot run` lists every one).
@@ -123,7 +129,8 @@ Checked check_one(const CheckOptions& o, const std::string& file, const std::str
       inert += (inert.empty() ? "" : ", ") + fault_label(f);
   if (!inert.empty()) std::printf("      warning: did nothing (inert): %s\n", inert.c_str());
   if (!c.ok) {
-    std::printf("      reproduce with: %s\n", repro_command(file, algorithm, seed, {}).c_str());
+    std::printf("      reproduce with: %s\n",
+                repro_command(file, algorithm, seed, {}, variant).c_str());
     if (!o.trace_dir.empty()) keep_trace(o, s, file);
     // Golden hashes alone are not a failure to save (the saved scenario has none).
     bool judged = false;
@@ -131,16 +138,30 @@ Checked check_one(const CheckOptions& o, const std::string& file, const std::str
       judged |= f.what.rfind("golden.", 0) != 0 && (!golden_only || f.safety);
     if (!o.save_failures.empty() && judged)
       std::printf("      %s\n", saved_line(save_failure(o.save_failures, file, algorithm, seed, {},
-                                                        o.limits, "ballot check"))
+                                                        o.limits, "ballot check", variant))
                                     .c_str());
   }
   return c;
 }
 
-// Rewrites the file's golden entries with the records of this check's runs, when any differs;
-// prints what changed. Returns the number of entries changed.
+// Which variant of its file `s` was read as: its index in "variants", -1 for the file itself.
+int variant_index(const Scenario& s) {
+  for (size_t i = 0; i < s.variants.size(); ++i)
+    if (s.variants[i].name == s.variant) return static_cast<int>(i);
+  return -1;
+}
+
+// The JSON path of the golden object `s` is judged by: "golden", or "variants[1].golden".
+std::string golden_path(const Scenario& s) {
+  const int i = variant_index(s);
+  return i < 0 ? "golden" : "variants[" + std::to_string(i) + "].golden";
+}
+
+// Rewrites the file's golden entries (a variant's: its own "golden") with the records of this
+// check's runs, when any differs; prints what changed. Returns the number of entries changed.
 int update_golden(const std::string& file, const Scenario& s,
                   const std::map<std::string, GoldenRecord>& records) {
+  const std::string where = golden_path(s);
   std::ifstream in(file, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
@@ -148,9 +169,9 @@ int update_golden(const std::string& file, const Scenario& s,
   std::vector<std::pair<std::string, GoldenRecord>> entries;
   std::vector<std::string> report;
   int changed = 0;
-  for (const std::string& key : golden_keys_in_order(text)) {
+  for (const std::string& key : golden_keys_in_order(text, variant_index(s))) {
     const auto found = records.find(normalised_key(key));
-    if (found == records.end()) throw InputError("golden." + key, "this entry was not run");
+    if (found == records.end()) throw InputError(where + "." + key, "this entry was not run");
     const GoldenRecord& now = found->second;
     entries.emplace_back(key, now);
     const std::string& old_hash = s.golden.at(key);
@@ -160,7 +181,8 @@ int update_golden(const std::string& file, const Scenario& s,
         nlohmann::json::parse(old_summary->second) == nlohmann::json::parse(now.summary);
     if (old_hash == now.hash && same_summary) continue;
     ++changed;
-    std::string line = "updated " + fs::path(file).filename().string() + " golden." + key + ": ";
+    std::string line =
+        "updated " + fs::path(file).filename().string() + " " + where + "." + key + ": ";
     if (old_hash != now.hash)
       line += "hash " + old_hash + " -> " + now.hash;
     else
@@ -172,7 +194,7 @@ int update_golden(const std::string& file, const Scenario& s,
         report.push_back("    " + d);
   }
   if (changed == 0) return 0;
-  const std::string rewritten = rewrite_golden(text, entries);
+  const std::string rewritten = rewrite_golden(text, entries, variant_index(s));
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << rewritten;
   out.close();
@@ -205,14 +227,24 @@ int check(const CheckOptions& o) {
     }
     files.insert(files.end(), in_dir.begin(), in_dir.end());
   }
-  // Runs per file, for the progress line: one, plus the other algorithms and golden entries.
+  // What is checked of a file: the variant asked for, or the file and each of its variants.
+  auto variants_of = [&](const std::string& file) {
+    std::vector<std::string> names{o.variant};
+    if (o.variant.empty())
+      for (const VariantInfo& v : load_scenario(file).variants) names.push_back(v.name);
+    return names;
+  };
+  // Runs per file and variant, for the progress line: one, plus the other algorithms and golden
+  // entries.
   uint64_t total = 0;
   for (const fs::path& p : files) {
     try {
-      const Scenario s = load_scenario(p.string());
-      total += 1 + s.expect_by_algorithm.size() + s.golden.size();
-      total -= s.expect_by_algorithm.count(s.algorithm) +
-               s.golden.count(s.algorithm + "/" + std::to_string(s.seed));
+      for (const std::string& variant : variants_of(p.string())) {
+        const Scenario s = load_scenario(p.string(), {}, variant);
+        total += 1 + s.expect_by_algorithm.size() + s.golden.size();
+        total -= s.expect_by_algorithm.count(s.algorithm) +
+                 s.golden.count(s.algorithm + "/" + std::to_string(s.seed));
+      }
     } catch (const InputError&) {
       ++total;  // reported when its turn comes
     }
@@ -239,38 +271,42 @@ int check(const CheckOptions& o) {
   for (const fs::path& p : files) {
     const std::string file = p.string();
     try {
-      const Scenario s = load_scenario(file);
-      std::map<std::string, GoldenRecord> records;  // by golden key, of every run made here
-      auto run = [&](const std::string& algo, uint64_t seed, bool golden_only) {
-        Checked c = check_one(o, file, algo, seed, golden_only, progress);
-        records[c.key] = std::move(c.record);
-        count(c.ok);
-      };
-      run(s.algorithm, s.seed, false);
-      // A lesson that states what other algorithms do (expect.by_algorithm) is checked with
-      // each of them too, under the same seed.
-      for (const auto& [algo, expectations] : s.expect_by_algorithm) {
-        if (algo == s.algorithm) continue;
-        if (find_algorithm(algo) == nullptr)
-          throw InputError("expect.by_algorithm." + algo, "unknown algorithm '" + algo + "'");
-        run(algo, s.seed, false);
+      bool file_updated = false;
+      for (const std::string& variant : variants_of(file)) {
+        const Scenario s = load_scenario(file, {}, variant);
+        std::map<std::string, GoldenRecord> records;  // by golden key, of every run made here
+        auto run = [&](const std::string& algo, uint64_t seed, bool golden_only) {
+          Checked c = check_one(o, file, variant, algo, seed, golden_only, progress);
+          records[c.key] = std::move(c.record);
+          count(c.ok);
+        };
+        run(s.algorithm, s.seed, false);
+        // A lesson that states what other algorithms do (expect.by_algorithm) is checked with
+        // each of them too, under the same seed.
+        for (const auto& [algo, expectations] : s.expect_by_algorithm) {
+          if (algo == s.algorithm) continue;
+          if (find_algorithm(algo) == nullptr)
+            throw InputError("expect.by_algorithm." + algo, "unknown algorithm '" + algo + "'");
+          run(algo, s.seed, false);
+        }
+        // Golden hashes recorded for other algorithms and seeds of the same scenario.
+        for (const auto& [key, hash] : s.golden) {
+          const auto slash = key.find('/');
+          const std::string algo = key.substr(0, slash);
+          const uint64_t seed = std::stoull(key.substr(slash + 1));
+          if (algo == s.algorithm && seed == s.seed) continue;
+          if (find_algorithm(algo) == nullptr)
+            throw InputError(golden_path(s) + "." + key, "unknown algorithm '" + algo + "'");
+          run(algo, seed, true);
+        }
+        if (o.update_golden && !s.golden.empty()) {
+          progress.clear();
+          const int n = update_golden(file, s, records);
+          updated += n;
+          file_updated = file_updated || n > 0;
+        }
       }
-      // Golden hashes recorded for other algorithms and seeds of the same scenario.
-      for (const auto& [key, hash] : s.golden) {
-        const auto slash = key.find('/');
-        const std::string algo = key.substr(0, slash);
-        const uint64_t seed = std::stoull(key.substr(slash + 1));
-        if (algo == s.algorithm && seed == s.seed) continue;
-        if (find_algorithm(algo) == nullptr)
-          throw InputError("golden." + key, "unknown algorithm '" + algo + "'");
-        run(algo, seed, true);
-      }
-      if (o.update_golden && !s.golden.empty()) {
-        progress.clear();
-        const int n = update_golden(file, s, records);
-        updated += n;
-        updated_files += n > 0 ? 1 : 0;
-      }
+      updated_files += file_updated ? 1 : 0;
     } catch (const InputError& e) {
       progress.clear();
       print_input_error(file, e);
@@ -298,6 +334,9 @@ void add_check_command(CLI::App& app, Action& action) {
   cmd->add_option("paths", o->paths,
                   "Scenario files and directories of them (default: the shipped scenarios/)");
   cmd->add_flag("--fail-fast", o->fail_fast, "Stop at the first scenario that fails");
+  cmd->add_option("--variant", o->variant,
+                  "Check only this variant of each file (default: the file and every variant "
+                  "it declares, see docs/scenario-format.md#variants)");
   add_limit_options(cmd, o->limits);
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->add_flag("--update-golden", o->update_golden,

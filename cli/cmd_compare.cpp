@@ -37,6 +37,7 @@ struct CompareOptions {
   bool quiet = false;
   bool coverage = false;  // per algorithm, the situations its runs reached
   std::vector<std::string> sets;
+  std::string variant;        // --variant NAME ("" : the file without one)
   std::string save_failures;  // directory for the failing runs as scenarios ("": none)
   std::string plot;           // --plot FILE.svg|FILE.png ("": none)
   std::string plot_script;    // --plot-script: keep the gnuplot script here ("": none)
@@ -688,7 +689,7 @@ int compare(const CompareOptions& o) {
   uint64_t done = 0;
   try {
     // What the header shows: the scenario as the runs see it (after every --set).
-    const Scenario shaped = load_scenario(o.file, o.sets);
+    const Scenario shaped = load_scenario(o.file, o.sets, o.variant);
     print_warnings(shaped);
     t.name = shaped.name;
     t.nodes = shaped.nodes;
@@ -710,7 +711,8 @@ int compare(const CompareOptions& o) {
       overrides.push_back("algorithm=\"" + a + "\"");
       overrides.push_back("seed=" + std::to_string(seed));
       try {
-        const RunReport report = run_scenario(load_scenario(o.file, overrides), nullptr, o.limits);
+        const RunReport report =
+            run_scenario(load_scenario(o.file, overrides, o.variant), nullptr, o.limits);
         throw_if_cut(report);
         collect(report, t.by_algo[a]);
         std::map<std::string, double> damage;
@@ -731,13 +733,13 @@ int compare(const CompareOptions& o) {
               outcome.reached[std::string(report.situations[id].name)] = times;
         t.runs_by_algo[a].push_back(std::move(outcome));
         const Verdict verdict = judge_run(report);
-        const std::string repro = repro_command(o.file, a, seed, o.sets);
+        const std::string repro = repro_command(o.file, a, seed, o.sets, o.variant);
         if (!verdict.ok()) {
           FailedRun f{a, seed, repro, verdict.summary(), {}, {}};
           for (const Failure& failure : verdict.failures) f.reasons.push_back(failure.text);
           if (!o.save_failures.empty()) {
-            f.saved = saved_line(
-                save_failure(o.save_failures, o.file, a, seed, o.sets, o.limits, "ballot compare"));
+            f.saved = saved_line(save_failure(o.save_failures, o.file, a, seed, o.sets, o.limits,
+                                              "ballot compare", o.variant));
             progress.clear();
             std::fprintf(stderr, "ballot: %s seed %llu: %s\n", a.c_str(),
                          static_cast<unsigned long long>(seed), f.saved.c_str());
@@ -794,6 +796,7 @@ void add_compare_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"table", "md", "csv", "json"}))
       ->capture_default_str();
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
+  cmd->add_option("--variant", o->variant, kVariantHelp);
   cmd->add_option("--save-failures", o->save_failures,
                   "Write each failing run to this directory as a self-contained scenario "
                   "(faults and operations scripted; created if missing)");

@@ -1,4 +1,4 @@
-// `ballot list algorithms|scenarios|faults|situations`
+// `ballot list algorithms|scenarios|faults|situations`, `ballot list variants FILE`
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -8,6 +8,7 @@
 
 #include "algorithms/registry.h"
 #include "cli/commands.h"
+#include "cli/report.h"
 #include "sim/api/input_error.h"
 #include "sim/kernel/fault_kinds.h"
 #include "sim/kernel/scenario.h"
@@ -15,6 +16,27 @@
 namespace ballot::cli {
 
 namespace {
+
+// `ballot list variants FILE`: each variant's name and description, in file order.
+int list_variants(const std::string& file) {
+  if (file.empty()) {
+    std::fprintf(stderr, "ballot: list variants: expected a scenario file (list variants FILE)\n");
+    return kExitBadInput;
+  }
+  try {
+    const Scenario s = load_scenario(file);
+    if (s.variants.empty()) {
+      std::printf("%s declares no variants\n", file.c_str());
+      return kExitOk;
+    }
+    for (const VariantInfo& v : s.variants)
+      std::printf("%-20s %s\n", v.name.c_str(), v.description.c_str());
+  } catch (const InputError& e) {
+    print_input_error(file, e);
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
 
 // `dir_flag` is --dir, or empty for the shipped scenarios.
 int list(const std::string& what, const std::string& dir_flag, bool markdown,
@@ -85,8 +107,11 @@ int list(const std::string& what, const std::string& dir_flag, bool markdown,
   for (const fs::path& p : files) {
     try {
       const Scenario s = load_scenario(p.string());
-      std::printf("%-40s %-7s %s\n", p.filename().string().c_str(), s.algorithm.c_str(),
-                  s.description.c_str());
+      std::string variants;
+      for (const VariantInfo& v : s.variants) variants += (variants.empty() ? "" : ", ") + v.name;
+      std::printf("%-40s %-7s %s%s\n", p.filename().string().c_str(), s.algorithm.c_str(),
+                  s.description.c_str(),
+                  variants.empty() ? "" : (" (variants: " + variants + ")").c_str());
     } catch (const InputError& e) {
       std::printf("%-40s (invalid: %s: %s)\n", p.filename().string().c_str(), e.path().c_str(),
                   e.what());
@@ -120,10 +145,14 @@ void add_list_command(CLI::App& app, Action& action) {
   auto what = std::make_shared<std::string>();
   auto dir = std::make_shared<std::string>();
   CLI::App* cmd =
-      app.add_subcommand("list", "List the algorithms, curated scenarios or fault kinds.");
-  cmd->add_option("what", *what, "algorithms | scenarios | faults | situations")
+      app.add_subcommand("list",
+                         "List the algorithms, curated scenarios, fault kinds, situations, or a "
+                         "scenario file's variants.");
+  cmd->add_option("what", *what, "algorithms | scenarios | faults | situations | variants")
       ->required()
-      ->check(CLI::IsMember({"algorithms", "scenarios", "faults", "situations"}));
+      ->check(CLI::IsMember({"algorithms", "scenarios", "faults", "situations", "variants"}));
+  auto file = std::make_shared<std::string>();
+  cmd->add_option("file", *file, "For 'list variants': the scenario file");
   auto algo = std::make_shared<std::string>();
   cmd->add_option("--algo", *algo, "For 'list situations': only this algorithm's");
   cmd->add_option("--dir", *dir,
@@ -131,8 +160,16 @@ void add_list_command(CLI::App& app, Action& action) {
   auto markdown = std::make_shared<bool>(false);
   cmd->add_flag("--markdown", *markdown,
                 "For 'list faults' and 'list situations': the table the docs hold, in Markdown");
-  cmd->callback([what, dir, markdown, algo, &action] {
-    action = [what, dir, markdown, algo] { return list(*what, *dir, *markdown, *algo); };
+  cmd->callback([what, dir, markdown, algo, file, &action] {
+    action = [what, dir, markdown, algo, file] {
+      if (*what == "variants") return list_variants(*file);
+      if (!file->empty()) {
+        std::fprintf(stderr, "ballot: list %s: takes no file (only 'list variants FILE' does)\n",
+                     what->c_str());
+        return kExitBadInput;
+      }
+      return list(*what, *dir, *markdown, *algo);
+    };
   });
 }
 

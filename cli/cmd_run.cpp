@@ -27,6 +27,7 @@ struct RunOptions {
   bool json = false;
   bool quiet = false;
   std::vector<std::string> sets;
+  std::string variant;  // --variant NAME ("" : the file without one)
   RunLimits limits;
 };
 
@@ -37,7 +38,7 @@ int run(const RunOptions& o) {
   Scenario scenario;
   RunReport report;
   try {
-    scenario = load_scenario(o.file, overrides);
+    scenario = load_scenario(o.file, overrides, o.variant);
     print_warnings(scenario);
     std::ofstream trace;
     if (!o.trace_file.empty()) {
@@ -65,7 +66,8 @@ int run(const RunOptions& o) {
     print_input_error(o.file, e);
     return kExitBadInput;
   }
-  const std::string repro = repro_command(o.file, scenario.algorithm, scenario.seed, o.sets);
+  const std::string repro =
+      repro_command(o.file, scenario.algorithm, scenario.seed, o.sets, o.variant);
   if (o.json) {
     std::cout << report_json(report).dump(2) << '\n';
   } else {
@@ -121,6 +123,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--set", opts->sets,
                   "Override a scenario field: --set path=value (e.g. --set nodes=7, "
                   "--set params.raft.pre_vote=true, --set faults[0].at=2s); repeatable");
+  cmd->add_option("--variant", opts->variant, kVariantHelp);
   add_limit_options(cmd, opts->limits);
   cmd->callback([opts, &action] { action = [opts] { return run(*opts); }; });
 }

@@ -39,7 +39,7 @@ int shrink(ShrinkCliOptions& o) {
       if (!o.shrink.algorithm.empty())
         overrides.push_back("algorithm=\"" + o.shrink.algorithm + "\"");
       if (o.shrink.seed_given) overrides.push_back("seed=" + std::to_string(o.shrink.seed));
-      s = load_scenario(o.shrink.file, overrides);
+      s = load_scenario(o.shrink.file, overrides, o.shrink.variant);
     } catch (const InputError& e) {
       print_input_error(o.shrink.file, e);
       return kExitBadInput;
@@ -107,6 +107,7 @@ void add_shrink_command(CLI::App& app, Action& action) {
                   "Algorithm to run (overrides the scenario's \"algorithm\")");
   cmd->add_option("--set", o->shrink.sets,
                   "Override a scenario field: --set path=value; repeatable (kept in the result)");
+  cmd->add_option("--variant", o->shrink.variant, kVariantHelp);
   cmd->add_option("--out", o->out,
                   "Where to write the shrunk scenario (default: "
                   "<name>-shrunk-<algo>-<seed>.json in the current directory)");

@@ -44,6 +44,7 @@ struct SweepOptions {
   bool quiet = false;
   bool coverage = false;  // count the situations reached (print_sweep's coverage table)
   std::vector<std::string> sets;
+  std::string variant;             // --variant NAME ("" : the file without one)
   std::vector<std::string> stats;  // metrics to summarise over seeds
   std::vector<std::string> where;  // conditions a run must meet to count in the stats
   std::string save_failures;       // directory for the failing runs as scenarios ("": none)
@@ -315,7 +316,7 @@ int sweep(const SweepOptions& o) {
     // Validate the scenario (and algorithm) once, up front.
     std::vector<std::string> overrides = o.sets;
     if (!algorithm.empty()) overrides.push_back("algorithm=\"" + algorithm + "\"");
-    first = load_scenario(o.file, overrides);
+    first = load_scenario(o.file, overrides, o.variant);
     for (const std::string& m : o.stats) {
       const auto& known = metric_names();
       if (fault_name(m)) {
@@ -367,13 +368,13 @@ int sweep(const SweepOptions& o) {
         if (!run.ok) {
           if (!o.save_failures.empty())
             run.saved = saved_line(save_failure(o.save_failures, o.file, algorithm, seeds[i],
-                                                o.sets, o.limits, "ballot sweep"));
+                                                o.sets, o.limits, "ballot sweep", o.variant));
           // Told at once, not only at the end: a long sweep's first failure is worth a look.
           std::lock_guard<std::mutex> lock(tell);
           progress.clear();
           std::fprintf(stderr, "ballot: seed %llu failed (%s): %s\n",
                        static_cast<unsigned long long>(seeds[i]), run.why.c_str(),
-                       repro_command(o.file, algorithm, seeds[i], o.sets).c_str());
+                       repro_command(o.file, algorithm, seeds[i], o.sets, o.variant).c_str());
           if (!run.saved.empty()) std::fprintf(stderr, "ballot:   %s\n", run.saved.c_str());
         }
         const uint64_t failed_so_far = failed_runs += run.ok ? 0 : 1;
@@ -398,7 +399,8 @@ int sweep(const SweepOptions& o) {
   std::vector<SweepRun> runs;
   runs.reserve(outcomes.size());
   for (std::optional<SweepRun>& r : outcomes) runs.push_back(std::move(*r));
-  const SweepHeader header{o.file, algorithm, o.seeds, o.sets, o.stats, o.where, o.coverage};
+  const SweepHeader header{o.file,    algorithm, o.seeds, o.sets,
+                           o.variant, o.stats,   o.where, o.coverage};
   const int code = print_sweep(header, runs, o.json, o.shard, seed_count);
   if (!o.plot.empty())
     if (const int plotted = draw_plot(plot_figure(o, algorithm, runs), o.plot, o.plot_script);
@@ -427,6 +429,7 @@ void add_sweep_command(CLI::App& app, Action& action) {
                   "(faults and operations scripted; created if missing)");
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->add_option("--set", o->sets, "Override a scenario field (path=value); repeatable");
+  cmd->add_option("--variant", o->variant, kVariantHelp);
   cmd->add_option("--stats", o->stats,
                   "Summarise metrics over the seeds: min, median, mean, p90, p99, max "
                   "(e.g. --stats leader_loss_per_loss_us,client_unavailable_max_us)")

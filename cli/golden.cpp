@@ -222,9 +222,10 @@ struct KeySpan {
   size_t key_begin = 0, value_begin = 0, value_end = 0;
 };
 
-// Where the value of a top-level key is in the text (which nlohmann has accepted).
-std::optional<KeySpan> find_top_level(const std::string& t, const std::string& key) {
-  size_t i = skip_ws(t, 0);
+// Where the value of a key of the object starting at `from` is in the text (which nlohmann has
+// accepted).
+std::optional<KeySpan> find_key(const std::string& t, const std::string& key, size_t from) {
+  size_t i = skip_ws(t, from);
   if (i >= t.size() || t[i] != '{') not_scenario("the file is not a JSON object");
   i = skip_ws(t, i + 1);
   while (i < t.size() && t[i] == '"') {
@@ -239,6 +240,21 @@ std::optional<KeySpan> find_top_level(const std::string& t, const std::string& k
     if (i < t.size() && t[i] == ',') i = skip_ws(t, i + 1);
   }
   return std::nullopt;
+}
+
+// Where the value of the file's "golden" (variant < 0) or of "variants"[variant].golden is.
+std::optional<KeySpan> find_golden(const std::string& t, int variant) {
+  if (variant < 0) return find_key(t, "golden", 0);
+  const std::optional<KeySpan> list = find_key(t, "variants", 0);
+  if (!list || t[list->value_begin] != '[') return std::nullopt;
+  size_t i = skip_ws(t, list->value_begin + 1);
+  for (int k = 0; k < variant; ++k) {
+    i = skip_ws(t, skip_value(t, i));
+    if (i >= t.size() || t[i] != ',') return std::nullopt;
+    i = skip_ws(t, i + 1);
+  }
+  if (i >= t.size() || t[i] != '{') return std::nullopt;
+  return find_key(t, "golden", i);
 }
 
 std::string inline_json(const ordered& v) {
@@ -315,11 +331,16 @@ nlohmann::json golden_json(const std::vector<std::pair<std::string, GoldenRecord
 }  // namespace
 
 std::string rewrite_golden(const std::string& text,
-                           const std::vector<std::pair<std::string, GoldenRecord>>& entries) {
+                           const std::vector<std::pair<std::string, GoldenRecord>>& entries,
+                           int variant) {
   const nlohmann::json before = nlohmann::json::parse(text, nullptr, false);
   if (before.is_discarded() || !before.is_object()) not_scenario("the file is not a JSON object");
-  const std::optional<KeySpan> span = find_top_level(text, "golden");
-  if (!span) not_scenario("the file has no \"golden\" object");
+  const std::optional<KeySpan> span = find_golden(text, variant);
+  if (!span) {
+    not_scenario(variant < 0
+                     ? "the file has no \"golden\" object"
+                     : "variants[" + std::to_string(variant) + "] has no \"golden\" object");
+  }
   const size_t line_begin = text.rfind('\n', span->key_begin);
   const size_t from = line_begin == std::string::npos ? 0 : line_begin + 1;
   size_t to = from;
@@ -336,14 +357,15 @@ std::string rewrite_golden(const std::string& text,
 
   // Nothing but "golden" may change: the rewrite is checked against the parsed original.
   nlohmann::json wanted = before;
-  wanted["golden"] = golden_json(entries);
+  (variant < 0 ? wanted["golden"] : wanted["variants"][static_cast<size_t>(variant)]["golden"]) =
+      golden_json(entries);
   if (nlohmann::json::parse(out, nullptr, false) != wanted)
     throw std::logic_error("rewriting \"golden\" would change other fields of the file");
   return out;
 }
 
-std::vector<std::string> golden_keys_in_order(const std::string& text) {
-  const std::optional<KeySpan> span = find_top_level(text, "golden");
+std::vector<std::string> golden_keys_in_order(const std::string& text, int variant) {
+  const std::optional<KeySpan> span = find_golden(text, variant);
   if (!span) return {};
   const ordered g = ordered::parse(
       text.substr(span->value_begin, span->value_end - span->value_begin), nullptr, false);

@@ -35,14 +35,17 @@ std::vector<std::string> golden_summary_diff(const std::string& expected, const 
 std::vector<std::string> golden_mismatch_lines(const Scenario& scenario, const std::string& key,
                                                const GoldenRecord& got);
 
-// The text of a scenario file with the value of its top-level "golden" object replaced by
-// `entries`, in that order; every other byte of the file is kept. The new object is indented one
-// step (two spaces) deeper than the line of its key. Throws InputError (path "golden") when the
-// text has no top-level "golden" key or is not a JSON object.
+// The text of a scenario file with the value of its top-level "golden" object (with `variant` >=
+// 0, that of "variants"[variant]) replaced by `entries`, in that order; every other byte of the
+// file is kept. The new object is indented one step (two spaces) deeper than the line of its key.
+// Throws InputError (path "golden") when the text has no such "golden" key or is not a JSON
+// object.
 std::string rewrite_golden(const std::string& text,
-                           const std::vector<std::pair<std::string, GoldenRecord>>& entries);
+                           const std::vector<std::pair<std::string, GoldenRecord>>& entries,
+                           int variant = -1);
 
-// The keys of a scenario file's "golden" object in the order they appear in its text.
-std::vector<std::string> golden_keys_in_order(const std::string& text);
+// The keys of a scenario file's "golden" object (with `variant` >= 0, "variants"[variant]'s) in
+// the order they appear in its text.
+std::vector<std::string> golden_keys_in_order(const std::string& text, int variant = -1);
 
 }  // namespace ballot

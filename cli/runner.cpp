@@ -482,13 +482,14 @@ std::string shell_quote(const std::string& word) {
 }
 
 std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
-                          const std::vector<std::string>& sets) {
+                          const std::vector<std::string>& sets, const std::string& variant) {
   // Absolute, so the line works from any directory.
   std::error_code ec;
   const std::filesystem::path path = std::filesystem::absolute(file, ec);
   const std::string where = ec ? file : path.lexically_normal().string();
   std::string cmd = "ballot run " + shell_quote(where) + " --algo " + shell_quote(algorithm) +
                     " --seed " + std::to_string(seed);
+  if (!variant.empty()) cmd += " --variant " + shell_quote(variant);
   for (const std::string& s : sets) cmd += " --set " + shell_quote(s);
   return cmd;
 }

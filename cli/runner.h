@@ -178,9 +178,16 @@ std::string damage_summary(const std::map<std::string, int64_t>& metrics);
 // A word as a POSIX shell reads it back unchanged: plain when it is only letters, digits and
 // _-./:=,+@%, else in single quotes.
 std::string shell_quote(const std::string& word);
-// The one command that reproduces a run (the file and every --set value shell-quoted).
+// The one command that reproduces a run (the file and every --set value shell-quoted), with
+// `--variant NAME` when the run was a variant's.
 std::string repro_command(const std::string& file, const std::string& algorithm, uint64_t seed,
-                          const std::vector<std::string>& sets);
+                          const std::vector<std::string>& sets, const std::string& variant = "");
+
+// The help text of `--variant NAME`, the same on every command that takes it.
+inline constexpr const char* kVariantHelp =
+    "Read the scenario as its variant NAME (an entry of its \"variants\": overrides applied "
+    "before --set, its own expectations, captions and goldens); 'ballot list variants FILE' "
+    "lists them";
 
 // "1.25s", "412ms", "37us": durations for people (exact to the microsecond).
 std::string human_duration(Time_us duration_us);

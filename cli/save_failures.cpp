@@ -23,11 +23,12 @@ bool prepare_failure_dir(const std::string& dir) {
 
 SavedRun save_failure(const std::string& dir, const std::string& file, const std::string& algorithm,
                       uint64_t seed, const std::vector<std::string>& sets, const RunLimits& limits,
-                      const std::string& saved_by) {
+                      const std::string& saved_by, const std::string& variant) {
   SavedRun run;
   ShrinkOptions o;
   o.file = file;
   o.sets = sets;
+  o.variant = variant;
   o.algorithm = algorithm;
   o.seed_given = true;
   o.seed = seed;
@@ -35,8 +36,10 @@ SavedRun save_failure(const std::string& dir, const std::string& file, const std
   try {
     const SavedFailure f = script_failure(o, saved_by);
     run.notes = f.notes;
-    const fs::path path = fs::path(dir) / (fs::path(file).stem().string() + "." + algorithm +
-                                           ".seed" + std::to_string(seed) + ".json");
+    const std::string stem =
+        fs::path(file).stem().string() + (variant.empty() ? "" : "." + variant);
+    const fs::path path =
+        fs::path(dir) / (stem + "." + algorithm + ".seed" + std::to_string(seed) + ".json");
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << f.scenario_text;
     out.close();

@@ -23,7 +23,7 @@ struct SavedRun {
 // be saved: the reason is a note. `saved_by` names the command ("ballot sweep").
 SavedRun save_failure(const std::string& dir, const std::string& file, const std::string& algorithm,
                       uint64_t seed, const std::vector<std::string>& sets, const RunLimits& limits,
-                      const std::string& saved_by);
+                      const std::string& saved_by, const std::string& variant = "");
 
 // "saved to DIR/x.json" or "not saved: ..." and the notes, one line: for a failure's listing.
 std::string saved_line(const SavedRun& run);

@@ -273,7 +273,7 @@ class Shrinker {
     std::vector<std::string> overrides = o_.sets;
     if (!o_.algorithm.empty()) overrides.push_back("algorithm=\"" + o_.algorithm + "\"");
     if (o_.seed_given) overrides.push_back("seed=" + std::to_string(o_.seed));
-    const Scenario original = load_scenario(o_.file, overrides);
+    const Scenario original = load_scenario(o_.file, overrides, o_.variant);
     r_.algorithm = original.algorithm;
     r_.seed = original.seed;
     base_ = json::parse(original.resolved_json);
@@ -1042,17 +1042,17 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
   }
   // The lesson: where it came from, a caption per fault, the failure as its expectation.
   const std::string stem = std::filesystem::path(options.file).stem().string();
-  json doc =
-      reproduced
-          ? shrinker.current()
-          : json::parse(load_scenario(options.file,
-                                      [&] {
-                                        std::vector<std::string> o = options.sets;
-                                        o.push_back("algorithm=\"" + result.algorithm + "\"");
-                                        o.push_back("seed=" + std::to_string(result.seed));
-                                        return o;
-                                      }())
-                            .resolved_json);
+  json doc = reproduced ? shrinker.current()
+                        : json::parse(load_scenario(
+                                          options.file,
+                                          [&] {
+                                            std::vector<std::string> o = options.sets;
+                                            o.push_back("algorithm=\"" + result.algorithm + "\"");
+                                            o.push_back("seed=" + std::to_string(result.seed));
+                                            return o;
+                                          }(),
+                                          options.variant)
+                                          .resolved_json);
   doc.erase("golden");
   const Scenario before = parse_scenario(doc.dump(), options.file);
   const std::string base_name =
@@ -1171,7 +1171,7 @@ SavedFailure script_failure(const ShrinkOptions& options, const std::string& sav
   std::vector<std::string> overrides = options.sets;
   overrides.push_back("algorithm=\"" + r.algorithm + "\"");
   overrides.push_back("seed=" + std::to_string(r.seed));
-  const Scenario original = load_scenario(options.file, overrides);
+  const Scenario original = load_scenario(options.file, overrides, options.variant);
   json doc = reproduced ? shrinker.current() : json::parse(original.resolved_json);
   doc.erase("golden");  // the golden hashes of the original run, not of this one
   doc.erase("captions");

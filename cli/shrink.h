@@ -20,6 +20,7 @@ namespace ballot {
 struct ShrinkOptions {
   std::string file;               // the scenario file
   std::vector<std::string> sets;  // --set overrides, applied first
+  std::string variant;            // --variant NAME ("" : the file without one)
   std::string algorithm;          // "" : the scenario's
   bool seed_given = false;
   uint64_t seed = 0;

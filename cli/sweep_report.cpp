@@ -224,7 +224,7 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
       continue;
     }
     ++failed;
-    const std::string repro = repro_command(h.file, h.algorithm, out.seed, h.sets);
+    const std::string repro = repro_command(h.file, h.algorithm, out.seed, h.sets, h.variant);
     if (as_json) {
       json f = {{"seed", out.seed}, {"why", out.why}, {"reasons", out.reasons}, {"repro", repro}};
       if (!out.saved.empty()) f["saved"] = out.saved;
@@ -326,6 +326,7 @@ int print_sweep(const SweepHeader& h, const std::vector<SweepRun>& runs, bool as
                      {"where", h.where},
                      {"coverage", h.coverage},
                      {"runs", all}};
+      if (!h.variant.empty()) out["part"]["variant"] = h.variant;
     }
     std::cout << out.dump(2) << "\n";
   } else {
@@ -403,6 +404,7 @@ int merge_parts(const std::vector<std::string>& files, bool as_json) {
       h.stats = part.at("stats").get<std::vector<std::string>>();
       if (part.contains("where")) h.where = part["where"].get<std::vector<std::string>>();
       h.coverage = part.value("coverage", false);
+      h.variant = part.value("variant", "");
       const auto [k, parts] = shard_of(part.at("shard").get<std::string>());
       const size_t seeds = part.at("seed_count").get<size_t>();
       if (parts == 0 || k == 0 || k > parts)
@@ -423,6 +425,7 @@ int merge_parts(const std::vector<std::string>& files, bool as_json) {
         if (h.algorithm != header.algorithm) return differs("algorithm");
         if (h.seeds != header.seeds || seeds != count) return differs("seeds");
         if (h.sets != header.sets) return differs("--set values");
+        if (h.variant != header.variant) return differs("--variant");
         if (h.stats != header.stats) return differs("--stats");
         if (h.where != header.where) return differs("--where");
         if (h.coverage != header.coverage) return differs("--coverage");

@@ -42,6 +42,7 @@ struct SweepHeader {
   std::string algorithm;
   std::string seeds;  // the --seeds text
   std::vector<std::string> sets;
+  std::string variant;             // --variant NAME ("" : the file without one)
   std::vector<std::string> stats;  // --stats metrics, in order
   std::vector<std::string> where;  // --where conditions, in order (all must hold)
   bool coverage = false;           // --coverage: how often each situation was reached

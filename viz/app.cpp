@@ -75,9 +75,9 @@ void TraceLoader::run() {
   std::string error;
   try {
     if (source_.is_scenario) {
-      InProcessRun run =
-          run_in_process(source_.path, source_.algorithm, source_.seed, source_.sets);
-      model = parse_trace(std::move(run.trace), run.label, progress);
+      InProcessRun run = run_in_process(source_.path, source_.algorithm, source_.seed, source_.sets,
+                                        source_.variant);
+      model = parse_trace(std::move(run.trace), run.label, progress, run.variant);
     } else {
       model = load_trace_file(source_.path, progress);
     }

@@ -25,6 +25,7 @@ struct TraceSource {
   std::optional<std::string> algorithm;
   std::optional<uint64_t> seed;
   std::vector<std::string> sets;
+  std::string variant;  // the scenario's variant to run ("" : the file as written)
 };
 
 // Loads one trace on a background thread; the UI polls it.

@@ -15,18 +15,20 @@ namespace {
 // Algorithm and seed go through the same override path as --set, so they are validated and
 // recorded in the trace header like any other setting.
 Scenario load(const std::string& scenario_file, const std::optional<std::string>& algorithm,
-              std::optional<uint64_t> seed, const std::vector<std::string>& sets) {
+              std::optional<uint64_t> seed, const std::vector<std::string>& sets,
+              const std::string& variant) {
   std::vector<std::string> overrides = sets;
   if (algorithm) overrides.push_back("algorithm=\"" + *algorithm + "\"");
   if (seed) overrides.push_back("seed=" + std::to_string(*seed));
-  return load_scenario(scenario_file, overrides);
+  return load_scenario(scenario_file, overrides, variant);
 }
 
 }  // namespace
 
 void check_scenario(const std::string& scenario_file, const std::optional<std::string>& algorithm,
-                    std::optional<uint64_t> seed, const std::vector<std::string>& sets) {
-  const Scenario scenario = load(scenario_file, algorithm, seed, sets);
+                    std::optional<uint64_t> seed, const std::vector<std::string>& sets,
+                    const std::string& variant) {
+  const Scenario scenario = load(scenario_file, algorithm, seed, sets, variant);
   if (find_algorithm(scenario.algorithm) == nullptr) {
     std::string known;
     for (const AlgorithmInfo& a : algorithms()) known += (known.empty() ? "" : ", ") + a.name;
@@ -37,13 +39,15 @@ void check_scenario(const std::string& scenario_file, const std::optional<std::s
 
 InProcessRun run_in_process(const std::string& scenario_file,
                             const std::optional<std::string>& algorithm,
-                            std::optional<uint64_t> seed, const std::vector<std::string>& sets) {
-  const Scenario scenario = load(scenario_file, algorithm, seed, sets);
+                            std::optional<uint64_t> seed, const std::vector<std::string>& sets,
+                            const std::string& variant) {
+  const Scenario scenario = load(scenario_file, algorithm, seed, sets, variant);
   std::ostringstream out;
   run_scenario(scenario, &out);
   InProcessRun run;
   run.trace = std::move(out).str();
   run.label = scenario_file + ", " + scenario.algorithm + " seed " + std::to_string(scenario.seed);
+  run.variant = variant;
   return run;
 }
 

@@ -203,6 +203,11 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
   return L;
 }
 
+std::string section_title(const TraceModel& m, int model) {
+  return std::string(model == 0 ? "A: " : "B: ") + (m.variant.empty() ? "" : m.variant + "   ") +
+         m.algorithm + " seed " + std::to_string(m.seed) + "   " + m.file_label;
+}
+
 const std::string* op_label_fitting(const ClientOp& op, float width,
                                     const std::function<float(const std::string&)>& text_w,
                                     float pad) {

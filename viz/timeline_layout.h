@@ -141,6 +141,10 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
 // fault and sets `rows` to the number of rows used.
 std::vector<int> pack_fault_rows(const std::vector<Fault>& faults, int& rows);
 
+// A section's header: "A: raft seed 1   FILE", led by the variant's name when the trace is a run
+// of one ("B: buggy   raft seed 1   FILE"): two variants of a lesson stacked are told apart by it.
+std::string section_title(const TraceModel& m, int model);
+
 // The label an op's bar of `width` px has room for: its full label, else its short one, else
 // none (nullptr). `text_w` measures a text in the lane's font; `pad` is the room kept around it.
 const std::string* op_label_fitting(const ClientOp& op, float width,

@@ -106,8 +106,7 @@ void draw_section_header(Frame& f, const Section& s) {
   if (!s.show_header) return;
   const TraceModel& m = *s.m;
   const float left = f.label_x(), font = f.L.font;
-  const std::string title = std::string(s.model == 0 ? "A: " : "B: ") + m.algorithm + " seed " +
-                            std::to_string(m.seed) + "   " + m.file_label;
+  const std::string title = section_title(m, s.model);
   f.dl->AddRectFilled(ImVec2(left, s.header_y), ImVec2(f.L.right, s.header_y + font + 6),
                       col(kHeaderColor));
   f.dl->AddText(ImVec2(left + 6, s.header_y + 3), col(kHeaderTextColor), title.c_str());

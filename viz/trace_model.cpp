@@ -1199,8 +1199,11 @@ std::shared_ptr<TraceModel> parse(std::string text, const std::string& label,
 }  // namespace
 
 std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
-                                              const LoadProgress& progress) {
-  return parse(std::move(text), label, progress, -1);
+                                              const LoadProgress& progress,
+                                              const std::string& variant) {
+  std::shared_ptr<TraceModel> m = parse(std::move(text), label, progress, -1);
+  m->variant = variant;
+  return m;
 }
 
 std::shared_ptr<const TraceModel> reveal_until(const std::shared_ptr<const TraceModel>& full,
@@ -1266,6 +1269,7 @@ std::shared_ptr<TraceModel> cut_prefix(const TraceModel& full_model, Time_us cur
   if (text.empty() || text.back() != '\n') text += '\n';
   std::shared_ptr<TraceModel> m = parse(std::move(text), full->file_label, {}, cursor_us);
   m->revealed_from_end_us = full->end_us;
+  m->variant = full->variant;
   return m;
 }
 

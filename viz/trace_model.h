@@ -212,6 +212,9 @@ struct NodeTrack {
 struct TraceModel {
   // Header.
   std::string file_label;  // the path it was loaded from, or "<algo> seed N (in-process)"
+  // The scenario variant it is a run of, when run in-process as one ("buggy"; "base" for the file
+  // without a variant; docs/scenario-format.md#variants); "" otherwise.
+  std::string variant;
   std::string scenario_file, scenario_name, algorithm, ballot_version;
   std::string scenario_json;  // the header's resolved scenario, pretty-printed
   uint64_t seed = 0;
@@ -302,7 +305,8 @@ using LoadProgress = std::function<void(uint64_t done, uint64_t total)>;
 // `ballot export` share (cli/trace_file.h). A trace without a
 // footer loads, flagged truncated(); a last line cut in the middle is dropped and flagged.
 std::shared_ptr<const TraceModel> parse_trace(std::string text, const std::string& label,
-                                              const LoadProgress& progress = {});
+                                              const LoadProgress& progress = {},
+                                              const std::string& variant = "");
 // Reveal mode: the model of `full`'s prefix up to `cursor_us`, as if the run had been recorded
 // only that far: every event with t > cursor_us is left out (bands, pauses, faults, operations
 // and messages still open then end at cursor_us; in-flight messages stay in flight), and so is

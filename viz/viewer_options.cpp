@@ -36,8 +36,11 @@ std::optional<std::pair<Time_us, Time_us>> parse_window(const std::string& text)
 // exit code when it is bad.
 std::optional<int> check_scenario_input(const ViewerOptions& o, const TraceSource& main) {
   try {
-    check_scenario(o.input, main.algorithm, main.seed, o.sets);
-    if (!o.compare_algo.empty()) check_scenario(o.input, o.compare_algo, main.seed, o.sets);
+    check_scenario(o.input, main.algorithm, main.seed, o.sets, main.variant);
+    if (!o.compare_algo.empty())
+      check_scenario(o.input, o.compare_algo, main.seed, o.sets, main.variant);
+    if (o.variants.size() == 2)
+      check_scenario(o.input, main.algorithm, main.seed, o.sets, o.variants[1]);
   } catch (const ballot::InputError& e) {
     // Scenario errors name the file in their path already ("file: faults[0].at").
     std::string where = o.input;
@@ -67,6 +70,11 @@ std::optional<int> parse_command_line(int argc, char** argv, ViewerOptions& o) {
   cli.add_option(
       "--compare-algo", o.compare_algo,
       "Compare with the same scenario and seed run with this algorithm (scenario input only)");
+  cli.add_option("--variant", o.variants,
+                 "Run the scenario's variant NAME (base: the file without one); give two "
+                 "(--variant base --variant buggy, or --variant base,buggy) to stack them under "
+                 "one cursor, each labelled with its name")
+      ->delimiter(',');
   cli.add_option("--screenshot", o.screenshot,
                  "Render to this PNG and exit (needs a display; use xvfb-run)");
   cli.add_option("--at", o.at, "Time cursor for --screenshot, e.g. 4s, 250ms, 37us");
@@ -132,6 +140,16 @@ std::optional<int> resolve_options(const ViewerOptions& o, AppOptions& app, int&
   if (!o.algorithm.empty()) app.main.algorithm = o.algorithm;
   if (o.seed_given) app.main.seed = o.seed;
   app.main.sets = o.sets;
+  if (!o.variants.empty()) {
+    if (!scenario) return bad_input("--variant needs a scenario as input, not a trace");
+    if (o.variants.size() > 2)
+      return bad_input("--variant: at most two variants (one to show, two to stack), got " +
+                       std::to_string(o.variants.size()));
+    if (o.variants.size() == 2 && (!o.compare.empty() || !o.compare_algo.empty()))
+      return bad_input(
+          "two --variant names stack the two runs: give no --compare or --compare-algo");
+    app.main.variant = o.variants[0];
+  }
   if (scenario)
     if (const auto code = check_scenario_input(o, app.main)) return code;
   if (!o.compare.empty() && !o.compare_algo.empty())
@@ -145,6 +163,10 @@ std::optional<int> resolve_options(const ViewerOptions& o, AppOptions& app, int&
     if (!scenario) return bad_input("--compare-algo needs a scenario as input, not a trace");
     TraceSource c = app.main;
     c.algorithm = o.compare_algo;
+    app.compare = c;
+  } else if (o.variants.size() == 2) {
+    TraceSource c = app.main;
+    c.variant = o.variants[1];
     app.compare = c;
   }
   app.side_panel = !o.no_side_panel;

@@ -21,6 +21,7 @@ struct ViewerOptions {
   bool seed_given = false;
   std::vector<std::string> sets;
   std::string compare, compare_algo;
+  std::vector<std::string> variants;  // --variant: one to show, or two to stack
   std::string screenshot;
   std::string at, size = "1600x900", window;
   int benchmark_frames = 0;

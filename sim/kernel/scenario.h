@@ -194,8 +194,23 @@ struct Caption {
   bool pause = false;  // the viewer pauses playback here
 };
 
+// The name `--variant` takes for the file as written, without any of its variants; no variant may
+// be called so.
+inline constexpr const char* kBaseVariant = "base";
+
+// One entry of a scenario's "variants" (docs/scenario-format.md#variants): its name and its
+// one-sentence description.
+struct VariantInfo {
+  std::string name;
+  std::string description;
+};
+
 struct Scenario {
   std::string file;  // where it came from, for messages
+  // The variant this scenario was read as ("" for the file without one), and every variant the
+  // file declares, in file order.
+  std::string variant;
+  std::vector<VariantInfo> variants;
   std::string name;
   std::string description;
   int32_t nodes = 3;
@@ -242,15 +257,20 @@ struct Scenario {
 
 // Reads a scenario file; applies "--set path=value" overrides (before validation, so an
 // override is checked like the file). Throws InputError whose path is the JSON path (the caller
-// names the file).
-Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {});
+// names the file). A non-empty `variant` reads the file as that variant: its "set" overrides go
+// first (before `overrides`), and its expect, captions and golden replace the file's
+// (docs/scenario-format.md#variants); an unknown name, or any name on a file without variants, is
+// an InputError listing the names.
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {},
+                       const std::string& variant = "");
 // Checks that `text` is valid JSON with no key repeated in one object and no number out of
 // range; otherwise throws InputError naming the JSON path and "at line L, column C" (L counted
 // from `first_line`, for tools that read a file a line at a time).
 void check_json_text(const std::string& text, size_t first_line = 1);
 // The same from text (`file` only labels messages).
 Scenario parse_scenario(const std::string& text, const std::string& file,
-                        const std::vector<std::string>& overrides = {});
+                        const std::vector<std::string>& overrides = {},
+                        const std::string& variant = "");
 // `scenario` with another seed: what parsing its text again with a last "--set seed=N" would give
 // (resolved_json included), without reading and validating the text again. For sweeps, which
 // run one scenario over many seeds (tests/test_scenario.cpp compares the two).

@@ -1,6 +1,7 @@
-// Reading scenario files (docs/scenario-format.md): JSON text -> overrides -> validation ->
-// Scenario. This file holds the "--set" overrides, the warnings they earn, and the public entry
-// points; the reader's other parts are listed in sim/scenario/scenario_read.h.
+// Reading scenario files (docs/scenario-format.md): JSON text -> variant -> overrides ->
+// validation -> Scenario. This file holds the "--set" overrides, the warnings they earn, the
+// "variants" (docs/scenario-format.md#variants), and the public entry points; the reader's other
+// parts are listed in sim/scenario/scenario_read.h.
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -280,12 +281,163 @@ std::vector<std::string> override_warnings(const Scenario& with, const Scenario&
 
 }  // namespace
 
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// "variants" (docs/scenario-format.md#variants)
+
+// One variant's overrides, each with its JSON path ("variants[1].set[0]").
+struct VariantSet {
+  std::string path;
+  Override override;
+};
+
+struct ReadVariant {
+  size_t index = 0;
+  VariantInfo info;
+  std::vector<VariantSet> sets;
+};
+
+// An override's message without the "--set FLAG: " that names a command-line flag: a variant's
+// override is named by its JSON path instead.
+std::string without_flag(const std::string& message, const std::string& flag) {
+  const std::string prefix = "--set " + flag + ": ";
+  return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+}
+
+bool variant_name_ok(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+// Every variant's shape: names (unique, [a-z0-9-]+), descriptions, and each override's syntax and
+// path; what the overrides set and the variant's expect, captions and golden are read when the
+// variant is.
+std::vector<ReadVariant> read_variants(const json& doc) {
+  std::vector<ReadVariant> out;
+  const auto it = doc.find("variants");
+  if (it == doc.end()) return out;
+  const json& list = *it;
+  if (!list.is_array())
+    throw InputError("variants", "expected a list of variants, got " + describe(list));
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Obj o(list[i], index_path("variants", i), schema().variant);
+    ReadVariant v;
+    v.index = i;
+    v.info.name = read_string(o.require("name"), o.at("name"), "buggy");
+    if (!variant_name_ok(v.info.name)) {
+      throw InputError(o.at("name"), "expected a name of lowercase letters, digits and '-', got " +
+                                         describe(o.require("name")));
+    }
+    if (v.info.name == kBaseVariant) {
+      throw InputError(o.at("name"), std::string("the name '") + kBaseVariant +
+                                         "' is reserved: it names the file without a variant");
+    }
+    for (const ReadVariant& before : out) {
+      if (before.info.name == v.info.name) {
+        throw InputError(o.at("name"), "duplicate variant name '" + v.info.name +
+                                           "': it is already variants[" +
+                                           std::to_string(before.index) + "]'s");
+      }
+    }
+    if (const json* d = o.find("description"))
+      v.info.description = read_string(*d, o.at("description"));
+    if (const json* set = o.find("set")) {
+      if (!set->is_array())
+        throw InputError(o.at("set"),
+                         "expected a list of overrides like \"seed=7\", got " + describe(*set));
+      for (size_t k = 0; k < set->size(); ++k) {
+        const std::string at = index_path(o.at("set"), k);
+        const std::string flag =
+            read_string((*set)[k], at, "params.raft.bugs.vote_without_log_check=true");
+        try {
+          Override parsed = parse_override(flag);
+          (void)check_override_path(parsed);
+          if (!parsed.steps.empty() && parsed.steps[0].key == "variants")
+            throw InputError("", "a variant cannot change the variants");
+          v.sets.push_back({at, std::move(parsed)});
+        } catch (const InputError& e) {
+          throw InputError(at, flag + ": " + without_flag(e.what(), flag));
+        }
+      }
+    }
+    for (const char* section : {"expect", "captions", "golden"}) {
+      const json* value = o.find(section);
+      if (value == nullptr) continue;
+      const bool captions = std::string(section) == "captions";
+      if (captions ? !value->is_array() : !value->is_object()) {
+        throw InputError(o.at(section), std::string("expected ") +
+                                            (captions ? "a list of captions" : "an object") +
+                                            ", got " + describe(*value));
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::string variant_names(const std::vector<ReadVariant>& variants) {
+  std::vector<std::string> names;
+  for (const ReadVariant& v : variants) names.push_back(v.info.name);
+  return join(names);
+}
+
+// Turns `doc` into the variant `name` (when not empty): its overrides applied in order, its
+// expect and captions replacing the file's where it has them, its golden always (a variant
+// without one has none). Removes "variants" from `doc`. Returns the variant applied (null for the
+// base).
+const ReadVariant* apply_variant(json& doc, const std::vector<ReadVariant>& variants,
+                                 const std::string& name) {
+  doc.erase("variants");
+  if (name.empty()) return nullptr;
+  if (variants.empty())
+    throw InputError("", "--variant " + name + ": the file declares no variants");
+  if (name == kBaseVariant) return nullptr;
+  const ReadVariant* chosen = nullptr;
+  for (const ReadVariant& v : variants)
+    if (v.info.name == name) chosen = &v;
+  if (chosen == nullptr) {
+    throw InputError("", "--variant " + name +
+                             ": no such variant (the file's variants: " + variant_names(variants) +
+                             "; " + kBaseVariant + " is the file without one)");
+  }
+  return chosen;
+}
+
+}  // namespace
+
 Scenario parse_scenario(const std::string& text, const std::string& file,
-                        const std::vector<std::string>& overrides) {
+                        const std::vector<std::string>& overrides, const std::string& variant) {
   try {
     json doc = parse_document(text);
     if (!doc.is_object()) {
       throw InputError("", "expected a JSON object describing the scenario, got " + describe(doc));
+    }
+    const std::vector<ReadVariant> variants = read_variants(doc);
+    const json written = doc;  // before the variant: its sections are read from here
+    const ReadVariant* chosen = apply_variant(doc, variants, variant);
+    std::vector<std::string> replaced;  // the sections the variant replaced
+    if (chosen != nullptr) {
+      const json& entry = written["variants"][chosen->index];
+      for (const VariantSet& set : chosen->sets) {
+        try {
+          apply_override(doc, set.override);
+        } catch (const InputError& e) {
+          throw InputError(set.path,
+                           set.override.flag + ": " + without_flag(e.what(), set.override.flag));
+        }
+      }
+      for (const char* section : {"expect", "captions", "golden"}) {
+        const auto found = entry.find(section);
+        if (found != entry.end()) {
+          doc[section] = *found;
+          replaced.emplace_back(section);
+        } else if (std::string(section) == "golden") {
+          doc.erase(section);
+        }
+      }
     }
     std::vector<Override> parsed;
     for (const auto& flag : overrides) {
@@ -302,14 +454,31 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
           throw InputError(e.path(), std::string(e.what()) + " (from --set " + it->flag + ")");
         }
       }
+      // Then the variant: one of its overrides, or a section it replaced.
+      if (chosen != nullptr && !e.path().empty()) {
+        for (auto it = chosen->sets.rbegin(); it != chosen->sets.rend(); ++it) {
+          if (paths_overlap(e.path(), it->override.path_text)) {
+            throw InputError(it->path,
+                             it->override.flag + ": " + e.path() + ": " + std::string(e.what()));
+          }
+        }
+        for (const std::string& section : replaced) {
+          if (paths_overlap(e.path(), section)) {
+            throw InputError(index_path("variants", chosen->index) + "." + e.path(),
+                             std::string(e.what()));
+          }
+        }
+      }
       throw;
     }
     s.file = file;
+    for (const ReadVariant& v : variants) s.variants.push_back(v.info);
+    if (chosen != nullptr) s.variant = chosen->info.name;
     if (!overrides.empty() && !left_out(s).empty()) {
       // Compared with the file as written; a file that is only valid with its overrides has
       // nothing to compare with.
       try {
-        s.warnings = override_warnings(s, parse_scenario(text, file, {}), overrides);
+        s.warnings = override_warnings(s, parse_scenario(text, file, {}, variant), overrides);
       } catch (const InputError&) {
       }
     }
@@ -353,12 +522,13 @@ Scenario with_seed(const Scenario& scenario, uint64_t seed) {
   return s;
 }
 
-Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                       const std::string& variant) {
   std::string text, error;
   if (!read_file_capped(file, kMaxScenarioBytes, "scenario", text, error)) {
     throw InputError("", error);
   }
-  return parse_scenario(text, file, overrides);
+  return parse_scenario(text, file, overrides, variant);
 }
 
 }  // namespace ballot

@@ -6,8 +6,8 @@
 //   nodes) sim/scenario/json_text.cpp          text -> JSON: nesting, repeated keys, numbers out of
 //   range sim/scenario/scenario_faults.cpp    faults (from the table of fault kinds) and the
 //   nemesis sim/scenario/scenario_sections.cpp  every other section, and the whole scenario
-//   sim/scenario/scenario_json.cpp      "--set" overrides, their warnings, and the public entry
-//   points
+//   sim/scenario/scenario_json.cpp      "--set" overrides, their warnings, "variants", and the
+//   public entry points
 //
 // Every present-but-wrong value is an InputError naming its JSON path and saying what was
 // expected and what was found; nothing falls back to a default silently. The shape of the file
@@ -109,7 +109,7 @@ class SchemaSet {
   Schema root, topology, edge, edges, network, latency, timers, timer_nodes, timer_node, storage,
       storage_nodes, storage_node, params, fault, faults, nemesis, stonith, workload, op, ops,
       expect, expect_algo, expect_value, by_algorithm, golden, golden_entry, caption, captions,
-      time_range;
+      time_range, variant, variants;
 
   SchemaSet();
 

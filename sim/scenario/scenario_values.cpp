@@ -102,6 +102,7 @@ SchemaSet::SchemaSet() {
                 {"expect", &expect},
                 {"golden", &golden},
                 {"captions", &captions},
+                {"variants", &variants},
                 // What wrote a saved failure (cli/save_failures.cpp): informative, not read.
                 {"generated_by", &tree}});
   object(topology, {{"kind", &leaf}, {"center", &leaf}, {"edges", &edges}});
@@ -193,6 +194,15 @@ SchemaSet::SchemaSet() {
   map(golden, golden_entry);
   object(caption, {{"at", &leaf}, {"text", &leaf}, {"pause", &leaf}});
   array(captions, caption);
+  // A named set of overrides with its own expectations, captions and golden entries
+  // (docs/scenario-format.md#variants).
+  object(variant, {{"name", &leaf},
+                   {"description", &leaf},
+                   {"set", &list},
+                   {"expect", &expect},
+                   {"captions", &captions},
+                   {"golden", &golden}});
+  array(variants, variant);
 }
 
 Schema SchemaSet::shaped(Shape shape) {
