@@ -1,6 +1,7 @@
 // The event loop: the run's construction, the queue's first events, the loop that pops them in
 // (time, sequence) order, and dispatch to the part that handles each kind of event.
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "sim/kernel/kernel.h"
@@ -76,6 +77,7 @@ void Simulator::Impl::start() {
   }
   draw_next_nemesis();
   for (size_t i = 0; i < scenario.captions.size(); ++i) {
+    if (scenario.captions[i].on) continue;  // shown when its event happens (caption_anchored)
     QEvent ev;
     ev.at_us = scenario.captions[i].at_us;
     ev.type = Ev::Caption;
@@ -156,9 +158,32 @@ void Simulator::Impl::dispatch(QEvent& ev) {
 }
 
 void Simulator::Impl::caption(size_t i) {
+  caption_times[i].shown_us = now_us;
   TraceEvent ev = event(EventKind::Caption, kNoNode);
   ev.text = scenario.captions[i].text;
   emit(ev);
+}
+
+// Called by the anchor watch while observers see the anchoring event, so the caption cannot be
+// emitted here (its line would come before the event's); it is queued instead, after the events
+// already queued for the same time. Captions are not hashed and change nothing in the run, and
+// the sequence number it takes keeps every other event's order.
+void Simulator::Impl::caption_anchored(size_t i) {
+  caption_times[i].anchor_us = now_us;
+  QEvent ev;
+  ev.at_us = add_saturating(now_us, scenario.captions[i].offset_us);
+  ev.type = Ev::Caption;
+  ev.a = i;
+  push(ev);
+}
+
+int64_t Simulator::Impl::scripted_position(uint64_t instance) const {
+  if (instance == 0 || instance > instances.size()) return 0;
+  // Scripted faults keep the JSON path they were read from: "faults[3]" is position 4.
+  const std::string& path = instances[instance - 1].spec.path;
+  const std::string prefix = "faults[";
+  if (path.compare(0, prefix.size(), prefix) != 0) return 0;
+  return std::atoll(path.c_str() + prefix.size()) + 1;
 }
 
 }  // namespace ballot
