@@ -1,8 +1,10 @@
 // The viewer and captions anchored to events: the caption the banner shows at the cursor
-// (caption_at) follows the anchored event when a parameter changes, both in an in-process run and
-// from a trace file, and a caption whose event never happens is not shown.
+// (caption_at) follows the anchored event when a parameter changes, in a trace file written by an
+// in-process run, and a caption whose event never happens is not shown.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -43,7 +45,14 @@ TEST_CASE("the viewer shows an anchored caption at its event after a parameter c
         R"(captions[1]={"on": {"role": "candidate", "node": "n5"}, "text": "n5 stands", "pause": true})",
         R"(captions[3]={"on": {"role": "leader", "node": "n1", "epoch": 99}, "text": "never"})"};
     const InProcessRun run = run_in_process(kFile, std::nullopt, std::nullopt, sets);
-    const auto m = parse_trace(run.trace, run.label);
+    // The viewer opening the trace as a file sees what the in-process run saw.
+    const std::string path = "test_viz_captions_" + std::to_string(k) + ".jsonl";
+    {
+      std::ofstream out(path, std::ios::binary);
+      out << run.trace;
+    }
+    const auto m = load_trace_file(path);
+    std::remove(path.c_str());
     const Time_us candidate = first_candidacy(*m);
     REQUIRE(candidate > 0);
     const Caption* c = caption_with(*m, "n5 stands");
