@@ -322,6 +322,27 @@ TEST_CASE("caption anchors: fault end, commits and ops on Raft and Paxos runs", 
       if (op.outcome == lin::Outcome::Ok) first_ok = std::min(first_ok, op.ret);
     CHECK(report.result.captions[2].shown_us == first_ok);
   }
+  SECTION("a heal ends the partition: fault and fault_kind end anchors fire at the heal") {
+    const Scenario s = parse_scenario(
+        R"({"nodes": 5, "algorithm": "raft", "duration": "3s",
+            "faults": [{"at": "1s", "kind": "partition", "groups": [["n1", "n2"], ["n3", "n4", "n5"]]},
+                       {"at": "1700ms", "kind": "heal"}],
+            "captions": [{"on": {"fault": 1, "phase": "end"}, "text": "by position"},
+                         {"on": {"fault_kind": "partition", "phase": "end"}, "text": "by kind"},
+                         {"on": {"fault_kind": "heal"}, "text": "heal begins"},
+                         {"on": {"fault": 2, "phase": "end"}, "text": "a heal has no end"}]})",
+        "heal.json");
+    Probe probe;
+    const RunReport report = run_scenario_watched(s, &probe);
+    // The partition has no end event of its own: the heal ends it.
+    for (const Probe::Seen& e : probe.seen)
+      CHECK_FALSE((e.kind == EventKind::Fault && e.phase == "end" && e.text == "partition"));
+    const Time_us heal = 1700 * kMillisecond_us;
+    CHECK(report.result.captions[0].shown_us == heal);
+    CHECK(report.result.captions[1].shown_us == heal);
+    CHECK(report.result.captions[2].shown_us == heal);
+    CHECK(report.result.captions[3].shown_us == kNever_us);
+  }
   SECTION("paxos: slot 2 is chosen") {
     const Scenario s = load_scenario(source("scenarios/paxos-partition-leader-minority.json"),
                                      {R"(captions=[{"on": {"commit": 2}, "text": "slot 2"}])"});

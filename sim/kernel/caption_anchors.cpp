@@ -1,5 +1,6 @@
 #include "sim/kernel/caption_anchors.h"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
@@ -36,6 +37,18 @@ bool node_matches(NodeId wanted, NodeId node) {
   return wanted == kNoNode || wanted == node;
 }
 
+// The 1-based position in the scenario's faults of a fault read from "faults[3]" (4); 0 for the
+// nemesis's and the kernel's own faults.
+int64_t scripted_position(const FaultSpec& spec) {
+  const std::string_view prefix = "faults[";
+  if (spec.path.compare(0, prefix.size(), prefix) != 0) return 0;
+  int64_t index = 0;
+  for (size_t i = prefix.size(); i < spec.path.size() && spec.path[i] >= '0' && spec.path[i] <= '9';
+       ++i)
+    index = index * 10 + (spec.path[i] - '0');
+  return index + 1;
+}
+
 }  // namespace
 
 bool CaptionAnchorWatch::needed(const Scenario& scenario) {
@@ -45,10 +58,10 @@ bool CaptionAnchorWatch::needed(const Scenario& scenario) {
 }
 
 CaptionAnchorWatch::CaptionAnchorWatch(const Scenario& scenario,
-                                       std::function<int64_t(uint64_t)> fault_position,
+                                       std::function<const FaultSpec*(uint64_t)> fault_spec,
                                        std::function<void(size_t)> fired,
                                        std::vector<const Observer*> others)
-    : fault_position_(std::move(fault_position)),
+    : fault_spec_(std::move(fault_spec)),
       fired_(std::move(fired)),
       others_(std::move(others)),
       violations_seen_(others_.size(), 0),
@@ -104,8 +117,30 @@ bool CaptionAnchorWatch::wants(EventKind kind) const {
   return false;
 }
 
+std::vector<CaptionAnchorWatch::FaultChange> CaptionAnchorWatch::fault_changes(
+    const TraceEvent& ev) {
+  std::vector<FaultChange> changes;
+  if (ev.kind != EventKind::Fault) return changes;
+  const FaultSpec* spec = fault_spec_(ev.tag);
+  if (spec == nullptr) return changes;
+  const bool end = ev.phase == "end";
+  changes.push_back({spec, end});
+  const FaultKindInfo& info = fault_kind_info(spec->kind);
+  if (end) {
+    std::erase(network_faults_, ev.tag);
+  } else if (spec->kind == FaultKind::Heal) {
+    for (uint64_t other : network_faults_)
+      if (const FaultSpec* healed = fault_spec_(other)) changes.push_back({healed, true});
+    network_faults_.clear();
+  } else if (info.on_network() && !info.instantaneous()) {
+    network_faults_.push_back(ev.tag);
+  }
+  return changes;
+}
+
 int64_t CaptionAnchorWatch::occurrences(Pending& p, const TraceEvent& ev,
-                                        const std::vector<Violation>& fresh) {
+                                        const std::vector<Violation>& fresh,
+                                        const std::vector<FaultChange>& faults) {
   using K = CaptionAnchor::Kind;
   const CaptionAnchor& a = *p.anchor;
   const bool on_node = ev.node != kNoNode && ev.node >= 0 && ev.node < nodes_;
@@ -138,9 +173,13 @@ int64_t CaptionAnchorWatch::occurrences(Pending& p, const TraceEvent& ev,
       return 1;
     }
     case K::Fault: {
-      if (ev.kind != EventKind::Fault || ev.phase != (a.end ? "end" : "begin")) return 0;
-      if (a.fault > 0) return fault_position_(ev.tag) == a.fault ? 1 : 0;
-      return a.fault_kind && ev.text == fault_kind_name(*a.fault_kind) ? 1 : 0;
+      int64_t n = 0;
+      for (const FaultChange& f : faults) {
+        if (f.end != a.end) continue;
+        n += a.fault > 0 ? scripted_position(*f.spec) == a.fault
+                         : a.fault_kind && f.spec->kind == *a.fault_kind;
+      }
+      return n;
     }
     case K::Crash:
       return ev.kind == EventKind::Crash && on_node && node_matches(a.node, ev.node) ? 1 : 0;
@@ -173,9 +212,10 @@ void CaptionAnchorWatch::on_event(const TraceEvent& ev) {
       violations_seen_[i] = all.size();
     }
   }
+  const std::vector<FaultChange> faults = fault_changes(ev);
   for (Pending& p : pending_) {
     if (p.done) continue;
-    p.seen += occurrences(p, ev, fresh);
+    p.seen += occurrences(p, ev, fresh, faults);
     if (p.seen >= p.nth) {
       p.done = true;
       fired_(p.caption);

@@ -15,12 +15,12 @@ namespace ballot {
 
 class CaptionAnchorWatch final : public Observer {
  public:
-  // `fault_position(instance)`: the 1-based position in the scenario's faults of the fault
-  // instance `instance` (0 for a nemesis's or the kernel's own). `fired(caption)`: the anchor of
+  // `fault_spec(instance)`: the fault instance's spec (its path says whether it is a scripted
+  // fault, and which). `fired(caption)`: the anchor of
   // scenario caption `caption` has just fired (called at most once per caption). `others`: the
   // run's other observers, whose violations a violation anchor waits for; they must come before
   // this one in the order observers see events.
-  CaptionAnchorWatch(const Scenario& scenario, std::function<int64_t(uint64_t)> fault_position,
+  CaptionAnchorWatch(const Scenario& scenario, std::function<const FaultSpec*(uint64_t)> fault_spec,
                      std::function<void(size_t)> fired, std::vector<const Observer*> others);
 
   // True when the scenario has a caption anchored to an event (the watch is needed).
@@ -43,11 +43,21 @@ class CaptionAnchorWatch final : public Observer {
     Role role = Role::Follower;
     int64_t epoch = 0;
   };
-  // How many occurrences of `p`'s event `ev` is (0, 1, or more for several violations at once).
-  int64_t occurrences(Pending& p, const TraceEvent& ev, const std::vector<Violation>& fresh);
+  // A fault beginning or ending at this event: the event's own, and a heal's begin also ends
+  // every network fault in force (without an end event of theirs).
+  struct FaultChange {
+    const FaultSpec* spec = nullptr;
+    bool end = false;
+  };
+  // How many occurrences of `p`'s event `ev` is (0, 1, or more for several violations or faults
+  // at once).
+  int64_t occurrences(Pending& p, const TraceEvent& ev, const std::vector<Violation>& fresh,
+                      const std::vector<FaultChange>& faults);
+  std::vector<FaultChange> fault_changes(const TraceEvent& ev);
 
   std::vector<Pending> pending_;
-  std::function<int64_t(uint64_t)> fault_position_;
+  std::function<const FaultSpec*(uint64_t)> fault_spec_;
+  std::vector<uint64_t> network_faults_;  // network fault instances in force, which a heal ends
   std::function<void(size_t)> fired_;
   std::vector<const Observer*> others_;
   std::vector<size_t> violations_seen_;  // per other observer

@@ -1,7 +1,6 @@
 // The event loop: the run's construction, the queue's first events, the loop that pops them in
 // (time, sequence) order, and dispatch to the part that handles each kind of event.
 #include <algorithm>
-#include <cstdlib>
 #include <string>
 
 #include "sim/kernel/kernel.h"
@@ -175,15 +174,6 @@ void Simulator::Impl::caption_anchored(size_t i) {
   ev.type = Ev::Caption;
   ev.a = i;
   push(ev);
-}
-
-int64_t Simulator::Impl::scripted_position(uint64_t instance) const {
-  if (instance == 0 || instance > instances.size()) return 0;
-  // Scripted faults keep the JSON path they were read from: "faults[3]" is position 4.
-  const std::string& path = instances[instance - 1].spec.path;
-  const std::string prefix = "faults[";
-  if (path.compare(0, prefix.size(), prefix) != 0) return 0;
-  return std::atoll(path.c_str() + prefix.size()) + 1;
 }
 
 }  // namespace ballot

@@ -352,8 +352,6 @@ struct Simulator::Impl {
   void dispatch(kernel::QEvent& ev);
   void caption(size_t i);
   void caption_anchored(size_t i);  // caption i's anchor fired: show it after its offset
-  // The 1-based position in the scenario's faults of a fault instance (0: not a scripted fault).
-  int64_t scripted_position(uint64_t instance) const;
 
   // ---- sim/kernel/node_runtime.cpp: nodes ----
   void boot(NodeId id, EventKind kind, std::string_view why);

@@ -55,7 +55,11 @@ RunResult Simulator::run() {
   if (CaptionAnchorWatch::needed(s.scenario)) {
     // Last, so that it sees the violations the checkers find at an event.
     s.anchor_watch = std::make_unique<CaptionAnchorWatch>(
-        s.scenario, [&s](uint64_t instance) { return s.scripted_position(instance); },
+        s.scenario,
+        [&s](uint64_t instance) -> const FaultSpec* {
+          return instance >= 1 && instance <= s.instances.size() ? &s.instances[instance - 1].spec
+                                                                 : nullptr;
+        },
         [&s](size_t caption) { s.caption_anchored(caption); },
         std::vector<const Observer*>(s.all_observers.begin(), s.all_observers.end()));
     s.all_observers.push_back(s.anchor_watch.get());
