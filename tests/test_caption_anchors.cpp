@@ -352,6 +352,21 @@ TEST_CASE("caption anchors: fault end, commits and ops on Raft and Paxos runs", 
     REQUIRE(learned != kNever_us);
     CHECK(report.result.captions[0].shown_us == learned);
   }
+  SECTION("raft figure 8 with the bug: the first violation") {
+    const Scenario s = load_scenario(source("scenarios/raft-figure8-bug.json"),
+                                     {R"(captions=[{"on": {"violation": "any"}, "text": "first"},
+                                    {"on": {"violation": "state_machine_safety"}, "text": "sms"},
+                                    {"on": {"violation": "no_such_checker"}, "text": "none"}])"});
+    const RunReport report = run_scenario(s);
+    REQUIRE_FALSE(report.result.violations.empty());
+    CHECK(report.result.captions[0].shown_us == report.result.violations.front().time_us);
+    Time_us sms = kNever_us;
+    for (const Violation& v : report.result.violations)
+      if (v.checker == "state_machine_safety") sms = std::min(sms, v.time_us);
+    REQUIRE(sms != kNever_us);
+    CHECK(report.result.captions[1].shown_us == sms);
+    CHECK(report.result.captions[2].shown_us == kNever_us);
+  }
   SECTION("bully has no commits: the anchor never fires") {
     const Scenario s = load_scenario(source("scenarios/bully-partition.json"),
                                      {R"(captions=[{"on": {"commit": 1}, "text": "never"}])"});
