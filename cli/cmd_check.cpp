@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "algorithms/registry.h"
+#include "cli/caption_report.h"
 #include "cli/commands.h"
 #include "cli/golden.h"
 #include "cli/progress.h"
@@ -128,6 +129,8 @@ Checked check_one(const CheckOptions& o, const std::string& file, const std::str
     if (f.effect.inert() && scripted_index(f))
       inert += (inert.empty() ? "" : ", ") + fault_label(f);
   if (!inert.empty()) std::printf("      warning: did nothing (inert): %s\n", inert.c_str());
+  for (const std::string& w : caption_warnings(report))
+    std::printf("      warning: %s\n", w.c_str());
   if (!c.ok) {
     std::printf("      reproduce with: %s\n",
                 repro_command(file, algorithm, seed, {}, variant).c_str());

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/caption_report.h"
 #include "cli/commands.h"
 #include "cli/golden.h"
 #include "cli/progress.h"
@@ -76,6 +77,8 @@ int run(const RunOptions& o) {
   // The fault-effect audit: a fault that did nothing is a warning (an expectation failure under
   // expect.no_inert_faults).
   for (const std::string& w : inert_fault_warnings(report.faults))
+    std::fprintf(stderr, "ballot: %s: warning: %s\n", o.file.c_str(), w.c_str());
+  for (const std::string& w : caption_warnings(report))
     std::fprintf(stderr, "ballot: %s: warning: %s\n", o.file.c_str(), w.c_str());
   if (!report.cut_limit.empty()) {
     std::fprintf(stderr, "ballot: %s: %s%s\n", o.file.c_str(), cut_message(report).c_str(),

@@ -34,11 +34,16 @@ GoldenRecord golden_record(const RunReport& report) {
   const RunResult& r = report.result;
   ordered s = ordered::object();
 
-  // Captions are not part of what the run did (nor of its hash): they are not counted. Every
-  // caption before the end fired (a run cut by a limit has no golden entry: check refuses it).
+  // Captions are not part of what the run did (nor of its hash): they are not counted. The run
+  // says which were shown (an anchored one may never be); without that, every time caption
+  // before the end was (a run cut by a limit has no golden entry: check refuses it).
   uint64_t captions = 0;
-  for (const Caption& c : report.scenario.captions)
-    if (c.at_us < r.end_us) ++captions;
+  if (r.captions.size() == report.scenario.captions.size()) {
+    for (const CaptionTime& c : r.captions) captions += c.shown_us != kNever_us;
+  } else {
+    for (const Caption& c : report.scenario.captions)
+      if (!c.on && c.at_us < r.end_us) ++captions;
+  }
   s["events"] = r.events - std::min(captions, r.events);
 
   ordered leaders = ordered::array();

@@ -1,5 +1,7 @@
 #include "cli/report.h"
 
+#include "cli/caption_report.h"
+
 #include "algorithms/registry.h"
 #include "sim/kernel/nemesis.h"
 #include "sim/lincheck/lincheck.h"
@@ -317,6 +319,7 @@ void print_summary(std::ostream& out, const RunReport& report, const std::string
   out << "\n";
 
   print_faults(out, report);
+  print_anchored_captions(out, report);
   out << "Leadership\n";
   const int64_t first_us = metric(report, "first_leader_us");
   out << "  first leader a majority follows   "
@@ -518,6 +521,8 @@ nlohmann::json report_json(const RunReport& report) {
   j["swarm"] = swarm_json(report.scenario);
   j["warnings"] = report.scenario.warnings;
   for (const std::string& w : inert_fault_warnings(report.faults)) j["warnings"].push_back(w);
+  for (const std::string& w : caption_warnings(report)) j["warnings"].push_back(w);
+  j["captions"] = captions_json(report);
   j["metrics"] = nlohmann::json::object();
   for (const auto& [name, value] : r.metrics) j["metrics"][name] = value;
   j["messages_by_type"] = nlohmann::json::object();

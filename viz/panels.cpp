@@ -435,9 +435,7 @@ void FiltersPanel::Draw(const Models& models, ViewState& view) {
 // ---- Captions ----
 
 void DrawCaptionBanner(const Models& models, const ViewState& view) {
-  const Caption* current = nullptr;
-  for (const Caption& c : models.front()->captions)
-    if (c.t_us <= view.cursor_us) current = &c;
+  const Caption* current = caption_at(*models.front(), view.cursor_us);
   if (current == nullptr) return;
   const float w = ImGui::GetContentRegionAvail().x;
   const ImVec2 p = ImGui::GetCursorScreenPos();

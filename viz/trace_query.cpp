@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 namespace ballot::viz {
 
@@ -54,6 +55,13 @@ LogView log_at(const TraceModel& model, int32_t node, Time_us t) {
     }
   }
   return view;
+}
+
+const Caption* caption_at(const TraceModel& model, Time_us t) {
+  // Captions are in trace order, so in time order: the last one at or before t.
+  const auto after = std::upper_bound(model.captions.begin(), model.captions.end(), t,
+                                      [](Time_us x, const Caption& c) { return x < c.t_us; });
+  return after == model.captions.begin() ? nullptr : &*std::prev(after);
 }
 
 uint32_t first_event_at_or_after(const TraceModel& model, Time_us t) {

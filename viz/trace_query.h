@@ -32,6 +32,11 @@ struct LogView {
 };
 LogView log_at(const TraceModel& model, int32_t node, Time_us t);
 
+// The caption in force at time t: the last one shown at or before t (nullptr before the first).
+// The banner above the timeline shows it. A caption anchored to an event is in the trace at the
+// time the run resolved it; one whose event never happened is not in the trace at all.
+const Caption* caption_at(const TraceModel& model, Time_us t);
+
 // Index of the first event with time >= t (events.size() when none).
 uint32_t first_event_at_or_after(const TraceModel& model, Time_us t);
 

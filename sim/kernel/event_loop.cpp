@@ -76,6 +76,7 @@ void Simulator::Impl::start() {
   }
   draw_next_nemesis();
   for (size_t i = 0; i < scenario.captions.size(); ++i) {
+    if (scenario.captions[i].on) continue;  // shown when its event happens (caption_anchored)
     QEvent ev;
     ev.at_us = scenario.captions[i].at_us;
     ev.type = Ev::Caption;
@@ -156,9 +157,23 @@ void Simulator::Impl::dispatch(QEvent& ev) {
 }
 
 void Simulator::Impl::caption(size_t i) {
+  caption_times[i].shown_us = now_us;
   TraceEvent ev = event(EventKind::Caption, kNoNode);
   ev.text = scenario.captions[i].text;
   emit(ev);
+}
+
+// Called by the anchor watch while observers see the anchoring event, so the caption cannot be
+// emitted here (its line would come before the event's); it is queued instead, after the events
+// already queued for the same time. Captions are not hashed and change nothing in the run, and
+// the sequence number it takes keeps every other event's order.
+void Simulator::Impl::caption_anchored(size_t i) {
+  caption_times[i].anchor_us = now_us;
+  QEvent ev;
+  ev.at_us = add_saturating(now_us, scenario.captions[i].offset_us);
+  ev.type = Ev::Caption;
+  ev.a = i;
+  push(ev);
 }
 
 }  // namespace ballot

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sim/api/require.h"
+#include "sim/kernel/caption_anchors.h"
 #include "sim/kernel/event_queue.h"
 #include "sim/kernel/local_clock.h"
 #include "sim/kernel/nemesis.h"
@@ -283,6 +284,10 @@ struct Simulator::Impl {
   std::vector<Observer*> all_observers;
   std::array<std::vector<Observer*>, kEventKinds> observers_of;  // by event kind, in order
   int64_t crashes = 0;
+  // Captions anchored to events: the watch that resolves them (none without such captions), and
+  // when each scenario caption's anchor fired and when it was shown.
+  std::unique_ptr<CaptionAnchorWatch> anchor_watch;
+  std::vector<CaptionTime> caption_times;
   std::vector<SituationCount> situations;  // by SituationId (Context::reached)
   bool ran = false;
 
@@ -346,6 +351,7 @@ struct Simulator::Impl {
   void run_loop();
   void dispatch(kernel::QEvent& ev);
   void caption(size_t i);
+  void caption_anchored(size_t i);  // caption i's anchor fired: show it after its offset
 
   // ---- sim/kernel/node_runtime.cpp: nodes ----
   void boot(NodeId id, EventKind kind, std::string_view why);

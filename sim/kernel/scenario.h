@@ -188,10 +188,33 @@ struct Expectation {
   std::string situation;  // metric "reached": the situation's name
 };
 
+// What a caption anchored to an event waits for (docs/scenario-format.md#captions): the kind of
+// event and the filters that apply to it (kNoNode, nullopt, 0 or "": any).
+struct CaptionAnchor {
+  enum class Kind { Role, Commit, Fault, Crash, Restart, Pause, Resume, Violation, Op };
+  Kind kind = Kind::Role;
+  NodeId node = kNoNode;                // role, commit, crash, restart, pause, resume
+  Role role = Role::Follower;           // role
+  std::optional<int64_t> epoch;         // role
+  int64_t index = 0;                    // commit: the log index or slot (from 1)
+  int64_t fault = 0;                    // fault: 1-based position in the scenario's faults
+  std::optional<FaultKind> fault_kind;  // fault: any fault of this kind (scripted or nemesis)
+  bool end = false;                     // fault: its end rather than its beginning
+  std::string checker;                  // violation: the checker's name
+  uint64_t op = 0;                      // op: the operation's id (1-based, as in the trace)
+  std::optional<lin::Outcome> outcome;  // op
+  std::string text;                     // the anchor as written (compact JSON), for reports
+};
+
 struct Caption {
-  Time_us at_us = 0;
+  Time_us at_us = 0;  // a time caption's time (unused when anchored)
   std::string text;
   bool pause = false;  // the viewer pauses playback here
+  // Anchored to an event ("on") instead of a time: shown `offset_us` after the `nth` occurrence.
+  std::optional<CaptionAnchor> on;
+  int64_t nth = 1;
+  Time_us offset_us = 0;
+  std::string path;  // "captions[2]", for messages
 };
 
 // The name `--variant` takes for the file as written, without any of its variants; no variant may

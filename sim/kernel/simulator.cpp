@@ -51,6 +51,19 @@ RunResult Simulator::run() {
   s.all_observers = {&s.leadership, &s.traffic, &s.damage};
   for (auto& c : s.checkers) s.all_observers.push_back(c.get());
   for (Observer* w : s.watchers) s.all_observers.push_back(w);
+  s.caption_times.assign(s.scenario.captions.size(), CaptionTime{});
+  if (CaptionAnchorWatch::needed(s.scenario)) {
+    // Last, so that it sees the violations the checkers find at an event.
+    s.anchor_watch = std::make_unique<CaptionAnchorWatch>(
+        s.scenario,
+        [&s](uint64_t instance) -> const FaultSpec* {
+          return instance >= 1 && instance <= s.instances.size() ? &s.instances[instance - 1].spec
+                                                                 : nullptr;
+        },
+        [&s](size_t caption) { s.caption_anchored(caption); },
+        std::vector<const Observer*>(s.all_observers.begin(), s.all_observers.end()));
+    s.all_observers.push_back(s.anchor_watch.get());
+  }
   for (size_t k = 0; k < kEventKinds; ++k)
     for (Observer* o : s.all_observers)
       if (o->wants(static_cast<EventKind>(k))) s.observers_of[k].push_back(o);
@@ -99,6 +112,7 @@ RunResult Simulator::run() {
   result.job_duplicates = s.damage.job_duplicate_runs();
   result.id_duplicates = s.damage.id_duplicate_issues();
   result.situations = s.situations;
+  result.captions = s.caption_times;
   return result;
 }
 

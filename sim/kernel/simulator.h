@@ -64,6 +64,13 @@ struct SituationCount {
   NodeId first_node = kNoNode;
 };
 
+// When a scenario caption was shown (kNever_us: not shown, or not before the run ended) and, for
+// one anchored to an event, when its anchor fired (kNever_us: it never did).
+struct CaptionTime {
+  Time_us anchor_us = kNever_us;
+  Time_us shown_us = kNever_us;
+};
+
 struct RunResult {
   Time_us end_us = 0;
   uint64_t events = 0;
@@ -88,6 +95,7 @@ struct RunResult {
   std::vector<Duplicate> id_duplicates;   // every repeated id
   // By SituationId of the algorithm's table; situations past the last one reached may be missing.
   std::vector<SituationCount> situations;
+  std::vector<CaptionTime> captions;  // per scenario caption, in the scenario's order
 };
 
 class Simulator {

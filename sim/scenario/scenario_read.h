@@ -109,7 +109,7 @@ class SchemaSet {
   Schema root, topology, edge, edges, network, latency, timers, timer_nodes, timer_node, storage,
       storage_nodes, storage_node, params, fault, faults, nemesis, stonith, workload, op, ops,
       expect, expect_algo, expect_value, by_algorithm, golden, golden_entry, caption, captions,
-      time_range, variant, variants;
+      time_range, variant, variants, anchor;
 
   SchemaSet();
 
@@ -217,6 +217,13 @@ FaultSpec read_fault(const json& j, const std::string& path, const RunFrame& run
 NemesisSpec read_nemesis(const json& j, const std::string& path, const RunFrame& run);
 // The "stonith" block (docs/stonith.md).
 StonithSpec read_stonith(const json& j, const std::string& path);
+
+// ---- sim/scenario/scenario_captions.cpp ----
+
+// The "captions" list: each at a time ("at") or anchored to an event ("on"); `faults` is the
+// number of scripted faults (a fault anchor names one by position).
+std::vector<Caption> read_captions(const json& j, const std::string& path, const RunFrame& run,
+                                   size_t faults);
 
 // ---- sim/scenario/scenario_sections.cpp ----
 

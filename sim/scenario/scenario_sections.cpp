@@ -519,20 +519,6 @@ void read_golden(const json& j, const std::string& path, Scenario& s) {
   }
 }
 
-std::vector<Caption> read_captions(const json& j, const std::string& path, const RunFrame& run) {
-  if (!j.is_array()) throw InputError(path, "expected a list of captions, got " + describe(j));
-  std::vector<Caption> captions;
-  for (size_t i = 0; i < j.size(); ++i) {
-    const Obj o(j[i], index_path(path, i), schema().caption);
-    Caption c;
-    c.at_us = read_time_in_run(o.require("at"), o.at("at"), run, "caption");
-    c.text = read_string(o.require("text"), o.at("text"), "\"n5 is the highest id\"");
-    if (const json* v = o.find("pause")) c.pause = read_bool(*v, o.at("pause"));
-    captions.push_back(c);
-  }
-  return captions;
-}
-
 }  // namespace
 
 Scenario read_scenario(const json& doc) {
@@ -595,7 +581,8 @@ Scenario read_scenario(const json& doc) {
     read_expectations(*v, "expect", schema().expect, run.nodes, s.expect, &s.expect_by_algorithm);
   }
   if (const json* v = o.find("golden")) read_golden(*v, "golden", s);
-  if (const json* v = o.find("captions")) s.captions = read_captions(*v, "captions", run);
+  if (const json* v = o.find("captions"))
+    s.captions = read_captions(*v, "captions", run, s.faults.size());
   return s;
 }
 

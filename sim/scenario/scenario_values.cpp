@@ -192,7 +192,28 @@ SchemaSet::SchemaSet() {
   // An entry is the hash alone ("0123456789abcdef", the older form) or {hash, summary}.
   object(golden_entry, {{"hash", &leaf}, {"summary", &tree}});
   map(golden, golden_entry);
-  object(caption, {{"at", &leaf}, {"text", &leaf}, {"pause", &leaf}});
+  // An event a caption is anchored to (sim/scenario/scenario_captions.cpp): one of the first ten
+  // keys names the event, the others narrow it.
+  object(anchor, {{"role", &leaf},
+                  {"commit", &leaf},
+                  {"fault", &leaf},
+                  {"fault_kind", &leaf},
+                  {"crash", &leaf},
+                  {"restart", &leaf},
+                  {"pause", &leaf},
+                  {"resume", &leaf},
+                  {"violation", &leaf},
+                  {"op", &leaf},
+                  {"node", &leaf},
+                  {"epoch", &leaf},
+                  {"phase", &leaf},
+                  {"outcome", &leaf}});
+  object(caption, {{"at", &leaf},
+                   {"on", &anchor},
+                   {"nth", &leaf},
+                   {"offset", &leaf},
+                   {"text", &leaf},
+                   {"pause", &leaf}});
   array(captions, caption);
   // A named set of overrides with its own expectations, captions and golden entries
   // (docs/scenario-format.md#variants).
