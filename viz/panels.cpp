@@ -417,16 +417,7 @@ void FiltersPanel::Draw(const Models& models, ViewState& view) {
   }
   ImGui::Separator();
   ImGui::TextUnformatted("Nodes");
-  int32_t nodes = 0;
-  for (const TraceModel* m : models) nodes = std::max(nodes, m->node_count);
-  if (static_cast<int32_t>(f.hidden_nodes.size()) < nodes)
-    f.hidden_nodes.resize(static_cast<size_t>(nodes), false);
-  for (int32_t n = 1; n <= nodes; ++n) {
-    bool shown = !f.hidden_nodes[static_cast<size_t>(n - 1)];
-    if (ImGui::Checkbox(node_name(n).c_str(), &shown))
-      f.hidden_nodes[static_cast<size_t>(n - 1)] = !shown;
-    if (n % 6 != 0 && n != nodes) ImGui::SameLine();
-  }
+  nodes_.Draw(models, view);
   ImGui::Separator();
   if (ImGui::Button("Show everything")) f = Filters{};
 }

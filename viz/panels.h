@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "viz/panel_nodes.h"
 #include "viz/trace_model.h"
 #include "viz/view_state.h"
 
@@ -38,6 +39,9 @@ struct Inspector {
 
 struct FiltersPanel {
   void Draw(const Models& models, ViewState& view);
+
+ private:
+  NodeFilters nodes_;  // viz/panel_nodes.h
 };
 
 struct CaptionsPanel {

@@ -29,6 +29,8 @@ struct ViewerOptions {
   bool reveal = false;
   int64_t select = -1;
   std::string panel;
+  std::string nodes;  // --nodes
+  bool nodes_given = false;
 };
 
 // Parses argv into `o`; an exit code when the program should stop (--help, a bad flag).
