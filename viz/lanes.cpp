@@ -34,10 +34,14 @@ std::optional<int32_t> parse_node(std::string_view s) {
 }  // namespace
 
 std::vector<int32_t> ImportantNodes::by_priority() const {
-  std::vector<int32_t> out;
+  std::vector<int32_t> out, seen;  // seen: sorted, for the repeats
   for (const auto* list : {&leaders, &violations, &fault_targets})
-    for (int32_t n : *list)
-      if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    for (int32_t n : *list) {
+      const auto at = std::lower_bound(seen.begin(), seen.end(), n);
+      if (at != seen.end() && *at == n) continue;
+      seen.insert(at, n);
+      out.push_back(n);
+    }
   return out;
 }
 

@@ -170,12 +170,11 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
     s.fault_row_of = pack_fault_rows(m.faults, s.fault_rows);
     const ImportantNodes imp = important_nodes(m);
     priority[i] = imp.by_priority();
-    const std::vector<int32_t>& pinned = priority[i];
-    auto important = [&](int32_t n) {
-      return std::find(pinned.begin(), pinned.end(), n) != pinned.end();
-    };
+    std::vector<bool> important(static_cast<size_t>(m.node_count) + 1, false);
+    for (int32_t n : priority[i]) important[static_cast<size_t>(n)] = true;
     for (int32_t n = 1; n <= m.node_count; ++n)
-      if (!view.filters.node_hidden(n) || (view.filters.keep_important && important(n)))
+      if (!view.filters.node_hidden(n) ||
+          (view.filters.keep_important && important[static_cast<size_t>(n)]))
         selected[i].push_back(n);
     s.client_rows = std::min(m.client_count, kMaxClientRows);
     total_selected += static_cast<int>(selected[i].size());
