@@ -376,15 +376,22 @@ void many_nodes(const std::string& viz, const std::string& work) {
   check(more_px > 4000, "the aggregated lane is shown (" + std::to_string(more_px) + " px)");
   const int lanes = lanes_seen(img);
   check(lanes > 15 && lanes < 40, "a screenful of lanes (saw " + std::to_string(lanes) + ")");
-  // In the plot (left of the side panel), no band or aggregated lane within the bottom rows,
-  // where the legend is: the lowest lane ends above it.
-  int lowest = 0;
-  for (int x = img.w / 10; x < img.w / 2; x += 5)
-    for (int y = 0; y < img.h; ++y)
-      if (is_band_color(img.at(x, y)) || same(img.at(x, y), ballot::viz::kAggregateColor, 3))
-        lowest = std::max(lowest, y);
-  check(lowest < img.h - 40, "no lane under the legend (lowest lane pixel at y " +
-                                 std::to_string(lowest) + " of " + std::to_string(img.h) + ")");
+  // Rows across the plot (left of the side panel): a lane's band fills most of a row with band
+  // colours; a legend row has only its swatches (narrow). Every lane row lies above the legend's
+  // first swatch row: the legend covers no lane.
+  int lowest_lane_row = -1, top_legend_row = img.h;
+  for (int y = 0; y < img.h; ++y) {
+    int band_px = 0;
+    for (int x = img.w / 10; x < img.w / 2; ++x)
+      band_px += is_band_color(img.at(x, y)) || same(img.at(x, y), ballot::viz::kAggregateColor, 3);
+    if (band_px > img.w / 5) lowest_lane_row = y;
+    if (band_px > 3 && band_px < img.w / 20 && y > img.h * 3 / 4)
+      top_legend_row = std::min(top_legend_row, y);
+  }
+  check(top_legend_row < img.h && lowest_lane_row > img.h / 2,
+        "lanes and legend found (lowest lane row " + std::to_string(lowest_lane_row) +
+            ", legend from row " + std::to_string(top_legend_row) + ")");
+  check(lowest_lane_row < top_legend_row, "no lane under the legend");
 
   // --nodes: bad syntax exits 2 before any window; a node outside the cluster once it is loaded.
   Run bad = run("env -u DISPLAY " + quote(viz) + " " + quote(trace) + " --nodes x3");
