@@ -57,6 +57,10 @@ void check_section_in_order(const Layout& L, const SectionLayout& s, float above
     CHECK(s.band_bottom(n) < s.top_of(n) + s.lane_h);
     y += s.lane_h;
   }
+  if (s.aggregated()) {  // the "+N more" lane follows the last lane
+    CHECK(s.more_y == Approx(y));
+    y += s.lane_h;
+  }
   CHECK(s.lanes_bottom() == Approx(y));
   if (s.client_rows > 0) {
     CHECK(s.clients_y >= s.lanes_bottom());
@@ -126,11 +130,20 @@ TEST_CASE("timeline layout: hidden lanes take no space", "[viz][layout]") {
   check_section_in_order(L, s, L.ruler_bottom());
 }
 
-TEST_CASE("timeline layout: many lanes stay at least their minimum height", "[viz][layout]") {
+TEST_CASE("timeline layout: many lanes stay at least their minimum height, above the legend",
+          "[viz][layout]") {
   TraceModel m = five_nodes();
   m.node_count = 60;
   const Layout L = layout_timeline({&m}, whole_run(), kCanvas);
-  CHECK(L.sections[0].lane_h == Approx(kCanvas.font * kLaneMin_fonts));
+  const SectionLayout& s = L.sections[0];
+  CHECK(s.lane_h >= kCanvas.font * kLaneMin_fonts);
+  CHECK(s.lane_h < kCanvas.font * kLaneMin_fonts * 1.2f);
+  // Not all 60 fit: the lanes that do, then one aggregated lane for the rest, all of it above
+  // the legend's strip.
+  CHECK(s.aggregated());
+  CHECK(s.lanes.size() + s.folded.size() == 60);
+  CHECK(s.lanes.size() > 10);
+  check_section_in_order(L, s, L.ruler_bottom());
 }
 
 TEST_CASE("timeline axis: the cursor maps to its x and back", "[viz][layout]") {

@@ -372,6 +372,75 @@ void no_display(const std::string& viz, const std::string& src) {
   check(r.output.find("xvfb-run") != std::string::npos, "and how to run it headless (xvfb-run)");
 }
 
+// 200 Raft nodes at 1600x900 (docs/viz.md#many-nodes): the leader (n156, far beyond the lanes
+// that fit) has its lane, pinned at the top; an aggregated lane stands for the nodes without a
+// lane; no lane reaches into the legend's strip at the bottom. Then --nodes: bad specs and nodes
+// outside the cluster exit 2 naming the flag.
+void many_nodes(const std::string& viz, const std::string& work) {
+  const std::string scenario = work + "/raft-200.json";
+  std::ofstream(scenario) << R"({"name": "raft-200", "nodes": 200, "algorithm": "raft",
+    "seed": 1, "duration": "1s",
+    "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "5ms"}},
+    "params": {"raft": {"election_timeout_min": "300ms", "election_timeout_max": "3s"}}})";
+  const auto result = ballot::viz::run_in_process(scenario, std::string("raft"), 1, {});
+  const std::string trace = work + "/raft-200.jsonl";
+  std::ofstream(trace, std::ios::binary) << result.trace;
+  const size_t at = result.trace.find("\"role\":\"leader\"");
+  const size_t n_at = result.trace.rfind("\"n\":", at);
+  const int leader =
+      at == std::string::npos || n_at == std::string::npos ? 0 : std::atoi(&result.trace[n_at + 4]);
+  check(leader > 40, "the leader is a node far down the list (n" + std::to_string(leader) + ")");
+  const std::string png = work + "/raft-200.png";
+  std::filesystem::remove(png);
+  const Run r = run("xvfb-run -a -s '-screen 0 1920x1080x24' " + quote(viz) + " " + quote(trace) +
+                    " --screenshot " + quote(png) + " --size 1600x900 --at 800ms");
+  check(r.exit_code == 0, "the 200-node screenshot exits 0");
+  Image img;
+  if (!load_png(png, img)) {
+    check(false, "the screenshot " + png + " is a readable PNG");
+    return;
+  }
+  const long leader_px = count_color(img, ballot::viz::kLeaderColor);
+  check(leader_px > 4000, "the leader's lane is shown (" + std::to_string(leader_px) + " px)");
+  const long more_px = count_color(img, ballot::viz::kAggregateColor, 3);
+  check(more_px > 4000, "the aggregated lane is shown (" + std::to_string(more_px) + " px)");
+  const int lanes = lanes_seen(img);
+  check(lanes > 15 && lanes < 40, "a screenful of lanes (saw " + std::to_string(lanes) + ")");
+  // Rows across the plot (left of the side panel): a lane's band fills most of a row with band
+  // colours; a legend row has only its swatches (narrow). Every lane row lies above the legend's
+  // first swatch row: the legend covers no lane.
+  int lowest_lane_row = -1, top_legend_row = img.h;
+  for (int y = 0; y < img.h; ++y) {
+    int band_px = 0;
+    for (int x = img.w / 10; x < img.w / 2; ++x)
+      band_px += is_band_color(img.at(x, y)) || same(img.at(x, y), ballot::viz::kAggregateColor, 3);
+    if (band_px > img.w / 5) lowest_lane_row = y;
+    if (band_px > 3 && band_px < img.w / 20 && y > img.h * 3 / 4)
+      top_legend_row = std::min(top_legend_row, y);
+  }
+  check(top_legend_row < img.h && lowest_lane_row > img.h / 2,
+        "lanes and legend found (lowest lane row " + std::to_string(lowest_lane_row) +
+            ", legend from row " + std::to_string(top_legend_row) + ")");
+  check(lowest_lane_row < top_legend_row, "no lane under the legend");
+
+  // --nodes: bad syntax exits 2 before any window; a node outside the cluster once it is loaded.
+  Run bad = run("env -u DISPLAY " + quote(viz) + " " + quote(trace) + " --nodes x3");
+  check(bad.exit_code == 2 && bad.output.find("--nodes") != std::string::npos &&
+            bad.output.find("'x3'") != std::string::npos,
+        "a bad --nodes exits 2 naming the flag and the part");
+  bad = run("xvfb-run -a " + quote(viz) + " " + quote(trace) + " --nodes n1-n300 --screenshot " +
+            quote(work + "/x.png"));
+  check(bad.exit_code == 2 &&
+            bad.output.find("--nodes: n201 is not in the cluster") != std::string::npos,
+        "--nodes beyond the cluster exits 2 naming the flag and the node");
+  const std::string only = work + "/raft-200-nodes.png";
+  const Run ok = run("xvfb-run -a " + quote(viz) + " " + quote(trace) +
+                     " --nodes n1-n5 --screenshot " + quote(only) + " --size 1280x720");
+  Image img2;
+  check(ok.exit_code == 0 && load_png(only, img2) && lanes_seen(img2) == 6,
+        "--nodes n1-n5: five lanes and the leader's");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -395,6 +464,8 @@ int main(int argc, char** argv) {
     reveal(viz, src, work);
   else if (mode == "votes")
     votes(viz, src, work);
+  else if (mode == "many-nodes")
+    many_nodes(viz, work);
   else if (mode == "no-display")
     no_display(viz, src);
   else {

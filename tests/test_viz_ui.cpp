@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "viz/app.h"
+#include "viz/sizes.h"
 #include "viz/trace_query.h"
 
 using namespace ballot::viz;
@@ -391,4 +392,51 @@ TEST_CASE("reveal mode: violations (the footer's) are jumped to only once the en
   CHECK(ui.view().cursor_us == 300);
   CHECK(ui.view().cursor_event == 3);
   std::filesystem::remove(path);
+TEST_CASE("many nodes: the wheel over the names scrolls the lanes, --nodes picks them",
+          "[viz][ui][lanes]") {
+  // 200 Raft nodes for 1 s: n156 wins the election (seed 1).
+  const std::string scenario =
+      (std::filesystem::temp_directory_path() / "ballot-test-viz-ui-200.json").string();
+  std::ofstream(scenario) << R"({"name": "raft-200", "nodes": 200, "algorithm": "raft",
+    "seed": 1, "duration": "1s",
+    "network": {"latency": {"dist": "uniform", "min": "1ms", "max": "5ms"}},
+    "params": {"raft": {"election_timeout_min": "300ms", "election_timeout_max": "3s"}}})";
+  AppOptions o;
+  o.main.path = scenario;
+  o.main.is_scenario = true;
+  {
+    Ui ui(o);
+    REQUIRE_FALSE(ui.app().failure());
+    const SectionLayout& s = ui.timeline().layout().sections[0];
+    REQUIRE(s.aggregated());
+    CHECK(s.lane_visible(156));  // the leader, pinned
+    CHECK(s.lanes.front() == 156);
+    const int32_t first_scrolled = s.lanes[s.pinned];
+    const float x = ui.timeline().layout().left + 10;  // over the names
+    const float y = (s.scrolled_top() + s.scrolled_bottom()) * 0.5f;
+    const Time_us span = ui.view().span_us();
+    ui.wheel(x, y, -1.0f);
+    CHECK(ui.view().lane_scroll[0] == kScrollLanesPerNotch);
+    CHECK(ui.view().span_us() == span);  // not zoomed
+    const SectionLayout& after = ui.timeline().layout().sections[0];
+    CHECK(after.lanes[after.pinned] == first_scrolled + kScrollLanesPerNotch);
+    CHECK(after.lane_visible(156));
+  }
+  o.nodes = "n1-n5";
+  {
+    Ui ui(o);
+    CHECK(ui.timeline().layout().sections[0].lanes == std::vector<int32_t>{1, 2, 3, 4, 5, 156});
+  }
+  o.nodes = "leaders";
+  {
+    Ui ui(o);
+    CHECK(ui.timeline().layout().sections[0].lanes == std::vector<int32_t>{156});
+  }
+  o.nodes = "n190-n210";
+  {
+    Ui ui(o);
+    REQUIRE(ui.app().failure());
+    CHECK(*ui.app().failure() == "--nodes: n201 is not in the cluster, which has n1 to n200");
+  }
+  std::filesystem::remove(scenario);
 }

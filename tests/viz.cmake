@@ -7,6 +7,8 @@ include(${PROJECT_SOURCE_DIR}/viz/deps.cmake)
 ballot_add_test(test_viz_model SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_model.cpp LIBS viz_model)
 # The timeline's layout and mouse handling: pure functions, no ImGui or OpenGL.
 ballot_add_test(test_viz_layout SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_layout.cpp LIBS viz_model)
+# Which nodes get a lane with many nodes: pinned, scrolling, aggregated; node specs (--nodes).
+ballot_add_test(test_viz_lanes SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_lanes.cpp LIBS viz_model)
 # The viewer's loader and the reader of replay and export agree on what a valid trace is.
 ballot_add_test(test_trace_checks SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_trace_checks.cpp LIBS viz_model)
 
@@ -36,7 +38,7 @@ if(NOT XVFB_RUN)
                  "(Debian: xvfb xauth)")
   return()
 endif()
-foreach(mode screenshot compare truncated bad-input damage reveal votes)
+foreach(mode screenshot compare truncated bad-input damage reveal votes many-nodes)
   add_test(NAME viz:${mode}
            COMMAND test_viz_screenshot ${mode} $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work})
   # xvfb-run -a picks a free display, but two starting at once can race for it.

@@ -9,6 +9,7 @@
 #include "sim/api/input_error.h"
 #include "viz/draw_util.h"
 #include "viz/inprocess.h"
+#include "viz/lanes.h"
 #include "viz/sizes.h"
 #include "viz/trace_query.h"
 
@@ -269,6 +270,23 @@ void App::Frame(float dt_s) {
     if (options_.cursor_us) view_.cursor_us = *options_.cursor_us;
     view_.reveal = options_.reveal;
     initialised_view_ = true;
+    if (!options_.nodes.empty()) {
+      // --nodes: its syntax was checked with the flags; the cluster's size is known only now.
+      std::string error;
+      const auto spec = parse_node_spec(options_.nodes, error);
+      const auto shown = spec ? nodes_of_spec(*spec, models.front()->node_count,
+                                              important_nodes(*models.front()).leaders, error)
+                              : std::nullopt;
+      if (!shown) {
+        failure_ = "--nodes: " + error;
+        ImGui::End();
+        return;
+      }
+      view_.filters.hidden_nodes.assign(shown->size(), false);
+      for (size_t i = 0; i < shown->size(); ++i) view_.filters.hidden_nodes[i] = !(*shown)[i];
+      // "leaders" means only them, not the other nodes kept on screen.
+      if (spec->leaders) view_.filters.keep_important = false;
+    }
   }
   if (view_.request_fit_all) {
     fit_all(models, view_);
@@ -281,6 +299,15 @@ void App::Frame(float dt_s) {
 
   draw_toolbar(models, *reveal(models).front());
   const Models shown = reveal(models);  // again: the toolbar may have moved the cursor
+  // Leaders, violation and fault-target nodes stay shown (Filters::keep_important): of what is
+  // shown, so that reveal mode does not pin a node for leading after the cursor.
+  view_.filters.important.clear();
+  for (const TraceModel* m : shown) {
+    if (view_.filters.important.size() < static_cast<size_t>(m->node_count))
+      view_.filters.important.resize(static_cast<size_t>(m->node_count), false);
+    for (int32_t n : important_nodes(*m).by_priority())
+      view_.filters.important[static_cast<size_t>(n - 1)] = true;
+  }
   DrawCaptionBanner(shown, view_);
 
   const float w = ImGui::GetContentRegionAvail().x;

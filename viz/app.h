@@ -63,6 +63,7 @@ struct AppOptions {
   std::optional<uint32_t> select_event;                  // --select: inspect this event
   bool side_panel = true;
   bool hide_heartbeats = false;
+  std::string nodes;    // --nodes: the node spec whose lanes are shown (viz/lanes.h), "" for all
   bool reveal = false;  // --reveal: start in reveal mode
   std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare
 };

@@ -91,7 +91,9 @@ bool Benchmark::record(int frames_after_load) {
                    : play_times_)
       .add(ms);
   vertices_.add(last_vertices_);
-  cpu_times_.add(cpu_ms() - cpu_start_);
+  const double cpu = cpu_ms() - cpu_start_;
+  cpu_times_.add(cpu);
+  view_cpu_[i < n / 4 ? 0 : i < n / 2 ? 1 : i < 3 * n / 4 ? 2 : 3].add(cpu);
   commands_.add(last_commands_);
   return frames_after_load > n;
 }
@@ -113,6 +115,8 @@ void Benchmark::report(const App& app, int width, int height) const {
     for (double v : f->ms) all.add(v);
   all.print("all");
   cpu_times_.print("cpu");
+  const char* const cpu_names[] = {"cpu fit", "cpu zoom", "cpu pan", "cpu play"};
+  for (int k = 0; k < 4; ++k) view_cpu_[k].print(cpu_names[k]);
   std::vector<double> v = vertices_.ms, c = commands_.ms;
   std::sort(v.begin(), v.end());
   std::sort(c.begin(), c.end());

@@ -41,6 +41,9 @@ class Benchmark {
   FrameTimes fit_times_, zoom_times_, pan_times_, play_times_;
   FrameTimes vertices_, commands_;  // per frame
   FrameTimes cpu_times_;            // process CPU time per frame, all threads (llvmpipe's included)
+  // The same per view (fit all, zooming, panning, playing): on a shared machine CPU time moves
+  // less with the other load than wall time does.
+  FrameTimes view_cpu_[4];
   int last_vertices_ = 0, last_commands_ = 0;
 };
 

@@ -56,6 +56,12 @@ inline constexpr Rgb kWhite{255, 255, 255};
 inline constexpr Rgb kBlack{0, 0, 0};
 // Clock faults and clock marks on a lane.
 inline constexpr Rgb kClockColor{70, 190, 200};
+// Many nodes (docs/viz.md#many-nodes): the aggregated lane's band (the folded nodes that are
+// followers), the line under the pinned lanes, and the lanes' scrollbar.
+inline constexpr Rgb kAggregateColor{64, 74, 96};
+inline constexpr Rgb kPinnedRuleColor{120, 130, 150};
+inline constexpr Rgb kScrollTrackColor{40, 43, 52};
+inline constexpr Rgb kScrollThumbColor{120, 126, 142};
 
 // The timeline's chrome: the ruler, section headers, the split-brain strip and labels.
 inline constexpr Rgb kRulerColor{44, 48, 58};

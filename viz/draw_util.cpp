@@ -65,13 +65,17 @@ Rgb term_color(int64_t term) {
 
 void hatch_rect(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 color, float spacing, float thickness) {
   if (b.x - a.x < 1.0f || b.y - a.y < 1.0f) return;
-  dl->PushClipRect(a, b, true);
   const float h = b.y - a.y;
-  // Lines at 45 degrees, anchored to absolute x so that adjacent rectangles line up.
+  // Lines at 45 degrees, anchored to absolute x so that adjacent rectangles line up. Each is cut
+  // to the rectangle here rather than by a clip rectangle: a clip rectangle is a draw call of
+  // its own, and software OpenGL pays for every one.
   float start = std::floor((a.x - h) / spacing) * spacing;
-  for (float x = start; x < b.x; x += spacing)
-    dl->AddLine(ImVec2(x, b.y), ImVec2(x + h, a.y), color, thickness);
-  dl->PopClipRect();
+  for (float x = start; x < b.x; x += spacing) {
+    const float t0 = std::max(0.0f, (a.x - x) / h), t1 = std::min(1.0f, (b.x - x) / h);
+    if (t1 <= t0) continue;
+    dl->AddLine(ImVec2(x + t0 * h, b.y - t0 * h), ImVec2(x + t1 * h, b.y - t1 * h), color,
+                thickness);
+  }
 }
 
 void x_mark(ImDrawList* dl, ImVec2 p, float r, ImU32 color, float thickness) {

@@ -289,10 +289,13 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
       ImGui::TableSetupColumn("state");
       if (any_votes) ImGui::TableSetupColumn("voted for");
       ImGui::TableHeadersRow();
+      const float row_h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
       for (int32_t n = 1; n <= m.node_count; ++n) {
-        const NodeState st = state_at(m, n, view.cursor_us);
-        ImGui::TableNextRow();
+        // Rows out of sight are left empty: a thousand nodes cost about what a screenful does.
+        ImGui::TableNextRow(0, row_h);
         ImGui::TableNextColumn();
+        if (!ImGui::IsRectVisible(ImVec2(1.0f, row_h))) continue;
+        const NodeState st = state_at(m, n, view.cursor_us);
         ImGui::Text("%s", node_name(n).c_str());
         ImGui::TableNextColumn();
         if (st.band)
@@ -337,6 +340,10 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
     const float label_w = ImGui::CalcTextSize("n00 c000 ").x;
     const int max_boxes = std::max(4, static_cast<int>((avail - label_w) / (box + 2)));
     for (int32_t n = 1; n <= m.node_count; ++n) {
+      if (!ImGui::IsRectVisible(ImVec2(avail, box + 3))) {  // out of sight: only its room
+        ImGui::Dummy(ImVec2(avail, box + 3));
+        continue;
+      }
       const LogView log = log_at(m, n, view.cursor_us);
       const ImVec2 p = ImGui::GetCursorScreenPos();
       char label[64];
@@ -418,16 +425,7 @@ void FiltersPanel::Draw(const Models& models, ViewState& view) {
   }
   ImGui::Separator();
   ImGui::TextUnformatted("Nodes");
-  int32_t nodes = 0;
-  for (const TraceModel* m : models) nodes = std::max(nodes, m->node_count);
-  if (static_cast<int32_t>(f.hidden_nodes.size()) < nodes)
-    f.hidden_nodes.resize(static_cast<size_t>(nodes), false);
-  for (int32_t n = 1; n <= nodes; ++n) {
-    bool shown = !f.hidden_nodes[static_cast<size_t>(n - 1)];
-    if (ImGui::Checkbox(node_name(n).c_str(), &shown))
-      f.hidden_nodes[static_cast<size_t>(n - 1)] = !shown;
-    if (n % 6 != 0 && n != nodes) ImGui::SameLine();
-  }
+  nodes_.Draw(models, view);
   ImGui::Separator();
   if (ImGui::Button("Show everything")) f = Filters{};
 }

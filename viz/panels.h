@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "viz/cdf_plot.h"
+#include "viz/panel_nodes.h"
 #include "viz/trace_model.h"
 #include "viz/view_state.h"
 
@@ -39,6 +40,9 @@ struct Inspector {
 
 struct FiltersPanel {
   void Draw(const Models& models, ViewState& view);
+
+ private:
+  NodeFilters nodes_;  // viz/panel_nodes.h
 };
 
 struct CaptionsPanel {

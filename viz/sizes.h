@@ -51,6 +51,11 @@ inline constexpr float kLaneMin_fonts = 1.6f;
 inline constexpr float kLaneMax_fonts = 6.0f;
 inline constexpr float kBandTop_lanes = 0.26f;
 inline constexpr float kBandBottom_lanes = 0.74f;
+// When the lanes scroll (viz/lanes.h): the scrollbar right of the plot, its thumb at least this
+// tall, and how many lanes one wheel notch over the label column or the scrollbar scrolls.
+inline constexpr float kScrollbar_px = 12.0f;
+inline constexpr float kScrollThumbMin_px = 16.0f;
+inline constexpr int kScrollLanesPerNotch = 3;
 
 // A message lost as it was sent is drawn as a stub out of the sender this long (a fraction of
 // the gap between bands, at most kDropStubMax_px), when its arrow would be shorter than

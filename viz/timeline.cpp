@@ -52,12 +52,15 @@ void draw_section(timeline::Frame& f, const timeline::Section& s) {
   draw_fault_lane(f, s);
   draw_messages(f, s);
   draw_node_lanes(f, s);
+  draw_aggregated_lane(f, s);
+  draw_pinned_rule(f, s);
   draw_message_overlays(f, s);
   draw_client_lane(f, s);
   draw_split_brain_frames(f, s);
   draw_truncation(f, s);
   draw_violations(f, s);
   f.dl->PopClipRect();
+  draw_lane_scrollbar(f, s);
 }
 
 }  // namespace

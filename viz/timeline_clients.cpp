@@ -53,6 +53,14 @@ void draw_client_lane(Frame& f, const Section& s) {
     const ClientOp& op = m.ops[i];
     if (op.return_us < g.t0) continue;
     const auto row = static_cast<size_t>(s.client_row(op.client));
+    // Zoomed out, most ops land in a column their row has already drawn: leave them before
+    // anything else is computed (a million-event trace has tens of thousands in view).
+    if (!op.blamed && !op.lost && row_count[row] > 0) {
+      const float x = g.x(op.invoke_us);
+      if (static_cast<int>(std::floor(x / kOpColumnPx)) == row_column[row] &&
+          g.x(op.return_us) - x < kNarrowOp_px)
+        continue;
+    }
     const Rect bar = s.op_bar(g, op);
     const float y0 = bar.y0, y1 = bar.y1, xa = bar.x0, xb = bar.x1;
     const Rgb oc = op.lost ? kOpLostColor : op.blamed ? kOpBlamedColor : op_color(op.outcome);

@@ -3,6 +3,7 @@
 // (viz/timeline_layout.h), draws with ImGui, and reports what the mouse can point at (Hit).
 //
 //   timeline_nodes.cpp     node lanes: labels, role bands, pauses, marks
+//   timeline_lanes.cpp     the aggregated lane, the pinned lanes' rule, the lanes' scrollbar
 //   timeline_messages.cpp  message arrows, folded traffic, losses and the selected message
 //   timeline_faults.cpp    the fault lane; partitions and cuts across the lanes; split brain;
 //                          truncation and violations
@@ -75,6 +76,11 @@ struct Frame {
 void draw_section_header(Frame& f, const Section& s);
 void draw_lane_labels(Frame& f, const Section& s);  // names, state chips, partition tags
 void draw_node_lanes(Frame& f, const Section& s);   // role bands, pauses, marks
+// Many nodes (timeline_lanes.cpp): the aggregated "+N more" lane, the rule under the pinned
+// lanes, the lanes' scrollbar.
+void draw_aggregated_lane(Frame& f, const Section& s);
+void draw_pinned_rule(Frame& f, const Section& s);
+void draw_lane_scrollbar(Frame& f, const Section& s);
 // Messages: arrows (behind the bands), or traffic ticks where too dense; then losses and the
 // selected message over the bands.
 void draw_messages(Frame& f, const Section& s);

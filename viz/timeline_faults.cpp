@@ -36,6 +36,8 @@ constexpr float kLabelPadding_px = 4.0f;
 // where a flapping link changes.
 constexpr uint8_t kFaultBarAlpha = 210;
 constexpr float kFaultBarRounding_px = 3.0f;
+constexpr float kFaultBarRoundedMin_px = 12.0f;  // narrower bars get square corners
+constexpr float kDiamondFold_px = 3.0f;          // see draw_fault_lane
 constexpr uint8_t kFlapAlpha = 180;
 
 // By the fault's look (the trace header's table of fault kinds), never by its kind's name.
@@ -207,6 +209,9 @@ void draw_fault_lane(Frame& f, const Section& s) {
   dl->PushClipRect(ImVec2(g.x0, s.faults_y),
                    ImVec2(g.x1, s.faults_y + s.fault_rows * s.fault_row_h), true);
   const auto& faults = s.m->faults;
+  float last_x[kMaxFaultRows];
+  ImU32 last_color[kMaxFaultRows] = {};
+  std::fill(last_x, last_x + kMaxFaultRows, -1e9f);
   for (size_t i = 0; i < faults.size(); ++i) {
     const Fault& fault = faults[i];
     if (!g.visible(fault.span.begin_us, fault.span.end_us)) continue;
@@ -217,11 +222,20 @@ void draw_fault_lane(Frame& f, const Section& s) {
     const bool instant = fm.diamond;
     if (instant) {  // a clock jump, or too short to see
       const float xm = fm.xm, ym = fm.ym, r = fm.r;
+      // Zoomed out, diamonds pile up: one drawn within kDiamondFold_px of the row's last one of
+      // the same colour would hide behind it, so it is left out (with its label and its hit).
+      const size_t k = static_cast<size_t>(row);
+      if (k < kMaxFaultRows && last_color[k] == col(c) && xm - last_x[k] < kDiamondFold_px)
+        continue;
+      last_x[k] = xm;
+      last_color[k] = col(c);
       dl->AddQuadFilled(ImVec2(xm, ym - r), ImVec2(xm + r, ym), ImVec2(xm, ym + r),
                         ImVec2(xm - r, ym), col(c));
     } else {
+      // Rounded corners only where they show: a rounded rectangle is dozens of triangles, a
+      // plain one two, and a zoomed-out run has hundreds of narrow bars.
       dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c, kFaultBarAlpha),
-                        kFaultBarRounding_px);
+                        xb - xa >= kFaultBarRoundedMin_px ? kFaultBarRounding_px : 0.0f);
       for (Time_us flap : fault.flaps_us) vline(dl, g.x(flap), y0, y1, col(kWhite, kFlapAlpha));
     }
     // The label goes inside the bar when it fits, else after it, up to the next fault of the row.

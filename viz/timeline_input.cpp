@@ -20,12 +20,41 @@ float distance_sq(float px, float py, float ax, float ay, float bx, float by) {
 
 }  // namespace
 
+int scroll_section_at(const Layout& layout, float x, float y) {
+  for (size_t i = 0; i < layout.sections.size() && i < 2; ++i) {
+    const SectionLayout& s = layout.sections[i];
+    if (s.scroll_max <= 0 || y < s.scrolled_top() || y > s.scrolled_bottom()) continue;
+    if (x < layout.axis.x0 || (x >= s.scroll_track.x0 && x <= s.scroll_track.x1))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
 PointerResult apply_pointer(const PointerInput& in, const Layout& layout, DragState& drag,
                             ViewState& view) {
   const TimeAxis& g = layout.axis;
   PointerResult r;
   r.in_plot = in.hovered && layout.in_plot_x(in.x);
   r.in_ruler = in.hovered && layout.in_ruler(in.y);
+  const int scrolled = in.hovered ? scroll_section_at(layout, in.x, in.y) : -1;
+  if (in.activated) {
+    const SectionLayout* s =
+        scrolled >= 0 ? &layout.sections[static_cast<size_t>(scrolled)] : nullptr;
+    drag.scrollbar = s != nullptr && in.left_down && in.x >= s->scroll_track.x0 ? scrolled : -1;
+  }
+  if (drag.scrollbar >= 0 && static_cast<size_t>(drag.scrollbar) < layout.sections.size()) {
+    if (in.active)
+      view.lane_scroll[drag.scrollbar] =
+          layout.sections[static_cast<size_t>(drag.scrollbar)].scroll_at(in.y);
+    if (in.deactivated) drag.scrollbar = -1;
+    return r;
+  }
+  if (scrolled >= 0 && in.wheel != 0.0f) {
+    const SectionLayout& s = layout.sections[static_cast<size_t>(scrolled)];
+    const int by = static_cast<int>(std::lround(in.wheel * kScrollLanesPerNotch));
+    view.lane_scroll[scrolled] = std::clamp(s.scroll - by, 0, s.scroll_max);
+    return r;
+  }
   if (in.hovered && in.wheel != 0.0f) {
     if (in.pan_modifier) {
       const Time_us d =

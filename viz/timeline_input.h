@@ -32,6 +32,7 @@ struct PointerInput {
 struct DragState {
   bool ruler = false;
   bool plot = false;
+  int scrollbar = -1;  // the section whose scrollbar is dragged
 };
 
 struct PointerResult {
@@ -40,8 +41,13 @@ struct PointerResult {
   bool clicked = false;   // a press and release on the plot without a drag
 };
 
-// Zoom, pan and scrub: changes the view's window and cursor. Uses the layout's axis as it was
-// before (re-derive it from the view after).
+// The section whose lanes scroll under (x, y): over its scrolling lanes in the label column or
+// over its scrollbar (-1: none).
+int scroll_section_at(const Layout& layout, float x, float y);
+
+// Zoom, pan and scrub: changes the view's window and cursor. The wheel over a section's label
+// column or scrollbar scrolls its lanes instead, and a press or drag on the scrollbar moves them.
+// Uses the layout's axis as it was before (re-derive it from the view after).
 PointerResult apply_pointer(const PointerInput& in, const Layout& layout, DragState& drag,
                             ViewState& view);
 

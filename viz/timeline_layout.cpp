@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "viz/lanes.h"
 #include "viz/sizes.h"
 
 namespace ballot::viz {
@@ -127,6 +128,15 @@ std::vector<int> pack_fault_rows(const std::vector<Fault>& faults, int& rows) {
   return row_of;
 }
 
+int SectionLayout::scroll_at(float y) const {
+  const float track = scroll_track.y1 - scroll_track.y0;
+  const float thumb = scroll_thumb.y1 - scroll_thumb.y0;
+  if (scroll_max <= 0 || track <= thumb) return 0;
+  const float frac = (y - thumb * 0.5f - scroll_track.y0) / (track - thumb);
+  return std::clamp(static_cast<int>(std::lround(frac * static_cast<float>(scroll_max))), 0,
+                    scroll_max);
+}
+
 Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewState& view,
                        const Viewport& vp) {
   Layout L;
@@ -139,17 +149,16 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
   L.bottom = vp.y + L.height;
   L.ruler_h = vp.font + kRulerPadding_px;
   L.legend_h = vp.legend_h;
-  const float x1 = vp.x + L.width - kPlotRightMargin_px;
-  L.right = x1 + kPlotRightMargin_px;
-  L.axis = TimeAxis::make(vp.x + L.label_w, x1, view.t0_us, view.t1_us);
   for (const TraceModel* m : models) L.full_span_us = std::max(L.full_span_us, m->run_end_us());
 
-  // What each section needs whatever the lanes' height.
+  // What each section needs whatever the lanes' height, and the nodes its filters select.
   const float font = vp.font;
   L.sections.resize(models.size());
   float fixed_h = L.ruler_h + L.legend_h;
-  int total_lanes = 0;
+  int total_selected = 0;
   int client_rows_total = 0;
+  std::vector<std::vector<int32_t>> selected(models.size());
+  std::vector<std::vector<int32_t>> priority(models.size());
   for (size_t i = 0; i < models.size(); ++i) {
     const TraceModel& m = *models[i];
     SectionLayout& s = L.sections[i];
@@ -159,21 +168,51 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
     s.split_h = std::max(kSplitStripMin_px, font * kSplitStrip_fonts);
     s.fault_row_h = font + kFaultRowPadding_px;
     s.fault_row_of = pack_fault_rows(m.faults, s.fault_rows);
+    const ImportantNodes imp = important_nodes(m);
+    priority[i] = imp.by_priority();
+    std::vector<bool> important(static_cast<size_t>(m.node_count) + 1, false);
+    for (int32_t n : priority[i]) important[static_cast<size_t>(n)] = true;
     for (int32_t n = 1; n <= m.node_count; ++n)
-      if (!view.filters.node_hidden(n)) s.lanes.push_back(n);
+      if (!view.filters.node_hidden(n) ||
+          (view.filters.keep_important && important[static_cast<size_t>(n)]))
+        selected[i].push_back(n);
     s.client_rows = std::min(m.client_count, kMaxClientRows);
-    total_lanes += static_cast<int>(s.lanes.size());
+    total_selected += static_cast<int>(selected[i].size());
     client_rows_total += s.client_rows;
     fixed_h += (s.show_header ? font + kSectionHeaderPadding_px : 0.0f) + s.split_h +
                kSplitStripGap_px + s.fault_rows * s.fault_row_h +
                (s.client_rows > 0 ? kClientLaneGap_px : 0.0f) + kSectionGap_px;
   }
-  // Lanes share what is left; client rows take a fixed fraction of a lane each.
+  // How many rows fit at the lanes' least height; client rows take a fixed fraction of a lane
+  // each. When the selected nodes need more, each section gets its share (pick_lanes).
   const float avail = L.height - fixed_h;
-  const float units =
-      static_cast<float>(total_lanes) + kClientRow_lanes * static_cast<float>(client_rows_total);
-  const float lane_h =
-      std::clamp(avail / std::max(units, 1.0f), font * kLaneMin_fonts, font * kLaneMax_fonts);
+  const float least = font * kLaneMin_fonts;
+  const float client_units = kClientRow_lanes * static_cast<float>(client_rows_total);
+  const int fit_total = std::max(static_cast<int>(models.size()),
+                                 static_cast<int>(std::floor(avail / least - client_units)));
+  int rows_total = 0;
+  for (size_t i = 0; i < models.size(); ++i) {
+    SectionLayout& s = L.sections[i];
+    const int sel = static_cast<int>(selected[i].size());
+    int fit = sel;
+    if (total_selected > fit_total)
+      fit = std::max(1, static_cast<int>(std::floor(static_cast<double>(fit_total) * sel /
+                                                    std::max(total_selected, 1))));
+    const LanePick pick =
+        pick_lanes(selected[i], priority[i], fit, i < 2 ? view.lane_scroll[i] : 0);
+    s.lanes = pick.lanes;
+    s.pinned = pick.pinned;
+    s.folded = pick.folded;
+    s.scroll = pick.scroll;
+    s.scroll_max = pick.scroll_max;
+    rows_total += pick.rows();
+    if (s.scroll_max > 0) L.scrollbar_w = kScrollbar_px;
+  }
+  const float x1 = vp.x + L.width - kPlotRightMargin_px - L.scrollbar_w;
+  L.right = x1 + kPlotRightMargin_px;
+  L.axis = TimeAxis::make(vp.x + L.label_w, x1, view.t0_us, view.t1_us);
+  const float units = static_cast<float>(rows_total) + client_units;
+  const float lane_h = std::clamp(avail / std::max(units, 1.0f), least, font * kLaneMax_fonts);
   float y = L.top + L.ruler_h;
   for (SectionLayout& s : L.sections) {
     if (s.show_header) {
@@ -190,6 +229,21 @@ Layout layout_timeline(const std::vector<const TraceModel*>& models, const ViewS
     for (int32_t n : s.lanes) {
       s.lane_top[static_cast<size_t>(n - 1)] = y;
       y += lane_h;
+    }
+    if (!s.folded.empty()) {
+      s.more_y = y;
+      y += lane_h;
+    }
+    if (s.scroll_max > 0) {
+      // The track spans the scrolling lanes; the thumb's share is theirs of all that scroll.
+      const float t0 = s.scrolled_top(), t1 = s.scrolled_bottom();
+      const float window = static_cast<float>(s.lanes.size() - s.pinned);
+      const float share = window / (window + static_cast<float>(s.scroll_max));
+      const float thumb = std::max(kScrollThumbMin_px, (t1 - t0) * share);
+      const float ty =
+          t0 + (t1 - t0 - thumb) * static_cast<float>(s.scroll) / static_cast<float>(s.scroll_max);
+      s.scroll_track = {L.right, t0, L.right + L.scrollbar_w, t1};
+      s.scroll_thumb = {L.right + 1, ty, L.right + L.scrollbar_w - 1, ty + thumb};
     }
     if (s.client_rows > 0) {
       y += kClientLaneGap_px;

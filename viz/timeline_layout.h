@@ -4,8 +4,11 @@
 // (viz/timeline_input.h) read the same Layout, so what is drawn is where the mouse finds it.
 //
 // From the top of the canvas: the time ruler; per trace a section (a header when comparing, the
-// split-brain strip, the fault rows, one lane per shown node, the client rows); the legend at the
-// bottom. The label column on the left holds the lanes' names; the plot is right of it.
+// split-brain strip, the fault rows, the node lanes, the client rows); the legend in its own
+// strip at the bottom, below everything else. The label column on the left holds the lanes'
+// names; the plot is right of it. When not every node fits at the lanes' least height, the
+// lanes are picked by pick_lanes (viz/lanes.h): important ones pinned, the rest scrolling, one
+// aggregated lane for the nodes without a lane; lanes never reach into the legend's strip.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -65,8 +68,15 @@ struct SectionLayout {
   int fault_rows = 0;
   std::vector<int> fault_row_of;  // by fault index: its row
   float lanes_y = 0, lane_h = 0;
-  std::vector<int32_t> lanes;   // shown nodes, top to bottom
-  std::vector<float> lane_top;  // by node - 1; -1 when hidden
+  std::vector<int32_t> lanes;   // nodes with a lane, top to bottom (pick_lanes, viz/lanes.h)
+  std::vector<float> lane_top;  // by node - 1; -1 when hidden, scrolled away or aggregated
+  // When not every selected node fits: the first `pinned` lanes stay put, the others scroll
+  // (scroll of scroll_max), and the aggregated lane at more_y stands for the `folded` nodes.
+  size_t pinned = 0;
+  std::vector<int32_t> folded;
+  float more_y = -1;  // the aggregated lane's top, -1 when there is none
+  int scroll = 0, scroll_max = 0;
+  Rect scroll_track, scroll_thumb;  // the scrollbar right of the plot, when scroll_max > 0
   float clients_y = 0, client_row_h = 0;
   int client_rows = 0;
   float bottom = 0;
@@ -80,7 +90,15 @@ struct SectionLayout {
   float band_top(int32_t node) const;
   float band_bottom(int32_t node) const;
   float lane_center(int32_t node) const { return (band_top(node) + band_bottom(node)) * 0.5f; }
-  float lanes_bottom() const { return lanes_y + lane_h * static_cast<float>(lanes.size()); }
+  bool aggregated() const { return more_y >= 0; }
+  float lanes_bottom() const {
+    return lanes_y + lane_h * static_cast<float>(lanes.size() + (aggregated() ? 1 : 0));
+  }
+  // The scrolled lanes' extent (below the pinned ones).
+  float scrolled_top() const { return lanes_y + lane_h * static_cast<float>(pinned); }
+  float scrolled_bottom() const { return lanes_y + lane_h * static_cast<float>(lanes.size()); }
+  // The scroll position that puts the scrollbar's thumb centre at y.
+  int scroll_at(float y) const;
   // A fault's bar: its row's top and bottom (1 px inside the row).
   float fault_row_top(int row) const;
   float fault_row_bottom(int row) const { return fault_row_top(row) + fault_row_h - 2; }
@@ -116,6 +134,7 @@ struct Layout {
   float font = 13.0f;
   float ruler_h = 0;
   float legend_h = 0;
+  float scrollbar_w = 0;  // right of the plot, when a section's lanes scroll
   TimeAxis axis;
   std::vector<SectionLayout> sections;
   Time_us full_span_us = 1;  // the longest run's end

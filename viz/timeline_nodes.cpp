@@ -182,10 +182,20 @@ void draw_bands(Frame& f, const Section& s, int32_t n) {
   int in_col = 0;
   float run_x0 = 0, run_x1 = 0;
   ImU32 run_color = 0;
+  // Followers are the background: one rectangle under the whole extent of the bands in view,
+  // so that only the other roles cost a rectangle each (zoomed out, runs alternate by the pixel,
+  // and software OpenGL pays per rectangle).
+  const ImU32 follower = col(role_color(Role::Follower));
+  if (r.first < r.last) {
+    const SpanX all = span_x(g, track.bands[r.first].begin_us, track.bands[r.last - 1].end_us);
+    if (all.b > all.a) dl->AddRectFilled(ImVec2(all.a, y0), ImVec2(all.b, y1), follower);
+  }
   auto draw_run = [&] {
     if (run_color == 0) return;
-    dl->AddRectFilled(ImVec2(run_x0, y0), ImVec2(run_x1, y1), run_color);
-    ++f.stats.bands;
+    if (run_color != follower) {
+      dl->AddRectFilled(ImVec2(run_x0, y0), ImVec2(run_x1, y1), run_color);
+      ++f.stats.bands;
+    }
     run_color = 0;
   };
   auto flush = [&] {
@@ -208,7 +218,7 @@ void draw_bands(Frame& f, const Section& s, int32_t n) {
       flush();
       draw_run();
       const Rgb c = role_color(b.role);
-      dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c));
+      if (b.role != Role::Follower) dl->AddRectFilled(ImVec2(xa, y0), ImVec2(xb, y1), col(c));
       if (b.role == Role::Crashed)
         hatch_rect(dl, ImVec2(xa, y0), ImVec2(xb, y1), col(kCrashedHatchColor), kCrashedHatch_px,
                    kCrashedHatchLine_px);
@@ -216,11 +226,13 @@ void draw_bands(Frame& f, const Section& s, int32_t n) {
       const std::string label = role_label(b, m.has_epochs);
       const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
       if (xb - xa > ts.x + 2 * kBandTextInset_px && y1 - y0 > ts.y - 2) {
-        dl->PushClipRect(ImVec2(xa, y0), ImVec2(xb, y1), true);
+        // Clipped only when the text is taller than the band: a clip rectangle is a draw call.
+        const bool clip = ts.y > y1 - y0;
+        if (clip) dl->PushClipRect(ImVec2(xa, y0), ImVec2(xb, y1), true);
         dl->AddText(ImVec2(xa + kBandTextInset_px, (y0 + y1 - ts.y) * 0.5f),
                     b.role == Role::Crashed ? col(kCrashedTextColor) : text_color_on(c),
                     label.c_str());
-        dl->PopClipRect();
+        if (clip) dl->PopClipRect();
       }
       f.hits.push_back(
           {Hit::Kind::Band, false, xa, y0, xb, y1, s.model, static_cast<int64_t>(i), n});

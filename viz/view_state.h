@@ -28,9 +28,15 @@ struct Filters {
   bool show_drops = true;
   std::set<std::string> hidden_types;  // by name, so that both compared traces agree
   std::vector<bool> hidden_nodes;      // [0] is n1; shorter than node_count means shown
+  // Leaders, nodes in violations and fault targets stay shown while this is on, whatever
+  // hidden_nodes says (docs/viz.md#many-nodes). `important` is set each frame by the App from
+  // the models (important_nodes in viz/lanes.h); [0] is n1.
+  bool keep_important = true;
+  std::vector<bool> important;
   bool node_hidden(int32_t node) const {
     const auto i = static_cast<size_t>(node - 1);
-    return node >= 1 && i < hidden_nodes.size() && hidden_nodes[i];
+    if (node < 1 || i >= hidden_nodes.size() || !hidden_nodes[i]) return false;
+    return !(keep_important && i < important.size() && important[i]);
   }
 };
 
@@ -53,6 +59,9 @@ struct ViewState {
 
   Filters filters;
   bool show_side_panel = true;
+  // Per section (main, compared): how many scrolling lanes are above the first one shown
+  // (LanePick::scroll in viz/lanes.h); the layout clamps it.
+  int lane_scroll[2] = {0, 0};
 
   // Requests from panels to the App, handled once per frame.
   bool request_fit_all = false;

@@ -6,6 +6,7 @@
 
 #include "sim/api/input_error.h"
 #include "viz/inprocess.h"
+#include "viz/lanes.h"
 #include "viz/trace_query.h"
 
 namespace ballot::viz {
@@ -93,6 +94,10 @@ std::optional<int> parse_command_line(int argc, char** argv, ViewerOptions& o) {
   cli.add_option("--panel", o.panel,
                  "Side panel to open: inspector, filters, captions, summary or compare")
       ->check(CLI::IsMember({"inspector", "filters", "captions", "summary", "compare"}));
+  cli.add_option("--nodes", o.nodes,
+                 "Show lanes for these nodes only, e.g. n1-n5,n9, or 'leaders' (leaders, fault "
+                 "targets and nodes in violations stay shown unless 'leaders'); see docs/viz.md")
+      ->each([&o](const std::string&) { o.nodes_given = true; });
   cli.add_option("--select", o.select,
                  "Select event number I (its \"i\") in the Inspector and move the cursor to it");
   cli.add_option("--record", o.record,
@@ -168,6 +173,11 @@ std::optional<int> resolve_options(const ViewerOptions& o, AppOptions& app, int&
     TraceSource c = app.main;
     c.variant = o.variants[1];
     app.compare = c;
+  }
+  if (o.nodes_given) {
+    std::string error;
+    if (!parse_node_spec(o.nodes, error)) return bad_input("--nodes: " + error);
+    app.nodes = o.nodes;
   }
   app.side_panel = !o.no_side_panel;
   app.hide_heartbeats = o.hide_heartbeats;

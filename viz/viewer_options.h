@@ -33,6 +33,8 @@ struct ViewerOptions {
   std::string panel;
   // --record FILE --from T --to T --fps N --speed X (viz/record.h); empty when not given.
   std::string record, record_from, record_to, record_fps, record_speed;
+  std::string nodes;  // --nodes
+  bool nodes_given = false;
 };
 
 // Parses argv into `o`; an exit code when the program should stop (--help, a bad flag).
