@@ -392,6 +392,8 @@ TEST_CASE("reveal mode: violations (the footer's) are jumped to only once the en
   CHECK(ui.view().cursor_us == 300);
   CHECK(ui.view().cursor_event == 3);
   std::filesystem::remove(path);
+}
+
 TEST_CASE("many nodes: the wheel over the names scrolls the lanes, --nodes picks them",
           "[viz][ui][lanes]") {
   // 200 Raft nodes for 1 s: n156 wins the election (seed 1).
