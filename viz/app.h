@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "viz/fork_panel.h"
 #include "viz/panels.h"
 #include "viz/timeline.h"
 #include "viz/trace_model.h"
@@ -63,7 +64,8 @@ struct AppOptions {
   bool side_panel = true;
   bool hide_heartbeats = false;
   bool reveal = false;  // --reveal: start in reveal mode
-  std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare
+  std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare,
+                      // fork
 };
 
 class App {
@@ -85,6 +87,11 @@ class App {
   // cursor (as of the last frame).
   std::vector<const TraceModel*> shown_models() const;
   const TraceModel* main_model() const { return main_.get(); }
+  // The Fork tab: its branch, once run, takes the compare slot (stacked under the original).
+  ForkPanel& fork_panel() { return fork_panel_; }
+  // What the Fork tab's "Run branch" does: the branch of the main trace at the cursor with
+  // `edits`, run in the background; false (the reason in fork_panel().error()) when invalid.
+  bool fork(const ForkEdits& edits);
 
  private:
   void poll_loaders();
@@ -120,6 +127,7 @@ class App {
   CaptionsPanel captions_;
   SummaryPanel summary_;
   ComparePanel compare_panel_;
+  ForkPanel fork_panel_;
 };
 
 }  // namespace ballot::viz
