@@ -236,6 +236,9 @@ void ForkPanel::Draw(const std::shared_ptr<const TraceModel>& original, ViewStat
       "Only faults at or after the cursor can change, so with fault changes alone the branch's "
       "events before the cursor are this run's. Options, bug toggles and --set lines apply to "
       "the whole branch.");
+  // Run and save first: the lists below can be long.
+  draw_run(original, fork_us);
+  draw_save(*original);
   ImGui::Separator();
   draw_faults(fork_us);
   ImGui::Separator();
@@ -244,10 +247,6 @@ void ForkPanel::Draw(const std::shared_ptr<const TraceModel>& original, ViewStat
   draw_params();
   ImGui::Separator();
   draw_sets();
-  ImGui::Separator();
-  draw_run(original, fork_us);
-  ImGui::Separator();
-  draw_save(*original);
 }
 
 void ForkPanel::draw_faults(Time_us fork_us) {
@@ -272,15 +271,19 @@ void ForkPanel::draw_faults(Time_us fork_us) {
       ImGui::Checkbox("remove", &in.remove);
       if (!in.remove) {
         ImGui::SameLine();
+        ImGui::TextUnformatted("  at");
+        ImGui::SameLine();
         ImGui::SetNextItemWidth(field_w);
-        ImGui::InputText("at", in.at, sizeof in.at);
+        ImGui::InputText("##at", in.at, sizeof in.at);
         tooltip(f.at_max_us != kNever_us ? "The new start of its range; the range keeps its width"
                                          : "The new start, at or after the cursor (150ms, 2.5s)");
         if (!f.instantaneous) {
           ImGui::SameLine();
+          ImGui::TextUnformatted("for");
+          ImGui::SameLine();
           ImGui::SetNextItemWidth(field_w);
-          ImGui::InputText("duration", in.duration, sizeof in.duration);
-          tooltip("0ms: until a heal or the end of the run");
+          ImGui::InputText("##duration", in.duration, sizeof in.duration);
+          tooltip("The new duration; 0ms: until a heal or the end of the run");
         }
       }
     }
