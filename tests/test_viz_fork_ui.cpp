@@ -6,6 +6,8 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -88,4 +90,26 @@ TEST_CASE("fork: the branch is stacked under the original with one cursor", "[vi
   CHECK(ui.app().view().cursor_us == 800'000);
   REQUIRE(ui.app().fork_panel().shown_branch().has_value());
   CHECK(ui.app().fork_panel().shown_branch()->fork_us == 800'000);
+}
+
+TEST_CASE("fork: a trace whose scenario this ballot cannot read explains why", "[viz][ui][fork]") {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "ballot-viz-fork-old.jsonl").string();
+  {
+    std::ofstream out(path);
+    out << R"({"format":"ballot-trace","format_version":2,"algorithm":"bully","seed":1,"scenario":{"name":"old","nodes":2,"durration":"1s"}})"
+           "\n"
+        << R"({"i":0,"t":0,"k":"start","n":1})"
+           "\n"
+        << R"({"footer":true,"events":1,"end_us":1000})"
+           "\n";
+  }
+  AppOptions o;
+  o.main.path = path;
+  o.panel = "fork";
+  Ui ui(o);
+  REQUIRE_FALSE(ui.app().failure());
+  CHECK(ui.app().fork_panel().unavailable().find("did you mean 'duration'?") != std::string::npos);
+  CHECK_FALSE(ui.app().fork(ForkEdits{}));
+  std::filesystem::remove(path);
 }

@@ -64,6 +64,8 @@ class ForkPanel {
   // The branch's model once its run has finished, once (the App stacks it under the original).
   std::shared_ptr<const TraceModel> take_result();
   const std::string& error() const { return error_; }
+  // Why the trace drawn last cannot be forked ("" when it can).
+  const std::string& unavailable() const { return unavailable_; }
   // The branch shown, once one has run.
   const std::optional<Branch>& shown_branch() const { return shown_; }
 
