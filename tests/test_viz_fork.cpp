@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -160,6 +161,17 @@ TEST_CASE("fork: invalid edits give the scenario reader's message", "[viz][fork]
   ForkEdits instant;
   instant.added.push_back({"heal", 4 * ballot::kSecond_us, ballot::kSecond_us, {}});
   CHECK(error_of(kTwoFaults, 0, instant).rfind("faults[2].duration", 0) == 0);
+}
+
+TEST_CASE("fork: a parameter's value is shown as the scenario writes it", "[viz][fork]") {
+  const std::string scenario = R"({"nodes": 3, "algorithm": "raft", "duration": "1s",
+    "params": {"raft": {"heartbeat_interval": 40, "election_timeout_min": "200ms"}}})";
+  std::map<std::string, ForkParam> by_key;
+  for (const ForkParam& p : fork_params(scenario)) by_key[p.key] = p;
+  CHECK(by_key["heartbeat_interval"].type == ForkParam::Type::Duration);
+  CHECK(by_key["heartbeat_interval"].value == "40");  // a bare number: milliseconds
+  CHECK(by_key["election_timeout_min"].value == "200ms");
+  CHECK(by_key["pre_vote"].value.empty());
 }
 
 TEST_CASE("fork: options and bug toggles come from the algorithm, and can be toggled",

@@ -188,7 +188,10 @@ std::vector<ForkParam> fork_params(const std::string& scenario_json) {
     p.choices = a.choices;
     if (section != s.params.end()) {
       const auto it = section->second.find(a.key);
-      if (it != section->second.end()) p.value = render_param(it->second, p.type);
+      // As written: a bare number for a duration is milliseconds, and stays a bare number.
+      if (it != section->second.end())
+        p.value = render_param(it->second,
+                               p.type == ForkParam::Type::Duration ? ForkParam::Type::Int : p.type);
     }
     out.push_back(std::move(p));
   }
