@@ -41,7 +41,7 @@ bool nav_pressed(ImGuiKey key, bool repeat = true) {
   return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat);
 }
 
-const char* const kSideTabs[] = {"Inspector", "Filters", "Captions", "Summary", "Compare"};
+const char* const kSideTabs[] = {"Inspector", "Filters", "Captions", "Summary", "Compare", "Fork"};
 
 // What the side panel's tab labels need side by side, in the current font.
 float side_tabs_width() {
@@ -227,6 +227,15 @@ void App::poll_loaders() {
     options_.compare.reset();
     compare_loader_.reset();
   }
+  // A branch run from the Fork tab is stacked like a compared trace.
+  if (std::shared_ptr<const TraceModel> branch = fork_panel_.take_result()) {
+    compare_ = std::move(branch);
+    compare_error_.clear();
+  }
+}
+
+bool App::fork(const ForkEdits& edits) {
+  return fork_panel_.start(main_, view_.cursor_us, edits);
 }
 
 void App::draw_loading() {
@@ -472,6 +481,12 @@ void App::draw_side_panel(const Models& models) {
         compare_loader_ = std::make_unique<TraceLoader>(source);
       }
       if (close) compare_.reset();
+      ImGui::EndTabItem();
+    }
+    if (ImGui::BeginTabItem("Fork", nullptr, flags("fork"))) {
+      ImGui::BeginChild("fork");
+      fork_panel_.Draw(main_, view_);
+      ImGui::EndChild();
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

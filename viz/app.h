@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "viz/fork_panel.h"
 #include "viz/panels.h"
 #include "viz/timeline.h"
 #include "viz/trace_model.h"
@@ -65,7 +66,8 @@ struct AppOptions {
   bool hide_heartbeats = false;
   std::string nodes;    // --nodes: the node spec whose lanes are shown (viz/lanes.h), "" for all
   bool reveal = false;  // --reveal: start in reveal mode
-  std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare
+  std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare,
+                      // fork
 };
 
 class App {
@@ -90,6 +92,11 @@ class App {
   // Moves the cursor to t as playback does: the window turns the page when the cursor reaches its
   // edge (--record plays the run this way, one frame at a time).
   void seek_playing(Time_us t);
+  // The Fork tab: its branch, once run, takes the compare slot (stacked under the original).
+  ForkPanel& fork_panel() { return fork_panel_; }
+  // What the Fork tab's "Run branch" does: the branch of the main trace at the cursor with
+  // `edits`, run in the background; false (the reason in fork_panel().error()) when invalid.
+  bool fork(const ForkEdits& edits);
 
  private:
   void poll_loaders();
@@ -128,6 +135,7 @@ class App {
   CaptionsPanel captions_;
   SummaryPanel summary_;
   ComparePanel compare_panel_;
+  ForkPanel fork_panel_;
 };
 
 }  // namespace ballot::viz

@@ -92,8 +92,8 @@ std::optional<int> parse_command_line(int argc, char** argv, ViewerOptions& o) {
   cli.add_flag("--hide-heartbeats", o.hide_heartbeats,
                "Start with heartbeats hidden (H toggles them)");
   cli.add_option("--panel", o.panel,
-                 "Side panel to open: inspector, filters, captions, summary or compare")
-      ->check(CLI::IsMember({"inspector", "filters", "captions", "summary", "compare"}));
+                 "Side panel to open: inspector, filters, captions, summary, compare or fork")
+      ->check(CLI::IsMember({"inspector", "filters", "captions", "summary", "compare", "fork"}));
   cli.add_option("--nodes", o.nodes,
                  "Show lanes for these nodes only, e.g. n1-n5,n9, or 'leaders' (leaders, fault "
                  "targets and nodes in violations stay shown unless 'leaders'); see docs/viz.md")

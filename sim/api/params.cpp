@@ -198,6 +198,7 @@ std::string Params::full_path(const std::string& key) const {
 
 int64_t Params::get_int(const std::string& key, int64_t fallback, int64_t min, int64_t max) {
   known_.insert(key);
+  asked_.push_back({key, ParamAsked::Type::Int, ParamValue::of_int(fallback), {}});
   const auto it = values_.find(key);
   if (it == values_.end()) return fallback;
   const ParamValue& v = it->second;
@@ -213,6 +214,7 @@ int64_t Params::get_int(const std::string& key, int64_t fallback, int64_t min, i
 
 double Params::get_double(const std::string& key, double fallback, double min, double max) {
   known_.insert(key);
+  asked_.push_back({key, ParamAsked::Type::Double, ParamValue::of_double(fallback), {}});
   const auto it = values_.find(key);
   if (it == values_.end()) return fallback;
   const ParamValue& v = it->second;
@@ -233,6 +235,7 @@ double Params::get_double(const std::string& key, double fallback, double min, d
 
 bool Params::get_bool(const std::string& key, bool fallback) {
   known_.insert(key);
+  asked_.push_back({key, ParamAsked::Type::Bool, ParamValue::of_bool(fallback), {}});
   const auto it = values_.find(key);
   if (it == values_.end()) return fallback;
   if (it->second.kind != ParamValue::Kind::Bool) {
@@ -244,6 +247,7 @@ bool Params::get_bool(const std::string& key, bool fallback) {
 Time_us Params::get_duration_us(const std::string& key, Time_us fallback, Time_us min,
                                 Time_us max) {
   known_.insert(key);
+  asked_.push_back({key, ParamAsked::Type::Duration, ParamValue::of_int(fallback), {}});
   const auto it = values_.find(key);
   if (it == values_.end()) return fallback;
   const ParamValue& v = it->second;
@@ -278,6 +282,7 @@ Time_us Params::get_duration_us(const std::string& key, Time_us fallback, Time_u
 std::string Params::get_enum(const std::string& key, const std::string& fallback,
                              const std::vector<std::string>& allowed) {
   known_.insert(key);
+  asked_.push_back({key, ParamAsked::Type::Enum, ParamValue::of_string(fallback), allowed});
   const auto it = values_.find(key);
   if (it == values_.end()) return fallback;
   const ParamValue& v = it->second;

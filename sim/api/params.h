@@ -27,6 +27,17 @@ struct ParamValue {
   }
 };
 
+// One parameter an algorithm asked for, as it asked: the viewer's Fork panel lists an
+// algorithm's options and bug toggles by building its nodes once with no values and reading these
+// (docs/viz.md#fork-at-the-cursor).
+struct ParamAsked {
+  enum class Type { Int, Double, Bool, Duration, Enum };
+  std::string key;
+  Type type = Type::Int;
+  ParamValue fallback;               // Duration: of_int(µs); Enum: of_string
+  std::vector<std::string> choices;  // Enum
+};
+
 class Params {
  public:
   Params() = default;
@@ -48,12 +59,15 @@ class Params {
 
   const std::string& path() const { return path_; }
   const std::map<std::string, ParamValue>& values() const { return values_; }
+  // Every getter call so far, in order (a key asked twice appears twice).
+  const std::vector<ParamAsked>& asked() const { return asked_; }
 
  private:
   std::string full_path(const std::string& key) const;
   std::string path_;
   std::map<std::string, ParamValue> values_;
   mutable std::set<std::string> known_;
+  std::vector<ParamAsked> asked_;
 };
 
 // Parses "150ms", "2s", "1.5s", "500us", "3m" into microseconds; throws InputError(path, ...).
