@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "viz/cluster_view.h"
 #include "viz/panels.h"
 #include "viz/timeline.h"
 #include "viz/trace_model.h"
@@ -62,7 +63,8 @@ struct AppOptions {
   std::optional<uint32_t> select_event;                  // --select: inspect this event
   bool side_panel = true;
   bool hide_heartbeats = false;
-  bool reveal = false;  // --reveal: start in reveal mode
+  bool reveal = false;   // --reveal: start in reveal mode
+  bool cluster = false;  // --cluster: start with the cluster view shown
   std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare
 };
 
@@ -115,6 +117,7 @@ class App {
 
   ViewState view_;
   Timeline timeline_;
+  ClusterView cluster_;
   Inspector inspector_;
   FiltersPanel filters_;
   CaptionsPanel captions_;

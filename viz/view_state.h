@@ -53,6 +53,7 @@ struct ViewState {
 
   Filters filters;
   bool show_side_panel = true;
+  bool show_cluster = false;  // the cluster view beside the timeline (--cluster, C)
 
   // Requests from panels to the App, handled once per frame.
   bool request_fit_all = false;
