@@ -420,8 +420,11 @@ class Printer {
       }
     } else {
       who = n > 0 ? node_text(n) : "--";
-      if (k == "timer")
+      if (k == "timer" || k == "cancel")
         what = "tag " + std::to_string(need_int(j, "tag"));
+      else if (k == "arm")
+        what = "tag " + std::to_string(need_int(j, "tag")) + " due at " +
+               time_text(need_int(j, "due"));
       else if (k == "clock")
         what = render_fields(need_obj(j, "detail"));
       else if (k == "note" || k == "caption")

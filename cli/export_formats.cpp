@@ -259,6 +259,9 @@ std::string to_shiviz(const LoadedTrace& t) {
     const int64_t n = num(e, "n");
     if (n <= 0) continue;  // cluster-wide events (faults on the network, captions) have no host
     const std::string k = str(e, "k");
+    // Arming and cancelling a timer is a node's own bookkeeping, not a step ShiViz orders: the
+    // timer's firing is shown, its arming would only double the events on every host.
+    if (k == "arm" || k == "cancel") continue;
     auto& c = clock[n];
     if (k == "deliver") {
       auto it = at_send.find(num(e, "id"));

@@ -24,7 +24,7 @@ constexpr std::array<std::string_view, kEventFields> kFieldNames = {
     "i",    "t",     "k",      "n",        "to",      "from",   "id",     "type",
     "msg",  "dup",   "reason", "tag",      "role",    "epoch",  "leader", "fault",
     "kind", "phase", "detail", "why",      "text",    "fact",   "op",     "client",
-    "f",    "key",   "value",  "expected", "outcome", "period", "node",
+    "f",    "key",   "value",  "expected", "outcome", "period", "node",   "due",
 };
 
 JsonType field_type(EventField f) {
@@ -103,7 +103,8 @@ uint64_t required_fields(std::string_view k) {
   if (k == "send") return n | bit(F::To) | bit(F::Id) | bit(F::Type) | bit(F::Msg);
   if (k == "deliver") return n | bit(F::From) | bit(F::Id) | bit(F::Type);
   if (k == "drop") return n | bit(F::From) | bit(F::Id) | bit(F::Type) | bit(F::Reason);
-  if (k == "timer") return n | bit(F::Tag);
+  if (k == "timer" || k == "cancel") return n | bit(F::Tag);
+  if (k == "arm") return n | bit(F::Tag) | bit(F::Due);
   if (k == "role") return n | bit(F::Role) | bit(F::Epoch) | bit(F::Leader);
   if (k == "fault") return bit(F::Fault) | bit(F::Kind) | bit(F::Phase);
   if (k == "start" || k == "crash" || k == "restart" || k == "pause" || k == "resume" ||

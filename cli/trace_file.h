@@ -91,8 +91,9 @@ enum class EventField : uint8_t {
   Outcome,
   Period,
   Node,  // invoke / return: the node a client operation went to or was answered by
+  Due,   // arm: when the timer is due
 };
-inline constexpr int kEventFields = static_cast<int>(EventField::Node) + 1;
+inline constexpr int kEventFields = static_cast<int>(EventField::Due) + 1;
 enum class JsonType : uint8_t { Null, Boolean, Integer, Float, String, Array, Object };
 // The field a top-level key names, or -1 for a key the format does not define.
 int event_field(std::string_view key);

@@ -191,14 +191,17 @@ TEST_CASE("replaying a trace's header reproduces the trace", "[determinism][repl
 // The Paxos hashes were re-recorded when Multi-Paxos's messages changed (issue #12: decisions on
 // the watermark, Accepts resent after a timeout, heartbeats only to idle followers); the old ones
 // had shown the lazy schedule equal to the up-front one for the old Paxos, as the other three
-// algorithms' hashes still show it.
+// algorithms' hashes still show it. All eight were re-recorded when the trace gained `arm` and
+// `cancel` events (timers armed and cancelled): the runs are the same, event for event, once those
+// lines are left out (checked against the traces of the commit before), so the lazy schedule
+// still equals the up-front one as far as it did.
 TEST_CASE("the lazily drawn nemesis gives the runs the up-front schedule gave",
           "[determinism][nemesis]") {
   const std::vector<std::tuple<std::string, uint64_t, std::string>> recorded = {
-      {"bully", 1, "bdd45541954499bf"}, {"bully", 2, "14119889c951a0c4"},
-      {"raft", 1, "d872a0db21480fac"},  {"raft", 2, "009adf673bc70786"},
-      {"paxos", 1, "03fb6917bb923433"}, {"paxos", 2, "5bd2eef8dcd76f39"},
-      {"lease", 1, "424f4639f642dc45"}, {"lease", 2, "f573077df570afad"},
+      {"bully", 1, "23fd06d815748c0b"}, {"bully", 2, "bf9784cabf54d41b"},
+      {"raft", 1, "1bfa3598e1fa7a15"},  {"raft", 2, "696b4f516f94349a"},
+      {"paxos", 1, "2acfb37ea6fb5b53"}, {"paxos", 2, "bf0e9db864c82d48"},
+      {"lease", 1, "f8d521856e096427"}, {"lease", 2, "30258fb1663fc238"},
   };
   for (const auto& [algorithm, seed, hash] : recorded) {
     if (find_algorithm(algorithm) == nullptr) continue;  // not built here

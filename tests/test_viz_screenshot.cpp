@@ -3,10 +3,9 @@
 //
 //   test_viz_screenshot MODE BALLOT_VIZ SOURCE_DIR WORK_DIR
 //
-// MODE is one of: screenshot, compare, truncated, bad-input, damage, reveal, votes (these need
-// xvfb-run),
-// no-display.
-// Plain main rather than Catch2: each mode is one ctest, so the Xvfb ones can hold a RESOURCE_LOCK.
+// MODE is one of: screenshot, compare, truncated, bad-input, damage, reveal, votes, cluster (these
+// need xvfb-run), no-display. Plain main rather than Catch2: each mode is one ctest, so the Xvfb
+// ones can hold a RESOURCE_LOCK.
 #include <stb_image.h>  // the implementation is compiled into libstb
 
 #include <sys/wait.h>
@@ -363,6 +362,49 @@ void votes(const std::string& viz, const std::string& src, const std::string& wo
                           " px of the granted colour)");
 }
 
+// Cluster view: raft-partition-leader-minority at 0.5 s, n1 leading term 1. With --cluster the
+// right part of the window is the cluster view, where the leader is a disc (its pixels' bounding
+// box about square); without it the same part holds the timeline, where the leaders are long bands.
+void cluster(const std::string& viz, const std::string& src, const std::string& work) {
+  struct Box {
+    int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
+    long pixels = 0;
+  };
+  auto leader_box = [&](const std::string& name, const std::string& flags) {
+    const std::string png = work + "/" + name + ".png";
+    std::filesystem::remove(png);
+    const Run r =
+        run("xvfb-run -a " + quote(viz) + " " +
+            quote(src + "/scenarios/raft-partition-leader-minority.json") + " --screenshot " +
+            quote(png) + " --size 1280x720 --at 0.5s --no-side-panel" + flags);
+    check(r.exit_code == 0, name + ": ballot-viz --screenshot exits 0");
+    Image img;
+    check(load_png(png, img), name + ": the screenshot is a readable PNG");
+    Box b;
+    for (int y = 0; y < img.h; ++y)
+      for (int x = img.w * 6 / 10; x < img.w; ++x)  // right of where the timeline ends
+        if (same(img.at(x, y), ballot::viz::kLeaderColor, 3)) {
+          ++b.pixels;
+          b.x0 = std::min(b.x0, x), b.x1 = std::max(b.x1, x);
+          b.y0 = std::min(b.y0, y), b.y1 = std::max(b.y1, y);
+        }
+    return b;
+  };
+  const Box on = leader_box("cluster-on", " --cluster"), off = leader_box("cluster-off", "");
+  const int on_w = on.x1 - on.x0 + 1, on_h = on.y1 - on.y0 + 1;
+  check(on.pixels > 300, "with --cluster the leader is drawn in the leader colour at the right (" +
+                             std::to_string(on.pixels) + " px)");
+  check(on_w > 0 && on_h > 0 && on_w * 10 <= on_h * 13 && on_h * 10 <= on_w * 13,
+        "as a disc: its bounding box is about square (" + std::to_string(on_w) + "x" +
+            std::to_string(on_h) + ")");
+  check(on.pixels * 10 >= static_cast<long>(on_w) * on_h * 6,
+        "and filled (" + std::to_string(on.pixels) + " of " + std::to_string(on_w * on_h) + " px)");
+  const int off_w = off.x1 - off.x0 + 1, off_h = off.y1 - off.y0 + 1;
+  check(off.pixels > 0 && off_w > 3 * on_w,
+        "without --cluster the timeline's leader bands are there instead, far wider than a disc (" +
+            std::to_string(off_w) + "x" + std::to_string(off_h) + ")");
+}
+
 void no_display(const std::string& viz, const std::string& src) {
   const Run r = run("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(viz) + " " +
                     quote(src + "/scenarios/bully-partition.json") + " --algo bully --seed 1");
@@ -466,6 +508,8 @@ int main(int argc, char** argv) {
     votes(viz, src, work);
   else if (mode == "many-nodes")
     many_nodes(viz, work);
+  else if (mode == "cluster")
+    cluster(viz, src, work);
   else if (mode == "no-display")
     no_display(viz, src);
   else {

@@ -11,6 +11,8 @@ ballot_add_test(test_viz_layout SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_lay
 ballot_add_test(test_viz_lanes SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_lanes.cpp LIBS viz_model)
 # The viewer's loader and the reader of replay and export agree on what a valid trace is.
 ballot_add_test(test_trace_checks SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_trace_checks.cpp LIBS viz_model)
+# The cluster view's geometry and state at a time: node positions, timer rings, message dots.
+ballot_add_test(test_viz_cluster SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_cluster.cpp LIBS viz_model)
 
 if(NOT BALLOT_VIZ_GUI)
   return()
@@ -38,7 +40,7 @@ if(NOT XVFB_RUN)
                  "(Debian: xvfb xauth)")
   return()
 endif()
-foreach(mode screenshot compare truncated bad-input damage reveal votes many-nodes)
+foreach(mode screenshot compare truncated bad-input damage reveal votes many-nodes cluster)
   add_test(NAME viz:${mode}
            COMMAND test_viz_screenshot ${mode} $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work})
   # xvfb-run -a picks a free display, but two starting at once can race for it.

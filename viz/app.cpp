@@ -278,6 +278,7 @@ void App::Frame(float dt_s) {
     }
     if (options_.cursor_us) view_.cursor_us = *options_.cursor_us;
     view_.reveal = options_.reveal;
+    view_.show_cluster = options_.cluster;
     initialised_view_ = true;
     if (!options_.nodes.empty()) {
       // --nodes: its syntax was checked with the flags; the cluster's size is known only now.
@@ -322,12 +323,23 @@ void App::Frame(float dt_s) {
   const float w = ImGui::GetContentRegionAvail().x;
   const float side_w =
       view_.show_side_panel ? side_panel_width(w, ImGui::GetFontSize(), side_tabs_width()) : 0.0f;
-  ImGui::BeginChild(
-      "timeline", ImVec2(w - side_w - (side_w > 0 ? ImGui::GetStyle().ItemSpacing.x : 0), 0), false,
-      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
-          ImGuiWindowFlags_NoBackground);
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float rest = w - side_w - (side_w > 0 ? gap : 0);
+  const float cluster_w =
+      view_.show_cluster ? ClusterView::width_for(rest, ImGui::GetContentRegionAvail().y) : 0.0f;
+  ImGui::BeginChild("timeline", ImVec2(rest - (cluster_w > 0 ? cluster_w + gap : 0), 0), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+                        ImGuiWindowFlags_NoBackground);
   timeline_.Draw(shown, view_);
   ImGui::EndChild();
+  if (cluster_w > 0) {  // the cluster view at the cursor (docs/viz.md#cluster-view)
+    ImGui::SameLine();
+    ImGui::BeginChild("cluster", ImVec2(cluster_w, 0), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+                          ImGuiWindowFlags_NoBackground);
+    cluster_.Draw(shown, view_);
+    ImGui::EndChild();
+  }
   if (view_.show_side_panel) {
     ImGui::SameLine();
     draw_side_panel(shown);
@@ -512,6 +524,7 @@ void App::handle_keys(const Models& models) {
   if (letter_pressed('H')) view_.filters.hide_heartbeats = !view_.filters.hide_heartbeats;
   if (letter_pressed('P')) view_.show_side_panel = !view_.show_side_panel;
   if (letter_pressed('R')) view_.reveal = !view_.reveal;
+  if (letter_pressed('C')) view_.show_cluster = !view_.show_cluster;
   Time_us full = 1;
   for (const TraceModel* x : models) full = std::max(full, x->end_us);
   if (letter_pressed('=') || nav_pressed(ImGuiKey_UpArrow)) zoom(view_, 0.5, view_.cursor_us, full);

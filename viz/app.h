@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "viz/fork_panel.h"
+#include "viz/cluster_view.h"
 #include "viz/panels.h"
 #include "viz/timeline.h"
 #include "viz/trace_model.h"
@@ -68,6 +69,7 @@ struct AppOptions {
   bool reveal = false;  // --reveal: start in reveal mode
   std::string panel;  // the side tab open at start: inspector, filters, captions, summary, compare,
                       // fork
+  bool cluster = false;  // --cluster: start with the cluster view shown
 };
 
 class App {
@@ -130,6 +132,7 @@ class App {
 
   ViewState view_;
   Timeline timeline_;
+  ClusterView cluster_;
   Inspector inspector_;
   FiltersPanel filters_;
   CaptionsPanel captions_;

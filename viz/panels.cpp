@@ -123,6 +123,8 @@ void jump_to_event(const Models& models, int model, uint32_t event, ViewState& v
 bool event_shown(const TraceModel& m, uint32_t event, const Filters& filters) {
   const Event& e = m.events[event];
   if (filters.node_hidden(e.node)) return false;
+  // Timer bookkeeping: stepping would stop twice at every reset; the cluster view's rings show it.
+  if (e.kind == EventKind::Arm || e.kind == EventKind::Cancel) return false;
   if ((e.kind == EventKind::Send || e.kind == EventKind::Deliver || e.kind == EventKind::Drop) &&
       e.aux != kNoAux) {
     const Message& msg = m.messages[e.aux];

@@ -56,6 +56,10 @@ const char* event_kind_name(EventKind kind) {
       return "return";
     case EventKind::Caption:
       return "caption";
+    case EventKind::Arm:
+      return "arm";
+    case EventKind::Cancel:
+      return "cancel";
     case EventKind::Other:
       return "other";
   }
@@ -95,7 +99,8 @@ EventKind kind_from_name(std::string_view k) {
       {"clock", EventKind::Clock},   {"note", EventKind::Note},
       {"record", EventKind::Record}, {"invoke", EventKind::Invoke},
       {"return", EventKind::Return}, {"caption", EventKind::Caption},
-      {"start", EventKind::Start},
+      {"start", EventKind::Start},   {"arm", EventKind::Arm},
+      {"cancel", EventKind::Cancel},
   };
   for (const auto& [name, kind] : names)
     if (name == k) return kind;
@@ -660,8 +665,10 @@ class Builder {
     if (needs_node) require(f.has_n, line, f, "n");
     if (e.node != kNoNodeNumber) {
       Cause& c = causes_[static_cast<size_t>(e.node - 1)];
+      // Arming or cancelling a timer while handling a delivery keeps the delivery as the cause.
       const bool keeps_cause = e.kind == EventKind::Send || e.kind == EventKind::Role ||
-                               e.kind == EventKind::Note || e.kind == EventKind::Record;
+                               e.kind == EventKind::Note || e.kind == EventKind::Record ||
+                               e.kind == EventKind::Arm || e.kind == EventKind::Cancel;
       if (c.t_us != e.t_us || !keeps_cause) c = Cause{};
     }
     switch (e.kind) {
@@ -721,6 +728,8 @@ class Builder {
         on_caption(e, index, f);
         break;
       case EventKind::Timer:
+      case EventKind::Arm:
+      case EventKind::Cancel:
       case EventKind::Other:
         break;
     }

@@ -37,6 +37,8 @@ enum class EventKind : uint8_t {
   Invoke,
   Return,
   Caption,
+  Arm,     // a timer armed (tag, due): the cluster view's countdown rings
+  Cancel,  // an armed timer cancelled (tag)
   Other,
 };
 const char* event_kind_name(EventKind kind);

@@ -62,6 +62,7 @@ struct ViewState {
   // Per section (main, compared): how many scrolling lanes are above the first one shown
   // (LanePick::scroll in viz/lanes.h); the layout clamps it.
   int lane_scroll[2] = {0, 0};
+  bool show_cluster = false;  // the cluster view beside the timeline (--cluster, C)
 
   // Requests from panels to the App, handled once per frame.
   bool request_fit_all = false;

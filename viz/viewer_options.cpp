@@ -89,6 +89,9 @@ std::optional<int> parse_command_line(int argc, char** argv, ViewerOptions& o) {
                "Start with the side panels hidden (P toggles them)");
   cli.add_flag("--reveal", o.reveal,
                "start in reveal mode: nothing after the cursor is shown (R toggles)");
+  cli.add_flag("--cluster", o.cluster,
+               "Show the cluster view beside the timeline: the nodes on a circle at the cursor, "
+               "with election timers and messages in flight (C toggles it)");
   cli.add_flag("--hide-heartbeats", o.hide_heartbeats,
                "Start with heartbeats hidden (H toggles them)");
   cli.add_option("--panel", o.panel,
@@ -182,6 +185,7 @@ std::optional<int> resolve_options(const ViewerOptions& o, AppOptions& app, int&
   app.side_panel = !o.no_side_panel;
   app.hide_heartbeats = o.hide_heartbeats;
   app.reveal = o.reveal;
+  app.cluster = o.cluster;
   app.panel = o.panel;
   if (o.select >= 0) app.select_event = static_cast<uint32_t>(o.select);
   return std::nullopt;

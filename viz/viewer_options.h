@@ -29,6 +29,7 @@ struct ViewerOptions {
   bool no_side_panel = false;
   bool hide_heartbeats = false;
   bool reveal = false;
+  bool cluster = false;
   int64_t select = -1;
   std::string panel;
   // --record FILE --from T --to T --fps N --speed X (viz/record.h); empty when not given.

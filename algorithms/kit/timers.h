@@ -3,8 +3,8 @@
 // armed one of its tag. Nodes no longer keep one std::optional<TimerId> per timer, nor forget to
 // cancel the old one.
 //
-// Cancelling leaves no trace event and set() draws no random number, so moving a node onto Timers
-// changes its trace only where it used to leave a stale timer armed.
+// set() draws no random number. The kernel writes an `arm` event for every timer set and a `cancel`
+// for every armed one cancelled (docs/trace-format.md), so set() on an armed tag writes both.
 #pragma once
 #include <cstdint>
 #include <utility>

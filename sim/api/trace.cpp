@@ -45,6 +45,10 @@ const char* event_kind_name(EventKind kind) {
       return "job";
     case EventKind::Id:
       return "id";
+    case EventKind::Arm:
+      return "arm";
+    case EventKind::Cancel:
+      return "cancel";
   }
   return "?";
 }
@@ -158,6 +162,13 @@ void write_event_fields(const TraceEvent& ev, FieldSink& sink) {
     case EventKind::Id:
       sink.put_int("id", static_cast<int64_t>(ev.tag));
       break;
+    case EventKind::Arm:
+      sink.put_int("tag", static_cast<int64_t>(ev.tag));
+      sink.put_int("due", ev.due_us);
+      break;
+    case EventKind::Cancel:
+      sink.put_int("tag", static_cast<int64_t>(ev.tag));
+      break;
   }
 }
 
@@ -224,7 +235,12 @@ void TraceHasher::add(const TraceEvent& ev) {
     case EventKind::Timer:
     case EventKind::Job:
     case EventKind::Id:
+    case EventKind::Cancel:
       sink.word(ev.tag);
+      break;
+    case EventKind::Arm:
+      sink.word(ev.tag);
+      sink.word(static_cast<uint64_t>(ev.due_us));
       break;
     case EventKind::Role:
       sink.word(static_cast<uint64_t>(ev.role));

@@ -37,8 +37,10 @@ enum class EventKind : uint8_t {
   Caption,       // a lesson caption: text
   Job,           // node ran the scheduled job: tag = period
   Id,            // node handed out a unique id: tag = id
+  Arm,           // node arms a timer: tag, due_us (virtual time it is due at when armed)
+  Cancel,        // node cancels an armed timer before it fired: tag
 };
-inline constexpr size_t kEventKinds = static_cast<size_t>(EventKind::Id) + 1;
+inline constexpr size_t kEventKinds = static_cast<size_t>(EventKind::Cancel) + 1;
 const char* event_kind_name(EventKind kind);
 
 struct TraceEvent {
@@ -52,6 +54,7 @@ struct TraceEvent {
   const Message* payload = nullptr;  // message, fact or fault details
   std::string_view text;             // drop reason, note text, fault kind, caption
   uint64_t tag = 0;                  // timer tag; fault id
+  Time_us due_us = 0;                // arm: when the timer is due (virtual time)
   std::string_view phase;            // fault: "begin" / "end"
   Role role = Role::Follower;        // role events
   int64_t epoch = 0;

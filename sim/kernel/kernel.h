@@ -146,7 +146,7 @@ struct Simulator::Impl {
     TimerId set_timer(Time_us delay_us, uint64_t tag) override {
       return sim.set_timer(id, delay_us, tag);
     }
-    void cancel_timer(TimerId timer) override { sim.rt(id).timers.erase(timer); }
+    void cancel_timer(TimerId timer) override { sim.cancel_timer(id, timer); }
     Rng& random() override { return sim.rt(id).rng; }
     DurableState* durable() override { return sim.rt(id).durable.get(); }
     void set_durable(std::unique_ptr<DurableState> state) override {
@@ -374,6 +374,7 @@ struct Simulator::Impl {
   void deliver(kernel::QEvent& ev);
   // timers (on the node's local clock)
   TimerId set_timer(NodeId id, Time_us delay_us, uint64_t tag);
+  void cancel_timer(NodeId id, TimerId timer);
   void schedule_timer(NodeId id, TimerId timer, const TimerRec& rec);
   void reschedule_timers(NodeId id);
   void fire_timer(kernel::QEvent& ev);

@@ -307,7 +307,23 @@ TimerId Simulator::Impl::set_timer(NodeId id, Time_us delay_us, uint64_t tag) {
   rec.tag = tag;
   r.timers.emplace(timer, rec);
   schedule_timer(id, timer, rec);
+  TraceEvent armed = event(EventKind::Arm, id);
+  armed.tag = tag;
+  armed.due_us = std::max(now_us, r.clock.virtual_us_at(rec.deadline_local_us));
+  emit(armed);
   return timer;
+}
+
+// Only a timer still armed leaves a trace event: cancelling one that fired or was cancelled is
+// harmless and silent.
+void Simulator::Impl::cancel_timer(NodeId id, TimerId timer) {
+  NodeRt& r = rt(id);
+  auto it = r.timers.find(timer);
+  if (it == r.timers.end()) return;
+  TraceEvent cancelled = event(EventKind::Cancel, id);
+  cancelled.tag = it->second.tag;
+  r.timers.erase(it);
+  emit(cancelled);
 }
 
 void Simulator::Impl::schedule_timer(NodeId id, TimerId timer, const TimerRec& rec) {

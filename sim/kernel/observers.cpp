@@ -215,6 +215,8 @@ void LeadershipObserver::on_event(const TraceEvent& ev) {
     case EventKind::Caption:
     case EventKind::Job:
     case EventKind::Id:
+    case EventKind::Arm:
+    case EventKind::Cancel:
       return;
   }
   update_global(ev);
@@ -311,6 +313,8 @@ void TrafficObserver::on_event(const TraceEvent& ev) {
     case EventKind::Caption:
     case EventKind::Job:
     case EventKind::Id:
+    case EventKind::Arm:
+    case EventKind::Cancel:
       break;
   }
 }

@@ -31,6 +31,11 @@ done
 grep -q '"k":"crash"' "$work/raft-figure8.jsonl" && pass || fail "raft-figure8 has no crash"
 grep -q '"k":"pause"' "$work/leader-pause.jsonl" && pass || fail "leader-pause has no pause"
 grep -q '"k":"drop"' "$work/split-brain-3-2.jsonl" && pass || fail "split-brain-3-2 has no drop"
+grep -q '"k":"arm"' "$work/leader-pause.jsonl" && pass || fail "leader-pause has no arm"
+grep -q '"k":"cancel"' "$work/leader-pause.jsonl" && pass || fail "leader-pause has no cancel"
+# Timer bookkeeping is not exported: no arm or cancel in either format (firings are).
+grep -q '"timer 1"\|"timer [0-9]*"' "$work/leader-pause.perfetto" && pass || fail "perfetto: no timer firing"
+grep -q 'us arm\|us cancel' "$work/leader-pause.shiviz" && fail "shiviz logs arm/cancel" || pass
 grep -q '"name":"crashed"' "$work/raft-figure8.perfetto" && pass || fail "no crashed span"
 grep -q '"name":"paused"' "$work/leader-pause.perfetto" && pass || fail "no paused span"
 grep -q '"name":"leader"' "$work/split-brain-3-2.perfetto" && pass || fail "no leader span"
@@ -119,6 +124,12 @@ expect 1 "identical prefix $idx" -- "$ballot" diff "$work/at2.jsonl" "$work/at25
 expect 1 "leader intervals \(node@epoch" -- "$ballot" diff "$work/at2.jsonl" "$work/at25.jsonl"
 expect 1 "damage and violations: lost_writes A [0-9]+ B [0-9]+" -- "$ballot" diff "$work/at2.jsonl" "$work/at25.jsonl"
 expect 1 "messages sent by type" -- "$ballot" diff "$work/at2.jsonl" "$work/at25.jsonl"
+# Two runs that part at an arm event (its due time moved): diff names it and its field.
+arm=$(grep -m1 '"k":"arm"' "$work/leader-pause.jsonl" | sed 's/^{"i":\([0-9]*\),.*/\1/')
+awk -v i="$arm" 'index($0, "{\"i\":" i ",") == 1 { sub(/"due":[0-9]+/, "\"due\":1") } { print }' \
+  "$work/leader-pause.jsonl" >"$work/arm-moved.jsonl"
+expect 1 "^first divergence: event $arm at" -- "$ballot" diff "$work/leader-pause.jsonl" "$work/arm-moved.jsonl"
+expect 1 "differs in: due" -- "$ballot" diff "$work/leader-pause.jsonl" "$work/arm-moved.jsonl"
 # One run a prefix of the other: the divergence is where the shorter one ends.
 head -101 "$work/at2.jsonl" >"$work/at2-short.jsonl"
 expect 1 "^first divergence: event 100 at .*: A ends after 100 events, B goes on" -- "$ballot" diff "$work/at2-short.jsonl" "$work/at2.jsonl"

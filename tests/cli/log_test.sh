@@ -24,14 +24,19 @@ check() {
 "$ballot" run "$src/scenarios/split-brain-3-2.json" --algo raft --seed 1 --trace "$work/raft.jsonl" >/dev/null
 "$ballot" run "$src/scenarios/bully-partition.json" --seed 1 --trace "$work/bully.jsonl" >/dev/null
 
-# ---- formatting: a known scenario's first Raft election, seen from n3 ----
+# ---- formatting: a known scenario's first Raft election, seen from n3 (with n3's election timer
+# reset, cancel then arm, each time it hears from a candidate or leader) ----
 cat >"$work/raft-n3.txt" <<'END'
       66.328ms  deliver  n5 -> n3   RequestVote  term 1  candidate n5  last log 0@t0
       66.328ms  role     n3         follower (no leader)  term 1
+      66.328ms  cancel   n3         tag 1
+      66.328ms  arm      n3         tag 1 due at 241.885ms
       66.328ms  send     n3 -> n5   RequestVoteReply  term 1  vote granted
       67.764ms  deliver  n3 -> n5   RequestVoteReply  term 1  vote granted
       69.096ms  send     n5 -> n3   AppendEntries  term 1  leader n5  prev 0@t0  entries [t1 noop]  commit 0
       71.322ms  deliver  n5 -> n3   AppendEntries  term 1  leader n5  prev 0@t0  entries [t1 noop]  commit 0
+      71.322ms  cancel   n3         tag 1
+      71.322ms  arm      n3         tag 1 due at 258.247ms
       71.322ms  role     n3         follower of n5  term 1
       71.322ms  record   n3         append  index 1  term 1  noop
       71.322ms  send     n3 -> n5   AppendEntriesReply  term 1  ok  match 1  conflict 0

@@ -1,0 +1,265 @@
+#include "viz/cluster_layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "viz/trace_query.h"
+
+namespace ballot::viz {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+// A node's disc: at most this fraction of the half-side of the square the circle fits in, and at
+// most this fraction of the gap between neighbours' centres (so that discs never touch).
+constexpr float kNodeOfHalfSide = 0.17f;
+constexpr float kNodeOfNeighbourGap = 0.32f;
+// Room outside a disc for its timer ring and the label beside it, in node radii.
+constexpr float kRingRoom = 1.45f;
+// A message whose arrival is not known is drawn at most this far along its link.
+constexpr double kUnknownArrivalMax = 0.9;
+constexpr Time_us kDefaultLatency_us = 1000;
+constexpr Time_us kStillArmed_us = std::numeric_limits<Time_us>::max();
+
+// The integer value of top-level `"key":` in one trace line (0 when absent). Lines have been
+// checked by the loader (cli/trace_file.h): an arm line has an integer tag and due.
+int64_t int_field(std::string_view line, std::string_view key) {
+  std::string pattern = "\"";
+  pattern += key;
+  pattern += "\":";
+  const size_t at = line.find(pattern);
+  if (at == std::string_view::npos) return 0;
+  size_t i = at + pattern.size();
+  bool negative = false;
+  if (i < line.size() && line[i] == '-') negative = true, ++i;
+  int64_t value = 0;
+  for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i)
+    value = value * 10 + (line[i] - '0');
+  return negative ? -value : value;
+}
+
+bool active_at(const Interval& span, Time_us t, Time_us model_end_us) {
+  // A span that never ended within the trace lasts to its end, the end included.
+  const bool open = span.end_event == span.begin_event;
+  return span.begin_us <= t && (t < span.end_us || (open && t <= model_end_us));
+}
+
+bool contains(const std::vector<int32_t>& nodes, int32_t node) {
+  return std::find(nodes.begin(), nodes.end(), node) != nodes.end();
+}
+
+}  // namespace
+
+ClusterGeometry cluster_geometry(int32_t n, float x0, float y0, float x1, float y1,
+                                 float min_node_radius) {
+  ClusterGeometry g;
+  g.center = {(x0 + x1) * 0.5f, (y0 + y1) * 0.5f};
+  if (n <= 0) return g;
+  const float half = std::max(0.0f, std::min(x1 - x0, y1 - y0) * 0.5f);
+  // Neighbours on a circle of radius R are 2 R sin(pi / n) apart; the disc's radius r and the
+  // circle's R share the half-side: R + kRingRoom r = half.
+  const float gap_per_radius = n > 1 ? 2.0f * static_cast<float>(std::sin(kPi / n)) : 2.0f;
+  const float by_gap = kNodeOfNeighbourGap * gap_per_radius;  // r = by_gap * R
+  float r = std::min(kNodeOfHalfSide * half, half * by_gap / (1.0f + kRingRoom * by_gap));
+  r = std::max(r, min_node_radius);
+  g.node_radius = r;
+  g.radius = n > 1 ? std::max(0.0f, half - kRingRoom * r) : 0.0f;
+  g.nodes.resize(static_cast<size_t>(n));
+  for (int32_t i = 0; i < n; ++i) {
+    // From the top (-pi/2), clockwise: with y downwards, increasing angles turn clockwise.
+    const double a = -kPi / 2 + 2 * kPi * i / n;
+    g.nodes[static_cast<size_t>(i)] = {g.center.x + g.radius * static_cast<float>(std::cos(a)),
+                                       g.center.y + g.radius * static_cast<float>(std::sin(a))};
+  }
+  return g;
+}
+
+std::vector<uint64_t> election_timer_tags(std::string_view algorithm) {
+  // The tags are the algorithms' own (algorithms/*/node.h, bully.h, lease/candidate.h).
+  if (algorithm == "raft" || algorithm == "paxos") return {1};
+  if (algorithm == "bully") return {2};
+  if (algorithm == "lease") return {1, 3};
+  return {};
+}
+
+std::vector<std::vector<TimerSpan>> election_timer_spans(const TraceModel& model,
+                                                         const std::vector<uint64_t>& tags) {
+  std::vector<std::vector<TimerSpan>> out(model.nodes.size());
+  if (tags.empty()) return out;
+  auto wanted = [&](uint64_t tag) {
+    return std::find(tags.begin(), tags.end(), tag) != tags.end();
+  };
+  for (size_t n = 0; n < model.nodes.size(); ++n) {
+    std::vector<TimerSpan>& spans = out[n];
+    std::vector<size_t> open;  // indices in spans still armed
+    auto close = [&](size_t k, Time_us t, TimerSpan::End end) {
+      spans[open[k]].end_us = t;
+      spans[open[k]].end = end;
+      open.erase(open.begin() + static_cast<std::ptrdiff_t>(k));
+    };
+    auto close_tag = [&](uint64_t tag, Time_us t, TimerSpan::End end) {
+      for (size_t k = 0; k < open.size(); ++k)
+        if (spans[open[k]].tag == tag) return close(k, t, end);
+    };
+    for (uint32_t ei : model.nodes[n].events) {
+      const Event& e = model.events[ei];
+      switch (e.kind) {
+        case EventKind::Arm: {
+          const std::string_view line = model.line(ei);
+          const auto tag = static_cast<uint64_t>(int_field(line, "tag"));
+          if (!wanted(tag)) break;
+          close_tag(tag, e.t_us, TimerSpan::End::Rearmed);
+          TimerSpan s;
+          s.armed_us = e.t_us;
+          s.due_us = int_field(line, "due");
+          s.tag = tag;
+          s.end_us = kStillArmed_us;  // a prefix may be extended: it lasts as long as the model
+          open.push_back(spans.size());
+          spans.push_back(s);
+          break;
+        }
+        case EventKind::Timer:
+        case EventKind::Cancel: {
+          const auto tag = static_cast<uint64_t>(int_field(model.line(ei), "tag"));
+          if (wanted(tag))
+            close_tag(
+                tag, e.t_us,
+                e.kind == EventKind::Timer ? TimerSpan::End::Fired : TimerSpan::End::Cancelled);
+          break;
+        }
+        case EventKind::Crash:  // timers die with a crash
+          while (!open.empty()) close(0, e.t_us, TimerSpan::End::Crashed);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return out;
+}
+
+double ring_fraction(const TimerSpan& span, Time_us t) {
+  const bool open = span.end == TimerSpan::End::Open;
+  if (t < span.armed_us || t > span.end_us || (t == span.end_us && !open)) return -1;
+  if (span.due_us <= span.armed_us) return 0;
+  const double left =
+      static_cast<double>(span.due_us - t) / static_cast<double>(span.due_us - span.armed_us);
+  return std::clamp(left, 0.0, 1.0);
+}
+
+const TimerSpan* armed_at(const std::vector<TimerSpan>& spans, Time_us t) {
+  // Spans are sorted by armed_us; walk back from the last armed at or before t. Spans of one tag
+  // do not overlap, so only as many steps as there are tags (and ended spans) are taken.
+  auto it = std::upper_bound(spans.begin(), spans.end(), t,
+                             [](Time_us x, const TimerSpan& s) { return x < s.armed_us; });
+  constexpr int kLookBack = 8;
+  for (int k = 0; it != spans.begin() && k < kLookBack; ++k) {
+    --it;
+    if (ring_fraction(*it, t) >= 0) return &*it;
+  }
+  return nullptr;
+}
+
+Time_us typical_latency(const TraceModel& model) {
+  std::vector<Time_us> latencies;
+  for (const Message& m : model.messages)
+    if (m.fate == Message::Fate::Delivered) latencies.push_back(m.end_us - m.send_us);
+  if (latencies.empty()) return kDefaultLatency_us;
+  const size_t mid = latencies.size() / 2;
+  std::nth_element(latencies.begin(), latencies.begin() + static_cast<std::ptrdiff_t>(mid),
+                   latencies.end());
+  return std::max<Time_us>(1, latencies[mid]);
+}
+
+double flight_fraction(const Message& msg, Time_us t, Time_us typical_us) {
+  if (t < msg.send_us) return -1;
+  const double elapsed = static_cast<double>(t - msg.send_us);
+  const double typical = static_cast<double>(std::max<Time_us>(1, typical_us));
+  switch (msg.fate) {
+    case Message::Fate::Delivered:
+      if (t >= msg.end_us) return -1;
+      return elapsed / static_cast<double>(msg.end_us - msg.send_us);
+    case Message::Fate::Dropped:
+      if (t >= msg.end_us) return -1;
+      return std::min(elapsed / typical, kUnknownArrivalMax);
+    case Message::Fate::InFlight:
+      if (t > msg.end_us) return -1;
+      return std::min(elapsed / typical, kUnknownArrivalMax);
+  }
+  return -1;
+}
+
+std::vector<MessageMark> message_marks(const TraceModel& model, Time_us t, Time_us typical_us,
+                                       Time_us linger_us, bool hide_heartbeats) {
+  std::vector<MessageMark> out;
+  const IndexRange r = messages_in(model, t - std::max<Time_us>(0, linger_us), t);
+  for (size_t i = r.first; i < r.last; ++i) {
+    const Message& msg = model.messages[i];
+    if (hide_heartbeats && msg.heartbeat) continue;
+    const double f = flight_fraction(msg, t, typical_us);
+    if (f >= 0) {
+      out.push_back({static_cast<uint32_t>(i), static_cast<float>(f), false});
+    } else if (msg.fate == Message::Fate::Dropped && msg.end_us <= t &&
+               t - msg.end_us < linger_us) {
+      // Where it was when lost: as far as it had come (a loss as it was sent: at the sender).
+      const double at = flight_fraction(msg, msg.end_us - 1, typical_us);
+      out.push_back({static_cast<uint32_t>(i), static_cast<float>(std::max(0.0, at)), true});
+    }
+  }
+  return out;
+}
+
+ClusterPoint along_link(ClusterPoint a, ClusterPoint b, float node_radius, float fraction) {
+  const float dx = b.x - a.x, dy = b.y - a.y;
+  const float len = std::sqrt(dx * dx + dy * dy);
+  if (len <= 2 * node_radius) return {(a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f};
+  const float ux = dx / len, uy = dy / len;
+  const float travel = len - 2 * node_radius;
+  const float d = node_radius + travel * std::clamp(fraction, 0.0f, 1.0f);
+  return {a.x + ux * d, a.y + uy * d};
+}
+
+ClusterNodeState cluster_node_state(const TraceModel& model, int32_t node, Time_us t) {
+  ClusterNodeState s;
+  if (node < 1 || node > static_cast<int32_t>(model.nodes.size())) return s;
+  const NodeState ns = state_at(model, node, t);
+  if (ns.band != nullptr) {
+    s.started = true;
+    s.role = ns.band->role;
+    s.epoch = ns.band->epoch;
+  }
+  for (const Interval& p : model.nodes[static_cast<size_t>(node - 1)].pauses)
+    if (active_at(p, t, model.end_us)) s.paused = true;
+  for (const Fault& f : model.faults) {
+    if (f.instantaneous || f.groups.empty() || !active_at(f.span, t, model.end_us)) continue;
+    for (size_t g = 0; g < f.groups.size(); ++g)
+      if (contains(f.groups[g], node)) s.group = static_cast<int>(g);
+  }
+  return s;
+}
+
+bool link_cut(const TraceModel& model, int32_t from, int32_t to, Time_us t) {
+  for (const Fault& f : model.faults) {
+    if (f.instantaneous || !active_at(f.span, t, model.end_us)) continue;
+    if (!f.groups.empty()) {
+      // Nodes talk when a group holds both (groups may overlap: a bridge node is in both
+      // halves); nodes in no group form one more group.
+      bool together = false, from_grouped = false, to_grouped = false;
+      for (const std::vector<int32_t>& g : f.groups) {
+        const bool has_from = contains(g, from), has_to = contains(g, to);
+        together = together || (has_from && has_to);
+        from_grouped = from_grouped || has_from;
+        to_grouped = to_grouped || has_to;
+      }
+      if (!together && (from_grouped || to_grouped)) return true;
+    } else if (f.look == "isolate") {
+      if (contains(f.nodes, from) != contains(f.nodes, to)) return true;
+    } else if (f.look == "link" && f.flaps_us.empty()) {
+      if (f.from == from && f.to == to) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace ballot::viz
