@@ -1,5 +1,6 @@
 #include "viz/diff_panel.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -71,6 +72,16 @@ void draw_diff_section(const DiffMarks* marks, bool aligning, ViewState& view, b
     return;
   }
   const tracediff::TraceDiff& d = marks->diff;
+  // Reveal mode: the divergence once the cursor reaches it, the summary at the end of both runs.
+  const bool before =
+      view.reveal && marks->has_divergence_time() && view.cursor_us < marks->divergence_us();
+  const bool summary =
+      !view.reveal || view.cursor_us >= std::max(marks->from[0]->end_us, marks->from[1]->end_us);
+  if (before) {
+    ImGui::TextUnformatted("Reveal mode: no divergence up to the cursor.");
+    ImGui::Checkbox("Diff marks", show_marks);
+    return;
+  }
   ImGui::TextColored(col4(kDiffColor), "%s", marks->label.c_str());
   if (marks->has_divergence_time()) {
     if (ImGui::Button("Jump to the first divergence")) jump_to_time(d.divergence_us(), view);
@@ -81,11 +92,15 @@ void draw_diff_section(const DiffMarks* marks, bool aligning, ViewState& view, b
     ImGui::SetTooltip(
         "A line at the first divergence, and a ring on every event with no counterpart in the "
         "other run (the same line, index aside)");
+  if (!summary) {
+    ImGui::TextUnformatted("Reveal mode: the summary comes at the end of the runs.");
+    return;
+  }
   ImGui::Text("Without a counterpart: A %zu, B %zu events", d.unmatched_a.size(),
               d.unmatched_b.size());
   if (!ImGui::BeginTable("diff", 3,
                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
-                             ImGuiTableFlags_SizingStretchProp))
+                             ImGuiTableFlags_SizingStretchSame))
     return;
   ImGui::TableSetupColumn("ballot diff");
   ImGui::TableSetupColumn("A");
