@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -91,7 +92,7 @@ TEST_CASE("viz diff: the marks of each stack lie on their event's lane, in the w
   for (int s = 0; s < 2; ++s) {
     const TraceModel& m = s == 0 ? *a : *b;
     const std::vector<DiffDot> dots =
-        diff_dots(marks->unmatched(s), m, layout.sections[static_cast<size_t>(s)], layout.axis);
+        diff_dots(marks->by_lane[s], m, layout.sections[static_cast<size_t>(s)], layout.axis);
     REQUIRE_FALSE(dots.empty());
     for (const DiffDot& d : dots) {
       const Event& e = m.events[d.event];
@@ -102,9 +103,16 @@ TEST_CASE("viz diff: the marks of each stack lie on their event's lane, in the w
       if (e.node != kNoNodeNumber) CHECK(d.y == Approx(sec.lane_center(e.node)));
     }
     // Folded: at most one mark per pixel column and lane; wider spacing gives fewer.
-    const auto sparse = diff_dots(marks->unmatched(s), m, layout.sections[static_cast<size_t>(s)],
+    const auto sparse = diff_dots(marks->by_lane[s], m, layout.sections[static_cast<size_t>(s)],
                                   layout.axis, 10.0f);
     CHECK(sparse.size() < dots.size());
+    for (size_t i = 1; i < sparse.size(); ++i)
+      if (sparse[i].y == sparse[i - 1].y)  // the same lane: a later 10 px column
+        CHECK(std::floor((sparse[i].x - layout.axis.x0) / 10) >
+              std::floor((sparse[i - 1].x - layout.axis.x0) / 10));
+    size_t split = 0;
+    for (const auto& lane : marks->by_lane[s]) split += lane.size();
+    CHECK(split == marks->unmatched(s).size());
     CHECK(dots.size() <= marks->unmatched(s).size());
   }
 }
@@ -118,12 +126,12 @@ TEST_CASE("viz diff: hidden lanes and a revealed prefix get no marks", "[viz][di
   const Time_us cut = marks->divergence_us() + 100'000;
   const auto prefix = reveal_until(a, cut);
   Layout layout = layout_timeline({prefix.get(), b.get()}, view, vp);
-  const auto revealed = diff_dots(marks->unmatched(0), *prefix, layout.sections[0], layout.axis);
+  const auto revealed = diff_dots(marks->by_lane[0], *prefix, layout.sections[0], layout.axis);
   REQUIRE_FALSE(revealed.empty());
   for (const DiffDot& d : revealed) CHECK(a->events[d.event].t_us <= cut);
   // Hide n5: none of its events is marked.
   view.filters.hidden_nodes = {false, false, false, false, true};
   layout = layout_timeline({a.get(), b.get()}, view, vp);
-  for (const DiffDot& d : diff_dots(marks->unmatched(0), *a, layout.sections[0], layout.axis))
+  for (const DiffDot& d : diff_dots(marks->by_lane[0], *a, layout.sections[0], layout.axis))
     CHECK(a->events[d.event].node != 5);
 }

@@ -16,6 +16,9 @@
 
 namespace ballot::viz {
 
+// Unmatched events split by lane: [0] cluster-wide events (node 0), [n] node n; each sorted.
+using UnmatchedByLane = std::vector<std::vector<uint32_t>>;
+
 struct DiffMarks {
   // The full models it was computed from (main, compared): marks apply to these only.
   const TraceModel* from[2] = {nullptr, nullptr};
@@ -33,10 +36,15 @@ struct DiffMarks {
   const std::vector<uint32_t>& unmatched(int model) const {
     return model == 0 ? diff.unmatched_a : diff.unmatched_b;
   }
+  // The same, by lane (what the timeline draws from).
+  UnmatchedByLane by_lane[2];
 };
 
 // A model as the diff library takes it: its event lines and footer line (views into m.text).
 tracediff::DiffRun diff_run_of(const TraceModel& m);
+
+// Splits sorted unmatched events of `m` by lane.
+UnmatchedByLane split_by_lane(const std::vector<uint32_t>& unmatched, const TraceModel& m);
 
 // Aligns two whole models (costs a parse of every line: run it off the UI thread).
 std::shared_ptr<const DiffMarks> compute_diff_marks(const TraceModel& main,
@@ -48,12 +56,12 @@ struct DiffDot {
   uint32_t event = 0;
 };
 
-// The marks a frame draws in one stack: the unmatched events of `unmatched` that `m` holds (in
+// The marks a frame draws in one stack: the unmatched events of `by_lane` that `m` holds (in
 // reveal mode m is the prefix up to the cursor, so later events are left out), inside the
 // visible window, on a shown lane (a cluster-wide event, node 0, sits on the split-brain strip),
-// at most one per `spacing_px` columns and lane (the first event of each). `unmatched` must be
-// sorted (by index, hence by time).
-std::vector<DiffDot> diff_dots(const std::vector<uint32_t>& unmatched, const TraceModel& m,
+// at most one per `spacing_px` px and lane (the first event of each; the rest are skipped by
+// binary search, so the cost follows the marks drawn). Lane by lane, each in time order.
+std::vector<DiffDot> diff_dots(const UnmatchedByLane& by_lane, const TraceModel& m,
                                const SectionLayout& section, const TimeAxis& axis,
                                float spacing_px = 1.0f);
 

@@ -1,6 +1,7 @@
 #include "sim/tracediff/trace_diff.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <utility>
@@ -21,11 +22,6 @@ int64_t num(const Json& e, const char* key) {
   return it != e.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
-std::string text_of(const Json& e, const char* key) {
-  const auto it = e.find(key);
-  return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // The top-level fields of two objects that differ, in a's order then b's extra ones.
 std::string differing_fields(const Json& a, const Json& b) {
   std::string out;
@@ -37,14 +33,98 @@ std::string differing_fields(const Json& a, const Json& b) {
   return out;
 }
 
-// What the summary and the alignment need of one run, parsed once.
+// What the summary and the alignment need of one event: its top-level t, n, epoch (integers, 0
+// when absent or not integers), k, role and type (strings, "" likewise).
+struct Facts {
+  int64_t t = 0, n = 0, epoch = 0;
+  std::string k, role, type;
+};
+
+// Reads the facts of one line without building it: a SAX pass that keeps the top-level values
+// of interest (a line that is not valid JSON gives no facts).
+class FactsReader : public nlohmann::json_sax<Json> {
+ public:
+  explicit FactsReader(Facts& f) : f_(f) {}
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t v) override { return integer(v); }
+  bool number_unsigned(number_unsigned_t v) override {
+    return integer(v <= static_cast<number_unsigned_t>(INT64_MAX) ? static_cast<int64_t>(v) : 0,
+                   v <= static_cast<number_unsigned_t>(INT64_MAX));
+  }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t& v) override {
+    if (depth_ == 1) {
+      if (key_ == Key::K) f_.k = v;
+      if (key_ == Key::Role) f_.role = v;
+      if (key_ == Key::Type) f_.type = v;
+    }
+    return value();
+  }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    if (depth_ == 1) {
+      key_ = k == "t"       ? Key::T
+             : k == "n"     ? Key::N
+             : k == "epoch" ? Key::Epoch
+             : k == "k"     ? Key::K
+             : k == "role"  ? Key::Role
+             : k == "type"  ? Key::Type
+                            : Key::Other;
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  enum class Key : uint8_t { Other, T, N, Epoch, K, Role, Type };
+  bool value() {
+    if (depth_ == 1) key_ = Key::Other;
+    return true;
+  }
+  bool integer(int64_t v, bool ok = true) {
+    if (depth_ == 1 && ok) {
+      if (key_ == Key::T) f_.t = v;
+      if (key_ == Key::N) f_.n = v;
+      if (key_ == Key::Epoch) f_.epoch = v;
+    }
+    return value();
+  }
+  bool open() {
+    if (depth_ == 1) key_ = Key::Other;  // a nested value is not a fact
+    ++depth_;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+  Facts& f_;
+  int depth_ = 0;
+  Key key_ = Key::Other;
+};
+
+Facts facts_of(std::string_view line) {
+  Facts f;
+  FactsReader reader(f);
+  if (!Json::sax_parse(line.begin(), line.end(), &reader)) f = Facts{};
+  return f;
+}
+
+// What the summary and the alignment need of one run, read once.
 struct Parsed {
   std::vector<int64_t> t_us;
   std::optional<Json> footer;
   RunSummary summary;
 };
 
-std::vector<LeaderInterval> leader_intervals(const std::vector<Json>& events, int64_t end_us) {
+std::vector<LeaderInterval> leader_intervals(const std::vector<Facts>& events, int64_t end_us) {
   std::vector<LeaderInterval> out;
   std::map<int64_t, LeaderInterval> open;
   auto close = [&](int64_t node, int64_t at) {
@@ -54,16 +134,14 @@ std::vector<LeaderInterval> leader_intervals(const std::vector<Json>& events, in
     out.push_back(it->second);
     open.erase(it);
   };
-  for (const Json& e : events) {
-    const std::string k = text_of(e, "k");
-    const int64_t n = num(e, "n"), ts = num(e, "t");
-    if (k == "crash") close(n, ts);
-    if (k != "role") continue;
-    const bool leader = text_of(e, "role") == "leader";
-    auto it = open.find(n);
-    if (it != open.end() && leader && it->second.epoch == num(e, "epoch")) continue;
-    close(n, ts);
-    if (leader) open[n] = LeaderInterval{n, num(e, "epoch"), ts, 0};
+  for (const Facts& e : events) {
+    if (e.k == "crash") close(e.n, e.t);
+    if (e.k != "role") continue;
+    const bool leader = e.role == "leader";
+    auto it = open.find(e.n);
+    if (it != open.end() && leader && it->second.epoch == e.epoch) continue;
+    close(e.n, e.t);
+    if (leader) open[e.n] = LeaderInterval{e.n, e.epoch, e.t, 0};
   }
   while (!open.empty()) close(open.begin()->first, end_us);
   std::sort(out.begin(), out.end(), [](const LeaderInterval& x, const LeaderInterval& y) {
@@ -89,12 +167,12 @@ std::map<std::string, int64_t> damage(const Json& f) {
 
 Parsed parse_run(const DiffRun& run) {
   Parsed p;
-  std::vector<Json> events;
+  std::vector<Facts> events;
   events.reserve(run.lines.size());
   p.t_us.reserve(run.lines.size());
   for (std::string_view line : run.lines) {
-    events.push_back(parse(line));
-    p.t_us.push_back(num(events.back(), "t"));
+    events.push_back(facts_of(line));
+    p.t_us.push_back(events.back().t);
   }
   if (run.footer) p.footer = Json::parse(run.footer->begin(), run.footer->end(), nullptr, false);
   RunSummary& s = p.summary;
@@ -103,8 +181,8 @@ Parsed parse_run(const DiffRun& run) {
   if (p.footer) s.end_us = std::max(s.end_us, num(*p.footer, "end_us"));
   s.leaders = leader_intervals(events, s.end_us);
   if (p.footer) s.damage = damage(*p.footer);
-  for (const Json& e : events)
-    if (text_of(e, "k") == "send") ++s.sent_by_type[text_of(e, "type")];
+  for (const Facts& e : events)
+    if (e.k == "send") ++s.sent_by_type[e.type];
   return p;
 }
 
