@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.h"
@@ -41,6 +42,26 @@ tracediff::DiffRun diff_run(const LoadedTrace& t, std::string& footer_text) {
   run.seed = t.header.seed;
   run.scenario_json = t.header.scenario_json;
   run.lines.assign(t.lines.begin(), t.lines.end());
+  // The lines are parsed already: hand over what the summary needs rather than read them again.
+  run.facts.reserve(t.events.size());
+  for (const auto& e : t.events) {
+    tracediff::EventFacts f;
+    auto integer = [&](const char* key) {
+      const auto it = e.find(key);
+      return it != e.end() && it->is_number_integer() ? it->get<int64_t>() : int64_t{0};
+    };
+    auto text = [&](const char* key) {
+      const auto it = e.find(key);
+      return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    f.t = integer("t");
+    f.n = integer("n");
+    f.epoch = integer("epoch");
+    f.k = text("k");
+    f.role = text("role");
+    f.type = text("type");
+    run.facts.push_back(std::move(f));
+  }
   if (t.footer) {
     footer_text = t.footer->dump();
     run.footer = footer_text;

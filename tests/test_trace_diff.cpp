@@ -107,3 +107,15 @@ TEST_CASE("trace diff: the same events with different footers") {
   CHECK(d.b.end_us == 20);
   CHECK(d.b.damage.at("violations") == 1);
 }
+
+TEST_CASE("trace diff: facts handed over are used instead of reading the lines again") {
+  const Run a = run({R"("t":0,"k":"start","n":1)", R"("t":5,"k":"send","n":1,"type":"Ping")"});
+  DiffRun with = a.view();
+  with.facts = {EventFacts{0, 1, 0, "start", "", ""}, EventFacts{5, 1, 0, "send", "", "Pong"}};
+  const TraceDiff d = diff_runs(with, a.view());
+  CHECK(d.a.sent_by_type.count("Pong") == 1);
+  CHECK(d.b.sent_by_type.count("Ping") == 1);
+  // Facts of the wrong length are ignored.
+  with.facts.pop_back();
+  CHECK(diff_runs(with, a.view()).a.sent_by_type.count("Ping") == 1);
+}

@@ -33,12 +33,7 @@ std::string differing_fields(const Json& a, const Json& b) {
   return out;
 }
 
-// What the summary and the alignment need of one event: its top-level t, n, epoch (integers, 0
-// when absent or not integers), k, role and type (strings, "" likewise).
-struct Facts {
-  int64_t t = 0, n = 0, epoch = 0;
-  std::string k, role, type;
-};
+using Facts = EventFacts;
 
 // Reads the facts of one line without building it: a SAX pass that keeps the top-level values
 // of interest (a line that is not valid JSON gives no facts).
@@ -167,13 +162,14 @@ std::map<std::string, int64_t> damage(const Json& f) {
 
 Parsed parse_run(const DiffRun& run) {
   Parsed p;
-  std::vector<Facts> events;
-  events.reserve(run.lines.size());
-  p.t_us.reserve(run.lines.size());
-  for (std::string_view line : run.lines) {
-    events.push_back(facts_of(line));
-    p.t_us.push_back(events.back().t);
+  std::vector<Facts> read;
+  if (run.facts.size() != run.lines.size()) {
+    read.reserve(run.lines.size());
+    for (std::string_view line : run.lines) read.push_back(facts_of(line));
   }
+  const std::vector<Facts>& events = read.empty() ? run.facts : read;
+  p.t_us.reserve(events.size());
+  for (const Facts& e : events) p.t_us.push_back(e.t);
   if (run.footer) p.footer = Json::parse(run.footer->begin(), run.footer->end(), nullptr, false);
   RunSummary& s = p.summary;
   s.events = run.lines.size();

@@ -15,6 +15,13 @@
 
 namespace ballot::tracediff {
 
+// What the summary needs of one event: its top-level `t`, `n`, `epoch` (0 when absent or not
+// integers), `k`, `role` and `type` ("" when absent or not strings).
+struct EventFacts {
+  int64_t t = 0, n = 0, epoch = 0;
+  std::string k, role, type;
+};
+
 // One run as its trace has it. The views must outlive diff_runs().
 struct DiffRun {
   std::string algorithm;
@@ -22,6 +29,9 @@ struct DiffRun {
   std::string scenario_json;               // the header's resolved scenario
   std::vector<std::string_view> lines;     // every event line as written (no newline)
   std::optional<std::string_view> footer;  // the footer line; absent when the run is truncated
+  // Optional, one per line: the facts, from a caller that has parsed the lines already (else
+  // they are read from the lines).
+  std::vector<EventFacts> facts;
 };
 
 // A node leads from the `role` event that makes it leader until its next role change or crash,
