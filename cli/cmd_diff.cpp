@@ -7,106 +7,27 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/trace_load.h"
+#include "sim/tracediff/trace_diff.h"
 
 namespace ballot::cli {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using tracediff::LeaderInterval;
+using tracediff::TraceDiff;
+using tracediff::us_text;
 
 struct DiffOptions {
   std::string a, b;
   int max_intervals = 12;
 };
-
-std::string us_text(int64_t us) {
-  char buf[64];
-  if (us < 1000) {
-    std::snprintf(buf, sizeof buf, "%lldus", static_cast<long long>(us));
-  } else {
-    std::snprintf(buf, sizeof buf, "%lld.%03lldms", static_cast<long long>(us / 1000),
-                  static_cast<long long>(us % 1000));
-  }
-  return buf;
-}
-
-int64_t num(const Json& e, const char* key) {
-  return e.contains(key) && e[key].is_number_integer() ? e[key].get<int64_t>() : 0;
-}
-
-struct LeaderInterval {
-  int64_t node = 0, epoch = 0, from = 0, to = 0;
-  bool operator==(const LeaderInterval& o) const {
-    return node == o.node && epoch == o.epoch && from == o.from && to == o.to;
-  }
-};
-
-int64_t end_of(const LoadedTrace& t) {
-  int64_t end = t.events.empty() ? 0 : num(t.events.back(), "t");
-  if (t.footer) end = std::max(end, num(*t.footer, "end_us"));
-  return end;
-}
-
-std::vector<LeaderInterval> leader_intervals(const LoadedTrace& t) {
-  std::vector<LeaderInterval> out;
-  std::map<int64_t, LeaderInterval> open;
-  auto close = [&](int64_t node, int64_t at) {
-    auto it = open.find(node);
-    if (it == open.end()) return;
-    it->second.to = at;
-    out.push_back(it->second);
-    open.erase(it);
-  };
-  for (const Json& e : t.events) {
-    const std::string k = e.value("k", "");
-    const int64_t n = num(e, "n"), ts = num(e, "t");
-    if (k == "crash") close(n, ts);
-    if (k != "role") continue;
-    const bool leader = e.value("role", "") == "leader";
-    auto it = open.find(n);
-    if (it != open.end() && leader && it->second.epoch == num(e, "epoch")) continue;
-    close(n, ts);
-    if (leader) open[n] = LeaderInterval{n, num(e, "epoch"), ts, 0};
-  }
-  const int64_t end = end_of(t);
-  while (!open.empty()) close(open.begin()->first, end);
-  std::sort(out.begin(), out.end(), [](const LeaderInterval& x, const LeaderInterval& y) {
-    return x.from != y.from ? x.from < y.from : x.node < y.node;
-  });
-  return out;
-}
-
-std::map<std::string, int64_t> sent_by_type(const LoadedTrace& t) {
-  std::map<std::string, int64_t> out;
-  for (const Json& e : t.events)
-    if (e.value("k", "") == "send") ++out[e.value("type", "")];
-  return out;
-}
-
-// Damage and violations from the footer (absent footer: unknown).
-std::map<std::string, int64_t> damage(const LoadedTrace& t) {
-  std::map<std::string, int64_t> out;
-  if (!t.footer) return out;
-  const Json& f = *t.footer;
-  for (const char* key : {"lost_writes", "job_duplicates", "id_duplicates"}) {
-    int64_t count = 0;
-    if (f.contains("damage") && f["damage"].is_object() && f["damage"].contains(key) &&
-        f["damage"][key].is_array())
-      count = static_cast<int64_t>(f["damage"][key].size());
-    out[key] = count;
-  }
-  out["violations"] = f.contains("violations") && f["violations"].is_array()
-                          ? static_cast<int64_t>(f["violations"].size())
-                          : 0;
-  return out;
-}
 
 std::string describe(const LoadedTrace& t, const std::string& path) {
   return path + " (" + t.header.algorithm + ", seed " + std::to_string(t.header.seed) + ", " +
@@ -114,15 +35,38 @@ std::string describe(const LoadedTrace& t, const std::string& path) {
          ")";
 }
 
-// The top-level fields of two events that differ, in A's order then B's extra ones.
-std::string differing_fields(const Json& a, const Json& b) {
-  std::string out;
-  auto add = [&](const std::string& key) { out += (out.empty() ? "" : ", ") + key; };
-  for (const auto& [key, value] : a.items())
-    if (!b.contains(key) || b[key] != value) add(key);
-  for (const auto& [key, value] : b.items())
-    if (!a.contains(key)) add(key);
-  return out;
+// The run as the diff library takes it: the lines, and the footer written out again.
+tracediff::DiffRun diff_run(const LoadedTrace& t, std::string& footer_text) {
+  tracediff::DiffRun run;
+  run.algorithm = t.header.algorithm;
+  run.seed = t.header.seed;
+  run.scenario_json = t.header.scenario_json;
+  run.lines.assign(t.lines.begin(), t.lines.end());
+  // The lines are parsed already: hand over what the summary needs rather than read them again.
+  run.facts.reserve(t.events.size());
+  for (const auto& e : t.events) {
+    tracediff::EventFacts f;
+    auto integer = [&](const char* key) {
+      const auto it = e.find(key);
+      return it != e.end() && it->is_number_integer() ? it->get<int64_t>() : int64_t{0};
+    };
+    auto text = [&](const char* key) {
+      const auto it = e.find(key);
+      return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    f.t = integer("t");
+    f.n = integer("n");
+    f.epoch = integer("epoch");
+    f.k = text("k");
+    f.role = text("role");
+    f.type = text("type");
+    run.facts.push_back(std::move(f));
+  }
+  if (t.footer) {
+    footer_text = t.footer->dump();
+    run.footer = footer_text;
+  }
+  return run;
 }
 
 void print_intervals(const char* label, const std::vector<LeaderInterval>& v, int max) {
@@ -135,7 +79,8 @@ void print_intervals(const char* label, const std::vector<LeaderInterval>& v, in
       break;
     }
     std::printf(" n%lld@%lld [%s, %s)", static_cast<long long>(l.node),
-                static_cast<long long>(l.epoch), us_text(l.from).c_str(), us_text(l.to).c_str());
+                static_cast<long long>(l.epoch), us_text(l.from_us).c_str(),
+                us_text(l.to_us).c_str());
   }
   std::printf("\n");
 }
@@ -146,63 +91,55 @@ int diff_traces(const DiffOptions& o) {
   const std::optional<LoadedTrace> b = load_trace(o.b);
   if (!b) return kExitBadInput;
   std::printf("A: %s\nB: %s\n", describe(*a, o.a).c_str(), describe(*b, o.b).c_str());
+  std::string footer_a, footer_b;
+  const TraceDiff d = tracediff::diff_runs(diff_run(*a, footer_a), diff_run(*b, footer_b));
 
   // Header: what ran.
-  if (a->header.algorithm != b->header.algorithm)
+  if (!d.same_algorithm)
     std::printf("algorithm: A %s, B %s\n", a->header.algorithm.c_str(),
                 b->header.algorithm.c_str());
-  if (a->header.seed != b->header.seed)
+  if (!d.same_seed)
     std::printf("seed: A %llu, B %llu\n", static_cast<unsigned long long>(a->header.seed),
                 static_cast<unsigned long long>(b->header.seed));
-  if (a->header.scenario_json != b->header.scenario_json) {
-    const Json sa = Json::parse(a->header.scenario_json, nullptr, false);
-    const Json sb = Json::parse(b->header.scenario_json, nullptr, false);
-    std::printf("scenario: the headers' scenarios differ in: %s\n",
-                sa.is_object() && sb.is_object() ? differing_fields(sa, sb).c_str() : "?");
-  }
+  if (!d.same_scenario)
+    std::printf("scenario: the headers' scenarios differ in: %s\n", d.scenario_fields.c_str());
 
-  const size_t common = std::min(a->events.size(), b->events.size());
-  size_t first = common;
-  for (size_t i = 0; i < common; ++i)
-    if (a->lines[i] != b->lines[i]) {
-      first = i;
+  const size_t first = d.first;
+  switch (d.divergence) {
+    case TraceDiff::Divergence::None:
+      std::printf("identical: the same %zu events and footer\n", a->events.size());
+      return kExitOk;
+    case TraceDiff::Divergence::Footer:
+      std::printf("events identical (%zu); the footers differ in: %s\n", a->events.size(),
+                  d.fields.c_str());
+      break;
+    case TraceDiff::Divergence::Event: {
+      const int64_t ta = d.a_us, tb = d.b_us;
+      std::printf("first divergence: event %zu at %s", first, us_text(std::min(ta, tb)).c_str());
+      if (ta != tb) std::printf(" (A at %s, B at %s)", us_text(ta).c_str(), us_text(tb).c_str());
+      std::printf(" (t=%lld us)\n  differs in: %s\n  A: %s\n  B: %s\n",
+                  static_cast<long long>(std::min(ta, tb)), d.fields.c_str(),
+                  a->lines[first].c_str(), b->lines[first].c_str());
       break;
     }
-  const bool same_events = first == common && a->events.size() == b->events.size();
-  const bool same_footer = a->footer == b->footer;
-  if (same_events && same_footer) {
-    std::printf("identical: the same %zu events and footer\n", a->events.size());
-    return kExitOk;
-  }
-  if (same_events) {
-    std::printf("events identical (%zu); the footers differ in: %s\n", a->events.size(),
-                a->footer && b->footer ? differing_fields(*a->footer, *b->footer).c_str()
-                                       : "presence (one run is truncated)");
-  } else if (first < common) {
-    const Json& ea = a->events[first];
-    const Json& eb = b->events[first];
-    const int64_t ta = num(ea, "t"), tb = num(eb, "t");
-    std::printf("first divergence: event %zu at %s", first, us_text(std::min(ta, tb)).c_str());
-    if (ta != tb) std::printf(" (A at %s, B at %s)", us_text(ta).c_str(), us_text(tb).c_str());
-    std::printf(" (t=%lld us)\n  differs in: %s\n  A: %s\n  B: %s\n",
-                static_cast<long long>(std::min(ta, tb)), differing_fields(ea, eb).c_str(),
-                a->lines[first].c_str(), b->lines[first].c_str());
-  } else {
-    const bool a_longer = a->events.size() > b->events.size();
-    const LoadedTrace& longer = a_longer ? *a : *b;
-    const int64_t ts = num(longer.events[first], "t");
-    std::printf(
-        "first divergence: event %zu at %s (t=%lld us): %s ends after %zu events, %s "
-        "goes on\n  %s: %s\n",
-        first, us_text(ts).c_str(), static_cast<long long>(ts), a_longer ? "B" : "A", common,
-        a_longer ? "A" : "B", a_longer ? "A" : "B", longer.lines[first].c_str());
+    case TraceDiff::Divergence::Prefix: {
+      const bool a_longer = d.a_longer;
+      const LoadedTrace& longer = a_longer ? *a : *b;
+      const size_t common = std::min(a->events.size(), b->events.size());
+      std::printf(
+          "first divergence: event %zu at %s (t=%lld us): %s ends after %zu events, %s "
+          "goes on\n  %s: %s\n",
+          first, us_text(d.a_us).c_str(), static_cast<long long>(d.a_us), a_longer ? "B" : "A",
+          common, a_longer ? "A" : "B", a_longer ? "A" : "B", longer.lines[first].c_str());
+      break;
+    }
   }
 
   // Summary of the differences.
   std::printf("summary:\n");
   std::printf("  events: A %zu, B %zu; identical prefix %zu; end A %s, B %s\n", a->events.size(),
-              b->events.size(), first, us_text(end_of(*a)).c_str(), us_text(end_of(*b)).c_str());
-  const auto la = leader_intervals(*a), lb = leader_intervals(*b);
+              b->events.size(), first, us_text(d.a.end_us).c_str(), us_text(d.b.end_us).c_str());
+  const auto &la = d.a.leaders, &lb = d.b.leaders;
   if (la == lb) {
     std::printf("  leader intervals: the same (%zu)\n", la.size());
   } else {
@@ -210,7 +147,7 @@ int diff_traces(const DiffOptions& o) {
     print_intervals("A", la, o.max_intervals);
     print_intervals("B", lb, o.max_intervals);
   }
-  const auto da = damage(*a), db = damage(*b);
+  const auto &da = d.a.damage, &db = d.b.damage;
   if (da == db) {
     std::printf("  damage and violations: the same");
     for (const auto& [k, v] : da) std::printf(" %s %lld", k.c_str(), static_cast<long long>(v));
@@ -224,7 +161,7 @@ int diff_traces(const DiffOptions& o) {
     }
     std::printf("\n");
   }
-  const auto ma = sent_by_type(*a), mb = sent_by_type(*b);
+  const auto &ma = d.a.sent_by_type, &mb = d.b.sent_by_type;
   std::map<std::string, std::pair<int64_t, int64_t>> types;
   for (const auto& [k, v] : ma) types[k].first = v;
   for (const auto& [k, v] : mb) types[k].second = v;

@@ -10,6 +10,8 @@
 #   scenario  ballot_scenario  the scenario reader (JSON -> Scenario)      -> kernel, input
 #   lincheck  ballot_lincheck  history parsers and the linearizability checker  -> api, input
 #   input     ballot_input     reading input files under a size cap
+#   tracediff ballot_trace_diff  how two runs' traces differ (`ballot diff`, the viewer's compare
+#                              mode); plain text in, no other library of sim/
 #
 # The source lists (ballot_<layer>_sources) are set in sim/CMakeLists.txt.
 ballot_layer(ballot_node_api FOLDER api SOURCES ${ballot_node_api_sources} PUBLIC ballot_options)
@@ -20,6 +22,8 @@ ballot_layer(ballot_scenario FOLDER scenario SOURCES ${ballot_scenario_sources}
              PUBLIC ballot_kernel ballot_input PRIVATE nlohmann_json::nlohmann_json)
 ballot_layer(ballot_lincheck FOLDER lincheck SOURCES ${ballot_lincheck_sources}
              PUBLIC ballot_node_api ballot_input)
+ballot_layer(ballot_trace_diff FOLDER tracediff SOURCES ${ballot_trace_diff_sources}
+             PUBLIC ballot_options PRIVATE nlohmann_json::nlohmann_json)
 
 # Everything but the checker, for what sits above the kernel (the registry, cli/, viz/, tests,
 # benchmarks): the name those already link.

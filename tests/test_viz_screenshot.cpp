@@ -3,7 +3,8 @@
 //
 //   test_viz_screenshot MODE BALLOT_VIZ SOURCE_DIR WORK_DIR
 //
-// MODE is one of: screenshot, compare, truncated, bad-input, damage, reveal, votes, cluster (these
+// MODE is one of: screenshot, compare, diff, truncated, bad-input, damage, reveal, votes,
+// many-nodes, cluster (these
 // need xvfb-run), no-display. Plain main rather than Catch2: each mode is one ctest, so the Xvfb
 // ones can hold a RESOURCE_LOCK.
 #include <stb_image.h>  // the implementation is compiled into libstb
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "viz/colors.h"
+#include "viz/diff_marks.h"
 #include "viz/inprocess.h"
 
 namespace {
@@ -184,6 +186,72 @@ void compare(const std::string& viz, const std::string& src, const std::string& 
   if (img.w == 0) return;
   const int lanes = lanes_seen(img);
   check(lanes == 10, "two traces stacked: 10 lanes (saw " + std::to_string(lanes) + ")");
+  const long marks = count_color(img, ballot::viz::kDiffColor);
+  check(marks == 0, "identical runs: no diff marks (" + std::to_string(marks) + " px)");
+}
+
+// The column whose longest vertical run of colour c (within tolerance) is the longest, and that
+// run's length.
+std::pair<int, int> tallest_column(const Image& img, Rgb c, int tolerance) {
+  std::pair<int, int> best{-1, 0};
+  for (int x = 0; x < img.w; ++x) {
+    int run = 0, longest = 0;
+    for (int y = 0; y < img.h; ++y) {
+      run = same(img.at(x, y), c, tolerance) ? run + 1 : 0;
+      longest = std::max(longest, run);
+    }
+    if (longest > best.second) best = {x, longest};
+  }
+  return best;
+}
+
+// Two runs of a shipped scenario that differ by one --set: the first divergence's line stands
+// where the time cursor stands when put at the divergence, and reveal mode hides it before then.
+void diff_marks(const std::string& viz, const std::string& src, const std::string& work) {
+  using ballot::viz::kDiffColor;
+  std::shared_ptr<const ballot::viz::TraceModel> models[2];
+  std::string paths[2];
+  const char* at[2] = {"2s", "2500ms"};
+  for (int i = 0; i < 2; ++i) {
+    const auto run =
+        ballot::viz::run_in_process(src + "/scenarios/leader-pause.json", std::string("bully"), 1,
+                                    {std::string("faults[0].at=") + at[i]});
+    paths[i] = work + "/leader-pause-at-" + at[i] + ".jsonl";
+    std::ofstream(paths[i], std::ios::binary) << run.trace;
+    models[i] = ballot::viz::parse_trace(run.trace, run.label);
+  }
+  const auto marks = ballot::viz::compute_diff_marks(*models[0], *models[1]);
+  check(marks->has_divergence_time(), "the two runs diverge");
+  const long long t_us = marks->divergence_us();
+  const std::string base = "xvfb-run -a " + quote(viz) + " " + quote(paths[0]) + " --compare " +
+                           quote(paths[1]) + " --size 1280x900 --window 0s:8s --panel compare";
+  auto shot = [&](const std::string& name, const std::string& extra, Image& img) {
+    const std::string png = work + "/" + name + ".png";
+    std::filesystem::remove(png);
+    const Run r = run(base + " " + extra + " --screenshot " + quote(png));
+    check(r.exit_code == 0 && load_png(png, img), name + ": a screenshot");
+  };
+  Image marked, cursor, hidden;
+  shot("diff-marks", "--at 8s", marked);
+  shot("diff-cursor", "--at " + std::to_string(t_us) + "us", cursor);
+  shot("diff-reveal", "--reveal --at " + std::to_string(t_us - 1000) + "us", hidden);
+  if (marked.w == 0 || cursor.w == 0 || hidden.w == 0) return;
+  const auto [line_x, line_h] = tallest_column(marked, kDiffColor, 6);
+  check(line_h > 400, "a line in the diff colour across both stacks (" + std::to_string(line_h) +
+                          " px tall at x " + std::to_string(line_x) + ")");
+  const auto [cursor_x, cursor_h] = tallest_column(cursor, ballot::viz::kCursorColor, 30);
+  check(cursor_h > 400 && std::abs(cursor_x - line_x) <= 1,
+        "the divergence line stands at the cursor put at " + std::to_string(t_us) + " us (line x " +
+            std::to_string(line_x) + ", cursor x " + std::to_string(cursor_x) + ")");
+  // In the timeline (the left 60 % of the window; the side panel names the divergence too).
+  long rings = 0;
+  for (int y = 0; y < marked.h; ++y)
+    for (int x = 0; x < marked.w * 6 / 10; ++x) rings += same(marked.at(x, y), kDiffColor);
+  check(rings > line_h + 500, "rings mark the events without a counterpart (" +
+                                  std::to_string(rings) + " px of the diff colour)");
+  const long before = count_color(hidden, kDiffColor);
+  check(before == 0,
+        "reveal mode before the divergence: no diff marks (" + std::to_string(before) + " px)");
 }
 
 void truncated(const std::string& viz, const std::string& src, const std::string& work) {
@@ -496,6 +564,8 @@ int main(int argc, char** argv) {
     screenshot(viz, src, work);
   else if (mode == "compare")
     compare(viz, src, work);
+  else if (mode == "diff")
+    diff_marks(viz, src, work);
   else if (mode == "truncated")
     truncated(viz, src, work);
   else if (mode == "bad-input")

@@ -40,7 +40,7 @@ if(NOT XVFB_RUN)
                  "(Debian: xvfb xauth)")
   return()
 endif()
-foreach(mode screenshot compare truncated bad-input damage reveal votes many-nodes cluster)
+foreach(mode screenshot compare diff truncated bad-input damage reveal votes many-nodes cluster)
   add_test(NAME viz:${mode}
            COMMAND test_viz_screenshot ${mode} $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work})
   # xvfb-run -a picks a free display, but two starting at once can race for it.

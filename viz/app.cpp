@@ -238,6 +238,25 @@ bool App::fork(const ForkEdits& edits) {
   return fork_panel_.start(main_, view_.cursor_us, edits);
 }
 
+void App::poll_diff() {
+  const bool current = main_ && compare_ && diff_for_[0] == main_ && diff_for_[1] == compare_;
+  if (!current) {
+    diff_.reset();
+    diff_for_[0].reset();
+    diff_for_[1].reset();
+  }
+  if (diff_job_ && diff_job_->finished()) {
+    if (main_ && compare_ && diff_job_->for_models(main_.get(), compare_.get())) {
+      diff_ = diff_job_->result();  // nullptr when the alignment failed: not tried again
+      diff_for_[0] = main_;
+      diff_for_[1] = compare_;
+    }
+    diff_job_.reset();
+  }
+  if (main_ && compare_ && !diff_for_[0] && !diff_job_)
+    diff_job_ = std::make_unique<DiffJob>(main_, compare_);
+}
+
 void App::draw_loading() {
   const ImVec2 size = ImGui::GetIO().DisplaySize;
   ImGui::SetCursorPos(ImVec2(size.x * 0.2f, size.y * 0.42f));
@@ -252,6 +271,7 @@ void App::draw_loading() {
 
 void App::Frame(float dt_s) {
   poll_loaders();
+  poll_diff();
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -330,6 +350,7 @@ void App::Frame(float dt_s) {
   ImGui::BeginChild("timeline", ImVec2(rest - (cluster_w > 0 ? cluster_w + gap : 0), 0), false,
                     ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                         ImGuiWindowFlags_NoBackground);
+  timeline_.set_diff_marks(show_diff_marks_ ? diff_.get() : nullptr);
   timeline_.Draw(shown, view_);
   ImGui::EndChild();
   if (cluster_w > 0) {  // the cluster view at the cursor (docs/viz.md#cluster-view)
@@ -479,6 +500,7 @@ void App::draw_side_panel(const Models& models) {
       std::string open;
       bool close = false;
       compare_panel_.Draw(models, view_, &open, &close);
+      if (models.size() == 2) draw_diff_section(diff_.get(), diffing(), view_, &show_diff_marks_);
       if (!compare_error_.empty())
         ImGui::TextColored(col4(kViolationColor), "%s", compare_error_.c_str());
       if (compare_loader_) {

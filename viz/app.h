@@ -13,6 +13,7 @@
 
 #include "viz/fork_panel.h"
 #include "viz/cluster_view.h"
+#include "viz/diff_panel.h"
 #include "viz/panels.h"
 #include "viz/timeline.h"
 #include "viz/trace_model.h"
@@ -78,6 +79,8 @@ class App {
 
   // True while a trace is still loading (the frame shows progress).
   bool loading() const;
+  // Compare mode: the two runs are still being aligned (the diff marks come when done).
+  bool diffing() const { return diff_job_ != nullptr; }
   // A load failed: the message to print ("FILE: line 7: ..."); the program exits 2.
   std::optional<std::string> failure() const;
 
@@ -102,6 +105,8 @@ class App {
 
  private:
   void poll_loaders();
+  // Compare mode: starts aligning a new pair of models, and takes the result when it is done.
+  void poll_diff();
   // Reveal mode: cuts the models at the cursor (cached while the cursor stays put) and drops a
   // selection that points past what is revealed.
   Models reveal(const Models& models);
@@ -139,6 +144,10 @@ class App {
   SummaryPanel summary_;
   ComparePanel compare_panel_;
   ForkPanel fork_panel_;
+  std::unique_ptr<DiffJob> diff_job_;
+  std::shared_ptr<const DiffMarks> diff_;          // for main_ and compare_, once aligned
+  std::shared_ptr<const TraceModel> diff_for_[2];  // what diff_ was computed from (kept alive)
+  bool show_diff_marks_ = true;
 };
 
 }  // namespace ballot::viz

@@ -54,6 +54,9 @@ inline constexpr Rgb kViolationColor{255, 70, 40};
 inline constexpr Rgb kCaptionColor{250, 220, 120};
 inline constexpr Rgb kWhite{255, 255, 255};
 inline constexpr Rgb kBlack{0, 0, 0};
+// Compare mode: the first divergence's line and the rings on events with no counterpart in the
+// other run. The screenshot test looks for this exact colour.
+inline constexpr Rgb kDiffColor{190, 255, 30};
 // Clock faults and clock marks on a lane.
 inline constexpr Rgb kClockColor{70, 190, 200};
 // Many nodes (docs/viz.md#many-nodes): the aggregated lane's band (the folded nodes that are

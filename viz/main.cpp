@@ -164,10 +164,10 @@ void close_window(GLFWwindow* window) {
 // Idle: sleep until input. Loading: a progress bar needs only a few frames a second, and the
 // loader thread needs the CPU more than the window does.
 void wait_for_events(App& app, bool headless) {
-  const bool idle = !app.loading() && !app.view().playing && !headless;
+  const bool idle = !app.loading() && !app.diffing() && !app.view().playing && !headless;
   if (idle)
     glfwWaitEventsTimeout(0.5);
-  else if (app.loading())
+  else if (app.loading() || app.diffing())
     glfwWaitEventsTimeout(kLoadingFrameInterval_s);
   else
     glfwPollEvents();
@@ -220,9 +220,11 @@ int run_frames(GLFWwindow* window, App& app, const ViewerOptions& o, Benchmark& 
         render_frame(window, app, headless && !bench.on() ? 0.0f : dt, headless, bench);
 
     if (loaded) ++frames_after_load;
-    if (recording && loaded && frames_after_load >= kScreenshotFrames)
+    // A screenshot or a recording of two runs waits for their diff marks.
+    if (recording && loaded && !app.diffing() && frames_after_load >= kScreenshotFrames)
       return record(app, *recording, [&] { return render_frame(window, app, 0.0f, true, bench); });
-    if (!o.screenshot.empty() && loaded && frames_after_load >= kScreenshotFrames) {
+    if (!o.screenshot.empty() && loaded && !app.diffing() &&
+        frames_after_load >= kScreenshotFrames) {
       std::string error;
       if (write_back_buffer_png(o.screenshot, fb_w, fb_h, error)) return kExitOk;
       std::fprintf(stderr, "ballot-viz: %s\n", error.c_str());

@@ -7,6 +7,7 @@
 
 #include "viz/draw_util.h"
 #include "viz/sizes.h"
+#include "viz/timeline_diff.h"
 #include "viz/trace_query.h"
 
 namespace ballot::viz {
@@ -96,6 +97,7 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
   const std::vector<timeline::Section> sections = timeline::make_sections(models, layout_, view);
   timeline::Frame frame{dl, layout_, view, hits_, stats_, {}, -1, {}};
   for (const timeline::Section& s : sections) draw_section(frame, s);
+  if (diff_marks_ && models.size() == 2) timeline::draw_diff_marks(frame, sections, *diff_marks_);
   timeline::draw_ruler(frame, models);
   timeline::draw_cursor(frame, in.x, pointer.in_plot && !in.active);
   timeline::draw_legend(dl, models, legend_x, layout_.bottom - layout_.legend_h + 4, legend_w,

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "viz/diff_marks.h"
 #include "viz/timeline_draw.h"
 #include "viz/timeline_input.h"
 #include "viz/timeline_layout.h"
@@ -28,6 +29,8 @@ class Timeline {
   void Draw(const std::vector<const TraceModel*>& models, ViewState& view);
 
   const TimelineStats& stats() const { return stats_; }
+  // Compare mode's diff marks (viz/diff_marks.h) for the models drawn next; nullptr: none.
+  void set_diff_marks(const DiffMarks* marks) { diff_marks_ = marks; }
 
   // Where the last frame put things, for tests that drive the UI.
   const Layout& layout() const { return layout_; }
@@ -42,6 +45,7 @@ class Timeline {
   std::vector<Hit> hits_;  // what was drawn this frame, for hover and click
   Layout layout_;
   DragState drag_;
+  const DiffMarks* diff_marks_ = nullptr;
 };
 
 }  // namespace ballot::viz

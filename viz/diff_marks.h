@@ -1,0 +1,68 @@
+// Compare mode's diff marks (docs/viz.md, "Compare"): how the two stacked runs differ, from the
+// trace diff library (sim/tracediff/trace_diff.h, what `ballot diff` prints), and where the
+// timeline marks it. Computed once per pair of loaded models, off the UI thread (DiffJob in
+// viz/diff_panel.h); the timeline then draws only the marks in its visible window.
+//
+// No ImGui: the layout of the marks is a pure function, tested without a display.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/tracediff/trace_diff.h"
+#include "viz/timeline_layout.h"
+#include "viz/trace_model.h"
+
+namespace ballot::viz {
+
+// Unmatched events split by lane: [0] cluster-wide events (node 0), [n] node n; each sorted.
+using UnmatchedByLane = std::vector<std::vector<uint32_t>>;
+
+struct DiffMarks {
+  // The full models it was computed from (main, compared): marks apply to these only.
+  const TraceModel* from[2] = {nullptr, nullptr};
+  tracediff::TraceDiff diff;
+  std::string label;  // "first divergence: event #1351 at 2000.000ms, differs in: k, ..."
+
+  bool identical() const { return diff.identical(); }
+  // Whether there is a time to mark (an event, or where the shorter run ends).
+  bool has_divergence_time() const {
+    return diff.divergence == tracediff::TraceDiff::Divergence::Event ||
+           diff.divergence == tracediff::TraceDiff::Divergence::Prefix;
+  }
+  Time_us divergence_us() const { return diff.divergence_us(); }
+  // Events of stack `model` (0 main, 1 compared) with no counterpart in the other, sorted.
+  const std::vector<uint32_t>& unmatched(int model) const {
+    return model == 0 ? diff.unmatched_a : diff.unmatched_b;
+  }
+  // The same, by lane (what the timeline draws from).
+  UnmatchedByLane by_lane[2];
+};
+
+// A model as the diff library takes it: its event lines and footer line (views into m.text).
+tracediff::DiffRun diff_run_of(const TraceModel& m);
+
+// Splits sorted unmatched events of `m` by lane.
+UnmatchedByLane split_by_lane(const std::vector<uint32_t>& unmatched, const TraceModel& m);
+
+// Aligns two whole models (costs a parse of every line: run it off the UI thread).
+std::shared_ptr<const DiffMarks> compute_diff_marks(const TraceModel& main,
+                                                    const TraceModel& compared);
+
+// One unmatched event's mark: a hollow ring at (x, y).
+struct DiffDot {
+  float x = 0, y = 0;
+  uint32_t event = 0;
+};
+
+// The marks a frame draws in one stack: the unmatched events of `by_lane` that `m` holds (in
+// reveal mode m is the prefix up to the cursor, so later events are left out), inside the
+// visible window, on a shown lane (a cluster-wide event, node 0, sits on the split-brain strip),
+// at most one per `spacing_px` px and lane (the first event of each; the rest are skipped by
+// binary search, so the cost follows the marks drawn). Lane by lane, each in time order.
+std::vector<DiffDot> diff_dots(const UnmatchedByLane& by_lane, const TraceModel& m,
+                               const SectionLayout& section, const TimeAxis& axis,
+                               float spacing_px = 1.0f);
+
+}  // namespace ballot::viz
