@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "viz/fork_panel.h"
 #include "viz/cluster_view.h"
 #include "viz/diff_panel.h"
+#include "viz/fork_panel.h"
 #include "viz/panels.h"
 #include "viz/timeline.h"
 #include "viz/trace_model.h"
