@@ -63,6 +63,23 @@ class Ui {
     app_->Frame(dt);
     ImGui::Render();
   }
+  // One frame, returning every text the frame rendered: ImGui's text log, which LogFinish hands
+  // to the clipboard callback.
+  std::string frame_text() {
+    ImGuiIO& io = ImGui::GetIO();
+    static std::string captured;
+    captured.clear();
+    const auto saved = io.SetClipboardTextFn;
+    io.SetClipboardTextFn = [](void*, const char* text) { captured = text; };
+    io.DeltaTime = 1.0f / 60;
+    ImGui::NewFrame();
+    ImGui::LogToClipboard();
+    app_->Frame(1.0f / 60);
+    ImGui::LogFinish();
+    ImGui::Render();
+    io.SetClipboardTextFn = saved;
+    return captured;
+  }
   void key(int k, bool shift = false) {
     ImGuiIO& io = ImGui::GetIO();
     io.KeyShift = shift;
@@ -252,6 +269,23 @@ TEST_CASE("compare stacks two traces with one cursor", "[viz][ui]") {
   REQUIRE(ui.app().models().size() == 2);
   CHECK(ui.timeline().lane_center_y(1, 1) > ui.timeline().lane_center_y(0, 5));
   CHECK(ui.app().models()[1]->seed == 2);
+}
+
+TEST_CASE("two variants stacked: the Inspector names each run's variant", "[viz][ui][variants]") {
+  AppOptions o;
+  o.main.path = std::string(BALLOT_SOURCE_DIR) + "/scenarios/lessons/04-election-restriction.json";
+  o.main.is_scenario = true;
+  o.main.variant = "base";
+  TraceSource other = o.main;
+  other.variant = "buggy";
+  o.compare = other;
+  o.panel = "inspector";
+  Ui ui(o);
+  REQUIRE(ui.app().models().size() == 2);
+  const std::string text = ui.frame_text();
+  CHECK_THAT(text, Catch::Contains("At the cursor"));
+  CHECK_THAT(text, Catch::Contains("A: raft [base]"));
+  CHECK_THAT(text, Catch::Contains("B: raft [buggy]"));
 }
 
 TEST_CASE("a violation in the footer: V jumps to it", "[viz][ui]") {

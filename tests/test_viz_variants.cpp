@@ -58,3 +58,11 @@ TEST_CASE("viewer: a bad variant is bad input before any window", "[viz][variant
                     Catch::Contains("--variant nope: no such variant"));
   CHECK_NOTHROW(check_scenario(file, std::nullopt, std::nullopt, {}, "buggy"));
 }
+
+TEST_CASE("viewer: a stacked run's short label names its variant", "[viz][variants]") {
+  TraceModel m;
+  m.algorithm = "raft";
+  CHECK(stack_label(m, 0) == "A: raft");
+  m.variant = "buggy";
+  CHECK(stack_label(m, 1) == "B: raft [buggy]");
+}

@@ -10,6 +10,7 @@
 
 #include "viz/cdf_plot_draw.h"
 #include "viz/draw_util.h"
+#include "viz/timeline_layout.h"
 #include "viz/trace_query.h"
 
 namespace ballot::viz {
@@ -274,7 +275,7 @@ void Inspector::draw_state_at_cursor(const Models& models, ViewState& view) {
   ImGui::Text("At the cursor, %s", format_time(view.cursor_us).c_str());
   for (size_t mi = 0; mi < models.size(); ++mi) {
     const TraceModel& m = *models[mi];
-    if (models.size() > 1) ImGui::Text("%c: %s", mi == 0 ? 'A' : 'B', m.algorithm.c_str());
+    if (models.size() > 1) ImGui::TextUnformatted(stack_label(m, static_cast<int>(mi)).c_str());
     bool any_votes = false, any_log = false;
     for (const NodeTrack& n : m.nodes) {
       any_votes |= !n.votes.empty();
@@ -664,15 +665,15 @@ void ComparePanel::Draw(const Models& models, ViewState& view, std::string* open
   ImGui::Spacing();
   ImGui::TextWrapped("Leader loss (per loss), leader_loss_per_loss_us: empirical CDF");
   cdf_ = DrawCdfPlot({a.leader_losses_us, b.leader_losses_us},
-                     {"A: " + a.algorithm, "B: " + b.algorithm}, 160);
+                     {stack_label(a, 0), stack_label(b, 1)}, 160);
   ImGui::Spacing();
   if (!ImGui::BeginTable("cmp", 3,
                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                              ImGuiTableFlags_SizingStretchProp))
     return;
   ImGui::TableSetupColumn("metric");
-  ImGui::TableSetupColumn(("A: " + a.algorithm).c_str());
-  ImGui::TableSetupColumn(("B: " + b.algorithm).c_str());
+  ImGui::TableSetupColumn(stack_label(a, 0).c_str());
+  ImGui::TableSetupColumn(stack_label(b, 1).c_str());
   ImGui::TableHeadersRow();
   for (const auto& [name, va] : a.metrics) {
     std::string vb = "-";

@@ -262,6 +262,11 @@ std::string section_title(const TraceModel& m, int model) {
          m.algorithm + " seed " + std::to_string(m.seed) + "   " + m.file_label;
 }
 
+std::string stack_label(const TraceModel& m, int model) {
+  return std::string(model == 0 ? "A: " : "B: ") + m.algorithm +
+         (m.variant.empty() ? "" : " [" + m.variant + "]");
+}
+
 const std::string* op_label_fitting(const ClientOp& op, float width,
                                     const std::function<float(const std::string&)>& text_w,
                                     float pad) {

@@ -164,6 +164,10 @@ std::vector<int> pack_fault_rows(const std::vector<Fault>& faults, int& rows);
 // of one ("B: buggy   raft seed 1   FILE"): two variants of a lesson stacked are told apart by it.
 std::string section_title(const TraceModel& m, int model);
 
+// A stacked run's short name in the side panels (the Inspector's state at the cursor, the Compare
+// tab's columns): "A: raft", with the variant when the run is one ("B: raft [buggy]").
+std::string stack_label(const TraceModel& m, int model);
+
 // The label an op's bar of `width` px has room for: its full label, else its short one, else
 // none (nullptr). `text_w` measures a text in the lane's font; `pad` is the room kept around it.
 const std::string* op_label_fitting(const ClientOp& op, float width,
