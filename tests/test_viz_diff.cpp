@@ -129,7 +129,9 @@ TEST_CASE("viz diff: hidden lanes and a revealed prefix get no marks", "[viz][di
   const auto revealed = diff_dots(marks->by_lane[0], *prefix, layout.sections[0], layout.axis);
   REQUIRE_FALSE(revealed.empty());
   for (const DiffDot& d : revealed) CHECK(a->events[d.event].t_us <= cut);
-  // Hide n5: none of its events is marked.
+  // Hide n5: none of its events is marked. (n5 leads, so "always show leaders, fault targets and
+  // nodes in violations" is turned off first: it would keep n5's lane.)
+  view.filters.keep_important = false;
   view.filters.hidden_nodes = {false, false, false, false, true};
   layout = layout_timeline({a.get(), b.get()}, view, vp);
   for (const DiffDot& d : diff_dots(marks->by_lane[0], *a, layout.sections[0], layout.axis))

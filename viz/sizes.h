@@ -29,6 +29,8 @@ inline constexpr float kLegendPadding_px = 6.0f;  // added to its measured heigh
 inline constexpr float kLegendRowPadding_px = 6.0f;
 inline constexpr float kLegendSwatch_fonts = 1.3f;
 inline constexpr float kLegendItemGap_px = 20.0f;
+// The most of the canvas's height the legend may take; a taller legend is left out.
+inline constexpr float kLegendMaxShare = 0.3f;
 
 // One section per trace (two when comparing): a header, the split-brain strip, the fault rows,
 // the node lanes and the client rows, in that order from the top.

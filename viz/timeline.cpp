@@ -79,6 +79,11 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
   const float legend_x = origin.x + kLegendInset_px;
   const float legend_w = std::max(avail.x, kCanvasMinWidth_px) - 2 * kLegendInset_px;
   vp.legend_h = timeline::draw_legend(dl, models, legend_x, 0, legend_w, false) + kLegendPadding_px;
+  // A short canvas (a small window, a small --record or --size) keeps its height for the lanes:
+  // a legend that would take more than kLegendMaxShare of it is left out rather than squeezing
+  // the lanes into a sliver (docs/viz.md, "Many nodes").
+  const bool legend_shown = vp.legend_h <= avail.y * kLegendMaxShare;
+  if (!legend_shown) vp.legend_h = 0;
   if (view.t1_us <= view.t0_us) view.t1_us = view.t0_us + kMinSpan_us;
   layout_ = layout_timeline(models, view, vp);
 
@@ -100,8 +105,9 @@ void Timeline::Draw(const std::vector<const TraceModel*>& models, ViewState& vie
   if (diff_marks_ && models.size() == 2) timeline::draw_diff_marks(frame, sections, *diff_marks_);
   timeline::draw_ruler(frame, models);
   timeline::draw_cursor(frame, in.x, pointer.in_plot && !in.active);
-  timeline::draw_legend(dl, models, legend_x, layout_.bottom - layout_.legend_h + 4, legend_w,
-                        true);
+  if (legend_shown)
+    timeline::draw_legend(dl, models, legend_x, layout_.bottom - layout_.legend_h + 4, legend_w,
+                          true);
 
   // ---- hover and click on what was drawn ----
   if (const Hit* hit = hover_and_click(hits_, in, layout_, pointer.clicked && in.hovered, view))
