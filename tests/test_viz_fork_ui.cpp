@@ -24,6 +24,9 @@ class Ui {
     ctx_ = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
+    // As ballot-viz's OpenGL 3 backend declares (GL >= 3.2): draw lists may pass 65,536 vertices
+    // (two stacked runs with diff marks do), split by ImDrawCmd::VtxOffset.
+    io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
     io.DisplaySize = ImVec2(1280, 720);
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;

@@ -34,6 +34,9 @@ class Ui {
     ctx_ = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
+    // As ballot-viz's OpenGL 3 backend declares (GL >= 3.2): draw lists may pass 65,536 vertices
+    // (two stacked runs with diff marks do), split by ImDrawCmd::VtxOffset.
+    io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
     io.DisplaySize = ImVec2(1280, 720);
     io.KeyMap[ImGuiKey_RightArrow] = kKeyRight;
     io.KeyMap[ImGuiKey_LeftArrow] = kKeyLeft;
