@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "tests/headless_imgui.h"
 #include "viz/cdf_plot.h"
 #include "viz/draw_util.h"
 #include "viz/inprocess.h"
@@ -86,13 +87,8 @@ TEST_CASE("viz cdf: the layout steps up at each distinct value to its share", "[
 TEST_CASE("viz cdf: the Compare panel draws both traces' CDFs", "[viz][cdf][ui]") {
   const auto a = run("bully", 1);
   const auto b = run("raft", 1);
-  ImGuiContext* ctx = ImGui::CreateContext();
+  HeadlessImGui imgui(ImVec2(800, 900));
   ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(800, 900);
-  unsigned char* pixels = nullptr;
-  int w = 0, h = 0;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
   ComparePanel panel;
   ViewState view;
   std::string open;
@@ -128,18 +124,11 @@ TEST_CASE("viz cdf: the Compare panel draws both traces' CDFs", "[viz][cdf][ui]"
           ++in_colour[c];
   CHECK(in_colour[0] > 0);
   CHECK(in_colour[1] > 0);
-  ImGui::DestroyContext(ctx);
 }
 
 TEST_CASE("viz cdf: with one trace the Compare panel draws no plot", "[viz][cdf][ui]") {
   const auto a = run("raft", 1);
-  ImGuiContext* ctx = ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = ImVec2(800, 600);
-  unsigned char* pixels = nullptr;
-  int w = 0, h = 0;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  HeadlessImGui imgui(ImVec2(800, 600));
   ComparePanel panel;
   ViewState view;
   std::string open;
@@ -150,5 +139,4 @@ TEST_CASE("viz cdf: with one trace the Compare panel draws no plot", "[viz][cdf]
   ImGui::End();
   ImGui::Render();
   CHECK(panel.cdf().curves.empty());
-  ImGui::DestroyContext(ctx);
 }

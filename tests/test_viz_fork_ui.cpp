@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/headless_imgui.h"
 #include "viz/app.h"
 
 using namespace ballot::viz;
@@ -20,23 +21,9 @@ namespace {
 
 class Ui {
  public:
-  explicit Ui(AppOptions options) {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    // As ballot-viz's OpenGL 3 backend declares (GL >= 3.2): draw lists may pass 65,536 vertices
-    // (two stacked runs with diff marks do), split by ImDrawCmd::VtxOffset.
-    io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
-    io.DisplaySize = ImVec2(1280, 720);
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+  explicit Ui(AppOptions options) : imgui_(ImVec2(1280, 720)) {
     app_ = std::make_unique<App>(std::move(options));
     wait([&] { return !app_->loading(); });
-  }
-  ~Ui() {
-    app_.reset();
-    ImGui::DestroyContext(ctx_);
   }
   void frame() {
     ImGui::GetIO().DeltaTime = 1.0f / 60;
@@ -56,7 +43,7 @@ class Ui {
   App& app() { return *app_; }
 
  private:
-  ImGuiContext* ctx_ = nullptr;
+  HeadlessImGui imgui_;  // declared first: outlives the App
   std::unique_ptr<App> app_;
 };
 

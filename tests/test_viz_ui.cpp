@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/headless_imgui.h"
 #include "viz/app.h"
 #include "viz/sizes.h"
 #include "viz/trace_query.h"
@@ -30,23 +31,14 @@ const std::string kScenario = std::string(BALLOT_SOURCE_DIR) + "/scenarios/bully
 
 class Ui {
  public:
-  explicit Ui(AppOptions options) {
-    ctx_ = ImGui::CreateContext();
+  explicit Ui(AppOptions options) : imgui_(ImVec2(1280, 720)) {
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    // As ballot-viz's OpenGL 3 backend declares (GL >= 3.2): draw lists may pass 65,536 vertices
-    // (two stacked runs with diff marks do), split by ImDrawCmd::VtxOffset.
-    io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
-    io.DisplaySize = ImVec2(1280, 720);
     io.KeyMap[ImGuiKey_RightArrow] = kKeyRight;
     io.KeyMap[ImGuiKey_LeftArrow] = kKeyLeft;
     io.KeyMap[ImGuiKey_DownArrow] = kKeyDown;
     io.KeyMap[ImGuiKey_UpArrow] = kKeyUp;
     io.KeyMap[ImGuiKey_Home] = kKeyHome;
     io.KeyMap[ImGuiKey_Space] = kKeySpace;
-    unsigned char* pixels = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the atlas; nothing is uploaded
     app_ = std::make_unique<App>(std::move(options));
     for (int i = 0; i < 2000 && app_->loading(); ++i) {
       frame();
@@ -54,10 +46,6 @@ class Ui {
     }
     frame();
     frame();
-  }
-  ~Ui() {
-    app_.reset();
-    ImGui::DestroyContext(ctx_);
   }
 
   void frame(float dt = 1.0f / 60) {
@@ -137,7 +125,7 @@ class Ui {
   }
 
  private:
-  ImGuiContext* ctx_ = nullptr;
+  HeadlessImGui imgui_;  // declared first: outlives the App
   std::unique_ptr<App> app_;
 };
 
