@@ -803,11 +803,8 @@ void add_compare_command(CLI::App& app, Action& action) {
   cmd->add_flag("--coverage", o->coverage,
                 "Per algorithm, count its situations over the seeds: seeds reaching each, their "
                 "share, how often in all, the first seed; then those never reached");
-  cmd->add_option("--plot", o->plot,
-                  "Draw FILE.svg or FILE.png with gnuplot: the CDF of leader loss (per loss) per "
-                  "algorithm, and the damage per seed (docs/cli.md, \"Plots\")");
-  cmd->add_option("--plot-script", o->plot_script,
-                  "With --plot: keep the gnuplot script (data inline) in this file, to restyle");
+  add_plot_options(cmd, o->plot, o->plot_script,
+                   "the CDF of leader loss (per loss) per algorithm, and the damage per seed");
   add_limit_options(cmd, o->limits);
   cmd->add_flag("--quiet", o->quiet, "No progress line on stderr (shown only on a terminal)");
   cmd->callback([o, &action] { action = [o] { return compare(*o); }; });

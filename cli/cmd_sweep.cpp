@@ -442,11 +442,8 @@ void add_sweep_command(CLI::App& app, Action& action) {
       "--coverage", o->coverage,
       "Count the algorithm's situations over the seeds: seeds reaching each, their share, "
       "how often in all, the first seed; then those never reached");
-  cmd->add_option("--plot", o->plot,
-                  "With --stats: draw FILE.svg or FILE.png with gnuplot, per metric its CDF over "
-                  "the seeds and a mark per seed (docs/cli.md, \"Plots\")");
-  cmd->add_option("--plot-script", o->plot_script,
-                  "With --plot: keep the gnuplot script (data inline) in this file, to restyle");
+  add_plot_options(cmd, o->plot, o->plot_script,
+                   "with --stats, per metric its CDF over the seeds and a mark per seed");
   add_limit_options(cmd, o->limits);
   cmd->callback([o, &action] { action = [o] { return sweep(*o); }; });
 }

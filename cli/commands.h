@@ -41,6 +41,11 @@ void add_diff_command(CLI::App& app, Action& action);
 // the parse); a bad value is a parse error naming the flag (exit 2).
 void add_limit_options(CLI::App* cmd, RunLimits& limits);
 
+// --plot FILE and --plot-script FILE of compare and sweep (docs/cli.md, "Plots"); `drawn` says
+// what the figure shows, for --plot's help.
+void add_plot_options(CLI::App* cmd, std::string& plot, std::string& script,
+                      const std::string& drawn);
+
 // Where the curated scenarios live: $BALLOT_SCENARIOS if set; else, for an installed ballot,
 // <bindir>/../share/ballot/scenarios found from the executable's own path; else, for the ballot in
 // the build tree, the source tree's scenarios/.

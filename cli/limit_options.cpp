@@ -1,4 +1,5 @@
-// The guard-rail flags shared by run, sweep, compare, check and replay.
+// Flags shared by several commands: the guard rails of run, sweep, compare, check and replay,
+// and the plots of compare and sweep.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -30,6 +31,14 @@ void add_limit_options(CLI::App* cmd, RunLimits& limits) {
   add_limit(cmd, "--max-trace-bytes", limits.max_trace_bytes,
             "Stop a run once its trace file reaches this size (default " +
                 show_limit(kDefaultMaxTraceBytes) + "); a run that hits it exits 2");
+}
+
+void add_plot_options(CLI::App* cmd, std::string& plot, std::string& script,
+                      const std::string& drawn) {
+  cmd->add_option("--plot", plot,
+                  "Draw FILE.svg or FILE.png with gnuplot: " + drawn + " (docs/cli.md, \"Plots\")");
+  cmd->add_option("--plot-script", script,
+                  "With --plot: keep the gnuplot script (data inline) in this file, to restyle");
 }
 
 }  // namespace ballot::cli

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "viz/trace_query.h"
 
@@ -10,7 +11,7 @@ namespace ballot::viz {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+constexpr double kPi = std::numbers::pi;
 // A node's disc: at most this fraction of the half-side of the square the circle fits in, and at
 // most this fraction of the gap between neighbours' centres (so that discs never touch).
 constexpr float kNodeOfHalfSide = 0.17f;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <string>
 
 #include <imgui.h>
@@ -13,7 +14,7 @@ namespace ballot::viz {
 
 namespace {
 
-constexpr float kPi = 3.14159265f;
+constexpr float kPi = std::numbers::pi_v<float>;
 // The view's share of the window beside the timeline.
 constexpr float kMaxWidthShare = 0.45f;
 constexpr float kPadding_px = 8.0f;
