@@ -23,50 +23,11 @@
 #include <sstream>
 #include <string>
 
+#include "tests/process_check.h"
+
 namespace {
 
-int g_failures = 0;
-
-void check(bool ok, const std::string& what) {
-  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-  if (!ok) ++g_failures;
-}
-
-struct Run {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-Run run(const std::string& command) {
-  Run r;
-  // xvfb-run can fail its own clean-up when the program exits at once on a loaded machine (exit
-  // 5, "problem while cleaning up"): the harness failing, not the viewer, so try again.
-  for (int attempt = 1; attempt <= 3; ++attempt) {
-    std::printf("$ %s\n", command.c_str());
-    r = Run{};
-    FILE* p = popen((command + " 2>&1").c_str(), "r");
-    if (p == nullptr) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (!r.output.empty()) std::printf("%s", r.output.c_str());
-    const bool harness_failed =
-        command.find("xvfb-run") != std::string::npos && r.exit_code == 5 &&
-        r.output.find("problem while cleaning up temporary directory") != std::string::npos;
-    if (!harness_failed) break;
-  }
-  return r;
-}
-
-std::string quote(const std::string& s) {
-  return "'" + s + "'";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using namespace process_check;
 
 // The first video stream as ffprobe reports it, every frame decoded and counted.
 std::map<std::string, std::string> probe(const std::string& file) {

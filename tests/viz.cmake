@@ -31,6 +31,7 @@ add_test(NAME viz:no-display
 # --record (docs/viz.md#recording-a-video): its flags and a missing ffmpeg, without a display.
 add_executable(test_viz_record ${CMAKE_CURRENT_SOURCE_DIR}/test_viz_record.cpp)
 target_link_libraries(test_viz_record PRIVATE ballot_options)
+target_include_directories(test_viz_record PRIVATE ${PROJECT_SOURCE_DIR})  # tests/process_check.h
 add_dependencies(test_viz_record ballot-viz)
 add_test(NAME viz:record-errors
          COMMAND test_viz_record errors $<TARGET_FILE:ballot-viz> ${PROJECT_SOURCE_DIR} ${viz_work}/record)
