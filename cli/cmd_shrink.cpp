@@ -1,5 +1,6 @@
 // `ballot shrink SCENARIO [--seed S] [--algo A] [--set k=v]... [--out FILE] [--force]
-// [--budget RUNS]`: a small scenario that fails the way this run fails (cli/shrink.h).
+// [--budget RUNS] [--no-search]`: a small scenario that fails the way this run fails
+// (cli/shrink.h).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -85,6 +86,18 @@ int shrink(ShrinkCliOptions& o) {
                                      : " (kept as they were)",
               r.nodes_before, r.nodes_after, human_duration(r.duration_before).c_str(),
               human_duration(r.duration_after).c_str());
+  if (r.searched && !r.from_search.empty())
+    std::printf(
+        "found by a search: delta debugging of the run itself stopped at %zu faults; %llu "
+        "smaller runs of the same scenario searched, %zu failed the same way; the result "
+        "comes from %s\n",
+        r.own_faults_after, static_cast<unsigned long long>(r.search_runs), r.siblings_failing,
+        r.from_search.c_str());
+  else if (r.searched)
+    std::printf(
+        "searched %llu smaller runs of the same scenario (%zu failed the same way): none "
+        "shrank below the run's own %zu faults\n",
+        static_cast<unsigned long long>(r.search_runs), r.siblings_failing, r.own_faults_after);
   std::printf("%llu runs in %.1fs%s\n", static_cast<unsigned long long>(r.runs), seconds,
               r.budget_exhausted ? " (budget spent: the best found so far)" : "");
   std::printf("wrote %s\n", out.c_str());
@@ -99,7 +112,8 @@ void add_shrink_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand(
       "shrink",
       "From a failing run, write a small scenario that fails the same way: the nemesis's faults "
-      "scripted, then fewer faults, operations, shorter times and fewer nodes.");
+      "scripted, then fewer faults, operations, shorter times and fewer nodes; when that leaves "
+      "many faults, a smaller run of the same scenario that fails the same way, shrunk.");
   cmd->add_option("scenario", o->shrink.file, "Scenario file (JSON) whose run fails")->required();
   cmd->add_option("--seed", o->shrink.seed, "Root seed (overrides the scenario's \"seed\")")
       ->each([o](const std::string&) { o->shrink.seed_given = true; });
@@ -113,8 +127,12 @@ void add_shrink_command(CLI::App& app, Action& action) {
                   "<name>-shrunk-<algo>-<seed>.json in the current directory)");
   cmd->add_flag("--force", o->force, "Overwrite the --out file if it exists");
   cmd->add_option("--budget", o->shrink.budget,
-                  "Stop after this many runs and write the best found so far (default 2000)")
+                  "Stop after this many runs and write the best found so far (default 20000)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}));
+  cmd->add_flag(
+      "--no-search", [o](int64_t) { o->shrink.search = false; },
+      "Shrink only the run asked for: never search smaller runs of the same scenario "
+      "(see docs/cli.md)");
   cmd->add_flag("--quiet", o->quiet, "No progress lines on stderr");
   add_limit_options(cmd, o->shrink.limits);
   cmd->callback([o, &action] { action = [o] { return shrink(*o); }; });

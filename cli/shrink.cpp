@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 
 #include "algorithms/registry.h"
@@ -1031,7 +1033,11 @@ std::string fault_caption(const std::string& fault_json) {
   return caption_of(f);
 }
 
-ShrinkResult shrink_failure(const ShrinkOptions& options) {
+namespace {
+
+// One shrink of one run: the steps of Shrinker, then the result written as a lesson.
+// `found_by`: how the search of smaller runs came to this run ("" for the run asked for).
+ShrinkResult shrink_once(const ShrinkOptions& options, const std::string& found_by) {
   ShrinkResult result;
   Shrinker shrinker(options, result);
   bool reproduced = true;
@@ -1082,6 +1088,7 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
       (result.safety ? "first with a " + result.what + " violation: "
                      : "first on " + result.what + ": ") +
       shrunk_failure;
+  if (!found_by.empty()) description += ". " + found_by;
   for (const std::string& note : result.notes) description += ". Note: " + note;
   const std::string orig_desc = doc.value("description", std::string());
   if (!orig_desc.empty()) description += ". The original: " + orig_desc;
@@ -1150,6 +1157,235 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
         "the shrunk scenario does not re-check (" +
         (verdict.ok() ? std::string("the failure is gone") : verdict.failures.front().text) + ")");
   return result;
+}
+
+// The smaller runs the search draws: the scenario itself with fewer nodes and a shorter run.
+struct SearchConfig {
+  std::vector<std::string> sets;  // the --set overrides that make it (after the user's)
+  json doc;                       // the resolved scenario, seed to be set
+  int32_t nodes = 0;
+  Time_us duration_us = 0;
+};
+
+// A run of the search that failed the same way.
+struct Sibling {
+  std::vector<std::string> sets;
+  uint64_t seed = 0;
+  size_t faults_to_failure = 0;  // faults fired up to the failure (safety) or in the run
+  int32_t nodes = 0;
+  Time_us duration_us = 0;
+};
+
+std::string setting(const std::string& path, Time_us t) {
+  return path + "=\"" + human_duration(t) + "\"";
+}
+
+// The runs the search tries, smallest first: 3 nodes (the smallest majority) and the scenario's
+// own count; runs of 500ms, 1s and 2s shorter than the scenario's (else its own length). The
+// nemesis starts within the first tenth of the run and stops by its end, the random clients
+// too, so that a short run still gets faults and operations. A configuration the scenario
+// reader refuses is left out.
+std::vector<SearchConfig> search_configs(const ShrinkOptions& o, const Scenario& original) {
+  std::vector<int32_t> node_counts;
+  if (original.nodes > 3) node_counts.push_back(3);
+  node_counts.push_back(original.nodes);
+  std::vector<Time_us> durations;
+  for (Time_us d : {kSecond_us / 2, kSecond_us, 2 * kSecond_us})
+    if (d < original.duration_us) durations.push_back(d);
+  if (durations.empty()) durations.push_back(original.duration_us);
+  std::vector<SearchConfig> configs;
+  for (Time_us d : durations)
+    for (int32_t n : node_counts) {
+      SearchConfig c;
+      c.nodes = n;
+      c.duration_us = d;
+      c.sets = o.sets;
+      if (!o.algorithm.empty()) c.sets.push_back("algorithm=\"" + o.algorithm + "\"");
+      if (n != original.nodes) c.sets.push_back("nodes=" + std::to_string(n));
+      if (d != original.duration_us) c.sets.push_back(setting("duration", d));
+      const NemesisSpec& nem = original.nemesis;
+      if (nem.start_us > d / 10) c.sets.push_back(setting("nemesis.start", d / 10));
+      if (nem.stop_us != kNever_us && nem.stop_us > d) c.sets.push_back(setting("nemesis.stop", d));
+      const WorkloadSpec& w = original.workload;
+      if (w.clients > 0 && w.start_us > d / 10) c.sets.push_back(setting("workload.start", d / 10));
+      if (w.clients > 0 && w.stop_us != kNever_us && w.stop_us > d)
+        c.sets.push_back(setting("workload.stop", d));
+      try {
+        c.doc = json::parse(load_scenario(o.file, c.sets, o.variant).resolved_json);
+      } catch (const InputError&) {
+        continue;
+      }
+      c.doc.erase("golden");
+      c.doc.erase("captions");
+      configs.push_back(std::move(c));
+    }
+  return configs;
+}
+
+// The run fails first like `target`: the number of faults that fired up to the failure.
+std::optional<size_t> fails_like(const RunReport& report, const ShrinkResult& target) {
+  if (!report.cut_limit.empty()) return std::nullopt;
+  const Verdict v = judge_run(report);
+  if (v.ok()) return std::nullopt;
+  const Failure& f = v.failures.front();
+  if (f.safety != target.safety || f.what != target.what) return std::nullopt;
+  Time_us when = kNever_us;
+  if (f.safety) {
+    for (const Violation& x : report.result.violations)
+      if (x.checker == f.what) {
+        when = x.time_us;
+        break;
+      }
+  } else {
+    bool measured = false;
+    for (const ExpectationResult& e : report.expectations)
+      if (e.path == f.what) measured = report.result.metrics.count(e.metric) > 0;
+    if (!measured) return std::nullopt;
+  }
+  size_t n = 0;
+  for (const FiredFault& fired : report.faults) n += fired.begin_us <= when ? 1 : 0;
+  return n;
+}
+
+// Faults, then operations, nodes and length: which of two results is smaller.
+bool smaller(const ShrinkResult& a, const ShrinkResult& b) {
+  return std::tie(a.faults_after, a.ops_after, a.nodes_after, a.duration_after) <
+         std::tie(b.faults_after, b.ops_after, b.nodes_after, b.duration_after);
+}
+
+}  // namespace
+
+ShrinkResult shrink_failure(const ShrinkOptions& options) {
+  // Is there a random schedule to search (a nemesis), and budget enough for it?
+  Scenario original;
+  {
+    std::vector<std::string> overrides = options.sets;
+    if (!options.algorithm.empty()) overrides.push_back("algorithm=\"" + options.algorithm + "\"");
+    if (options.seed_given) overrides.push_back("seed=" + std::to_string(options.seed));
+    original = load_scenario(options.file, overrides, options.variant);
+  }
+  const bool may_search =
+      options.search && original.nemesis.enabled && options.budget >= kSearchMinBudget;
+  ShrinkOptions own = options;
+  if (may_search) own.budget = options.budget / 4;
+  ShrinkResult result = shrink_once(own, "");
+  if (!may_search || !result.faults_scripted || result.faults_after <= kSearchAbove) return result;
+
+  // Delta debugging of the run itself left many faults: removing one moves the random draws of
+  // everything after it, so in a long chaotic run most faults look needed. Search smaller runs
+  // of the same scenario (other seeds, fewer nodes, shorter) for one that fails the same way
+  // after fewer faults, and shrink the best few of those.
+  result.searched = true;
+  result.own_faults_after = result.faults_after;
+  const uint64_t search_cap = result.runs + (options.budget - result.runs) / 2;
+  const std::vector<SearchConfig> configs = search_configs(options, original);
+  std::vector<Sibling> found;
+  auto say = [&](const std::string& what) {
+    if (options.progress) options.progress(what);
+  };
+  say("search: delta debugging of the run itself stopped at " +
+      count(result.faults_after, "fault") + "; searching smaller runs of the same scenario");
+  uint64_t runs = result.runs;
+  for (uint64_t k = 1; !configs.empty() && runs < search_cap; ++k) {
+    for (const SearchConfig& c : configs) {
+      if (runs >= search_cap) break;
+      const uint64_t seed = original.seed + k;
+      json doc = c.doc;
+      doc["seed"] = seed;
+      RunReport report;
+      try {
+        report = run_scenario(parse_scenario(doc.dump(), options.file), nullptr, options.limits);
+      } catch (const InputError&) {
+        continue;
+      }
+      ++runs;
+      ++result.search_runs;
+      if (const std::optional<size_t> n = fails_like(report, result)) {
+        Sibling s;
+        s.sets = c.sets;
+        s.seed = seed;
+        s.faults_to_failure = *n;
+        s.nodes = c.nodes;
+        s.duration_us = c.duration_us;
+        found.push_back(std::move(s));
+        say("search: " + std::to_string(result.search_runs) + " runs, seed " +
+            std::to_string(seed) + " on " + count(static_cast<size_t>(c.nodes), "node") + " over " +
+            human_duration(c.duration_us) + " fails the same way after " + count(*n, "fault"));
+      }
+    }
+    size_t best = std::numeric_limits<size_t>::max();
+    for (const Sibling& s : found) best = std::min(best, s.faults_to_failure);
+    if (best <= 1) break;
+  }
+  result.siblings_failing = found.size();
+  std::stable_sort(found.begin(), found.end(), [](const Sibling& a, const Sibling& b) {
+    return std::tie(a.faults_to_failure, a.nodes, a.duration_us, a.seed) <
+           std::tie(b.faults_to_failure, b.nodes, b.duration_us, b.seed);
+  });
+  if (found.size() > kSearchShrunk) found.resize(kSearchShrunk);
+
+  // Shrink the best of them, each with an equal share of what is left.
+  std::optional<ShrinkResult> best;
+  std::string best_from;
+  for (size_t i = 0; i < found.size() && runs < options.budget; ++i) {
+    const Sibling& s = found[i];
+    ShrinkOptions sub = options;
+    sub.sets = s.sets;
+    sub.algorithm.clear();  // in the sets
+    sub.seed_given = true;
+    sub.seed = s.seed;
+    sub.search = false;
+    sub.budget = std::max<uint64_t>(1, (options.budget - runs) / (found.size() - i));
+    if (options.progress)
+      sub.progress = [&options, seed = s.seed](const std::string& line) {
+        options.progress("seed " + std::to_string(seed) + ": " + line);
+      };
+    std::string sets;
+    for (size_t j = options.sets.size(); j < s.sets.size(); ++j)
+      sets += " --set " + shell_quote(s.sets[j]);
+    const std::string from =
+        "Found by a search: delta debugging of seed " + std::to_string(original.seed) + "'s run (" +
+        count(result.faults_before, "fault") + ") stopped at " +
+        count(result.faults_after, "fault") + ", so 'ballot shrink' searched " +
+        std::to_string(result.search_runs) + " smaller runs of the same scenario (seeds from " +
+        std::to_string(original.seed + 1) +
+        ", 3 nodes and the scenario's own count, runs of 500ms, 1s and 2s) and shrank the one that "
+        "failed the same way after the fewest faults: seed " +
+        std::to_string(s.seed) + sets;
+    try {
+      ShrinkResult r = shrink_once(sub, from);
+      runs += r.runs;
+      if (!best || smaller(r, *best)) {
+        best = std::move(r);
+        best_from = "seed " + std::to_string(s.seed) + sets;
+      }
+    } catch (const std::exception& e) {
+      // A sibling that does not shrink (its scripted schedule does not fail the same way, or the
+      // result does not re-check) is passed over.
+      result.notes.push_back("the search's seed " + std::to_string(s.seed) +
+                             " could not be shrunk (" + e.what() + ")");
+    }
+  }
+  const uint64_t spent = runs;
+  if (!best || !smaller(*best, result)) {
+    result.runs = spent;
+    return result;
+  }
+  // The sibling's shrink, with the original's counts before and the search's record.
+  ShrinkResult chosen = std::move(*best);
+  chosen.runs = spent;
+  chosen.faults_before = result.faults_before;
+  chosen.ops_before = result.ops_before;
+  chosen.nodes_before = result.nodes_before;
+  chosen.duration_before = result.duration_before;
+  chosen.text = result.text;
+  chosen.searched = true;
+  chosen.own_faults_after = result.own_faults_after;
+  chosen.search_runs = result.search_runs;
+  chosen.siblings_failing = result.siblings_failing;
+  chosen.from_search = best_from;
+  chosen.notes.insert(chosen.notes.begin(), result.notes.begin(), result.notes.end());
+  return chosen;
 }
 
 SavedFailure script_failure(const ShrinkOptions& options, const std::string& saved_by) {

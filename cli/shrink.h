@@ -2,7 +2,11 @@
 // The nemesis's resolved schedule becomes scripted faults and the random clients' operations
 // scripted ones; then delta debugging removes faults and operations, replaces network faults by
 // the single message drops (drop_message) they effected where that leaves no more faults, shortens
-// and moves what is left, cuts the run after the failure and drops nodes. Every candidate is
+// and moves what is left, cuts the run after the failure and drops nodes. When that leaves many
+// faults (a chaotic run, where removing one moves every random draw after it), it searches smaller
+// runs of the same scenario (the next seeds, 3 nodes, short runs) for one that fails the same way
+// after fewer faults, shrinks the best of those and keeps the smallest result, saying where it
+// came from. Every candidate is
 // judged with judge_run, so "fails the same way" means what run, compare, sweep and check mean:
 // the first failure has the same kind (safety violation or failed expectation) and the same
 // checker or expectation path.
@@ -24,7 +28,10 @@ struct ShrinkOptions {
   std::string algorithm;          // "" : the scenario's
   bool seed_given = false;
   uint64_t seed = 0;
-  uint64_t budget = 2000;  // at most this many runs (the first run included)
+  uint64_t budget = 20000;  // at most this many runs (the first run included)
+  // When delta debugging of the run itself leaves more than kSearchAbove faults, search smaller
+  // runs of the same scenario for one that fails the same way and shrink that (--no-search: off).
+  bool search = true;
   RunLimits limits;
   // Told of progress ("faults: 120 runs, 7 faults, 40 ops left"); may be empty.
   std::function<void(const std::string&)> progress;
@@ -50,7 +57,23 @@ struct ShrinkResult {
   bool ops_scripted = false;  // the random clients' operations as scripted ones reproduced it
   bool had_random_clients = false;
   std::vector<std::string> notes;  // for people: what could not be done, and why
+  // The search of smaller runs (docs/cli.md, "ballot shrink"): whether it ran, what delta
+  // debugging of the run itself had reached, its runs, how many of them failed the same way, and
+  // when the result came from one of them, its seed and overrides ("seed 1705 --set nodes=3 ...").
+  bool searched = false;
+  size_t own_faults_after = 0;
+  uint64_t search_runs = 0;
+  size_t siblings_failing = 0;
+  std::string from_search;
 };
+
+// The search of smaller runs: when more than this many faults are left, with a nemesis to draw
+// from and a budget of at least kSearchMinBudget. A quarter of the budget goes to the run itself,
+// then at most half of the rest to the search's runs (it stops early at a run that fails after
+// one fault), the rest to shrinking the best kSearchShrunk of the runs that failed the same way.
+inline constexpr size_t kSearchAbove = 3;
+inline constexpr uint64_t kSearchMinBudget = 1000;
+inline constexpr size_t kSearchShrunk = 3;
 
 // The run does not fail: nothing to shrink (the message says why). The CLI exits 2.
 class NotFailing : public std::runtime_error {

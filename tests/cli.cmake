@@ -32,6 +32,10 @@ add_test(NAME cli:golden
 # the same way and passes `ballot check`; budget, output file, bad input (cli/shrink.cpp).
 add_test(NAME cli:shrink
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/shrink_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# `ballot shrink`'s search of smaller runs: Raft's vote_before_persist shrinks to at most 7
+# faults with it and keeps many more without it (--no-search).
+add_test(NAME cli:shrink_search
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/shrink_search_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # Sweeps at scale: --save-failures (a saved failure outlives a changed default), --stats seeds, a
 # failing seed told at once, `sweep --shard K/N --json` parts merged byte for byte, bad flags.
 add_test(NAME cli:sweep_scale
