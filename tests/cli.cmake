@@ -43,6 +43,10 @@ add_test(NAME cli:sweep_scale
 # The docs/scale-out.md recipes for real: a sweep through GNU parallel (local, and --sshlogin :).
 add_test(NAME cli:scale_out_parallel
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/scale_out_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# ... and --sshlogin through real ssh, to an sshd of its own on this machine (77 without sshd).
+add_test(NAME cli:scale_out_ssh
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/scale_out_ssh_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli:scale_out_ssh PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
 # ... and through a single-node Slurm the test starts itself (skipped, exit 77, without Slurm).
 add_test(NAME cli:scale_out_slurm
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/slurm_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
