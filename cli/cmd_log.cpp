@@ -31,6 +31,7 @@ struct LogOptions {
   std::string from, to;
   std::vector<std::string> types;
   std::vector<std::string> kinds;
+  bool timers = false;  // --timers: the timer bookkeeping (arm, cancel) too
 };
 
 // A trace that cannot be read: the line (0: the file itself) and what was expected.
@@ -329,7 +330,8 @@ struct Filter {
   Time_us from_us = 0;
   Time_us to_us = kNever_us;
   std::vector<std::string> types;  // globs; empty: all
-  std::set<std::string> kinds;     // empty: all
+  std::set<std::string> kinds;     // empty: all (but arm and cancel, unless timers)
+  bool timers = false;
 };
 
 class Printer {
@@ -337,6 +339,9 @@ class Printer {
   // `device`: the fencing device's number in fault details (docs/stonith.md), 0 for none.
   Printer(const Filter& filter, std::string epoch_word, int64_t device)
       : filter_(filter), epoch_word_(std::move(epoch_word)), device_(device) {}
+
+  // Timer events left out by default (arm, cancel), within the window and the other filters' reach.
+  uint64_t timers_hidden() const { return timers_hidden_; }
 
   // Returns false once past --to (the trace is in time order).
   bool event(const Json& j) {
@@ -373,6 +378,12 @@ class Printer {
     if (!filter_.nodes.empty() && k != "fault" && k != "caption" && !filter_.nodes.count(n) &&
         !filter_.nodes.count(peer))
       return true;
+    // Every timer reset is a cancel and an arm: two lines per heartbeat, which bury the messages
+    // and roles a reader looks for. Shown when asked (--timers, or --kind arm,cancel).
+    if (filter_.kinds.empty() && !filter_.timers && (k == "arm" || k == "cancel")) {
+      ++timers_hidden_;
+      return true;
+    }
 
     std::string who, what;
     if (k == "send" || k == "deliver" || k == "drop") {
@@ -457,6 +468,7 @@ class Printer {
   std::string epoch_word_;
   int64_t device_ = 0;
   const std::vector<std::string> kinds_ = kind_names();
+  uint64_t timers_hidden_ = 0;
   std::map<int64_t, std::string> sent_;  // message id -> its rendered fields
   uint64_t printed_ = 0;
 };
@@ -468,6 +480,7 @@ int bad_flag(const std::string& flag, const std::string& what) {
 
 int log_trace(const LogOptions& o) {
   Filter filter;
+  filter.timers = o.timers;
   try {
     if (!o.from.empty()) filter.from_us = parse_duration_us(o.from, "--from");
     if (!o.to.empty()) filter.to_us = parse_duration_us(o.to, "--to");
@@ -527,6 +540,11 @@ int log_trace(const LogOptions& o) {
         throw TraceError{line_no, std::string("malformed event: ") + e.what()};
       }
     });
+    if (printer && printer->timers_hidden() > 0)
+      std::fprintf(stderr,
+                   "ballot: %llu timer events (arm, cancel) not shown: --timers or --kind shows "
+                   "them\n",
+                   static_cast<unsigned long long>(printer->timers_hidden()));
     if (!info.footer && !info.stopped)
       std::fprintf(stderr, "ballot: %s: warning: no footer (the trace may be truncated)\n",
                    file.c_str());
@@ -563,6 +581,9 @@ void add_log_command(CLI::App& app, Action& action) {
   cmd->add_option("--kind", o->kinds,
                   "Only these event kinds (repeatable or a comma list): " + joined(kind_names()))
       ->delimiter(',');
+  cmd->add_flag("--timers", o->timers,
+                "Also the timer bookkeeping events (arm, cancel), left out by default when "
+                "--kind is not given");
   cmd->callback([o, &action] { action = [o] { return log_trace(*o); }; });
 }
 

@@ -24,8 +24,8 @@ check() {
 "$ballot" run "$src/scenarios/split-brain-3-2.json" --algo raft --seed 1 --trace "$work/raft.jsonl" >/dev/null
 "$ballot" run "$src/scenarios/bully-partition.json" --seed 1 --trace "$work/bully.jsonl" >/dev/null
 
-# ---- formatting: a known scenario's first Raft election, seen from n3 (with n3's election timer
-# reset, cancel then arm, each time it hears from a candidate or leader) ----
+# ---- formatting: a known scenario's first Raft election, seen from n3 (with --timers, n3's
+# election timer reset, cancel then arm, each time it hears from a candidate or leader) ----
 cat >"$work/raft-n3.txt" <<'END'
       66.328ms  deliver  n5 -> n3   RequestVote  term 1  candidate n5  last log 0@t0
       66.328ms  role     n3         follower (no leader)  term 1
@@ -41,7 +41,19 @@ cat >"$work/raft-n3.txt" <<'END'
       71.322ms  record   n3         append  index 1  term 1  noop
       71.322ms  send     n3 -> n5   AppendEntriesReply  term 1  ok  match 1  conflict 0
 END
-expect_lines "raft election from n3" "$work/raft-n3.txt" -- "$ballot" log "$work/raft.jsonl" --node n3 --from 66ms --to 72ms
+expect_lines "raft election from n3" "$work/raft-n3.txt" -- "$ballot" log "$work/raft.jsonl" --node n3 --from 66ms --to 72ms --timers
+# Without --timers (and without --kind) the timer bookkeeping is left out, and stderr says so.
+grep -vE '  (arm|cancel)  ' "$work/raft-n3.txt" >"$work/raft-n3-quiet.txt"
+expect_lines "raft election from n3, timers left out" "$work/raft-n3-quiet.txt" -- "$ballot" log "$work/raft.jsonl" --node n3 --from 66ms --to 72ms
+if grep -qx 'ballot: 4 timer events (arm, cancel) not shown: --timers or --kind shows them' "$work/err.txt"; then
+  pass
+else
+  fail "the count of timer events left out: $(cat "$work/err.txt")"
+fi
+# --kind decides alone: asked for, arm and cancel are shown without --timers.
+"$ballot" log "$work/raft.jsonl" --node n3 --from 66ms --to 72ms --kind cancel,arm >"$work/n3-timers.txt" 2>"$work/err.txt"
+check "--kind arm,cancel: the 4 timer events" 'END { print (NR == 4 ? "ok" : NR) }' "$work/n3-timers.txt"
+if [ ! -s "$work/err.txt" ]; then pass; else fail "--kind arm,cancel: nothing on stderr: $(cat "$work/err.txt")"; fi
 
 # Bully's n2, cut off with n1 by the partition, suspects n5 and makes itself coordinator.
 cat >"$work/bully-n2.txt" <<'END'
@@ -61,9 +73,12 @@ expect_lines "bully split brain at n2" "$work/bully-n2.txt" -- \
   "$ballot" log "$work/bully.jsonl" --node n2 --from 2s --to 6s --kind fault,note,role --kind send,drop --type 'Elect*,Coord*'
 
 # ---- filters ----
-"$ballot" log "$work/raft.jsonl" >"$work/all.txt"
+"$ballot" log "$work/raft.jsonl" --timers >"$work/all.txt"
 events=$(tail -n 1 "$work/raft.jsonl" | grep -oE '"events":[0-9]+' | head -1 | cut -d: -f2)
-check "unfiltered: one line per event ($events)" "END { print (NR == $events ? \"ok\" : NR) }" "$work/all.txt"
+check "unfiltered with --timers: one line per event ($events)" "END { print (NR == $events ? \"ok\" : NR) }" "$work/all.txt"
+timers=$(grep -cE '"k":"(arm|cancel)"' "$work/raft.jsonl")
+"$ballot" log "$work/raft.jsonl" >"$work/default.txt" 2>/dev/null
+check "by default: every event but the $timers timer events" "END { print (NR == $events - $timers ? \"ok\" : NR) }" "$work/default.txt"
 check "times aligned: every line has its time in columns 1-14" \
   '{ if (substr($0, 1, 14) !~ /^ *[0-9]+\.[0-9][0-9][0-9]ms$/) bad = 1 } END { print (bad || NR == 0 ? "bad" : "ok") }' "$work/all.txt"
 "$ballot" log "$work/raft.jsonl" --kind drop >"$work/drops.txt"
