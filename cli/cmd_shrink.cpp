@@ -79,6 +79,9 @@ int shrink(ShrinkCliOptions& o) {
   }
   for (const std::string& note : r.notes) std::fprintf(stderr, "ballot: note: %s\n", note.c_str());
   std::printf("failure kept: %s\n", r.text.c_str());
+  if (!r.from_search.empty())
+    std::printf("  (the result comes from another run, which fails the same way: %s)\n",
+                r.search_text.c_str());
   std::printf("faults %zu -> %zu, operations %zu -> %zu%s, nodes %d -> %d, duration %s -> %s\n",
               r.faults_before, r.faults_after, r.ops_before, r.ops_after,
               r.ops_scripted         ? ""

@@ -1378,6 +1378,7 @@ ShrinkResult shrink_failure(const ShrinkOptions& options) {
   chosen.ops_before = result.ops_before;
   chosen.nodes_before = result.nodes_before;
   chosen.duration_before = result.duration_before;
+  chosen.search_text = chosen.text;  // the found run's own failure
   chosen.text = result.text;
   chosen.searched = true;
   chosen.own_faults_after = result.own_faults_after;

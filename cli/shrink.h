@@ -65,6 +65,7 @@ struct ShrinkResult {
   uint64_t search_runs = 0;
   size_t siblings_failing = 0;
   std::string from_search;
+  std::string search_text;  // the failure of the run the result came from, in its own words
 };
 
 // The search of smaller runs: when more than this many faults are left, with a nemesis to draw

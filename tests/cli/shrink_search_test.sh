@@ -30,6 +30,11 @@ if grep -qE '^found by a search: delta debugging of the run itself stopped at [0
 else
   fail "the search line: $out"
 fi
+if grep -qE '^  \(the result comes from another run, which fails the same way: \[one_leader_per_epoch\]' <<<"$out"; then
+  pass
+else
+  fail "the found run's failure: $out"
+fi
 n=$(written "$work/out.json")
 if [ "$n" -ge 1 ] && [ "$n" -le 7 ]; then pass; else fail "at most 7 faults: $n"; fi
 expect 0 'Found by a search: delta debugging of seed 18.s run \(371 faults\)' -- cat "$work/out.json"
