@@ -302,6 +302,11 @@ TEST_CASE("cluster cut links of a link_cut written with node sets, one way and b
                   {"at": "2200ms", "duration": "300ms", "kind": "link_cut", "from": "n3",
                    "to": "n4"}])");
   CHECK(cut_faults(*m).size() == 3);
+  // Their labels on the timeline's fault bars name the sets and the way.
+  REQUIRE(m->faults.size() == 3);
+  CHECK(m->faults[0].summary == "link_cut {n1,n2}->{n3,n4}");
+  CHECK(m->faults[1].summary == "link_cut {n5}<->{n1,n2}");
+  CHECK(m->faults[2].summary == "link_cut n3->n4");
   // {n1,n2} -> {n3,n4}, one way, during [0.5 s, 1 s).
   for (int32_t a : {1, 2})
     for (int32_t b : {3, 4}) {

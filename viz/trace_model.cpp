@@ -972,10 +972,17 @@ class Builder {
         targets += (i ? " | " : "") + ("{" + node_list(fault.groups[i], device_) + "}");
       if (!fault.nodes.empty())
         targets += (targets.empty() ? "" : " ") + node_list(fault.nodes, device_);
+      // A link cut both ways is "<->"; one of node sets names them: "{n1,n2}->{n3}".
+      const char* way =
+          d.contains("both") && d["both"].is_boolean() && d["both"].get<bool>() ? "<->" : "->";
       if (fault.from != 0 || fault.to != 0)
         targets += (targets.empty() ? "" : " ") +
-                   (fault.from ? fault_node(fault.from, device_) : std::string("any")) + "->" +
+                   (fault.from ? fault_node(fault.from, device_) : std::string("any")) + way +
                    (fault.to ? fault_node(fault.to, device_) : std::string("any"));
+      if (d.contains("from_nodes") && d.contains("to_nodes"))
+        targets += (targets.empty() ? "{" : " {") +
+                   node_list(read_nodes(d["from_nodes"]), device_) + "}" + way + "{" +
+                   node_list(read_nodes(d["to_nodes"]), device_) + "}";
       if (d.contains("type") && d["type"].is_string() && !d["type"].get<std::string>().empty())
         targets += " " + d["type"].get<std::string>();
     }
