@@ -370,6 +370,12 @@ TEST_CASE("cluster cut links of a bridge, a majorities ring, an isolation and a 
   CHECK_FALSE(link_cut(*m, 1, 3, 1800000));
   CHECK(cluster_node_state(*m, 4, 1800000).group == 0);
   CHECK(cluster_node_state(*m, 4, 2100000).group == -1);  // healed
+  // The model ends their spans at the heal (the timeline's fault bars end there too).
+  REQUIRE(m->faults.size() == 5);
+  for (size_t f : {2, 3}) {
+    CHECK(m->faults[f].span.end_us == 2000000);
+    CHECK(m->faults[f].span.end_event == m->faults[4].span.begin_event);
+  }
   CHECK(check_drops_agree_with_cuts(*m) > 0);
 }
 

@@ -58,17 +58,6 @@ bool contains(const std::vector<int32_t>& nodes, int32_t node) {
   return std::find(nodes.begin(), nodes.end(), node) != nodes.end();
 }
 
-// When a heal ended a fault that has no end event: the first heal after its begin (a heal ends
-// every network fault in force without events of their own); the largest time when none did.
-Time_us healed_at(const TraceModel& model, const Fault& f) {
-  Time_us at = std::numeric_limits<Time_us>::max();
-  if (f.span.end_event != f.span.begin_event) return at;
-  for (const Fault& h : model.faults)
-    if (h.look == "heal" && h.span.begin_event > f.span.begin_event)
-      at = std::min(at, h.span.begin_us);
-  return at;
-}
-
 // The `"phase":"..."` of a fault event line ("" when absent).
 std::string_view fault_phase(std::string_view line) {
   constexpr std::string_view key = "\"phase\":\"";
@@ -326,9 +315,7 @@ ClusterNodeState cluster_node_state(const TraceModel& model, int32_t node, Time_
   for (const Interval& p : model.nodes[static_cast<size_t>(node - 1)].pauses)
     if (active_at(p, t, model.end_us)) s.paused = true;
   for (const Fault& f : model.faults) {
-    if (f.instantaneous || f.groups.empty() || !active_at(f.span, t, model.end_us) ||
-        t >= healed_at(model, f))
-      continue;
+    if (f.instantaneous || f.groups.empty() || !active_at(f.span, t, model.end_us)) continue;
     for (size_t g = 0; g < f.groups.size(); ++g)
       if (contains(f.groups[g], node)) s.group = static_cast<int>(g);
   }
@@ -361,7 +348,9 @@ std::vector<CutFault> cut_faults(const TraceModel& model) {
     CutFault c;
     c.fault = static_cast<uint32_t>(fi);
     c.flapping = *kind == FaultKind::Flap;
-    c.begin_us = c.end_us = f.span.begin_us;
+    c.begin_us = f.span.begin_us;
+    c.end_us = f.span.end_us;
+    c.open = f.span.end_event == f.span.begin_event;
     c.n = n;
     c.cuts.assign(static_cast<size_t>(n) * static_cast<size_t>(n), false);
     for (const auto& [a, b] : links)
@@ -371,44 +360,28 @@ std::vector<CutFault> cut_faults(const TraceModel& model) {
   }
   if (out.empty()) return out;
 
-  // Their lives and down times, from the fault events in order.
-  std::vector<bool> ended(out.size(), false);
-  auto close = [&](CutFault& c, Time_us t) {
-    if (c.down_open) c.down.back().second = t;
-    c.down_open = false;
-  };
+  // Their down times, from their fault events in order: from the begin and each `down` to the
+  // next `up`, and at the latest to the end of the fault's span (its end event, or the heal that
+  // ended it: the model ends it there).
   for (uint32_t ev : model.fault_events) {
     const Event& e = model.events[ev];
-    if (e.kind != EventKind::Fault || e.aux >= model.faults.size()) continue;
-    const Fault& f = model.faults[e.aux];
+    if (e.kind != EventKind::Fault || e.aux >= model.faults.size() || of_fault[e.aux] < 0) continue;
+    CutFault& c = out[static_cast<size_t>(of_fault[e.aux])];
+    if (!c.open && e.t_us >= c.end_us) continue;
     const std::string_view phase = fault_phase(model.line(ev));
-    if (f.look == "heal") {
-      // Every network fault in force ends here, without an event of its own.
-      for (size_t k = 0; k < out.size(); ++k)
-        if (!ended[k] && model.faults[out[k].fault].span.begin_event < ev) {
-          close(out[k], e.t_us);
-          out[k].end_us = e.t_us;
-          out[k].open = false;
-          ended[k] = true;
-        }
-      continue;
-    }
-    const int64_t k = of_fault[e.aux];
-    if (k < 0 || ended[static_cast<size_t>(k)]) continue;
-    CutFault& c = out[static_cast<size_t>(k)];
-    if (phase == "begin" || phase == "down") {
-      if (phase == "begin") c.begin_us = e.t_us;
-      if (!c.down_open) c.down.emplace_back(e.t_us, e.t_us);
+    if ((phase == "begin" || phase == "down") && !c.down_open) {
+      c.down.emplace_back(e.t_us, e.t_us);
       c.down_open = true;
-    } else if (phase == "up") {
-      close(c, e.t_us);
-    } else if (phase == "end") {
-      close(c, e.t_us);
-      c.end_us = e.t_us;
-      c.open = false;
-      ended[static_cast<size_t>(k)] = true;
+    } else if (phase == "up" && c.down_open) {
+      c.down.back().second = e.t_us;
+      c.down_open = false;
     }
   }
+  for (CutFault& c : out)
+    if (c.down_open && !c.open) {
+      c.down.back().second = c.end_us;
+      c.down_open = false;
+    }
   return out;
 }
 

@@ -100,9 +100,9 @@ ClusterNodeState cluster_node_state(const TraceModel& model, int32_t node, Time_
 // A network fault that cuts links, resolved once per model: which directed links it cuts,
 // computed by the kernel's own fault shapes (sim/kernel/fault_shapes.h) from the resolved targets
 // in its `begin` event's detail (partition, isolate, link_cut with single nodes or node sets, one
-// way or both, bridge, majorities_ring, flap), and when they are cut: from its `begin` to its
-// `end`, or to the `heal` that ended it (a heal ends network faults without end events). A flap's
-// link is cut from its begin and each `down` event to the next `up`.
+// way or both, bridge, majorities_ring, flap), and when they are cut: over the fault's span, from
+// its `begin` to its `end` or the `heal` that ended it; a flap's link only from its begin and
+// each `down` event to the next `up`.
 struct CutFault {
   uint32_t fault = 0;  // index in TraceModel::faults
   bool flapping = false;

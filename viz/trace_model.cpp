@@ -942,6 +942,16 @@ class Builder {
       read_fault_detail(fault, m_.line(index), line);
       // Instantaneous kinds have no end event.
       if (fault.instantaneous) fault.span.end_us = e.t_us;
+      // A heal ends every network fault in force, which write no end events of their own.
+      if (fault.look == "heal")
+        for (Fault& other : m_.faults) {
+          auto k = fault_kinds_.find(other.kind);
+          if (other.instantaneous || other.span.end_event != other.span.begin_event ||
+              k == fault_kinds_.end() || k->second.acts_on != "network")
+            continue;
+          other.span.end_us = e.t_us;
+          other.span.end_event = index;
+        }
       open_faults_[f.fault] = m_.faults.size();
       m_.events[index].aux = static_cast<uint32_t>(m_.faults.size());
       m_.faults.push_back(std::move(fault));
