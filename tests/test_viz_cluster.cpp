@@ -1,9 +1,13 @@
 // The cluster view's geometry and state at a time (viz/cluster_layout.h): node positions on the
 // circle, election timer rings from the trace's arm / timer / cancel events, message dots along
-// their links, and crashed, paused and partitioned nodes. Pure functions, no ImGui.
+// their links, crashed, paused and partitioned nodes, and the links faults cut (from real runs
+// of small scenarios, checked against the messages the kernel dropped). Pure functions, no ImGui.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "viz/cluster_layout.h"
@@ -55,6 +59,49 @@ std::string hand_trace() {
 
 std::shared_ptr<const TraceModel> hand_model() {
   return parse_trace(hand_trace(), "hand");
+}
+
+// A real run of five Raft nodes for 3 s under `faults` (a JSON list), from a scenario written
+// to a scratch file named after `name`.
+std::shared_ptr<const TraceModel> run_faults(const std::string& name, const std::string& faults) {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("ballot-test-viz-cluster-" + name + ".json");
+  std::ofstream(path) << R"({"name": ")" << name
+                      << R"(", "nodes": 5, "algorithm": "raft", "seed": 3, "duration": "3s",)"
+                      << R"( "faults": )" << faults << "}\n";
+  const InProcessRun run = run_in_process(path.string(), std::nullopt, std::nullopt, {});
+  std::filesystem::remove(path);
+  return parse_trace(run.trace, run.label);
+}
+
+// The kernel decides a message's cut when it is sent: one sent on a cut link is dropped at once
+// with reason "partition", any other is not. The view's cuts must say the same for every message
+// (but those sent at the instant of a fault event, whose order within the instant decides).
+// Returns how many were sent on a cut link.
+int check_drops_agree_with_cuts(const TraceModel& m) {
+  const std::vector<CutFault> faults = cut_faults(m);
+  std::vector<Time_us> fault_times;
+  for (uint32_t e : m.fault_events)
+    if (m.events[e].kind == EventKind::Fault) fault_times.push_back(m.events[e].t_us);
+  int cut = 0, checked = 0;
+  for (const Message& msg : m.messages) {
+    if (msg.from < 1 || msg.to < 1 || msg.duplicate) continue;
+    if (std::find(fault_times.begin(), fault_times.end(), msg.send_us) != fault_times.end())
+      continue;
+    const bool dropped_as_cut = msg.fate == Message::Fate::Dropped &&
+                                m.drop_reasons[msg.drop_reason] == "partition" &&
+                                msg.end_us == msg.send_us;
+    const bool drawn_cut = link_cuts_at(faults, msg.send_us, m.end_us).cut(msg.from, msg.to);
+    if (drawn_cut != dropped_as_cut) {
+      INFO("message " << msg.id << " n" << msg.from << " -> n" << msg.to << " sent at "
+                      << msg.send_us);
+      CHECK(drawn_cut == dropped_as_cut);
+    }
+    ++checked;
+    cut += dropped_as_cut;
+  }
+  CHECK(checked > 100);
+  return cut;
 }
 
 }  // namespace
@@ -245,4 +292,177 @@ TEST_CASE("cluster view in reveal mode knows nothing after the cursor", "[viz][c
   REQUIRE(s != nullptr);
   CHECK(s->end == TimerSpan::End::Open);
   CHECK(ring_fraction(*s, 200) == Approx(0.8));
+}
+
+TEST_CASE("cluster cut links of a link_cut written with node sets, one way and both ways",
+          "[viz][cluster]") {
+  const auto m = run_faults(
+      "sets", R"([{"at": "500ms", "duration": "500ms", "kind": "link_cut", "from": ["n1", "n2"],
+                   "to": ["n3", "n4"]},
+                  {"at": "1500ms", "duration": "500ms", "kind": "link_cut", "from": "n5",
+                   "to": ["n1", "n2"], "both": true},
+                  {"at": "2200ms", "duration": "300ms", "kind": "link_cut", "from": "n3",
+                   "to": "n4"}])");
+  CHECK(cut_faults(*m).size() == 3);
+  // Their labels on the timeline's fault bars name the sets and the way.
+  REQUIRE(m->faults.size() == 3);
+  CHECK(m->faults[0].summary == "link_cut {n1,n2}->{n3,n4}");
+  CHECK(m->faults[1].summary == "link_cut {n5}<->{n1,n2}");
+  CHECK(m->faults[2].summary == "link_cut n3->n4");
+  // {n1,n2} -> {n3,n4}, one way, during [0.5 s, 1 s).
+  for (int32_t a : {1, 2})
+    for (int32_t b : {3, 4}) {
+      CHECK(link_cut(*m, a, b, 750000));
+      CHECK_FALSE(link_cut(*m, b, a, 750000));  // the way back is not cut
+      CHECK_FALSE(link_cut(*m, a, b, 499999));
+      CHECK_FALSE(link_cut(*m, a, b, 1000000));
+    }
+  CHECK_FALSE(link_cut(*m, 1, 2, 750000));
+  CHECK_FALSE(link_cut(*m, 3, 4, 750000));
+  CHECK_FALSE(link_cut(*m, 1, 5, 750000));
+  // n5 <-> {n1,n2}, both ways, during [1.5 s, 2 s).
+  for (int32_t a : {1, 2}) {
+    CHECK(link_cut(*m, 5, a, 1750000));
+    CHECK(link_cut(*m, a, 5, 1750000));
+    CHECK_FALSE(link_cut(*m, a, 5, 2000000));
+  }
+  CHECK_FALSE(link_cut(*m, 5, 3, 1750000));
+  CHECK_FALSE(link_cut(*m, 1, 2, 1750000));
+  // A single link, one way.
+  CHECK(link_cut(*m, 3, 4, 2300000));
+  CHECK_FALSE(link_cut(*m, 4, 3, 2300000));
+  CHECK(check_drops_agree_with_cuts(*m) > 0);
+}
+
+TEST_CASE("cluster cut links of a bridge, a majorities ring, an isolation and a heal",
+          "[viz][cluster]") {
+  const auto m = run_faults("shapes",
+                            R"([{"at": "300ms", "duration": "400ms", "kind": "bridge",
+           "nodes": ["n1", "n2", "n3", "n4", "n5"]},
+          {"at": "1s", "duration": "400ms", "kind": "majorities_ring",
+           "nodes": ["n1", "n2", "n3", "n4", "n5"]},
+          {"at": "1600ms", "kind": "isolate", "nodes": ["n2"]},
+          {"at": "1600ms", "kind": "partition", "groups": [["n4"], ["n1", "n2", "n3", "n5"]]},
+          {"at": "2s", "kind": "heal"}])");
+  // Bridge over n1..n5: {n1,n2} and {n4,n5} cannot talk; n3 sees both.
+  CHECK(link_cut(*m, 1, 4, 500000));
+  CHECK(link_cut(*m, 4, 1, 500000));
+  CHECK(link_cut(*m, 2, 5, 500000));
+  CHECK_FALSE(link_cut(*m, 1, 3, 500000));
+  CHECK_FALSE(link_cut(*m, 3, 5, 500000));
+  CHECK_FALSE(link_cut(*m, 1, 2, 500000));
+  CHECK_FALSE(link_cut(*m, 1, 4, 700000));
+  // Majorities ring over n1..n5: each sees its two neighbours on the ring.
+  CHECK(link_cut(*m, 1, 3, 1200000));
+  CHECK(link_cut(*m, 3, 1, 1200000));
+  CHECK(link_cut(*m, 2, 4, 1200000));
+  CHECK(link_cut(*m, 5, 2, 1200000));
+  CHECK_FALSE(link_cut(*m, 1, 2, 1200000));
+  CHECK_FALSE(link_cut(*m, 1, 5, 1200000));
+  CHECK_FALSE(link_cut(*m, 3, 4, 1200000));
+  // n2 isolated and n4 partitioned off from 1.6 s, both without a duration, until the heal at
+  // 2 s, which writes no end events for them.
+  for (int32_t other : {1, 3, 5}) {
+    CHECK(link_cut(*m, 2, other, 1800000));
+    CHECK(link_cut(*m, other, 2, 1800000));
+    CHECK(link_cut(*m, 4, other, 1800000));
+    CHECK_FALSE(link_cut(*m, 2, other, 2100000));
+    CHECK_FALSE(link_cut(*m, other, 4, 2100000));
+  }
+  CHECK_FALSE(link_cut(*m, 1, 3, 1800000));
+  CHECK(cluster_node_state(*m, 4, 1800000).group == 0);
+  CHECK(cluster_node_state(*m, 4, 2100000).group == -1);  // healed
+  // The model ends their spans at the heal (the timeline's fault bars end there too).
+  REQUIRE(m->faults.size() == 5);
+  for (size_t f : {2, 3}) {
+    CHECK(m->faults[f].span.end_us == 2000000);
+    CHECK(m->faults[f].span.end_event == m->faults[4].span.begin_event);
+  }
+  CHECK(check_drops_agree_with_cuts(*m) > 0);
+}
+
+TEST_CASE("cluster flapping link is cut exactly while it is down", "[viz][cluster]") {
+  // Down at 1 s, then up and down every 200 ms until its end at 2 s; n4 leads (from 0.2 s on),
+  // so its heartbeats to n2 are lost while the link is down.
+  const auto m = run_faults(
+      "flap", R"([{"at": "1s", "duration": "1s", "kind": "flap", "from": "n4", "to": "n2",
+                   "period": "200ms"}])");
+  const std::vector<CutFault> faults = cut_faults(*m);
+  REQUIRE(faults.size() == 1);
+  CHECK(faults[0].flapping);
+  auto cut_at = [&](Time_us t) {
+    const LinkCutsAt at = link_cuts_at(faults, t, m->end_us);
+    CHECK(at.cut(4, 2) == at.cut(2, 4));  // a flap cuts both ways
+    return at.cut(4, 2);
+  };
+  CHECK_FALSE(cut_at(999999));
+  for (Time_us t : {1000000, 1100000, 1199999, 1400000, 1500000, 1800000, 1999999})
+    CHECK(cut_at(t));
+  for (Time_us t : {1200000, 1300000, 1399999, 1600000, 1700000, 2000000, 2500000})
+    CHECK_FALSE(cut_at(t));
+  // Flapping while the fault lasts, down or up; only that link.
+  CHECK(link_cuts_at(faults, 1300000, m->end_us).flaps(4, 2));
+  CHECK(link_cuts_at(faults, 1100000, m->end_us).flaps(2, 4));
+  CHECK_FALSE(link_cuts_at(faults, 1300000, m->end_us).flaps(4, 3));
+  CHECK_FALSE(link_cuts_at(faults, 2000000, m->end_us).flaps(4, 2));
+  CHECK_FALSE(link_cut(*m, 4, 3, 1100000));
+  REQUIRE(state_at(*m, 4, 1000000).band != nullptr);
+  CHECK(state_at(*m, 4, 1000000).band->role == Role::Leader);
+  CHECK(check_drops_agree_with_cuts(*m) > 0);
+}
+
+TEST_CASE("cluster cut links in reveal mode know nothing after the cursor", "[viz][cluster]") {
+  const auto full = run_faults(
+      "reveal", R"([{"at": "1s", "duration": "1s", "kind": "flap", "from": "n1", "to": "n2",
+                     "period": "200ms"},
+                    {"at": "1s", "duration": "500ms", "kind": "link_cut", "from": ["n3"],
+                     "to": ["n4", "n5"]}])");
+  // At 1.3 s the link is up: the down at 1.4 s is not revealed, and neither is the end at 2 s.
+  const auto up = reveal_until(full, 1300000);
+  const std::vector<CutFault> faults = cut_faults(*up);
+  REQUIRE(faults.size() == 2);
+  CHECK(faults[0].down.size() == 1);  // [1 s, 1.2 s): the only down time known
+  CHECK(faults[0].open);
+  CHECK(faults[1].open);  // its end at 1.5 s is not known yet
+  const LinkCutsAt at = link_cuts_at(faults, 1300000, up->end_us);
+  CHECK_FALSE(at.cut(1, 2));
+  CHECK(at.flaps(1, 2));
+  CHECK(at.cut(3, 5));
+  CHECK_FALSE(at.cut(5, 3));
+  // At 1.45 s it is down again, as the whole trace says.
+  const auto down = reveal_until(full, 1450000);
+  CHECK(link_cut(*down, 2, 1, 1450000));
+  CHECK(link_cut(*full, 2, 1, 1450000));
+}
+
+TEST_CASE("cluster cut links ignore a fault whose detail names no nodes of the cluster",
+          "[viz][cluster]") {
+  // A hand-edited trace: a link cut to n9 of three nodes, one whose sets are not lists of nodes,
+  // a flap with one end, and a bridge that lists a node twice: nothing is drawn for them, and
+  // the good link cut n1 -> n2 among them still is.
+  std::string t = kHeader;
+  const char* lines[] = {
+      R"({"i":0,"t":0,"k":"start","n":1})",
+      R"({"i":1,"t":0,"k":"start","n":2})",
+      R"({"i":2,"t":0,"k":"start","n":3})",
+      R"({"i":3,"t":100,"k":"fault","fault":1,"kind":"link_cut","phase":"begin","detail":{"from":1,"to":9}})",
+      R"({"i":4,"t":100,"k":"fault","fault":2,"kind":"link_cut","phase":"begin","detail":{"from_nodes":"n1","to_nodes":[2]}})",
+      R"({"i":5,"t":100,"k":"fault","fault":3,"kind":"flap","phase":"begin","detail":{"from":1,"period_us":10}})",
+      R"({"i":6,"t":100,"k":"fault","fault":4,"kind":"bridge","phase":"begin","detail":{"nodes":[1,1,2]}})",
+      R"({"i":7,"t":100,"k":"fault","fault":5,"kind":"link_cut","phase":"begin","detail":{"from":1,"to":2,"both":"yes"}})",
+  };
+  for (const char* l : lines) t += std::string(l) + "\n";
+  t += R"({"footer":true,"events":8,"end_us":1000})"
+       "\n";
+  const auto m = parse_trace(t, "bad-detail");
+  REQUIRE(m->faults.size() == 5);
+  const std::vector<CutFault> faults = cut_faults(*m);
+  REQUIRE(faults.size() == 1);
+  CHECK(faults[0].fault == 4);
+  const LinkCutsAt at = link_cuts_at(faults, 500, m->end_us);
+  CHECK(at.cut(1, 2));
+  CHECK_FALSE(at.cut(2, 1));  // "both" that is not a boolean is not true
+  CHECK_FALSE(at.cut(1, 3));
+  CHECK_FALSE(at.cut(3, 1));
+  CHECK(at.flapping.empty());
 }

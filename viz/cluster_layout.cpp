@@ -4,12 +4,20 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <optional>
 
+#include <nlohmann/json.hpp>
+
+#include "sim/kernel/fault_kinds.h"
+#include "sim/kernel/fault_shapes.h"
+#include "sim/kernel/scenario.h"
 #include "viz/trace_query.h"
 
 namespace ballot::viz {
 
 namespace {
+
+using nlohmann::json;
 
 constexpr double kPi = std::numbers::pi;
 // A node's disc: at most this fraction of the half-side of the square the circle fits in, and at
@@ -50,6 +58,80 @@ bool contains(const std::vector<int32_t>& nodes, int32_t node) {
   return std::find(nodes.begin(), nodes.end(), node) != nodes.end();
 }
 
+// The `"phase":"..."` of a fault event line ("" when absent).
+std::string_view fault_phase(std::string_view line) {
+  constexpr std::string_view key = "\"phase\":\"";
+  const size_t at = line.find(key);
+  if (at == std::string_view::npos) return {};
+  const size_t from = at + key.size();
+  const size_t to = line.find('"', from);
+  return to == std::string_view::npos ? std::string_view{} : line.substr(from, to - from);
+}
+
+// Node numbers (1-based) of a JSON list, as the kernel's 0-based ids; nullopt when it is not a
+// list of node numbers in 1..limit (a hand-edited trace: nothing is drawn for that fault).
+std::optional<std::vector<NodeId>> node_ids(const json& j, int32_t limit) {
+  if (!j.is_array()) return std::nullopt;
+  std::vector<NodeId> out;
+  for (const json& v : j) {
+    if (!v.is_number_integer()) return std::nullopt;
+    const auto id = v.get<int64_t>();
+    if (id < 1 || id > limit) return std::nullopt;
+    out.push_back(static_cast<NodeId>(id - 1));
+  }
+  return out;
+}
+
+// The resolved targets of a fault from its begin event's `detail` (docs/trace-format.md), as the
+// kernel's FaultSpec; nodes are 1..n, and n + 1 is the fencing device.
+std::optional<FaultSpec> spec_from_detail(FaultKind kind, std::string_view line, int32_t n) {
+  const json j = json::parse(line.begin(), line.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("detail") || !j["detail"].is_object())
+    return std::nullopt;
+  const json& d = j["detail"];
+  FaultSpec spec;
+  spec.kind = kind;
+  const int32_t limit = n + 1;
+  if (d.contains("groups")) {
+    if (!d["groups"].is_array()) return std::nullopt;
+    for (const json& g : d["groups"]) {
+      auto ids = node_ids(g, limit);
+      if (!ids) return std::nullopt;
+      spec.groups.push_back(std::move(*ids));
+    }
+  }
+  if (d.contains("nodes")) {
+    auto ids = node_ids(d["nodes"], limit);
+    if (!ids) return std::nullopt;
+    spec.nodes = std::move(*ids);
+  }
+  for (const auto& [key, end] : {std::pair{"from", &spec.from}, std::pair{"to", &spec.to}}) {
+    if (!d.contains(key)) continue;
+    auto ids = node_ids(json::array({d[key]}), limit);
+    if (!ids) return std::nullopt;
+    *end = ids->front();
+  }
+  if (d.contains("from_nodes") || d.contains("to_nodes")) {
+    auto from = node_ids(d.value("from_nodes", json()), limit);
+    auto to = node_ids(d.value("to_nodes", json()), limit);
+    if (!from || !to) return std::nullopt;
+    spec.link_set_form = true;
+    spec.from_nodes = std::move(*from);
+    spec.to_nodes = std::move(*to);
+  }
+  spec.both = d.contains("both") && d["both"].is_boolean() && d["both"].get<bool>();
+  // A link cut or flap needs both ends.
+  if ((kind == FaultKind::LinkCut && !spec.link_set_form) || kind == FaultKind::Flap)
+    if (spec.from == kNoNode || spec.to == kNoNode) return std::nullopt;
+  // A bridge's or majorities ring's order lists every node once.
+  if (kind == FaultKind::Bridge || kind == FaultKind::MajoritiesRing) {
+    std::vector<NodeId> sorted = spec.nodes;
+    std::sort(sorted.begin(), sorted.end());
+    if (sorted.empty() || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+      return std::nullopt;
+  }
+  return spec;
+}
 }  // namespace
 
 ClusterGeometry cluster_geometry(int32_t n, float x0, float y0, float x1, float y1,
@@ -240,27 +322,105 @@ ClusterNodeState cluster_node_state(const TraceModel& model, int32_t node, Time_
   return s;
 }
 
-bool link_cut(const TraceModel& model, int32_t from, int32_t to, Time_us t) {
-  for (const Fault& f : model.faults) {
-    if (f.instantaneous || !active_at(f.span, t, model.end_us)) continue;
-    if (!f.groups.empty()) {
-      // Nodes talk when a group holds both (groups may overlap: a bridge node is in both
-      // halves); nodes in no group form one more group.
-      bool together = false, from_grouped = false, to_grouped = false;
-      for (const std::vector<int32_t>& g : f.groups) {
-        const bool has_from = contains(g, from), has_to = contains(g, to);
-        together = together || (has_from && has_to);
-        from_grouped = from_grouped || has_from;
-        to_grouped = to_grouped || has_to;
-      }
-      if (!together && (from_grouped || to_grouped)) return true;
-    } else if (f.look == "isolate") {
-      if (contains(f.nodes, from) != contains(f.nodes, to)) return true;
-    } else if (f.look == "link" && f.flaps_us.empty()) {
-      if (f.from == from && f.to == to) return true;
+bool CutFault::cuts_link(int32_t from, int32_t to) const {
+  if (from < 1 || to < 1 || from > n || to > n) return false;
+  return cuts[static_cast<size_t>(from - 1) * static_cast<size_t>(n) + static_cast<size_t>(to - 1)];
+}
+
+std::vector<CutFault> cut_faults(const TraceModel& model) {
+  const auto n = static_cast<int32_t>(model.nodes.size());
+  std::vector<CutFault> out;
+  std::vector<int64_t> of_fault(model.faults.size(), -1);  // index in out, per fault
+  for (size_t fi = 0; fi < model.faults.size(); ++fi) {
+    const Fault& f = model.faults[fi];
+    if (f.instantaneous) continue;
+    const std::optional<FaultKind> kind = fault_kind_from_name(f.kind);
+    // A kind this viewer does not know has a shape it does not know either.
+    if (!kind || !fault_kind_info(*kind).on_network()) continue;
+    const std::optional<FaultSpec> spec =
+        spec_from_detail(*kind, model.line(f.span.begin_event), n);
+    if (!spec) continue;
+    // The fencing device, when there is one, is node n + 1 (index n): the shapes may name it, the
+    // view draws no link to it.
+    Links links = links_cut(n + 1, *spec);
+    std::erase_if(links, [n](const Link& l) { return l.first >= n || l.second >= n; });
+    if (links.empty()) continue;
+    CutFault c;
+    c.fault = static_cast<uint32_t>(fi);
+    c.flapping = *kind == FaultKind::Flap;
+    c.begin_us = f.span.begin_us;
+    c.end_us = f.span.end_us;
+    c.open = f.span.end_event == f.span.begin_event;
+    c.n = n;
+    c.cuts.assign(static_cast<size_t>(n) * static_cast<size_t>(n), false);
+    for (const auto& [a, b] : links)
+      c.cuts[static_cast<size_t>(a) * static_cast<size_t>(n) + static_cast<size_t>(b)] = true;
+    of_fault[fi] = static_cast<int64_t>(out.size());
+    out.push_back(std::move(c));
+  }
+  if (out.empty()) return out;
+
+  // Their down times, from their fault events in order: from the begin and each `down` to the
+  // next `up`, and at the latest to the end of the fault's span (its end event, or the heal that
+  // ended it: the model ends it there).
+  for (uint32_t ev : model.fault_events) {
+    const Event& e = model.events[ev];
+    if (e.kind != EventKind::Fault || e.aux >= model.faults.size() || of_fault[e.aux] < 0) continue;
+    CutFault& c = out[static_cast<size_t>(of_fault[e.aux])];
+    if (!c.open && e.t_us >= c.end_us) continue;
+    const std::string_view phase = fault_phase(model.line(ev));
+    if ((phase == "begin" || phase == "down") && !c.down_open) {
+      c.down.emplace_back(e.t_us, e.t_us);
+      c.down_open = true;
+    } else if (phase == "up" && c.down_open) {
+      c.down.back().second = e.t_us;
+      c.down_open = false;
     }
   }
+  for (CutFault& c : out)
+    if (c.down_open && !c.open) {
+      c.down.back().second = c.end_us;
+      c.down_open = false;
+    }
+  return out;
+}
+
+LinkCutsAt link_cuts_at(const std::vector<CutFault>& faults, Time_us t, Time_us model_end_us) {
+  // As a span of the model: its end excluded, to the end of the model (included) while open.
+  auto within = [&](Time_us begin, Time_us end, bool open) {
+    return begin <= t && (open ? t <= model_end_us : t < end);
+  };
+  LinkCutsAt at;
+  for (const CutFault& c : faults) {
+    if (!within(c.begin_us, c.end_us, c.open)) continue;
+    if (c.flapping) at.flapping.push_back(&c);
+    // The down times are in order: the last one that began at or before t decides.
+    auto it = std::upper_bound(
+        c.down.begin(), c.down.end(), t,
+        [](Time_us x, const std::pair<Time_us, Time_us>& d) { return x < d.first; });
+    if (it == c.down.begin()) continue;
+    --it;
+    const bool last = it + 1 == c.down.end();
+    if (within(it->first, it->second, last && c.down_open)) at.cutting.push_back(&c);
+  }
+  return at;
+}
+
+bool LinkCutsAt::cut(int32_t from, int32_t to) const {
+  for (const CutFault* c : cutting)
+    if (c->cuts_link(from, to)) return true;
   return false;
+}
+
+bool LinkCutsAt::flaps(int32_t a, int32_t b) const {
+  for (const CutFault* c : flapping)
+    if (c->cuts_link(a, b) || c->cuts_link(b, a)) return true;
+  return false;
+}
+
+bool link_cut(const TraceModel& model, int32_t from, int32_t to, Time_us t) {
+  const std::vector<CutFault> faults = cut_faults(model);
+  return link_cuts_at(faults, t, model.end_us).cut(from, to);
 }
 
 }  // namespace ballot::viz

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "viz/trace_model.h"
@@ -94,8 +95,45 @@ struct ClusterNodeState {
 };
 ClusterNodeState cluster_node_state(const TraceModel& model, int32_t node, Time_us t);
 
-// Whether messages from `from` to `to` are cut at t by a network fault in force then: a partition
-// that puts them in different groups, an isolation of either, or a one-way link cut from -> to.
+// ---- cut links ----
+
+// A network fault that cuts links, resolved once per model: which directed links it cuts,
+// computed by the kernel's own fault shapes (sim/kernel/fault_shapes.h) from the resolved targets
+// in its `begin` event's detail (partition, isolate, link_cut with single nodes or node sets, one
+// way or both, bridge, majorities_ring, flap), and when they are cut: over the fault's span, from
+// its `begin` to its `end` or the `heal` that ended it; a flap's link only from its begin and
+// each `down` event to the next `up`.
+struct CutFault {
+  uint32_t fault = 0;  // index in TraceModel::faults
+  bool flapping = false;
+  // While the fault is in force: [begin, end), or to the end of the model when still open (as
+  // for any span that has not ended within what is known).
+  Time_us begin_us = 0, end_us = 0;
+  bool open = true;
+  // The times its links are cut: [first, second), the last one possibly open (the same rule).
+  std::vector<std::pair<Time_us, Time_us>> down;
+  bool down_open = false;  // the last of `down` has not ended
+  int32_t n = 0;
+  std::vector<bool> cuts;  // n * n: (from - 1) * n + (to - 1)
+  bool cuts_link(int32_t from, int32_t to) const;
+};
+// Every fault of the model that cuts a link between two of its nodes, in the order of the faults.
+std::vector<CutFault> cut_faults(const TraceModel& model);
+
+// The links cut at one time: the faults cutting then, and the flapping links in force then (down
+// or up). Points into the vector it was made from.
+struct LinkCutsAt {
+  std::vector<const CutFault*> cutting, flapping;
+  // Messages from `from` to `to` are lost.
+  bool cut(int32_t from, int32_t to) const;
+  // A flap fault is in force on the link between a and b (either direction), down or up.
+  bool flaps(int32_t a, int32_t b) const;
+};
+// At t, for a model that ends at model_end_us (in reveal mode the cursor: nothing after it).
+LinkCutsAt link_cuts_at(const std::vector<CutFault>& faults, Time_us t, Time_us model_end_us);
+
+// Whether messages from `from` to `to` are cut at t by a network fault in force then (one query;
+// the view resolves cut_faults once per model instead).
 bool link_cut(const TraceModel& model, int32_t from, int32_t to, Time_us t);
 
 }  // namespace ballot::viz

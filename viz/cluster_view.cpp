@@ -28,8 +28,16 @@ constexpr float kDotMin_px = 3.5f;
 constexpr float kCross_radii = 0.2f;
 // A lost message's cross stays this many typical latencies after the loss.
 constexpr Time_us kLossLinger_latencies = 2;
-// The cut across a link: a red bar this long (node radii) at the link's middle.
+// The cut across a link: a red bar this long each side of the link (node radii). Cut both ways:
+// two bars this far apart in the middle; one way: one bar this far along from the sender, and a
+// chevron this far before it (node radii).
 constexpr float kCut_radii = 0.45f;
+constexpr float kCutGap_radii = 0.3f;
+constexpr float kOneWayCutAt = 0.68f;
+constexpr float kChevron_radii = 0.35f;
+// A flapping link: dashes and gaps this long (node radii, at least 3 px).
+constexpr float kDash_radii = 0.25f;
+constexpr uint8_t kFlapLinkAlpha = 150;
 constexpr uint8_t kLinkAlpha = 70;
 constexpr uint8_t kCutLinkAlpha = 35;
 constexpr uint8_t kHeartbeatDotAlpha = 190;
@@ -54,6 +62,19 @@ void hatch_disc(ImDrawList* dl, ImVec2 c, float r, ImU32 color) {
              std::max(3.0f, r * 0.28f), std::max(1.0f, r * 0.06f));
 }
 
+// A dashed line from a to b.
+void dashed_line(ImDrawList* dl, ClusterPoint a, ClusterPoint b, float node_radius, ImU32 color) {
+  const float dx = b.x - a.x, dy = b.y - a.y;
+  const float len = std::sqrt(dx * dx + dy * dy);
+  const float dash = std::max(3.0f, node_radius * kDash_radii);
+  if (len <= 0) return;
+  for (float s = 0; s < len; s += 2 * dash) {
+    const float e = std::min(len, s + dash);
+    dl->AddLine(ImVec2(a.x + dx * s / len, a.y + dy * s / len),
+                ImVec2(a.x + dx * e / len, a.y + dy * e / len), color, 1.5f);
+  }
+}
+
 char group_letter(int group) {
   return static_cast<char>('A' + std::min(group, 25));
 }
@@ -70,6 +91,7 @@ void ClusterView::refresh(const TraceModel& m) {
   cached_events_ = m.events.size();
   cached_text_ = m.text.size();
   spans_ = election_timer_spans(m, election_timer_tags(m.algorithm));
+  cuts_ = cut_faults(m);
   typical_us_ = typical_latency(m);
 }
 
@@ -100,26 +122,51 @@ void ClusterView::Draw(const std::vector<const TraceModel*>& models, const ViewS
   const float r = geo.node_radius;
   const std::vector<std::string> types = union_message_types(models);
 
-  // Links, and the cut across each cut one (a red bar across the link).
+  // Links, and the cut across each cut one: a red bar across the link nearer the receiver whose
+  // messages are lost, with a chevron pointing at it, for a one-way cut; two bars in the middle
+  // for a cut both ways. A flapping link is dashed red while its fault lasts (cut while down).
   std::vector<ClusterNodeState> states(static_cast<size_t>(n));
   for (int32_t i = 1; i <= n; ++i) states[static_cast<size_t>(i - 1)] = cluster_node_state(m, i, t);
+  const LinkCutsAt cuts = link_cuts_at(cuts_, t, m.end_us);
+  const float cut_w = std::max(2.0f, r * 0.08f);
   for (int32_t a = 1; a <= n; ++a) {
     for (int32_t b = a + 1; b <= n; ++b) {
       if (view.filters.node_hidden(a) || view.filters.node_hidden(b)) continue;
       const ClusterPoint pa = geo.nodes[static_cast<size_t>(a - 1)];
       const ClusterPoint pb = geo.nodes[static_cast<size_t>(b - 1)];
-      const bool ab = link_cut(m, a, b, t), ba = link_cut(m, b, a, t);
-      dl->AddLine(iv(pa), iv(pb), col(kTickColor, ab || ba ? kCutLinkAlpha : kLinkAlpha), 1.0f);
+      const bool ab = cuts.cut(a, b), ba = cuts.cut(b, a);
+      if (cuts.flaps(a, b))
+        dashed_line(dl, pa, pb, r, col(kDropColor, kFlapLinkAlpha));
+      else
+        dl->AddLine(iv(pa), iv(pb), col(kTickColor, ab || ba ? kCutLinkAlpha : kLinkAlpha), 1.0f);
       if (!ab && !ba) continue;
-      // A one-way cut sits nearer the receiver whose messages are lost.
-      const float at = ab && ba ? 0.5f : ab ? 0.62f : 0.38f;
-      const ClusterPoint mid = {pa.x + (pb.x - pa.x) * at, pa.y + (pb.y - pa.y) * at};
       const float dx = pb.x - pa.x, dy = pb.y - pa.y;
       const float len = std::max(1.0f, std::sqrt(dx * dx + dy * dy));
+      const float ux = dx / len, uy = dy / len;  // along the link, from a to b
       const float h = r * kCut_radii;
-      const ImVec2 u(-dy / len * h, dx / len * h);
-      dl->AddLine(ImVec2(mid.x - u.x, mid.y - u.y), ImVec2(mid.x + u.x, mid.y + u.y),
-                  col(kDropColor), std::max(2.0f, r * 0.08f));
+      const ImVec2 across(-uy * h, ux * h);
+      auto bar = [&](ClusterPoint at) {
+        dl->AddLine(ImVec2(at.x - across.x, at.y - across.y),
+                    ImVec2(at.x + across.x, at.y + across.y), col(kDropColor), cut_w);
+      };
+      if (ab && ba) {
+        const float gap = std::max(2.0f * cut_w, r * kCutGap_radii) * 0.5f;
+        const ClusterPoint mid = {(pa.x + pb.x) * 0.5f, (pa.y + pb.y) * 0.5f};
+        bar({mid.x - ux * gap, mid.y - uy * gap});
+        bar({mid.x + ux * gap, mid.y + uy * gap});
+        continue;
+      }
+      // One way: the bar nearer the receiver, a chevron on the sender's side pointing at it.
+      const ClusterPoint from = ab ? pa : pb, to = ab ? pb : pa;
+      const float sx = ab ? ux : -ux, sy = ab ? uy : -uy;  // from the sender to the receiver
+      const ClusterPoint at = {from.x + (to.x - from.x) * kOneWayCutAt,
+                               from.y + (to.y - from.y) * kOneWayCutAt};
+      bar(at);
+      const float tip_back = r * kChevron_radii, wing = h * 0.7f;
+      const ImVec2 tip(at.x - sx * tip_back, at.y - sy * tip_back);
+      const ImVec2 base(tip.x - sx * wing, tip.y - sy * wing);
+      dl->AddLine(ImVec2(base.x - sy * wing, base.y + sx * wing), tip, col(kDropColor), cut_w);
+      dl->AddLine(ImVec2(base.x + sy * wing, base.y - sx * wing), tip, col(kDropColor), cut_w);
     }
   }
 

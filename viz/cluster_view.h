@@ -27,11 +27,12 @@ class ClusterView {
 
  private:
   void refresh(const TraceModel& m);
-  // Per model (checked by address, event count and text size): the timer spans and the typical
-  // latency, computed once instead of every frame.
+  // Per model (checked by address, event count and text size): the timer spans, the faults that
+  // cut links and the typical latency, computed once instead of every frame.
   const TraceModel* cached_ = nullptr;
   size_t cached_events_ = 0, cached_text_ = 0;
   std::vector<std::vector<TimerSpan>> spans_;
+  std::vector<CutFault> cuts_;
   Time_us typical_us_ = 0;
 };
 

@@ -942,6 +942,16 @@ class Builder {
       read_fault_detail(fault, m_.line(index), line);
       // Instantaneous kinds have no end event.
       if (fault.instantaneous) fault.span.end_us = e.t_us;
+      // A heal ends every network fault in force, which write no end events of their own.
+      if (fault.look == "heal")
+        for (Fault& other : m_.faults) {
+          auto k = fault_kinds_.find(other.kind);
+          if (other.instantaneous || other.span.end_event != other.span.begin_event ||
+              k == fault_kinds_.end() || k->second.acts_on != "network")
+            continue;
+          other.span.end_us = e.t_us;
+          other.span.end_event = index;
+        }
       open_faults_[f.fault] = m_.faults.size();
       m_.events[index].aux = static_cast<uint32_t>(m_.faults.size());
       m_.faults.push_back(std::move(fault));
@@ -972,10 +982,17 @@ class Builder {
         targets += (i ? " | " : "") + ("{" + node_list(fault.groups[i], device_) + "}");
       if (!fault.nodes.empty())
         targets += (targets.empty() ? "" : " ") + node_list(fault.nodes, device_);
+      // A link cut both ways is "<->"; one of node sets names them: "{n1,n2}->{n3}".
+      const char* way =
+          d.contains("both") && d["both"].is_boolean() && d["both"].get<bool>() ? "<->" : "->";
       if (fault.from != 0 || fault.to != 0)
         targets += (targets.empty() ? "" : " ") +
-                   (fault.from ? fault_node(fault.from, device_) : std::string("any")) + "->" +
+                   (fault.from ? fault_node(fault.from, device_) : std::string("any")) + way +
                    (fault.to ? fault_node(fault.to, device_) : std::string("any"));
+      if (d.contains("from_nodes") && d.contains("to_nodes"))
+        targets += (targets.empty() ? "{" : " {") +
+                   node_list(read_nodes(d["from_nodes"]), device_) + "}" + way + "{" +
+                   node_list(read_nodes(d["to_nodes"]), device_) + "}";
       if (d.contains("type") && d["type"].is_string() && !d["type"].get<std::string>().empty())
         targets += " " + d["type"].get<std::string>();
     }
