@@ -38,10 +38,12 @@ std::shared_ptr<const DiffMarks> compute_diff_marks(const TraceModel& main,
   auto out = std::make_shared<DiffMarks>();
   out->from[0] = &main;
   out->from[1] = &compared;
-  out->diff = tracediff::diff_runs(diff_run_of(main), diff_run_of(compared));
-  out->label = tracediff::divergence_text(out->diff);
-  out->by_lane[0] = split_by_lane(out->diff.unmatched_a, main);
-  out->by_lane[1] = split_by_lane(out->diff.unmatched_b, compared);
+  const tracediff::DiffRun a = diff_run_of(main), b = diff_run_of(compared);
+  out->diff = tracediff::diff_runs(a, b);
+  out->loose = tracediff::loose_diff(a, b);
+  out->label = tracediff::loose_divergence_text(out->loose, out->diff);
+  out->by_lane[0] = split_by_lane(out->loose.unmatched_a, main);
+  out->by_lane[1] = split_by_lane(out->loose.unmatched_b, compared);
   return out;
 }
 

@@ -1,7 +1,8 @@
 // Compare mode's diff marks (docs/viz.md, "Compare"): how the two stacked runs differ, from the
-// trace diff library (sim/tracediff/trace_diff.h, what `ballot diff` prints), and where the
-// timeline marks it. Computed once per pair of loaded models, off the UI thread (DiffJob in
-// viz/diff_panel.h); the timeline then draws only the marks in its visible window.
+// trace diff library: the summary `ballot diff` prints (sim/tracediff/trace_diff.h), and the
+// marks from the looser matching that ignores time and captions (sim/tracediff/loose_diff.h),
+// and where the timeline marks it. Computed once per pair of loaded models, off the UI thread
+// (DiffJob in viz/diff_panel.h); the timeline then draws only the marks in its visible window.
 //
 // No ImGui: the layout of the marks is a pure function, tested without a display.
 #pragma once
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/tracediff/loose_diff.h"
 #include "sim/tracediff/trace_diff.h"
 #include "viz/timeline_layout.h"
 #include "viz/trace_model.h"
@@ -22,19 +24,17 @@ using UnmatchedByLane = std::vector<std::vector<uint32_t>>;
 struct DiffMarks {
   // The full models it was computed from (main, compared): marks apply to these only.
   const TraceModel* from[2] = {nullptr, nullptr};
-  tracediff::TraceDiff diff;
-  std::string label;  // "first divergence: event #1351 at 2000.000ms, differs in: k, ..."
+  tracediff::TraceDiff diff;   // what `ballot diff` prints (the panel's summary)
+  tracediff::LooseDiff loose;  // what the marks show: events matched by content, time aside
+  std::string label;  // "first divergence: A's event #1351 (fault) at 2000.000ms has no ..."
 
   bool identical() const { return diff.identical(); }
-  // Whether there is a time to mark (an event, or where the shorter run ends).
-  bool has_divergence_time() const {
-    return diff.divergence == tracediff::TraceDiff::Divergence::Event ||
-           diff.divergence == tracediff::TraceDiff::Divergence::Prefix;
-  }
-  Time_us divergence_us() const { return diff.divergence_us(); }
+  // Whether there is a time to mark: the earliest event without a counterpart.
+  bool has_divergence_time() const { return loose.has_divergence; }
+  Time_us divergence_us() const { return loose.divergence_us; }
   // Events of stack `model` (0 main, 1 compared) with no counterpart in the other, sorted.
   const std::vector<uint32_t>& unmatched(int model) const {
-    return model == 0 ? diff.unmatched_a : diff.unmatched_b;
+    return model == 0 ? loose.unmatched_a : loose.unmatched_b;
   }
   // The same, by lane (what the timeline draws from).
   UnmatchedByLane by_lane[2];
