@@ -188,6 +188,13 @@ TEST_CASE("loose diff: runs that differ only by a time shift have nothing unmatc
   CHECK(d.first_shifted_a == 2);
   CHECK(d.first_shifted_b_us == 4);
   CHECK(d.max_shift_us == 3);
+  // B does them later: A's are late until then, B's never.
+  REQUIRE(d.late_a.size() == 4);
+  CHECK(d.late_a[0].event == 2);
+  CHECK(d.late_a[0].counterpart_us == 4);
+  CHECK(d.late_a[3].event == 6);
+  CHECK(d.late_a[3].counterpart_us == 15);
+  CHECK(d.late_b.empty());
   CHECK(loose_divergence_text(d, exact) ==
         "the same events, 4 of them at other times (the first: A's event #2 at 1us, B's #2 at "
         "4us)");

@@ -188,6 +188,53 @@ TEST_CASE("viz diff: runs that differ only by a time shift get no marks", "[viz]
                            0) == 0);
 }
 
+TEST_CASE("viz diff: reveal mode rings what the other run has not done yet", "[viz][diff]") {
+  // B does everything from 1.5 s on 3 ms later. With the cursor in between, A's events of the
+  // last 3 ms have their counterpart after the cursor: ringed, and only those.
+  const std::string text = leader_pause_text({});
+  const auto a = parse_trace(text, "a");
+  const auto b = parse_trace(shifted(text, 1'500'000, 3'000), "b");
+  const auto marks = compute_diff_marks(*a, *b);
+  REQUIRE(marks->unmatched(0).empty());
+  const ViewState view = window(0, a->end_us);
+  const Viewport vp{0, 0, 1200, 800, 13.0f, 40.0f};
+  for (const Time_us cursor : {Time_us{1'501'500}, Time_us{4'000'000}, Time_us{6'200'000}}) {
+    const auto pa = reveal_until(a, cursor), pb = reveal_until(b, cursor);
+    const Layout layout = layout_timeline({pa.get(), pb.get()}, view, vp);
+    const auto dots = diff_dots(marks->by_lane[0], *pa, layout.sections[0], layout.axis, 1.0f,
+                                &marks->late_by_lane[0]);
+    // Every event of A in (cursor - 3 ms, cursor], one per column and lane.
+    size_t expected_lanes = 0;
+    std::vector<bool> lane_seen(static_cast<size_t>(a->node_count) + 1, false);
+    for (const Event& e : a->events)
+      if (e.t_us > cursor - 3'000 && e.t_us <= cursor && e.t_us >= 1'500'000 &&
+          e.kind != EventKind::Caption) {
+        const size_t lane = e.node >= 1 ? static_cast<size_t>(e.node) : 0;
+        if (!lane_seen[lane]) ++expected_lanes;
+        lane_seen[lane] = true;
+      }
+    INFO("cursor " << cursor);
+    REQUIRE(expected_lanes > 0);
+    REQUIRE_FALSE(dots.empty());
+    for (const DiffDot& d : dots) {
+      CHECK(a->events[d.event].t_us > cursor - 3'000);
+      CHECK(a->events[d.event].t_us <= cursor);
+    }
+    std::vector<float> ys;
+    for (const DiffDot& d : dots) ys.push_back(d.y);
+    std::sort(ys.begin(), ys.end());
+    CHECK(static_cast<size_t>(std::unique(ys.begin(), ys.end()) - ys.begin()) == expected_lanes);
+    // B is never behind; without the late events, or not revealing, nothing is marked.
+    CHECK(diff_dots(marks->by_lane[1], *pb, layout.sections[1], layout.axis, 1.0f,
+                    &marks->late_by_lane[1])
+              .empty());
+    CHECK(diff_dots(marks->by_lane[0], *pa, layout.sections[0], layout.axis).empty());
+  }
+  const Layout full = layout_timeline({a.get(), b.get()}, view, vp);
+  CHECK(diff_dots(marks->by_lane[0], *a, full.sections[0], full.axis, 1.0f, &marks->late_by_lane[0])
+            .empty());
+}
+
 TEST_CASE("viz diff: one extra event gets the only mark", "[viz][diff]") {
   const std::string text = leader_pause_text({});
   const auto a = parse_trace(text, "a");

@@ -21,6 +21,14 @@ namespace ballot::viz {
 // Unmatched events split by lane: [0] cluster-wide events (node 0), [n] node n; each sorted.
 using UnmatchedByLane = std::vector<std::vector<uint32_t>>;
 
+// Events whose counterpart comes later (tracediff::LooseDiff::late_a), split by lane the same
+// way, each lane with a max tree of the counterparts' times (found_after in diff_marks.cpp): the
+// marks a cursor needs are then found in log time each.
+struct LateByLane {
+  std::vector<std::vector<tracediff::LooseDiff::Late>> lanes;
+  std::vector<std::vector<Time_us>> trees;
+};
+
 struct DiffMarks {
   // The full models it was computed from (main, compared): marks apply to these only.
   const TraceModel* from[2] = {nullptr, nullptr};
@@ -38,6 +46,9 @@ struct DiffMarks {
   }
   // The same, by lane (what the timeline draws from).
   UnmatchedByLane by_lane[2];
+  // Events whose counterpart comes later, by lane: ringed in reveal mode while the cursor is
+  // between the two.
+  LateByLane late_by_lane[2];
 };
 
 // A model as the diff library takes it: its event lines and footer line (views into m.text).
@@ -45,6 +56,7 @@ tracediff::DiffRun diff_run_of(const TraceModel& m);
 
 // Splits sorted unmatched events of `m` by lane.
 UnmatchedByLane split_by_lane(const std::vector<uint32_t>& unmatched, const TraceModel& m);
+LateByLane split_by_lane(const std::vector<tracediff::LooseDiff::Late>& late, const TraceModel& m);
 
 // Aligns two whole models (costs a parse of every line: run it off the UI thread).
 std::shared_ptr<const DiffMarks> compute_diff_marks(const TraceModel& main,
@@ -61,8 +73,10 @@ struct DiffDot {
 // visible window, on a shown lane (a cluster-wide event, node 0, sits on the split-brain strip),
 // at most one per `spacing_px` px and lane (the first event of each; the rest are skipped by
 // binary search, so the cost follows the marks drawn). Lane by lane, each in time order.
+// In reveal mode, given `late`, also the events up to the cursor whose counterpart comes after
+// it: the other run has not done them yet (one per column as well, each found in log time).
 std::vector<DiffDot> diff_dots(const UnmatchedByLane& by_lane, const TraceModel& m,
                                const SectionLayout& section, const TimeAxis& axis,
-                               float spacing_px = 1.0f);
+                               float spacing_px = 1.0f, const LateByLane* late = nullptr);
 
 }  // namespace ballot::viz

@@ -245,6 +245,11 @@ class Matcher {
   void pair(uint32_t ea, uint32_t eb) {
     const int64_t ta = a_[ea].t, tb = b_[eb].t;
     if (ta == tb) return;
+    if (ta < tb) {
+      out_.late_a.push_back(LooseDiff::Late{ea, tb});
+    } else {
+      out_.late_b.push_back(LooseDiff::Late{eb, ta});
+    }
     if (out_.shifted == 0 || ea < out_.first_shifted_a) {
       out_.first_shifted_a = ea;
       out_.first_shifted_b = eb;
@@ -358,6 +363,11 @@ LooseDiff loose_diff(const DiffRun& a, const DiffRun& b) {
   }
   std::sort(out.unmatched_a.begin(), out.unmatched_a.end());
   std::sort(out.unmatched_b.begin(), out.unmatched_b.end());
+  const auto by_event = [](const LooseDiff::Late& x, const LooseDiff::Late& y) {
+    return x.event < y.event;
+  };
+  std::sort(out.late_a.begin(), out.late_a.end(), by_event);
+  std::sort(out.late_b.begin(), out.late_b.end(), by_event);
 
   // The earliest event without a counterpart (lines are in time order).
   const bool in_a = !out.unmatched_a.empty(), in_b = !out.unmatched_b.empty();

@@ -38,6 +38,13 @@ struct LooseDiff {
   int64_t first_shifted_a_us = 0, first_shifted_b_us = 0;
   int64_t max_shift_us = 0;
   size_t captions_a = 0, captions_b = 0;  // left out of the comparison
+  // Events whose counterpart comes later than themselves, with its time, sorted by event: up to
+  // a time between the two, the other run has not done it yet (the viewer's reveal mode).
+  struct Late {
+    uint32_t event = 0;
+    int64_t counterpart_us = 0;
+  };
+  std::vector<Late> late_a, late_b;
 
   // The first divergence: the earliest event without a counterpart (A's first at equal times).
   bool has_divergence = false;
