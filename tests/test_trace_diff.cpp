@@ -163,6 +163,18 @@ TEST_CASE("loose diff: an event's content leaves out its index, time, message id
                                   R"("key":"k0","outcome":"ok","value":"x8;"})")
                         .key);
   CHECK(event_content(R"({"i":1,"t":5,"k":"caption","text":"x"})").caption);
+  // Whitespace between tokens does not count; a string's escapes and nested values do.
+  const EventContent spaced =
+      event_content(R"( { "i" : 4 , "t" : 10 , "k" : "send" , "n" : 1 , "to" : 2 , "id" : 7 ,)"
+                    R"( "type" : "Ping" , "msg" : { "term" : 3 , "sent_us" : 10 } } )");
+  CHECK(spaced.key == send.key);
+  CHECK(spaced.t == 10);
+  CHECK(event_content(R"({"i":1,"t":5,"k":"note","n":2,"text":"a"b"})").key !=
+        event_content(R"({"i":1,"t":5,"k":"note","n":2,"text":"a"c"})").key);
+  CHECK(event_content(R"({"i":1,"t":5,"k":"x","n":2,"l":[1,[2,3]]})").key !=
+        event_content(R"({"i":1,"t":5,"k":"x","n":2,"l":[[1,2],3]})").key);
+  // Not an object: the line as it is.
+  CHECK(event_content("[1,2]").key != event_content("[1,3]").key);
 }
 
 TEST_CASE("loose diff: runs that differ only by a time shift have nothing unmatched") {
