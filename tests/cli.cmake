@@ -65,6 +65,9 @@ add_test(NAME cli:coverage
 # `ballot export --format perfetto|shiviz` against each format's rules, and `ballot diff`.
 add_test(NAME cli:export_diff
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/export_diff_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
+# `ballot diff`'s whole output on three pairs of shipped runs, pinned (tests/cli/diff_expected/).
+add_test(NAME cli:diff_output
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/diff_output_test.sh $<TARGET_FILE:ballot> ${PROJECT_SOURCE_DIR})
 # Published experiments (scenarios/literature/, docs/literature.md): check, a few seeds of every
 # variant keep safety, and docs/literature.sh regenerates a page of the committed page's shape.
 add_test(NAME cli:literature

@@ -190,8 +190,24 @@ void diff_marks(const std::string& viz, const std::string& src, const std::strin
   Image marked, cursor, hidden;
   shot("diff-marks", "--at 8s", marked);
   shot("diff-cursor", "--at " + std::to_string(t_us) + "us", cursor);
-  shot("diff-reveal", "--reveal --at " + std::to_string(t_us - 1000) + "us", hidden);
+  // Reveal mode before anything differs: before the divergence, and before the first event whose
+  // counterpart comes later (also ringed while the cursor is between them; docs/viz.md).
+  long long same_until_us = t_us;
+  for (int i = 0; i < 2; ++i) {
+    const auto& late = i == 0 ? marks->loose.late_a : marks->loose.late_b;
+    if (!late.empty())
+      same_until_us = std::min<long long>(same_until_us, models[i]->events[late[0].event].t_us);
+  }
+  shot("diff-reveal", "--reveal --at " + std::to_string(same_until_us - 1000) + "us", hidden);
+  Image behind;  // just after it, before the divergence: what B has not done yet is ringed
+  const bool between = same_until_us + 1000 < t_us;
+  if (between)
+    shot("diff-reveal-behind", "--reveal --at " + std::to_string(same_until_us + 1000) + "us",
+         behind);
   if (marked.w == 0 || cursor.w == 0 || hidden.w == 0) return;
+  if (between && behind.w > 0)
+    check(count_color(behind, kDiffColor) > 0,
+          "reveal mode, the other run behind: rings before the divergence");
   const auto [line_x, line_h] = tallest_column(marked, kDiffColor, 6);
   check(line_h > 400, "a line in the diff colour across both stacks (" + std::to_string(line_h) +
                           " px tall at x " + std::to_string(line_x) + ")");
@@ -207,7 +223,7 @@ void diff_marks(const std::string& viz, const std::string& src, const std::strin
                                   std::to_string(rings) + " px of the diff colour)");
   const long before = count_color(hidden, kDiffColor);
   check(before == 0,
-        "reveal mode before the divergence: no diff marks (" + std::to_string(before) + " px)");
+        "reveal mode before anything differs: no diff marks (" + std::to_string(before) + " px)");
 }
 
 void truncated(const std::string& viz, const std::string& src, const std::string& work) {

@@ -84,20 +84,23 @@ void draw_diff_section(const DiffMarks* marks, bool aligning, ViewState& view, b
   }
   ImGui::TextColored(col4(kDiffColor), "%s", marks->label.c_str());
   if (marks->has_divergence_time()) {
-    if (ImGui::Button("Jump to the first divergence")) jump_to_time(d.divergence_us(), view);
+    if (ImGui::Button("Jump to the first divergence")) jump_to_time(marks->divergence_us(), view);
     ImGui::SameLine();
   }
   ImGui::Checkbox("Diff marks", show_marks);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip(
-        "A line at the first divergence, and a ring on every event with no counterpart in the "
-        "other run (the same line, index aside)");
+        "A line at the first event with no counterpart in the other run, and a ring on every "
+        "such event; a counterpart is the same event at any time (captions are not compared)");
   if (!summary) {
     ImGui::TextUnformatted("Reveal mode: the summary comes at the end of the runs.");
     return;
   }
-  ImGui::Text("Without a counterpart: A %zu, B %zu events", d.unmatched_a.size(),
-              d.unmatched_b.size());
+  ImGui::Text("Without a counterpart: A %zu, B %zu events", marks->unmatched(0).size(),
+              marks->unmatched(1).size());
+  if (marks->loose.shifted > 0)
+    ImGui::Text("The same at other times: %zu events (shifted up to %s)", marks->loose.shifted,
+                us_text(marks->loose.max_shift_us).c_str());
   if (!ImGui::BeginTable("diff", 3,
                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                              ImGuiTableFlags_SizingStretchSame))

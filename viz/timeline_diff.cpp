@@ -28,7 +28,8 @@ void draw_diff_marks(Frame& f, const std::vector<Section>& sections, const DiffM
     float right = f.L.right;
     if (s.m->revealed()) right = std::min(right, g.x(s.m->revealed_until_us) + r + 1);
     dl->PushClipRect(ImVec2(g.x0 - r - 1, f.L.top), ImVec2(right, f.L.bottom), true);
-    for (const DiffDot& dot : diff_dots(d.by_lane[s.model], *s.m, s, g, r))
+    for (const DiffDot& dot :
+         diff_dots(d.by_lane[s.model], *s.m, s, g, r, &d.late_by_lane[s.model]))
       dl->AddCircle(ImVec2(dot.x, dot.y), r, color, 12, kDiffRingStroke_px);
     dl->PopClipRect();
   }
