@@ -149,17 +149,41 @@ namespace {
 
 constexpr int64_t kNever = INT64_MAX;
 
-// Certain overwrites (completed writes and successful cas), by call time, with the two
-// earliest-returning ones of different values among those called at or after each position:
-// "the first certain overwrite with another value than v after time t" is then a binary search.
-class Overwrites {
+// Completed operations that rule values out, by call time. If a writer s of v is the last operation
+// to set the value before an observer r of v, the value is v from s to r; so a completed
+// operation w that lies between them in every linearization (called after s returned, returning
+// before r was called) must be legal in state v and leave it v. Writes and successful cas of
+// another value are not (they set one), nor are reads of another value or successful cas from
+// one (they see one), nor a failed cas from v itself (it sees a value other than v).
+//
+// The first three rule out every value but one: a write or read of a, and a cas from a to b
+// twice (all but a, all but b). They are kept by call with, among those called at or after each
+// position, the two earliest-returning ones of different values, so "the first one against v
+// after time t" is a binary search. A failed cas from a rules out a alone: kept per value.
+class Witnesses {
  public:
-  explicit Overwrites(const Partition& p) {
+  explicit Witnesses(const Partition& p) {
     for (size_t i = 0; i < p.ops.size(); ++i) {
       const LinOp& op = p.ops[i];
-      if (!is_pending(op) && (op.kind == StepKind::Write || op.kind == StepKind::CasOk)) {
-        calls_.push_back(op.call);
-        best_.push_back({{op.ret, op.arg, i}, {kNever, kNilId, 0}});
+      if (is_pending(op)) continue;
+      switch (op.kind) {
+        case StepKind::Write:
+        case StepKind::Read:
+          add_all_but(op, op.arg, i);
+          break;
+        case StepKind::CasOk:
+          add_all_but(op, op.arg, i);
+          if (op.from != op.arg) add_all_but(op, op.from, i);
+          break;
+        case StepKind::CasFail: {
+          Only& only = only_[op.from];
+          only.calls.push_back(op.call);
+          only.first.push_back({op.ret, op.from, i});
+          break;
+        }
+        case StepKind::Append:
+        case StepKind::CasAny:
+          break;
       }
     }
     // p.ops is sorted by call, so calls_ is too. Suffix minima, keeping two values apart.
@@ -176,30 +200,58 @@ class Overwrites {
         }
       }
     }
+    for (auto& [value, only] : only_) {
+      for (size_t j = only.first.size(); j-- > 1;) {
+        if (only.first[j].ret < only.first[j - 1].ret) only.first[j - 1] = only.first[j];
+      }
+    }
   }
 
-  // The certain overwrite with a value other than `value`, called after `after`, that returns
-  // first: its return time (kNever if none) and op.
+  // The operation ruling out `value`, called after `after`, that returns first: its return time
+  // (kNever if none) and op.
   std::pair<int64_t, size_t> first_after(int64_t after, ValueId value) const {
+    std::pair<int64_t, size_t> found{kNever, 0};
     const auto j =
         static_cast<size_t>(std::upper_bound(calls_.begin(), calls_.end(), after) - calls_.begin());
-    if (j == best_.size()) return {kNever, 0};
-    const Entry& e = best_[j].first.value != value ? best_[j].first : best_[j].second;
-    return {e.ret, e.op};
+    if (j < best_.size()) {
+      const Entry& e = best_[j].first.value != value ? best_[j].first : best_[j].second;
+      found = {e.ret, e.op};
+    }
+    const auto it = only_.find(value);
+    if (it != only_.end()) {
+      const Only& only = it->second;
+      const auto k = static_cast<size_t>(
+          std::upper_bound(only.calls.begin(), only.calls.end(), after) - only.calls.begin());
+      if (k < only.first.size() && only.first[k].ret < found.first) {
+        found = {only.first[k].ret, only.first[k].op};
+      }
+    }
+    return found;
   }
 
  private:
   struct Entry {
     int64_t ret;
-    ValueId value;
+    ValueId value;  // rules out every value but this one
     size_t op;
   };
   struct Best {
     Entry first;   // earliest return
     Entry second;  // earliest return with a value other than first's
   };
+  struct Only {
+    std::vector<int64_t> calls;  // failed cas from the value, by call
+    std::vector<Entry> first;    // earliest return among those called at or after each
+  };
+
+  void add_all_but(const LinOp& op, ValueId value, size_t i) {
+    calls_.push_back(op.call);
+    best_.push_back({{op.ret, value, i}, {kNever, kNilId, 0}});
+  }
+
   std::vector<int64_t> calls_;
   std::vector<Best> best_;
+  std::map<ValueId, Only> only_;
 };
 
 bool writes_value(const Op& op) {
@@ -213,19 +265,19 @@ std::optional<StaleObservation> find_stale_observation(const History& history,
   for (const LinOp& op : partition.ops) {
     if (op.kind == StepKind::Append) return std::nullopt;
   }
-  const Overwrites overwrites(partition);
+  const Witnesses witnesses(partition);
   // Per value: its possible writers by call time, and the running maximum of the time until
-  // which each stays readable (the return of the first certain overwrite after it).
+  // which each stays readable (the return of the first operation ruling its value out after it).
   struct Writer {
     int64_t call;
     int64_t readable_until;  // running maximum over this and earlier writers
   };
   std::map<ValueId, std::vector<Writer>> writers;
   const ValueId initial = partition.values.intern(std::nullopt);
-  const int64_t initial_until = overwrites.first_after(INT64_MIN, initial).first;
+  const int64_t initial_until = witnesses.first_after(INT64_MIN, initial).first;
   for (const LinOp& op : partition.ops) {
     if (!sets_value(op)) continue;
-    const int64_t until = is_pending(op) ? kNever : overwrites.first_after(op.ret, op.arg).first;
+    const int64_t until = is_pending(op) ? kNever : witnesses.first_after(op.ret, op.arg).first;
     std::vector<Writer>& list = writers[op.arg];
     list.push_back({op.call, list.empty() ? until : std::max(until, list.back().readable_until)});
   }
@@ -244,19 +296,19 @@ std::optional<StaleObservation> find_stale_observation(const History& history,
     }
     if (until >= op.call) continue;
     // Refuted. The window: the observer, every operation of the key that could write v before
-    // it returned, and each one's first certain overwrite.
+    // it returned, and for each the first operation that rules v out after it (Witnesses).
     StaleObservation stale;
     stale.observer = op.original;
     stale.window.push_back(op.original);
     if (v == initial) {
-      const size_t w = overwrites.first_after(INT64_MIN, initial).second;
+      const size_t w = witnesses.first_after(INT64_MIN, initial).second;
       stale.window.push_back(partition.ops[w].original);
       stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
     }
     for (const LinOp& s : partition.ops) {
       if (s.call > op.ret) break;
       if (!sets_value(s) || s.arg != v) continue;
-      const size_t w = overwrites.first_after(s.ret, v).second;
+      const size_t w = witnesses.first_after(s.ret, v).second;
       stale.window.push_back(s.original);
       stale.window.push_back(partition.ops[w].original);
       if (stale.overwriter < 0) stale.overwriter = static_cast<int64_t>(partition.ops[w].original);

@@ -127,7 +127,7 @@ Verdict stale_violation(const History& history, const std::string& key,
             " that could have written it before the read returned is followed by ";
   }
   text +=
-      "an operation that certainly wrote another value after it and before the read was "
+      "an operation that certainly wrote or saw another value after it and before the read was "
       "called";
   if (stale.overwriter >= 0) {
     text +=
