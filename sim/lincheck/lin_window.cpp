@@ -267,33 +267,82 @@ std::optional<StaleObservation> find_stale_observation(const History& history,
   }
   const Witnesses witnesses(partition);
   // Per value: its possible writers by call time, and the running maximum of the time until
-  // which each stays readable (the return of the first operation ruling its value out after it).
+  // which each stays readable (the return of the first operation ruling its value out after it
+  // returned, or after it was pinned).
   struct Writer {
     int64_t call;
     int64_t readable_until;  // running maximum over this and earlier writers
   };
-  std::map<ValueId, std::vector<Writer>> writers;
   const ValueId initial = partition.values.intern(std::nullopt);
   const int64_t initial_until = witnesses.first_after(INT64_MIN, initial).first;
+  ValueId top = initial;
+  for (const LinOp& op : partition.ops) top = std::max({top, op.arg, op.from});
+  // A writer precedes, in every linearization, each observer of its value (other than the
+  // initial one) before whose return no other writer of the value was called: that observer
+  // needs a writer before it, and it is the only candidate. So it is pinned before the earliest
+  // such return (pinned[op], kNever if none, from the observer pinned_by[op]), which may come
+  // before its own: a value written once and read soon after.
+  const size_t n = partition.ops.size();
+  std::vector<int64_t> pinned(n, kNever);
+  std::vector<size_t> pinned_by(n, 0);
+  {
+    // The first two writers of each value, in call order (ops are sorted by call).
+    constexpr size_t kNone = SIZE_MAX;
+    std::vector<size_t> first(top + 1, kNone);
+    std::vector<int64_t> second_call(top + 1, kNever);
+    for (size_t i = 0; i < n; ++i) {
+      const LinOp& op = partition.ops[i];
+      if (!sets_value(op)) continue;
+      if (first[op.arg] == kNone) {
+        first[op.arg] = i;
+      } else if (second_call[op.arg] == kNever) {
+        second_call[op.arg] = op.call;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const LinOp& o = partition.ops[i];
+      if (is_pending(o) || !observes_value(o) || observed_value(o) == initial) continue;
+      const ValueId v = observed_value(o);
+      const size_t w = first[v];
+      if (w == kNone || partition.ops[w].call > o.ret) continue;  // no writer: stale anyway
+      if (second_call[v] <= o.ret) continue;                      // two candidates
+      if (o.ret < pinned[w]) {
+        pinned[w] = o.ret;
+        pinned_by[w] = i;
+      }
+    }
+  }
+  // When a writer is ruled out from: its return, or where it is pinned if that is earlier.
+  auto ruled_out_after = [&](size_t i) {
+    return std::min(is_pending(partition.ops[i]) ? kNever : partition.ops[i].ret, pinned[i]);
+  };
+  // Writers of value v are writers[begin[v] .. begin[v + 1]), by call.
+  std::vector<size_t> begin(static_cast<size_t>(top) + 2, 0);
   for (const LinOp& op : partition.ops) {
+    if (sets_value(op)) ++begin[op.arg + 1];
+  }
+  for (size_t v = 1; v < begin.size(); ++v) begin[v] += begin[v - 1];
+  std::vector<Writer> writers(begin.back());
+  std::vector<size_t> filled(begin.begin(), begin.end() - 1);
+  for (size_t i = 0; i < n; ++i) {
+    const LinOp& op = partition.ops[i];
     if (!sets_value(op)) continue;
-    const int64_t until = is_pending(op) ? kNever : witnesses.first_after(op.ret, op.arg).first;
-    std::vector<Writer>& list = writers[op.arg];
-    list.push_back({op.call, list.empty() ? until : std::max(until, list.back().readable_until)});
+    const int64_t after = ruled_out_after(i);
+    const int64_t until = after == kNever ? kNever : witnesses.first_after(after, op.arg).first;
+    const size_t at = filled[op.arg]++;
+    writers[at] = {op.call,
+                   at == begin[op.arg] ? until : std::max(until, writers[at - 1].readable_until)};
   }
   for (const LinOp& op : partition.ops) {
     if (is_pending(op) || !observes_value(op)) continue;
     if (op.kind == StepKind::CasOk && op.from == op.arg) continue;  // may be its own writer
     const ValueId v = observed_value(op);
     int64_t until = v == initial ? initial_until : INT64_MIN;
-    const auto it = writers.find(v);
-    if (it != writers.end()) {
-      const std::vector<Writer>& list = it->second;
-      const auto k = std::upper_bound(list.begin(), list.end(), op.ret,
-                                      [](int64_t t, const Writer& w) { return t < w.call; }) -
-                     list.begin();
-      if (k > 0) until = std::max(until, list[static_cast<size_t>(k - 1)].readable_until);
-    }
+    const auto first = writers.begin() + static_cast<ptrdiff_t>(begin[v]);
+    const auto last = writers.begin() + static_cast<ptrdiff_t>(begin[v + 1]);
+    const auto k = std::upper_bound(first, last, op.ret,
+                                    [](int64_t t, const Writer& w) { return t < w.call; });
+    if (k != first) until = std::max(until, (k - 1)->readable_until);
     if (until >= op.call) continue;
     // Refuted. The window: the observer, every operation of the key that could write v before
     // it returned, and for each the first operation that rules v out after it (Witnesses).
@@ -305,13 +354,20 @@ std::optional<StaleObservation> find_stale_observation(const History& history,
       stale.window.push_back(partition.ops[w].original);
       stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
     }
-    for (const LinOp& s : partition.ops) {
+    for (size_t i = 0; i < n; ++i) {
+      const LinOp& s = partition.ops[i];
       if (s.call > op.ret) break;
       if (!sets_value(s) || s.arg != v) continue;
-      const size_t w = witnesses.first_after(s.ret, v).second;
+      const size_t w = witnesses.first_after(ruled_out_after(i), v).second;
       stale.window.push_back(s.original);
       stale.window.push_back(partition.ops[w].original);
-      if (stale.overwriter < 0) stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
+      // The observer that pins the writer, if the witness needs it.
+      const bool pin = is_pending(s) || partition.ops[w].call <= s.ret;
+      if (pin) stale.window.push_back(partition.ops[pinned_by[i]].original);
+      if (stale.overwriter < 0) {
+        stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
+        if (pin) stale.pinned_by = static_cast<int64_t>(partition.ops[pinned_by[i]].original);
+      }
       ++stale.writers;
     }
     // Failed writes and failed cas of v: relaxed (outside the window) they could write it.
