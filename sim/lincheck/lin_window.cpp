@@ -149,17 +149,41 @@ namespace {
 
 constexpr int64_t kNever = INT64_MAX;
 
-// Certain overwrites (completed writes and successful cas), by call time, with the two
-// earliest-returning ones of different values among those called at or after each position:
-// "the first certain overwrite with another value than v after time t" is then a binary search.
-class Overwrites {
+// Completed operations that rule values out, by call time. If a writer s of v is the last operation
+// to set the value before an observer r of v, the value is v from s to r; so a completed
+// operation w that lies between them in every linearization (called after s returned, returning
+// before r was called) must be legal in state v and leave it v. Writes and successful cas of
+// another value are not (they set one), nor are reads of another value or successful cas from
+// one (they see one), nor a failed cas from v itself (it sees a value other than v).
+//
+// The first three rule out every value but one: a write or read of a, and a cas from a to b
+// twice (all but a, all but b). They are kept by call with, among those called at or after each
+// position, the two earliest-returning ones of different values, so "the first one against v
+// after time t" is a binary search. A failed cas from a rules out a alone: kept per value.
+class Witnesses {
  public:
-  explicit Overwrites(const Partition& p) {
+  explicit Witnesses(const Partition& p) {
     for (size_t i = 0; i < p.ops.size(); ++i) {
       const LinOp& op = p.ops[i];
-      if (!is_pending(op) && (op.kind == StepKind::Write || op.kind == StepKind::CasOk)) {
-        calls_.push_back(op.call);
-        best_.push_back({{op.ret, op.arg, i}, {kNever, kNilId, 0}});
+      if (is_pending(op)) continue;
+      switch (op.kind) {
+        case StepKind::Write:
+        case StepKind::Read:
+          add_all_but(op, op.arg, i);
+          break;
+        case StepKind::CasOk:
+          add_all_but(op, op.arg, i);
+          if (op.from != op.arg) add_all_but(op, op.from, i);
+          break;
+        case StepKind::CasFail: {
+          Only& only = only_[op.from];
+          only.calls.push_back(op.call);
+          only.first.push_back({op.ret, op.from, i});
+          break;
+        }
+        case StepKind::Append:
+        case StepKind::CasAny:
+          break;
       }
     }
     // p.ops is sorted by call, so calls_ is too. Suffix minima, keeping two values apart.
@@ -176,30 +200,58 @@ class Overwrites {
         }
       }
     }
+    for (auto& [value, only] : only_) {
+      for (size_t j = only.first.size(); j-- > 1;) {
+        if (only.first[j].ret < only.first[j - 1].ret) only.first[j - 1] = only.first[j];
+      }
+    }
   }
 
-  // The certain overwrite with a value other than `value`, called after `after`, that returns
-  // first: its return time (kNever if none) and op.
+  // The operation ruling out `value`, called after `after`, that returns first: its return time
+  // (kNever if none) and op.
   std::pair<int64_t, size_t> first_after(int64_t after, ValueId value) const {
+    std::pair<int64_t, size_t> found{kNever, 0};
     const auto j =
         static_cast<size_t>(std::upper_bound(calls_.begin(), calls_.end(), after) - calls_.begin());
-    if (j == best_.size()) return {kNever, 0};
-    const Entry& e = best_[j].first.value != value ? best_[j].first : best_[j].second;
-    return {e.ret, e.op};
+    if (j < best_.size()) {
+      const Entry& e = best_[j].first.value != value ? best_[j].first : best_[j].second;
+      found = {e.ret, e.op};
+    }
+    const auto it = only_.find(value);
+    if (it != only_.end()) {
+      const Only& only = it->second;
+      const auto k = static_cast<size_t>(
+          std::upper_bound(only.calls.begin(), only.calls.end(), after) - only.calls.begin());
+      if (k < only.first.size() && only.first[k].ret < found.first) {
+        found = {only.first[k].ret, only.first[k].op};
+      }
+    }
+    return found;
   }
 
  private:
   struct Entry {
     int64_t ret;
-    ValueId value;
+    ValueId value;  // rules out every value but this one
     size_t op;
   };
   struct Best {
     Entry first;   // earliest return
     Entry second;  // earliest return with a value other than first's
   };
+  struct Only {
+    std::vector<int64_t> calls;  // failed cas from the value, by call
+    std::vector<Entry> first;    // earliest return among those called at or after each
+  };
+
+  void add_all_but(const LinOp& op, ValueId value, size_t i) {
+    calls_.push_back(op.call);
+    best_.push_back({{op.ret, value, i}, {kNever, kNilId, 0}});
+  }
+
   std::vector<int64_t> calls_;
   std::vector<Best> best_;
+  std::map<ValueId, Only> only_;
 };
 
 bool writes_value(const Op& op) {
@@ -213,53 +265,109 @@ std::optional<StaleObservation> find_stale_observation(const History& history,
   for (const LinOp& op : partition.ops) {
     if (op.kind == StepKind::Append) return std::nullopt;
   }
-  const Overwrites overwrites(partition);
+  const Witnesses witnesses(partition);
   // Per value: its possible writers by call time, and the running maximum of the time until
-  // which each stays readable (the return of the first certain overwrite after it).
+  // which each stays readable (the return of the first operation ruling its value out after it
+  // returned, or after it was pinned).
   struct Writer {
     int64_t call;
     int64_t readable_until;  // running maximum over this and earlier writers
   };
-  std::map<ValueId, std::vector<Writer>> writers;
   const ValueId initial = partition.values.intern(std::nullopt);
-  const int64_t initial_until = overwrites.first_after(INT64_MIN, initial).first;
+  const int64_t initial_until = witnesses.first_after(INT64_MIN, initial).first;
+  ValueId top = initial;
+  for (const LinOp& op : partition.ops) top = std::max({top, op.arg, op.from});
+  // A writer precedes, in every linearization, each observer of its value (other than the
+  // initial one) before whose return no other writer of the value was called: that observer
+  // needs a writer before it, and it is the only candidate. So it is pinned before the earliest
+  // such return (pinned[op], kNever if none, from the observer pinned_by[op]), which may come
+  // before its own: a value written once and read soon after.
+  const size_t n = partition.ops.size();
+  std::vector<int64_t> pinned(n, kNever);
+  std::vector<size_t> pinned_by(n, 0);
+  {
+    // The first two writers of each value, in call order (ops are sorted by call).
+    constexpr size_t kNone = SIZE_MAX;
+    std::vector<size_t> first(top + 1, kNone);
+    std::vector<int64_t> second_call(top + 1, kNever);
+    for (size_t i = 0; i < n; ++i) {
+      const LinOp& op = partition.ops[i];
+      if (!sets_value(op)) continue;
+      if (first[op.arg] == kNone) {
+        first[op.arg] = i;
+      } else if (second_call[op.arg] == kNever) {
+        second_call[op.arg] = op.call;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const LinOp& o = partition.ops[i];
+      if (is_pending(o) || !observes_value(o) || observed_value(o) == initial) continue;
+      const ValueId v = observed_value(o);
+      const size_t w = first[v];
+      if (w == kNone || partition.ops[w].call > o.ret) continue;  // no writer: stale anyway
+      if (second_call[v] <= o.ret) continue;                      // two candidates
+      if (o.ret < pinned[w]) {
+        pinned[w] = o.ret;
+        pinned_by[w] = i;
+      }
+    }
+  }
+  // When a writer is ruled out from: its return, or where it is pinned if that is earlier.
+  auto ruled_out_after = [&](size_t i) {
+    return std::min(is_pending(partition.ops[i]) ? kNever : partition.ops[i].ret, pinned[i]);
+  };
+  // Writers of value v are writers[begin[v] .. begin[v + 1]), by call.
+  std::vector<size_t> begin(static_cast<size_t>(top) + 2, 0);
   for (const LinOp& op : partition.ops) {
+    if (sets_value(op)) ++begin[op.arg + 1];
+  }
+  for (size_t v = 1; v < begin.size(); ++v) begin[v] += begin[v - 1];
+  std::vector<Writer> writers(begin.back());
+  std::vector<size_t> filled(begin.begin(), begin.end() - 1);
+  for (size_t i = 0; i < n; ++i) {
+    const LinOp& op = partition.ops[i];
     if (!sets_value(op)) continue;
-    const int64_t until = is_pending(op) ? kNever : overwrites.first_after(op.ret, op.arg).first;
-    std::vector<Writer>& list = writers[op.arg];
-    list.push_back({op.call, list.empty() ? until : std::max(until, list.back().readable_until)});
+    const int64_t after = ruled_out_after(i);
+    const int64_t until = after == kNever ? kNever : witnesses.first_after(after, op.arg).first;
+    const size_t at = filled[op.arg]++;
+    writers[at] = {op.call,
+                   at == begin[op.arg] ? until : std::max(until, writers[at - 1].readable_until)};
   }
   for (const LinOp& op : partition.ops) {
     if (is_pending(op) || !observes_value(op)) continue;
     if (op.kind == StepKind::CasOk && op.from == op.arg) continue;  // may be its own writer
     const ValueId v = observed_value(op);
     int64_t until = v == initial ? initial_until : INT64_MIN;
-    const auto it = writers.find(v);
-    if (it != writers.end()) {
-      const std::vector<Writer>& list = it->second;
-      const auto k = std::upper_bound(list.begin(), list.end(), op.ret,
-                                      [](int64_t t, const Writer& w) { return t < w.call; }) -
-                     list.begin();
-      if (k > 0) until = std::max(until, list[static_cast<size_t>(k - 1)].readable_until);
-    }
+    const auto first = writers.begin() + static_cast<ptrdiff_t>(begin[v]);
+    const auto last = writers.begin() + static_cast<ptrdiff_t>(begin[v + 1]);
+    const auto k = std::upper_bound(first, last, op.ret,
+                                    [](int64_t t, const Writer& w) { return t < w.call; });
+    if (k != first) until = std::max(until, (k - 1)->readable_until);
     if (until >= op.call) continue;
     // Refuted. The window: the observer, every operation of the key that could write v before
-    // it returned, and each one's first certain overwrite.
+    // it returned, and for each the first operation that rules v out after it (Witnesses).
     StaleObservation stale;
     stale.observer = op.original;
     stale.window.push_back(op.original);
     if (v == initial) {
-      const size_t w = overwrites.first_after(INT64_MIN, initial).second;
+      const size_t w = witnesses.first_after(INT64_MIN, initial).second;
       stale.window.push_back(partition.ops[w].original);
       stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
     }
-    for (const LinOp& s : partition.ops) {
+    for (size_t i = 0; i < n; ++i) {
+      const LinOp& s = partition.ops[i];
       if (s.call > op.ret) break;
       if (!sets_value(s) || s.arg != v) continue;
-      const size_t w = overwrites.first_after(s.ret, v).second;
+      const size_t w = witnesses.first_after(ruled_out_after(i), v).second;
       stale.window.push_back(s.original);
       stale.window.push_back(partition.ops[w].original);
-      if (stale.overwriter < 0) stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
+      // The observer that pins the writer, if the witness needs it.
+      const bool pin = is_pending(s) || partition.ops[w].call <= s.ret;
+      if (pin) stale.window.push_back(partition.ops[pinned_by[i]].original);
+      if (stale.overwriter < 0) {
+        stale.overwriter = static_cast<int64_t>(partition.ops[w].original);
+        if (pin) stale.pinned_by = static_cast<int64_t>(partition.ops[pinned_by[i]].original);
+      }
       ++stale.writers;
     }
     // Failed writes and failed cas of v: relaxed (outside the window) they could write it.

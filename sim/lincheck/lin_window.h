@@ -59,17 +59,23 @@ struct Partition;
 
 // A read (or successful cas) that no operation can have written the value for: every operation
 // that could have written it before the read returned (and the initial value, if it is the one)
-// is followed by an operation that certainly wrote another value, called after it returned and
-// returning before the read was called. A cheap, sound proof of a violation that the search can
-// only reach by exhausting every order of the operations before the read.
+// is followed by a completed operation that certainly wrote or saw another value (a write or
+// successful cas of another value, a read of another value, a successful cas from another value,
+// a failed cas from this one), called after it returned (or after an observer of the value
+// returned that only it can have written for) and returning before the read was called. A cheap,
+// sound proof of a violation that the search can only reach by exhausting every order of the
+// operations before the read.
 struct StaleObservation {
   size_t observer = 0;  // index into History::ops
   // A failing window (relax_outside of it is not linearizable): the observer, every operation
   // that could write its value before it returned (failed ones too: relaxed, they could), and
-  // for each the operation that certainly overwrote it.
+  // for each the operation that certainly wrote or saw another value after it.
   std::vector<size_t> window;
   size_t writers = 0;       // operations that could have written the value
-  int64_t overwriter = -1;  // one certain overwrite (index into History::ops), for messages
+  int64_t overwriter = -1;  // one such operation (index into History::ops), for messages
+  // If that operation follows its writer only because the writer must precede an observer of
+  // its value that returned before the operation was called: that observer (else -1).
+  int64_t pinned_by = -1;
 };
 
 // The first such observation in call order, if any. Partitions with appends are not examined.

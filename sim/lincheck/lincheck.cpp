@@ -127,11 +127,16 @@ Verdict stale_violation(const History& history, const std::string& key,
             " that could have written it before the read returned is followed by ";
   }
   text +=
-      "an operation that certainly wrote another value after it and before the read was "
+      "an operation that certainly wrote or saw another value after it and before the read was "
       "called";
   if (stale.overwriter >= 0) {
-    text +=
-        " (such as " + describe_with_process(history, static_cast<size_t>(stale.overwriter)) + ")";
+    text += " (such as " + describe_with_process(history, static_cast<size_t>(stale.overwriter));
+    if (stale.pinned_by >= 0) {
+      text += ", called after " +
+              describe_with_process(history, static_cast<size_t>(stale.pinned_by)) +
+              " returned, which only that writer can explain";
+    }
+    text += ")";
   }
   text += ".";
   return verdict;
