@@ -363,8 +363,8 @@ LooseDiff loose_diff(const DiffRun& a, const DiffRun& b) {
   }
   std::sort(out.unmatched_a.begin(), out.unmatched_a.end());
   std::sort(out.unmatched_b.begin(), out.unmatched_b.end());
-  const auto by_event = [](const LooseDiff::Late& x, const LooseDiff::Late& y) {
-    return x.event < y.event;
+  const auto by_event = [](const LooseDiff::Late& p, const LooseDiff::Late& q) {
+    return p.event < q.event;
   };
   std::sort(out.late_a.begin(), out.late_a.end(), by_event);
   std::sort(out.late_b.begin(), out.late_b.end(), by_event);
