@@ -795,15 +795,27 @@ class Shrinker {
         fs[i].duration_us -= half;
         if (!try_faults(fs)) break;
       }
-      // Round numbers: a start and a duration a person would write.
-      for (Time_us unit : {100 * kMillisecond_us, 10 * kMillisecond_us, kMillisecond_us}) {
-        if (exhausted()) break;
-        std::vector<SFault> fs = faults_;
-        fs[i].at_us = round_down(fs[i].at_us, unit);
-        if (fs[i].duration_us > 0)
-          fs[i].duration_us = std::max(unit, round_up(fs[i].duration_us, unit));
-        if (fs[i].at_us == faults_[i].at_us && fs[i].duration_us == faults_[i].duration_us) break;
-        if (try_faults(fs)) break;
+      // Round numbers: a start and a duration a person would write, the coarsest that still
+      // fails. The start goes down to the unit, else up to it (a crash that must land inside a
+      // short window may fit only one of the two); the duration is rounded up.
+      bool rounded = false;
+      for (Time_us unit :
+           {100 * kMillisecond_us, 10 * kMillisecond_us, kMillisecond_us, kMillisecond_us / 10}) {
+        if (rounded || exhausted()) break;
+        const SFault was = faults_[i];
+        if (was.at_us % unit == 0 && was.duration_us % unit == 0) break;  // round already
+        for (const Time_us at : {round_down(was.at_us, unit), round_up(was.at_us, unit)}) {
+          std::vector<SFault> fs = faults_;
+          fs[i].at_us = at;
+          if (was.duration_us > 0)
+            fs[i].duration_us = std::max(unit, round_up(was.duration_us, unit));
+          if (fs[i].at_us >= duration_us_) continue;
+          if (try_faults(fs)) {
+            rounded = true;
+            break;
+          }
+          if (at == was.at_us) break;  // the start was round: down and up are the same
+        }
       }
     }
     // In time order, as a person lists them. The kernel orders scripted faults the same way (a
