@@ -1,7 +1,8 @@
 // The cluster view's geometry and state at a time (viz/cluster_layout.h): node positions on the
 // circle, election timer rings from the trace's arm / timer / cancel events, message dots along
 // their links, crashed, paused and partitioned nodes, and the links faults cut (from real runs
-// of small scenarios, checked against the messages the kernel dropped). Pure functions, no ImGui.
+// of small scenarios, checked against the messages the kernel dropped), and the timeline's
+// arrows for them (viz/timeline_cuts.h). Pure functions, no ImGui.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
