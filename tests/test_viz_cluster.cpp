@@ -1,7 +1,8 @@
 // The cluster view's geometry and state at a time (viz/cluster_layout.h): node positions on the
 // circle, election timer rings from the trace's arm / timer / cancel events, message dots along
 // their links, crashed, paused and partitioned nodes, and the links faults cut (from real runs
-// of small scenarios, checked against the messages the kernel dropped). Pure functions, no ImGui.
+// of small scenarios, checked against the messages the kernel dropped), and the timeline's
+// arrows for them (viz/timeline_cuts.h). Pure functions, no ImGui.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "viz/cluster_layout.h"
 #include "viz/inprocess.h"
+#include "viz/timeline_cuts.h"
 #include "viz/trace_model.h"
 #include "viz/trace_query.h"
 
@@ -465,4 +467,98 @@ TEST_CASE("cluster cut links ignore a fault whose detail names no nodes of the c
   CHECK_FALSE(at.cut(1, 3));
   CHECK_FALSE(at.cut(3, 1));
   CHECK(at.flapping.empty());
+}
+
+// The timeline's arrows for cut links (viz/timeline_cuts.h), from the same resolution.
+TEST_CASE("timeline cut arrows of node-set link cuts, a bridge and a majorities ring",
+          "[viz][cluster][timeline]") {
+  const auto m = run_faults(
+      "arrows", R"([{"at": "300ms", "duration": "300ms", "kind": "link_cut", "from": ["n1", "n2"],
+                     "to": ["n3", "n4"]},
+                    {"at": "700ms", "duration": "300ms", "kind": "link_cut", "from": "n5",
+                     "to": ["n1", "n2"], "both": true},
+                    {"at": "1100ms", "duration": "300ms", "kind": "bridge",
+                     "nodes": ["n1", "n2", "n3", "n4", "n5"]},
+                    {"at": "1500ms", "duration": "300ms", "kind": "majorities_ring",
+                     "nodes": ["n1", "n2", "n3", "n4", "n5"]},
+                    {"at": "1900ms", "duration": "200ms", "kind": "isolate", "nodes": ["n2"]},
+                    {"at": "2200ms", "duration": "200ms", "kind": "partition",
+                     "groups": [["n1", "n2"], ["n3", "n4", "n5"]]}])");
+  const std::vector<CutFault> cuts = cut_faults(*m);
+  REQUIRE(cuts.size() == 6);
+  const std::vector<int32_t> all = {1, 2, 3, 4, 5};
+  // {n1,n2} -> {n3,n4}: four one-way arrows, left to right by their upper lane.
+  CutArrows a = cut_arrows(cuts[0], all);
+  CHECK(a.arrows ==
+        std::vector<CutArrow>{{1, 3, false}, {1, 4, false}, {2, 3, false}, {2, 4, false}});
+  CHECK(a.more == 0);
+  CHECK(a.hidden == 0);
+  // n5 <-> {n1,n2}: two two-way arrows, each from its upper lane.
+  a = cut_arrows(cuts[1], all);
+  CHECK(a.arrows == std::vector<CutArrow>{{1, 5, true}, {2, 5, true}});
+  // With the lanes in another order, the upper lane is n5's.
+  a = cut_arrows(cuts[1], {5, 1, 2});
+  CHECK(a.arrows == std::vector<CutArrow>{{5, 1, true}, {5, 2, true}});
+  // Bridge over n1..n5: {n1,n2} and {n4,n5} cut both ways, n3 sees both.
+  a = cut_arrows(cuts[2], all);
+  CHECK(a.arrows == std::vector<CutArrow>{{1, 4, true}, {1, 5, true}, {2, 4, true}, {2, 5, true}});
+  // Majorities ring over n1..n5: each node loses its two far nodes, both ways.
+  a = cut_arrows(cuts[3], all);
+  CHECK(a.arrows == std::vector<CutArrow>{
+                        {1, 3, true}, {1, 4, true}, {2, 4, true}, {2, 5, true}, {3, 5, true}});
+  // Partitions and isolations have their own shading: no arrows; the others have.
+  CHECK(draws_cut_arrows(m->faults[cuts[0].fault]));
+  CHECK(draws_cut_arrows(m->faults[cuts[2].fault]));
+  CHECK(draws_cut_arrows(m->faults[cuts[3].fault]));
+  CHECK_FALSE(draws_cut_arrows(m->faults[cuts[4].fault]));
+  CHECK_FALSE(draws_cut_arrows(m->faults[cuts[5].fault]));
+  // Hidden lanes (filtered, scrolled away, folded into "+N more"): their links are counted, not
+  // drawn.
+  a = cut_arrows(cuts[3], {1, 2, 4});
+  CHECK(a.arrows == std::vector<CutArrow>{{1, 4, true}, {2, 4, true}});
+  CHECK(a.hidden == 3);
+  a = cut_arrows(cuts[0], {3, 4});
+  CHECK(a.arrows.empty());
+  CHECK(a.hidden == 4);
+  // The cap: the first arrows drawn, the rest counted.
+  a = cut_arrows(cuts[3], all, 2);
+  CHECK(a.arrows == std::vector<CutArrow>{{1, 3, true}, {1, 4, true}});
+  CHECK(a.more == 3);
+  CHECK(a.hidden == 0);
+}
+
+TEST_CASE("timeline cut arrows of a ring on 7 nodes fit, a 4x3 node-set cut is capped",
+          "[viz][cluster][timeline]") {
+  std::string t =
+      R"({"format":"ballot-trace","format_version":2,"ballot_version":"0.1.0","file":"t.json","algorithm":"raft","seed":7,)"
+      R"("scenario":{"name":"hand","nodes":7}})"
+      "\n";
+  for (int n = 1; n <= 7; ++n)
+    t += R"({"i":)" + std::to_string(n - 1) + R"(,"t":0,"k":"start","n":)" + std::to_string(n) +
+         "}\n";
+  t +=
+      R"({"i":7,"t":100,"k":"fault","fault":1,"kind":"majorities_ring","phase":"begin","detail":{"nodes":[1,2,3,4,5,6,7]}})"
+      "\n";
+  t +=
+      R"({"i":8,"t":200,"k":"fault","fault":2,"kind":"link_cut","phase":"begin","detail":{"from_nodes":[1,2,3,4],"to_nodes":[5,6,7]}})"
+      "\n";
+  t += R"({"footer":true,"events":9,"end_us":1000})"
+       "\n";
+  const auto m = parse_trace(t, "ring7");
+  const std::vector<CutFault> cuts = cut_faults(*m);
+  REQUIRE(cuts.size() == 2);
+  const std::vector<int32_t> all = {1, 2, 3, 4, 5, 6, 7};
+  // The ring: each node sees its two neighbours on either side; the other two pairs are cut
+  // both ways: 7 two-way arrows, within the cap.
+  CutArrows a = cut_arrows(cuts[0], all);
+  CHECK(a.arrows.size() == 7);
+  CHECK(a.more == 0);
+  for (const CutArrow& arrow : a.arrows) CHECK(arrow.both);
+  // 4 x 3 one-way links: kMaxCutArrows drawn, the rest counted.
+  a = cut_arrows(cuts[1], all);
+  CHECK(a.arrows.size() == kMaxCutArrows);
+  CHECK(a.more == 12 - kMaxCutArrows);
+  CHECK(a.hidden == 0);
+  CHECK(a.arrows.front() == CutArrow{1, 5, false});
+  for (const CutArrow& arrow : a.arrows) CHECK_FALSE(arrow.both);
 }

@@ -1,12 +1,14 @@
 // Faults and what they cause: the fault lane (a bar per fault, packed into rows), partitions and
-// one-way cuts across the node lanes, split brain (in its strip, tinted across the lanes and
-// framed over the leaders' bands), where a truncated trace ends, and violations.
+// cut links (viz/timeline_cuts.h) across the node lanes, split brain (in its strip, tinted across
+// the lanes and framed over the leaders' bands), where a truncated trace ends, and violations.
 #include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "viz/cluster_layout.h"
 #include "viz/draw_util.h"
+#include "viz/timeline_cuts.h"
 #include "viz/timeline_draw.h"
 #include "viz/trace_query.h"
 
@@ -20,13 +22,14 @@ constexpr size_t kMaxFramedBands = 64;
 constexpr uint8_t kPartitionShadeAlpha = 38;
 constexpr uint8_t kPartitionEdgeAlpha = 160;
 constexpr float kPartitionEdgeMin_px = 4.0f;  // narrower: no edge
-// A one-way cut: a dashed arrow (dashes this long, this far apart, and its head) where it
-// begins, when at least kCutArrowMin_px wide, and an edge this thick under both bands.
+// A cut link: a dashed arrow (dashes this long, this far apart, and its head) where its fault
+// begins, when at least kCutArrowMin_px wide, and an edge this thick under both ends' bands.
 constexpr float kCutArrowMin_px = 6.0f;
 constexpr float kCutDash_px = 5.0f;
 constexpr float kCutDashPeriod_px = 9.0f;
 constexpr float kCutHead_px = 8.0f;
 constexpr float kCutEdge_px = 4.0f;
+constexpr float kCutArrowSpacing_px = 12.0f;  // between the arrows of one fault's links
 // Split brain: a tint over the lanes; edges and frames over the leaders' bands when this wide.
 constexpr uint8_t kSplitBrainTintAlpha = 60;
 constexpr float kSplitBrainFramesMin_px = 6.0f;
@@ -50,24 +53,80 @@ Rgb fault_color(const Fault& f) {
   return kFaultBarColor;  // delay, heal, unknown
 }
 
-// A one-way cut: a dashed red arrow from the sender's lane to the receiver's where it begins,
-// and a red edge under both lanes' bands while it lasts.
-void draw_link_cut(ImDrawList* dl, const Section& s, const Fault& f, float xa, float xb) {
-  for (int32_t n : {f.from, f.to})
+// A cut link: a dashed red arrow from the sender's lane to the receiver's at x, with a head at
+// the receiver, and at the sender too when both ways are cut.
+void draw_cut_arrow(ImDrawList* dl, const Section& s, const CutArrow& a, float x) {
+  const bool down = s.top_of(a.to) > s.top_of(a.from);
+  const float ya = down ? s.band_bottom(a.from) : s.band_top(a.from);
+  const float yb = down ? s.band_top(a.to) : s.band_bottom(a.to);
+  const float dir = down ? 1.0f : -1.0f;
+  const float start = a.both ? ya + kCutHead_px * dir : ya;
+  for (float yy = start; (yb - yy) * dir > kCutHead_px; yy += kCutDashPeriod_px * dir)
+    vline(dl, x, std::min(yy, yy + kCutDash_px * dir), std::max(yy, yy + kCutDash_px * dir),
+          col(kDropColor), 2.0f);
+  dl->AddTriangleFilled(ImVec2(x - 5, yb - kCutHead_px * dir),
+                        ImVec2(x + 5, yb - kCutHead_px * dir), ImVec2(x, yb), col(kDropColor));
+  if (a.both)
+    dl->AddTriangleFilled(ImVec2(x - 5, ya + kCutHead_px * dir),
+                          ImVec2(x + 5, ya + kCutHead_px * dir), ImVec2(x, ya), col(kDropColor));
+}
+
+// A network fault's cut links (link_cut, bridge, majorities_ring, flap; cut_arrows says which):
+// arrows side by side from where it begins, up to kMaxCutArrows and as many as fit before the
+// fault's end (and the reveal cursor), the rest counted in a "+N"; and a red edge under the
+// bands of the arrows' ends while it lasts.
+void draw_cut_links(ImDrawList* dl, const Section& s, const CutFault& cut, float xa, float xb,
+                    float limit_x) {
+  CutArrows arrows = cut_arrows(cut, s.lanes);
+  if (arrows.arrows.empty()) return;
+  std::vector<int32_t> ends;
+  for (const CutArrow& a : arrows.arrows)
+    for (int32_t n : {a.from, a.to})
+      if (std::find(ends.begin(), ends.end(), n) == ends.end()) ends.push_back(n);
+  for (int32_t n : ends)
     dl->AddRectFilled(ImVec2(xa, s.band_bottom(n) + 1),
                       ImVec2(std::max(xb, xa + 1), s.band_bottom(n) + kCutEdge_px),
                       col(kDropColor, 170));
-  const bool down = s.top_of(f.to) > s.top_of(f.from);
-  const float ya = down ? s.band_bottom(f.from) : s.band_top(f.from);
-  const float yb = down ? s.band_top(f.to) : s.band_bottom(f.to);
-  const float dir = down ? 1.0f : -1.0f;
-  if (xb - xa >= kCutArrowMin_px) {  // room to tell it apart
-    for (float yy = ya; (yb - yy) * dir > kCutHead_px; yy += kCutDashPeriod_px * dir)
-      vline(dl, xa, std::min(yy, yy + kCutDash_px * dir), std::max(yy, yy + kCutDash_px * dir),
-            col(kDropColor), 2.0f);
-    dl->AddTriangleFilled(ImVec2(xa - 5, yb - kCutHead_px * dir),
-                          ImVec2(xa + 5, yb - kCutHead_px * dir), ImVec2(xa, yb), col(kDropColor));
+  if (xb - xa < kCutArrowMin_px) return;  // no room to tell them apart
+  const float right = std::min(xb, limit_x);
+  const auto fit = static_cast<size_t>(std::max(0.0f, (right - xa - 5) / kCutArrowSpacing_px)) + 1;
+  if (arrows.arrows.size() > fit) {
+    arrows.more += arrows.arrows.size() - fit;
+    arrows.arrows.resize(fit);
   }
+  float x = xa;
+  for (const CutArrow& a : arrows.arrows) {
+    draw_cut_arrow(dl, s, a, x);
+    x += kCutArrowSpacing_px;
+  }
+  if (arrows.more > 0) {
+    const std::string more = "+" + std::to_string(arrows.more);
+    const CutArrow& last = arrows.arrows.back();
+    const float y = std::min(s.band_bottom(last.from), s.band_bottom(last.to));
+    dl->PushClipRect(ImVec2(xa, s.lanes_y), ImVec2(std::max(xa, limit_x), s.lanes_bottom()), true);
+    text_at(dl, TextSize::Small, ImVec2(x - kCutArrowSpacing_px + 7, y + 2), col(kDropColor),
+            more.c_str());
+    dl->PopClipRect();
+  }
+}
+
+// The cut links of the model's faults (cut_faults), resolved once per model: by the model's
+// address and size, like the cluster view (a prefix in reveal mode grows with the cursor).
+const std::vector<CutFault>& cuts_of(const TraceModel& m, int section) {
+  struct Cache {
+    const TraceModel* model = nullptr;
+    size_t events = 0, text = 0;
+    std::vector<CutFault> cuts;
+  };
+  static Cache caches[2];
+  Cache& c = caches[section == 0 ? 0 : 1];
+  if (c.model != &m || c.events != m.events.size() || c.text != m.text.size()) {
+    c.model = &m;
+    c.events = m.events.size();
+    c.text = m.text.size();
+    c.cuts = cut_faults(m);
+  }
+  return c.cuts;
 }
 
 }  // namespace
@@ -89,11 +148,17 @@ void draw_network_faults(Frame& f, const Section& s) {
       partition_runs.add(xa, std::max(xb, xa + 1), shade_partition);
       if (xb - xa >= kPartitionEdgeMin_px)
         vline(dl, xa, s.lanes_y, lanes_bottom, col(kPartitionColor, kPartitionEdgeAlpha));
-    } else if (fault.look == "link" && s.lane_visible(fault.from) && s.lane_visible(fault.to)) {
-      draw_link_cut(dl, s, fault, xa, xb);
     }
   }
   partition_runs.flush(shade_partition);
+  // Cut links between the lanes, where each fault begins. Nothing after the reveal cursor.
+  const float limit_x = s.m->revealed() ? std::min(g.x1, g.x(s.m->revealed_until_us)) : g.x1;
+  for (const CutFault& cut : cuts_of(*s.m, s.model)) {
+    const Fault& fault = s.m->faults[cut.fault];
+    if (!draws_cut_arrows(fault) || !g.visible(fault.span.begin_us, fault.span.end_us)) continue;
+    const SpanX sx = span_x(g, fault.span.begin_us, fault.span.end_us);
+    draw_cut_links(dl, s, cut, sx.a, sx.b, limit_x);
+  }
 }
 
 void draw_split_brain_strip(Frame& f, const Section& s) {
