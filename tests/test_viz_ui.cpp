@@ -138,6 +138,28 @@ AppOptions scenario_options() {
   return o;
 }
 
+// A 2-node trace whose footer names a violation at 300us (n1 and n2 both lead epoch 1), written
+// to the temporary directory as `name`; returns its path.
+std::string write_two_leaders_trace(const std::string& name) {
+  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  {
+    std::ofstream out(path);
+    out << R"({"format":"ballot-trace","format_version":2,"algorithm":"x","seed":1,"scenario":{"name":"v","nodes":2}})"
+           "\n"
+        << R"({"i":0,"t":0,"k":"start","n":1})"
+           "\n"
+        << R"({"i":1,"t":0,"k":"start","n":2})"
+           "\n"
+        << R"({"i":2,"t":100,"k":"role","n":1,"role":"leader","epoch":1,"leader":1})"
+           "\n"
+        << R"({"i":3,"t":300,"k":"role","n":2,"role":"leader","epoch":1,"leader":2})"
+           "\n"
+        << R"({"footer":true,"events":4,"end_us":1000,"violations":[{"checker":"one_leader_per_epoch","event":3,"t":300,"nodes":[1,2],"message":"two leaders in epoch 1"}]})"
+        << "\n";
+  }
+  return path;
+}
+
 }  // namespace
 
 TEST_CASE("the viewer opens a run fitted to the window", "[viz][ui]") {
@@ -280,23 +302,7 @@ TEST_CASE("two variants stacked: the Inspector names each run's variant", "[viz]
 }
 
 TEST_CASE("a violation in the footer: V jumps to it", "[viz][ui]") {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / "ballot-viz-violation.jsonl").string();
-  {
-    std::ofstream out(path);
-    out << R"({"format":"ballot-trace","format_version":2,"algorithm":"x","seed":1,"scenario":{"name":"v","nodes":2}})"
-           "\n"
-        << R"({"i":0,"t":0,"k":"start","n":1})"
-           "\n"
-        << R"({"i":1,"t":0,"k":"start","n":2})"
-           "\n"
-        << R"({"i":2,"t":100,"k":"role","n":1,"role":"leader","epoch":1,"leader":1})"
-           "\n"
-        << R"({"i":3,"t":300,"k":"role","n":2,"role":"leader","epoch":1,"leader":2})"
-           "\n"
-        << R"({"footer":true,"events":4,"end_us":1000,"violations":[{"checker":"one_leader_per_epoch","event":3,"t":300,"nodes":[1,2],"message":"two leaders in epoch 1"}]})"
-        << "\n";
-  }
+  const std::string path = write_two_leaders_trace("ballot-viz-violation.jsonl");
   AppOptions o;
   o.main.path = path;
   Ui ui(o);
@@ -385,23 +391,7 @@ TEST_CASE("reveal mode: the fault, leader and violation jumps go only to what is
 
 TEST_CASE("reveal mode: violations (the footer's) are jumped to only once the end is revealed",
           "[viz][ui][reveal]") {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / "ballot-viz-reveal-violation.jsonl").string();
-  {
-    std::ofstream out(path);
-    out << R"({"format":"ballot-trace","format_version":2,"algorithm":"x","seed":1,"scenario":{"name":"v","nodes":2}})"
-           "\n"
-        << R"({"i":0,"t":0,"k":"start","n":1})"
-           "\n"
-        << R"({"i":1,"t":0,"k":"start","n":2})"
-           "\n"
-        << R"({"i":2,"t":100,"k":"role","n":1,"role":"leader","epoch":1,"leader":1})"
-           "\n"
-        << R"({"i":3,"t":300,"k":"role","n":2,"role":"leader","epoch":1,"leader":2})"
-           "\n"
-        << R"({"footer":true,"events":4,"end_us":1000,"violations":[{"checker":"one_leader_per_epoch","event":3,"t":300,"nodes":[1,2],"message":"two leaders in epoch 1"}]})"
-        << "\n";
-  }
+  const std::string path = write_two_leaders_trace("ballot-viz-reveal-violation.jsonl");
   AppOptions o;
   o.main.path = path;
   o.reveal = true;
