@@ -262,6 +262,25 @@ std::string pretty(const nlohmann::ordered_json& doc) {
   return out + "}\n";
 }
 
+// The expectation at `path` was judged on a value the run measured.
+bool measured(const RunReport& report, const std::string& path) {
+  for (const ExpectationResult& e : report.expectations)
+    if (e.path == path) return report.result.metrics.count(e.metric) > 0;
+  return false;
+}
+
+// What "fails the same way" means everywhere in shrink: the run was not cut by a limit, and its
+// first failure is the same checker's violation (`safety`) or the same expectation failing on a
+// value the run measured.
+bool fails_same_way(const RunReport& report, bool safety, const std::string& what) {
+  if (!report.cut_limit.empty()) return false;
+  const Verdict v = judge_run(report);
+  if (v.ok()) return false;
+  const Failure& f = v.failures.front();
+  if (f.safety != safety || f.what != what) return false;
+  return f.safety || measured(report, f.what);
+}
+
 // At most this many runs for one attempt to replace network faults by single message drops.
 constexpr uint64_t kDropAttemptRuns = 40;
 
@@ -536,28 +555,16 @@ class Shrinker {
       return false;
     }
     ++r_.runs;
-    if (!report.cut_limit.empty()) return false;
-    const Verdict v = judge_run(report);
-    if (v.ok()) return false;
-    const Failure& f = v.failures.front();
-    if (f.safety != target_.safety || f.what != target_.what) return false;
-    if (!f.safety && !measured(report, f.what)) return false;  // not the same failing value
+    if (!fails_same_way(report, target_.safety, target_.what)) return false;
     best_report_ = std::move(report);
     return true;
   }
 
-  // The expectation at `path` was judged on a value the run measured.
   // The metric of the expectation at `path` ("reached", "no_inert_faults", ...); "" if none.
   static std::string metric_of(const RunReport& report, const std::string& path) {
     for (const ExpectationResult& e : report.expectations)
       if (e.path == path) return e.metric;
     return "";
-  }
-
-  static bool measured(const RunReport& report, const std::string& path) {
-    for (const ExpectationResult& e : report.expectations)
-      if (e.path == path) return report.result.metrics.count(e.metric) > 0;
-    return false;
   }
 
   bool exhausted() {
@@ -668,10 +675,7 @@ class Shrinker {
     RunReport report = run_scenario(s, nullptr, limits);
     ++r_.runs;
     if (drop_runs_left_ > 0) --drop_runs_left_;
-    const Verdict v = judge_run(report);
-    if (v.ok() || v.failures.front().safety != target_.safety ||
-        v.failures.front().what != target_.what)
-      return std::nullopt;
+    if (!fails_same_way(report, target_.safety, target_.what)) return std::nullopt;
     // Instance k is the k-th fault to fire: the scripted faults in time order (a stable sort,
     // as the kernel's), those that begin before the end of the run.
     std::vector<size_t> order;
@@ -1236,24 +1240,14 @@ std::vector<SearchConfig> search_configs(const ShrinkOptions& o, const Scenario&
 
 // The run fails first like `target`: the number of faults that fired up to the failure.
 std::optional<size_t> fails_like(const RunReport& report, const ShrinkResult& target) {
-  if (!report.cut_limit.empty()) return std::nullopt;
-  const Verdict v = judge_run(report);
-  if (v.ok()) return std::nullopt;
-  const Failure& f = v.failures.front();
-  if (f.safety != target.safety || f.what != target.what) return std::nullopt;
-  Time_us when = kNever_us;
-  if (f.safety) {
+  if (!fails_same_way(report, target.safety, target.what)) return std::nullopt;
+  Time_us when = kNever_us;  // an expectation is judged on the whole run
+  if (target.safety)
     for (const Violation& x : report.result.violations)
-      if (x.checker == f.what) {
+      if (x.checker == target.what) {
         when = x.time_us;
         break;
       }
-  } else {
-    bool measured = false;
-    for (const ExpectationResult& e : report.expectations)
-      if (e.path == f.what) measured = report.result.metrics.count(e.metric) > 0;
-    if (!measured) return std::nullopt;
-  }
   size_t n = 0;
   for (const FiredFault& fired : report.faults) n += fired.begin_us <= when ? 1 : 0;
   return n;
